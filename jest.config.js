@@ -1,0 +1,36 @@
+/** Two projects: Node-side code (core, server, cloud functions, scripts) and the client pages in jsdom. */
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2020' }, module: { type: 'commonjs' } }]
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'node',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/__tests__'],
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/__tests__/client/', '/__tests__/e2e/'],
+      transform: { '^.+\\.(t|j)sx?$': swc },
+      moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' },
+    },
+    {
+      displayName: 'client',
+      testEnvironment: 'jsdom',
+      roots: ['<rootDir>/__tests__/client'],
+      testMatch: ['**/*.test.ts?(x)'],
+      transform: { '^.+\\.(t|j)sx?$': swc },
+      moduleNameMapper: {
+        '^@/(.*)$': '<rootDir>/src/$1',
+        '\\.(css|scss|sass)$': '<rootDir>/__tests__/client/support/style-stub.js',
+        '\\.(png|jpg|jpeg|svg|gif)$': '<rootDir>/__tests__/client/support/file-stub.js',
+      },
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/__tests__/e2e'],
+      testMatch: ['**/*.test.ts'],
+      transform: { '^.+\\.(t|j)sx?$': swc },
+      moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' },
+    },
+  ],
+}

@@ -1,0 +1,4 @@
+export * from './common'
+export * from './binding'
+export * from './views'
+export * from './functions'

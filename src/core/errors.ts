@@ -1,0 +1,61 @@
+/**
+ * Stable error codes shared by mini-program, cloud functions and backend, each with the plain
+ * Chinese sentence shown to people. Programs match on the code; people read the message.
+ */
+export const ERROR_MESSAGES = {
+  // Input format (field-level)
+  VALIDATION_FAILED: '填写的内容有误，请检查后重试',
+  NAME_INVALID: '请填写正确的姓名',
+  ID_LENGTH: '身份证号长度不对，应为 18 位',
+  ID_ILLEGAL_CHARS: '身份证号含有非法字符',
+  ID_BIRTH_DATE: '身份证号中的出生日期无效',
+  ID_CHECKSUM: '身份证号校验位错误，请核对最后一位',
+  ID_LEGACY_15: '15 位旧号码请使用 18 位新号码',
+  CARD_NUMBER_INVALID: '社会保障卡号格式不对，请核对卡面上的卡号',
+  INSURANCE_TYPE_INVALID: '请选择险种',
+  // Roster checks
+  PERSON_NOT_FOUND: '未找到参保信息，请核对后重试或联系当地社保经办机构',
+  DETAILS_MISMATCH: '填写的信息与参保登记信息不一致，请核对后重试',
+  PERSON_BOUND_ELSEWHERE: '这张社保卡已被另一个微信绑定为本人。如需帮家人认证，请使用“代他人认证”',
+  ACCOUNT_ALREADY_BOUND: '您已绑定本人社保卡，如需更换请先解除绑定',
+  NOT_BOUND: '请先绑定本人社保卡',
+  SSC_AUTH_INVALID: '电子社保卡授权已失效，请重新授权',
+  // Caller identity and transport
+  UNAUTHENTICATED: '请先登录',
+  SIGNATURE_MISSING: '请求未签名',
+  SIGNATURE_INVALID: '请求签名无效',
+  REQUEST_STALE: '请求已过期，请重试',
+  REQUEST_REPLAYED: '重复的请求',
+  PAYLOAD_TOO_LARGE: '提交的内容过大',
+  BAD_REQUEST: '请求格式不正确',
+  NOT_FOUND: '请求的内容不存在',
+  RATE_LIMITED: '操作太频繁，请稍后再试',
+  FORBIDDEN_IN_PRODUCTION: '该功能仅在本地演示环境可用',
+  FEATURE_NOT_READY: '该功能正在建设中',
+  SERVICE_UNAVAILABLE: '服务暂时不可用，请稍后再试',
+  NETWORK_ERROR: '网络连接不稳定，请稍后再试',
+  INTERNAL: '服务暂时不可用，请稍后再试',
+} as const
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES
+
+export interface AppError {
+  code: ErrorCode
+  message: string
+  /** Name of the input field the error is about, when there is one. */
+  field?: string
+}
+
+export function appError(code: ErrorCode, field?: string): AppError {
+  return field === undefined ? { code, message: ERROR_MESSAGES[code] } : { code, message: ERROR_MESSAGES[code], field }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_MESSAGES, value)
+}
+
+/** A typed outcome: services and handlers return this instead of throwing across boundaries. */
+export type Result<T> = { ok: true; data: T } | { ok: false; error: AppError }
+
+export const ok = <T>(data: T): Result<T> => ({ ok: true, data })
+export const fail = <T = never>(code: ErrorCode, field?: string): Result<T> => ({ ok: false, error: appError(code, field) })

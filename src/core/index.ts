@@ -1,0 +1,7 @@
+export * from './errors'
+export * from './insurance'
+export * from './id-number'
+export * from './mask'
+export * from './cycle'
+export * from './signing'
+export * from './contracts'
