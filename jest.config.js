@@ -2,6 +2,9 @@
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2020' }, module: { type: 'commonjs' } }]
 
 module.exports = {
+  // One real PostgreSQL server per run (a temp cluster on a free port), shared by the backend suites.
+  globalSetup: '<rootDir>/__tests__/support/postgres-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/support/postgres-teardown.ts',
   projects: [
     {
       displayName: 'node',
@@ -10,6 +13,8 @@ module.exports = {
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/__tests__/client/', '/__tests__/e2e/'],
       transform: { '^.+\\.(t|j)sx?$': swc },
+      // cookie@2 (used by fastify's inject) ships ESM only: let swc turn it into CommonJS.
+      transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
       moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' },
     },
     {

@@ -1,0 +1,68 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ConfigError, loadConfig } from '../../../server/config/env'
+import { loadLocalSecrets } from '../../../server/config/local-secrets'
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'yl-env-'))
+const key = Buffer.alloc(32, 7).toString('base64')
+
+describe('loadConfig', () => {
+  it('uses the documented defaults and creates a local key file with a warning', () => {
+    const dir = tmp()
+    const warnings: string[] = []
+    const c = loadConfig({ DATA_DIR: dir }, { warn: (m) => warnings.push(m) })
+    expect(c).toMatchObject({ nodeEnv: 'development', host: '127.0.0.1', port: 8787, sqlitePath: join(dir, 'yinling.sqlite'), cyclePolicy: 'rolling12', demoSeed: true, sscAuthAdapter: 'local', nonceStore: 'db', logLevel: 'info', hmacKeyId: 'k1', piiKeyCurrent: 'v1' })
+    expect(c.databaseUrl).toBeUndefined()
+    expect(warnings.join('')).toContain('local-keys.json')
+    expect(statSync(join(dir, 'local-keys.json')).mode & 0o777).toBe(0o600)
+    // second start: same secrets, no warning
+    const again = loadConfig({ DATA_DIR: dir }, { warn: (m) => warnings.push(m) })
+    expect(warnings).toHaveLength(1)
+    expect(again.hmacSecret).toBe(c.hmacSecret)
+    expect(again.piiKeys.v1.equals(c.piiKeys.v1)).toBe(true)
+  })
+
+  it('shares the HMAC secret with the gateway through loadLocalSecrets(dataDir)', () => {
+    const dir = tmp()
+    const c = loadConfig({ DATA_DIR: dir })
+    const s = loadLocalSecrets(dir)
+    expect(s.created).toBe(false)
+    expect(s.hmacSecret).toBe(c.hmacSecret)
+    expect(s.hmacKeyId).toBe(c.hmacKeyId)
+    expect(JSON.parse(readFileSync(s.path, 'utf8')).hmacSecret).toBe(c.hmacSecret)
+  })
+
+  it('takes keys from the environment', () => {
+    const c = loadConfig({ DATA_DIR: tmp(), PII_KEYS: JSON.stringify({ v1: key, v2: key }), PII_KEY_CURRENT: 'v2', BACKEND_HMAC_SECRET: 's'.repeat(32), BACKEND_HMAC_KEY_ID: 'k7' })
+    expect(c).toMatchObject({ piiKeyCurrent: 'v2', piiIndexKeyVersion: 'v1', hmacKeyId: 'k7', hmacSecret: 's'.repeat(32) })
+  })
+
+  it('refuses to create local keys in production, with a message in Chinese and English', () => {
+    const dir = tmp()
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(ConfigError)
+    try {
+      loadConfig({ NODE_ENV: 'production', DATA_DIR: dir })
+    } catch (err) {
+      expect((err as Error).message).toContain('生产环境必须')
+      expect((err as Error).message).toContain('production needs PII_KEYS')
+    }
+    const prod = loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, PII_KEYS: JSON.stringify({ v1: key }), PII_KEY_CURRENT: 'v1', BACKEND_HMAC_SECRET: 'x'.repeat(40) })
+    expect(prod.demoSeed).toBe(false)
+  })
+
+  it.each([
+    [{ BACKEND_PORT: '99999' }, 'BACKEND_PORT'],
+    [{ BACKEND_PORT: 'abc' }, 'BACKEND_PORT'],
+    [{ CYCLE_POLICY: 'weekly' }, 'CYCLE_POLICY'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ SSC_AUTH_ADAPTER: 'remote' }, 'SSC_AUTH_ADAPTER'],
+    [{ DEMO_SEED: 'yes' }, 'DEMO_SEED'],
+    [{ PII_KEYS: '{"v1":"c2hvcnQ="}', PII_KEY_CURRENT: 'v1' }, 'PII_KEYS'],
+    [{ PII_KEYS: 'not json', PII_KEY_CURRENT: 'v1' }, 'PII_KEYS'],
+    [{ PII_KEYS: JSON.stringify({ v1: key }) }, 'PII_KEY_CURRENT'],
+    [{ BACKEND_HMAC_SECRET: 'short' }, 'BACKEND_HMAC_SECRET'],
+  ])('refuses %j naming %s', (env, name) => {
+    expect(() => loadConfig({ DATA_DIR: tmp(), ...env })).toThrow(new RegExp(name))
+  })
+})

@@ -1,0 +1,63 @@
+import { sql } from 'kysely'
+import { migrateToLatest } from '../../../server/db/migrate'
+import { appendAudit } from '../../../server/repositories/audit'
+import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
+
+/**
+ * The message of a rejected database call. better-sqlite3 creates its errors in the realm that first
+ * loaded the native addon, so in later jest test files they fail `instanceof Error` and
+ * `rejects.toThrow()` cannot see them: check the message instead.
+ */
+async function dbError(p: Promise<unknown>): Promise<string> {
+  try {
+    await p
+  } catch (err) {
+    return String((err as { message?: unknown })?.message ?? err)
+  }
+  return 'did not fail'
+}
+
+describe.each(DIALECTS)('schema on %s', (dialect) => {
+  let t: TestStore
+  beforeAll(async () => {
+    t = await createTestStore(dialect)
+    await migrateToLatest(t.store)
+  }, STORE_SETUP_TIMEOUT_MS)
+  afterAll(async () => t?.close())
+
+  it('migrates idempotently', async () => {
+    expect(await migrateToLatest(t.store)).toEqual([])
+  })
+
+  it('refuses UPDATE and DELETE on audit_log (append-only)', async () => {
+    const db = t.store.db
+    await appendAudit(db, { at: '2026-11-27T02:00:00.000Z', actorType: 'system', actorRef: 'test', action: 'test.entry', detail: { n: 1 } })
+    expect(await dbError(db.updateTable('audit_log').set({ action: 'changed' }).execute())).toMatch(/append-only/)
+    expect(await dbError(db.deleteFrom('audit_log').execute())).toMatch(/append-only/)
+    expect(await dbError(sql`delete from audit_log`.execute(db))).toMatch(/append-only/)
+    if (dialect === 'postgres') expect(await dbError(sql`truncate audit_log`.execute(db))).toMatch(/append-only/)
+    const rows = await db.selectFrom('audit_log').selectAll().execute()
+    expect(rows).toHaveLength(1)
+    expect(rows[0].action).toBe('test.entry')
+  })
+
+  it('allows at most one active self-binding per person and per account', async () => {
+    const db = t.store.db
+    const now = '2026-11-27T02:00:00.000Z'
+    const person = (id: string) => ({
+      id, person_no: id, name_enc: 'x', name_masked: 'x', id_number_enc: 'x', id_number_hash: `h-${id}`, id_number_masked: 'x', card_number_enc: 'x', card_number_hash: 'c',
+      insurance_type: 'enterprise' as const, employer: '', benefit_status: 'normal' as const, suspended_since: null, last_certified_on: null, region_code: '110101',
+      enrolled_on: '2026-11-27', key_version: 'v1', created_at: now, updated_at: now,
+    })
+    await db.insertInto('persons').values([person('p1'), person('p2')]).execute()
+    await db.insertInto('accounts').values([{ id: 'a1', platform: 'local', openid: 'o1xxxx', created_at: now, last_seen_at: now }, { id: 'a2', platform: 'local', openid: 'o2xxxx', created_at: now, last_seen_at: now }]).execute()
+    const b = (id: string, account: string, p: string, unbound: string | null = null) => ({ id, account_id: account, person_id: p, relation: 'self' as const, method: 'manual' as const, bound_at: now, unbound_at: unbound, created_at: now })
+    await db.insertInto('bindings').values(b('b1', 'a1', 'p1')).execute()
+    expect(await dbError(db.insertInto('bindings').values(b('b2', 'a2', 'p1')).execute())).toMatch(/unique|duplicate/i)
+    expect(await dbError(db.insertInto('bindings').values(b('b3', 'a1', 'p2')).execute())).toMatch(/unique|duplicate/i)
+    // unbound history does not count
+    await db.insertInto('bindings').values(b('b4', 'a2', 'p1', now)).execute()
+    await db.updateTable('bindings').set({ unbound_at: now }).where('id', '=', 'b1').execute()
+    await db.insertInto('bindings').values(b('b5', 'a2', 'p1')).execute()
+  })
+})

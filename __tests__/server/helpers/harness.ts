@@ -1,0 +1,89 @@
+/**
+ * The backend as tests see it: a real store (SQLite file or PostgreSQL database), the demo roster,
+ * a settable clock (default 2026-11-27 10:00 Beijing time), captured JSON logs, signed inject().
+ */
+import { Writable } from 'node:stream'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { buildApp, type BuildAppOptions } from '../../../server/app'
+import type { AppConfig } from '../../../server/config/env'
+import type { Database, Dialect } from '../../../server/db/schema'
+import { createTestStore, type TestStore } from '../../support/db'
+import { testConfig } from './config'
+import { signedHeaders, type SignOptions } from './signing'
+
+export const DEFAULT_NOW = new Date('2026-11-27T10:00:00+08:00')
+
+export interface Harness {
+  app: FastifyInstance
+  test: TestStore
+  dialect: Dialect
+  now: Date
+  /** Captured log lines so far, joined. */
+  logs(): string
+  /** POST a signed JSON body (object or raw string). */
+  post(path: string, body: unknown, sign?: SignOptions & { headers?: Record<string, string> }): Promise<LightMyRequestResponse>
+  count(table: keyof Database): Promise<number>
+  close(): Promise<void>
+}
+
+export interface HarnessOptions {
+  config?: Partial<AppConfig>
+  build?: Partial<BuildAppOptions>
+  now?: Date
+}
+
+export async function startHarness(dialect: Dialect, opts: HarnessOptions = {}): Promise<Harness> {
+  const test = await createTestStore(dialect)
+  const lines: string[] = []
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk))
+      cb()
+    },
+  })
+  const h = { now: opts.now ?? DEFAULT_NOW } as Harness
+  let app: FastifyInstance
+  try {
+    app = await buildApp({
+      config: testConfig(opts.config),
+      store: test.store,
+      clock: () => h.now,
+      logger: { stream },
+      ...opts.build,
+    })
+  } catch (err) {
+    await test.close()
+    throw err
+  }
+  Object.assign(h, {
+    app,
+    test,
+    dialect,
+    logs: () => lines.join(''),
+    async post(path: string, body: unknown, sign: SignOptions & { headers?: Record<string, string> } = {}) {
+      const payload = typeof body === 'string' ? body : JSON.stringify(body)
+      return app.inject({
+        method: 'POST',
+        url: path,
+        payload,
+        headers: { 'content-type': 'application/json', ...signedHeaders('POST', path, payload, { timestamp: h.now.getTime(), ...sign }), ...sign.headers },
+      })
+    },
+    async count(table: keyof Database) {
+      const row = await test.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
+      return Number(row.n)
+    },
+    async close() {
+      await app.close()
+      await test.close()
+    },
+  })
+  return h
+}
+
+let openidCounter = 0
+/** A fresh caller per test so tests do not share bindings. */
+export function newCaller(prefix = 'wx'): { platform: 'local'; openid: string } {
+  openidCounter++
+  return { platform: 'local', openid: `${prefix}_${process.pid}_${openidCounter}_${Math.random().toString(36).slice(2, 8)}` }
+}

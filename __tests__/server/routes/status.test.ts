@@ -1,0 +1,106 @@
+import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../support/db'
+import { DEMO, type DemoKey } from '../helpers/demo'
+import { newCaller, startHarness, type Harness } from '../helpers/harness'
+
+/** Expected as of 2026-11-27 (Beijing), rolling 12-month cycle. */
+const EXPECTED: Record<DemoKey, { status: string; statusLabel: string; nextDueMonthLabel: string; nextDueDate: string; suspendedSince?: string; last?: string }> = {
+  wang: { status: 'certified', statusLabel: '已认证', nextDueMonthLabel: '2027年3月', nextDueDate: '2027-03-01', last: '2026-03-14T16:00:00.000Z' },
+  li: { status: 'due', statusLabel: '待认证', nextDueMonthLabel: '2026年11月', nextDueDate: '2026-11-01', last: '2025-11-09T16:00:00.000Z' },
+  zhang: { status: 'overdue_suspended', statusLabel: '已逾期，暂停发放', nextDueMonthLabel: '2026年8月', nextDueDate: '2026-08-01', suspendedSince: '2026-09-01', last: '2025-08-19T16:00:00.000Z' },
+  liu: { status: 'due', statusLabel: '待认证', nextDueMonthLabel: '2026年11月', nextDueDate: '2026-11-01' },
+  chen: { status: 'certified', statusLabel: '已认证', nextDueMonthLabel: '2027年6月', nextDueDate: '2027-06-01', last: '2026-06-07T16:00:00.000Z' },
+  zhao: { status: 'certified', statusLabel: '已认证', nextDueMonthLabel: '2027年1月', nextDueDate: '2027-01-01', last: '2026-01-19T16:00:00.000Z' },
+  sun: { status: 'certified', statusLabel: '已认证', nextDueMonthLabel: '2026年12月', nextDueDate: '2026-12-01', last: '2025-12-04T16:00:00.000Z' },
+}
+
+describe.each(DIALECTS)('status and records on %s', (dialect) => {
+  let h: Harness
+  const callers = {} as Record<DemoKey, ReturnType<typeof newCaller>>
+  beforeAll(async () => {
+    h = await startHarness(dialect)
+    for (const key of Object.keys(DEMO) as DemoKey[]) {
+      callers[key] = newCaller()
+      const res = await h.post('/v1/bindings/manual', { caller: callers[key], ...DEMO[key] })
+      if (res.statusCode !== 200) throw new Error(`bind ${key}: ${res.body}`)
+    }
+  }, STORE_SETUP_TIMEOUT_MS)
+  afterAll(async () => h?.close())
+
+  it.each(Object.keys(EXPECTED) as DemoKey[])('shows the expected status for demo person %s', async (key) => {
+    const e = EXPECTED[key]
+    const res = await h.post('/v1/status', { caller: callers[key] })
+    expect(res.statusCode).toBe(200)
+    const view = res.json()
+    expect(view).toMatchObject({ bound: true, status: e.status, statusLabel: e.statusLabel, nextDueMonthLabel: e.nextDueMonthLabel, nextDueDate: e.nextDueDate })
+    expect(view.suspendedSince).toBe(e.suspendedSince)
+    if (e.last) expect(view.lastResult).toEqual({ result: 'passed', resultLabel: '认证通过', certifiedAt: e.last })
+    else expect(view.lastResult).toBeUndefined()
+    expect(res.body).not.toContain(DEMO[key].idNumber)
+  })
+
+  it('moves with the injected clock: 王秀英 becomes due in March 2027 and overdue in April', async () => {
+    const realNow = h.now
+    try {
+      h.now = new Date('2027-03-01T00:30:00+08:00')
+      expect((await h.post('/v1/status', { caller: callers.wang })).json().status).toBe('due')
+      h.now = new Date('2027-03-31T23:59:00+08:00')
+      expect((await h.post('/v1/status', { caller: callers.wang })).json().status).toBe('due')
+      h.now = new Date('2027-04-01T00:00:00+08:00') // still 2027-03-31 in UTC
+      const overdue = (await h.post('/v1/status', { caller: callers.wang })).json()
+      expect(overdue).toMatchObject({ status: 'overdue_suspended', suspendedSince: '2027-04-01' })
+    } finally {
+      h.now = realNow
+    }
+  })
+
+  it('answers {bound:false} for an unbound caller, and audits every status read', async () => {
+    const before = await h.test.store.db.selectFrom('audit_log').select('id').where('action', '=', 'status.read').execute()
+    expect((await h.post('/v1/status', { caller: newCaller() })).json()).toEqual({ bound: false })
+    const after = await h.test.store.db.selectFrom('audit_log').select('id').where('action', '=', 'status.read').execute()
+    expect(after.length).toBe(before.length + 1)
+  })
+
+  it('lists records newest first with labels, and audits the listing', async () => {
+    const db = h.test.store.db
+    const person = await db.selectFrom('bindings').select('person_id').where('account_id', 'in', db.selectFrom('accounts').select('id').where('openid', '=', callers.wang.openid)).executeTakeFirstOrThrow()
+    await db
+      .insertInto('certification_records')
+      .values({ id: 'rec-newer-' + dialect, person_id: person.person_id, certified_at: '2026-09-01T02:00:00.000Z', result: 'failed', method: 'face', channel: 'weapp', performed_by: 'relative', performer_account_id: null, created_at: '2026-09-01T02:00:00.000Z' })
+      .execute()
+    const res = await h.post('/v1/records', { caller: callers.wang })
+    expect(res.statusCode).toBe(200)
+    const { records } = res.json()
+    expect(records.map((r: { certifiedAt: string }) => r.certifiedAt)).toEqual(['2026-09-01T02:00:00.000Z', '2026-03-14T16:00:00.000Z'])
+    expect(records[0]).toMatchObject({ result: 'failed', resultLabel: '未通过', method: 'face', methodLabel: '刷脸认证', channel: 'weapp', channelLabel: '微信小程序', performedBy: 'relative', performedByLabel: '亲属代办' })
+    expect(records[1]).toMatchObject({ method: 'legacy', channel: 'import', performedBy: 'self', result: 'passed' })
+
+    const paged = await h.post('/v1/records', { caller: callers.wang, limit: 1, before: '2026-09-01T02:00:00.000Z' })
+    expect(paged.json().records).toHaveLength(1)
+    expect(paged.json().records[0].certifiedAt).toBe('2026-03-14T16:00:00.000Z')
+
+    const audits = await db.selectFrom('audit_log').selectAll().where('action', '=', 'records.list').where('subject_person_id', '=', person.person_id).execute()
+    expect(audits.length).toBe(2)
+  })
+
+  it('refuses records for an unbound caller (NOT_BOUND) and a bad limit (field limit)', async () => {
+    const unbound = await h.post('/v1/records', { caller: newCaller() })
+    expect(unbound.statusCode).toBe(409)
+    expect(unbound.json().error.code).toBe('NOT_BOUND')
+    const bad = await h.post('/v1/records', { caller: callers.li, limit: 1000 })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'limit' })
+  })
+})
+
+describe('status under other cycle policies', () => {
+  it('calendarYear: 王秀英 (passed March 2026) is due by December 2027', async () => {
+    const h = await startHarness('sqlite', { config: { cyclePolicy: 'calendarYear' } })
+    try {
+      const caller = newCaller()
+      await h.post('/v1/bindings/manual', { caller, ...DEMO.wang })
+      expect((await h.post('/v1/status', { caller })).json()).toMatchObject({ status: 'certified', nextDueMonthLabel: '2027年12月' })
+    } finally {
+      await h.close()
+    }
+  })
+})

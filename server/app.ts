@@ -1,0 +1,117 @@
+/**
+ * Composes the certification backend. Everything with state or time is injectable (config, clock,
+ * store, nonce store, 电子社保卡 adapter, log stream) so tests drive it through inject().
+ * Process concerns (listen, signals) live in server.ts.
+ */
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { DestinationStream } from 'pino'
+import type { AppConfig } from './config/env'
+import { PiiCipher } from './crypto/pii'
+import { openStore, type Store } from './db/connect'
+import { migrateToLatest } from './db/migrate'
+import { seedDemoRoster } from './demo/seed'
+import { DbNonceStore } from './nonces/db'
+import { MemoryNonceStore } from './nonces/memory'
+import type { NonceStore } from './nonces/store'
+import { installErrorHandling } from './plugins/error-handler'
+import { registerProtection, type ProtectionOptions } from './plugins/protection'
+import { installSignatureCheck } from './plugins/signature'
+import { accountRoutes } from './routes/accounts'
+import { bindingRoutes } from './routes/bindings'
+import { healthRoutes } from './routes/health'
+import type { RouteOptions } from './routes/options'
+import { recordRoutes } from './routes/records'
+import { sscRoutes } from './routes/ssc'
+import { statusRoutes } from './routes/status'
+import type { ServiceContext } from './services/context'
+import { createSscAuth } from './ssc'
+import type { SocialSecurityCardAuth } from './ssc/port'
+import { systemClock, type Clock } from './time/clock'
+
+export const BODY_LIMIT_BYTES = 64 * 1024
+
+/** Log paths that could carry personal data or secrets: always censored. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-yl-signature"]',
+  ...['body', 'req.body', 'input', 'event'].flatMap((root) => ['idNumber', 'name', 'cardNumber', 'authorization'].map((f) => `${root}.${f}`)),
+]
+
+export interface BuildAppOptions {
+  config: AppConfig
+  clock?: Clock
+  /** An open store; when absent one is opened from config and closed with the app. */
+  store?: Store
+  nonceStore?: NonceStore
+  sscAuth?: SocialSecurityCardAuth
+  /** false: no logging; a stream: JSON lines go there (tests capture them). Default: stdout. */
+  logger?: false | { stream?: DestinationStream }
+  protection?: ProtectionOptions
+  /** Overrides config.demoSeed. */
+  demoSeed?: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: Store
+    services: ServiceContext
+  }
+}
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = opts
+  const clock = opts.clock ?? systemClock
+  const ownsStore = !opts.store
+  const store = opts.store ?? openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath })
+
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger:
+      opts.logger === false
+        ? false
+        : { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, ...(opts.logger?.stream ? { stream: opts.logger.stream } : {}) },
+  })
+
+  try {
+    await migrateToLatest(store)
+    const pii = new PiiCipher({ keys: config.piiKeys, current: config.piiKeyCurrent, indexVersion: config.piiIndexKeyVersion })
+    const services: ServiceContext = {
+      db: store.db,
+      dialect: store.dialect,
+      pii,
+      clock,
+      cyclePolicy: config.cyclePolicy,
+      ssc: opts.sscAuth ?? createSscAuth(config.sscAuthAdapter, config.hmacSecret),
+      nonces: opts.nonceStore ?? (config.nonceStore === 'memory' ? new MemoryNonceStore() : new DbNonceStore(store.db)),
+    }
+    if (opts.demoSeed ?? config.demoSeed) {
+      const seeded = await seedDemoRoster(store.db, pii, clock(), config.cyclePolicy)
+      if (seeded) app.log.warn(`已载入演示名单（虚构人员）/ demo roster loaded: ${seeded.inserted} persons`)
+    }
+
+    app.decorate('store', store)
+    app.decorate('services', services)
+    installErrorHandling(app)
+    await registerProtection(app, opts.protection)
+    await app.register(healthRoutes, { ctx: services })
+
+    const routeOptions: RouteOptions = { ctx: services, production: config.nodeEnv === 'production' }
+    await app.register(
+      async (v1) => {
+        installSignatureCheck(v1, { keys: { [config.hmacKeyId]: config.hmacSecret }, nonces: services.nonces, clock })
+        await v1.register(accountRoutes, routeOptions)
+        await v1.register(bindingRoutes, routeOptions)
+        await v1.register(statusRoutes, routeOptions)
+        await v1.register(recordRoutes, routeOptions)
+        await v1.register(sscRoutes, routeOptions)
+      },
+      { prefix: '/v1' },
+    )
+    if (ownsStore) app.addHook('onClose', async () => store.db.destroy())
+  } catch (err) {
+    if (ownsStore) await store.db.destroy()
+    await app.close()
+    throw err
+  }
+  return app
+}

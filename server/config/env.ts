@@ -1,0 +1,209 @@
+/**
+ * Backend configuration, read from the environment once at boot and validated with valibot.
+ * A bad value stops the start with a message in Chinese and English. Every variable, its default
+ * and meaning (see also docs/configuration-backend.md):
+ *
+ *   NODE_ENV             development | test | production          (default development)
+ *   BACKEND_HOST         address to listen on                       (default 127.0.0.1)
+ *   BACKEND_PORT         port to listen on                          (default 8787)
+ *   DATABASE_URL         postgres://… — unset: SQLite file          (default unset)
+ *   SQLITE_PATH          SQLite file when DATABASE_URL is unset     (default data/yinling.sqlite)
+ *   DATA_DIR             local data (SQLite file, local-keys.json)  (default data)
+ *   PII_KEYS             JSON {"v1":"<base64 of 32 bytes>", …}      (default: DATA_DIR/local-keys.json)
+ *   PII_KEY_CURRENT      key version used for new encryptions       (required with PII_KEYS)
+ *   PII_INDEX_KEY_VERSION key version the blind index derives from  (default v1 if present, else current)
+ *   BACKEND_HMAC_KEY_ID  id of the request-signing secret           (default k1)
+ *   BACKEND_HMAC_SECRET  request-signing secret, ≥ 32 chars         (default: DATA_DIR/local-keys.json)
+ *   CYCLE_POLICY         rolling12 | calendarYear | rolling6        (default rolling12)
+ *   DEMO_SEED            true | false: load the demo roster into an empty store (default true, false in production)
+ *   SSC_AUTH_ADAPTER     local | national                           (default local)
+ *   NONCE_STORE          db | memory (replay cache)                 (default db)
+ *   LOG_LEVEL            fatal|error|warn|info|debug|trace|silent   (default info)
+ *
+ * In production (NODE_ENV=production) PII_KEYS, PII_KEY_CURRENT and BACKEND_HMAC_SECRET must be set:
+ * the local key file is never created there.
+ */
+import * as v from 'valibot'
+import { join } from 'node:path'
+import { CYCLE_POLICIES, type CyclePolicy } from '../../src/core/cycle'
+import { loadLocalSecrets, LocalSecretsError } from './local-secrets'
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+export interface AppConfig {
+  nodeEnv: (typeof NODE_ENVS)[number]
+  host: string
+  port: number
+  databaseUrl?: string
+  sqlitePath: string
+  dataDir: string
+  /** PII master keys by version (32 bytes each). */
+  piiKeys: Record<string, Buffer>
+  piiKeyCurrent: string
+  piiIndexKeyVersion: string
+  hmacKeyId: string
+  hmacSecret: string
+  cyclePolicy: CyclePolicy
+  demoSeed: boolean
+  sscAuthAdapter: 'local' | 'national'
+  nonceStore: 'db' | 'memory'
+  logLevel: (typeof LOG_LEVELS)[number]
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`配置有误 / invalid configuration:\n  - ${problems.join('\n  - ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const msg = (zh: string, en: string) => `${zh} / ${en}`
+
+const bool = (name: string) =>
+  v.optional(v.picklist(['true', 'false', '1', '0'], msg(`${name} 只能是 true 或 false`, `${name} must be true or false`)))
+
+const EnvSchema = v.object({
+  NODE_ENV: v.optional(v.picklist(NODE_ENVS, msg('NODE_ENV 只能是 development、test 或 production', 'NODE_ENV must be development, test or production')), 'development'),
+  BACKEND_HOST: v.optional(v.pipe(v.string(), v.minLength(1, msg('BACKEND_HOST 不能为空', 'BACKEND_HOST must not be empty'))), '127.0.0.1'),
+  BACKEND_PORT: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,5}$/, msg('BACKEND_PORT 必须是 1–65535 的整数', 'BACKEND_PORT must be an integer 1–65535')),
+      v.transform(Number),
+      v.minValue(1, msg('BACKEND_PORT 必须是 1–65535 的整数', 'BACKEND_PORT must be an integer 1–65535')),
+      v.maxValue(65535, msg('BACKEND_PORT 必须是 1–65535 的整数', 'BACKEND_PORT must be an integer 1–65535')),
+    ),
+    '8787',
+  ),
+  DATABASE_URL: v.optional(
+    v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, msg('DATABASE_URL 必须以 postgres:// 开头', 'DATABASE_URL must start with postgres://'))),
+  ),
+  SQLITE_PATH: v.optional(v.string()),
+  DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), 'data'),
+  PII_KEYS: v.optional(v.string()),
+  PII_KEY_CURRENT: v.optional(v.string()),
+  PII_INDEX_KEY_VERSION: v.optional(v.string()),
+  BACKEND_HMAC_KEY_ID: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,32}$/, msg('BACKEND_HMAC_KEY_ID 只能含字母、数字、_ 和 -', 'BACKEND_HMAC_KEY_ID: letters, digits, _ and - only'))),
+  ),
+  BACKEND_HMAC_SECRET: v.optional(
+    v.pipe(v.string(), v.minLength(32, msg('BACKEND_HMAC_SECRET 至少 32 个字符', 'BACKEND_HMAC_SECRET must be at least 32 characters'))),
+  ),
+  CYCLE_POLICY: v.optional(
+    v.picklist(CYCLE_POLICIES, msg('CYCLE_POLICY 只能是 rolling12、calendarYear 或 rolling6', 'CYCLE_POLICY must be rolling12, calendarYear or rolling6')),
+    'rolling12',
+  ),
+  DEMO_SEED: bool('DEMO_SEED'),
+  SSC_AUTH_ADAPTER: v.optional(v.picklist(['local', 'national'], msg('SSC_AUTH_ADAPTER 只能是 local 或 national', 'SSC_AUTH_ADAPTER must be local or national')), 'local'),
+  NONCE_STORE: v.optional(v.picklist(['db', 'memory'], msg('NONCE_STORE 只能是 db 或 memory', 'NONCE_STORE must be db or memory')), 'db'),
+  LOG_LEVEL: v.optional(v.picklist(LOG_LEVELS, msg('LOG_LEVEL 取值不对', 'LOG_LEVEL must be one of ' + LOG_LEVELS.join(', '))), 'info'),
+})
+
+export interface LoadConfigOptions {
+  /** Called with a visible warning, e.g. when a local key file was created. */
+  warn?: (message: string) => void
+}
+
+function decodePiiKeys(json: string, problems: string[]): Record<string, Buffer> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(json)
+  } catch {
+    problems.push(msg('PII_KEYS 不是合法的 JSON', 'PII_KEYS is not valid JSON'))
+    return {}
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    problems.push(msg('PII_KEYS 应为 {"v1":"<base64>"} 形式', 'PII_KEYS must look like {"v1":"<base64>"}'))
+    return {}
+  }
+  const keys: Record<string, Buffer> = {}
+  for (const [version, value] of Object.entries(parsed)) {
+    const buf = typeof value === 'string' ? Buffer.from(value, 'base64') : Buffer.alloc(0)
+    if (!/^v\d{1,4}$/.test(version) || buf.length !== 32) {
+      problems.push(msg(`PII_KEYS 中的 ${version} 必须是 32 字节的 base64 密钥，版本名形如 v1`, `PII_KEYS.${version} must be a base64 32-byte key named like v1`))
+      continue
+    }
+    keys[version] = buf
+  }
+  if (Object.keys(keys).length === 0 && problems.length === 0) problems.push(msg('PII_KEYS 中没有密钥', 'PII_KEYS holds no key'))
+  return keys
+}
+
+/** Validates the environment and resolves secrets (env first, then the local key file). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): AppConfig {
+  const clean = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+  const result = v.safeParse(EnvSchema, clean)
+  if (!result.success) {
+    throw new ConfigError(result.issues.map((i) => i.message))
+  }
+  const e = result.output
+  const problems: string[] = []
+  const production = e.NODE_ENV === 'production'
+  const dataDir = e.DATA_DIR
+
+  let piiKeys: Record<string, Buffer> = {}
+  let piiKeyCurrent = e.PII_KEY_CURRENT ?? ''
+  let hmacSecret = e.BACKEND_HMAC_SECRET ?? ''
+  let hmacKeyId = e.BACKEND_HMAC_KEY_ID ?? 'k1'
+
+  if (e.PII_KEYS !== undefined) {
+    piiKeys = decodePiiKeys(e.PII_KEYS, problems)
+    if (!e.PII_KEY_CURRENT) problems.push(msg('设置了 PII_KEYS 时必须设置 PII_KEY_CURRENT', 'PII_KEY_CURRENT is required with PII_KEYS'))
+    else if (Object.keys(piiKeys).length > 0 && !piiKeys[e.PII_KEY_CURRENT]) {
+      problems.push(msg(`PII_KEY_CURRENT=${e.PII_KEY_CURRENT} 不在 PII_KEYS 中`, `PII_KEY_CURRENT=${e.PII_KEY_CURRENT} is not in PII_KEYS`))
+    }
+  }
+  const needLocal = e.PII_KEYS === undefined || e.BACKEND_HMAC_SECRET === undefined
+  if (needLocal && production) {
+    problems.push(
+      msg(
+        '生产环境必须通过环境变量设置 PII_KEYS、PII_KEY_CURRENT 和 BACKEND_HMAC_SECRET，不会自动生成本地密钥',
+        'production needs PII_KEYS, PII_KEY_CURRENT and BACKEND_HMAC_SECRET from the environment; no local key is created',
+      ),
+    )
+  } else if (needLocal && problems.length === 0) {
+    try {
+      const local = loadLocalSecrets(dataDir)
+      if (local.created) {
+        options.warn?.(
+          `⚠ 已生成本地密钥文件 ${local.path}（仅供本地使用，请妥善保管，丢失后已加密的数据无法解密）/ created local key file ${local.path} (local use only; losing it makes encrypted data unreadable)`,
+        )
+      }
+      if (e.PII_KEYS === undefined) {
+        piiKeys = Object.fromEntries(Object.entries(local.piiKeys).map(([k, b64]) => [k, Buffer.from(b64, 'base64')]))
+        piiKeyCurrent = local.piiKeyCurrent
+      }
+      if (e.BACKEND_HMAC_SECRET === undefined) {
+        hmacSecret = local.hmacSecret
+        if (e.BACKEND_HMAC_KEY_ID === undefined) hmacKeyId = local.hmacKeyId
+      }
+    } catch (err) {
+      problems.push(err instanceof LocalSecretsError ? err.message : String(err))
+    }
+  }
+  const piiIndexKeyVersion = e.PII_INDEX_KEY_VERSION ?? (piiKeys.v1 ? 'v1' : piiKeyCurrent)
+  if (problems.length === 0 && !piiKeys[piiIndexKeyVersion]) {
+    problems.push(msg(`PII_INDEX_KEY_VERSION=${piiIndexKeyVersion} 不在 PII_KEYS 中`, `PII_INDEX_KEY_VERSION=${piiIndexKeyVersion} is not in PII_KEYS`))
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+
+  return {
+    nodeEnv: e.NODE_ENV,
+    host: e.BACKEND_HOST,
+    port: e.BACKEND_PORT,
+    databaseUrl: e.DATABASE_URL,
+    sqlitePath: e.SQLITE_PATH ?? join(dataDir, 'yinling.sqlite'),
+    dataDir,
+    piiKeys,
+    piiKeyCurrent,
+    piiIndexKeyVersion,
+    hmacKeyId,
+    hmacSecret,
+    cyclePolicy: e.CYCLE_POLICY,
+    demoSeed: e.DEMO_SEED === undefined ? !production : e.DEMO_SEED === 'true' || e.DEMO_SEED === '1',
+    sscAuthAdapter: e.SSC_AUTH_ADAPTER,
+    nonceStore: e.NONCE_STORE,
+    logLevel: e.LOG_LEVEL,
+  }
+}

@@ -1,0 +1,11 @@
+/** Every migration, in order. Names never change once released; add new files at the end. */
+import type { Kysely } from 'kysely'
+import type { Dialect } from '../schema'
+import * as initial from './001-initial'
+
+export interface MigrationModule {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  up(db: Kysely<any>, dialect: Dialect): Promise<void>
+}
+
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: MigrationModule]> = [['001-initial', initial]]

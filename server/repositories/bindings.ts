@@ -1,0 +1,37 @@
+/** Account ↔ person bindings. Only relation 'self' (本人) exists so far. */
+import type { Selectable } from 'kysely'
+import type { BindingsTable } from '../db/schema'
+import { newId } from '../db/ids'
+import type { Db } from './types'
+
+export type BindingRow = Selectable<BindingsTable>
+
+export async function activeSelfBindingOfAccount(db: Db, accountId: string): Promise<BindingRow | undefined> {
+  return db
+    .selectFrom('bindings')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('relation', '=', 'self')
+    .where('unbound_at', 'is', null)
+    .executeTakeFirst()
+}
+
+export async function activeSelfBindingOfPerson(db: Db, personId: string): Promise<BindingRow | undefined> {
+  return db
+    .selectFrom('bindings')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .where('relation', '=', 'self')
+    .where('unbound_at', 'is', null)
+    .executeTakeFirst()
+}
+
+export async function insertSelfBinding(db: Db, accountId: string, personId: string, method: BindingRow['method'], now: string): Promise<BindingRow> {
+  const row: BindingRow = { id: newId(), account_id: accountId, person_id: personId, relation: 'self', method, bound_at: now, unbound_at: null, created_at: now }
+  await db.insertInto('bindings').values(row).execute()
+  return row
+}
+
+export async function markUnbound(db: Db, bindingId: string, now: string): Promise<void> {
+  await db.updateTable('bindings').set({ unbound_at: now }).where('id', '=', bindingId).where('unbound_at', 'is', null).execute()
+}

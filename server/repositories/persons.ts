@@ -1,0 +1,29 @@
+/** The roster (persons). Personal fields arrive here already encrypted / hashed. */
+import type { Insertable, Updateable } from 'kysely'
+import type { PersonsTable } from '../db/schema'
+import type { Db, PersonRow } from './types'
+
+export async function findPersonById(db: Db, id: string): Promise<PersonRow | undefined> {
+  return db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function findPersonByIdHash(db: Db, idNumberHash: string): Promise<PersonRow | undefined> {
+  return db.selectFrom('persons').selectAll().where('id_number_hash', '=', idNumberHash).executeTakeFirst()
+}
+
+export async function listAllPersons(db: Db): Promise<PersonRow[]> {
+  return db.selectFrom('persons').selectAll().execute()
+}
+
+export async function countPersons(db: Db): Promise<number> {
+  const row = await db.selectFrom('persons').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export async function insertPerson(db: Db, row: Insertable<PersonsTable>): Promise<void> {
+  await db.insertInto('persons').values(row).execute()
+}
+
+export async function updatePerson(db: Db, id: string, patch: Updateable<PersonsTable>): Promise<void> {
+  await db.updateTable('persons').set(patch).where('id', '=', id).execute()
+}

@@ -1,0 +1,42 @@
+/**
+ * The local stand-in for the 电子社保卡 app: given name + ID number of a roster person, issue the
+ * signed authorisation the national app would give. Counted by the failed-attempt limit like manual
+ * binding, because it takes a name + ID number.
+ */
+import type { Caller } from '../../src/core/contracts/common'
+import { validateIdNumber } from '../../src/core/id-number'
+import { safeEqual } from '../crypto/hmac'
+import { HttpError } from '../http/errors'
+import { ensureAccount } from '../repositories/accounts'
+import { appendAudit } from '../repositories/audit'
+import { findPersonByIdHash } from '../repositories/persons'
+import type { LocalSscIssuer } from '../ssc/port'
+import { shanghaiDate } from '../time/clock'
+import { assertNotLockedOut } from './attempts'
+import type { ServiceContext } from './context'
+import { idNumberHash, normaliseName } from './identity'
+
+export async function localAuthorize(
+  ctx: ServiceContext,
+  issuer: LocalSscIssuer,
+  input: { caller: Caller; name: string; idNumber: string },
+): Promise<{ authorization: string }> {
+  const now = ctx.clock()
+  const at = now.toISOString()
+  const accountId = await ensureAccount(ctx.db, input.caller, at)
+  await assertNotLockedOut(ctx, accountId)
+  const failWith = async (action: string, reason: 'PERSON_NOT_FOUND' | 'DETAILS_MISMATCH' | HttpError['code'], subject: string | null, field?: string) => {
+    await appendAudit(ctx.db, { at, actorType: 'account', actorRef: accountId, action, subjectPersonId: subject, detail: { reason } })
+    throw new HttpError(reason, field)
+  }
+  const id = validateIdNumber(input.idNumber, shanghaiDate(now))
+  if (!id.valid) return failWith('ssc.local_authorize.rejected_input', id.reason, null, 'idNumber')
+  const person = await findPersonByIdHash(ctx.db, idNumberHash(ctx.pii, id.idNumber))
+  if (!person) return failWith('ssc.local_authorize.failed', 'PERSON_NOT_FOUND', null)
+  if (!safeEqual(normaliseName(ctx.pii.decrypt('name', person.name_enc)), normaliseName(input.name))) {
+    return failWith('ssc.local_authorize.failed', 'DETAILS_MISMATCH', person.id)
+  }
+  const authorization = issuer.issue(person.id, now)
+  await appendAudit(ctx.db, { at, actorType: 'account', actorRef: accountId, action: 'ssc.local_authorize.issued', subjectPersonId: person.id, detail: {} })
+  return { authorization }
+}
