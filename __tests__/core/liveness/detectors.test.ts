@@ -1,0 +1,113 @@
+/** Detectors on synthetic streams: durations in ms at 10-30 fps, baselines per person, gating. */
+import { MEDIAPIPE_478 } from '../../../src/core/liveness/adapters/layouts'
+import { DetectorBank } from '../../../src/core/liveness/detectors/bank'
+import { resolveDetectorConfig } from '../../../src/core/liveness/detectors/config'
+import { RollingMedian } from '../../../src/core/liveness/detectors/rolling-median'
+import { type ActionEvent, type Observation } from '../../../src/core/liveness/types'
+
+type Shape = (t: number) => Partial<Observation>
+
+function stream(ms: number, fps: number, shape: Shape, openEar = 0.3): ActionEvent[] {
+  const bank = new DetectorBank(resolveDetectorConfig(), MEDIAPIPE_478.tuning)
+  const out: ActionEvent[] = []
+  for (let t = 0; t <= ms; t += 1000 / fps) {
+    const o: Observation = { t: Math.round(t), faceCount: 1, earLeft: openEar, earRight: openEar, mouth: 0.03, yaw: 3, pitch: -4, roll: 0, boxX: 0.3, boxY: 0.3, boxW: 0.4, boxH: 0.5, faceSize: 0.4, eyeSpan: 0.16, luma: NaN, ...shape(t) }
+    // a little tracker jitter
+    o.earLeft += ((Math.round(t) * 7) % 5) * 0.002
+    out.push(...bank.update(o).map((e) => ({ ...e })))
+  }
+  return out
+}
+
+const closed = (from: number, to: number, ear = 0.12): Shape => (t) => (t >= from && t <= to ? { earLeft: ear, earRight: ear } : {})
+
+describe('blink', () => {
+  test.each([10, 15, 24, 30])('a 150 ms blink is found at %i fps', (fps) => {
+    const ev = stream(4000, fps, closed(2000, 2150))
+    expect(ev.map((e) => e.action)).toEqual(['blink'])
+    expect(ev[0].startMs).toBeGreaterThanOrEqual(1990)
+  })
+
+  test('a shallow blink to 0.65 x the open level counts (Human dips shallowly); 0.85 x does not', () => {
+    expect(stream(4000, 25, closed(2000, 2150, 0.195)).map((e) => e.action)).toEqual(['blink'])
+    expect(stream(4000, 25, closed(2000, 2150, 0.255))).toEqual([])
+  })
+
+  test('eyes shut for 2 s is not a blink', () => {
+    expect(stream(6000, 25, closed(2000, 4000))).toEqual([])
+  })
+
+  test('one eye only (wink or tracker noise) is not a blink', () => {
+    expect(stream(4000, 25, (t) => (t >= 2000 && t <= 2150 ? { earLeft: 0.1 } : {}))).toEqual([])
+  })
+
+  test('not while pitched down (looking down at the phone) nor while turning fast', () => {
+    const down: Shape = (t) => ({ ...(t > 1500 && t < 3000 ? { pitch: -16 } : {}), ...closed(2000, 2150)(t) })
+    expect(stream(4000, 25, down).filter((e) => e.action === 'blink')).toEqual([])
+    // shaking the head fast (+-4 deg at 5 Hz, ~125 deg/s) but never far from frontal
+    const turning: Shape = (t) => ({ ...(t > 1700 && t < 2400 ? { yaw: 3 + 4 * Math.sin((2 * Math.PI * t) / 200) } : {}), ...closed(2000, 2150)(t) })
+    expect(stream(4000, 25, turning).filter((e) => e.action === 'blink')).toEqual([])
+  })
+
+  test('baselines are per person: small eyes (open EAR 0.2) still blink', () => {
+    expect(stream(4000, 25, closed(2000, 2150, 0.08), 0.2).map((e) => e.action)).toEqual(['blink'])
+  })
+})
+
+describe('mouth_open', () => {
+  test('held 600 ms counts; talking bursts of 150 ms do not', () => {
+    expect(stream(4000, 25, (t) => (t >= 2000 && t <= 2600 ? { mouth: 0.5 } : {})).map((e) => e.action)).toEqual(['mouth_open'])
+    const talk: Shape = (t) => (Math.floor(t / 150) % 2 === 1 && t > 1000 ? { mouth: 0.45 } : {})
+    expect(stream(5000, 25, talk)).toEqual([])
+  })
+
+  test('held for a long time is reported once, without waiting for the mouth to close', () => {
+    const ev = stream(8000, 15, (t) => (t >= 2000 ? { mouth: 0.5 } : {}))
+    expect(ev.map((e) => e.action)).toEqual(['mouth_open'])
+  })
+})
+
+describe('head actions', () => {
+  const excursion = (axis: 'yaw' | 'pitch', delta: number): Shape => (t) => {
+    if (t < 2000 || t > 3000) return {}
+    const k = Math.min(1, (t - 2000) / 200, (3000 - t) / 200)
+    return axis === 'yaw' ? { yaw: 3 + delta * k } : { pitch: -4 + delta * k }
+  }
+  test.each([
+    ['yaw', 10, 'turn_left'],
+    ['yaw', -10, 'turn_right'],
+    ['pitch', 10, 'head_up'],
+    ['pitch', -10, 'head_down'],
+  ] as const)('%s %i deg from the frontal baseline is %s, at 10 and 30 fps', (axis, delta, action) => {
+    for (const fps of [10, 30]) expect(stream(5000, fps, excursion(axis, delta)).map((e) => e.action)).toEqual([action])
+  })
+
+  test('a small sway (3 deg) is nothing; a slow drift of the resting pose is followed', () => {
+    expect(stream(5000, 25, excursion('yaw', 3))).toEqual([])
+    expect(stream(40000, 25, (t) => ({ yaw: 3 - (t / 40000) * 8 }))).toEqual([])
+  })
+
+  test('moving toward the camera (perspective pitch change with a 40 % larger face) is not a nod', () => {
+    const approach: Shape = (t) => {
+      const k = Math.max(0, Math.min(1, (t - 2000) / 1000))
+      return { pitch: -4 + 7 * k, eyeSpan: 0.16 * (1 + 0.4 * k) }
+    }
+    expect(stream(8000, 25, approach)).toEqual([])
+  })
+})
+
+describe('RollingMedian', () => {
+  test('median over a time window', () => {
+    const m = new RollingMedian(1000, 8)
+    expect(m.median()).toBeNaN()
+    ;[5, 1, 3].forEach((v, i) => m.push(i * 100, v))
+    expect(m.median()).toBe(3)
+    m.push(300, 10)
+    expect(m.median()).toBe(4)
+    m.push(1250, 7) // drops t=0, 100 and 200
+    expect(m.median()).toBe(8.5) // 10 and 7 remain
+    for (let i = 0; i < 20; i++) m.push(1300 + i, i) // capacity 8
+    expect(m.count).toBe(8)
+    expect(m.median()).toBe(15.5)
+  })
+})

@@ -1,0 +1,46 @@
+/** Determinism: same observations, same events and verdict; the verdict's summary replays to the same verdict. */
+import { replaySummary, runSession, sourceFromHeader } from '../../../src/core/liveness/engine'
+import { LivenessInputError } from '../../../src/core/liveness/errors'
+import { CLIP_CONFIG, loadTrace, stillPhoto, thin } from './helpers'
+
+describe('replay', () => {
+  const cases = [
+    { clip: 'cap13_edit2' as const, challenge: ['blink', 'turn_left'] as const, passed: true },
+    { clip: 'cap12_edit' as const, challenge: ['mouth_open', 'turn_right', 'turn_left', 'head_down', 'head_up', 'blink'] as const, passed: true },
+    { clip: 'cap12_edit' as const, challenge: ['turn_left', 'turn_right'] as const, passed: false },
+    { clip: 'franck' as const, challenge: ['turn_left'] as const, passed: false },
+  ]
+
+  test.each(cases)('$clip $challenge', ({ clip, challenge, passed }) => {
+    const trace = loadTrace(clip)
+    const a = runSession(sourceFromHeader(trace.header), trace.frames, challenge, CLIP_CONFIG)
+    const b = runSession(sourceFromHeader(trace.header), trace.frames, challenge, CLIP_CONFIG)
+    expect(b).toEqual(a)
+    expect(a.verdict.passed).toBe(passed)
+    // through JSON, as the backend receives it
+    const wire = JSON.parse(JSON.stringify(a.verdict.summary))
+    const replayed = replaySummary(wire, challenge, CLIP_CONFIG)
+    expect(replayed).toEqual(a.verdict)
+  })
+
+  test('low frame rate and still photo verdicts replay too', () => {
+    const trace = loadTrace('cap13_edit2')
+    for (const frames of [thin(trace.frames, 10), stillPhoto(trace.frames[100], 20000, 15, 7)]) {
+      const a = runSession(sourceFromHeader(trace.header), frames, ['blink', 'turn_left'])
+      expect(replaySummary(JSON.parse(JSON.stringify(a.verdict.summary)), ['blink', 'turn_left'])).toEqual(a.verdict)
+    }
+  })
+
+  test('a summary replayed against a different challenge does not pass', () => {
+    const trace = loadTrace('cap13_edit2')
+    const a = runSession(sourceFromHeader(trace.header), trace.frames, ['blink', 'turn_left'], CLIP_CONFIG)
+    expect(a.verdict.passed).toBe(true)
+    expect(replaySummary(a.verdict.summary, ['turn_right', 'turn_left'], CLIP_CONFIG).passed).toBe(false)
+  })
+
+  test('a malformed summary is refused with SUMMARY_BAD', () => {
+    for (const bad of [null, {}, { v: 1, layout: 'mediapipe-478', n: 2, data: [1, 2, 3] }, { v: 1, layout: 'mediapipe-478', n: 1, data: new Array(14).fill(0.5) }]) {
+      expect(() => replaySummary(bad as never, ['blink'])).toThrow(LivenessInputError)
+    }
+  })
+})

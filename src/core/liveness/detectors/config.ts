@@ -1,0 +1,117 @@
+/**
+ * Detector thresholds. Ratios are relative to the person's own running baseline; durations are in
+ * milliseconds (never frames) so the same numbers work from 10 to 30 fps.
+ */
+export interface BlinkConfig {
+  /** Rolling window of the per-eye open-EAR median (only open, unblocked frames feed it). */
+  baselineMs: number
+  /** A frame is "closing" when mean EAR < closeRatio x baseline and each eye < eyeRatio x its own baseline. */
+  closeRatio: number
+  eyeRatio: number
+  /** The eye is open again when mean EAR >= reopenRatio x baseline. */
+  reopenRatio: number
+  /** The deepest frame of the closure must reach depthRatio x baseline... */
+  depthRatio: number
+  /** ...and be at least this much below it in absolute EAR (tracker jitter on small eyes is not a blink). */
+  minDrop: number
+  /** Eyes whose open-EAR baseline is below this are closed or unreadable: no blink can be measured. */
+  minOpenEar: number
+  /** Closures longer than this (first to last closed frame) are not blinks (eyes shut, squint, looking down). */
+  maxClosedMs: number
+  /** The head must not be turned more than this fraction of turnDeg, nor pitched down more than this fraction of nodDownDeg. */
+  poseGateFrac: number
+  /** Head angular speed above this (deg/s, in the tracker's own scale) blocks blinks. */
+  maxHeadSpeed: number
+}
+
+export interface MouthConfig {
+  baselineMs: number
+  /** Open when the inner-lip ratio >= max(openRatio, baseline + openAboveBaseline). */
+  openRatio: number
+  openAboveBaseline: number
+  /** Closed again when the ratio falls below closeFrac x the open threshold. */
+  closeFrac: number
+  /** Must stay open at least this long (talking does not). */
+  holdMs: number
+  /** A held opening is reported after this long even if the mouth stays open. */
+  maxHoldMs: number
+}
+
+export interface HeadConfig {
+  /** Rolling window of the frontal yaw/pitch median (fed only while the head is near it). */
+  baselineMs: number
+  /** Excursions in degrees from the frontal baseline; undefined = use the layout's tuning. */
+  turnDeg?: number
+  nodUpDeg?: number
+  nodDownDeg?: number
+  /** Time the excursion must stay beyond its threshold. */
+  holdMs: number
+  /** A held excursion is reported after this long even if the head does not come back. */
+  maxHoldMs: number
+  /** If the baseline has not been fed for this long, it follows the head again (slow drift, bad start). */
+  staleMs: number
+  /** A nod is rejected when the eye span (distance to camera) changed by more than this fraction during it. */
+  maxScaleChange: number
+}
+
+export interface DetectorConfig {
+  /** Baselines need this much history before any detector reports. */
+  warmupMs: number
+  /** A face gap longer than this aborts actions in progress. */
+  maxGapMs: number
+  blink: BlinkConfig
+  mouth: MouthConfig
+  head: HeadConfig
+}
+
+export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
+  warmupMs: 400,
+  maxGapMs: 300,
+  blink: {
+    baselineMs: 2000,
+    closeRatio: 0.8,
+    eyeRatio: 0.88,
+    reopenRatio: 0.86,
+    depthRatio: 0.72,
+    minDrop: 0.05,
+    minOpenEar: 0.15,
+    maxClosedMs: 600,
+    poseGateFrac: 0.8,
+    maxHeadSpeed: 45,
+  },
+  mouth: {
+    baselineMs: 3000,
+    openRatio: 0.3,
+    openAboveBaseline: 0.2,
+    closeFrac: 0.7,
+    holdMs: 300,
+    maxHoldMs: 2000,
+  },
+  head: {
+    baselineMs: 3000,
+    holdMs: 100,
+    maxHoldMs: 2000,
+    staleMs: 8000,
+    maxScaleChange: 0.2,
+  },
+}
+
+export type DetectorConfigInput = {
+  warmupMs?: number
+  maxGapMs?: number
+  blink?: Partial<BlinkConfig>
+  mouth?: Partial<MouthConfig>
+  head?: Partial<HeadConfig>
+}
+
+export function resolveDetectorConfig(input?: DetectorConfigInput): DetectorConfig {
+  const d = DEFAULT_DETECTOR_CONFIG
+  if (!input) return d
+  return {
+    warmupMs: input.warmupMs ?? d.warmupMs,
+    maxGapMs: input.maxGapMs ?? d.maxGapMs,
+    blink: { ...d.blink, ...input.blink },
+    mouth: { ...d.mouth, ...input.mouth },
+    head: { ...d.head, ...input.head },
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The person's frontal head pose (running median of yaw and pitch while the head is near it), the
+ * current excursion from it, and the head's angular speed. Shared by all detectors for one frame.
+ */
+import type { Observation } from '../types'
+import { RollingMedian } from './rolling-median'
+
+export interface PoseThresholds {
+  turnDeg: number
+  nodUpDeg: number
+  nodDownDeg: number
+  baselineMs: number
+  staleMs: number
+  warmupMs: number
+}
+
+const SPEED_SPAN_MS = 90
+const FEED_BAND = 0.8
+const HISTORY = 8
+
+export class PoseTracker {
+  /** Excursion from the frontal baseline, degrees (engine convention). NaN until ready. */
+  dYaw = NaN
+  dPitch = NaN
+  /** Head angular speed in deg/s over the last ~100 ms (0 when unknown). */
+  speed = 0
+  ready = false
+  private readonly yawMed: RollingMedian
+  private readonly pitchMed: RollingMedian
+  private readonly spanMed: RollingMedian
+  private yawFedT = -Infinity
+  private pitchFedT = -Infinity
+  private firstT = NaN
+  private readonly histT = new Float64Array(HISTORY)
+  private readonly histYaw = new Float64Array(HISTORY)
+  private readonly histPitch = new Float64Array(HISTORY)
+  private histN = 0
+  private histHead = 0
+
+  constructor(private readonly th: PoseThresholds) {
+    this.yawMed = new RollingMedian(th.baselineMs)
+    this.pitchMed = new RollingMedian(th.baselineMs)
+    this.spanMed = new RollingMedian(th.baselineMs)
+  }
+
+  get yawBase(): number {
+    return this.yawMed.median()
+  }
+
+  get pitchBase(): number {
+    return this.pitchMed.median()
+  }
+
+  /** Eye span (distance to camera) while in the frontal pose; NaN when unknown. */
+  get spanBase(): number {
+    return this.spanMed.median()
+  }
+
+  reset(): void {
+    this.yawMed.reset()
+    this.pitchMed.reset()
+    this.spanMed.reset()
+    this.histN = 0
+    this.histHead = 0
+    this.yawFedT = -Infinity
+    this.pitchFedT = -Infinity
+    this.firstT = NaN
+    this.ready = false
+    this.dYaw = NaN
+    this.dPitch = NaN
+    this.speed = 0
+  }
+
+  update(o: Observation): void {
+    const t = o.t
+    if (!Number.isFinite(o.yaw) || !Number.isFinite(o.pitch)) {
+      this.dYaw = NaN
+      this.dPitch = NaN
+      this.speed = 0
+      return
+    }
+    this.updateSpeed(t, o.yaw, o.pitch)
+    if (Number.isNaN(this.firstT)) this.firstT = t
+    const th = this.th
+    const yb = this.yawMed.median()
+    const pb = this.pitchMed.median()
+    const havebase = this.yawMed.count > 0
+    const dy = havebase ? o.yaw - yb : 0
+    const dp = havebase ? o.pitch - pb : 0
+    const warm = t - this.firstT < th.warmupMs
+    // Each axis learns from frames near its baseline (within FEED_BAND of the threshold), so a slow
+    // drift is followed while a clear turn or nod (which passes the threshold) is not learnt.
+    const yawNear = Math.abs(dy) < FEED_BAND * th.turnDeg
+    const pitchNear = dp < FEED_BAND * th.nodUpDeg && -dp < FEED_BAND * th.nodDownDeg
+    if (!havebase || warm || yawNear || t - this.yawFedT > th.staleMs) {
+      this.yawMed.push(t, o.yaw)
+      this.yawFedT = t
+    }
+    if (!havebase || warm || pitchNear || t - this.pitchFedT > th.staleMs) {
+      this.pitchMed.push(t, o.pitch)
+      this.spanMed.push(t, o.eyeSpan)
+      this.pitchFedT = t
+    }
+    this.ready = !warm && this.yawMed.count > 0
+    if (this.ready) {
+      this.dYaw = o.yaw - this.yawMed.median()
+      this.dPitch = o.pitch - this.pitchMed.median()
+    } else {
+      this.dYaw = NaN
+      this.dPitch = NaN
+    }
+  }
+
+  private updateSpeed(t: number, yaw: number, pitch: number): void {
+    // find the newest sample at least SPEED_SPAN_MS older than t
+    let speed = 0
+    for (let k = 0; k < this.histN; k++) {
+      const i = (this.histHead - 1 - k + 2 * HISTORY) % HISTORY
+      const dt = t - this.histT[i]
+      if (dt >= SPEED_SPAN_MS) {
+        const dy = yaw - this.histYaw[i]
+        const dp = pitch - this.histPitch[i]
+        speed = (Math.sqrt(dy * dy + dp * dp) * 1000) / dt
+        break
+      }
+    }
+    this.speed = speed
+    this.histT[this.histHead] = t
+    this.histYaw[this.histHead] = yaw
+    this.histPitch[this.histHead] = pitch
+    this.histHead = (this.histHead + 1) % HISTORY
+    if (this.histN < HISTORY) this.histN++
+  }
+}

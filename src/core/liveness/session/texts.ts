@@ -1,0 +1,42 @@
+/**
+ * User-facing texts of the liveness session (simple Chinese for elderly users, read aloud by the UI).
+ * Programs match on the codes; people read/hear the text.
+ */
+import type { ActionName } from '../types'
+
+export const HINTS = {
+  move_closer: '请靠近一点',
+  move_back: '请离远一点',
+  face_screen: '请正对屏幕',
+  too_dark: '光线太暗',
+  too_bright: '光线太亮',
+  others_leave: '请其他人离开画面',
+  hold_still: '请保持不动',
+  /** No face seen, or the face is outside the guide box. */
+  into_frame: '请把脸放进框内',
+} as const
+
+export type HintCode = keyof typeof HINTS
+
+export const ACTION_PROMPTS: Readonly<Record<ActionName, string>> = {
+  blink: '请眨眨眼',
+  mouth_open: '请张开嘴',
+  turn_left: '请向左转头',
+  turn_right: '请向右转头',
+  head_up: '请慢慢抬头',
+  head_down: '请慢慢低头',
+}
+
+export const POSITION_PROMPT = '请把脸放进框内，正对屏幕'
+export const PASSED_TEXT = '动作检测通过'
+
+export type FailReason = 'timeout' | 'face_lost' | 'multiple_faces' | 'out_of_order' | 'no_liveness' | 'incomplete'
+
+export const FAIL_TEXTS: Readonly<Record<FailReason, string>> = {
+  timeout: '时间到了，没有完成动作，请再试一次',
+  face_lost: '没有看到人脸，请再试一次',
+  multiple_faces: '画面里有多个人，请只留本人再试一次',
+  out_of_order: '动作和提示不一致，请按提示再试一次',
+  no_liveness: '没有检测到真人动作，请本人面对屏幕再试一次',
+  incomplete: '检测没有完成，请再试一次',
+}

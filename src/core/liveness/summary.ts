@@ -1,0 +1,105 @@
+/**
+ * Compact observation summary carried by a verdict: the quantised per-frame features as integers, so
+ * the backend can replay them through the same engine (replaySummary in engine.ts) and reach the same
+ * verdict. Per frame, FIELDS in order; `null` = not available (no face, or the tracker gave no value).
+ */
+import { LivenessInputError } from './errors'
+import { Q_ANGLE, Q_BOX, Q_RATIO } from './quantise'
+import type { Observation } from './types'
+import { emptyObservation } from './types'
+
+export const SUMMARY_VERSION = 1
+export const SUMMARY_FIELDS = ['dt', 'faces', 'earL', 'earR', 'mouth', 'yaw', 'pitch', 'roll', 'boxX', 'boxY', 'boxW', 'boxH', 'eyeSpan', 'luma'] as const
+const N = SUMMARY_FIELDS.length
+
+export interface ObservationSummary {
+  v: typeof SUMMARY_VERSION
+  /** Layout the features came from (informational). */
+  layout: string
+  /** Number of frames. */
+  n: number
+  /** n x FIELDS integers, flat; dt = ms since the previous frame (the first frame: its absolute t). */
+  data: (number | null)[]
+}
+
+const int = (v: number, k: number): number | null => (Number.isFinite(v) ? Math.round(v * k) + 0 : null)
+
+/** Appends quantised observations to a summary. */
+export class SummaryRecorder {
+  readonly summary: ObservationSummary
+  private lastT = 0
+
+  constructor(layout: string) {
+    this.summary = { v: SUMMARY_VERSION, layout, n: 0, data: [] }
+  }
+
+  /** `o` must already be quantised. */
+  add(o: Observation): void {
+    const d = this.summary.data
+    d.push(
+      this.summary.n === 0 ? o.t : o.t - this.lastT,
+      o.faceCount,
+      int(o.earLeft, Q_RATIO),
+      int(o.earRight, Q_RATIO),
+      int(o.mouth, Q_RATIO),
+      int(o.yaw, Q_ANGLE),
+      int(o.pitch, Q_ANGLE),
+      int(o.roll, Q_ANGLE),
+      int(o.boxX, Q_BOX),
+      int(o.boxY, Q_BOX),
+      int(o.boxW, Q_BOX),
+      int(o.boxH, Q_BOX),
+      int(o.eyeSpan, Q_BOX),
+      int(o.luma, 1),
+    )
+    this.lastT = o.t
+    this.summary.n++
+  }
+}
+
+const dec = (v: number | null, k: number): number => (v === null ? NaN : v / k)
+
+/** Check the shape of an untrusted summary (e.g. from a client). Throws LivenessInputError. */
+export function validateSummary(s: unknown): ObservationSummary {
+  const o = s as ObservationSummary | null
+  if (!o || typeof o !== 'object' || o.v !== SUMMARY_VERSION || !Array.isArray(o.data) || typeof o.n !== 'number') {
+    throw new LivenessInputError('SUMMARY_BAD')
+  }
+  if (!Number.isInteger(o.n) || o.n < 0 || o.data.length !== o.n * N) throw new LivenessInputError('SUMMARY_BAD')
+  for (let i = 0; i < o.data.length; i++) {
+    const v = o.data[i]
+    if (v !== null && !Number.isInteger(v)) throw new LivenessInputError('SUMMARY_BAD')
+    const field = i % N
+    if ((field === 0 || field === 1) && (v === null || v < 0)) throw new LivenessInputError('SUMMARY_BAD')
+  }
+  return o
+}
+
+/** Decode the frames of a summary into observations (already quantised). */
+export function decodeSummary(s: ObservationSummary): Observation[] {
+  const out: Observation[] = []
+  let t = 0
+  const d = s.data
+  for (let i = 0; i < s.n; i++) {
+    const b = i * N
+    const o = emptyObservation()
+    t = i === 0 ? (d[b] as number) : t + (d[b] as number)
+    o.t = t
+    o.faceCount = d[b + 1] as number
+    o.earLeft = dec(d[b + 2], Q_RATIO)
+    o.earRight = dec(d[b + 3], Q_RATIO)
+    o.mouth = dec(d[b + 4], Q_RATIO)
+    o.yaw = dec(d[b + 5], Q_ANGLE)
+    o.pitch = dec(d[b + 6], Q_ANGLE)
+    o.roll = dec(d[b + 7], Q_ANGLE)
+    o.boxX = dec(d[b + 8], Q_BOX)
+    o.boxY = dec(d[b + 9], Q_BOX)
+    o.boxW = dec(d[b + 10], Q_BOX)
+    o.boxH = dec(d[b + 11], Q_BOX)
+    o.faceSize = o.boxW
+    o.eyeSpan = dec(d[b + 12], Q_BOX)
+    o.luma = dec(d[b + 13], 1)
+    out.push(o)
+  }
+  return out
+}
