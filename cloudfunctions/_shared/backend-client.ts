@@ -1,0 +1,214 @@
+/**
+ * Signed HTTP client for the certification backend (docs/backend-api.md). Used by the cloud
+ * functions on WeChat and by the local gateway. Never throws: every failure is a Result.
+ */
+import { createHash, createHmac, randomBytes } from 'node:crypto'
+import * as http from 'node:http'
+import * as https from 'node:https'
+import { appError, ERROR_MESSAGES, fail, isErrorCode, ok, type ErrorCode, type Result } from '../../src/core/errors'
+import { canonicalRequest, SIGNATURE_HEADERS } from '../../src/core/signing'
+import type { BackendPort, BackendRoute, BackendRoutes, Clock } from './ports'
+import { systemClock } from './ports'
+
+export interface HttpRequest {
+  url: string
+  method: 'POST'
+  headers: Record<string, string>
+  body: string
+  timeoutMs: number
+}
+export interface HttpResponse {
+  status: number
+  text: string
+}
+/** Sends one request; rejects on network failure or timeout. */
+export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>
+
+export interface BackendClientOptions {
+  /** e.g. http://127.0.0.1:8787 or https://backend.example.gov.cn/api */
+  baseUrl: string
+  keyId: string
+  secret: string | Uint8Array
+  /** Whole-request timeout. WeChat cloud functions time out after 3 s by default. */
+  timeoutMs?: number
+  transport?: HttpTransport
+  clock?: Clock
+  nonce?: () => string
+  /** Diagnostics without personal data (route, status, code). */
+  log?: (message: string) => void
+}
+
+export const DEFAULT_BACKEND_TIMEOUT_MS = 2500
+/** Answers larger than this are treated as a broken backend. */
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+
+/**
+ * Codes about the service-to-service signature: a deployment fault (wrong secret, clock skew), not
+ * something the person can fix, so they are reported as SERVICE_UNAVAILABLE and logged.
+ */
+const TRANSPORT_AUTH_CODES: ReadonlySet<ErrorCode> = new Set(['SIGNATURE_MISSING', 'SIGNATURE_INVALID', 'REQUEST_STALE', 'REQUEST_REPLAYED'])
+
+export function newNonce(): string {
+  return randomBytes(24).toString('base64url')
+}
+
+export function sha256Hex(body: string): string {
+  return createHash('sha256').update(body, 'utf8').digest('hex')
+}
+
+/** Headers for one signed request: the path is the URL's path plus query, as the backend sees it. */
+export function signRequest(
+  opts: { keyId: string; secret: string | Uint8Array },
+  method: string,
+  pathWithQuery: string,
+  body: string,
+  timestampMs: number,
+  nonce: string,
+): Record<string, string> {
+  const timestamp = String(timestampMs)
+  const canonical = canonicalRequest(method, pathWithQuery, timestamp, nonce, sha256Hex(body))
+  const signature = createHmac('sha256', opts.secret).update(canonical, 'utf8').digest('hex')
+  return {
+    [SIGNATURE_HEADERS.keyId]: opts.keyId,
+    [SIGNATURE_HEADERS.timestamp]: timestamp,
+    [SIGNATURE_HEADERS.nonce]: nonce,
+    [SIGNATURE_HEADERS.signature]: signature,
+  }
+}
+
+export function createBackendClient(options: BackendClientOptions): BackendPort {
+  const transport = options.transport ?? defaultTransport
+  const clock = options.clock ?? systemClock
+  const nonce = options.nonce ?? newNonce
+  const timeoutMs = options.timeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS
+  const log = options.log ?? ((message: string) => console.warn(message))
+  const base = options.baseUrl.replace(/\/+$/, '')
+
+  async function post<R extends BackendRoute>(route: R, payload: Record<string, unknown>): Promise<Result<BackendRoutes[R]>> {
+    let url: URL
+    try {
+      url = new URL(base + route)
+    } catch {
+      log(`[backend] invalid BACKEND_URL, cannot call ${route}`)
+      return fail('SERVICE_UNAVAILABLE')
+    }
+    const body = JSON.stringify(payload)
+    const headers = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      ...signRequest(options, 'POST', url.pathname + url.search, body, clock.now().getTime(), nonce()),
+    }
+    let response: HttpResponse
+    try {
+      response = await transport({ url: url.toString(), method: 'POST', headers, body, timeoutMs })
+    } catch (err) {
+      log(`[backend] ${route} unreachable: ${describe(err)}`)
+      return fail('SERVICE_UNAVAILABLE')
+    }
+    return interpret<BackendRoutes[R]>(route, response, log)
+  }
+
+  return { post }
+}
+
+/** Turns an HTTP answer into a Result (exported for tests). */
+export function interpret<T>(route: string, response: HttpResponse, log: (message: string) => void = () => {}): Result<T> {
+  const { status, text } = response
+  let json: unknown
+  try {
+    json = text.length > 0 ? JSON.parse(text) : undefined
+  } catch {
+    json = undefined
+  }
+  if (status >= 200 && status < 300) {
+    if (json === undefined || json === null || typeof json !== 'object') {
+      log(`[backend] ${route} answered ${status} without a JSON object`)
+      return fail('SERVICE_UNAVAILABLE')
+    }
+    return ok(json as T)
+  }
+  if (status >= 500 || status < 400) {
+    log(`[backend] ${route} answered ${status}`)
+    return fail('SERVICE_UNAVAILABLE')
+  }
+  const error = (json as { error?: { code?: unknown; message?: unknown; field?: unknown } } | undefined)?.error
+  if (error && isErrorCode(error.code)) {
+    if (TRANSPORT_AUTH_CODES.has(error.code)) {
+      log(`[backend] ${route} refused the service signature: ${error.code}`)
+      return fail('SERVICE_UNAVAILABLE')
+    }
+    const message = typeof error.message === 'string' && error.message.length > 0 ? error.message : ERROR_MESSAGES[error.code]
+    const out = appError(error.code, typeof error.field === 'string' ? error.field : undefined)
+    return { ok: false, error: { ...out, message } }
+  }
+  log(`[backend] ${route} answered ${status} without a known error code`)
+  if (status === 413) return fail('PAYLOAD_TOO_LARGE')
+  if (status === 429) return fail('RATE_LIMITED')
+  return fail('SERVICE_UNAVAILABLE')
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = (err as { cause?: { code?: unknown } }).cause
+    const code = (err as { code?: unknown }).code ?? cause?.code
+    return typeof code === 'string' ? `${err.name} ${code}` : err.name + (err.message ? `: ${err.message}` : '')
+  }
+  return 'unknown error'
+}
+
+/** Global fetch where the runtime has it (Node ≥ 18), node:http(s) otherwise (older cloud runtimes). */
+export const defaultTransport: HttpTransport = (request) =>
+  typeof globalThis.fetch === 'function' ? fetchTransport(request) : nodeTransport(request)
+
+export async function fetchTransport(request: HttpRequest): Promise<HttpResponse> {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), request.timeoutMs)
+  try {
+    const res = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: controller.signal,
+      redirect: 'error',
+    })
+    const text = await res.text()
+    if (Buffer.byteLength(text) > MAX_RESPONSE_BYTES) throw new Error('response too large')
+    return { status: res.status, text }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export function nodeTransport(request: HttpRequest): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(request.url)
+    const lib = url.protocol === 'https:' ? https : http
+    const req = lib.request(
+      url,
+      { method: request.method, headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) } },
+      (res) => {
+        const chunks: Buffer[] = []
+        let size = 0
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length
+          if (size > MAX_RESPONSE_BYTES) {
+            req.destroy(new Error('response too large'))
+            return
+          }
+          chunks.push(chunk)
+        })
+        res.on('end', () => {
+          clearTimeout(timer)
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') })
+        })
+        res.on('error', reject)
+      },
+    )
+    const timer = setTimeout(() => req.destroy(new Error('timeout')), request.timeoutMs)
+    req.on('error', (err) => {
+      clearTimeout(timer)
+      reject(err)
+    })
+    req.end(request.body)
+  })
+}

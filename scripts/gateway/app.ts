@@ -1,0 +1,154 @@
+/**
+ * The local gateway: runs the SAME cloud-function handlers over HTTP for the H5 app and local runs.
+ *
+ *   POST /auth/local-login  → { ok, data: { token, openid, expiresAt } }   (stands in for WeChat identity)
+ *   POST /fn/<name>         → HTTP 200 with the CloudFunctionResult; needs Authorization: Bearer <token>
+ *   GET  /healthz           → { status: 'ok', service: 'gateway' }
+ *   GET  /*                 → the H5 build (dist/h5), falling back to index.html for app routes
+ *
+ * Refused entirely when NODE_ENV=production: production identity comes from WeChat, not from here.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import { appError, type ErrorCode } from '../../src/core/errors'
+import { createBackendClient, type HttpTransport } from '../../cloudfunctions/_shared/backend-client'
+import type { BackendPort, Clock } from '../../cloudfunctions/_shared/ports'
+import { systemClock } from '../../cloudfunctions/_shared/ports'
+import { isCloudFunctionName, runHandler } from '../../cloudfunctions/handlers'
+import { createStaticHandler } from './static'
+import { bearerToken, deriveTokenSecret, DEFAULT_TOKEN_TTL_MS, issueToken, newLocalOpenid, verifyToken } from './token'
+
+export const DEFAULT_BODY_LIMIT = 256 * 1024
+
+export interface GatewayOptions {
+  /** Base URL of the certification backend, e.g. http://127.0.0.1:8787 */
+  backendUrl: string
+  /** Shared request-signing secret (same as the backend's) and its id. */
+  hmacKeyId: string
+  hmacSecret: string
+  /** Secret for local sign-in tokens; derived from hmacSecret when omitted. */
+  tokenSecret?: string | Buffer
+  /** Folder of the H5 build; null/undefined serves a "not built yet" page. */
+  h5Dir?: string | null
+  clock?: Clock
+  /** Defaults to process.env.NODE_ENV. "production" refuses to build. */
+  nodeEnv?: string
+  bodyLimit?: number
+  backendTimeoutMs?: number
+  tokenTtlMs?: number
+  /** Replaces the HTTP transport to the backend (tests). */
+  backendTransport?: HttpTransport
+  /** Replaces the whole backend client (tests). */
+  backend?: BackendPort
+  logger?: boolean | FastifyBaseLogger
+  /** Where backend problems (route, status, code — no personal data) are reported; default console.warn. */
+  logBackendProblem?: (message: string) => void
+}
+
+export class GatewayRefusedError extends Error {
+  constructor() {
+    super('本地网关只用于本机演示和测试，生产环境（NODE_ENV=production）不能启动 / the local gateway and its local sign-in are refused when NODE_ENV=production')
+    this.name = 'GatewayRefusedError'
+  }
+}
+
+const failure = (code: ErrorCode) => ({ ok: false as const, error: appError(code) })
+
+export function buildGateway(opts: GatewayOptions): FastifyInstance {
+  const nodeEnv = opts.nodeEnv ?? process.env.NODE_ENV
+  if (nodeEnv === 'production') throw new GatewayRefusedError()
+  if (!opts.hmacSecret) throw new Error('buildGateway: hmacSecret is required')
+
+  const clock = opts.clock ?? systemClock
+  const tokenSecret = opts.tokenSecret ?? deriveTokenSecret(opts.hmacSecret)
+  const tokenTtlMs = opts.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS
+  const backend =
+    opts.backend ??
+    createBackendClient({
+      baseUrl: opts.backendUrl,
+      keyId: opts.hmacKeyId,
+      secret: opts.hmacSecret,
+      timeoutMs: opts.backendTimeoutMs,
+      transport: opts.backendTransport,
+      clock,
+      log: opts.logBackendProblem ?? ((message) => console.warn(message)),
+    })
+
+  const app = Fastify({
+    logger: opts.logger === undefined ? false : (opts.logger as never),
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Requests from the browser on this machine; keep the defaults strict anyway.
+    return503OnClosing: true,
+  })
+
+  // An empty JSON body is an empty event (some clients send none); otherwise Fastify's safe parser.
+  const defaultJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') return done(null, {})
+    defaultJson(request, body as string, done)
+  })
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff')
+    reply.header('referrer-policy', 'no-referrer')
+    reply.header('x-frame-options', 'DENY')
+    return payload
+  })
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string; name?: string }, request: FastifyRequest, reply: FastifyReply) => {
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500
+    if (status === 413) return reply.code(413).send(failure('PAYLOAD_TOO_LARGE'))
+    if (status >= 400 && status < 500) return reply.code(status).send(failure('BAD_REQUEST'))
+    request.log.error({ code: error.code, name: error.name }, 'gateway failure')
+    return reply.code(500).send(failure('INTERNAL'))
+  })
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send(failure('NOT_FOUND')))
+
+  app.get('/healthz', async () => ({ status: 'ok', service: 'gateway' }))
+
+  app.post('/auth/local-login', async (_request, reply) => {
+    const openid = newLocalOpenid()
+    const { token, expiresAt } = issueToken(tokenSecret, openid, clock.now().getTime(), tokenTtlMs)
+    reply.header('cache-control', 'no-store')
+    return { ok: true, data: { token, openid, expiresAt } }
+  })
+
+  /** The local openid of each authenticated /fn request (kept off the request object's type). */
+  const openids = new WeakMap<FastifyRequest, string>()
+
+  app.register(async (fn) => {
+    // Name and identity are checked before the body is read: unknown → 404, no/bad token → 401.
+    fn.addHook('onRequest', async (request, reply) => {
+      const name = (request.params as { name?: string }).name ?? ''
+      if (!isCloudFunctionName(name)) return reply.code(404).send(failure('NOT_FOUND'))
+      const token = bearerToken(request.headers.authorization)
+      const openid = token ? verifyToken(tokenSecret, token, clock.now().getTime()) : null
+      if (!openid) return reply.code(401).header('www-authenticate', 'Bearer').send(failure('UNAUTHENTICATED'))
+      openids.set(request, openid)
+    })
+
+    fn.post('/fn/:name', async (request, reply) => {
+      const { name } = request.params as { name: string }
+      const openid = openids.get(request)
+      if (!isCloudFunctionName(name)) return reply.code(404).send(failure('NOT_FOUND'))
+      if (!openid) return reply.code(401).send(failure('UNAUTHENTICATED'))
+      // The event is a JSON object (as on WeChat); no body at all is an empty event.
+      const body = request.body === undefined ? {} : request.body
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) return reply.code(400).send(failure('BAD_REQUEST'))
+      const result = await runHandler(name, body, {
+        caller: { platform: 'local', openid },
+        backend,
+        clock,
+        production: false,
+      })
+      reply.header('cache-control', 'no-store')
+      return result
+    })
+  })
+
+  const serveStatic = createStaticHandler(opts.h5Dir)
+  app.get('/*', serveStatic)
+
+  return app
+}
+
