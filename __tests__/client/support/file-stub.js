@@ -1,1 +1,2 @@
+// Image imports resolve to a file name in jsdom tests.
 module.exports = 'test-file-stub'

@@ -1,1 +1,2 @@
+// Stylesheets do nothing in jsdom tests.
 module.exports = {}

@@ -1,0 +1,82 @@
+/**
+ * Runs the whole system exactly as `npm start` does (backend child on SQLite, gateway, H5 app),
+ * on free ports and a throw-away data directory. The H5 build comes from `npm test` (scripts/test.sh
+ * builds it before jest); without dist/h5 the test fails with a message saying so.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export const ROOT = resolve(__dirname, '../../..')
+const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs')
+
+export interface RunningSystem {
+  url: string
+  dataDir: string
+  output: () => string
+  stop: () => Promise<void>
+}
+
+export async function freePort(): Promise<number> {
+  const s = createServer()
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+  const { port } = s.address() as AddressInfo
+  await new Promise((r) => s.close(r))
+  return port
+}
+
+export async function startSystem(extraEnv: Record<string, string> = {}): Promise<RunningSystem> {
+  if (!existsSync(join(ROOT, 'dist', 'h5', 'index.html'))) {
+    throw new Error('dist/h5 is missing: run `npm run build:h5` (npm test does this before jest)')
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'yl-e2e-'))
+  const [appPort, backendPort] = [await freePort(), await freePort()]
+  let out = ''
+  const proc: ChildProcess = spawn(process.execPath, [TSX, 'scripts/start.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      DATA_DIR: dataDir,
+      APP_PORT: String(appPort),
+      BACKEND_PORT: String(backendPort),
+      START_SKIP_H5_BUILD: '1',
+      ...extraEnv,
+    },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  proc.stdout?.on('data', (c) => (out += c))
+  proc.stderr?.on('data', (c) => (out += c))
+  const exited = new Promise<void>((r) => proc.on('exit', () => r()))
+
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null && proc.pid) {
+      try {
+        process.kill(-proc.pid, 'SIGTERM')
+      } catch {
+        /* already gone */
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
+      try {
+        process.kill(-proc.pid, 'SIGKILL')
+      } catch {
+        /* already gone */
+      }
+    }
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const m = /请用浏览器打开：(http:\/\/\S+)/.exec(out)
+    if (m) return { url: m[1], dataDir, output: () => out, stop }
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      await stop()
+      throw new Error(`npm start did not come up:\n${out}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}

@@ -1,0 +1,26 @@
+import type { ReactNode } from 'react'
+import { Text, View } from '@tarojs/components'
+import './index.scss'
+
+export interface NoticeProps {
+  /** info: ℹ in a circle; success: ✓; the words say the rest. */
+  tone?: 'info' | 'success'
+  title: string
+  children?: ReactNode
+  testId?: string
+}
+
+/** A calm card with a heading and text: empty states, "under construction", "bound". */
+export function Notice({ tone = 'info', title, children, testId }: NoticeProps) {
+  return (
+    <View className={`yl-notice yl-notice--${tone}`} data-testid={testId}>
+      <View className='yl-notice__head'>
+        <Text className='yl-notice__icon'>{tone === 'success' ? '✓' : 'i'}</Text>
+        <Text className='yl-notice__title'>{title}</Text>
+      </View>
+      {children ? <View className='yl-notice__body'>{children}</View> : null}
+    </View>
+  )
+}
+
+export default Notice

@@ -1,0 +1,67 @@
+import { useState } from 'react'
+import type { BindManualForm } from '@/core/contracts/binding'
+import type { AppError } from '@/core/errors'
+import { todayInChina } from '@/services/system'
+import { BIND_FIELDS, EMPTY_FORM, fieldOf, validateBindForm, validateField, type BindField, type BindFormValues, type FieldErrors } from './form'
+
+/**
+ * Form state with inline validation: a field's message appears once the person leaves the field
+ * (or presses the button) and updates as they correct it. Only `fields` are checked.
+ */
+export function useBindForm(fields: readonly BindField[] = BIND_FIELDS) {
+  const [values, setValues] = useState<BindFormValues>(EMPTY_FORM)
+  const [errors, setErrors] = useState<FieldErrors>({})
+  const [shown, setShown] = useState<Partial<Record<BindField, boolean>>>({})
+
+  const check = (field: BindField, next: BindFormValues) => {
+    const code = validateField(field, next, todayInChina())
+    setErrors((e) => ({ ...e, [field]: code }))
+  }
+
+  const change = (field: BindField, value: string) => {
+    const next = { ...values, [field]: value } as BindFormValues
+    setValues(next)
+    if (shown[field] || field === 'insuranceType') {
+      setShown((s) => ({ ...s, [field]: true }))
+      check(field, next)
+    }
+  }
+
+  const blur = (field: BindField) => {
+    setShown((s) => ({ ...s, [field]: true }))
+    check(field, values)
+  }
+
+  /** Validates the checked fields; answers whether all are fine (otherwise the messages show). */
+  const validateAll = (): boolean => {
+    const today = todayInChina()
+    const all: FieldErrors = {}
+    for (const f of fields) {
+      const code = validateField(f, values, today)
+      if (code) all[f] = code
+    }
+    setErrors(all)
+    setShown(Object.fromEntries(fields.map((f) => [f, true])))
+    return Object.keys(all).length === 0
+  }
+
+  /** The normalised manual-binding form, when every field is fine. */
+  const manualForm = (): BindManualForm | undefined => {
+    if (!validateAll()) return undefined
+    const r = validateBindForm(values, todayInChina())
+    return r.ok ? r.form : undefined
+  }
+
+  /** Puts a server error that names a field under that field. */
+  const showServerError = (error: AppError) => {
+    const f = fieldOf(error.field)
+    if (f) {
+      setErrors((e) => ({ ...e, [f]: error.code }))
+      setShown((s) => ({ ...s, [f]: true }))
+    }
+  }
+
+  const visibleError = (field: BindField) => (shown[field] ? errors[field] : undefined)
+
+  return { values, change, blur, validateAll, manualForm, visibleError, showServerError }
+}

@@ -1,0 +1,8 @@
+export * from './api'
+export { callFunction, transportFor } from './call-function'
+export * from './navigation'
+export { speak, speechAvailable, stopSpeaking } from './speech'
+export { sscAuthorizer, authorizeLocallyAndBind } from './ssc'
+export { fontScale, todayInChina } from './system'
+export { initCloud } from './transport/cloud'
+export { STORAGE_KEYS } from './storage-keys'
