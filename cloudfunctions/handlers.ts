@@ -6,10 +6,12 @@ import type { CloudFunctionName, CloudFunctions } from '../src/core/contracts/fu
 import type { Result } from '../src/core/errors'
 import type { Handler, HandlerDeps } from './_shared/ports'
 import { handler as bindIdentity } from './bindIdentity/handler'
+import { handler as completeCertification } from './completeCertification/handler'
 import { handler as getStatus } from './getStatus/handler'
 import { handler as listRecords } from './listRecords/handler'
 import { handler as localSscAuthorize } from './localSscAuthorize/handler'
 import { handler as login } from './login/handler'
+import { handler as startCertification } from './startCertification/handler'
 import { handler as unbindIdentity } from './unbindIdentity/handler'
 
 export const HANDLERS: { [N in CloudFunctionName]: Handler<CloudFunctions[N]['answer']> } = {
@@ -19,6 +21,8 @@ export const HANDLERS: { [N in CloudFunctionName]: Handler<CloudFunctions[N]['an
   getStatus,
   listRecords,
   localSscAuthorize,
+  startCertification,
+  completeCertification,
 }
 
 export function isCloudFunctionName(name: string): name is CloudFunctionName {

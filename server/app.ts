@@ -18,12 +18,17 @@ import { registerProtection, type ProtectionOptions } from './plugins/protection
 import { installSignatureCheck } from './plugins/signature'
 import { accountRoutes } from './routes/accounts'
 import { bindingRoutes } from './routes/bindings'
+import { certificationRoutes } from './routes/certifications'
 import { healthRoutes } from './routes/health'
 import type { RouteOptions } from './routes/options'
 import { recordRoutes } from './routes/records'
 import { sscRoutes } from './routes/ssc'
 import { statusRoutes } from './routes/status'
+import type { CertificationDeps } from './services/certification'
+import { DEFAULT_CERTIFICATION_CONFIG } from './services/certification-config'
 import type { ServiceContext } from './services/context'
+import { createIdentityVerifier, identityConfigOf } from './identity'
+import type { IdentityVerifier } from './identity/port'
 import { createSscAuth } from './ssc'
 import type { SocialSecurityCardAuth } from './ssc/port'
 import { systemClock, type Clock } from './time/clock'
@@ -49,6 +54,10 @@ export interface BuildAppOptions {
   protection?: ProtectionOptions
   /** Overrides config.demoSeed. */
   demoSeed?: boolean
+  /** Identity verification for certifications; default: chosen by config (IDENTITY_VERIFIER). */
+  identityVerifier?: IdentityVerifier
+  /** Random integer in [0, max) for challenge picking; default crypto.randomInt. */
+  randomInt?: (max: number) => number
 }
 
 declare module 'fastify' {
@@ -96,6 +105,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     await app.register(healthRoutes, { ctx: services })
 
     const routeOptions: RouteOptions = { ctx: services, production: config.nodeEnv === 'production' }
+    const cert: CertificationDeps = {
+      identity: opts.identityVerifier ?? createIdentityVerifier(config, { db: store.db, clock, logger: app.log }),
+      config: config.certification ?? DEFAULT_CERTIFICATION_CONFIG,
+      weappFrameUpload: identityConfigOf(config).weappFrameUpload,
+      randomInt: opts.randomInt,
+    }
+    if (cert.config.testChallenge) app.log.warn(`认证测试模式：每次认证的动作固定为 ${cert.config.testChallenge.join(',')} / CERT_TEST_CHALLENGE is set`)
     await app.register(
       async (v1) => {
         installSignatureCheck(v1, { keys: { [config.hmacKeyId]: config.hmacSecret }, nonces: services.nonces, clock })
@@ -104,6 +120,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         await v1.register(statusRoutes, routeOptions)
         await v1.register(recordRoutes, routeOptions)
         await v1.register(sscRoutes, routeOptions)
+        await v1.register(certificationRoutes, { ...routeOptions, cert })
       },
       { prefix: '/v1' },
     )

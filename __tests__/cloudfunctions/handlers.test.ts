@@ -17,6 +17,15 @@ const person = { maskedName: '王*英', maskedIdNumber: '110***********0127', in
 const binding: BindingView = { bound: true, person, boundAt: '2026-11-27T02:00:00.000Z' }
 const manual = { method: 'manual', name: '王秀英', idNumber: VALID_ID, cardNumber: 'a00000001', insuranceType: 'enterprise' }
 const caller = { platform: 'wechat', openid: 'oWx_test_openid_000001' }
+const completeCertificationEvent = {
+  sessionId: '2f1c7a52-6a0b-4c55-9d1e-3f5a9b0c1d2e',
+  nonce: 'AbCdEfGhIjKlMnOpQrStUvWxYz012345',
+  verdict: { passed: true },
+  summary: { v: 1, layout: 'mediapipe-478', n: 1, data: new Array(14).fill(0) },
+}
+/** A valid event for each handler, so the tests below reach the backend port. */
+const validEvent = (name: string): unknown =>
+  name === 'bindIdentity' ? manual : name === 'localSscAuthorize' ? { name: '王秀英', idNumber: VALID_ID } : name === 'completeCertification' ? completeCertificationEvent : {}
 
 test('fixture ID number is valid', () => {
   expect(validateIdNumber(VALID_ID, '2026-11-27').valid).toBe(true)
@@ -42,8 +51,7 @@ describe('every handler', () => {
   test.each(CLOUD_FUNCTION_NAMES)('%s never throws: a throwing port becomes INTERNAL', async (name) => {
     const exploding: BackendPort = { post: async () => { throw new Error('boom with 110101195203140127') } }
     const spy = jest.spyOn(console, 'error').mockImplementation(() => {})
-    const event = name === 'bindIdentity' ? manual : name === 'localSscAuthorize' ? { name: '王秀英', idNumber: VALID_ID } : {}
-    const result = await HANDLERS[name](event, deps(exploding))
+    const result = await HANDLERS[name](validEvent(name), deps(exploding))
     expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
     // Logs carry no event data or error message (could hold personal data).
     expect(spy.mock.calls.flat().join(' ')).not.toContain('110101195203140127')
@@ -52,8 +60,7 @@ describe('every handler', () => {
 
   test.each(CLOUD_FUNCTION_NAMES)('%s passes SERVICE_UNAVAILABLE through', async (name) => {
     const backend: BackendPort = { post: async () => ({ ok: false, error: { code: 'SERVICE_UNAVAILABLE', message: '服务暂时不可用，请稍后再试' } }) }
-    const event = name === 'bindIdentity' ? manual : name === 'localSscAuthorize' ? { name: '王秀英', idNumber: VALID_ID } : {}
-    expect(await HANDLERS[name](event, deps(backend))).toEqual({ ok: false, error: { code: 'SERVICE_UNAVAILABLE', message: '服务暂时不可用，请稍后再试' } })
+    expect(await HANDLERS[name](validEvent(name), deps(backend))).toEqual({ ok: false, error: { code: 'SERVICE_UNAVAILABLE', message: '服务暂时不可用，请稍后再试' } })
   })
 })
 

@@ -39,6 +39,12 @@ export interface BackendClientOptions {
 }
 
 export const DEFAULT_BACKEND_TIMEOUT_MS = 2500
+/**
+ * Routes that may take longer than the configured timeout: completing a certification runs the replay
+ * and the identity check (a face match may take seconds). The cloud function's own timeout (WeChat
+ * default 3 s) must be raised for completeCertification too.
+ */
+export const ROUTE_MIN_TIMEOUT_MS: Partial<Record<BackendRoute, number>> = { '/v1/certifications/complete': 20_000 }
 /** Answers larger than this are treated as a broken backend. */
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 
@@ -100,7 +106,7 @@ export function createBackendClient(options: BackendClientOptions): BackendPort 
     }
     let response: HttpResponse
     try {
-      response = await transport({ url: url.toString(), method: 'POST', headers, body, timeoutMs })
+      response = await transport({ url: url.toString(), method: 'POST', headers, body, timeoutMs: Math.max(timeoutMs, ROUTE_MIN_TIMEOUT_MS[route] ?? 0) })
     } catch (err) {
       log(`[backend] ${route} unreachable: ${describe(err)}`)
       return fail('SERVICE_UNAVAILABLE')

@@ -5,6 +5,7 @@
 import type { Result } from '../../src/core/errors'
 import type { Caller } from '../../src/core/contracts/common'
 import type { BindingView, LoginView, RecordsView, StatusView } from '../../src/core/contracts/views'
+import type { CertificationResultView, CertificationSessionView } from '../../src/core/contracts/certification'
 
 /** Backend routes (docs/backend-api.md) and what each answers with on success. */
 export interface BackendRoutes {
@@ -15,6 +16,8 @@ export interface BackendRoutes {
   '/v1/status': StatusView
   '/v1/records': RecordsView
   '/v1/ssc/local-authorize': { authorization: string }
+  '/v1/certifications/start': CertificationSessionView
+  '/v1/certifications/complete': CertificationResultView
 }
 export type BackendRoute = keyof BackendRoutes
 

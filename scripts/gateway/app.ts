@@ -18,6 +18,13 @@ import { createStaticHandler } from './static'
 import { bearerToken, deriveTokenSecret, DEFAULT_TOKEN_TTL_MS, issueToken, newLocalOpenid, verifyToken } from './token'
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024
+/**
+ * completeCertification carries the observation summary and up to 3 evidence frames: it gets its own,
+ * larger limit (a little above the backend's CERT_COMPLETE_BODY_LIMIT default of 1.5 MB, so the
+ * backend's own 413 decides).
+ */
+export const DEFAULT_EVIDENCE_BODY_LIMIT = 2 * 1024 * 1024
+const EVIDENCE_FUNCTION = 'completeCertification'
 
 export interface GatewayOptions {
   /** Base URL of the certification backend, e.g. http://127.0.0.1:8787 */
@@ -33,6 +40,8 @@ export interface GatewayOptions {
   /** Defaults to process.env.NODE_ENV. "production" refuses to build. */
   nodeEnv?: string
   bodyLimit?: number
+  /** Body limit of /fn/completeCertification (never below bodyLimit). */
+  evidenceBodyLimit?: number
   backendTimeoutMs?: number
   tokenTtlMs?: number
   /** Replaces the HTTP transport to the backend (tests). */
@@ -113,13 +122,17 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
     return { ok: true, data: { token, openid, expiresAt } }
   })
 
+  /** The function a /fn request names (the evidence route has no :name parameter). */
+  const functionName = (request: FastifyRequest): string =>
+    (request.params as { name?: string }).name ?? (request.routeOptions.url === `/fn/${EVIDENCE_FUNCTION}` ? EVIDENCE_FUNCTION : '')
+
   /** The local openid of each authenticated /fn request (kept off the request object's type). */
   const openids = new WeakMap<FastifyRequest, string>()
 
   app.register(async (fn) => {
     // Name and identity are checked before the body is read: unknown → 404, no/bad token → 401.
     fn.addHook('onRequest', async (request, reply) => {
-      const name = (request.params as { name?: string }).name ?? ''
+      const name = functionName(request)
       if (!isCloudFunctionName(name)) return reply.code(404).send(failure('NOT_FOUND'))
       const token = bearerToken(request.headers.authorization)
       const openid = token ? verifyToken(tokenSecret, token, clock.now().getTime()) : null
@@ -127,8 +140,8 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
       openids.set(request, openid)
     })
 
-    fn.post('/fn/:name', async (request, reply) => {
-      const { name } = request.params as { name: string }
+    const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+      const name = functionName(request)
       const openid = openids.get(request)
       if (!isCloudFunctionName(name)) return reply.code(404).send(failure('NOT_FOUND'))
       if (!openid) return reply.code(401).send(failure('UNAUTHENTICATED'))
@@ -143,7 +156,10 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
       })
       reply.header('cache-control', 'no-store')
       return result
-    })
+    }
+    fn.post('/fn/:name', handle)
+    // Same handler, larger body limit (a static route wins over /fn/:name).
+    fn.post(`/fn/${EVIDENCE_FUNCTION}`, { bodyLimit: Math.max(opts.evidenceBodyLimit ?? DEFAULT_EVIDENCE_BODY_LIMIT, opts.bodyLimit ?? DEFAULT_BODY_LIMIT) }, handle)
   })
 
   const serveStatic = createStaticHandler(opts.h5Dir)

@@ -19,6 +19,17 @@
  *   SSC_AUTH_ADAPTER     local | national                           (default local)
  *   NONCE_STORE          db | memory (replay cache)                 (default db)
  *   LOG_LEVEL            fatal|error|warn|info|debug|trace|silent   (default info)
+ *   IDENTITY_VERIFIER    wechat-facial-verify | local-face-match | manual-review
+ *                        (default local-face-match; manual-review when NODE_ENV=production)
+ *   IDENTITY_FACE_THRESHOLD   local-face-match: Human similarity 0–1 to accept (default 0.55)
+ *   IDENTITY_FACE_MAX_FRAMES  local-face-match: evidence frames examined, 1–10 (default 5)
+ *   IDENTITY_NO_REFERENCE     local-face-match without an enrolled photo: review | reject (default review)
+ *   IDENTITY_WEAPP_FRAME_UPLOAD  true | false: weapp may upload evidence frames (default false)
+ *   WECHAT_APPID / WECHAT_SECRET  mini-program credentials (required with wechat-facial-verify)
+ *   WECHAT_API_BASE      WeChat API origin (default https://api.weixin.qq.com; tests point it at a fake)
+ *
+ *   CERT_* / LIVENESS_*  certification sessions and engine timing: see services/certification-config.ts
+ *                        (CERT_TEST_CHALLENGE is refused when NODE_ENV=production)
  *
  * In production (NODE_ENV=production) PII_KEYS, PII_KEY_CURRENT and BACKEND_HMAC_SECRET must be set:
  * the local key file is never created there.
@@ -27,6 +38,7 @@ import * as v from 'valibot'
 import { join } from 'node:path'
 import { CYCLE_POLICIES, type CyclePolicy } from '../../src/core/cycle'
 import { loadLocalSecrets, LocalSecretsError } from './local-secrets'
+import { readCertificationConfig, type CertificationConfig } from '../services/certification-config'
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -49,6 +61,27 @@ export interface AppConfig {
   sscAuthAdapter: 'local' | 'national'
   nonceStore: 'db' | 'memory'
   logLevel: (typeof LOG_LEVELS)[number]
+  /** Identity verification (server/identity). Optional in the type so hand-built test configs may omit it. */
+  identity?: IdentityConfig
+  /** Certification sessions (services/certification-config.ts). Optional: defaults when absent. */
+  certification?: CertificationConfig
+}
+
+export const IDENTITY_VERIFIERS = ['wechat-facial-verify', 'local-face-match', 'manual-review'] as const
+
+export interface IdentityConfig {
+  verifier: (typeof IDENTITY_VERIFIERS)[number]
+  /** local-face-match: minimum Human similarity (0–1) between reference and evidence. */
+  faceThreshold: number
+  /** local-face-match: at most this many evidence frames are examined. */
+  faceMaxFrames: number
+  /** local-face-match when the person has no enrolled reference: send to review or reject. */
+  noReference: 'review' | 'reject'
+  /** Whether the weapp client may upload evidence frames (WeChat's rule: off unless the deployment allows it). */
+  weappFrameUpload: boolean
+  wechatAppId?: string
+  wechatSecret?: string
+  wechatApiBase: string
 }
 
 export class ConfigError extends Error {
@@ -98,6 +131,33 @@ const EnvSchema = v.object({
   SSC_AUTH_ADAPTER: v.optional(v.picklist(['local', 'national'], msg('SSC_AUTH_ADAPTER 只能是 local 或 national', 'SSC_AUTH_ADAPTER must be local or national')), 'local'),
   NONCE_STORE: v.optional(v.picklist(['db', 'memory'], msg('NONCE_STORE 只能是 db 或 memory', 'NONCE_STORE must be db or memory')), 'db'),
   LOG_LEVEL: v.optional(v.picklist(LOG_LEVELS, msg('LOG_LEVEL 取值不对', 'LOG_LEVEL must be one of ' + LOG_LEVELS.join(', '))), 'info'),
+  IDENTITY_VERIFIER: v.optional(
+    v.picklist(IDENTITY_VERIFIERS, msg('IDENTITY_VERIFIER 只能是 wechat-facial-verify、local-face-match 或 manual-review', 'IDENTITY_VERIFIER must be wechat-facial-verify, local-face-match or manual-review')),
+  ),
+  IDENTITY_FACE_THRESHOLD: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^(0(\.\d+)?|1(\.0+)?)$/, msg('IDENTITY_FACE_THRESHOLD 必须是 0–1 之间的小数', 'IDENTITY_FACE_THRESHOLD must be a number from 0 to 1')),
+      v.transform(Number),
+    ),
+    '0.55',
+  ),
+  IDENTITY_FACE_MAX_FRAMES: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^([1-9]|10)$/, msg('IDENTITY_FACE_MAX_FRAMES 必须是 1–10 的整数', 'IDENTITY_FACE_MAX_FRAMES must be an integer 1–10')),
+      v.transform(Number),
+    ),
+    '5',
+  ),
+  IDENTITY_NO_REFERENCE: v.optional(v.picklist(['review', 'reject'], msg('IDENTITY_NO_REFERENCE 只能是 review 或 reject', 'IDENTITY_NO_REFERENCE must be review or reject')), 'review'),
+  IDENTITY_WEAPP_FRAME_UPLOAD: bool('IDENTITY_WEAPP_FRAME_UPLOAD'),
+  WECHAT_APPID: v.optional(v.pipe(v.string(), v.regex(/^wx[0-9a-f]{16}$/, msg('WECHAT_APPID 应形如 wx 加 16 位十六进制', 'WECHAT_APPID must look like wx + 16 hex digits')))),
+  WECHAT_SECRET: v.optional(v.pipe(v.string(), v.regex(/^[0-9A-Za-z]{16,64}$/, msg('WECHAT_SECRET 格式不对', 'WECHAT_SECRET must be 16–64 letters or digits')))),
+  WECHAT_API_BASE: v.optional(
+    v.pipe(v.string(), v.regex(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, msg('WECHAT_API_BASE 必须是 http(s)://主机[:端口]', 'WECHAT_API_BASE must be http(s)://host[:port]'))),
+    'https://api.weixin.qq.com',
+  ),
 })
 
 export interface LoadConfigOptions {
@@ -186,6 +246,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   if (problems.length === 0 && !piiKeys[piiIndexKeyVersion]) {
     problems.push(msg(`PII_INDEX_KEY_VERSION=${piiIndexKeyVersion} 不在 PII_KEYS 中`, `PII_INDEX_KEY_VERSION=${piiIndexKeyVersion} is not in PII_KEYS`))
   }
+  const identityVerifier = e.IDENTITY_VERIFIER ?? (production ? 'manual-review' : 'local-face-match')
+  if (identityVerifier === 'wechat-facial-verify' && (!e.WECHAT_APPID || !e.WECHAT_SECRET)) {
+    problems.push(msg('IDENTITY_VERIFIER=wechat-facial-verify 需要设置 WECHAT_APPID 和 WECHAT_SECRET', 'IDENTITY_VERIFIER=wechat-facial-verify needs WECHAT_APPID and WECHAT_SECRET'))
+  }
+  if (production && identityVerifier === 'wechat-facial-verify' && !e.WECHAT_API_BASE.startsWith('https://')) {
+    problems.push(msg('生产环境的 WECHAT_API_BASE 必须使用 https', 'WECHAT_API_BASE must use https in production'))
+  }
+  const certification = readCertificationConfig(clean, production, problems)
   if (problems.length > 0) throw new ConfigError(problems)
 
   return {
@@ -205,5 +273,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     sscAuthAdapter: e.SSC_AUTH_ADAPTER,
     nonceStore: e.NONCE_STORE,
     logLevel: e.LOG_LEVEL,
+    certification,
+    identity: {
+      verifier: identityVerifier,
+      faceThreshold: e.IDENTITY_FACE_THRESHOLD,
+      faceMaxFrames: e.IDENTITY_FACE_MAX_FRAMES,
+      noReference: e.IDENTITY_NO_REFERENCE,
+      weappFrameUpload: e.IDENTITY_WEAPP_FRAME_UPLOAD === 'true' || e.IDENTITY_WEAPP_FRAME_UPLOAD === '1',
+      wechatAppId: e.WECHAT_APPID,
+      wechatSecret: e.WECHAT_SECRET,
+      wechatApiBase: e.WECHAT_API_BASE.replace(/\/$/, ''),
+    },
   }
 }

@@ -20,6 +20,14 @@ export const ERROR_MESSAGES = {
   ACCOUNT_ALREADY_BOUND: '您已绑定本人社保卡，如需更换请先解除绑定',
   NOT_BOUND: '请先绑定本人社保卡',
   SSC_AUTH_INVALID: '电子社保卡授权已失效，请重新授权',
+  // Certification sessions (开始认证 → 完成认证)
+  SESSION_NOT_FOUND: '没有找到这次认证，请重新开始',
+  SESSION_EXPIRED: '本次认证已超时，请重新开始',
+  SESSION_NONCE_MISMATCH: '认证信息不一致，请重新开始',
+  TOO_MANY_SESSIONS: '已有认证正在进行，请先完成或稍后再试',
+  LIVENESS_MISMATCH: '动作检测结果核对不一致，请重新认证',
+  TRACE_IMPLAUSIBLE: '动作检测数据有误，请重新认证',
+  TRACE_REUSED: '这段动作检测数据已经用过，请重新认证',
   // Caller identity and transport
   UNAUTHENTICATED: '请先登录',
   SIGNATURE_MISSING: '请求未签名',

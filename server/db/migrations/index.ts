@@ -2,10 +2,16 @@
 import type { Kysely } from 'kysely'
 import type { Dialect } from '../schema'
 import * as initial from './001-initial'
+import * as certificationSessions from './002-certification-sessions'
+import * as faceReferences from './003-face-references'
 
 export interface MigrationModule {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   up(db: Kysely<any>, dialect: Dialect): Promise<void>
 }
 
-export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: MigrationModule]> = [['001-initial', initial]]
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: MigrationModule]> = [
+  ['001-initial', initial],
+  ['002-certification-sessions', certificationSessions],
+  ['003-face-references', faceReferences],
+]

@@ -1,4 +1,5 @@
 import type { BindIdentityEvent } from './binding'
+import type { CertificationResultView, CertificationSessionView, CompleteCertificationEvent, StartCertificationEvent } from './certification'
 import type { BindingView, LoginView, RecordsView, StatusView } from './views'
 
 /**
@@ -13,6 +14,10 @@ export interface CloudFunctions {
   listRecords: { event: { limit?: number; before?: string }; answer: RecordsView }
   /** Local-only stand-in for the 电子社保卡 app's authorisation; refused in production. */
   localSscAuthorize: { event: { name: string; idNumber: string }; answer: { authorization: string } }
+  /** 开始认证: a single-use session with the backend's challenge, nonce and expiry. */
+  startCertification: { event: StartCertificationEvent; answer: CertificationSessionView }
+  /** 完成认证: verdict + observation summary (+ evidence frames) → the record. Retry-safe. */
+  completeCertification: { event: CompleteCertificationEvent; answer: CertificationResultView }
 }
 
 export type CloudFunctionName = keyof CloudFunctions
@@ -24,6 +29,8 @@ export const CLOUD_FUNCTION_NAMES: readonly CloudFunctionName[] = [
   'getStatus',
   'listRecords',
   'localSscAuthorize',
+  'startCertification',
+  'completeCertification',
 ]
 
 /**

@@ -1,0 +1,90 @@
+/** Certification sessions (开始认证 → 完成认证). Data access only; the rules are in services/certification.ts. */
+import type { Insertable, Selectable } from 'kysely'
+import type { CertificationSessionsTable, Dialect } from '../db/schema'
+import type { Db } from './types'
+
+export type SessionRow = Selectable<CertificationSessionsTable>
+
+export async function insertSession(db: Db, row: Insertable<CertificationSessionsTable>): Promise<void> {
+  await db.insertInto('certification_sessions').values(row).execute()
+}
+
+export async function findSession(db: Db, id: string): Promise<SessionRow | undefined> {
+  return db.selectFrom('certification_sessions').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Sessions of an account that are still open and not expired at `now` (ISO). */
+export async function countOpenSessions(db: Db, accountId: string, now: string): Promise<number> {
+  const row = await db
+    .selectFrom('certification_sessions')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'open')
+    .where('expires_at', '>', now)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/**
+ * Serialises session starts of one account inside a transaction: PostgreSQL locks the account row;
+ * SQLite already runs one write transaction at a time.
+ */
+export async function lockAccountForSessions(trx: Db, dialect: Dialect, accountId: string): Promise<void> {
+  if (dialect === 'postgres') await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute()
+}
+
+export async function findSessionBySummaryDigest(db: Db, digest: string): Promise<Pick<SessionRow, 'id'> | undefined> {
+  return db.selectFrom('certification_sessions').select('id').where('summary_digest', '=', digest).executeTakeFirst()
+}
+
+/**
+ * Completes an open session (the single-use switch): true when this call completed it, false when it
+ * was no longer open (another completion won).
+ */
+export async function markSessionCompleted(
+  db: Db,
+  id: string,
+  patch: { completedAt: string; recordId: string; reasonCode: string | null; summaryDigest: string; answer: string },
+): Promise<boolean> {
+  const res = await db
+    .updateTable('certification_sessions')
+    .set({
+      status: 'completed',
+      completed_at: patch.completedAt,
+      record_id: patch.recordId,
+      reason_code: patch.reasonCode,
+      summary_digest: patch.summaryDigest,
+      answer: patch.answer,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .executeTakeFirst()
+  return Number(res.numUpdatedRows) === 1
+}
+
+/**
+ * Burns an open session after a refused (suspicious) completion; it answers `code` from now on. Its
+ * summary is not kept as "used": only completed sessions take part in the reuse check.
+ */
+export async function markSessionRejected(db: Db, id: string, patch: { at: string; code: string }): Promise<boolean> {
+  const res = await db
+    .updateTable('certification_sessions')
+    .set({ status: 'rejected', completed_at: patch.at, rejected_code: patch.code })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .executeTakeFirst()
+  return Number(res.numUpdatedRows) === 1
+}
+
+/** Failed face certifications of a person since `since` (ISO). */
+export async function countFailedFaceRecordsSince(db: Db, personId: string, since: string): Promise<number> {
+  const row = await db
+    .selectFrom('certification_records')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('person_id', '=', personId)
+    .where('result', '=', 'failed')
+    .where('method', '=', 'face')
+    .where('certified_at', '>=', since)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}

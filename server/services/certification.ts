@@ -1,0 +1,442 @@
+/**
+ * Certification sessions (docs/backend-api.md § certifications):
+ *
+ * start: the caller's bound 本人 is the subject (relatives / unit administrators come later; the
+ *   session already records performer, performer account and subject). The backend picks the
+ *   challenge (crypto randomness; CERT_TEST_CHALLENGE fixes it in tests), a nonce and an expiry, asks
+ *   the identity verifier for its client step, and stores the session. At most N open sessions per account.
+ *
+ * complete, in this order: the session is the caller's (else SESSION_NOT_FOUND, existence never
+ *   leaked) → nonce → already completed? the SAME answer again (retry-safe) → refused before? the same
+ *   refusal → expired? SESSION_EXPIRED → the summary's timing is plausible → the summary was not used
+ *   by another session → replay through the engine with the session's challenge and timing; a verdict
+ *   that differs is refused (LIVENESS_MISMATCH) and audited as a suspected tamper → identity
+ *   verification (liveness passed only) → ONE transaction: record, 下次认证日期, suspension lifted with
+ *   reinstatement, session completed with its answer, audit entries. Failures write a failed record
+ *   too, so failures per day can be counted (failuresToday).
+ */
+import { randomBytes } from 'node:crypto'
+import {
+  CERT_REASON_TEXTS,
+  EVIDENCE_MAX_FRAMES,
+  livenessEngineConfig,
+  type BackendCompleteCertification,
+  type BackendStartCertification,
+  type CertificationResultView,
+  type CertificationSessionView,
+  type CertReasonCode,
+  type IdentityFailReason,
+  type IdentityStepView,
+  type LivenessTimingConfig,
+} from '../../src/core/contracts/certification'
+import { RECORD_RESULT_LABELS, type RecordResult } from '../../src/core/contracts/common'
+import { firstCycle, firstDayOf, monthLabel, nextCycle, reinstatement, type YearMonth } from '../../src/core/cycle'
+import type { ErrorCode } from '../../src/core/errors'
+import { replaySummary } from '../../src/core/liveness/engine'
+import { LivenessInputError } from '../../src/core/liveness/errors'
+import type { LivenessVerdict } from '../../src/core/liveness/session/machine'
+import { safeEqual, sha256Hex } from '../crypto/hmac'
+import { isUniqueViolation } from '../db/errors'
+import { newId } from '../db/ids'
+import { HttpError } from '../http/errors'
+import type { IdentityClientStep, IdentityOutcome, IdentityRejectReason, IdentitySubject, IdentityVerifier } from '../identity/port'
+import { ensureAccount, findAccountId } from '../repositories/accounts'
+import { appendAudit, type AuditEntry } from '../repositories/audit'
+import { activeSelfBindingOfAccount } from '../repositories/bindings'
+import { findPersonById, updatePerson } from '../repositories/persons'
+import { insertRecord, latestPassOfPerson } from '../repositories/records'
+import {
+  countFailedFaceRecordsSince,
+  countOpenSessions,
+  findSession,
+  findSessionBySummaryDigest,
+  insertSession,
+  lockAccountForSessions,
+  markSessionCompleted,
+  markSessionRejected,
+  type SessionRow,
+} from '../repositories/sessions'
+import type { Db, PersonRow } from '../repositories/types'
+import { shanghaiDate, shanghaiMidnightIso } from '../time/clock'
+import { checkTrace, decodeChallenge, encodeChallenge, pickChallenge, summaryDigest, verdictAgrees } from './certification-checks'
+import type { CertificationConfig } from './certification-config'
+import type { ServiceContext } from './context'
+
+/** What the certification service needs besides the common context. */
+export interface CertificationDeps {
+  identity: IdentityVerifier
+  config: CertificationConfig
+  /** Whether the weapp client may upload evidence frames (IDENTITY_WEAPP_FRAME_UPLOAD; WeChat's rule). */
+  weappFrameUpload: boolean
+  /** Random integer in [0, max); crypto.randomInt by default. */
+  randomInt?: (max: number) => number
+}
+
+/** HTTP status of the certification codes (the shared table in http/status-codes.ts does not list them). */
+export const CERTIFICATION_STATUS: Partial<Record<ErrorCode, number>> = {
+  SESSION_NOT_FOUND: 404,
+  SESSION_EXPIRED: 410,
+  SESSION_NONCE_MISMATCH: 409,
+  TOO_MANY_SESSIONS: 429,
+  LIVENESS_MISMATCH: 422,
+  TRACE_IMPLAUSIBLE: 422,
+  TRACE_REUSED: 409,
+}
+
+export function certError(code: ErrorCode, field?: string): HttpError {
+  return new HttpError(code, field, CERTIFICATION_STATUS[code])
+}
+
+// Compile-time guards: the contract's copies must cover the identity port's types.
+const IDENTITY_REASONS_COVERED: Record<IdentityRejectReason, IdentityFailReason> = {
+  face_mismatch: 'face_mismatch',
+  no_face: 'no_face',
+  no_reference: 'no_reference',
+  wechat_not_passed: 'wechat_not_passed',
+  wechat_user_cancelled: 'wechat_user_cancelled',
+}
+const toStepView = (step: IdentityClientStep): IdentityStepView => step
+
+const ymText = (ym: YearMonth): string => `${ym.year}-${String(ym.month).padStart(2, '0')}`
+
+async function audit(ctx: ServiceContext, db: Db, accountId: string, action: string, subject: string | null, detail: AuditEntry['detail']): Promise<void> {
+  await appendAudit(db, { at: ctx.clock().toISOString(), actorType: 'account', actorRef: accountId, action, subjectPersonId: subject, detail })
+}
+
+function identitySubject(ctx: ServiceContext, person: PersonRow, sessionId: string, openid: string): IdentitySubject {
+  return {
+    personId: person.id,
+    sessionId,
+    openid,
+    name: ctx.pii.decrypt('name', person.name_enc),
+    idNumber: ctx.pii.decrypt('id_number', person.id_number_enc),
+  }
+}
+
+// ───────────────────────────── start ─────────────────────────────
+
+export async function startCertification(ctx: ServiceContext, deps: CertificationDeps, body: BackendStartCertification): Promise<CertificationSessionView> {
+  const { config } = deps
+  const now = ctx.clock()
+  const nowIso = now.toISOString()
+  const accountId = await ensureAccount(ctx.db, body.caller, nowIso)
+  const binding = await activeSelfBindingOfAccount(ctx.db, accountId)
+  if (!binding) throw new HttpError('NOT_BOUND')
+  // Only 本人 so far: certifying someone else (代他人认证) arrives with family links.
+  if (body.subjectPersonId !== undefined && body.subjectPersonId !== binding.person_id) {
+    await audit(ctx, ctx.db, accountId, 'certification.start_refused', null, { reason: 'FEATURE_NOT_READY', performer: 'relative' })
+    throw new HttpError('FEATURE_NOT_READY')
+  }
+  const person = await findPersonById(ctx.db, binding.person_id)
+  if (!person) throw new HttpError('NOT_BOUND')
+
+  if ((await countOpenSessions(ctx.db, accountId, nowIso)) >= config.maxOpenSessions) {
+    await audit(ctx, ctx.db, accountId, 'certification.start_refused', person.id, { reason: 'TOO_MANY_SESSIONS' })
+    throw certError('TOO_MANY_SESSIONS')
+  }
+
+  const sessionId = newId()
+  const nonce = randomBytes(24).toString('base64url')
+  const challenge = config.testChallenge ? config.testChallenge.slice() : pickChallenge(config.challengeActions, config.challengeLength, deps.randomInt)
+  const expiresAt = new Date(now.getTime() + config.sessionTtlMs).toISOString()
+  const timing: LivenessTimingConfig = { ...config.liveness }
+
+  let step: IdentityClientStep
+  try {
+    step = await deps.identity.prepare(identitySubject(ctx, person, sessionId, body.caller.openid))
+  } catch (err) {
+    // The verifier is down, or the platform refused (e.g. WeChat's error code): not fixable by the person now.
+    const e = err as { transient?: unknown; code?: unknown }
+    await audit(ctx, ctx.db, accountId, 'certification.start_refused', person.id, {
+      reason: 'SERVICE_UNAVAILABLE',
+      identity: deps.identity.kind,
+      transient: typeof e?.transient === 'boolean' ? e.transient : null,
+      platformCode: typeof e?.code === 'number' ? e.code : null,
+    })
+    throw new HttpError('SERVICE_UNAVAILABLE')
+  }
+
+  await ctx.db.transaction().execute(async (trx) => {
+    await lockAccountForSessions(trx, ctx.dialect, accountId)
+    if ((await countOpenSessions(trx, accountId, nowIso)) >= config.maxOpenSessions) throw certError('TOO_MANY_SESSIONS')
+    await insertSession(trx, {
+      id: sessionId,
+      account_id: accountId,
+      performer: 'self',
+      person_id: person.id,
+      channel: body.channel,
+      challenge: encodeChallenge(challenge),
+      nonce_hash: sha256Hex(nonce),
+      liveness_config: JSON.stringify(timing),
+      identity_kind: deps.identity.kind,
+      identity_step: JSON.stringify(step),
+      status: 'open',
+      created_at: nowIso,
+      expires_at: expiresAt,
+      completed_at: null,
+      record_id: null,
+      reason_code: null,
+      rejected_code: null,
+      summary_digest: null,
+      answer: null,
+    })
+    await audit(ctx, trx, accountId, 'certification.started', person.id, {
+      sessionId,
+      performer: 'self',
+      channel: body.channel,
+      challenge: encodeChallenge(challenge),
+      testChallenge: config.testChallenge !== undefined,
+      identity: deps.identity.kind,
+    })
+  })
+
+  const framesAllowed = deps.identity.needsEvidenceFrames && (body.channel !== 'weapp' || deps.weappFrameUpload)
+  return {
+    sessionId,
+    nonce,
+    challenge,
+    expiresAt,
+    identityStep: toStepView(step),
+    evidenceFrames: framesAllowed ? EVIDENCE_MAX_FRAMES : 0,
+    livenessConfig: timing,
+  }
+}
+
+// ───────────────────────────── complete ─────────────────────────────
+
+/** Another completion of the same session won the race (its answer is used). */
+class AlreadyClosed extends Error {}
+
+interface Outcome {
+  result: RecordResult
+  reasonCode?: CertReasonCode
+  identityScore?: number
+}
+
+export async function completeCertification(ctx: ServiceContext, deps: CertificationDeps, body: BackendCompleteCertification): Promise<CertificationResultView> {
+  const now = ctx.clock()
+  const accountId = await findAccountId(ctx.db, body.caller)
+  const session = await findSession(ctx.db, body.sessionId)
+  if (!accountId || !session || session.account_id !== accountId) {
+    if (accountId) await audit(ctx, ctx.db, accountId, 'certification.refused', null, { reason: 'SESSION_NOT_FOUND' })
+    throw certError('SESSION_NOT_FOUND')
+  }
+  const refuse = async (code: ErrorCode, detail: AuditEntry['detail'] = {}): Promise<never> => {
+    await audit(ctx, ctx.db, accountId, 'certification.refused', session.person_id, { sessionId: session.id, reason: code, ...detail })
+    throw certError(code)
+  }
+
+  if (!safeEqual(sha256Hex(body.nonce), session.nonce_hash)) return refuse('SESSION_NONCE_MISMATCH')
+  const settled = await settledAnswer(ctx, accountId, session)
+  if (settled) return settled
+  if (now.getTime() > Date.parse(session.expires_at)) return refuse('SESSION_EXPIRED')
+  if (session.performer === 'self') {
+    const binding = await activeSelfBindingOfAccount(ctx.db, accountId)
+    if (!binding || binding.person_id !== session.person_id) return refuse('NOT_BOUND')
+  }
+
+  // The observations: timing first, then reuse, then the replay.
+  const trace = checkTrace(body.summary, {
+    lifetimeMs: Date.parse(session.expires_at) - Date.parse(session.created_at),
+    elapsedMs: now.getTime() - Date.parse(session.created_at),
+    minFps: deps.config.minFps,
+    maxFps: deps.config.maxFps,
+  })
+  if (!trace.ok) {
+    return reject(ctx, accountId, session, 'TRACE_IMPLAUSIBLE', 'certification.refused', {
+      check: trace.problem,
+      ...(trace.facts ? { frames: trace.facts.frames, spanMs: trace.facts.spanMs, fps: trace.facts.fps } : {}),
+    })
+  }
+  const digest = summaryDigest(body.summary)
+  if (await findSessionBySummaryDigest(ctx.db, digest)) {
+    return reject(ctx, accountId, session, 'TRACE_REUSED', 'certification.tamper_suspected', { check: 'summary_reused' })
+  }
+  const challenge = decodeChallenge(session.challenge)
+  const timing = JSON.parse(session.liveness_config) as LivenessTimingConfig
+  let replay: LivenessVerdict
+  try {
+    replay = replaySummary(body.summary, challenge, livenessEngineConfig(timing))
+  } catch (err) {
+    if (!(err instanceof LivenessInputError)) throw err
+    return reject(ctx, accountId, session, 'TRACE_IMPLAUSIBLE', 'certification.refused', { check: err.code })
+  }
+  if (!verdictAgrees(body.verdict, replay)) {
+    return reject(ctx, accountId, session, 'LIVENESS_MISMATCH', 'certification.tamper_suspected', {
+      check: 'verdict_mismatch',
+      clientPassed: body.verdict.passed,
+      clientReason: body.verdict.reason ?? null,
+      replayPassed: replay.passed,
+      replayReason: replay.reason,
+    })
+  }
+
+  // Identity: only once liveness has passed.
+  let outcome: Outcome
+  if (!replay.passed) {
+    outcome = { result: 'failed', reasonCode: replay.reason ?? 'incomplete' }
+  } else {
+    const person = await findPersonById(ctx.db, session.person_id)
+    if (!person) throw new HttpError('INTERNAL')
+    // WeChat's rule: on weapp, face images are not taken off the phone unless the deployment allows it.
+    const frames = session.channel === 'weapp' && !deps.weappFrameUpload ? undefined : body.evidence?.frames
+    let verified: IdentityOutcome
+    try {
+      verified = await deps.identity.verify(identitySubject(ctx, person, session.id, body.caller.openid), { frames })
+    } catch {
+      verified = { outcome: 'unavailable' }
+    }
+    if (verified.outcome === 'unavailable') {
+      // Not the person's fault: the session stays open, the same call can be retried.
+      await audit(ctx, ctx.db, accountId, 'certification.identity_unavailable', session.person_id, { sessionId: session.id, identity: deps.identity.kind })
+      throw new HttpError('SERVICE_UNAVAILABLE')
+    }
+    outcome =
+      verified.outcome === 'verified'
+        ? { result: 'passed', identityScore: verified.score }
+        : verified.outcome === 'rejected'
+          ? { result: 'failed', reasonCode: IDENTITY_REASONS_COVERED[verified.reason], identityScore: verified.score }
+          : { result: 'pending_review' }
+  }
+
+  try {
+    return await writeOutcome(ctx, deps, accountId, session, outcome, digest, challenge.length)
+  } catch (err) {
+    if (err instanceof AlreadyClosed) {
+      const fresh = await findSession(ctx.db, session.id)
+      const answer = fresh && (await settledAnswer(ctx, accountId, fresh))
+      if (answer) return answer
+      throw new HttpError('INTERNAL')
+    }
+    if (isUniqueViolation(err)) {
+      // The same summary completed another session at the same moment.
+      return reject(ctx, accountId, session, 'TRACE_REUSED', 'certification.tamper_suspected', { check: 'summary_reused' })
+    }
+    throw err
+  }
+}
+
+/** A completed session answers its stored answer; a rejected one its refusal. */
+async function settledAnswer(ctx: ServiceContext, accountId: string, session: SessionRow): Promise<CertificationResultView | undefined> {
+  if (session.status === 'completed' && session.answer) {
+    await audit(ctx, ctx.db, accountId, 'certification.completion_repeated', session.person_id, { sessionId: session.id, recordId: session.record_id })
+    return JSON.parse(session.answer) as CertificationResultView
+  }
+  if (session.status === 'rejected') throw certError((session.rejected_code ?? 'SESSION_EXPIRED') as ErrorCode)
+  return undefined
+}
+
+/**
+ * Burns the session (it answers `code` from now on), audits and throws the refusal. Should the session
+ * have been settled meanwhile by a concurrent completion, that settlement is the answer instead.
+ */
+async function reject(
+  ctx: ServiceContext,
+  accountId: string,
+  session: SessionRow,
+  code: ErrorCode,
+  action: string,
+  detail: AuditEntry['detail'],
+): Promise<CertificationResultView> {
+  const burnt = await markSessionRejected(ctx.db, session.id, { at: ctx.clock().toISOString(), code })
+  if (!burnt) {
+    const fresh = await findSession(ctx.db, session.id)
+    const answer = fresh && (await settledAnswer(ctx, accountId, fresh))
+    if (answer) return answer
+  }
+  await audit(ctx, ctx.db, accountId, action, session.person_id, { sessionId: session.id, reason: code, ...detail })
+  throw certError(code)
+}
+
+/** When the pension counts as suspended before this pass (as the status view shows it), or undefined. */
+async function suspendedSince(trx: Db, person: PersonRow, policy: ServiceContext['cyclePolicy'], today: string): Promise<string | undefined> {
+  const lastPass = await latestPassOfPerson(trx, person.id)
+  const dates = [lastPass ? shanghaiDate(new Date(lastPass.certified_at)) : undefined, person.last_certified_on ?? undefined].filter((d): d is string => !!d)
+  const last = dates.sort().at(-1)
+  const window = last ? nextCycle(last, policy) : firstCycle(person.enrolled_on)
+  if (person.benefit_status === 'suspended') return person.suspended_since ?? window.overdueFrom
+  return today >= window.overdueFrom ? window.overdueFrom : undefined
+}
+
+async function writeOutcome(
+  ctx: ServiceContext,
+  deps: CertificationDeps,
+  accountId: string,
+  session: SessionRow,
+  outcome: Outcome,
+  digest: string,
+  challengeLength: number,
+): Promise<CertificationResultView> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock()
+    const nowIso = now.toISOString()
+    const today = shanghaiDate(now)
+    const recordId = newId()
+    await insertRecord(trx, {
+      id: recordId,
+      person_id: session.person_id,
+      certified_at: nowIso,
+      result: outcome.result,
+      method: 'face',
+      channel: session.channel,
+      performed_by: session.performer,
+      performer_account_id: session.account_id,
+      created_at: nowIso,
+    })
+
+    const answer: CertificationResultView = { recordId, result: outcome.result, resultLabel: RECORD_RESULT_LABELS[outcome.result], failuresToday: 0 }
+    if (outcome.reasonCode) {
+      answer.reasonCode = outcome.reasonCode
+      answer.reasonText = CERT_REASON_TEXTS[outcome.reasonCode]
+    }
+    let reinstated: { since: string; resume: YearMonth; months: YearMonth[] } | undefined
+    if (outcome.result === 'passed') {
+      const person = await findPersonById(trx, session.person_id)
+      if (!person) throw new HttpError('INTERNAL')
+      const since = await suspendedSince(trx, person, ctx.cyclePolicy, today)
+      await updatePerson(trx, person.id, { last_certified_on: today, benefit_status: 'normal', suspended_since: null, updated_at: nowIso })
+      const window = nextCycle(today, ctx.cyclePolicy)
+      answer.nextDueDate = firstDayOf(window.dueMonth)
+      answer.nextDueMonthLabel = monthLabel(window.dueMonth)
+      if (since) {
+        const r = reinstatement(since, today)
+        reinstated = { since, resume: r.resumeMonth, months: r.backPaidMonths }
+        answer.reinstatement = { resumeMonthLabel: monthLabel(r.resumeMonth), backPaidMonths: r.backPaidMonths.length }
+      }
+    }
+    answer.failuresToday = await countFailedFaceRecordsSince(trx, session.person_id, shanghaiMidnightIso(today))
+
+    const closed = await markSessionCompleted(trx, session.id, {
+      completedAt: nowIso,
+      recordId,
+      reasonCode: outcome.reasonCode ?? null,
+      summaryDigest: digest,
+      answer: JSON.stringify(answer),
+    })
+    if (!closed) throw new AlreadyClosed()
+
+    await audit(ctx, trx, accountId, 'certification.completed', session.person_id, {
+      sessionId: session.id,
+      recordId,
+      result: outcome.result,
+      reasonCode: outcome.reasonCode ?? null,
+      channel: session.channel,
+      performer: session.performer,
+      actions: challengeLength,
+      identity: deps.identity.kind,
+      ...(outcome.identityScore !== undefined ? { identityScore: Math.round(outcome.identityScore * 1000) / 1000 } : {}),
+      failuresToday: answer.failuresToday,
+    })
+    if (reinstated) {
+      await audit(ctx, trx, accountId, 'benefit.reinstated', session.person_id, {
+        recordId,
+        suspendedSince: reinstated.since,
+        resumeMonth: ymText(reinstated.resume),
+        backPaidMonths: reinstated.months.length,
+        backPaidFrom: reinstated.months.length ? ymText(reinstated.months[0]) : null,
+        backPaidTo: reinstated.months.length ? ymText(reinstated.months[reinstated.months.length - 1]) : null,
+      })
+    }
+    return answer
+  })
+}

@@ -1,0 +1,180 @@
+/**
+ * Certification sessions: 开始认证 (the backend picks the challenge) → the camera runs the liveness
+ * engine → 完成认证 (the backend replays the observation summary, verifies identity and writes the
+ * record). Shared by the mini-program, the cloud functions and the backend (docs/backend-api.md).
+ *
+ * Issue messages in these schemas are error codes (src/core/errors.ts), as elsewhere in contracts.
+ */
+import * as v from 'valibot'
+import { DEFAULT_SESSION_CONFIG, type SessionConfigInput } from '../liveness/session/config'
+import { FAIL_TEXTS, type FailReason } from '../liveness/session/texts'
+import { SUMMARY_FIELDS, SUMMARY_VERSION } from '../liveness/summary'
+import type { ActionName } from '../liveness/types'
+import { CallerSchema, type RecordResult } from './common'
+
+/** Where a certification runs: the mini-program or the browser (H5). */
+export const CERT_CHANNELS = ['weapp', 'h5'] as const
+export type CertChannel = (typeof CERT_CHANNELS)[number]
+export const CertChannelSchema = v.picklist(CERT_CHANNELS)
+
+/** Who performs a certification for the subject: 本人 now; relatives and unit administrators later. */
+export const SESSION_PERFORMERS = ['self', 'relative', 'unit_admin'] as const
+export type SessionPerformer = (typeof SESSION_PERFORMERS)[number]
+
+/** Evidence frames: at most 3 JPEGs, each at most this many base64 characters (≈ 300 KB of JPEG). */
+export const EVIDENCE_MAX_FRAMES = 3
+export const EVIDENCE_FRAME_MAX_CHARS = 400_000
+/** Frames in one observation summary (3 minutes at 60 fps with room to spare). */
+export const SUMMARY_MAX_FRAMES = 20_000
+
+/**
+ * The engine timing both sides use. The backend sends the values it will replay with in every
+ * session (`livenessConfig`); the client passes them to LivenessEngine unchanged. These are the
+ * defaults (the engine's own), overridable on the backend by LIVENESS_* environment variables.
+ */
+export interface LivenessTimingConfig {
+  positioningTimeoutMs: number
+  actionTimeoutMs: number
+  actionRetries: number
+  totalTimeoutMs: number
+}
+
+export const DEFAULT_LIVENESS_TIMING: Readonly<LivenessTimingConfig> = Object.freeze({
+  positioningTimeoutMs: DEFAULT_SESSION_CONFIG.positioningTimeoutMs,
+  actionTimeoutMs: DEFAULT_SESSION_CONFIG.actionTimeoutMs,
+  actionRetries: DEFAULT_SESSION_CONFIG.actionRetries,
+  totalTimeoutMs: DEFAULT_SESSION_CONFIG.totalTimeoutMs,
+})
+
+/** The engine configuration for a session's timing: what the client runs and the backend replays. */
+export function livenessEngineConfig(timing: LivenessTimingConfig = DEFAULT_LIVENESS_TIMING): SessionConfigInput {
+  return {
+    positioningTimeoutMs: timing.positioningTimeoutMs,
+    actionTimeoutMs: timing.actionTimeoutMs,
+    actionRetries: timing.actionRetries,
+    totalTimeoutMs: timing.totalTimeoutMs,
+  }
+}
+
+export const FAIL_REASONS = Object.keys(FAIL_TEXTS) as FailReason[]
+
+/** Why the identity check refused (mirrors IdentityRejectReason of server/identity/port.ts). */
+export const IDENTITY_FAIL_TEXTS = {
+  face_mismatch: '人脸与登记照片不一致，请本人再试一次',
+  no_face: '没有看清人脸，请在光线充足的地方再试一次',
+  no_reference: '还没有您的登记照片，请联系社保经办机构，或到窗口认证',
+  wechat_not_passed: '微信人脸核身没有通过，请再试一次',
+  wechat_user_cancelled: '您取消了微信人脸核身，请再试一次',
+} as const
+export type IdentityFailReason = keyof typeof IDENTITY_FAIL_TEXTS
+
+/** Every reason a certification did not pass, in plain Chinese. */
+export type CertReasonCode = FailReason | IdentityFailReason
+export const CERT_REASON_TEXTS: Readonly<Record<CertReasonCode, string>> = { ...FAIL_TEXTS, ...IDENTITY_FAIL_TEXTS }
+
+const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,64}$/
+/** Standard base64 of a JPEG (FF D8 FF → "/9j/"), no data: prefix. */
+const JPEG_BASE64_PATTERN = /^\/9j\/[A-Za-z0-9+/]*={0,2}$/
+
+export const ObservationSummarySchema = v.object(
+  {
+    v: v.literal(SUMMARY_VERSION, 'TRACE_IMPLAUSIBLE'),
+    layout: v.pipe(v.string('TRACE_IMPLAUSIBLE'), v.minLength(1, 'TRACE_IMPLAUSIBLE'), v.maxLength(40, 'TRACE_IMPLAUSIBLE')),
+    n: v.pipe(v.number('TRACE_IMPLAUSIBLE'), v.integer('TRACE_IMPLAUSIBLE'), v.minValue(1, 'TRACE_IMPLAUSIBLE'), v.maxValue(SUMMARY_MAX_FRAMES, 'TRACE_IMPLAUSIBLE')),
+    data: v.pipe(
+      v.array(v.nullable(v.pipe(v.number('TRACE_IMPLAUSIBLE'), v.safeInteger('TRACE_IMPLAUSIBLE'))), 'TRACE_IMPLAUSIBLE'),
+      v.maxLength(SUMMARY_MAX_FRAMES * SUMMARY_FIELDS.length, 'TRACE_IMPLAUSIBLE'),
+    ),
+  },
+  'TRACE_IMPLAUSIBLE',
+)
+
+export const ClientVerdictSchema = v.object({
+  passed: v.boolean(),
+  reason: v.optional(v.nullable(v.picklist(FAIL_REASONS))),
+})
+export type ClientVerdict = v.InferOutput<typeof ClientVerdictSchema>
+
+export const EvidenceSchema = v.object({
+  frames: v.optional(
+    v.pipe(
+      v.array(
+        v.pipe(
+          v.string(),
+          v.maxLength(EVIDENCE_FRAME_MAX_CHARS, 'PAYLOAD_TOO_LARGE'),
+          v.regex(JPEG_BASE64_PATTERN),
+        ),
+      ),
+      v.maxLength(EVIDENCE_MAX_FRAMES, 'PAYLOAD_TOO_LARGE'),
+    ),
+  ),
+})
+
+/** Cloud function `startCertification` event (the channel comes from the platform, not the client). */
+export const StartCertificationEventSchema = v.object({
+  /** Whom to certify; absent = the caller's bound 本人 (the only subject allowed so far). */
+  subjectPersonId: v.optional(v.pipe(v.string(), v.uuid())),
+})
+export type StartCertificationEvent = v.InferOutput<typeof StartCertificationEventSchema>
+
+/** Cloud function `completeCertification` event. */
+export const CompleteCertificationEventSchema = v.object({
+  sessionId: v.pipe(v.string(), v.uuid()),
+  nonce: v.pipe(v.string(), v.regex(NONCE_PATTERN)),
+  verdict: ClientVerdictSchema,
+  summary: ObservationSummarySchema,
+  evidence: v.optional(EvidenceSchema),
+})
+export type CompleteCertificationEvent = v.InferOutput<typeof CompleteCertificationEventSchema>
+
+/** Backend request bodies. */
+export const BackendStartCertificationSchema = v.object({
+  caller: CallerSchema,
+  channel: CertChannelSchema,
+  ...StartCertificationEventSchema.entries,
+})
+export type BackendStartCertification = v.InferOutput<typeof BackendStartCertificationSchema>
+export const BackendCompleteCertificationSchema = v.object({ caller: CallerSchema, ...CompleteCertificationEventSchema.entries })
+export type BackendCompleteCertification = v.InferOutput<typeof BackendCompleteCertificationSchema>
+
+/** What the phone must do for identity before or with the camera step (see server/identity/port.ts). */
+export type IdentityStepView = { kind: 'none' } | { kind: 'wechat-facial-verify'; verifyId: string }
+
+/** Answer of 开始认证. */
+export interface CertificationSessionView {
+  sessionId: string
+  /** Send back unchanged with 完成认证. */
+  nonce: string
+  /** The actions, in this order. */
+  challenge: ActionName[]
+  /** ISO timestamp; completing after it → SESSION_EXPIRED. */
+  expiresAt: string
+  identityStep: IdentityStepView
+  /** How many evidence frames to send with 完成认证 (0: none; keep them on the phone). */
+  evidenceFrames: number
+  /** Engine timing the backend replays with; pass it to the engine (livenessEngineConfig). */
+  livenessConfig?: LivenessTimingConfig
+}
+
+export interface ReinstatementView {
+  /** 次月恢复发放, e.g. 2026年12月 */
+  resumeMonthLabel: string
+  /** How many withheld months are paid back (补发). */
+  backPaidMonths: number
+}
+
+/** Answer of 完成认证 (the same answer again when the same session is completed twice). */
+export interface CertificationResultView {
+  recordId: string
+  result: RecordResult
+  resultLabel: string
+  reasonCode?: CertReasonCode
+  reasonText?: string
+  /** After a pass: first day of the next due month (YYYY-MM-DD) and its label. */
+  nextDueDate?: string
+  nextDueMonthLabel?: string
+  reinstatement?: ReinstatementView
+  /** Failed certifications of this person today (Beijing time), this one included. */
+  failuresToday: number
+}
+
