@@ -27,6 +27,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
   process.env.YL_DEV_PAGES = env.hasDevCalibrate ? 'true' : 'false'
   if (!env.hasDevCalibrate) console.warn('[config] src/packages/dev/calibrate/index.* not found: packages/dev is not registered in this build')
   const platform = process.env.TARO_ENV === 'h5' ? 'h5' : 'weapp'
+  // YL_OUTPUT_ROOT lets a second build run beside the usual one (e.g. while tests read dist/).
+  const outputRoot = process.env.YL_OUTPUT_ROOT || `dist/${platform}`
 
   const baseConfig: UserConfigExport<'webpack5'> = {
     projectName: 'yinling-renzheng',
@@ -34,11 +36,16 @@ export default defineConfig<'webpack5'>(async (merge) => {
     designWidth: 750,
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
-    outputRoot: `dist/${platform}`,
+    outputRoot,
     plugins: [],
     defineConstants: buildConstants(env),
     alias: { '@': path.resolve(__dirname, '..', 'src') },
-    copy: { patterns: [], options: {} },
+    // The spoken prompts (scripts/audio/generate-prompts.ts) are plain files at a fixed path in both
+    // builds: inside the certify subpackage on weapp, served by the gateway from dist/h5 on H5.
+    copy: {
+      patterns: [{ from: 'src/packages/certify/audio/', to: `${outputRoot}/packages/certify/audio/`, ignore: ['**/*.ts'] }],
+      options: {},
+    },
     framework: 'react',
     compiler: 'webpack5',
     cache: { enable: false },
