@@ -6,6 +6,8 @@
  *      default) unless BACKEND_URL points at one that is already running; we wait for its /healthz
  *   3. the H5 app is built if dist/h5 is missing or older than src/ (skip: START_SKIP_H5_BUILD=1)
  *   4. the local gateway (same cloud-function handlers over HTTP + the H5 files) starts on APP_PORT
+ *   5. the local reminder sender (scripts/reminders/): the sendReminders handler with the local openapi
+ *      adapter, on the function's timer schedule, every REMINDERS_LOCAL_CRON, and once at start
  *
  * Ctrl-C / SIGTERM stops everything; a child that dies stops everything with a clear message.
  * Every variable: docs/configuration-gateway.md.
@@ -17,6 +19,7 @@ import { join, relative, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { GatewayConfigError, parsePort, readGatewayConfig, DEFAULT_APP_HOST, DEFAULT_APP_PORT, DEFAULT_BACKEND_PORT, DEFAULT_DATA_DIR, DEFAULT_H5_DIR } from './gateway/config'
 import { PortInUseError, startGateway, type RunningGateway } from './gateway/server'
+import { startRemindersForStart, type LocalScheduler } from './reminders/start'
 
 const ROOT = resolve(__dirname, '..')
 const HEALTH_TIMEOUT_MS = 60_000
@@ -42,6 +45,7 @@ interface Child {
 
 const children = new Set<Child>()
 let gateway: RunningGateway | null = null
+let reminders: LocalScheduler | null = null
 let shuttingDown = false
 
 function startChild(label: string, args: string[], env: NodeJS.ProcessEnv, output: 'prefix' | { log: string }): Child {
@@ -100,6 +104,7 @@ async function shutdown(code: number, reason?: string): Promise<never> {
   shuttingDown = true
   if (reason) (code === 0 ? say : shout)(reason)
   say('正在停止全部服务…')
+  reminders?.stop()
   await Promise.allSettled([gateway?.close(), ...[...children].map(stopChild)])
   say(code === 0 ? '已全部停止。' : '已全部停止。请根据上面的提示处理后重新运行 npm start。')
   process.exit(code)
@@ -222,7 +227,15 @@ async function main(): Promise<void> {
     backend = startChild(
       '后端',
       [tsxCli, 'server/server.ts'],
-      { ...env, BACKEND_HOST: '127.0.0.1', BACKEND_PORT: String(backendPort), DATA_DIR: dataDir, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
+      {
+        ...env,
+        BACKEND_HOST: '127.0.0.1',
+        BACKEND_PORT: String(backendPort),
+        DATA_DIR: dataDir,
+        LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+        // Local demo: reminders may go out at any hour (production: 09:00-20:00); see docs/reminders.md.
+        REMINDER_SEND_WINDOW: env.REMINDER_SEND_WINDOW ?? '00:00-24:00',
+      },
       'prefix',
     )
     watchForCrash(backend, '后端服务')
@@ -253,6 +266,8 @@ async function main(): Promise<void> {
     throw new StartError(err instanceof GatewayConfigError ? err.message : String(err))
   }
   gateway = await startGateway(config)
+  // 4. the reminder sender on the cloud function's timer schedule (+ REMINDERS_LOCAL_CRON), once now.
+  reminders = startRemindersForStart(config, env, say)
 
   const demoDoc = join(ROOT, 'docs', 'demo-identities.md')
   say('')

@@ -22,8 +22,16 @@ import { certificationRoutes } from './routes/certifications'
 import { healthRoutes } from './routes/health'
 import type { RouteOptions } from './routes/options'
 import { recordRoutes } from './routes/records'
+import { reminderRoutes } from './routes/reminders'
+import { defaultRemindersConfig } from './reminders/config'
+import { queueResultNotices } from './reminders/service'
 import { sscRoutes } from './routes/ssc'
 import { statusRoutes } from './routes/status'
+import { noticeRoutes } from './routes/notices'
+import { queryRoutes } from './routes/queries'
+import { relativeRoutes } from './routes/relatives'
+import { shareRoutes } from './routes/shares'
+import { familyDepsFor } from './services/relatives-common'
 import type { CertificationDeps } from './services/certification'
 import { DEFAULT_CERTIFICATION_CONFIG } from './services/certification-config'
 import type { ServiceContext } from './services/context'
@@ -105,11 +113,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     await app.register(healthRoutes, { ctx: services })
 
     const routeOptions: RouteOptions = { ctx: services, production: config.nodeEnv === 'production' }
+    const family = familyDepsFor(config.hmacSecret)
+    const remindersConfig = config.reminders ?? defaultRemindersConfig(config.nodeEnv === 'production')
     const cert: CertificationDeps = {
       identity: opts.identityVerifier ?? createIdentityVerifier(config, { db: store.db, clock, logger: app.log }),
       config: config.certification ?? DEFAULT_CERTIFICATION_CONFIG,
       weappFrameUpload: identityConfigOf(config).weappFrameUpload,
       randomInt: opts.randomInt,
+      family,
+      afterRecord: async (recordId) => {
+        const n = await queueResultNotices({ ctx: services, config: remindersConfig, log: app.log }, recordId)
+        if (n > 0) app.log.info({ recordId, queued: n }, 'result notices queued')
+      },
     }
     if (cert.config.testChallenge) app.log.warn(`认证测试模式：每次认证的动作固定为 ${cert.config.testChallenge.join(',')} / CERT_TEST_CHALLENGE is set`)
     await app.register(
@@ -121,6 +136,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         await v1.register(recordRoutes, routeOptions)
         await v1.register(sscRoutes, routeOptions)
         await v1.register(certificationRoutes, { ...routeOptions, cert })
+        await v1.register(relativeRoutes, routeOptions)
+        await v1.register(shareRoutes, { ...routeOptions, family })
+        await v1.register(noticeRoutes, routeOptions)
+        await v1.register(queryRoutes, routeOptions)
+        await v1.register(reminderRoutes, { ...routeOptions, reminders: remindersConfig })
       },
       { prefix: '/v1' },
     )

@@ -24,8 +24,18 @@ const completeCertificationEvent = {
   summary: { v: 1, layout: 'mediapipe-478', n: 1, data: new Array(14).fill(0) },
 }
 /** A valid event for each handler, so the tests below reach the backend port. */
+/** Valid events of the 家人 / share / notice / query functions (issue 5). */
+const FAMILY_EVENTS: Record<string, unknown> = {
+  addRelative: { name: '王秀英', idNumber: VALID_ID, relation: 'mother' },
+  removeRelative: { relativeId: '6f1c7a52-6a0b-4c55-9d1e-3f5a9b0c1d2e' },
+  createShare: { relativeId: '6f1c7a52-6a0b-4c55-9d1e-3f5a9b0c1d2e' },
+  openShare: { token: `${'A'.repeat(22)}.${'B'.repeat(43)}` },
+  revokeShare: { token: `${'A'.repeat(22)}.${'B'.repeat(43)}` },
+  resolveNotice: { scene: 'n=Ab3dE5gH7jK9' },
+  queryStatus: { name: '王秀英', idNumber: VALID_ID },
+}
 const validEvent = (name: string): unknown =>
-  name === 'bindIdentity' ? manual : name === 'localSscAuthorize' ? { name: '王秀英', idNumber: VALID_ID } : name === 'completeCertification' ? completeCertificationEvent : {}
+  name in FAMILY_EVENTS ? FAMILY_EVENTS[name] : name === 'bindIdentity' ? manual : name === 'localSscAuthorize' ? { name: '王秀英', idNumber: VALID_ID } : name === 'completeCertification' ? completeCertificationEvent : {}
 
 test('fixture ID number is valid', () => {
   expect(validateIdNumber(VALID_ID, '2026-11-27').valid).toBe(true)

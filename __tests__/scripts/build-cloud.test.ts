@@ -10,6 +10,10 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { CLOUD_FUNCTION_NAMES } from '../../src/core/contracts/functions'
+import { TIMER_FUNCTIONS } from '../../cloudfunctions/handlers'
+
+/** Every deployable function: those clients call, and the timer-triggered ones. */
+const ALL_FUNCTIONS = [...CLOUD_FUNCTION_NAMES, ...TIMER_FUNCTIONS]
 
 jest.setTimeout(120_000)
 
@@ -28,11 +32,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(out, { recursive: true, force: true }))
 
 test('builds exactly the contract functions and prints each size', () => {
-  expect(readdirSync(join(out, 'functions')).sort()).toEqual([...CLOUD_FUNCTION_NAMES].sort())
-  for (const name of CLOUD_FUNCTION_NAMES) expect(stdout).toMatch(new RegExp(`✓ ${name}\\s+index\\.js\\s+[\\d.]+ KB`))
+  expect(readdirSync(join(out, 'functions')).sort()).toEqual([...ALL_FUNCTIONS].sort())
+  for (const name of ALL_FUNCTIONS) expect(stdout).toMatch(new RegExp(`✓ ${name}\\s+index\\.js\\s+[\\d.]+ KB`))
 })
 
-describe.each(CLOUD_FUNCTION_NAMES)('%s', (name) => {
+describe.each(ALL_FUNCTIONS)('%s', (name) => {
   const dir = () => join(out, 'functions', name)
 
   test('has index.js, package.json and config.json', () => {

@@ -29,6 +29,8 @@
  *   WECHAT_API_BASE      WeChat API origin (default https://api.weixin.qq.com; tests point it at a fake)
  *
  *   CERT_* / LIVENESS_*  certification sessions and engine timing: see services/certification-config.ts
+ *   REMINDER_*           subscribe-message reminders (days, send window, template ids): see reminders/config.ts
+ *   APP_PUBLIC_URL, MINIPROGRAM_CODE_ADAPTER, WXACODE_*, NOTICE_*  printed notices and mini-program codes: see notices/config.ts
  *                        (CERT_TEST_CHALLENGE is refused when NODE_ENV=production)
  *
  * In production (NODE_ENV=production) PII_KEYS, PII_KEY_CURRENT and BACKEND_HMAC_SECRET must be set:
@@ -39,6 +41,8 @@ import { join } from 'node:path'
 import { CYCLE_POLICIES, type CyclePolicy } from '../../src/core/cycle'
 import { loadLocalSecrets, LocalSecretsError } from './local-secrets'
 import { readCertificationConfig, type CertificationConfig } from '../services/certification-config'
+import { readRemindersConfig, type RemindersConfig } from '../reminders/config'
+import { readNoticesConfig, type NoticesConfig } from '../notices/config'
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -65,6 +69,10 @@ export interface AppConfig {
   identity?: IdentityConfig
   /** Certification sessions (services/certification-config.ts). Optional: defaults when absent. */
   certification?: CertificationConfig
+  /** Reminders (reminders/config.ts). Optional: defaults when absent. */
+  reminders?: RemindersConfig
+  /** Printed notices and mini-program codes (notices/config.ts). Optional: defaults when absent. */
+  notices?: NoticesConfig
 }
 
 export const IDENTITY_VERIFIERS = ['wechat-facial-verify', 'local-face-match', 'manual-review'] as const
@@ -254,6 +262,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     problems.push(msg('生产环境的 WECHAT_API_BASE 必须使用 https', 'WECHAT_API_BASE must use https in production'))
   }
   const certification = readCertificationConfig(clean, production, problems)
+  const reminders = readRemindersConfig(clean, production, problems)
+  const notices = readNoticesConfig(clean, production, problems)
   if (problems.length > 0) throw new ConfigError(problems)
 
   return {
@@ -274,6 +284,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     nonceStore: e.NONCE_STORE,
     logLevel: e.LOG_LEVEL,
     certification,
+    reminders,
+    notices,
     identity: {
       verifier: identityVerifier,
       faceThreshold: e.IDENTITY_FACE_THRESHOLD,

@@ -56,6 +56,10 @@ export interface CertificationRecordsTable {
   performed_by: Performer
   performer_account_id: string | null
   created_at: string
+  /** performed_by 'relative': the relation recorded by the performer (father/mother/spouse/other). */
+  performer_relation: string | null
+  /** 'share' / 'notice' when the certification was started from a share card or a printed notice. */
+  via: 'share' | 'notice' | null
 }
 
 export interface AuditLogTable {
@@ -133,6 +137,106 @@ export interface CertificationSessionsTable {
   summary_digest: string | null
   /** JSON CertificationResultView returned again on a repeated completion. */
   answer: string | null
+  /** performer 'relative': the relation the performer recorded (father/mother/spouse/other). */
+  relation: string | null
+  /** performer 'relative': the link (relatives.id) the session was started through. */
+  relative_id: string | null
+  /** How the subject was reached: 'share' (share card), 'notice' (printed notice code), or null. */
+  via: 'share' | 'notice' | null
+  /** The share token id or notice code of `via`. */
+  via_ref: string | null
+}
+
+/** 家人: an account's link to a roster person it helps certify. */
+export interface RelativesTable {
+  /** Opaque relative id handed to the client (random UUID). */
+  id: string
+  account_id: string
+  person_id: string
+  relation: 'father' | 'mother' | 'spouse' | 'other'
+  created_at: string
+  removed_at: string | null
+}
+
+/** A share card: the token handed out is `<id>.<HMAC(id)>`; the row says for whom and from whom. */
+export interface ShareTokensTable {
+  id: string
+  relative_id: string
+  sender_account_id: string
+  person_id: string
+  relation: string
+  created_at: string
+  expires_at: string
+  revoked_at: string | null
+  used_after_pass_at: string | null
+}
+
+/** A printed notice's code (scene `n=<code>`), one per person and cycle (year). */
+export interface NoticeCodesTable {
+  code: string
+  person_id: string
+  cycle: number
+  region_code: string
+  created_at: string
+}
+
+/** Subscribe-message credits of an account per template (docs/reminders.md). */
+export interface ReminderSubscriptionsTable {
+  account_id: string
+  /** certDue | certificationResult | relativeCertified */
+  template: string
+  /** One-time credits left (each accept in wx.requestSubscribeMessage is one). */
+  credits: number
+  /** 1 = long-term subscription (government category): no credit needed. */
+  long_term: number
+  accepted_total: number
+  updated_at: string
+}
+
+/** One message to send: UNIQUE (person_id, cycle, kind, recipient_account_id). */
+export interface ReminderOutboxTable {
+  id: string
+  person_id: string
+  /** Due month "2026-11" for due/overdue kinds; the certification record id for result notices. */
+  cycle: string
+  kind: string
+  recipient_account_id: string
+  template: string
+  relation: 'self' | 'relative'
+  status: 'pending' | 'claimed' | 'attempted' | 'sent' | 'refused' | 'invalid' | 'failed' | 'unknown' | 'skipped_stale' | 'skipped_late' | 'skipped_no_credit'
+  attempts: number
+  next_attempt_at: string
+  claim_token: string | null
+  lease_until: string | null
+  /** Written BEFORE the platform call; an attempted row is never handed out again. */
+  attempted_at: string | null
+  /** 1 while a one-time credit is reserved for this row. */
+  credit_held: number
+  record_id: string | null
+  last_errcode: number | null
+  last_error: string | null
+  created_at: string
+  updated_at: string
+  done_at: string | null
+}
+
+export interface ReminderSweepsTable {
+  day: string
+  started_at: string
+  finished_at: string | null
+  inserted: number
+}
+
+/** What the local openapi adapter would have pushed (developer 消息发件箱); data is JSON text. */
+export interface LocalMessageInboxTable {
+  id: string
+  touser: string
+  template_id: string
+  page: string
+  data: string
+  miniprogram_state: string
+  lang: string
+  received_at: string
 }
 
 export interface Database {
@@ -145,6 +249,13 @@ export interface Database {
   face_references: FaceReferencesTable
   identity_wechat_checks: IdentityWechatChecksTable
   certification_sessions: CertificationSessionsTable
+  relatives: RelativesTable
+  share_tokens: ShareTokensTable
+  notice_codes: NoticeCodesTable
+  reminder_subscriptions: ReminderSubscriptionsTable
+  reminder_outbox: ReminderOutboxTable
+  reminder_sweeps: ReminderSweepsTable
+  local_message_inbox: LocalMessageInboxTable
 }
 
 export type Dialect = 'sqlite' | 'postgres'

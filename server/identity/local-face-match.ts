@@ -89,6 +89,9 @@ export class LocalFaceMatchVerifier implements IdentityVerifier {
       }
       let faces: DetectedFace[]
       try {
+        // Each detection holds the event loop for ~150 ms; let other requests in between frames so
+        // load shedding (under-pressure) does not answer 503 to everyone during one check.
+        await new Promise<void>((resolve) => setImmediate(resolve))
         faces = await embedder.embed(Buffer.from(frame, 'base64'))
       } catch (err) {
         if (err instanceof ImageDecodeError) {

@@ -6,15 +6,18 @@
  */
 import { nextCycle, type CyclePolicy } from '../../src/core/cycle'
 import { maskIdNumber, maskName } from '../../src/core/mask'
+import type { Insertable } from 'kysely'
 import type { PiiCipher } from '../crypto/pii'
+import type { CertificationRecordsTable, PersonsTable } from '../db/schema'
 import { newId } from '../db/ids'
 import { appendAudit } from '../repositories/audit'
-import { insertPerson, listAllPersons, updatePerson } from '../repositories/persons'
+import { listAllPersons, updatePerson } from '../repositories/persons'
 import { findImportRecord, insertRecord, setRecordCertifiedAt } from '../repositories/records'
 import type { Db, PersonRow } from '../repositories/types'
 import { cardNumberHash, idNumberHash } from '../services/identity'
 import { shanghaiMidnightIso } from '../time/clock'
 import { ROSTER_COLUMNS, type RawRosterRow, type RowError } from './columns'
+import { insertMany } from './batch-insert'
 import { validateRosterRow, type RosterRow } from './validate'
 
 export interface ImportOptions {
@@ -125,21 +128,28 @@ function personFields(c: Checked, previous: PersonRow | undefined, opts: ImportO
   }
 }
 
+/** Rows written per multi-row chunk of new persons. */
+const FLUSH_ROWS = 1000
+
+function importRecord(personId: string, date: string, now: string): Insertable<CertificationRecordsTable> {
+  return {
+    id: newId(),
+    person_id: personId,
+    certified_at: shanghaiMidnightIso(date),
+    result: 'passed',
+    method: 'legacy',
+    channel: 'import',
+    performed_by: 'self',
+    performer_account_id: null,
+    created_at: now,
+  }
+}
+
 async function upsertImportRecord(trx: Db, personId: string, date: string, now: string): Promise<void> {
   const certifiedAt = shanghaiMidnightIso(date)
   const existing = await findImportRecord(trx, personId)
   if (!existing) {
-    await insertRecord(trx, {
-      id: newId(),
-      person_id: personId,
-      certified_at: certifiedAt,
-      result: 'passed',
-      method: 'legacy',
-      channel: 'import',
-      performed_by: 'self',
-      performer_account_id: null,
-      created_at: now,
-    })
+    await insertRecord(trx, importRecord(personId, date, now))
   } else if (existing.certified_at !== certifiedAt) {
     await setRecordCertifiedAt(trx, existing.id, certifiedAt)
   }
@@ -156,13 +166,22 @@ export async function importRoster(db: Db, rows: RawRosterRow[], opts: ImportOpt
       if (errors.length > 0 && !opts.skipInvalid) throw new Abort()
 
       const byPersonNo = new Map(existing.map((p) => [p.person_no, p]))
+      // New persons (and their one import record) are written in multi-row chunks: a new person has
+      // no record yet, so nothing needs to be looked up first. Changed persons are updated one by one.
+      const newPersons: Insertable<PersonsTable>[] = []
+      const newRecords: Insertable<CertificationRecordsTable>[] = []
+      const flush = async () => {
+        await insertMany(trx, 'persons', newPersons.splice(0))
+        await insertMany(trx, 'certification_records', newRecords.splice(0))
+      }
       let done = 0
       for (const c of valid) {
         const previous = byPersonNo.get(c.row.personNo)
         if (!previous) {
           const id = newId()
-          await insertPerson(trx, { id, person_no: c.row.personNo, enrolled_on: opts.today, created_at: opts.now, ...personFields(c, undefined, opts) })
-          if (c.row.lastCertifiedOn) await upsertImportRecord(trx, id, c.row.lastCertifiedOn, opts.now)
+          newPersons.push({ id, person_no: c.row.personNo, enrolled_on: opts.today, created_at: opts.now, ...personFields(c, undefined, opts) })
+          if (c.row.lastCertifiedOn) newRecords.push(importRecord(id, c.row.lastCertifiedOn, opts.now))
+          if (newPersons.length >= FLUSH_ROWS) await flush()
           summary.inserted++
         } else if (sameAs(previous, c, opts.pii)) {
           summary.unchanged++
@@ -173,6 +192,7 @@ export async function importRoster(db: Db, rows: RawRosterRow[], opts: ImportOpt
         }
         opts.onProgress?.(++done, valid.length)
       }
+      await flush()
       await appendAudit(trx, {
         at: opts.now,
         actorType: 'import',

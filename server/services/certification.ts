@@ -1,8 +1,9 @@
 /**
  * Certification sessions (docs/backend-api.md § certifications):
  *
- * start: the caller's bound 本人 is the subject (relatives / unit administrators come later; the
- *   session already records performer, performer account and subject). The backend picks the
+ * start: the subject is the caller's bound 本人, a linked relative (relativeId → performer 'relative'
+ *   with the relation), the person of a share card (shareToken) or of a printed notice (noticeCode)
+ *   (performer 'self' with via share/notice; see resolveSubject). The backend picks the
  *   challenge (crypto randomness; CERT_TEST_CHALLENGE fixes it in tests), a nonce and an expiry, asks
  *   the identity verifier for its client step, and stores the session. At most N open sessions per account.
  *
@@ -61,6 +62,11 @@ import { shanghaiDate, shanghaiMidnightIso } from '../time/clock'
 import { checkTrace, decodeChallenge, encodeChallenge, pickChallenge, summaryDigest, verdictAgrees } from './certification-checks'
 import type { CertificationConfig } from './certification-config'
 import type { ServiceContext } from './context'
+import { findActiveRelativeByPerson, findActiveRelativeOfAccount } from '../repositories/relatives'
+import { findShare, markShareUsed } from '../repositories/shares'
+import { usableNotice } from './notices'
+import { FAMILY_STATUS, type FamilyDeps } from './relatives-common'
+import { usableShare } from './shares'
 
 /** What the certification service needs besides the common context. */
 export interface CertificationDeps {
@@ -70,6 +76,13 @@ export interface CertificationDeps {
   weappFrameUpload: boolean
   /** Random integer in [0, max); crypto.randomInt by default. */
   randomInt?: (max: number) => number
+  /** Share-card key (relatives-common.familyDepsFor); without it share tokens are refused as SHARE_INVALID. */
+  family?: FamilyDeps
+  /**
+   * Called after a record committed (app.ts queues the 认证结果通知 / 家人认证完成通知 here, so they do
+   * not wait for the next daily sweep). Its failure never undoes or fails the certification.
+   */
+  afterRecord?: (recordId: string) => Promise<void>
 }
 
 /** HTTP status of the certification codes (the shared table in http/status-codes.ts does not list them). */
@@ -81,6 +94,7 @@ export const CERTIFICATION_STATUS: Partial<Record<ErrorCode, number>> = {
   LIVENESS_MISMATCH: 422,
   TRACE_IMPLAUSIBLE: 422,
   TRACE_REUSED: 409,
+  ...FAMILY_STATUS,
 }
 
 export function certError(code: ErrorCode, field?: string): HttpError {
@@ -113,6 +127,64 @@ function identitySubject(ctx: ServiceContext, person: PersonRow, sessionId: stri
   }
 }
 
+// ───────────────────────────── subject ─────────────────────────────
+
+/** Whose certification a session is, who performs it, and how the subject was reached. */
+interface Subject {
+  person: PersonRow
+  performer: 'self' | 'relative'
+  relation: string | null
+  relativeId: string | null
+  via: 'share' | 'notice' | null
+  viaRef: string | null
+}
+
+/**
+ * - nothing / subjectPersonId of the bound 本人 → self (not bound → NOT_BOUND); any other
+ *   subjectPersonId → RELATIVE_NOT_FOUND (person ids are never handed out; relatives use relativeId);
+ * - relativeId of an active link of this account → relative with the relation (else RELATIVE_NOT_FOUND);
+ * - shareToken → the person it was sent for (SHARE_* refusals as openShare); performer self (the opener
+ *   is the person), or relative when the sender opens their own card;
+ * - noticeCode → the notice's person (NOTICE_* refusals as resolveNotice); performer self, or relative
+ *   when the scanner has that person among their 家人.
+ */
+async function resolveSubject(ctx: ServiceContext, deps: CertificationDeps, accountId: string, body: BackendStartCertification): Promise<Subject> {
+  if (body.relativeId !== undefined) {
+    const rel = await findActiveRelativeOfAccount(ctx.db, accountId, body.relativeId)
+    const person = rel && (await findPersonById(ctx.db, rel.person_id))
+    if (!rel || !person) {
+      await audit(ctx, ctx.db, accountId, 'certification.start_refused', null, { reason: 'RELATIVE_NOT_FOUND', performer: 'relative' })
+      throw certError('RELATIVE_NOT_FOUND')
+    }
+    return { person, performer: 'relative', relation: rel.relation, relativeId: rel.id, via: null, viaRef: null }
+  }
+  if (body.shareToken !== undefined) {
+    const family = deps.family ?? { shareKey: Buffer.alloc(0) }
+    const { share, person } = await usableShare(ctx, family, accountId, body.shareToken, 'certification.start_refused')
+    const bySender = share.sender_account_id === accountId
+    const rel = bySender ? await findActiveRelativeOfAccount(ctx.db, accountId, share.relative_id) : undefined
+    return rel
+      ? { person, performer: 'relative', relation: rel.relation, relativeId: rel.id, via: 'share', viaRef: share.id }
+      : { person, performer: 'self', relation: null, relativeId: null, via: 'share', viaRef: share.id }
+  }
+  if (body.noticeCode !== undefined) {
+    const { notice, person } = await usableNotice(ctx, accountId, body.noticeCode, 'certification.start_refused')
+    const rel = await findActiveRelativeByPerson(ctx.db, accountId, person.id)
+    return rel
+      ? { person, performer: 'relative', relation: rel.relation, relativeId: rel.id, via: 'notice', viaRef: notice.code }
+      : { person, performer: 'self', relation: null, relativeId: null, via: 'notice', viaRef: notice.code }
+  }
+  const binding = await activeSelfBindingOfAccount(ctx.db, accountId)
+  if (!binding) throw new HttpError('NOT_BOUND')
+  if (body.subjectPersonId !== undefined && body.subjectPersonId !== binding.person_id) {
+    await audit(ctx, ctx.db, accountId, 'certification.start_refused', null, { reason: 'RELATIVE_NOT_FOUND', performer: 'relative' })
+    throw certError('RELATIVE_NOT_FOUND')
+  }
+  const person = await findPersonById(ctx.db, binding.person_id)
+  if (!person) throw new HttpError('NOT_BOUND')
+  return { person, performer: 'self', relation: null, relativeId: null, via: null, viaRef: null }
+}
+
 // ───────────────────────────── start ─────────────────────────────
 
 export async function startCertification(ctx: ServiceContext, deps: CertificationDeps, body: BackendStartCertification): Promise<CertificationSessionView> {
@@ -120,15 +192,8 @@ export async function startCertification(ctx: ServiceContext, deps: Certificatio
   const now = ctx.clock()
   const nowIso = now.toISOString()
   const accountId = await ensureAccount(ctx.db, body.caller, nowIso)
-  const binding = await activeSelfBindingOfAccount(ctx.db, accountId)
-  if (!binding) throw new HttpError('NOT_BOUND')
-  // Only 本人 so far: certifying someone else (代他人认证) arrives with family links.
-  if (body.subjectPersonId !== undefined && body.subjectPersonId !== binding.person_id) {
-    await audit(ctx, ctx.db, accountId, 'certification.start_refused', null, { reason: 'FEATURE_NOT_READY', performer: 'relative' })
-    throw new HttpError('FEATURE_NOT_READY')
-  }
-  const person = await findPersonById(ctx.db, binding.person_id)
-  if (!person) throw new HttpError('NOT_BOUND')
+  const subject = await resolveSubject(ctx, deps, accountId, body)
+  const { person } = subject
 
   if ((await countOpenSessions(ctx.db, accountId, nowIso)) >= config.maxOpenSessions) {
     await audit(ctx, ctx.db, accountId, 'certification.start_refused', person.id, { reason: 'TOO_MANY_SESSIONS' })
@@ -162,9 +227,13 @@ export async function startCertification(ctx: ServiceContext, deps: Certificatio
     await insertSession(trx, {
       id: sessionId,
       account_id: accountId,
-      performer: 'self',
+      performer: subject.performer,
       person_id: person.id,
       channel: body.channel,
+      relation: subject.relation,
+      relative_id: subject.relativeId,
+      via: subject.via,
+      via_ref: subject.viaRef,
       challenge: encodeChallenge(challenge),
       nonce_hash: sha256Hex(nonce),
       liveness_config: JSON.stringify(timing),
@@ -182,7 +251,10 @@ export async function startCertification(ctx: ServiceContext, deps: Certificatio
     })
     await audit(ctx, trx, accountId, 'certification.started', person.id, {
       sessionId,
-      performer: 'self',
+      performer: subject.performer,
+      relation: subject.relation,
+      relativeId: subject.relativeId,
+      via: subject.via,
       channel: body.channel,
       challenge: encodeChallenge(challenge),
       testChallenge: config.testChallenge !== undefined,
@@ -230,10 +302,15 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
   const settled = await settledAnswer(ctx, accountId, session)
   if (settled) return settled
   if (now.getTime() > Date.parse(session.expires_at)) return refuse('SESSION_EXPIRED')
-  if (session.performer === 'self') {
+  if (session.performer === 'self' && !session.via) {
     const binding = await activeSelfBindingOfAccount(ctx.db, accountId)
     if (!binding || binding.person_id !== session.person_id) return refuse('NOT_BOUND')
   }
+  // 代他人认证: the link must still be there; a share card must not have been withdrawn meanwhile.
+  if (session.performer === 'relative' && session.relative_id && !(await findActiveRelativeOfAccount(ctx.db, accountId, session.relative_id))) {
+    return refuse('RELATIVE_NOT_FOUND')
+  }
+  if (session.via === 'share' && session.via_ref && (await findShare(ctx.db, session.via_ref))?.revoked_at) return refuse('SHARE_REVOKED')
 
   // The observations: timing first, then reuse, then the replay.
   const trace = checkTrace(body.summary, {
@@ -300,7 +377,9 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
   }
 
   try {
-    return await writeOutcome(ctx, deps, accountId, session, outcome, digest, challenge.length)
+    const answer = await writeOutcome(ctx, deps, accountId, session, outcome, digest, challenge.length)
+    if (deps.afterRecord) await deps.afterRecord(answer.recordId).catch(() => undefined)
+    return answer
   } catch (err) {
     if (err instanceof AlreadyClosed) {
       const fresh = await findSession(ctx.db, session.id)
@@ -382,6 +461,8 @@ async function writeOutcome(
       performed_by: session.performer,
       performer_account_id: session.account_id,
       created_at: nowIso,
+      performer_relation: session.relation ?? null,
+      via: session.via ?? null,
     })
 
     const answer: CertificationResultView = { recordId, result: outcome.result, resultLabel: RECORD_RESULT_LABELS[outcome.result], failuresToday: 0 }
@@ -395,6 +476,7 @@ async function writeOutcome(
       if (!person) throw new HttpError('INTERNAL')
       const since = await suspendedSince(trx, person, ctx.cyclePolicy, today)
       await updatePerson(trx, person.id, { last_certified_on: today, benefit_status: 'normal', suspended_since: null, updated_at: nowIso })
+      if (session.via === 'share' && session.via_ref) await markShareUsed(trx, session.via_ref, nowIso)
       const window = nextCycle(today, ctx.cyclePolicy)
       answer.nextDueDate = firstDayOf(window.dueMonth)
       answer.nextDueMonthLabel = monthLabel(window.dueMonth)
@@ -422,6 +504,8 @@ async function writeOutcome(
       reasonCode: outcome.reasonCode ?? null,
       channel: session.channel,
       performer: session.performer,
+      relation: session.relation ?? null,
+      via: session.via ?? null,
       actions: challengeLength,
       identity: deps.identity.kind,
       ...(outcome.identityScore !== undefined ? { identityScore: Math.round(outcome.identityScore * 1000) / 1000 } : {}),

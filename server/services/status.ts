@@ -11,13 +11,19 @@ import { shanghaiDate } from '../time/clock'
 import { accountAndPerson } from './account'
 import type { ServiceContext } from './context'
 import { maskedPerson } from './views'
+import type { PersonRow } from '../repositories/types'
 
 export async function statusOf(ctx: ServiceContext, caller: Caller): Promise<StatusView> {
   const now = ctx.clock()
   const { accountId, person } = await accountAndPerson(ctx, caller)
   await appendAudit(ctx.db, { at: now.toISOString(), actorType: 'account', actorRef: accountId, action: 'status.read', subjectPersonId: person?.id ?? null, detail: {} })
   if (!person) return { bound: false }
+  return personStatusView(ctx, person)
+}
 
+/** The masked status view of one roster person (also used for 家人, share cards, notices and 认证查询). */
+export async function personStatusView(ctx: ServiceContext, person: PersonRow): Promise<Extract<StatusView, { bound: true }>> {
+  const now = ctx.clock()
   const lastPass = await latestPassOfPerson(ctx.db, person.id)
   const passDates = [lastPass ? shanghaiDate(new Date(lastPass.certified_at)) : undefined, person.last_certified_on ?? undefined].filter(
     (d): d is string => d !== undefined,

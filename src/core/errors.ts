@@ -28,6 +28,17 @@ export const ERROR_MESSAGES = {
   LIVENESS_MISMATCH: '动作检测结果核对不一致，请重新认证',
   TRACE_IMPLAUSIBLE: '动作检测数据有误，请重新认证',
   TRACE_REUSED: '这段动作检测数据已经用过，请重新认证',
+  // 家人 (relatives), share cards, printed notices, 认证查询
+  RELATION_INVALID: '请选择这位家人与您的关系',
+  RELATIVES_LIMIT: '最多可以添加 8 位家人。如需添加新的家人，请先在家人列表中移除一位',
+  RELATIVE_IS_SELF: '这是您本人的参保信息，无需添加为家人，请直接在首页认证',
+  RELATIVE_NOT_FOUND: '没有找到这位家人，请回到家人列表重新选择',
+  SHARE_INVALID: '这个分享链接无法识别。请让家人在“银龄认证”的家人列表里重新发送，或直接打开“银龄认证”小程序认证',
+  SHARE_EXPIRED: '这个分享链接已过期（7 天内有效）。请让家人重新发送一次',
+  SHARE_REVOKED: '家人已撤回这个分享链接。如仍需认证，请让家人重新发送',
+  SHARE_USED: '这次认证已经完成，无需再次认证。可以打开“银龄认证”查看认证状态',
+  NOTICE_INVALID: '无法识别这个认证码。请核对通知单后重新扫码，或打开“银龄认证”小程序绑定本人后认证，也可拨打通知单上的咨询电话',
+  NOTICE_ALREADY_CERTIFIED: '本年度已经完成认证，无需再次认证',
   // Caller identity and transport
   UNAUTHENTICATED: '请先登录',
   SIGNATURE_MISSING: '请求未签名',

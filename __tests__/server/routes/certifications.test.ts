@@ -184,14 +184,14 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
       expect(records[0]).toMatchObject({ id: res.json().recordId, channel: 'weapp' })
     })
 
-    it('refuses an unbound caller (NOT_BOUND) and someone else as subject (not yet: FEATURE_NOT_READY)', async () => {
+    it('refuses an unbound caller (NOT_BOUND) and someone else as subject by person id (RELATIVE_NOT_FOUND: relatives go by relativeId)', async () => {
       const res = await h.post('/v1/certifications/start', { caller: newCaller(), channel: 'h5' })
       expect(res.statusCode).toBe(409)
       expect(res.json().error.code).toBe('NOT_BOUND')
       const other = await personOf(h, 'li')
       const res2 = await h.post('/v1/certifications/start', { caller: s.callers.sun, channel: 'h5', subjectPersonId: other.id })
-      expect(res2.statusCode).toBe(501)
-      expect(res2.json().error.code).toBe('FEATURE_NOT_READY')
+      expect(res2.statusCode).toBe(404)
+      expect(res2.json().error.code).toBe('RELATIVE_NOT_FOUND')
       const bad = await h.post('/v1/certifications/start', { caller: s.callers.sun, channel: 'pc' })
       expect(bad.statusCode).toBe(400)
       expect(bad.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'channel' })

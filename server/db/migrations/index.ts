@@ -4,6 +4,8 @@ import type { Dialect } from '../schema'
 import * as initial from './001-initial'
 import * as certificationSessions from './002-certification-sessions'
 import * as faceReferences from './003-face-references'
+import * as familySharesNotices from './004-family-shares-notices'
+import * as reminders from './005-reminders'
 
 export interface MigrationModule {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -14,4 +16,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['001-initial', initial],
   ['002-certification-sessions', certificationSessions],
   ['003-face-references', faceReferences],
+  ['004-family-shares-notices', familySharesNotices],
+  ['005-reminders', reminders],
 ]

@@ -11,6 +11,8 @@ import { FAIL_TEXTS, type FailReason } from '../liveness/session/texts'
 import { SUMMARY_FIELDS, SUMMARY_VERSION } from '../liveness/summary'
 import type { ActionName } from '../liveness/types'
 import { CallerSchema, type RecordResult } from './common'
+import { NOTICE_CODE_PATTERN } from './notices'
+import { SHARE_TOKEN_PATTERN } from './share'
 
 /** Where a certification runs: the mini-program or the browser (H5). */
 export const CERT_CHANNELS = ['weapp', 'h5'] as const
@@ -111,10 +113,22 @@ export const EvidenceSchema = v.object({
 })
 
 /** Cloud function `startCertification` event (the channel comes from the platform, not the client). */
-export const StartCertificationEventSchema = v.object({
-  /** Whom to certify; absent = the caller's bound 本人 (the only subject allowed so far). */
-  subjectPersonId: v.optional(v.pipe(v.string(), v.uuid())),
-})
+export const StartCertificationEventSchema = v.pipe(
+  v.object({
+    /** Whom to certify; absent = the caller's bound 本人. Only the bound person's own id is accepted (ids are never handed out). */
+    subjectPersonId: v.optional(v.pipe(v.string(), v.uuid())),
+    /** 代他人认证: a linked relative (its opaque id from the 家人 list). */
+    relativeId: v.optional(v.pipe(v.string('RELATIVE_NOT_FOUND'), v.uuid('RELATIVE_NOT_FOUND'))),
+    /** A share card's token: the opener certifies the person it was sent for. */
+    shareToken: v.optional(v.pipe(v.string('SHARE_INVALID'), v.trim(), v.regex(SHARE_TOKEN_PATTERN, 'SHARE_INVALID'))),
+    /** A printed notice's code (from the scene n=<code>). */
+    noticeCode: v.optional(v.pipe(v.string('NOTICE_INVALID'), v.trim(), v.regex(NOTICE_CODE_PATTERN, 'NOTICE_INVALID'))),
+  }),
+  v.check(
+    (e) => [e.subjectPersonId, e.relativeId, e.shareToken, e.noticeCode].filter((x) => x !== undefined).length <= 1,
+    'VALIDATION_FAILED',
+  ),
+)
 export type StartCertificationEvent = v.InferOutput<typeof StartCertificationEventSchema>
 
 /** Cloud function `completeCertification` event. */
@@ -128,11 +142,17 @@ export const CompleteCertificationEventSchema = v.object({
 export type CompleteCertificationEvent = v.InferOutput<typeof CompleteCertificationEventSchema>
 
 /** Backend request bodies. */
-export const BackendStartCertificationSchema = v.object({
-  caller: CallerSchema,
-  channel: CertChannelSchema,
-  ...StartCertificationEventSchema.entries,
-})
+export const BackendStartCertificationSchema = v.pipe(
+  v.object({
+    caller: CallerSchema,
+    channel: CertChannelSchema,
+    ...StartCertificationEventSchema.pipe[0].entries,
+  }),
+  v.check(
+    (e) => [e.subjectPersonId, e.relativeId, e.shareToken, e.noticeCode].filter((x) => x !== undefined).length <= 1,
+    'VALIDATION_FAILED',
+  ),
+)
 export type BackendStartCertification = v.InferOutput<typeof BackendStartCertificationSchema>
 export const BackendCompleteCertificationSchema = v.object({ caller: CallerSchema, ...CompleteCertificationEventSchema.entries })
 export type BackendCompleteCertification = v.InferOutput<typeof BackendCompleteCertificationSchema>

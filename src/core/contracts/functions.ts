@@ -1,6 +1,10 @@
 import type { BindIdentityEvent } from './binding'
 import type { CertificationResultView, CertificationSessionView, CompleteCertificationEvent, StartCertificationEvent } from './certification'
 import type { BindingView, LoginView, RecordsView, StatusView } from './views'
+import type { InboxQuery, InboxView, RecordSubscriptionEvent, SubscriptionsView } from './reminders'
+import type { AddRelativeForm, RelativeRef, RelativeView, RelativesView, StatusQueryForm, StatusQueryView } from './family'
+import type { RevokeShareEvent, ShareCreatedView, ShareOpenedView, ShareRevokedView } from './share'
+import type { NoticeResolvedView, ResolveNoticeEvent } from './notices'
 
 /**
  * Every cloud function by name, with what it takes and what it answers. The mini-program, the
@@ -18,6 +22,26 @@ export interface CloudFunctions {
   startCertification: { event: StartCertificationEvent; answer: CertificationSessionView }
   /** 完成认证: verdict + observation summary (+ evidence frames) → the record. Retry-safe. */
   completeCertification: { event: CompleteCertificationEvent; answer: CertificationResultView }
+  /** 添加家人: name + ID number + relation, checked against the roster; answers the masked entry. */
+  addRelative: { event: AddRelativeForm; answer: RelativeView }
+  /** 家人 list: masked names, relation, 下次认证日期, status. */
+  listRelatives: { event: Record<string, never>; answer: RelativesView }
+  /** Removes a relative (idempotent); their share links stop working. */
+  removeRelative: { event: RelativeRef; answer: { removed: true } }
+  /** 发给家人: a signed share token + path for one relative (7 days). */
+  createShare: { event: RelativeRef; answer: ShareCreatedView }
+  /** Opens a share card: whose certification, from whom. */
+  openShare: { event: { token: string }; answer: ShareOpenedView }
+  /** The sender withdraws a share (one token, or all of a relative's); idempotent. */
+  revokeShare: { event: RevokeShareEvent; answer: ShareRevokedView }
+  /** A printed notice's scanned code (scene n=<code>) → whose notice, where they stand. */
+  resolveNotice: { event: ResolveNoticeEvent; answer: NoticeResolvedView }
+  /** 认证查询 by name + ID number (rate-limited; masked answer). */
+  queryStatus: { event: StatusQueryForm; answer: StatusQueryView }
+  /** What wx.requestSubscribeMessage answered: each accept is one send credit for that template. */
+  recordSubscription: { event: RecordSubscriptionEvent; answer: SubscriptionsView }
+  /** Developer-only 消息发件箱: messages the local openapi adapter stored; refused in production. */
+  listInbox: { event: Partial<InboxQuery>; answer: InboxView }
 }
 
 export type CloudFunctionName = keyof CloudFunctions
@@ -31,6 +55,16 @@ export const CLOUD_FUNCTION_NAMES: readonly CloudFunctionName[] = [
   'localSscAuthorize',
   'startCertification',
   'completeCertification',
+  'addRelative',
+  'listRelatives',
+  'removeRelative',
+  'createShare',
+  'openShare',
+  'revokeShare',
+  'resolveNotice',
+  'queryStatus',
+  'recordSubscription',
+  'listInbox',
 ]
 
 /**

@@ -1,0 +1,197 @@
+/**
+ * reminder_outbox and reminder_sweeps: data only (the rules live in server/reminders/).
+ * The queueing statements are set-based (INSERT … SELECT … ON CONFLICT DO NOTHING) and identical on
+ * SQLite and PostgreSQL except for the id expression.
+ */
+import { sql, type RawBuilder, type Selectable } from 'kysely'
+import type { Dialect, ReminderOutboxTable } from '../db/schema'
+import type { Db } from './types'
+
+export type OutboxRow = Selectable<ReminderOutboxTable>
+export type OutboxStatus = ReminderOutboxTable['status']
+
+/** A random 32-hex id made by the database (rows are inserted set-based, not one by one). */
+function idExpr(dialect: Dialect): RawBuilder<string> {
+  return dialect === 'postgres' ? sql<string>`replace(gen_random_uuid()::text, '-', '')` : sql<string>`lower(hex(randomblob(16)))`
+}
+
+/** Who receives messages about a person: the bound 本人 account, and linked relatives' accounts. */
+export type RecipientSource = 'self' | 'relative'
+
+export interface DueQueueSpec {
+  kind: string
+  cycle: string
+  template: string
+  /** persons.last_certified_on within this range (undefined: no certified person has this due month). */
+  lastPassBetween?: [string, string]
+  /** Never-certified persons: enrolled_on within this range. */
+  enrolledBetween: [string, string]
+  /** Only persons whose benefit is paid (due_* kinds; overdue_1 also reaches suspended persons). */
+  normalOnly: boolean
+  now: string
+}
+
+/**
+ * Queues one kind for one due month, in ONE statement: the due persons are read once (an indexed range
+ * on last_certified_on, plus the never-certified persons by enrolled_on) into a materialised CTE, then
+ * joined to both recipient sources — the bound 本人 account and linked relatives — and to the
+ * subscriptions that still have a credit (or are long-term). Returns rows added.
+ */
+export async function queueDue(db: Db, dialect: Dialect, s: DueQueueSpec): Promise<number> {
+  const normal = s.normalOnly ? sql`and benefit_status = 'normal'` : sql``
+  const certified = s.lastPassBetween
+    ? sql`select id from persons where last_certified_on >= ${s.lastPassBetween[0]} and last_certified_on <= ${s.lastPassBetween[1]} ${normal} union all `
+    : sql``
+  const r = await sql`
+    with due as materialized (
+      ${certified}select id from persons where last_certified_on is null and enrolled_on >= ${s.enrolledBetween[0]} and enrolled_on <= ${s.enrolledBetween[1]} ${normal}
+    ),
+    recipients as (
+      select l.person_id, l.account_id, 'self' as relation from due join bindings l on l.person_id = due.id and l.relation = 'self' and l.unbound_at is null
+      union all
+      select l.person_id, l.account_id, 'relative' as relation from due join relatives l on l.person_id = due.id and l.removed_at is null
+    )
+    insert into reminder_outbox (id, person_id, cycle, kind, recipient_account_id, template, relation, status, attempts, next_attempt_at, credit_held, created_at, updated_at)
+    select ${idExpr(dialect)}, r.person_id, ${s.cycle}, ${s.kind}, r.account_id, ${s.template}, r.relation, 'pending', 0, ${s.now}, 0, ${s.now}, ${s.now}
+    from recipients r
+    join reminder_subscriptions sub on sub.account_id = r.account_id and sub.template = ${s.template} and (sub.credits > 0 or sub.long_term = 1)
+    where true
+    on conflict (person_id, cycle, kind, recipient_account_id) do nothing`.execute(db)
+  return Number(r.numAffectedRows ?? 0n)
+}
+
+export interface ResultQueueSpec {
+  /** Passes at or after this instant (ISO) … */
+  since: string
+  /** … or exactly this record (queued inline after a certification). */
+  recordId?: string
+  recipients: RecipientSource
+  now: string
+}
+
+/** Result notices: a pass → certificationResult to the 本人 account, relativeCertified to relatives. */
+export async function queueResults(db: Db, dialect: Dialect, s: ResultQueueSpec): Promise<number> {
+  const [kind, template] = s.recipients === 'self' ? ['result', 'certificationResult'] : ['relative_result', 'relativeCertified']
+  const link =
+    s.recipients === 'self'
+      ? sql`join bindings l on l.person_id = r.person_id and l.relation = 'self' and l.unbound_at is null`
+      : sql`join relatives l on l.person_id = r.person_id and l.removed_at is null`
+  const which = s.recordId ? sql`r.id = ${s.recordId}` : sql`r.certified_at >= ${s.since}`
+  const res = await sql`
+    insert into reminder_outbox (id, person_id, cycle, kind, recipient_account_id, template, relation, status, attempts, next_attempt_at, credit_held, record_id, created_at, updated_at)
+    select ${idExpr(dialect)}, r.person_id, r.id, ${kind}, l.account_id, ${template}, ${s.recipients}, 'pending', 0, ${s.now}, 0, r.id, ${s.now}, ${s.now}
+    from certification_records r
+    ${link}
+    join reminder_subscriptions sub on sub.account_id = l.account_id and sub.template = ${template} and (sub.credits > 0 or sub.long_term = 1)
+    where ${which} and r.result = 'passed' and r.channel in ('weapp', 'h5')
+    on conflict (person_id, cycle, kind, recipient_account_id) do nothing`.execute(db)
+  return Number(res.numAffectedRows ?? 0n)
+}
+
+// ───────────── sweeps ─────────────
+
+export async function findSweep(db: Db, day: string) {
+  return db.selectFrom('reminder_sweeps').selectAll().where('day', '=', day).executeTakeFirst()
+}
+
+export async function startSweep(db: Db, day: string, now: string): Promise<void> {
+  await db.insertInto('reminder_sweeps').values({ day, started_at: now, finished_at: null, inserted: 0 }).onConflict((oc) => oc.column('day').doUpdateSet({ started_at: now })).execute()
+}
+
+export async function finishSweep(db: Db, day: string, inserted: number, now: string): Promise<void> {
+  await db
+    .updateTable('reminder_sweeps')
+    .set((eb) => ({ finished_at: now, inserted: eb('inserted', '+', inserted) }))
+    .where('day', '=', day)
+    .execute()
+}
+
+export async function latestSweep(db: Db) {
+  return db.selectFrom('reminder_sweeps').selectAll().orderBy('day', 'desc').limit(1).executeTakeFirst()
+}
+
+// ───────────── claim / attempt / ack ─────────────
+
+/**
+ * Leases up to `limit` rows to `token`: ready pending rows, and claimed rows whose lease expired
+ * WITHOUT an attempt (attempted rows are never handed out again). The outer WHERE repeats the
+ * eligibility test, so when two claimers race for a row (PostgreSQL re-checks it on the locked row
+ * version under READ COMMITTED; SQLite has one writer at a time) only one of them gets it.
+ */
+export async function claimRows(db: Db, token: string, leaseUntil: string, now: string, limit: number): Promise<OutboxRow[]> {
+  const eligible = sql`(status = 'pending' and next_attempt_at <= ${now}) or (status = 'claimed' and lease_until < ${now} and attempted_at is null)`
+  const r = await sql<OutboxRow>`
+    update reminder_outbox set status = 'claimed', claim_token = ${token}, lease_until = ${leaseUntil}, updated_at = ${now}
+    where (${eligible}) and id in (
+      select id from (
+        select id, next_attempt_at as t from reminder_outbox where status = 'pending' and next_attempt_at <= ${now}
+        union all
+        select id, lease_until as t from reminder_outbox where status = 'claimed' and lease_until < ${now} and attempted_at is null
+      ) ready order by t limit ${limit}
+    )
+    returning *`.execute(db)
+  return r.rows
+}
+
+export async function closeRows(db: Db, ids: string[], status: OutboxStatus, now: string, error?: string): Promise<void> {
+  if (ids.length === 0) return
+  await db
+    .updateTable('reminder_outbox')
+    .set({ status, claim_token: null, lease_until: null, credit_held: 0, done_at: now, updated_at: now, ...(error ? { last_error: error } : {}) })
+    .where('id', 'in', ids)
+    .execute()
+}
+
+export async function markCreditHeld(db: Db, id: string, now: string): Promise<void> {
+  await db.updateTable('reminder_outbox').set({ credit_held: 1, updated_at: now }).where('id', '=', id).execute()
+}
+
+/** claimed → attempted for rows still leased to `token`; returns the ids that may now be sent. */
+export async function markAttempted(db: Db, token: string, ids: string[], now: string): Promise<string[]> {
+  const rows = await db
+    .updateTable('reminder_outbox')
+    .set({ status: 'attempted', attempted_at: now, updated_at: now })
+    .where('claim_token', '=', token)
+    .where('status', '=', 'claimed')
+    .where('lease_until', '>', now)
+    .where('id', 'in', ids)
+    .returning('id')
+    .execute()
+  return rows.map((r) => r.id)
+}
+
+export async function attemptedRowsOf(db: Db, token: string, ids: string[]): Promise<OutboxRow[]> {
+  return db.selectFrom('reminder_outbox').selectAll().where('id', 'in', ids).where('claim_token', '=', token).where('status', '=', 'attempted').execute()
+}
+
+export async function finishRow(
+  db: Db,
+  id: string,
+  token: string,
+  patch: Partial<Pick<OutboxRow, 'status' | 'attempts' | 'next_attempt_at' | 'attempted_at' | 'claim_token' | 'lease_until' | 'credit_held' | 'last_errcode' | 'last_error' | 'done_at'>>,
+  now: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('reminder_outbox')
+    .set({ ...patch, updated_at: now })
+    .where('id', '=', id)
+    .where('claim_token', '=', token)
+    .where('status', '=', 'attempted')
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) > 0
+}
+
+export async function countByStatus(db: Db): Promise<Record<string, number>> {
+  const rows = await db.selectFrom('reminder_outbox').select(['status', (eb) => eb.fn.countAll().as('n')]).groupBy('status').execute()
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
+}
+
+export async function countAttemptedUnacked(db: Db, now: string): Promise<number> {
+  const row = await db
+    .selectFrom('reminder_outbox')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('status', '=', 'attempted')
+    .where('lease_until', '<', now)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}

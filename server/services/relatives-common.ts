@@ -1,0 +1,114 @@
+/**
+ * What the 家人 / share / notice / 认证查询 services share: their HTTP statuses, the error helper,
+ * the dependencies built once from the configuration, audit and rate-limit helpers.
+ */
+import { hkdfSync } from 'node:crypto'
+import * as v from 'valibot'
+import { RELATION_LABELS, type Relation, type RelativeView } from '../../src/core/contracts/family'
+import type { ErrorCode } from '../../src/core/errors'
+import { HttpError } from '../http/errors'
+import { parseBody } from '../http/validate'
+import { appendAudit, countRecentAudit, type AuditEntry } from '../repositories/audit'
+import type { RelativeRow } from '../repositories/relatives'
+import type { Db, PersonRow } from '../repositories/types'
+import type { ServiceContext } from './context'
+import { personStatusView } from './status'
+
+/** HTTP status of the codes these services answer (the shared table in http/status-codes.ts does not list them). */
+export const FAMILY_STATUS: Partial<Record<ErrorCode, number>> = {
+  RELATION_INVALID: 400,
+  RELATIVES_LIMIT: 409,
+  RELATIVE_IS_SELF: 409,
+  RELATIVE_NOT_FOUND: 404,
+  SHARE_INVALID: 404,
+  SHARE_EXPIRED: 410,
+  SHARE_REVOKED: 410,
+  SHARE_USED: 409,
+  NOTICE_INVALID: 404,
+  NOTICE_ALREADY_CERTIFIED: 409,
+}
+
+/** Codes about opaque references (relativeId, share token, notice code): never with a field. */
+const OPAQUE_CODES: ReadonlySet<ErrorCode> = new Set(['RELATIVE_NOT_FOUND', 'SHARE_INVALID', 'NOTICE_INVALID'])
+
+export function familyError(code: ErrorCode, field?: string, message?: string): HttpError {
+  const err = new HttpError(code, field, FAMILY_STATUS[code])
+  if (message) err.body.message = message
+  return err
+}
+
+/** parseBody with these services' statuses (e.g. a malformed relativeId → 404 RELATIVE_NOT_FOUND). */
+export function parseFamilyBody<S extends v.GenericSchema>(schema: S, body: unknown): v.InferOutput<S> {
+  try {
+    return parseBody(schema, body)
+  } catch (err) {
+    const status = err instanceof HttpError ? FAMILY_STATUS[err.code] : undefined
+    // An opaque reference that is malformed gets exactly the answer of an unknown one (no field).
+    if (err instanceof HttpError && status !== undefined) throw new HttpError(err.code, OPAQUE_CODES.has(err.code) ? undefined : err.body.field, status)
+    throw err
+  }
+}
+
+/** Built once by buildApp from the configuration. */
+export interface FamilyDeps {
+  /** HMAC key of share tokens, derived from BACKEND_HMAC_SECRET ("yinling/share-token"). */
+  shareKey: Buffer
+}
+
+export function familyDepsFor(hmacSecret: string): FamilyDeps {
+  return { shareKey: Buffer.from(hkdfSync('sha256', Buffer.from(hmacSecret), Buffer.alloc(0), 'yinling/share-token', 32)) }
+}
+
+export async function audit(ctx: ServiceContext, db: Db, accountId: string, action: string, subject: string | null, detail: AuditEntry['detail'] = {}): Promise<void> {
+  await appendAudit(db, { at: ctx.clock().toISOString(), actorType: 'account', actorRef: accountId, action, subjectPersonId: subject, detail })
+}
+
+/** Audits a refusal (outside any transaction) and throws it. */
+export async function refuse(ctx: ServiceContext, accountId: string, action: string, code: ErrorCode, subject: string | null, detail: AuditEntry['detail'] = {}, field?: string): Promise<never> {
+  await audit(ctx, ctx.db, accountId, action, subject, { reason: code, ...detail })
+  throw familyError(code, field)
+}
+
+/** RATE_LIMITED (audited as `action`) when `actions` of this account since `windowMs` ago reach `max`. */
+export async function assertWithinLimit(
+  ctx: ServiceContext,
+  accountId: string,
+  limit: { actions: readonly string[]; windowMs: number; max: number },
+  action: string,
+): Promise<void> {
+  const since = new Date(ctx.clock().getTime() - limit.windowMs).toISOString()
+  if ((await countRecentAudit(ctx.db, accountId, limit.actions, since)) >= limit.max) {
+    await audit(ctx, ctx.db, accountId, action, null, { reason: 'RATE_LIMITED', windowMs: limit.windowMs, max: limit.max })
+    throw new HttpError('RATE_LIMITED')
+  }
+}
+
+export async function relativeView(ctx: ServiceContext, rel: RelativeRow, person: PersonRow, shareActiveUntil?: string): Promise<RelativeView> {
+  const s = await personStatusView(ctx, person)
+  return {
+    relativeId: rel.id,
+    maskedName: person.name_masked,
+    relation: rel.relation,
+    relationLabel: RELATION_LABELS[rel.relation],
+    status: s.status,
+    statusLabel: s.statusLabel,
+    nextDueDate: s.nextDueDate,
+    nextDueMonthLabel: s.nextDueMonthLabel,
+    ...(s.suspendedSince ? { suspendedSince: s.suspendedSince } : {}),
+    ...(s.lastResult ? { lastResult: s.lastResult } : {}),
+    ...(shareActiveUntil ? { shareActiveUntil } : {}),
+    addedAt: rel.created_at,
+  }
+}
+
+/**
+ * Who sent a share card, from the opener's point of view. The sender recorded the person as their
+ * 父亲 / 母亲 → the sender is the person's 子女 (we do not know whether son or daughter);
+ * 配偶 → 配偶; 其他亲属 → 家人.
+ */
+export function senderLabelFor(relation: string): string {
+  const r = relation as Relation
+  if (r === 'father' || r === 'mother') return '您的子女'
+  if (r === 'spouse') return '您的配偶'
+  return '您的家人'
+}

@@ -1,0 +1,118 @@
+/**
+ * 家人 (relatives): add by name + ID number + relation (checked against the roster like binding),
+ * list, remove. Rules (docs/backend-api.md § 家人):
+ *  - rate limits before anything else: 5 failed identity checks in 10 minutes (these and binding's) and
+ *    10 added relatives in 24 hours per account → RATE_LIMITED, nothing stored;
+ *  - ID format errors name the reason (field idNumber); not on the roster → PERSON_NOT_FOUND; the name
+ *    differs → DETAILS_MISMATCH (never which detail); the caller's own bound person → RELATIVE_IS_SELF;
+ *  - already linked → the existing entry (idempotent); 8 active already → RELATIVES_LIMIT;
+ *  - the answer is the masked entry only; the API names links by an opaque relativeId;
+ *  - another account's relativeId, or an unknown one → RELATIVE_NOT_FOUND (existence never revealed).
+ * Every add, refusal, list and removal is audited (no personal data in the audit log).
+ */
+import { randomUUID } from 'node:crypto'
+import { MAX_RELATIVES, type AddRelativeForm, type RelativeView, type RelativesView } from '../../src/core/contracts/family'
+import type { Caller } from '../../src/core/contracts/common'
+import { validateIdNumber } from '../../src/core/id-number'
+import { safeEqual } from '../crypto/hmac'
+import { isUniqueViolation } from '../db/errors'
+import { HttpError } from '../http/errors'
+import { ensureAccount } from '../repositories/accounts'
+import { activeSelfBindingOfAccount } from '../repositories/bindings'
+import { findPersonById, findPersonByIdHash } from '../repositories/persons'
+import {
+  countActiveRelatives,
+  findActiveRelativeByPerson,
+  findRelativeOfAccount,
+  insertRelative,
+  listActiveRelatives,
+  lockAccountForRelatives,
+  markRelativeRemoved,
+  type RelativeRow,
+} from '../repositories/relatives'
+import { activeShareExpiries, revokeSharesOfRelative } from '../repositories/shares'
+import { shanghaiDate } from '../time/clock'
+import { FAILED_CHECK_ACTIONS } from './attempts'
+import type { ServiceContext } from './context'
+import { idNumberHash, normaliseName } from './identity'
+import { assertWithinLimit, audit, familyError, refuse, relativeView } from './relatives-common'
+
+export const ADD_FAILED_ACTION = 'relative.add_failed'
+/** Failed identity checks (binding's and adding relatives') per account: 5 in 10 minutes. */
+export const ADD_FAILURE_LIMIT = { actions: [...FAILED_CHECK_ACTIONS, ADD_FAILED_ACTION], windowMs: 10 * 60_000, max: 5 } as const
+/** Relatives added per account: 10 in 24 hours. */
+export const ADD_DAILY_LIMIT = { actions: ['relative.added'], windowMs: 24 * 3600_000, max: 10 } as const
+
+export interface AddRelativeInput extends AddRelativeForm {
+  caller: Caller
+}
+
+export async function addRelative(ctx: ServiceContext, input: AddRelativeInput): Promise<RelativeView> {
+  const now = ctx.clock()
+  const accountId = await ensureAccount(ctx.db, input.caller, now.toISOString())
+  await assertWithinLimit(ctx, accountId, ADD_FAILURE_LIMIT, 'relative.add_rate_limited')
+  await assertWithinLimit(ctx, accountId, ADD_DAILY_LIMIT, 'relative.add_rate_limited')
+
+  const id = validateIdNumber(input.idNumber, shanghaiDate(now))
+  if (!id.valid) return refuse(ctx, accountId, 'relative.add_rejected_input', id.reason, null, {}, 'idNumber')
+  const person = await findPersonByIdHash(ctx.db, idNumberHash(ctx.pii, id.idNumber))
+  if (!person) return refuse(ctx, accountId, ADD_FAILED_ACTION, 'PERSON_NOT_FOUND', null)
+  if (!safeEqual(normaliseName(ctx.pii.decrypt('name', person.name_enc)), normaliseName(input.name))) {
+    return refuse(ctx, accountId, ADD_FAILED_ACTION, 'DETAILS_MISMATCH', person.id)
+  }
+  const self = await activeSelfBindingOfAccount(ctx.db, accountId)
+  if (self?.person_id === person.id) return refuse(ctx, accountId, 'relative.add_refused', 'RELATIVE_IS_SELF', person.id)
+
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const rel = await ctx.db.transaction().execute(async (trx) => {
+        await lockAccountForRelatives(trx, ctx.dialect, accountId)
+        const existing = await findActiveRelativeByPerson(trx, accountId, person.id)
+        if (existing) {
+          await audit(ctx, trx, accountId, 'relative.add_repeated', person.id, { relativeId: existing.id, relation: existing.relation })
+          return existing
+        }
+        if ((await countActiveRelatives(trx, accountId)) >= MAX_RELATIVES) throw familyError('RELATIVES_LIMIT')
+        const row: RelativeRow = { id: randomUUID(), account_id: accountId, person_id: person.id, relation: input.relation, created_at: now.toISOString(), removed_at: null }
+        await insertRelative(trx, row)
+        await audit(ctx, trx, accountId, 'relative.added', person.id, { relativeId: row.id, relation: row.relation })
+        return row
+      })
+      return relativeView(ctx, rel, person)
+    } catch (err) {
+      if (isUniqueViolation(err) && attempt < 2) continue
+      if (err instanceof HttpError && err.code === 'RELATIVES_LIMIT') {
+        return refuse(ctx, accountId, 'relative.add_refused', 'RELATIVES_LIMIT', person.id, { max: MAX_RELATIVES })
+      }
+      throw err
+    }
+  }
+}
+
+export async function listRelatives(ctx: ServiceContext, caller: Caller): Promise<RelativesView> {
+  const nowIso = ctx.clock().toISOString()
+  const accountId = await ensureAccount(ctx.db, caller, nowIso)
+  const rows = await listActiveRelatives(ctx.db, accountId)
+  const shares = await activeShareExpiries(ctx.db, rows.map((r) => r.id), nowIso)
+  const relatives: RelativeView[] = []
+  for (const rel of rows) {
+    const person = await findPersonById(ctx.db, rel.person_id)
+    if (person) relatives.push(await relativeView(ctx, rel, person, shares.get(rel.id)))
+  }
+  await audit(ctx, ctx.db, accountId, 'relatives.list', null, { count: relatives.length })
+  return { relatives, max: MAX_RELATIVES }
+}
+
+/** Idempotent for the owner; their share links stop working. Another account's id → RELATIVE_NOT_FOUND. */
+export async function removeRelative(ctx: ServiceContext, caller: Caller, relativeId: string): Promise<{ removed: true }> {
+  const nowIso = ctx.clock().toISOString()
+  const accountId = await ensureAccount(ctx.db, caller, nowIso)
+  const rel = await findRelativeOfAccount(ctx.db, accountId, relativeId)
+  if (!rel) return refuse(ctx, accountId, 'relative.remove_refused', 'RELATIVE_NOT_FOUND', null)
+  await ctx.db.transaction().execute(async (trx) => {
+    const removed = await markRelativeRemoved(trx, rel.id, nowIso)
+    const sharesRevoked = removed ? await revokeSharesOfRelative(trx, rel.id, nowIso) : 0
+    await audit(ctx, trx, accountId, removed ? 'relative.removed' : 'relative.remove_noop', rel.person_id, { relativeId: rel.id, relation: rel.relation, sharesRevoked })
+  })
+  return { removed: true }
+}

@@ -1,0 +1,73 @@
+/**
+ * 家人 (relatives): an account links up to 8 roster persons it helps (代他人认证), each with the
+ * relation as the account holder sees it. The API names a link by an opaque `relativeId` (random,
+ * per account), never by the person's id, name or ID number. Issue messages are error codes.
+ */
+import * as v from 'valibot'
+import type { CertStatus, RecordResult } from './common'
+import type { StatusView } from './views'
+import { CallerSchema } from './common'
+import { IdNumberInputSchema, NameSchema } from './binding'
+
+/** The relation the account holder recorded: the person is my 父亲 / 母亲 / 配偶 / 其他亲属. */
+export const RELATIONS = ['father', 'mother', 'spouse', 'other'] as const
+export type Relation = (typeof RELATIONS)[number]
+export const RELATION_LABELS: Record<Relation, string> = {
+  father: '父亲',
+  mother: '母亲',
+  spouse: '配偶',
+  other: '其他亲属',
+}
+export const RelationSchema = v.picklist(RELATIONS, 'RELATION_INVALID')
+
+/** At most this many active relatives per account (电子社保卡 亲情服务 allows 8 too). */
+export const MAX_RELATIVES = 8
+
+/** Opaque relative id: a random UUID. */
+export const RelativeIdSchema = v.pipe(v.string('RELATIVE_NOT_FOUND'), v.uuid('RELATIVE_NOT_FOUND'))
+
+/** What a person types on the 添加家人 page. */
+export const AddRelativeFormSchema = v.object({
+  name: NameSchema,
+  idNumber: IdNumberInputSchema,
+  relation: RelationSchema,
+})
+export type AddRelativeForm = v.InferOutput<typeof AddRelativeFormSchema>
+
+export const RelativeRefSchema = v.object({ relativeId: RelativeIdSchema })
+export type RelativeRef = v.InferOutput<typeof RelativeRefSchema>
+
+/** One entry of the 家人 list: masked, with the relative's certification state. */
+export interface RelativeView {
+  relativeId: string
+  maskedName: string
+  relation: Relation
+  relationLabel: string
+  status: CertStatus
+  statusLabel: string
+  /** First day of the due month (YYYY-MM-DD) and its label (下次认证日期, e.g. 2027年3月). */
+  nextDueDate: string
+  nextDueMonthLabel: string
+  suspendedSince?: string
+  lastResult?: { result: RecordResult; resultLabel: string; certifiedAt: string }
+  /** Expiry of the newest share link still usable, if one was sent (ISO). */
+  shareActiveUntil?: string
+  addedAt: string
+}
+
+export interface RelativesView {
+  relatives: RelativeView[]
+  /** MAX_RELATIVES, so the page can say how many more may be added. */
+  max: number
+}
+
+/** Backend request bodies. */
+export const BackendAddRelativeSchema = v.object({ caller: CallerSchema, ...AddRelativeFormSchema.entries })
+export const BackendRelativeRefSchema = v.object({ caller: CallerSchema, ...RelativeRefSchema.entries })
+
+/** 认证查询: look a person up by name + ID number (signed-in accounts, rate-limited, masked answer). */
+export const StatusQueryFormSchema = v.object({ name: NameSchema, idNumber: IdNumberInputSchema })
+export type StatusQueryForm = v.InferOutput<typeof StatusQueryFormSchema>
+export const BackendStatusQuerySchema = v.object({ caller: CallerSchema, ...StatusQueryFormSchema.entries })
+/** The masked status of the person asked about (the same fields as the 本人 status view). */
+export type StatusQueryView = Extract<StatusView, { bound: true }>

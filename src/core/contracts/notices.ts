@@ -1,0 +1,60 @@
+/**
+ * Printed notices: each mailed notice carries a mini-program code whose scene is `n=<code>` (a random
+ * 12-character code, no personal data; WeChat allows at most 32 characters from
+ * [0-9A-Za-z!#$&'()*+,/:;=?@-._~]). On weapp the entry page reads decodeURIComponent(options.scene);
+ * the H5 link is `/packages/certify/index?scene=n%3D<code>`. See docs/notices.md.
+ */
+import * as v from 'valibot'
+import { CallerSchema } from './common'
+import { CERTIFY_ENTRY_PAGE } from './share'
+
+export const NOTICE_CODE_LENGTH = 12
+export const NOTICE_CODE_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+export const NOTICE_CODE_PATTERN = /^[0-9A-Za-z]{12}$/
+export const NOTICE_SCENE_PREFIX = 'n='
+/** Characters WeChat allows in a scene (wxacode.getUnlimited), at most 32 of them. */
+export const SCENE_PATTERN = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]{1,32}$/
+
+export const NoticeCodeSchema = v.pipe(v.string('NOTICE_INVALID'), v.trim(), v.regex(NOTICE_CODE_PATTERN, 'NOTICE_INVALID'))
+
+export const noticeScene = (code: string): string => `${NOTICE_SCENE_PREFIX}${code}`
+
+/**
+ * The notice code in a scene as the page receives it: `n=<code>` (decoded by the page) or still
+ * URL-encoded (`n%3D<code>`). Anything else → undefined (the caller answers NOTICE_INVALID).
+ */
+export function parseNoticeScene(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' || raw.length > 96) return undefined
+  let scene = raw.trim()
+  for (let i = 0; i < 2 && scene.includes('%'); i++) {
+    try {
+      scene = decodeURIComponent(scene)
+    } catch {
+      return undefined
+    }
+  }
+  if (!SCENE_PATTERN.test(scene) || !scene.startsWith(NOTICE_SCENE_PREFIX)) return undefined
+  const code = scene.slice(NOTICE_SCENE_PREFIX.length)
+  return NOTICE_CODE_PATTERN.test(code) ? code : undefined
+}
+
+/** The H5 address a local notice QR points at. */
+export function noticeH5Url(publicUrl: string, code: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/${CERTIFY_ENTRY_PAGE}?scene=${encodeURIComponent(noticeScene(code))}`
+}
+
+/** resolveNotice event: the code itself, or the scene as the page got it. */
+export const ResolveNoticeEventSchema = v.union([v.object({ code: v.string('NOTICE_INVALID') }), v.object({ scene: v.string('NOTICE_INVALID') })], 'NOTICE_INVALID')
+export type ResolveNoticeEvent = v.InferOutput<typeof ResolveNoticeEventSchema>
+
+/** Answer of resolveNotice: whose notice it is (masked) and where they stand. */
+export interface NoticeResolvedView {
+  maskedName: string
+  /** The notice's cycle (year). */
+  cycle: number
+  nextDueMonthLabel: string
+  statusLabel: string
+}
+
+export const BackendNoticeCodeSchema = v.object({ caller: CallerSchema, code: NoticeCodeSchema })
+

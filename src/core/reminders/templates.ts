@@ -1,0 +1,112 @@
+/**
+ * Template data builders: the only place message text is made. Every value they return satisfies
+ * WeChat's field rules (fields.ts) for ANY input name and date — property-tested.
+ *
+ * Names are masked in pushed messages: the recipient may be the person or a linked relative, and a
+ * notification shows on a lock screen. 王秀英 → 王某英, 李四 → 李某, 阿依古丽·买买提 → 阿某提. "某" (not "*")
+ * keeps the value pure Chinese, which the `name` type requires; a first/last character outside the
+ * basic CJK block (rare characters, ·) becomes 某 too, so every phone can show it.
+ *
+ * Field keys (thing4, date2…) are those of the library templates we chose (docs/reminders.md); a
+ * deployment that picks other templates changes TEMPLATE_FIELDS and the builders here.
+ */
+import { BASIC_HAN, cp, type TemplateData } from './fields'
+import { daysBetween, lastDayOf, parseCycleId, type ReminderKind, type SubscriptionTemplate } from './policy'
+
+export const TEMPLATE_FIELDS: Record<SubscriptionTemplate, readonly string[]> = {
+  certDue: ['name1', 'date2', 'phrase3', 'thing4', 'character_string5'],
+  certificationResult: ['name1', 'phrase2', 'time3', 'thing4'],
+  relativeCertified: ['name1', 'phrase2', 'time3', 'thing4'],
+}
+
+/** Mask for messages: first + 某 (+ last when the name has 3+ characters); pure basic CJK. */
+export function messageName(fullName: string): string {
+  const chars = cp(fullName.trim()).filter((c) => c !== '·' && c !== '•' && c.trim() !== '')
+  if (chars.length === 0) return '某某'
+  const safe = (c: string | undefined) => (c !== undefined && BASIC_HAN.test(c) ? c : '某')
+  if (chars.length <= 2) return `${safe(chars[0])}某`
+  return `${safe(chars[0])}某${safe(chars[chars.length - 1])}`
+}
+
+/** 2026-11-30 → 2026年11月30日 (no zero padding, as WeChat's own examples). */
+export function chineseDate(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso)
+  if (!m) throw new RangeError(`not an ISO date: ${iso}`)
+  return `${m[1]}年${Number(m[2])}月${Number(m[3])}日`
+}
+
+/** An instant → "2026年11月27日 10:05" in Beijing time. */
+export function chineseDateTime(at: Date | string): string {
+  const t = typeof at === 'string' ? new Date(at) : at
+  if (Number.isNaN(t.getTime())) throw new RangeError('not a time')
+  const shifted = new Date(t.getTime() + 8 * 3_600_000).toISOString()
+  return `${chineseDate(shifted.slice(0, 10))} ${shifted.slice(11, 16)}`
+}
+
+/** At most `max` characters (code points); a cut value ends with …. */
+export function clip(text: string, max: number): string {
+  const chars = cp(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ''))
+  return chars.length <= max ? chars.join('') : chars.slice(0, max - 1).join('') + '…'
+}
+
+export interface CertDueInput {
+  personName: string
+  kind: ReminderKind
+  /** Cycle id of the due month, "2026-11". */
+  cycle: string
+  /** Today in Beijing time (YYYY-MM-DD). */
+  today: string
+}
+
+/** 认证到期提醒. */
+export function certDueData(input: CertDueInput): TemplateData {
+  const deadline = lastDayOf(parseCycleId(input.cycle))
+  const left = daysBetween(input.today, deadline)
+  const overdue = input.kind === 'overdue_1' || left < 0
+  const phrase = overdue ? '已逾期' : left === 0 ? '今日到期' : left === 1 ? '明日到期' : '即将到期'
+  const m = /^\d{4}-(\d{2})-(\d{2})$/.exec(deadline)!
+  const hint = overdue ? '待遇已暂停，认证通过后恢复发放' : `请于${Number(m[1])}月${Number(m[2])}日前完成刷脸认证`
+  return {
+    name1: { value: messageName(input.personName) },
+    date2: { value: chineseDate(deadline) },
+    phrase3: { value: phrase },
+    thing4: { value: clip(hint, 20) },
+    character_string5: { value: input.cycle },
+  }
+}
+
+export interface ResultInput {
+  personName: string
+  /** ISO instant of the certification. */
+  certifiedAt: string
+  /** Cycle id of the NEXT due month after this pass. */
+  nextCycle: string
+}
+
+const nextText = (cycle: string) => {
+  const ym = parseCycleId(cycle)
+  return `下次认证：${ym.year}年${ym.month}月`
+}
+
+/** 认证结果通知 (to the person's own account, or the relative who certified for them). */
+export function certificationResultData(input: ResultInput): TemplateData {
+  return {
+    name1: { value: messageName(input.personName) },
+    phrase2: { value: '认证通过' },
+    time3: { value: chineseDateTime(input.certifiedAt) },
+    thing4: { value: clip(nextText(input.nextCycle), 20) },
+  }
+}
+
+/** 家人认证完成通知 (to linked relatives). */
+export function relativeCertifiedData(input: ResultInput): TemplateData {
+  return {
+    name1: { value: messageName(input.personName) },
+    phrase2: { value: '认证完成' },
+    time3: { value: chineseDateTime(input.certifiedAt) },
+    thing4: { value: clip(nextText(input.nextCycle), 20) },
+  }
+}
+
+/** The mini-program page a message opens (the 首页 card shows the status). */
+export const REMINDER_PAGE = 'pages/index/index'
