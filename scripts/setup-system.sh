@@ -4,6 +4,8 @@
 #   fonts-noto-cjk  Chinese glyphs for screenshots and printed notices
 #   ffmpeg          turns recorded face clips into the fake camera feed
 #   postgresql      the second database the backend tests run on
+#   espeak-ng       offline Mandarin voice for `npm run audio:prompts` (the spoken prompts; tests need not run it)
+#   poppler-utils   pdftoppm / pdftotext: the notices PDF test renders a page and reads its text back
 # Idempotent and quiet when everything is present. Never downloads browsers from anywhere else.
 set -euo pipefail
 
@@ -12,6 +14,8 @@ command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chr
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+{ command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; } || missing+=(poppler-utils)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -3,8 +3,8 @@
  * processes in headless Chromium, bind a demo retiree by hand, and see their 下次认证日期 and
  * history. Also: an inline ID-number message, a roster mismatch, and the backend going away.
  */
-import type { Page } from 'playwright-core'
 import { openBrowser, type Browser } from './support/browser'
+import { bindByHand, fillField } from './support/flows'
 import { startSystem, type RunningSystem } from './support/system'
 
 jest.setTimeout(120_000)
@@ -21,21 +21,6 @@ afterAll(async () => {
   await browser?.close()
   await system?.stop()
 })
-
-async function fillField(page: Page, name: string, value: string) {
-  const input = page.locator(`[data-testid="input-${name}"] input, input[data-testid="input-${name}"]`).first()
-  await input.click()
-  await input.fill(value)
-  await input.blur()
-}
-
-async function bindByHand(page: Page, p: { name: string; idNumber: string; cardNumber: string; insurance: 'enterprise' | 'institution' | 'resident' }) {
-  await fillField(page, 'name', p.name)
-  await fillField(page, 'idNumber', p.idNumber)
-  await fillField(page, 'cardNumber', p.cardNumber)
-  await page.locator(`[data-testid="choice-insuranceType-${p.insurance}"]`).click()
-  await page.getByText('确认绑定', { exact: true }).click()
-}
 
 test('a retiree binds by hand and sees status and history', async () => {
   const page = await browser.context.newPage()

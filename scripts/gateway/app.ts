@@ -15,6 +15,7 @@ import type { BackendPort, Clock } from '../../cloudfunctions/_shared/ports'
 import { systemClock } from '../../cloudfunctions/_shared/ports'
 import { isCloudFunctionName, runHandler } from '../../cloudfunctions/handlers'
 import { createStaticHandler } from './static'
+import { registerVendorRoutes } from './vendor'
 import { bearerToken, deriveTokenSecret, DEFAULT_TOKEN_TTL_MS, issueToken, newLocalOpenid, verifyToken } from './token'
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024
@@ -161,6 +162,9 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
     // Same handler, larger body limit (a static route wins over /fn/:name).
     fn.post(`/fn/${EVIDENCE_FUNCTION}`, { bodyLimit: Math.max(opts.evidenceBodyLimit ?? DEFAULT_EVIDENCE_BODY_LIMIT, opts.bodyLimit ?? DEFAULT_BODY_LIMIT) }, handle)
   })
+
+  // H5 face tracker: Human's models and the tfjs .wasm binaries from our own origin (./vendor.ts).
+  registerVendorRoutes(app)
 
   const serveStatic = createStaticHandler(opts.h5Dir)
   app.get('/*', serveStatic)

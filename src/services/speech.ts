@@ -1,6 +1,11 @@
 /**
  * speak(text): every prompt is written and spoken.
  *
+ * - Recorded clips first: the certification subpackage registers its prompt audio (text → file path,
+ *   src/packages/certify/audio/manifest.ts) with registerPromptAudio(); a text that has a clip is
+ *   played through Taro.createInnerAudioContext (InnerAudioContext on weapp, an HTMLAudioElement on
+ *   H5). The main package never imports the clips. If a clip fails to play, H5 falls back to
+ *   speechSynthesis for that text.
  * - H5: window.speechSynthesis with a zh-CN voice, slowed down for older listeners.
  * - weapp: a documented no-op for now. The production adapter will use the WechatSI plugin
  *   (微信同声传译, `plugin.textToSpeech({lang: 'zh_CN', content})` → an mp3 URL played through
@@ -8,6 +13,7 @@
  *   (`plugins: {WechatSI: {version, provider: 'wx069ba97219f66d99'}}`) and a real appid, so it is
  *   not wired yet. Until then speak() answers {spoken: false} and the 朗读 button says so.
  */
+import Taro from '@tarojs/taro'
 import { currentPlatform } from './platform'
 
 export interface SpeechAdapter {
@@ -67,13 +73,93 @@ export function speechAvailable(): boolean {
   return speechAdapter().available
 }
 
+// ---- recorded prompt clips ----------------------------------------------------------------------
+
+interface AudioLike {
+  src: string
+  play(): void
+  stop(): void
+  destroy?(): void
+  onError?(cb: (e: unknown) => void): void
+}
+
+let clips: Record<string, string> = {}
+let player: AudioLike | null = null
+let playingText = ''
+
+/** Register recorded clips for fixed prompts (text → file path). Later registrations win. */
+export function registerPromptAudio(manifest: Readonly<Record<string, string>>): void {
+  const next: Record<string, string> = { ...clips }
+  for (const [text, path] of Object.entries(manifest)) {
+    if (typeof path === 'string' && path) next[text.trim()] = path
+  }
+  clips = next
+}
+
+export function hasPromptAudio(text: string): boolean {
+  return Object.prototype.hasOwnProperty.call(clips, text.trim())
+}
+
+function audioPlayer(): AudioLike | null {
+  if (player) return player
+  try {
+    // Called literally as Taro.createInnerAudioContext(): Taro's H5 build only provides APIs it sees
+    // used that way (through a cast it was undefined, and H5 silently fell back to speechSynthesis).
+    if (typeof Taro.createInnerAudioContext !== 'function') return null
+    // weapp: play even when the iPhone's silent switch is on (a spoken prompt is the point).
+    if (currentPlatform() !== 'h5') void Promise.resolve(Taro.setInnerAudioOption?.({ obeyMuteSwitch: false })).catch(() => undefined)
+    const p = Taro.createInnerAudioContext() as unknown as AudioLike
+    p.onError?.(() => {
+      // The file is missing or cannot play: say it with the browser's voice instead (H5).
+      const text = playingText
+      playingText = ''
+      if (text) speechAdapter().speak(text)
+    })
+    player = p
+    return p
+  } catch {
+    return null
+  }
+}
+
+function playClip(text: string): boolean {
+  const path = clips[text]
+  const p = audioPlayer()
+  if (!path || !p) return false
+  try {
+    speechAdapter().stop()
+    p.stop()
+    playingText = text
+    p.src = path
+    p.play()
+    return true
+  } catch {
+    playingText = ''
+    return false
+  }
+}
+
 /** Reads the text aloud when the platform can; answers whether it did. */
 export function speak(text: string): { spoken: boolean } {
   const t = text.trim()
   if (!t) return { spoken: false }
+  if (hasPromptAudio(t) && playClip(t)) return { spoken: true }
   return { spoken: speechAdapter().speak(t) }
 }
 
 export function stopSpeaking(): void {
+  playingText = ''
+  try {
+    player?.stop()
+  } catch {
+    // ignore
+  }
   speechAdapter().stop()
+}
+
+/** Test hook: forget clips and the player. */
+export function resetSpeechForTests(): void {
+  clips = {}
+  player = null
+  playingText = ''
 }

@@ -3,7 +3,6 @@ jest.mock('@tarojs/components', () => require('../support/components-mock'))
 
 import { fireEvent, render, screen } from '@testing-library/react'
 import Taro from '@tarojs/taro'
-import CertifyPage from '@/packages/certify/index'
 import RecordsPage from '@/packages/records/index'
 import { ROUTES } from '@/services/navigation'
 import { resetCloudForTests } from '@/services/transport/cloud'
@@ -58,14 +57,5 @@ describe('认证记录', () => {
     expect(box.textContent).toContain('请先绑定本人社保卡')
     fireEvent.click(screen.getByText('绑定社保卡'))
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: ROUTES.bind })
-  })
-})
-
-describe('开始认证 placeholder', () => {
-  test('says the feature is being built and never shows a pass', () => {
-    render(<CertifyPage />)
-    expect(screen.getByTestId('certify-placeholder').textContent).toContain('刷脸认证功能正在建设中')
-    expect(document.body.textContent).not.toContain('认证通过')
-    expect(document.body.textContent).not.toContain('认证成功')
   })
 })

@@ -66,6 +66,9 @@ export async function startSystem(extraEnv: Record<string, string> = {}): Promis
         /* already gone */
       }
     }
+    // Grandchildren may still hold the pipes; close our ends so jest can exit.
+    proc.stdout?.destroy()
+    proc.stderr?.destroy()
     rmSync(dataDir, { recursive: true, force: true })
   }
 

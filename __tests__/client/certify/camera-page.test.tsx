@@ -1,0 +1,207 @@
+jest.mock('@tarojs/taro', () => require('../support/taro-mock'))
+jest.mock('@tarojs/components', () => {
+  const base = jest.requireActual('../support/components-mock')
+  const React = jest.requireActual('react')
+  return {
+    ...base,
+    Camera: (p: Record<string, unknown>) => React.createElement('div', { 'data-testid': 'wx-camera', 'data-position': p.devicePosition, 'data-frame-size': p.frameSize }),
+  }
+})
+jest.mock('@/liveness/create-source', () => ({ createFaceSource: jest.fn() }))
+
+import { Profiler } from 'react'
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { createFaceSource } from '@/liveness/create-source'
+import CameraPage from '@/packages/certify/camera'
+import { readResult, clearResultForTests } from '@/packages/certify/flow/result-store'
+import { resetSpeechForTests, registerPromptAudio } from '@/services/speech'
+import { PROMPT_AUDIO } from '@/packages/certify/audio/manifest'
+import { resetCloudForTests } from '@/services/transport/cloud'
+import { err, ok, useFakeCloud } from '../support/fake-cloud'
+import { resetTaroMock } from '../support/taro-mock'
+import { failedResult, flush, loadTrace, passedResult, ReplaySource, session } from './support'
+import { audios, extra, installTaroExtra } from './taro-extra'
+
+const mockedCreate = createFaceSource as jest.Mock
+
+let source: ReplaySource
+
+beforeEach(() => {
+  resetTaroMock()
+  resetCloudForTests()
+  resetSpeechForTests()
+  registerPromptAudio(PROMPT_AUDIO)
+  clearResultForTests()
+  installTaroExtra({ facing: 'front' })
+  source = new ReplaySource(loadTrace('cap13_edit2'))
+  mockedCreate.mockReset()
+  mockedCreate.mockImplementation(async () => source)
+})
+
+async function opened() {
+  await waitFor(() => expect(source.handlers).not.toBeNull())
+  await act(async () => flush())
+}
+
+describe('camera page', () => {
+  test('weapp: <Camera frameSize devicePosition> with the guide box; prompts, illustration and countdown follow the engine', async () => {
+    const complete = jest.fn(() => ok(passedResult))
+    useFakeCloud({ startCertification: () => ok(session(['blink', 'turn_left'])), completeCertification: complete })
+    render(<CameraPage />)
+    const cam = await screen.findByTestId('wx-camera')
+    expect(cam.getAttribute('data-position')).toBe('front')
+    expect(cam.getAttribute('data-frame-size')).toBe('small')
+    expect(screen.getByTestId('guide-box')).toBeTruthy()
+    await opened()
+    expect(mockedCreate).toHaveBeenCalledWith(expect.objectContaining({ facing: 'front' }))
+
+    act(() => void source.play(10)) // 0.4 s: still positioning
+    expect(screen.getByTestId('prompt').textContent).toBe('请把脸放进框内，正对屏幕')
+    expect(screen.getByTestId('action-illustration').getAttribute('data-action')).toBe('position')
+
+    act(() => void source.play(50)) // past 600 ms: positioned → first action
+    expect(screen.getByTestId('prompt').textContent).toBe('请眨眨眼')
+    expect(screen.getByTestId('action-illustration').getAttribute('data-action')).toBe('blink')
+    expect(screen.getByTestId('progress').textContent).toContain('第 1 个动作，共 2 个')
+    expect(screen.getByTestId('countdown')).toBeTruthy()
+
+    act(() => void source.play(80)) // the blink at ~2.6 s → turn left
+    expect(screen.getByTestId('prompt').textContent).toBe('请向左转头')
+    // front camera = mirrored preview: the person's own left is the screen's left
+    expect(screen.getByTestId('action-illustration').getAttribute('data-motion')).toBe('turn-screen-left')
+    expect(screen.getByTestId('progress').textContent).toContain('第 2 个动作，共 2 个')
+
+    // spoken from the recorded clips (later prompts wait for the 2.5 s gap: see speech.test.ts)
+    const played = audios.flatMap((a) => a.played)
+    expect(played[0]).toBe(PROMPT_AUDIO['准备开始，请看着屏幕，按提示做动作'])
+
+    await act(async () => {
+      source.play()
+      await flush(10)
+    })
+    expect(complete).toHaveBeenCalledTimes(1)
+    expect(readResult('rec-1')).toEqual(passedResult)
+    expect(extra.redirectTo).toHaveBeenCalledWith({ url: '/packages/certify/result?r=rec-1' })
+  })
+
+  test('frames never reach React state: 300 frames cause only a few renders', async () => {
+    useFakeCloud({ startCertification: () => ok(session(['blink', 'turn_left'])), completeCertification: () => ok(passedResult) })
+    let commits = 0
+    render(
+      <Profiler id='camera' onRender={() => commits++}>
+        <CameraPage />
+      </Profiler>,
+    )
+    await opened()
+    const before = commits
+    let pushed = 0
+    act(() => {
+      for (let i = 0; i < 300; i++) pushed += source.play(1)
+    })
+    expect(pushed).toBe(300)
+    expect(screen.getByTestId('prompt').textContent).toBe('请向左转头')
+    expect(commits - before).toBeLessThan(12)
+  })
+
+  test('back camera (家人帮忙拿手机): devicePosition back, turn_left drawn toward the screen right', async () => {
+    installTaroExtra({ facing: 'back' })
+    useFakeCloud({ startCertification: () => ok(session(['turn_left'])), completeCertification: () => ok(passedResult) })
+    render(<CameraPage />)
+    expect((await screen.findByTestId('wx-camera')).getAttribute('data-position')).toBe('back')
+    await opened()
+    act(() => void source.play(60))
+    expect(screen.getByTestId('action-illustration').getAttribute('data-motion')).toBe('turn-screen-right')
+  })
+
+  test('failed liveness → result page with the reason', async () => {
+    source = new ReplaySource(loadTrace('franck'))
+    const complete = jest.fn(() => ok(failedResult(1)))
+    useFakeCloud({ startCertification: () => ok(session(['blink', 'turn_left'])), completeCertification: complete })
+    render(<CameraPage />)
+    await opened()
+    await act(async () => {
+      source.play()
+      await flush(10)
+    })
+    expect((complete.mock.calls[0] as unknown as [{ verdict: unknown }])[0].verdict).toEqual({ passed: false, reason: 'timeout' })
+    expect(extra.redirectTo).toHaveBeenCalledWith({ url: '/packages/certify/result?r=rec-f1' })
+  })
+
+  test('network failure while completing → 重试 resends the same payload; no new session', async () => {
+    let up = false
+    const start = jest.fn(() => ok(session(['blink', 'turn_left'])))
+    const complete = jest.fn(() => {
+      if (!up) throw new Error('network down')
+      return ok(passedResult)
+    })
+    useFakeCloud({ startCertification: start, completeCertification: complete })
+    render(<CameraPage />)
+    await opened()
+    await act(async () => {
+      source.play()
+      await flush(10)
+    })
+    expect((await screen.findByTestId('submit-failed')).textContent).toContain('网络不太好')
+    up = true
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('retry'))
+      await flush(10)
+    })
+    expect(complete).toHaveBeenCalledTimes(2)
+    expect(complete.mock.calls[1]).toEqual(complete.mock.calls[0])
+    expect(start).toHaveBeenCalledTimes(1)
+    expect(extra.redirectTo).toHaveBeenCalledWith({ url: '/packages/certify/result?r=rec-1' })
+  })
+
+  test('session expired → 本次认证已超时，请重新开始 with 重新开始 (a new session)', async () => {
+    const start = jest.fn(() => ok(session(['blink', 'turn_left'])))
+    useFakeCloud({ startCertification: start, completeCertification: () => err('SESSION_EXPIRED') })
+    render(<CameraPage />)
+    await opened()
+    await act(async () => {
+      source.play()
+      await flush(10)
+    })
+    expect((await screen.findByTestId('refused')).textContent).toContain('本次认证已超时，请重新开始')
+    source = new ReplaySource(loadTrace('cap13_edit2'))
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('restart'))
+      await flush(10)
+    })
+    expect(start).toHaveBeenCalledTimes(2)
+  })
+
+  test('camera refused → how to allow it, and the button (a tap) opens the settings', async () => {
+    source = new ReplaySource(loadTrace('cap13_edit2'), { ok: false, failure: 'camera_denied' })
+    useFakeCloud({ startCertification: () => ok(session(['blink'])) })
+    render(<CameraPage />)
+    const box = await screen.findByTestId('camera-denied')
+    expect(box.textContent).toContain('需要允许使用摄像头')
+    expect(box.textContent).toContain('摄像头')
+    source = new ReplaySource(loadTrace('cap13_edit2'))
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('open-settings'))
+      await flush(10)
+    })
+    expect(extra.openSetting).toHaveBeenCalledTimes(1)
+    // allowed in settings → a fresh camera
+    expect(mockedCreate).toHaveBeenCalledTimes(2)
+  })
+
+  test('VisionKit unsupported → the other ways to certify', async () => {
+    source = new ReplaySource(loadTrace('cap13_edit2'), { ok: false, failure: 'tracker_unsupported' })
+    useFakeCloud({ startCertification: () => ok(session(['blink'])) })
+    render(<CameraPage />)
+    const box = await screen.findByTestId('unsupported')
+    const text = box.textContent ?? ''
+    for (const t of ['这部手机暂时不能刷脸认证', '社区', '经办机构', '上门认证', '家人用他们自己的手机代为认证']) expect(text).toContain(t)
+    expect(screen.queryByTestId('wx-camera')).toBeNull()
+  })
+
+  test('not bound → says so and offers 绑定社保卡', async () => {
+    useFakeCloud({ startCertification: () => err('NOT_BOUND') })
+    render(<CameraPage />)
+    expect((await screen.findByTestId('refused')).textContent).toContain('请先绑定本人社保卡')
+    expect(screen.getByTestId('go-bind')).toBeTruthy()
+  })
+})
