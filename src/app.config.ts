@@ -3,16 +3,24 @@
  *
  * packages/dev (the liveness calibration page) belongs to the liveness engineer. It is registered
  * whenever src/packages/dev/calibrate/index.* exists: config/index.ts checks and sets
- * YL_DEV_PAGES, and this file is evaluated at build time in that same process.
+ * YL_DEV_PAGES, and this file is evaluated at build time in that same process. It also holds the
+ * developer-only 消息发件箱 (outbox/index; linked from nowhere, H5: /packages/dev/outbox/index).
  */
-const devPackages = process.env.YL_DEV_PAGES === 'true' ? [{ root: 'packages/dev', pages: ['calibrate/index'] }] : []
+const devPackages = process.env.YL_DEV_PAGES === 'true' ? [{ root: 'packages/dev', pages: ['calibrate/index', 'outbox/index'] }] : []
 
 export default defineAppConfig({
   pages: ['pages/index/index'],
   subPackages: [
     { root: 'packages/bind', pages: ['index', 'ssc-local'] },
     { root: 'packages/records', pages: ['index'] },
-    { root: 'packages/certify', pages: ['index'] },
+    // 认证须知 → camera → result. The camera page needs no app.json declaration: `permission` only
+    // takes scope.userLocation* and `requiredPrivateInfos` only lists the location APIs. scope.camera is
+    // asked at run time (services/camera-permission.ts); the privacy guide in the MP console must name it.
+    { root: 'packages/certify', pages: ['index', 'camera', 'result'] },
+    // 家人: list, 添加家人, 发给TA自己认证 (share card; its page config enables useShareAppMessage).
+    { root: 'packages/family', pages: ['index', 'add', 'share'] },
+    // 认证查询 by name + ID number (rate-limited, masked answer).
+    { root: 'packages/query', pages: ['index'] },
     ...devPackages,
   ],
   lazyCodeLoading: 'requiredComponents',

@@ -32,3 +32,22 @@ export function unbind(): Promise<Result<{ unbound: true }>> {
 export function localSscAuthorize(name: string, idNumber: string): Promise<Result<{ authorization: string }>> {
   return callFunction('localSscAuthorize', { name, idNumber })
 }
+
+/** 开始认证 / 完成认证 (see certification.ts). */
+export { completeCertification, startCertification } from './certification'
+
+/** 家人, share cards, notice codes, 认证查询 (see family.ts). */
+export {
+  addRelative,
+  createShare,
+  listRelatives,
+  openShare,
+  queryStatus,
+  removeRelative,
+  resolveNotice,
+  revokeShare,
+  startCertificationFor,
+} from './family'
+
+/** 订阅提醒 and the developer-only 消息发件箱 (see subscribe.ts). */
+export { getReminderSubscriptions, listInbox, requestReminderSubscriptions } from './subscribe'

@@ -1,3 +1,3 @@
 export default definePageConfig({
-  navigationBarTitleText: '刷脸认证',
+  navigationBarTitleText: '认证须知',
 })

@@ -1,22 +1,304 @@
-import { Text } from '@tarojs/components'
+/**
+ * 认证须知: why (每年一次 / 未认证暂停发放 / 通过后次月恢复并补发), how (光线、背景、框内、其他人员不要进入
+ * 画面), who holds the phone (前置 by default, 后置 "家人帮忙拿手机"), then 开始认证 — which first checks
+ * the camera permission and, after a refusal, explains how to allow it with the button that opens the
+ * settings (the tap itself calls openSetting on weapp).
+ *
+ * The same page is the landing of share cards (?share=<token>), printed-notice codes (?scene=n%3D<code>,
+ * on weapp decodeURIComponent(options.scene)) and 帮TA认证 from the 家人 list (?relative=<id>): it first
+ * says whose certification it is (「张*华的养老资格认证 · 来自您的子女」), or why the card / code cannot be
+ * used and what to do instead, and passes the subject on to the camera page (flow/subject.ts).
+ */
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { Text, View } from '@tarojs/components'
 import { BigButton } from '@/components/BigButton'
+import { ChoiceGroup } from '@/components/ChoiceGroup'
+import { ErrorBanner } from '@/components/ErrorBanner'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
-import { backHome } from '@/services/navigation'
+import { appError, type AppError, type ErrorCode, type Result } from '@/core/errors'
+import type { AsyncState } from '@/hooks/useAsync'
+import { openCameraSettings, requestCameraPermission } from '@/services/camera-permission'
+import { listRelatives, openShare, resolveNotice } from '@/services/family'
+import { formatChinaDate } from '@/services/format'
+import { backHome, currentParams, navigateTo, navigateWithQuery, ROUTES } from '@/services/navigation'
+import { preloadFaceTracker } from '@/liveness/create-source'
+import { currentPlatform } from '@/services/platform'
+import { speak } from '@/services/speech'
+import {
+  CAMERA_WHY,
+  FACING_CHOICES,
+  NOTICE_HOW,
+  NOTICE_WHY,
+  PERMISSION_DENIED_TITLE,
+  permissionDeniedSteps,
+  speechOf,
+  type Facing,
+} from './flow/texts'
+import { subjectFromParams, subjectQuery, subjectWellFormed, type CertSubject } from './flow/subject'
+import './prompt-audio'
+import './index.scss'
 
-const CERTIFY_PLACEHOLDER_TITLE = '刷脸认证功能正在建设中'
-const BODY = '现在还不能在这里完成认证，您的认证状态没有改变。如需马上认证，请到当地社保经办机构办理，或使用当地人社部门的官方渠道。'
+/** Has a recorded clip: spoken on weapp too. */
+const DENIED_SPOKEN = '摄像头没有打开，请点击下面的按钮，在设置里允许使用摄像头'
 
-/**
- * Placeholder until the liveness flow exists. It never records or shows a pass.
- */
-export default function CertifyPage() {
+function List({ title, items, testId }: { title: string; items: readonly string[]; testId: string }) {
   return (
-    <PageShell title='刷脸认证' speech={`${CERTIFY_PLACEHOLDER_TITLE}。${BODY}`}>
-      <Notice title={CERTIFY_PLACEHOLDER_TITLE} testId='certify-placeholder'>
-        <Text>{BODY}</Text>
+    <View className='yl-cert-list' data-testid={testId}>
+      <Text className='yl-cert-list__title'>{title}</Text>
+      {items.map((t, i) => (
+        <View className='yl-cert-list__item' key={t}>
+          <Text className='yl-cert-list__num'>{i + 1}.</Text>
+          <Text className='yl-cert-list__text'>{t}</Text>
+        </View>
+      ))}
+    </View>
+  )
+}
+
+/** Whose certification this is, as the landing shows it. */
+interface Greeting {
+  /** 张*华的养老资格认证 */
+  title: string
+  /** 来自您的子女 / 2026年度认证通知单 / 由您帮父亲认证 */
+  from: string
+  lines: string[]
+}
+
+/** Refusals that end the landing: the card or code cannot be used (no 重试 helps). */
+const LANDING_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'SHARE_INVALID',
+  'SHARE_EXPIRED',
+  'SHARE_REVOKED',
+  'SHARE_USED',
+  'NOTICE_INVALID',
+  'NOTICE_ALREADY_CERTIFIED',
+  'RELATIVE_NOT_FOUND',
+])
+/** …of which these mean "already done": said calmly, with a ✓. */
+const ALREADY_DONE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['SHARE_USED', 'NOTICE_ALREADY_CERTIFIED'])
+
+const REFUSAL_TITLES: Partial<Record<ErrorCode, string>> = {
+  SHARE_INVALID: '这个分享链接不能使用',
+  SHARE_EXPIRED: '这个分享链接已过期',
+  SHARE_REVOKED: '这个分享链接已撤回',
+  SHARE_USED: '已经完成认证，无需再次认证',
+  NOTICE_INVALID: '无法识别这个认证码',
+  NOTICE_ALREADY_CERTIFIED: '本年度已经完成认证',
+  RELATIVE_NOT_FOUND: '没有找到这位家人',
+}
+
+const SELF: Greeting | null = null
+
+/** Whose certification: the share card, notice code or relative behind the page query. */
+async function loadGreeting(subject: CertSubject): Promise<Result<Greeting | null>> {
+  if (subject.kind === 'self') return { ok: true, data: SELF }
+  if (!subjectWellFormed(subject)) {
+    const code: ErrorCode = subject.kind === 'share' ? 'SHARE_INVALID' : subject.kind === 'notice' ? 'NOTICE_INVALID' : 'RELATIVE_NOT_FOUND'
+    return { ok: false, error: appError(code) }
+  }
+  if (subject.kind === 'share') {
+    const r = await openShare(subject.token)
+    if (!r.ok) return r
+    const d = r.data
+    return {
+      ok: true,
+      data: {
+        title: d.title,
+        from: d.fromText,
+        lines: [`下次认证日期：${d.nextDueMonthLabel}`, `认证状态：${d.statusLabel}`, `这个链接 ${formatChinaDate(d.expiresAt)} 前有效`],
+      },
+    }
+  }
+  if (subject.kind === 'notice') {
+    const r = await resolveNotice(subject.code)
+    if (!r.ok) return r
+    const d = r.data
+    return {
+      ok: true,
+      data: {
+        title: `${d.maskedName}的养老资格认证`,
+        from: `${d.cycle}年度认证通知单`,
+        lines: [`下次认证日期：${d.nextDueMonthLabel}`, `认证状态：${d.statusLabel}`],
+      },
+    }
+  }
+  const r = await listRelatives()
+  if (!r.ok) return r
+  const rel = r.data.relatives.find((x) => x.relativeId === subject.relativeId)
+  if (!rel) return { ok: false, error: appError('RELATIVE_NOT_FOUND') }
+  return {
+    ok: true,
+    data: {
+      title: `${rel.maskedName}的养老资格认证`,
+      from: `由您帮${rel.relationLabel}认证（代他人认证）`,
+      lines: [`下次认证日期：${rel.nextDueMonthLabel}`, `认证状态：${rel.statusLabel}`, '请家人本人对着摄像头做动作，您帮忙拿手机。'],
+    },
+  }
+}
+
+function GreetingCard({ greeting }: { greeting: Greeting }) {
+  return (
+    <View data-testid='greeting'>
+      <Notice tone='info' title={`${greeting.title} · ${greeting.from}`}>
+        {greeting.lines.map((l) => (
+          <Text className='yl-text' key={l}>
+            {l}
+          </Text>
+        ))}
       </Notice>
-      <BigButton label='返回首页' size='main' onClick={() => void backHome()} />
+    </View>
+  )
+}
+
+function LandingRefused({ error, subject }: { error: AppError; subject: CertSubject }) {
+  const done = ALREADY_DONE.has(error.code)
+  return (
+    <View data-testid='landing-refused' data-code={error.code}>
+      <Notice tone={done ? 'success' : 'info'} title={REFUSAL_TITLES[error.code] ?? error.message}>
+        <Text className='yl-text' data-testid='landing-message'>
+          {error.message}
+        </Text>
+        {subject.kind === 'share' && !done ? <Text className='yl-text'>请联系发给您的家人，让他在“家人”列表里重新发送一次。</Text> : null}
+      </Notice>
+      {subject.kind === 'relative' ? (
+        <BigButton label='返回家人列表' size='main' onClick={() => void navigateTo(ROUTES.family)} testId='go-family' />
+      ) : null}
+      <BigButton label='返回首页' size={subject.kind === 'relative' ? 'normal' : 'main'} variant={subject.kind === 'relative' ? 'secondary' : 'primary'} onClick={() => void backHome()} testId='home' />
+    </View>
+  )
+}
+
+/** The landing's check (nothing to check for the 本人: ready at once, no request). */
+function useLanding(subject: CertSubject): [AsyncState<Greeting | null>, () => void] {
+  const [state, setState] = useState<AsyncState<Greeting | null>>(() => (subject.kind === 'self' ? { phase: 'ready', data: SELF } : { phase: 'loading' }))
+  const seq = useRef(0)
+  const run = useCallback(() => {
+    if (subject.kind === 'self') return
+    const mine = ++seq.current
+    setState({ phase: 'loading' })
+    loadGreeting(subject).then(
+      (r) => {
+        if (mine === seq.current) setState(r.ok ? { phase: 'ready', data: r.data } : { phase: 'error', error: r.error })
+      },
+      () => {
+        if (mine === seq.current) setState({ phase: 'error', error: appError('SERVICE_UNAVAILABLE') })
+      },
+    )
+  }, [subject])
+  useEffect(() => {
+    run()
+    return () => {
+      seq.current++
+    }
+  }, [run])
+  return [state, run]
+}
+
+function landingSpeech(subject: CertSubject, state: AsyncState<Greeting | null>): string {
+  if (subject.kind === 'self') return ''
+  if (state.phase === 'loading') return '正在核对认证信息，请稍候。'
+  if (state.phase === 'error') return `${state.error.message}。`
+  const g = state.data
+  return g ? `${g.title}，${g.from}。${g.lines.join('。')}。` : ''
+}
+
+export default function CertifyNoticePage() {
+  const [subject] = useState<CertSubject>(() => subjectFromParams(currentParams()))
+  const [landing, reloadLanding] = useLanding(subject)
+  // 帮TA认证: the helper holds the phone and films the relative (后置).
+  const [facing, setFacing] = useState<Facing>(subject.kind === 'relative' ? 'back' : 'front')
+  const [phase, setPhase] = useState<'ready' | 'checking' | 'denied'>('ready')
+  const platform = currentPlatform()
+  useEffect(preloadFaceTracker, [])
+
+  const go = () => void navigateWithQuery(ROUTES.certifyCamera, { facing, ...subjectQuery(subject) })
+
+  const onStart = async () => {
+    setPhase('checking')
+    const p = await requestCameraPermission()
+    if (p === 'denied') {
+      setPhase('denied')
+      speak(DENIED_SPOKEN)
+      return
+    }
+    setPhase('ready')
+    go()
+  }
+
+  // Must run straight from the tap (WeChat opens settings only from a user gesture).
+  const onOpenSettings = () => {
+    void openCameraSettings().then((p) => {
+      if (p === 'granted') {
+        setPhase('ready')
+        go()
+      } else if (platform === 'h5' && p === 'prompt') {
+        setPhase('ready')
+        go()
+      }
+    })
+  }
+
+  const landingRefusal = landing.phase === 'error' && LANDING_REFUSALS.has(landing.error.code) ? landing.error : null
+  const speech = landingRefusal
+    ? landingSpeech(subject, landing)
+    : landingSpeech(subject, landing) + speechOf([NOTICE_WHY.title, NOTICE_WHY.items, NOTICE_HOW.title, NOTICE_HOW.items, CAMERA_WHY])
+
+  if (subject.kind !== 'self' && landing.phase !== 'ready') {
+    return (
+      <PageShell title='认证须知' speech={speech}>
+        {landing.phase === 'loading' ? <Notice title='正在核对认证信息…' testId='landing-loading' /> : null}
+        {landingRefusal ? <LandingRefused error={landingRefusal} subject={subject} /> : null}
+        {landing.phase === 'error' && !landingRefusal ? (
+          <View data-testid='landing-error'>
+            <ErrorBanner error={landing.error} onRetry={reloadLanding} />
+            <BigButton label='返回首页' variant='secondary' onClick={() => void backHome()} testId='home' />
+          </View>
+        ) : null}
+      </PageShell>
+    )
+  }
+
+  return (
+    <PageShell title='认证须知' speech={speech}>
+      {landing.phase === 'ready' && landing.data ? <GreetingCard greeting={landing.data} /> : null}
+      <List title={NOTICE_WHY.title} items={NOTICE_WHY.items} testId='notice-why' />
+      <List title={NOTICE_HOW.title} items={NOTICE_HOW.items} testId='notice-how' />
+
+      <View data-testid='facing'>
+        <ChoiceGroup<Facing>
+          name='facing'
+          label='谁拿手机'
+          choices={FACING_CHOICES.map((c) => ({ value: c.value, label: `${c.label}（${c.detail}）` }))}
+          value={facing}
+          onChange={setFacing}
+        />
+      </View>
+
+      <Notice title='为什么要用摄像头' testId='camera-why'>
+        <Text>{CAMERA_WHY}</Text>
+      </Notice>
+
+      {phase === 'denied' ? (
+        <View className='yl-cert-denied' data-testid='permission-denied'>
+          <Notice title={PERMISSION_DENIED_TITLE}>
+            {permissionDeniedSteps(platform).map((s) => (
+              <Text className='yl-cert-denied__line' key={s}>
+                {s}
+              </Text>
+            ))}
+          </Notice>
+          <BigButton
+            label={platform === 'h5' ? '重新检查' : '去打开摄像头权限'}
+            size='main'
+            onClick={onOpenSettings}
+            testId='open-settings'
+          />
+        </View>
+      ) : (
+        <BigButton label='开始认证' size='main' busy={phase === 'checking'} busyLabel='请稍候…' onClick={() => void onStart()} testId='start' />
+      )}
+      <BigButton label='返回首页' variant='secondary' onClick={() => void backHome()} testId='home' />
     </PageShell>
   )
 }

@@ -8,6 +8,7 @@ import { Text, View } from '@tarojs/components'
 import { BigButton } from '@/components/BigButton'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
+import { SubscribeCard } from '@/components/SubscribeCard'
 import { backHome, currentParams, navigateTo, replacePage, ROUTES } from '@/services/navigation'
 import { speak } from '@/services/speech'
 import { readResult } from './flow/result-store'
@@ -60,6 +61,9 @@ export default function CertifyResultPage() {
           </Text>
         ))}
       </View>
+
+      {/* After a pass: offer the reminders for next year (one tap asks WeChat). */}
+      {result?.result === 'passed' ? <SubscribeCard size='normal' /> : null}
 
       {vm.showRetry ? <BigButton label='重新认证' size='main' onClick={() => void replacePage(ROUTES.certify)} testId='recertify' /> : null}
 

@@ -5,6 +5,7 @@ import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
 import { Reminders } from '@/components/Reminders'
 import { StatusCard } from '@/components/StatusCard'
+import { SubscribeCard } from '@/components/SubscribeCard'
 import { useAsync } from '@/hooks/useAsync'
 import { getStatus } from '@/services/api'
 import { navigateTo, ROUTES } from '@/services/navigation'
@@ -47,6 +48,14 @@ export default function HomePage() {
             <BigButton label='认证记录' variant='secondary' onClick={() => void navigateTo(ROUTES.records)} testId='go-records' />
             <BigButton label='绑定 / 解除绑定' variant='secondary' onClick={() => void navigateTo(ROUTES.bind)} testId='go-binding' />
           </View>
+          <SubscribeCard size='normal' variant='secondary' />
+        </View>
+      ) : null}
+
+      {state.phase !== 'loading' ? (
+        <View className='yl-links' data-testid='more'>
+          <BigButton label='家人认证' variant='secondary' onClick={() => void navigateTo(ROUTES.family)} testId='go-family' />
+          <BigButton label='认证查询' variant='secondary' onClick={() => void navigateTo(ROUTES.query)} testId='go-query' />
         </View>
       ) : null}
 

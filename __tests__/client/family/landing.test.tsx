@@ -1,0 +1,173 @@
+/**
+ * The certification entry (认证须知) as the landing of share cards (?share=<token>), printed-notice
+ * codes (?scene=n%3D<code>) and 帮TA认证 (?relative=<id>): who it is for, or why not and what to do.
+ */
+jest.mock('@tarojs/taro', () => require('./taro-with-hooks'))
+jest.mock('@tarojs/components', () => require('../support/components-mock'))
+
+import { act, fireEvent, render, screen } from '@testing-library/react'
+import Taro from '@tarojs/taro'
+import CertifyNoticePage from '@/packages/certify/index'
+import { ERROR_MESSAGES, type ErrorCode } from '@/core/errors'
+import { ROUTES } from '@/services/navigation'
+import { ok, useFakeCloud } from '../support/fake-cloud'
+import { father, flush, list, NOTICE_CODE, noticeResolved, REL_FATHER, setup, shareOpened, TOKEN } from './support'
+
+const refuse = (code: ErrorCode) => () => ({ ok: false, error: { code, message: ERROR_MESSAGES[code] } })
+
+async function start() {
+  await act(async () => {
+    fireEvent.click(screen.getByTestId('start'))
+    await flush()
+  })
+}
+
+describe('share card landing', () => {
+  test('「张*华的养老资格认证 · 来自您的子女」, one big 开始认证 into the camera with the token only', async () => {
+    setup({ share: TOKEN })
+    const open = jest.fn(() => ok(shareOpened))
+    useFakeCloud({ openShare: open })
+    render(<CertifyNoticePage />)
+    expect(screen.getByTestId('landing-loading').textContent).toContain('正在核对')
+    const greeting = await screen.findByTestId('greeting')
+    expect(open).toHaveBeenCalledWith({ token: TOKEN })
+    expect(greeting.textContent).toContain('张*华的养老资格认证 · 来自您的子女')
+    expect(greeting.textContent).toContain('下次认证日期：2026年11月')
+    // The usual 须知 follows; the person holds the phone themselves (前置).
+    expect(screen.getByTestId('notice-why')).toBeTruthy()
+    expect(screen.getByTestId('choice-facing-front').getAttribute('data-selected')).toBe('true')
+    expect(screen.getAllByText('开始认证')).toHaveLength(1)
+    expect(screen.getByTestId('start').className).toContain('yl-btn--main')
+    await start()
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `${ROUTES.certifyCamera}?facing=front&share=${encodeURIComponent(TOKEN)}` })
+  })
+
+  test.each([
+    ['SHARE_INVALID', '这个分享链接不能使用', '重新发送'],
+    ['SHARE_EXPIRED', '这个分享链接已过期', '重新发送'],
+    ['SHARE_REVOKED', '这个分享链接已撤回', '重新发送'],
+    ['SHARE_USED', '已经完成认证，无需再次认证', '无需再次认证'],
+  ] as const)('%s → a clear message, no 开始认证, a way forward', async (code, title, words) => {
+    setup({ share: TOKEN })
+    useFakeCloud({ openShare: refuse(code) })
+    render(<CertifyNoticePage />)
+    const box = await screen.findByTestId('landing-refused')
+    expect(box.getAttribute('data-code')).toBe(code)
+    expect(box.textContent).toContain(title)
+    expect(box.textContent).toContain(words)
+    expect(screen.queryByTestId('start')).toBeNull()
+    if (code !== 'SHARE_USED') expect(box.textContent).toContain('联系发给您的家人')
+    fireEvent.click(screen.getByTestId('home'))
+    expect(Taro.reLaunch).toHaveBeenCalledWith({ url: ROUTES.home })
+  })
+
+  test('a malformed token is refused on the spot (SHARE_INVALID), without asking the backend', async () => {
+    setup({ share: 'not-a-token' })
+    const open = jest.fn()
+    useFakeCloud({ openShare: open })
+    render(<CertifyNoticePage />)
+    expect((await screen.findByTestId('landing-refused')).getAttribute('data-code')).toBe('SHARE_INVALID')
+    expect(open).not.toHaveBeenCalled()
+  })
+
+  test('network trouble is not a refusal: the message with 重试, which works', async () => {
+    setup({ share: TOKEN })
+    let up = false
+    useFakeCloud({
+      openShare: () => {
+        if (!up) throw new Error('down')
+        return ok(shareOpened)
+      },
+    })
+    render(<CertifyNoticePage />)
+    expect((await screen.findByTestId('landing-error')).textContent).toContain('服务暂时不可用')
+    up = true
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('retry'))
+      await flush()
+    })
+    await screen.findByTestId('greeting')
+  })
+})
+
+describe('printed notice landing', () => {
+  test.each([
+    ['weapp: decodeURIComponent(options.scene) already done by the router', `n=${NOTICE_CODE}`],
+    ['H5 link: still encoded', `n%3D${NOTICE_CODE}`],
+  ])('%s → resolveNotice {code} → the masked name and the cycle; camera gets notice=<code>', async (_label, scene) => {
+    setup({ scene })
+    const resolve = jest.fn(() => ok(noticeResolved))
+    useFakeCloud({ resolveNotice: resolve })
+    render(<CertifyNoticePage />)
+    const greeting = await screen.findByTestId('greeting')
+    expect(resolve).toHaveBeenCalledWith({ code: NOTICE_CODE })
+    expect(greeting.textContent).toContain('张*兰的养老资格认证 · 2026年度认证通知单')
+    expect(greeting.textContent).toContain('已逾期，暂停发放')
+    await start()
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `${ROUTES.certifyCamera}?facing=front&notice=${NOTICE_CODE}` })
+  })
+
+  test('NOTICE_ALREADY_CERTIFIED → said calmly (✓), no camera', async () => {
+    setup({ scene: `n=${NOTICE_CODE}` })
+    useFakeCloud({ resolveNotice: () => ({ ok: false, error: { code: 'NOTICE_ALREADY_CERTIFIED', message: '本年度已于2026年3月15日完成认证，无需再次认证' } }) })
+    render(<CertifyNoticePage />)
+    const box = await screen.findByTestId('landing-refused')
+    expect(box.textContent).toContain('本年度已经完成认证')
+    // (The client transport shows the code's own sentence; the backend's dated variant is not passed through.)
+    expect(box.textContent).toContain('无需再次认证')
+    expect(box.textContent).toContain('✓')
+    expect(screen.queryByTestId('start')).toBeNull()
+  })
+
+  test.each([['NOTICE_INVALID from the backend', `n=${NOTICE_CODE}`, true], ['a tampered scene, refused on the spot', 'n=abc%', false]] as const)(
+    '%s → 无法识别这个认证码, with the hotline hint and 返回首页',
+    async (_label, scene, asked) => {
+      setup({ scene })
+      const resolve = jest.fn(refuse('NOTICE_INVALID'))
+      useFakeCloud({ resolveNotice: resolve })
+      render(<CertifyNoticePage />)
+      const box = await screen.findByTestId('landing-refused')
+      expect(box.getAttribute('data-code')).toBe('NOTICE_INVALID')
+      expect(box.textContent).toContain('无法识别这个认证码')
+      expect(box.textContent).toContain('咨询电话')
+      expect(resolve).toHaveBeenCalledTimes(asked ? 1 : 0)
+      expect(screen.getByTestId('home')).toBeTruthy()
+    },
+  )
+})
+
+describe('帮TA认证 landing', () => {
+  test('says whose certification and that the helper holds the phone; 后置 by default; camera gets relative=<id>', async () => {
+    setup({ relative: REL_FATHER })
+    useFakeCloud({ listRelatives: () => ok(list([father])) })
+    render(<CertifyNoticePage />)
+    const greeting = await screen.findByTestId('greeting')
+    expect(greeting.textContent).toContain('李*国的养老资格认证 · 由您帮父亲认证（代他人认证）')
+    expect(screen.getByTestId('choice-facing-back').getAttribute('data-selected')).toBe('true')
+    await start()
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `${ROUTES.certifyCamera}?facing=back&relative=${REL_FATHER}` })
+  })
+
+  test('a relative no longer in the list → RELATIVE_NOT_FOUND with 返回家人列表', async () => {
+    setup({ relative: REL_FATHER })
+    useFakeCloud({ listRelatives: () => ok(list([])) })
+    render(<CertifyNoticePage />)
+    const box = await screen.findByTestId('landing-refused')
+    expect(box.getAttribute('data-code')).toBe('RELATIVE_NOT_FOUND')
+    fireEvent.click(screen.getByTestId('go-family'))
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: ROUTES.family })
+  })
+})
+
+describe('without a subject', () => {
+  test('the 本人 flow is unchanged: no request, no greeting, camera with facing only', async () => {
+    setup({})
+    const calls = useFakeCloud({})
+    render(<CertifyNoticePage />)
+    expect(screen.queryByTestId('greeting')).toBeNull()
+    expect(screen.queryByTestId('landing-loading')).toBeNull()
+    await start()
+    expect(calls).not.toHaveBeenCalled()
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `${ROUTES.certifyCamera}?facing=front` })
+  })
+})

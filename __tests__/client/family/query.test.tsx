@@ -1,0 +1,71 @@
+jest.mock('@tarojs/taro', () => require('./taro-with-hooks'))
+jest.mock('@tarojs/components', () => require('../support/components-mock'))
+
+import { act, fireEvent, render, screen, within } from '@testing-library/react'
+import QueryPage from '@/packages/query'
+import { ERROR_MESSAGES, type ErrorCode } from '@/core/errors'
+import { ok, useFakeCloud } from '../support/fake-cloud'
+import { flush, queried, setup } from './support'
+
+beforeEach(() => setup())
+
+function type(name: string, value: string) {
+  const input = screen.getByTestId(`input-${name}`)
+  fireEvent.change(input, { target: { value } })
+  fireEvent.blur(input)
+}
+
+async function submit() {
+  await act(async () => {
+    fireEvent.click(screen.getByTestId('submit'))
+    await flush()
+  })
+}
+
+describe('认证查询', () => {
+  test('says what it shows and the limits; nothing sent while a field is wrong', async () => {
+    const q = jest.fn(() => ok(queried))
+    useFakeCloud({ queryStatus: q })
+    render(<QueryPage />)
+    expect(screen.getByTestId('query-limits').textContent).toContain('每分钟最多查询 5 次，每天最多查询 20 次')
+    type('name', '李建国')
+    type('idNumber', '430102194808050316')
+    expect(screen.getByTestId('error-idNumber').textContent).toContain('校验位错误')
+    await submit()
+    expect(q).not.toHaveBeenCalled()
+  })
+
+  test('name + ID → the masked status card (words, glyph, 下次认证日期); 再查一位 clears the form', async () => {
+    const q = jest.fn(() => ok(queried))
+    useFakeCloud({ queryStatus: q })
+    render(<QueryPage />)
+    type('name', '李建国')
+    type('idNumber', '430102194808050315')
+    await submit()
+    expect(q).toHaveBeenCalledWith({ name: '李建国', idNumber: '430102194808050315' })
+    const card = within(screen.getByTestId('query-result')).getByTestId('status-card')
+    expect(within(card).getByTestId('status-label').textContent).toBe('待认证')
+    expect(within(card).getByTestId('status-name').textContent).toBe('李*国')
+    expect(within(card).getByTestId('status-next-due').textContent).toBe('2026年11月')
+    expect(document.body.textContent).not.toContain('430102194808050315')
+    fireEvent.click(screen.getByTestId('again'))
+    expect((screen.getByTestId('input-name') as HTMLInputElement).value).toBe('')
+    expect((screen.getByTestId('input-idNumber') as HTMLInputElement).value).toBe('')
+  })
+
+  test.each([
+    ['RATE_LIMITED', '每分钟最多查询 5 次'],
+    ['PERSON_NOT_FOUND', '核对身份证号'],
+    ['DETAILS_MISMATCH', '核对姓名和身份证号'],
+  ] as const)('%s → the message and what it means', async (code, help) => {
+    useFakeCloud({ queryStatus: () => ({ ok: false, error: { code, message: ERROR_MESSAGES[code as ErrorCode] } }) })
+    render(<QueryPage />)
+    type('name', '李建国')
+    type('idNumber', '430102194808050315')
+    await submit()
+    const box = screen.getByTestId('query-error')
+    expect(box.getAttribute('data-code')).toBe(code)
+    expect(box.textContent).toContain(ERROR_MESSAGES[code as ErrorCode])
+    expect(screen.getByTestId('error-help').textContent).toContain(help)
+  })
+})

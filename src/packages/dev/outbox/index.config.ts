@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '消息发件箱（开发用）',
+})
