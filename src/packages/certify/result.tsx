@@ -10,6 +10,7 @@ import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
 import { SubscribeCard } from '@/components/SubscribeCard'
 import { backHome, currentParams, navigateTo, replacePage, ROUTES } from '@/services/navigation'
+import { subjectFromParams, subjectQuery } from './flow/subject'
 import { speak } from '@/services/speech'
 import { readResult } from './flow/result-store'
 import { resultViewModel } from './flow/result-view'
@@ -65,7 +66,7 @@ export default function CertifyResultPage() {
       {/* After a pass: offer the reminders for next year (one tap asks WeChat). */}
       {result?.result === 'passed' ? <SubscribeCard size='normal' /> : null}
 
-      {vm.showRetry ? <BigButton label='重新认证' size='main' onClick={() => void replacePage(ROUTES.certify)} testId='recertify' /> : null}
+      {vm.showRetry ? <BigButton label='重新认证' size='main' onClick={() => void replacePage(ROUTES.certify, subjectQuery(subjectFromParams(currentParams())))} testId='recertify' /> : null}
 
       {vm.showAppeal ? (
         <View data-testid='appeal'>

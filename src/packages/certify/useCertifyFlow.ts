@@ -14,7 +14,7 @@ import './prompt-audio'
 import { CertifyController, type FlowState } from './flow/controller'
 import { PromptSpeaker } from './flow/prompt-speaker'
 import { saveResult } from './flow/result-store'
-import { startEventFor, subjectFromParams } from './flow/subject'
+import { startEventFor, subjectFromParams, subjectQuery } from './flow/subject'
 import type { Facing } from './flow/texts'
 
 export const PREVIEW_ID = 'yl-camera-preview'
@@ -73,7 +73,7 @@ export function useCertifyFlow(facing: Facing): CertifyFlow {
   useEffect(() => {
     if (state.stage === 'done' && state.result) {
       saveResult(state.result)
-      void replacePage(ROUTES.certifyResult, { r: state.result.recordId })
+      void replacePage(ROUTES.certifyResult, { r: state.result.recordId, ...subjectQuery(subjectFromParams(currentParams())) })
     }
   }, [state.stage, state.result])
 
