@@ -5,6 +5,7 @@ import { CardPicture } from '@/components/CardPicture'
 import { ChoiceGroup } from '@/components/ChoiceGroup'
 import { ErrorBanner } from '@/components/ErrorBanner'
 import { Field } from '@/components/Field'
+import { IdentityFields } from '@/components/IdentityFields'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
 import type { StatusView } from '@/core/contracts/views'
@@ -14,8 +15,8 @@ import { useAsync } from '@/hooks/useAsync'
 import { bindManual, getStatus, unbind } from '@/services/api'
 import { backHome } from '@/services/navigation'
 import { sscAuthorizer } from '@/services/ssc'
-import { messageFor } from './form'
-import { useBindForm } from './useBindForm'
+import { messageFor } from '@/hooks/useIdentityForm/rules'
+import { useIdentityForm } from '@/hooks/useIdentityForm'
 import './index.scss'
 
 const INSURANCE_CHOICES = INSURANCE_TYPES.map((t) => ({ value: t, label: INSURANCE_LABELS[t] }))
@@ -62,7 +63,7 @@ function BoundPanel({ status, onUnbound }: { status: Extract<StatusView, { bound
 }
 
 function BindForms() {
-  const form = useBindForm()
+  const form = useIdentityForm()
   const [busy, setBusy] = useState(false)
   const [serverError, setServerError] = useState<AppError | undefined>()
   const [sscError, setSscError] = useState<AppError | undefined>()
@@ -102,27 +103,7 @@ function BindForms() {
       </View>
 
       <Text className='yl-section-title'>方式二：手动填写</Text>
-      <Field
-        name='name'
-        label='姓名'
-        value={form.values.name}
-        maxLength={20}
-        placeholder='请输入姓名'
-        onChange={(x) => form.change('name', x)}
-        onBlur={() => form.blur('name')}
-        error={err('name')}
-      />
-      <Field
-        name='idNumber'
-        label='身份证号'
-        type='idcard'
-        value={form.values.idNumber}
-        maxLength={18}
-        placeholder='18 位身份证号'
-        onChange={(x) => form.change('idNumber', x)}
-        onBlur={() => form.blur('idNumber')}
-        error={err('idNumber')}
-      />
+      <IdentityFields form={form} />
       <Field
         name='cardNumber'
         label='社会保障卡号'

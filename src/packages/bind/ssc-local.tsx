@@ -9,8 +9,8 @@ import type { AppError } from '@/core/errors'
 import { normalizeIdNumber } from '@/core/id-number'
 import { backHome } from '@/services/navigation'
 import { authorizeLocallyAndBind } from '@/services/ssc'
-import { messageFor } from './form'
-import { useBindForm } from './useBindForm'
+import { messageFor } from '@/hooks/useIdentityForm/rules'
+import { useIdentityForm } from '@/hooks/useIdentityForm'
 
 const SPEECH = '电子社保卡授权。请填写姓名和身份证号，然后点击同意授权并绑定。'
 
@@ -19,7 +19,7 @@ const SPEECH = '电子社保卡授权。请填写姓名和身份证号，然后�
  * we ask for name + ID number, get a locally signed authorisation and bind with it.
  */
 export default function SscLocalPage() {
-  const form = useBindForm(['name', 'idNumber'])
+  const form = useIdentityForm(['name', 'idNumber'])
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<AppError | undefined>()
 

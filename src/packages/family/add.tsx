@@ -8,13 +8,12 @@ import { Text, View } from '@tarojs/components'
 import { BigButton } from '@/components/BigButton'
 import { ChoiceGroup } from '@/components/ChoiceGroup'
 import { ErrorBanner } from '@/components/ErrorBanner'
-import { Field } from '@/components/Field'
+import { IdentityFields } from '@/components/IdentityFields'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
 import type { Relation, RelativeView } from '@/core/contracts/family'
 import { ERROR_MESSAGES, type AppError } from '@/core/errors'
-import { messageFor } from '@/packages/bind/form'
-import { useBindForm } from '@/packages/bind/useBindForm'
+import { useIdentityForm } from '@/hooks/useIdentityForm'
 import { addRelative } from '@/services/family'
 import { goBack, navigateWithQuery, ROUTES } from '@/services/navigation'
 import { todayInChina } from '@/services/system'
@@ -43,7 +42,7 @@ function Added({ relative }: { relative: RelativeView }) {
 }
 
 export default function AddRelativePage() {
-  const form = useBindForm(PERSON_FIELDS)
+  const form = useIdentityForm(PERSON_FIELDS)
   const [relation, setRelation] = useState<Relation | ''>('')
   const [relationShown, setRelationShown] = useState(false)
   const [busy, setBusy] = useState(false)
@@ -76,34 +75,13 @@ export default function AddRelativePage() {
     )
   }
 
-  const err = (f: 'name' | 'idNumber') => messageFor(form.visibleError(f))
   const relationError = relationShown && relation === '' ? ERROR_MESSAGES.RELATION_INVALID : undefined
   const help = serverError ? ERROR_HELP[serverError.code] : undefined
 
   return (
     <PageShell title='添加家人' speech={serverError ? `${serverError.message}。${help ?? ''}` : SPEECH}>
       <Text className='yl-text'>{ADD_INTRO}</Text>
-      <Field
-        name='name'
-        label='家人的姓名'
-        value={form.values.name}
-        maxLength={20}
-        placeholder='请输入姓名'
-        onChange={(x) => form.change('name', x)}
-        onBlur={() => form.blur('name')}
-        error={err('name')}
-      />
-      <Field
-        name='idNumber'
-        label='家人的身份证号'
-        type='idcard'
-        value={form.values.idNumber}
-        maxLength={18}
-        placeholder='18 位身份证号'
-        onChange={(x) => form.change('idNumber', x)}
-        onBlur={() => form.blur('idNumber')}
-        error={err('idNumber')}
-      />
+      <IdentityFields form={form} whose='家人的' />
       <ChoiceGroup<Relation>
         name='relation'
         label='TA 是您的（请选择一项）'

@@ -1,12 +1,12 @@
 /**
  * 姓名 + 身份证号 as the 添加家人 and 认证查询 pages send them: the same field rules and inline messages
- * as 绑定社保卡 (packages/bind/form.ts and its useBindForm hook, reused for these two fields), plus the
+ * as 绑定社保卡 (src/hooks/useIdentityForm: its rules and hook, reused for these two fields), plus the
  * relation for 添加家人. Plain functions, testable without Taro.
  */
 import * as v from 'valibot'
 import { AddRelativeFormSchema, StatusQueryFormSchema, type AddRelativeForm, type Relation, type StatusQueryForm } from '@/core/contracts/family'
 import { validateIdNumber } from '@/core/id-number'
-import type { BindField } from '@/packages/bind/form'
+import type { BindField } from '@/hooks/useIdentityForm/rules'
 
 /** The two fields of the bind form these pages use. */
 export const PERSON_FIELDS: readonly BindField[] = ['name', 'idNumber']

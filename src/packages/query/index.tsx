@@ -8,14 +8,13 @@ import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { BigButton } from '@/components/BigButton'
 import { ErrorBanner } from '@/components/ErrorBanner'
-import { Field } from '@/components/Field'
+import { IdentityFields } from '@/components/IdentityFields'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
 import { StatusCard } from '@/components/StatusCard'
 import type { StatusQueryView } from '@/core/contracts/family'
 import type { AppError } from '@/core/errors'
-import { messageFor } from '@/packages/bind/form'
-import { useBindForm } from '@/packages/bind/useBindForm'
+import { useIdentityForm } from '@/hooks/useIdentityForm'
 import { queryStatus } from '@/services/family'
 import { backHome } from '@/services/navigation'
 import { todayInChina } from '@/services/system'
@@ -24,7 +23,7 @@ import { QUERY_HELP, QUERY_INTRO, QUERY_LIMITS, resultSpeech } from './texts'
 
 /** The form, keyed by the page so 再查一位 starts empty. */
 function QueryForm({ onResult }: { onResult: (r: StatusQueryView) => void }) {
-  const form = useBindForm(PERSON_FIELDS)
+  const form = useIdentityForm(PERSON_FIELDS)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<AppError | undefined>()
 
@@ -45,7 +44,6 @@ function QueryForm({ onResult }: { onResult: (r: StatusQueryView) => void }) {
 
   const help = error ? QUERY_HELP[error.code] : undefined
   const speech = error ? `${error.message}。${help ?? ''}` : `认证查询。${QUERY_INTRO}${QUERY_LIMITS}`
-  const err = (f: 'name' | 'idNumber') => messageFor(form.visibleError(f))
 
   return (
     <PageShell title='认证查询' speech={speech}>
@@ -53,27 +51,7 @@ function QueryForm({ onResult }: { onResult: (r: StatusQueryView) => void }) {
       <Notice title='查询次数有限' testId='query-limits'>
         <Text className='yl-text'>{QUERY_LIMITS}</Text>
       </Notice>
-      <Field
-        name='name'
-        label='姓名'
-        value={form.values.name}
-        maxLength={20}
-        placeholder='请输入姓名'
-        onChange={(x) => form.change('name', x)}
-        onBlur={() => form.blur('name')}
-        error={err('name')}
-      />
-      <Field
-        name='idNumber'
-        label='身份证号'
-        type='idcard'
-        value={form.values.idNumber}
-        maxLength={18}
-        placeholder='18 位身份证号'
-        onChange={(x) => form.change('idNumber', x)}
-        onBlur={() => form.blur('idNumber')}
-        error={err('idNumber')}
-      />
+      <IdentityFields form={form} />
       {error ? (
         <View data-testid='query-error' data-code={error.code}>
           <ErrorBanner error={error} />

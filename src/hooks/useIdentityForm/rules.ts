@@ -1,5 +1,5 @@
 /**
- * The 绑定社保卡 form's rules, as plain functions: which message goes under which field.
+ * The identity form's rules (绑定社保卡, 添加家人, 认证查询), as plain functions: which message goes under which field.
  * Field formats come from the shared valibot schema (its issue messages are ErrorCodes); the ID
  * number additionally goes through validateIdNumber so the message says *why* it is refused.
  */

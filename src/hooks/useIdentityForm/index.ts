@@ -2,13 +2,13 @@ import { useState } from 'react'
 import type { BindManualForm } from '@/core/contracts/binding'
 import type { AppError } from '@/core/errors'
 import { todayInChina } from '@/services/system'
-import { BIND_FIELDS, EMPTY_FORM, fieldOf, validateBindForm, validateField, type BindField, type BindFormValues, type FieldErrors } from './form'
+import { BIND_FIELDS, EMPTY_FORM, fieldOf, validateBindForm, validateField, type BindField, type BindFormValues, type FieldErrors } from './rules'
 
 /**
  * Form state with inline validation: a field's message appears once the person leaves the field
  * (or presses the button) and updates as they correct it. Only `fields` are checked.
  */
-export function useBindForm(fields: readonly BindField[] = BIND_FIELDS) {
+export function useIdentityForm(fields: readonly BindField[] = BIND_FIELDS) {
   const [values, setValues] = useState<BindFormValues>(EMPTY_FORM)
   const [errors, setErrors] = useState<FieldErrors>({})
   const [shown, setShown] = useState<Partial<Record<BindField, boolean>>>({})
