@@ -6,7 +6,7 @@
  */
 import { nextCycle, type CyclePolicy } from '../../src/core/cycle'
 import { maskIdNumber, maskName } from '../../src/core/mask'
-import type { Insertable } from 'kysely'
+import { sql, type Insertable } from 'kysely'
 import type { PiiCipher } from '../crypto/pii'
 import type { CertificationRecordsTable, PersonsTable } from '../db/schema'
 import { newId } from '../db/ids'
@@ -17,7 +17,8 @@ import type { Db, PersonRow } from '../repositories/types'
 import { cardNumberHash, idNumberHash } from '../services/identity'
 import { shanghaiMidnightIso } from '../time/clock'
 import { ROSTER_COLUMNS, type RawRosterRow, type RowError } from './columns'
-import { insertMany } from './batch-insert'
+import { insertMany, isSqlite, SqliteRowWriter } from './batch-insert'
+import { rawSqliteHandle } from './sqlite-raw'
 import { validateRosterRow, type RosterRow } from './validate'
 
 export interface ImportOptions {
@@ -131,11 +132,48 @@ function personFields(c: Checked, previous: PersonRow | undefined, opts: ImportO
 /** Rows written per multi-row chunk of new persons. */
 const FLUSH_ROWS = 1000
 
+/** Progress is reported every PROGRESS_EVERY rows (and for the last row): a per-row callback redraws a bar a million times. */
+const PROGRESS_EVERY = 1000
+
+/** Only a few hundred distinct dates occur in a roster: convert each once. */
+const midnightCache = new Map<string, string>()
+function midnightIso(date: string): string {
+  let iso = midnightCache.get(date)
+  if (iso === undefined) {
+    iso = shanghaiMidnightIso(date)
+    if (midnightCache.size > 10_000) midnightCache.clear()
+    midnightCache.set(date, iso)
+  }
+  return iso
+}
+
+/**
+ * SQLite page cache for a large import: the roster's indexes (random UUIDs, blind-index hashes) are
+ * written in random order, and with better-sqlite3's default 16 MB cache a large import keeps missing
+ * and spilling dirty pages to the WAL. About 1.5 KiB per row (the whole transaction's dirty pages),
+ * capped at 1.5 GiB, only for imports over ~5 500 rows, restored afterwards. Never lowers the cache.
+ */
+async function withImportCache<T>(db: Db, rows: number, run: () => Promise<T>): Promise<T> {
+  const wantKib = Math.min(1536 * 1024, Math.ceil(rows * 1.5))
+  if (!isSqlite(db) || wantKib <= 8 * 1024) return run()
+  const current = Number((await sql<{ cache_size: number }>`pragma cache_size`.execute(db)).rows[0]?.cache_size)
+  if (!Number.isFinite(current)) return run()
+  // Negative values are KiB, positive values are pages (assume the 4 KiB default page size).
+  const currentKib = current < 0 ? -current : current * 4
+  if (currentKib >= wantKib) return run()
+  await sql.raw(`pragma cache_size = ${-wantKib}`).execute(db)
+  try {
+    return await run()
+  } finally {
+    await sql.raw(`pragma cache_size = ${Math.trunc(current)}`).execute(db)
+  }
+}
+
 function importRecord(personId: string, date: string, now: string): Insertable<CertificationRecordsTable> {
   return {
     id: newId(),
     person_id: personId,
-    certified_at: shanghaiMidnightIso(date),
+    certified_at: midnightIso(date),
     result: 'passed',
     method: 'legacy',
     channel: 'import',
@@ -146,7 +184,7 @@ function importRecord(personId: string, date: string, now: string): Insertable<C
 }
 
 async function upsertImportRecord(trx: Db, personId: string, date: string, now: string): Promise<void> {
-  const certifiedAt = shanghaiMidnightIso(date)
+  const certifiedAt = midnightIso(date)
   const existing = await findImportRecord(trx, personId)
   if (!existing) {
     await insertRecord(trx, importRecord(personId, date, now))
@@ -158,7 +196,7 @@ async function upsertImportRecord(trx: Db, personId: string, date: string, now: 
 export async function importRoster(db: Db, rows: RawRosterRow[], opts: ImportOptions): Promise<ImportSummary> {
   const summary: ImportSummary = { committed: false, total: rows.length, inserted: 0, updated: 0, unchanged: 0, rejected: 0, errors: [] }
   try {
-    await db.transaction().execute(async (trx) => {
+    await withImportCache(db, rows.length, () => db.transaction().execute(async (trx) => {
       const existing = await listAllPersons(trx)
       const { valid, errors, rejectedLines } = checkAll(rows, existing, opts)
       summary.errors = errors
@@ -166,8 +204,13 @@ export async function importRoster(db: Db, rows: RawRosterRow[], opts: ImportOpt
       if (errors.length > 0 && !opts.skipInvalid) throw new Abort()
 
       const byPersonNo = new Map(existing.map((p) => [p.person_no, p]))
-      // New persons (and their one import record) are written in multi-row chunks: a new person has
-      // no record yet, so nothing needs to be looked up first. Changed persons are updated one by one.
+      // New persons (and their one import record) need nothing looked up first. On better-sqlite3 they
+      // are written synchronously through two prepared statements reused for every row (same
+      // connection, so inside this transaction); otherwise in multi-row chunks. Changed persons are
+      // updated one by one.
+      const raw = await rawSqliteHandle(trx)
+      let personWriter: SqliteRowWriter<'persons'> | undefined
+      let recordWriter: SqliteRowWriter<'certification_records'> | undefined
       const newPersons: Insertable<PersonsTable>[] = []
       const newRecords: Insertable<CertificationRecordsTable>[] = []
       const flush = async () => {
@@ -179,9 +222,20 @@ export async function importRoster(db: Db, rows: RawRosterRow[], opts: ImportOpt
         const previous = byPersonNo.get(c.row.personNo)
         if (!previous) {
           const id = newId()
-          newPersons.push({ id, person_no: c.row.personNo, enrolled_on: opts.today, created_at: opts.now, ...personFields(c, undefined, opts) })
-          if (c.row.lastCertifiedOn) newRecords.push(importRecord(id, c.row.lastCertifiedOn, opts.now))
-          if (newPersons.length >= FLUSH_ROWS) await flush()
+          const person: Insertable<PersonsTable> = { id, person_no: c.row.personNo, enrolled_on: opts.today, created_at: opts.now, ...personFields(c, undefined, opts) }
+          const record = c.row.lastCertifiedOn ? importRecord(id, c.row.lastCertifiedOn, opts.now) : undefined
+          if (raw) {
+            personWriter ??= new SqliteRowWriter(raw, 'persons', Object.keys(person))
+            personWriter.write(person)
+            if (record) {
+              recordWriter ??= new SqliteRowWriter(raw, 'certification_records', Object.keys(record))
+              recordWriter.write(record)
+            }
+          } else {
+            newPersons.push(person)
+            if (record) newRecords.push(record)
+            if (newPersons.length >= FLUSH_ROWS) await flush()
+          }
           summary.inserted++
         } else if (sameAs(previous, c, opts.pii)) {
           summary.unchanged++
@@ -190,7 +244,8 @@ export async function importRoster(db: Db, rows: RawRosterRow[], opts: ImportOpt
           if (c.row.lastCertifiedOn) await upsertImportRecord(trx, previous.id, c.row.lastCertifiedOn, opts.now)
           summary.updated++
         }
-        opts.onProgress?.(++done, valid.length)
+        ++done
+        if (opts.onProgress && (done % PROGRESS_EVERY === 0 || done === valid.length)) opts.onProgress(done, valid.length)
       }
       await flush()
       await appendAudit(trx, {
@@ -200,7 +255,7 @@ export async function importRoster(db: Db, rows: RawRosterRow[], opts: ImportOpt
         action: 'roster.imported',
         detail: { total: summary.total, inserted: summary.inserted, updated: summary.updated, unchanged: summary.unchanged, rejected: summary.rejected },
       })
-    })
+    }))
     summary.committed = true
   } catch (err) {
     if (!(err instanceof Abort)) throw err
