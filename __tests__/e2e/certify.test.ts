@@ -217,12 +217,12 @@ describe('刷脸认证 in the browser', () => {
       expect(text).toContain(`下次认证日期：${today.year + 1}年${today.month}月`)
       expect(text).toContain('记录已保存')
 
-      // Which prompts the page played from the recorded clips (the rest go to speechSynthesis, which
-      // has no voice in headless Chromium). Informational: whether a clip plays is the speech
-      // service's business; that the clips are served is checked in the test below.
+      // Every prompt is spoken: the page played the recorded clips for the challenge's actions and
+      // for the pass (speechSynthesis has no voice in headless Chromium, so only clips count here).
       const played = Object.entries(PROMPT_AUDIO).filter(([, p]) => audio.some((a) => a.path === p)).map(([t]) => t)
       note(`pass run: prompt clips fetched by the page: ${played.length ? played.join(' / ') : 'none'}`)
       expect(audio.filter((a) => a.status >= 400)).toEqual([])
+      expect(played).toEqual(expect.arrayContaining(['请向左转头', '请眨眨眼']))
 
       // 认证记录: the new record on top (newest first), a face certification that passed today.
       await visible(page, 'go-records').click()
