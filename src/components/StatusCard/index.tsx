@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import type { StatusView } from '@/core/contracts/views'
 import { formatChinaDate } from '@/services/format'
+import { StatusIcon } from '@/components/StatusIcon'
 import { statusLook } from './look'
 import './index.scss'
 
@@ -23,9 +24,7 @@ export function StatusCard({ status }: { status: BoundStatus }) {
   return (
     <View className={`yl-status yl-status--${look.tone}`} data-testid='status-card' data-status={status.status}>
       <View className='yl-status__state'>
-        <View className={`yl-status__icon yl-status__icon--${look.shape}`} data-testid='status-icon' data-shape={look.shape}>
-          <Text className='yl-status__glyph'>{look.icon}</Text>
-        </View>
+        <StatusIcon status={status.status} testId='status-icon' />
         <View className='yl-status__state-text'>
           <Text className='yl-status__state-label' data-testid='status-label'>
             {status.statusLabel}

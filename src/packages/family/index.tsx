@@ -12,6 +12,7 @@ import { ErrorBanner } from '@/components/ErrorBanner'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
 import { statusLook } from '@/components/StatusCard/look'
+import { StatusIcon } from '@/components/StatusIcon'
 import type { RelativeView } from '@/core/contracts/family'
 import { ERROR_MESSAGES, type AppError } from '@/core/errors'
 import { useAsync } from '@/hooks/useAsync'
@@ -40,9 +41,7 @@ function RelativeItem({ relative, onRemoved }: { relative: RelativeView; onRemov
   return (
     <View className={`yl-rel yl-rel--${look.tone}`} data-testid='relative' data-status={relative.status} data-relative-id={relative.relativeId}>
       <View className='yl-rel__head'>
-        <View className={`yl-rel__icon yl-rel__icon--${look.shape}`} data-testid='relative-icon' data-shape={look.shape}>
-          <Text className='yl-rel__glyph'>{look.icon}</Text>
-        </View>
+        <StatusIcon status={relative.status} size='small' testId='relative-icon' />
         <View className='yl-rel__who'>
           <Text className='yl-rel__name' data-testid='relative-name'>
             {relativeTitle(relative)}
