@@ -2,19 +2,18 @@
  * npm run roster:import -- <file.csv> [--report <path>] [--skip-invalid]
  *
  * Imports the agency's roster into the store named by the environment (same variables as the
- * backend: DATABASE_URL or SQLITE_PATH, PII_KEYS…). Every row is checked first; the import is one
- * transaction. Without --skip-invalid, one bad row means nothing is imported (exit code 1). Per-row
+ * backend: DATABASE_URL or SQLITE_PATH, PII_KEYS…). Every row is checked; the import is one
+ * transaction. A large file is checked and encrypted by worker threads (one per core beyond the first). Without --skip-invalid, one bad row means nothing is imported (exit code 1). Per-row
  * errors go to the report CSV (default: <file>.errors.csv next to the input).
  * Exit codes: 0 imported, 1 rows refused / nothing imported, 2 usage or configuration error.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { SingleBar, Presets } from 'cli-progress'
 import { ConfigError, loadConfig } from '../config/env'
 import { PiiCipher } from '../crypto/pii'
 import { openStore } from '../db/connect'
 import { migrateToLatest } from '../db/migrate'
-import { importRoster } from '../roster/import'
-import { readRosterFile } from '../roster/read-file'
+import { importRosterBytes } from '../roster/import-file'
 import { writeReport } from '../roster/report'
 import { shanghaiDate } from '../time/clock'
 
@@ -66,13 +65,6 @@ export async function main(argv: string[]): Promise<number> {
     throw err
   }
   const reportPath = args.report ?? args.file.replace(/(\.csv)?$/i, '.errors.csv')
-  const parsed = readRosterFile(args.file)
-  if (parsed.fatal.length > 0) {
-    writeReport(reportPath, parsed.fatal)
-    process.stdout.write(`未导入：文件格式有误（${parsed.fatal.map((e) => e.reason).join('；')}）。明细：${reportPath}\n`)
-    return 1
-  }
-
   const store = openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath })
   const bar = new SingleBar({ stream: process.stderr, format: '导入 {bar} {value}/{total} 行', hideCursor: true }, Presets.shades_classic)
   try {
@@ -80,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     const now = new Date()
     const pii = new PiiCipher({ keys: config.piiKeys, current: config.piiKeyCurrent, indexVersion: config.piiIndexKeyVersion })
     let started = false
-    const summary = await importRoster(store.db, parsed.rows, {
+    const file = await importRosterBytes(store.db, readFileSync(args.file), {
       pii,
       today: shanghaiDate(now),
       now: now.toISOString(),
@@ -96,9 +88,15 @@ export async function main(argv: string[]): Promise<number> {
       },
     })
     if (started) bar.stop()
+    if (!file.summary) {
+      writeReport(reportPath, file.fatal)
+      process.stdout.write(`未导入：文件格式有误（${file.fatal.map((e) => e.reason).join('；')}）。明细：${reportPath}\n`)
+      return 1
+    }
+    const summary = file.summary
     if (summary.errors.length > 0) writeReport(reportPath, summary.errors)
     const counts = `新增 inserted ${summary.inserted}，更新 updated ${summary.updated}，未变 unchanged ${summary.unchanged}，拒绝 rejected ${summary.rejected}`
-    const enc = `编码 ${parsed.encoding}`
+    const enc = `编码 ${file.encoding}`
     if (!summary.committed) {
       process.stdout.write(`未导入任何数据：${summary.rejected} 行有误（未使用 --skip-invalid）。${counts}。${enc}。错误明细：${reportPath}\n`)
       return 1

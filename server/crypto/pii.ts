@@ -52,23 +52,46 @@ export interface PiiCipherOptions {
   indexVersion: string
 }
 
+/**
+ * The derived keys of a cipher, for a worker thread of this process (the roster import's pool):
+ * KeyObjects survive structured cloning into workerData, so no raw key bytes are passed around.
+ */
+export interface PiiDerivedKeys {
+  encKeys: Map<string, KeyObject>
+  indexKey: KeyObject
+  current: string
+}
+
 export class PiiCipher {
-  private readonly encKeys = new Map<string, KeyObject>()
+  private readonly encKeys: Map<string, KeyObject>
   private readonly indexKey: KeyObject
   private readonly currentKey: KeyObject
   readonly currentVersion: string
 
-  constructor(options: PiiCipherOptions) {
-    for (const [version, master] of Object.entries(options.keys)) {
-      if (master.length !== 32) throw new Error(`PII key ${version} must be 32 bytes`)
-      this.encKeys.set(version, createSecretKey(derive(master, 'pii-enc')))
+  constructor(options: PiiCipherOptions | { derived: PiiDerivedKeys }) {
+    if ('derived' in options) {
+      this.encKeys = new Map(options.derived.encKeys)
+      this.indexKey = options.derived.indexKey
+      this.currentVersion = options.derived.current
+    } else {
+      this.encKeys = new Map()
+      for (const [version, master] of Object.entries(options.keys)) {
+        if (master.length !== 32) throw new Error(`PII key ${version} must be 32 bytes`)
+        this.encKeys.set(version, createSecretKey(derive(master, 'pii-enc')))
+      }
+      const indexMaster = options.keys[options.indexVersion]
+      if (!indexMaster) throw new Error(`PII index key ${options.indexVersion} missing`)
+      this.currentVersion = options.current
+      this.indexKey = createSecretKey(derive(indexMaster, 'pii-blind-index'))
     }
-    if (!this.encKeys.has(options.current)) throw new Error(`PII key ${options.current} missing`)
-    const indexMaster = options.keys[options.indexVersion]
-    if (!indexMaster) throw new Error(`PII index key ${options.indexVersion} missing`)
-    this.currentVersion = options.current
-    this.currentKey = this.encKeys.get(options.current)!
-    this.indexKey = createSecretKey(derive(indexMaster, 'pii-blind-index'))
+    const current = this.encKeys.get(this.currentVersion)
+    if (!current) throw new Error(`PII key ${this.currentVersion} missing`)
+    this.currentKey = current
+  }
+
+  /** For a worker thread of this process only; see PiiDerivedKeys. */
+  derivedKeys(): PiiDerivedKeys {
+    return { encKeys: new Map(this.encKeys), indexKey: this.indexKey, current: this.currentVersion }
   }
 
   encrypt(field: PiiField, plaintext: string): string {

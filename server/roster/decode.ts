@@ -14,3 +14,9 @@ export function decodeRoster(bytes: Buffer): { text: string; encoding: RosterEnc
     return { text: iconv.decode(bytes, 'gb18030'), encoding: 'gbk' }
   }
 }
+
+/** Bytes of a roster whose encoding is already known (a piece of the file). */
+export function decodeAs(bytes: Uint8Array, encoding: RosterEncoding): string {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  return encoding === 'gbk' ? iconv.decode(buf, 'gb18030') : buf.toString('utf8')
+}

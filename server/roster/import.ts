@@ -1,25 +1,28 @@
 /**
- * Imports roster rows in ONE transaction. Every row is checked first (cells, duplicates inside the
- * file, an ID number already registered under another 个人编号). If any row is refused and
- * skipInvalid is false, nothing is written. Re-import updates by 个人编号; 上次认证日期 keeps one
- * import record per person (channel import, method legacy).
+ * Imports roster rows in ONE transaction. Every row is checked (cells, duplicates inside the file, an
+ * ID number already registered under another 个人编号). If any row is refused and skipInvalid is
+ * false, nothing is written: rows are written as they are checked and the transaction is rolled back
+ * at the end. Re-import updates by 个人编号; 上次认证日期 keeps one import record per person (channel
+ * import, method legacy).
+ *
+ * Two halves: preparing (check, blind-index, encrypt: prepare.ts) and writing (here). A large file is
+ * prepared by worker threads while this thread writes (import-file.ts); rows already in memory are
+ * prepared here (importRoster).
  */
-import { nextCycle, type CyclePolicy } from '../../src/core/cycle'
-import { maskIdNumber, maskName } from '../../src/core/mask'
+import type SQLite from 'better-sqlite3'
+import type { CyclePolicy } from '../../src/core/cycle'
 import { sql, type Insertable } from 'kysely'
 import type { PiiCipher } from '../crypto/pii'
 import type { CertificationRecordsTable, PersonsTable } from '../db/schema'
-import { newId } from '../db/ids'
+import { newSortableId } from '../db/ids'
 import { appendAudit } from '../repositories/audit'
 import { listAllPersons, updatePerson } from '../repositories/persons'
 import { findImportRecord, insertRecord, setRecordCertifiedAt } from '../repositories/records'
 import type { Db, PersonRow } from '../repositories/types'
-import { cardNumberHash, idNumberHash } from '../services/identity'
-import { shanghaiMidnightIso } from '../time/clock'
 import { ROSTER_COLUMNS, type RawRosterRow, type RowError } from './columns'
-import { insertMany, isSqlite, SqliteRowWriter } from './batch-insert'
+import { isSqlite, openNewRows, PERSON_COLUMNS, RECORD_COLUMNS } from './batch-insert'
+import { HASH_CHARS, P, RosterPreparer, ROWS_PER_PIECE, WIDTH, type PreparedChunk } from './prepare'
 import { rawSqliteHandle } from './sqlite-raw'
-import { validateRosterRow, type RosterRow } from './validate'
 
 export interface ImportOptions {
   pii: PiiCipher
@@ -47,119 +50,20 @@ export interface ImportSummary {
 
 class Abort extends Error {}
 
-interface Checked {
-  row: RosterRow
-  idHash: string
-  cardHash: string
-}
-
-function checkAll(rows: RawRosterRow[], existing: PersonRow[], opts: ImportOptions): { valid: Checked[]; errors: RowError[]; rejectedLines: Set<number> } {
-  const byIdHash = new Map(existing.map((p) => [p.id_number_hash, p]))
-  const seenPersonNo = new Map<string, number>()
-  const seenIdHash = new Map<string, number>()
-  const errors: RowError[] = []
-  const rejectedLines = new Set<number>()
-  const valid: Checked[] = []
-  for (const raw of rows) {
-    const { row, errors: rowErrors } = validateRosterRow(raw, opts.today)
-    const local = [...rowErrors]
-    if (row) {
-      const idHash = idNumberHash(opts.pii, row.idNumber)
-      const firstNo = seenPersonNo.get(row.personNo)
-      if (firstNo !== undefined) local.push({ line: raw.line, column: ROSTER_COLUMNS.personNo, reason: `个人编号与第 ${firstNo} 行重复` })
-      const firstId = seenIdHash.get(idHash)
-      if (firstId !== undefined) local.push({ line: raw.line, column: ROSTER_COLUMNS.idNumber, reason: `身份证号与第 ${firstId} 行重复` })
-      const holder = byIdHash.get(idHash)
-      if (holder && holder.person_no !== row.personNo) {
-        local.push({ line: raw.line, column: ROSTER_COLUMNS.idNumber, reason: '该身份证号已登记在其他个人编号下，请核对个人编号' })
-      }
-      if (firstNo === undefined) seenPersonNo.set(row.personNo, raw.line)
-      if (firstId === undefined) seenIdHash.set(idHash, raw.line)
-      if (local.length === 0) valid.push({ row, idHash, cardHash: cardNumberHash(opts.pii, row.cardNumber) })
-    }
-    if (local.length > 0) {
-      rejectedLines.add(raw.line)
-      errors.push(...local)
-    }
-  }
-  return { valid, errors, rejectedLines }
-}
-
-function suspendedSince(row: RosterRow, opts: ImportOptions): string {
-  if (row.lastCertifiedOn) {
-    const overdueFrom = nextCycle(row.lastCertifiedOn, opts.cyclePolicy).overdueFrom
-    if (overdueFrom <= opts.today) return overdueFrom
-  }
-  return opts.today
-}
-
-function sameAs(p: PersonRow, c: Checked, pii: PiiCipher): boolean {
-  const r = c.row
-  return (
-    p.id_number_hash === c.idHash &&
-    p.card_number_hash === c.cardHash &&
-    p.insurance_type === r.insuranceType &&
-    p.employer === r.employer &&
-    p.benefit_status === r.benefitStatus &&
-    p.last_certified_on === r.lastCertifiedOn &&
-    p.region_code === r.regionCode &&
-    pii.decrypt('name', p.name_enc) === r.name
-  )
-}
-
-function personFields(c: Checked, previous: PersonRow | undefined, opts: ImportOptions) {
-  const r = c.row
-  return {
-    name_enc: opts.pii.encrypt('name', r.name),
-    name_masked: maskName(r.name),
-    id_number_enc: opts.pii.encrypt('id_number', r.idNumber),
-    id_number_hash: c.idHash,
-    id_number_masked: maskIdNumber(r.idNumber),
-    card_number_enc: opts.pii.encrypt('card_number', r.cardNumber),
-    card_number_hash: c.cardHash,
-    insurance_type: r.insuranceType,
-    employer: r.employer,
-    benefit_status: r.benefitStatus,
-    suspended_since:
-      r.benefitStatus === 'suspended' ? (previous?.benefit_status === 'suspended' && previous.suspended_since ? previous.suspended_since : suspendedSince(r, opts)) : null,
-    last_certified_on: r.lastCertifiedOn,
-    region_code: r.regionCode,
-    key_version: opts.pii.currentVersion,
-    updated_at: opts.now,
-  }
-}
-
-/** Rows written per multi-row chunk of new persons. */
-const FLUSH_ROWS = 1000
-
-/** Progress is reported every PROGRESS_EVERY rows (and for the last row): a per-row callback redraws a bar a million times. */
-const PROGRESS_EVERY = 1000
-
-/** Only a few hundred distinct dates occur in a roster: convert each once. */
-const midnightCache = new Map<string, string>()
-function midnightIso(date: string): string {
-  let iso = midnightCache.get(date)
-  if (iso === undefined) {
-    iso = shanghaiMidnightIso(date)
-    if (midnightCache.size > 10_000) midnightCache.clear()
-    midnightCache.set(date, iso)
-  }
-  return iso
-}
-
 /**
- * SQLite page cache for a large import: the roster's indexes (random UUIDs, blind-index hashes) are
- * written in random order, and with better-sqlite3's default 16 MB cache a large import keeps missing
- * and spilling dirty pages to the WAL. About 1.5 KiB per row (the whole transaction's dirty pages),
- * capped at 1.5 GiB, only for imports over ~5 500 rows, restored afterwards. Never lowers the cache.
+ * SQLite page cache for a large import: the whole transaction's dirty pages stay in memory, and with
+ * better-sqlite3's default 16 MB cache a large import keeps spilling them to the WAL and reading them
+ * back. About 1.5 KiB per row, capped at 1.5 GiB, only for imports over ~5 500 rows, restored
+ * afterwards. Never lowers the cache.
  */
 async function withImportCache<T>(db: Db, rows: number, run: () => Promise<T>): Promise<T> {
   const wantKib = Math.min(1536 * 1024, Math.ceil(rows * 1.5))
   if (!isSqlite(db) || wantKib <= 8 * 1024) return run()
   const current = Number((await sql<{ cache_size: number }>`pragma cache_size`.execute(db)).rows[0]?.cache_size)
   if (!Number.isFinite(current)) return run()
-  // Negative values are KiB, positive values are pages (assume the 4 KiB default page size).
-  const currentKib = current < 0 ? -current : current * 4
+  // Negative values are KiB, positive values are pages.
+  const pageBytes = Number((await sql<{ page_size: number }>`pragma page_size`.execute(db)).rows[0]?.page_size) || 4096
+  const currentKib = current < 0 ? -current : (current * pageBytes) / 1024
   if (currentKib >= wantKib) return run()
   await sql.raw(`pragma cache_size = ${-wantKib}`).execute(db)
   try {
@@ -169,11 +73,50 @@ async function withImportCache<T>(db: Db, rows: number, run: () => Promise<T>): 
   }
 }
 
-function importRecord(personId: string, date: string, now: string): Insertable<CertificationRecordsTable> {
+const orNull = (v: string): string | null => (v === '' ? null : v)
+
+/** The person columns a roster row sets, from its prepared values at `at`. */
+function personFields(v: string[], at: number, previous: PersonRow | undefined, opts: ImportOptions) {
+  const benefitStatus = v[at + P.benefitStatus] as PersonRow['benefit_status']
   return {
-    id: newId(),
+    name_enc: v[at + P.nameEnc],
+    name_masked: v[at + P.nameMasked],
+    id_number_enc: v[at + P.idEnc],
+    id_number_hash: v[at + P.idHash],
+    id_number_masked: v[at + P.idMasked],
+    card_number_enc: v[at + P.cardEnc],
+    card_number_hash: v[at + P.cardHash],
+    insurance_type: v[at + P.insuranceType] as PersonRow['insurance_type'],
+    employer: v[at + P.employer],
+    benefit_status: benefitStatus,
+    // A person already suspended stays suspended since the same day.
+    suspended_since:
+      benefitStatus === 'suspended' ? (previous?.benefit_status === 'suspended' && previous.suspended_since ? previous.suspended_since : v[at + P.suspendedSince]) : null,
+    last_certified_on: orNull(v[at + P.lastCertifiedOn]),
+    region_code: v[at + P.regionCode],
+    key_version: opts.pii.currentVersion,
+    updated_at: opts.now,
+  }
+}
+
+function sameAs(p: PersonRow, v: string[], at: number, pii: PiiCipher): boolean {
+  return (
+    p.id_number_hash === v[at + P.idHash] &&
+    p.card_number_hash === v[at + P.cardHash] &&
+    p.insurance_type === v[at + P.insuranceType] &&
+    p.employer === v[at + P.employer] &&
+    p.benefit_status === v[at + P.benefitStatus] &&
+    p.last_certified_on === orNull(v[at + P.lastCertifiedOn]) &&
+    p.region_code === v[at + P.regionCode] &&
+    pii.decrypt('name', p.name_enc) === v[at + P.name]
+  )
+}
+
+function importRecord(personId: string, certifiedAt: string, now: string): Insertable<CertificationRecordsTable> {
+  return {
+    id: newSortableId(),
     person_id: personId,
-    certified_at: midnightIso(date),
+    certified_at: certifiedAt,
     result: 'passed',
     method: 'legacy',
     channel: 'import',
@@ -183,71 +126,101 @@ function importRecord(personId: string, date: string, now: string): Insertable<C
   }
 }
 
-async function upsertImportRecord(trx: Db, personId: string, date: string, now: string): Promise<void> {
-  const certifiedAt = midnightIso(date)
+async function upsertImportRecord(trx: Db, personId: string, certifiedAt: string, now: string): Promise<void> {
   const existing = await findImportRecord(trx, personId)
   if (!existing) {
-    await insertRecord(trx, importRecord(personId, date, now))
+    await insertRecord(trx, importRecord(personId, certifiedAt, now))
   } else if (existing.certified_at !== certifiedAt) {
     await setRecordCertifiedAt(trx, existing.id, certifiedAt)
   }
 }
 
-export async function importRoster(db: Db, rows: RawRosterRow[], opts: ImportOptions): Promise<ImportSummary> {
-  const summary: ImportSummary = { committed: false, total: rows.length, inserted: 0, updated: 0, unchanged: 0, rejected: 0, errors: [] }
+/** The writing half: prepared chunks in line order → one transaction (exported for the benchmark's write-only baseline). */
+export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk> | Iterable<PreparedChunk>, total: number, opts: ImportOptions): Promise<ImportSummary> {
+  const summary: ImportSummary = { committed: false, total, inserted: 0, updated: 0, unchanged: 0, rejected: 0, errors: [] }
+  const errors: RowError[] = []
   try {
-    await withImportCache(db, rows.length, () => db.transaction().execute(async (trx) => {
+    await withImportCache(db, total, () => db.transaction().execute(async (trx) => {
       const existing = await listAllPersons(trx)
-      const { valid, errors, rejectedLines } = checkAll(rows, existing, opts)
-      summary.errors = errors
-      summary.rejected = rejectedLines.size
+      const byIdHash = new Map(existing.map((p) => [p.id_number_hash, p]))
+      const byPersonNo = new Map(existing.map((p) => [p.person_no, p]))
+      const seenPersonNo = new Map<string, number>()
+      const seenIdHash = new Map<string, number>()
+
+      const raw = await rawSqliteHandle(trx)
+      const newRows = openNewRows(trx, raw, { today: opts.today, keyVersion: opts.pii.currentVersion, now: opts.now })
+      // Reused for every new row: the statements copy the values when they bind them.
+      const person: unknown[] = new Array(PERSON_COLUMNS.length)
+      const record: unknown[] = new Array(RECORD_COLUMNS.length)
+
+      let done = 0
+      for await (const chunk of chunks) {
+        for (const e of chunk.errors) errors.push(e)
+        summary.rejected += chunk.invalidRows
+        const v = chunk.values
+        for (let i = 0; i < chunk.lines.length; i++) {
+          const line = chunk.lines[i]
+          const at = i * WIDTH
+          const personNo = chunk.personNos[i]
+          const idHash = chunk.idHashes.slice(i * HASH_CHARS, (i + 1) * HASH_CHARS)
+          const firstNo = seenPersonNo.get(personNo)
+          const firstId = seenIdHash.get(idHash)
+          const holder = byIdHash.get(idHash)
+          if (firstNo === undefined) seenPersonNo.set(personNo, line)
+          if (firstId === undefined) seenIdHash.set(idHash, line)
+          if (firstNo !== undefined || firstId !== undefined || (holder && holder.person_no !== personNo)) {
+            if (firstNo !== undefined) errors.push({ line, column: ROSTER_COLUMNS.personNo, reason: `个人编号与第 ${firstNo} 行重复` })
+            if (firstId !== undefined) errors.push({ line, column: ROSTER_COLUMNS.idNumber, reason: `身份证号与第 ${firstId} 行重复` })
+            if (holder && holder.person_no !== personNo) errors.push({ line, column: ROSTER_COLUMNS.idNumber, reason: '该身份证号已登记在其他个人编号下，请核对个人编号' })
+            summary.rejected++
+            continue
+          }
+          // Once a row is refused without skipInvalid nothing will be kept: only check the rest.
+          if (errors.length > 0 && !opts.skipInvalid) continue
+
+          const previous = byPersonNo.get(personNo)
+          if (!previous) {
+            const id = newSortableId()
+            person[0] = id
+            person[1] = personNo
+            person[2] = v[at + P.nameEnc]
+            person[3] = v[at + P.nameMasked]
+            person[4] = v[at + P.idEnc]
+            person[5] = idHash
+            person[6] = v[at + P.idMasked]
+            person[7] = v[at + P.cardEnc]
+            person[8] = v[at + P.cardHash]
+            person[9] = v[at + P.insuranceType]
+            person[10] = v[at + P.employer]
+            person[11] = v[at + P.benefitStatus]
+            person[12] = orNull(v[at + P.suspendedSince])
+            person[13] = orNull(v[at + P.lastCertifiedOn])
+            person[14] = v[at + P.regionCode]
+            const certifiedAt = v[at + P.certifiedAt]
+            if (certifiedAt) {
+              record[0] = newSortableId()
+              record[1] = id
+              record[2] = certifiedAt
+            }
+            const adding = newRows.add(person, certifiedAt ? record : undefined)
+            if (adding) await adding // only the Kysely path is asynchronous
+            summary.inserted++
+          } else if (sameAs(previous, v, at, opts.pii)) {
+            summary.unchanged++
+          } else {
+            await updatePerson(trx, previous.id, personFields(v, at, previous, opts))
+            const certifiedAt = v[at + P.certifiedAt]
+            if (certifiedAt) await upsertImportRecord(trx, previous.id, certifiedAt, opts.now)
+            summary.updated++
+          }
+        }
+        done += chunk.rows
+        opts.onProgress?.(done, Math.max(done, total))
+      }
+      summary.total = done
       if (errors.length > 0 && !opts.skipInvalid) throw new Abort()
 
-      const byPersonNo = new Map(existing.map((p) => [p.person_no, p]))
-      // New persons (and their one import record) need nothing looked up first. On better-sqlite3 they
-      // are written synchronously through two prepared statements reused for every row (same
-      // connection, so inside this transaction); otherwise in multi-row chunks. Changed persons are
-      // updated one by one.
-      const raw = await rawSqliteHandle(trx)
-      let personWriter: SqliteRowWriter<'persons'> | undefined
-      let recordWriter: SqliteRowWriter<'certification_records'> | undefined
-      const newPersons: Insertable<PersonsTable>[] = []
-      const newRecords: Insertable<CertificationRecordsTable>[] = []
-      const flush = async () => {
-        await insertMany(trx, 'persons', newPersons.splice(0))
-        await insertMany(trx, 'certification_records', newRecords.splice(0))
-      }
-      let done = 0
-      for (const c of valid) {
-        const previous = byPersonNo.get(c.row.personNo)
-        if (!previous) {
-          const id = newId()
-          const person: Insertable<PersonsTable> = { id, person_no: c.row.personNo, enrolled_on: opts.today, created_at: opts.now, ...personFields(c, undefined, opts) }
-          const record = c.row.lastCertifiedOn ? importRecord(id, c.row.lastCertifiedOn, opts.now) : undefined
-          if (raw) {
-            personWriter ??= new SqliteRowWriter(raw, 'persons', Object.keys(person))
-            personWriter.write(person)
-            if (record) {
-              recordWriter ??= new SqliteRowWriter(raw, 'certification_records', Object.keys(record))
-              recordWriter.write(record)
-            }
-          } else {
-            newPersons.push(person)
-            if (record) newRecords.push(record)
-            if (newPersons.length >= FLUSH_ROWS) await flush()
-          }
-          summary.inserted++
-        } else if (sameAs(previous, c, opts.pii)) {
-          summary.unchanged++
-        } else {
-          await updatePerson(trx, previous.id, personFields(c, previous, opts))
-          if (c.row.lastCertifiedOn) await upsertImportRecord(trx, previous.id, c.row.lastCertifiedOn, opts.now)
-          summary.updated++
-        }
-        ++done
-        if (opts.onProgress && (done % PROGRESS_EVERY === 0 || done === valid.length)) opts.onProgress(done, valid.length)
-      }
-      await flush()
+      await newRows.finish()
       await appendAudit(trx, {
         at: opts.now,
         actorType: 'import',
@@ -259,6 +232,20 @@ export async function importRoster(db: Db, rows: RawRosterRow[], opts: ImportOpt
     summary.committed = true
   } catch (err) {
     if (!(err instanceof Abort)) throw err
+    // Rolled back: nothing was inserted, updated or kept.
+    summary.inserted = summary.updated = summary.unchanged = 0
   }
+  // Each row's own problems first, then what it clashed with: one stable order, by line.
+  summary.errors = errors.sort((a, b) => a.line - b.line)
   return summary
+}
+
+function* preparedHere(rows: RawRosterRow[], opts: ImportOptions): Generator<PreparedChunk> {
+  const preparer = new RosterPreparer(opts)
+  for (let i = 0; i < rows.length; i += ROWS_PER_PIECE) yield preparer.prepare(rows.slice(i, i + ROWS_PER_PIECE))
+}
+
+/** Imports rows already read and parsed, preparing them on this thread. */
+export async function importRoster(db: Db, rows: RawRosterRow[], opts: ImportOptions): Promise<ImportSummary> {
+  return importPrepared(db, preparedHere(rows, opts), rows.length, opts)
 }

@@ -18,6 +18,9 @@ export interface RosterRow {
   regionCode: string
 }
 
+/** Invisible control characters: never part of a real name of a workplace (and the prepared-row packing relies on their absence). */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/
+
 const BENEFIT_STATUS: Record<string, RosterRow['benefitStatus']> = { 正常: 'normal', 正常发放: 'normal', 暂停发放: 'suspended', 暂停: 'suspended' }
 
 /** YYYY-MM-DD or YYYY/M/D → YYYY-MM-DD, or undefined if not a real date. */
@@ -50,6 +53,7 @@ export function validateRosterRow(raw: RawRosterRow, today: string): { row?: Ros
 
   const employer = (c.employer ?? '').trim()
   if (employer.length > 100) err(ROSTER_COLUMNS.employer, '单位名称过长（最多 100 字）')
+  else if (CONTROL_CHARS.test(employer)) err(ROSTER_COLUMNS.employer, '单位名称含有看不见的控制字符，请在表格里重新输入')
 
   const insuranceType = parseInsuranceType(c.insuranceType ?? '')
   if (!insuranceType) err(ROSTER_COLUMNS.insuranceType, '险种不对，应为企业职工基本养老保险、机关事业单位养老保险或城乡居民基本养老保险')

@@ -18,6 +18,17 @@ describe('PII encryption', () => {
     expect(c.encrypt('id_number', '110101195203140127')).not.toBe(c.encrypt('id_number', '110101195203140127'))
   })
 
+  it('a cipher made from derivedKeys() (as a worker thread gets them) reads, writes and indexes like the original', () => {
+    const c = rotated()
+    const copy = new PiiCipher({ derived: structuredClone(c.derivedKeys()) })
+    expect(copy.currentVersion).toBe('v2')
+    expect(copy.decrypt('name', c.encrypt('name', '王秀英'))).toBe('王秀英')
+    expect(c.decrypt('name', copy.encrypt('name', '王秀英'))).toBe('王秀英')
+    expect(copy.decrypt('id_number', v1().encrypt('id_number', '110101195203140127'))).toBe('110101195203140127')
+    expect(copy.blindIndex('id_number', '110101195203140127')).toBe(c.blindIndex('id_number', '110101195203140127'))
+    expect(() => new PiiCipher({ derived: { ...c.derivedKeys(), current: 'v9' } })).toThrow('PII key v9 missing')
+  })
+
   it('keeps old ciphertexts readable after rotation; new writes use the current key', () => {
     const old = v1().encrypt('id_number', '110101195203140127')
     const c = rotated()

@@ -1,0 +1,143 @@
+/**
+ * Worker threads for the CPU-heavy half of a large roster import (prepare.ts): the file's body is cut
+ * into pieces of whole lines, each piece is prepared by a worker, and the results come back in file
+ * order while the importing thread writes the previous ones.
+ */
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import type { CyclePolicy } from '../../src/core/cycle'
+import type { PiiDerivedKeys } from '../crypto/pii'
+import type { RowError } from './columns'
+import type { RosterEncoding } from './decode'
+import type { ColumnIndex } from './parse'
+import { unpackValues, type PreparedChunk } from './prepare'
+
+export interface WorkerInit {
+  keys: PiiDerivedKeys
+  today: string
+  cyclePolicy: CyclePolicy
+  index: ColumnIndex
+  encoding: RosterEncoding
+}
+
+export interface PieceRequest {
+  seq: number
+  bytes: ArrayBuffer
+  firstLine: number
+}
+
+export type PieceResponse =
+  | { seq: number; rows: number; invalidRows: number; errors: RowError[]; lines: Int32Array; packed: string; personNos: string[]; idHashes: string }
+  | { seq: number; failure: string }
+
+/** Whole lines of the file's body, as bytes, and the line number of the first. */
+export interface Piece {
+  bytes: Uint8Array
+  firstLine: number
+}
+
+const LF = 0x0a
+const CR = 0x0d
+
+/**
+ * Cuts `body` (whose first line is line `firstLine` of the file) into pieces of `linesPerPiece` lines
+ * and counts the non-empty lines. Cutting bytes at LF is safe in UTF-8 and in GBK / GB18030, where
+ * every byte of a multi-byte character is ≥ 0x30.
+ */
+export function splitPieces(body: Uint8Array, firstLine: number, linesPerPiece: number): { pieces: Piece[]; rows: number } {
+  const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+  const pieces: Piece[] = []
+  let rows = 0
+  let start = 0
+  let line = firstLine
+  let pieceStart = 0
+  let pieceLine = firstLine
+  let inPiece = 0
+  while (start < buf.length) {
+    let nl = buf.indexOf(LF, start)
+    if (nl < 0) nl = buf.length
+    const len = nl - start - (nl > start && buf[nl - 1] === CR ? 1 : 0)
+    if (len > 0) rows++
+    line++
+    start = nl + 1
+    if (++inPiece === linesPerPiece) {
+      pieces.push({ bytes: buf.subarray(pieceStart, Math.min(start, buf.length)), firstLine: pieceLine })
+      pieceStart = start
+      pieceLine = line
+      inPiece = 0
+    }
+  }
+  if (pieceStart < buf.length) pieces.push({ bytes: buf.subarray(pieceStart), firstLine: pieceLine })
+  return { pieces, rows }
+}
+
+const ENTRY = join(__dirname, 'prepare-worker-entry.cjs')
+
+export class PreparePool {
+  private readonly workers: Worker[] = []
+  private readonly waiting = new Map<number, { resolve: (c: PreparedChunk) => void; reject: (e: Error) => void }>()
+  private broken: Error | undefined
+  private closing = false
+
+  constructor(size: number, init: WorkerInit) {
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(ENTRY, { workerData: init })
+      w.on('message', (m: PieceResponse) => this.settle(m))
+      w.on('error', (e) => this.fail(e))
+      w.on('exit', (code) => {
+        if (!this.closing) this.fail(new Error(`roster import worker stopped (exit code ${code})`))
+      })
+      this.workers.push(w)
+    }
+  }
+
+  prepare(seq: number, piece: Piece): Promise<PreparedChunk> {
+    if (this.broken) return Promise.reject(this.broken)
+    return new Promise((resolve, reject) => {
+      this.waiting.set(seq, { resolve, reject })
+      // A copy with its own buffer, moved (not cloned) to the worker: a view would clone the whole file.
+      const bytes = new Uint8Array(piece.bytes).buffer
+      const req: PieceRequest = { seq, bytes, firstLine: piece.firstLine }
+      this.workers[seq % this.workers.length].postMessage(req, [bytes])
+    })
+  }
+
+  private settle(m: PieceResponse): void {
+    const waiter = this.waiting.get(m.seq)
+    if (!waiter) return
+    this.waiting.delete(m.seq)
+    if ('failure' in m) waiter.reject(new Error(`roster import worker failed: ${m.failure}`))
+    else waiter.resolve({ rows: m.rows, invalidRows: m.invalidRows, errors: m.errors, lines: m.lines, values: unpackValues(m.packed), personNos: m.personNos, idHashes: m.idHashes })
+  }
+
+  private fail(e: Error): void {
+    this.broken ??= e
+    for (const w of this.waiting.values()) w.reject(this.broken)
+    this.waiting.clear()
+  }
+
+  async close(): Promise<void> {
+    this.closing = true
+    await Promise.all(this.workers.map((w) => w.terminate()))
+  }
+}
+
+/** The prepared pieces in file order, with at most `window` pieces in flight. */
+export async function* prepareInOrder(pool: PreparePool, pieces: Piece[], window: number): AsyncGenerator<PreparedChunk> {
+  const queue: Promise<PreparedChunk>[] = []
+  let next = 0
+  const fill = () => {
+    while (next < pieces.length && queue.length < window) {
+      const p = pool.prepare(next, pieces[next])
+      p.catch(() => {}) // awaited below in order; this only keeps an early failure from being "unhandled"
+      queue.push(p)
+      next++
+    }
+  }
+  fill()
+  while (queue.length > 0) {
+    const chunk = await queue.shift()!
+    fill()
+    yield chunk
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * A roster-import worker thread: takes line-aligned pieces of the file as bytes, decodes, parses,
+ * checks, blind-indexes and encrypts them, and answers with the packed prepared rows (prepare.ts).
+ * Started by prepare-pool.ts through prepare-worker-entry.cjs.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import { PiiCipher } from '../crypto/pii'
+import { decodeAs } from './decode'
+import { parseCsvRecords, rowOf } from './parse'
+import { packValues, RosterPreparer } from './prepare'
+import type { PieceRequest, PieceResponse, WorkerInit } from './prepare-pool'
+
+const init = workerData as WorkerInit
+const preparer = new RosterPreparer({ pii: new PiiCipher({ derived: init.keys }), today: init.today, cyclePolicy: init.cyclePolicy })
+
+parentPort!.on('message', (req: PieceRequest) => {
+  let res: PieceResponse
+  try {
+    const records = parseCsvRecords(decodeAs(new Uint8Array(req.bytes), init.encoding), req.firstLine - 1)
+    const chunk = preparer.prepare(records.map((r) => rowOf(r, init.index)))
+    res = { seq: req.seq, rows: chunk.rows, invalidRows: chunk.invalidRows, errors: chunk.errors, lines: chunk.lines, packed: packValues(chunk.values), personNos: chunk.personNos, idHashes: chunk.idHashes }
+    parentPort!.postMessage(res, [chunk.lines.buffer as ArrayBuffer])
+  } catch (err) {
+    res = { seq: req.seq, failure: err instanceof Error ? err.message : String(err) }
+    parentPort!.postMessage(res)
+  }
+})
