@@ -6,6 +6,7 @@
 import { openBrowser, type Browser } from './support/browser'
 import { bindByHand, fillField } from './support/flows'
 import { startSystem, type RunningSystem } from './support/system'
+import { demoDate } from './support/demo-dates'
 
 jest.setTimeout(120_000)
 
@@ -44,7 +45,8 @@ test('a retiree binds by hand and sees status and history', async () => {
   await page.getByText('确认绑定', { exact: true }).click()
   await page.getByText('开始认证', { exact: true }).waitFor()
   const card = page.locator('[data-testid="status-card"]')
-  await expect(card.textContent()).resolves.toContain('2027年3月')
+  const wangLast = demoDate('2026-03-15') // 王秀英's imported pass, moved with the calendar
+  await expect(card.textContent()).resolves.toContain(wangLast.dueLabel)
   const cardText = (await card.textContent()) ?? ''
   expect(cardText).toContain('王*英')
   expect(cardText).toContain('企业职工基本养老保险')
@@ -52,13 +54,13 @@ test('a retiree binds by hand and sees status and history', async () => {
   // The whole ID number never reaches the screen.
   expect(await page.content()).not.toContain('110101195203140127')
 
-  // History: the imported certification of March 2026.
+  // History: the imported certification (March 2026 in the roster file).
   await page.getByText('认证记录', { exact: true }).click()
   const record = page.locator('[data-testid="record"]').first()
   await record.waitFor()
   const recordText = (await record.textContent()) ?? ''
   expect(recordText).toContain('认证通过')
-  expect(recordText).toContain('2026年3月15日')
+  expect(recordText).toContain(wangLast.dayLabel)
   expect(recordText).toContain('本人')
   await page.close()
 })

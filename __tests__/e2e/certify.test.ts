@@ -33,6 +33,7 @@ import { openBrowser, type Browser } from './support/browser'
 import { fakeCameraArgs, fakeCameraFile } from './support/fake-camera'
 import { DEMO, openAndBind } from './support/flows'
 import { ROOT, startSystem, type RunningSystem } from './support/system'
+import { demoDate } from './support/demo-dates'
 
 jest.setTimeout(360_000)
 
@@ -202,8 +203,8 @@ describe('刷脸认证 in the browser', () => {
     await recordStages(page)
     await withArtifacts(page, 'certify-pass', async () => {
       await openAndBind(page, system.url, DEMO.wangXiuying)
-      // Before: certified in March 2026 (imported history).
-      await expect(page.locator('[data-testid="status-card"]').textContent()).resolves.toContain('2027年3月')
+      // Before: the imported pass (March 2026 in the roster file, moved with the calendar).
+      await expect(page.locator('[data-testid="status-card"]').textContent()).resolves.toContain(demoDate('2026-03-15').dueLabel)
 
       await openCamera(page)
       await waitForResult(page, 'pass run', submitted)

@@ -9,8 +9,9 @@
  *  2. The child adds 刘德福 (父亲) and sends him a share link (发给TA自己认证 → the H5 link). The parent's
  *     phone (a second browser profile) opens it: 「刘*福的养老资格认证 · 来自您的子女」 → certification →
  *     认证通过. The child's list, read again, says 已认证; the used link now says so.
- *  3. `npm run notices` for region 320102, cycle 2026 (only 张桂兰 has not passed this year) writes the
- *     PDF and the links file; the link opened in the browser lands on 张*兰's certification.
+ *  3. `npm run notices` for region 320102, for the cycle after 张桂兰's last pass (she has not passed in
+ *     it; 赵德胜 has, unless his last pass falls in the year before too), writes the PDF and the links file;
+ *     the link opened in the browser lands on 张*兰's certification.
  *
  * The cap13 clip (the fake camera) is the same person as the cap12 reference photo, which is enrolled
  * for both parents. Challenge `turn_left,blink`: see certify.test.ts for why it always fits the loop.
@@ -36,6 +37,7 @@ import {
 } from './support/family-flows'
 import { DEMO, openAndBind } from './support/flows'
 import { ROOT, startSystem, type RunningSystem } from './support/system'
+import { demoDate } from './support/demo-dates'
 
 jest.setTimeout(900_000)
 
@@ -194,7 +196,11 @@ describe('家人认证 in the browser', () => {
       const pdf = join(dir, 'notices.pdf')
       const links = join(dir, 'links.tsv')
       const t0 = Date.now()
-      const r = await runNpm(['notices', '--', '--region', '320102', '--cycle', '2026', '--out', pdf, '--links', links], {
+      // The demo dates move with the calendar (support/demo-dates.ts).
+      const zhang = demoDate('2025-08-20')
+      const zhao = demoDate('2026-01-20')
+      const cycle = zhang.year + 1
+      const r = await runNpm(['notices', '--', '--region', '320102', '--cycle', String(cycle), '--out', pdf, '--links', links], {
         DATA_DIR: system.dataDir,
         APP_PUBLIC_URL: system.url,
       })
@@ -203,8 +209,8 @@ describe('家人认证 in the browser', () => {
       expect(existsSync(pdf)).toBe(true)
       expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-')
       const rows = readFileSync(links, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split('\t'))
-      // 320102: 张桂兰 (last passed 2025) gets a notice; 赵德胜 passed in 2026 and is skipped.
-      expect(rows).toHaveLength(1)
+      // 320102: 张桂兰 gets a notice; 赵德胜 is skipped when he has passed in that cycle. Pages follow 个人编号.
+      expect(rows).toHaveLength(zhao.year < cycle ? 2 : 1)
       const [, scene, url] = rows[0]
       expect(scene).toMatch(/^n=[0-9A-Za-z]{12}$/)
       expect(url).toBe(`${base()}/packages/certify/index?scene=${encodeURIComponent(scene)}`)
@@ -217,7 +223,7 @@ describe('家人认证 in the browser', () => {
         await greeting.waitFor()
         const g = (await greeting.innerText()).replace(/\s+/g, ' ')
         note(`notice landing: ${g}`)
-        expect(g).toContain('张*兰的养老资格认证 · 2026年度认证通知单')
+        expect(g).toContain(`张*兰的养老资格认证 · ${cycle}年度认证通知单`)
         expect(g).toContain('已逾期，暂停发放')
         await visible(page, 'start').waitFor()
         expect(await visible(page, 'start').innerText()).toBe('开始认证')
