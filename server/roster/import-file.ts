@@ -28,16 +28,22 @@ export interface FileImport {
 
 const defaultWorkers = () => Math.max(1, Math.min(4, availableParallelism() - 1))
 
-/** True when some CR is not the first half of a CRLF (old Mac line ends): such files take the full parser. */
-function hasLoneCr(buf: Buffer): boolean {
-  for (let at = buf.indexOf(0x0d); at >= 0; at = buf.indexOf(0x0d, at + 1)) if (buf[at + 1] !== 0x0a) return true
-  return false
+/**
+ * True when the file's line breaks are all LF or all CRLF. Otherwise (old Mac CR, or a mix) csv-parse
+ * reads the file as one text, taking its first break for every record, and so must the import.
+ */
+function uniformLineBreakBytes(buf: Buffer): boolean {
+  const firstCr = buf.indexOf(0x0d)
+  if (firstCr < 0) return true
+  for (let at = firstCr; at >= 0; at = buf.indexOf(0x0d, at + 1)) if (buf[at + 1] !== 0x0a) return false
+  for (let at = buf.indexOf(0x0a); at >= 0; at = buf.indexOf(0x0a, at + 1)) if (at === 0 || buf[at - 1] !== 0x0d) return false
+  return true
 }
 
 /**
  * Imports a roster file's bytes (UTF-8 with or without BOM, or GBK). A large file without quotes is
- * cut into pieces of whole lines and prepared by worker threads; anything else (quoted cells, lone CR
- * line ends, small files) is parsed whole and prepared on this thread. Both give the same result.
+ * cut into pieces of whole lines and prepared by worker threads; anything else (quoted cells, CR or
+ * mixed line ends, small files) is parsed whole and prepared on this thread. Both give the same result.
  */
 export async function importRosterBytes(db: Db, bytes: Buffer, opts: FileImportOptions): Promise<FileImport> {
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
@@ -55,7 +61,7 @@ export async function importRosterBytes(db: Db, bytes: Buffer, opts: FileImportO
     if (body.subarray(start, headerEnd).toString('latin1').trim() !== '') break
   }
   const rest = body.subarray(Math.min(body.length, headerEnd + 1))
-  const simple = workers > 0 && body.indexOf(0x22) < 0 && !hasLoneCr(body)
+  const simple = workers > 0 && body.indexOf(0x22) < 0 && uniformLineBreakBytes(body)
   const split = simple ? splitPieces(rest, headerLine + 1, ROWS_PER_PIECE) : undefined
 
   if (!split || split.rows < (opts.workerMinRows ?? 20_000)) {

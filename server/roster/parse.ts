@@ -17,17 +17,26 @@ export const CSV_OPTIONS = { info: true, relax_column_count: true, skip_empty_li
 
 /**
  * Characters that make a text need the full CSV parser: quotes, and everything csv-parse trims with
- * `trim: true` (CR, LF inside fields, form feed, space, tab) or treats as a record delimiter (CR).
- * A text without any of them (other than LF line ends) is split exactly as csv-parse would split it.
+ * `trim: true` (form feed, space, tab). Line breaks are looked at apart (uniformLineBreaks).
  */
-const NEEDS_FULL_PARSER = /["\r\f\t ]/
+const NEEDS_FULL_PARSER = /["\f\t ]/
 
 /**
- * The same records as csv-parse with CSV_OPTIONS for text without quotes or trimmable characters:
- * LF-separated lines, comma-separated fields, empty lines skipped, `info.lines` the 1-based line
- * number plus `lineOffset`. ~5× faster on large rosters.
+ * 'lf' or 'crlf' when every line break of the text is the same one (Excel on Windows writes CRLF),
+ * else undefined: csv-parse takes the first break it meets as THE record delimiter, so only a text with
+ * one kind of break splits line by line the way it does.
  */
-function splitSimpleCsv(text: string, lineOffset: number): CsvRecord[] {
+export function uniformLineBreaks(text: string): 'lf' | 'crlf' | undefined {
+  if (!text.includes('\r')) return 'lf'
+  return /\r(?!\n)|(?<!\r)\n/.test(text) ? undefined : 'crlf'
+}
+
+/**
+ * The same records as csv-parse with CSV_OPTIONS for text without quotes or trimmable characters and
+ * with one kind of line break: lines, comma-separated fields, empty lines skipped, `info.lines` the
+ * 1-based line number plus `lineOffset`. ~5× faster on large rosters.
+ */
+function splitSimpleCsv(text: string, lineOffset: number, crlf: boolean): CsvRecord[] {
   const records: CsvRecord[] = []
   let line = lineOffset
   let start = 0
@@ -36,7 +45,8 @@ function splitSimpleCsv(text: string, lineOffset: number): CsvRecord[] {
     let nl = text.indexOf('\n', start)
     if (nl < 0) nl = end
     line++
-    if (nl > start) records.push({ record: text.slice(start, nl).split(','), info: { lines: line } })
+    const stop = crlf && nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl
+    if (stop > start) records.push({ record: text.slice(start, stop).split(','), info: { lines: line } })
     start = nl + 1
   }
   return records
@@ -45,10 +55,11 @@ function splitSimpleCsv(text: string, lineOffset: number): CsvRecord[] {
 /**
  * The CSV records of `text`, whose first line is line `lineOffset + 1` of the file. Throws csv-parse's
  * error (with `lines`) on broken CSV. A piece of a file may be parsed on its own only when the file has
- * no quotes: then no record spans a line break.
+ * no quotes and one kind of line break: then no record spans a line break.
  */
 export function parseCsvRecords(text: string, lineOffset = 0): CsvRecord[] {
-  if (!NEEDS_FULL_PARSER.test(text)) return splitSimpleCsv(text, lineOffset)
+  const breaks = NEEDS_FULL_PARSER.test(text) ? undefined : uniformLineBreaks(text)
+  if (breaks) return splitSimpleCsv(text, lineOffset, breaks === 'crlf')
   const records = parse(text, CSV_OPTIONS) as unknown as CsvRecord[]
   if (lineOffset !== 0) for (const r of records) r.info.lines += lineOffset
   return records

@@ -36,6 +36,9 @@ describe('simple-CSV fast path', () => {
     ['plain rows', roster(50)],
     ['empty lines, short and long rows, no final newline', `\n\n${HEADER}\n\nA1,王秀英,1,2\n\n\nA2,x,y\n,,,,\n,\nA3,a,b,c,d,e,f,g,h,i,j`],
     ['columns in another order', '姓名,个人编号,身份证号,社会保障卡号,单位名称,险种,待遇状态,上次认证日期,行政区划\n王秀英,A1,,,,,,,\n'],
+    ['CRLF line ends (Excel), blank lines, no final line end', `${HEADER}\r\n\r\n${roster(20).split('\n').slice(1).join('\r\n').trim()}`],
+    ['mixed line ends: csv-parse takes the first one for every record', `${HEADER}\r\nA1,王秀英,1\nA2,x,y\r\nA3,a,b\n`],
+    ['a lone CR', `${HEADER}\nA1,王秀英,1\rA2,x,y\n`],
   ])('gives the same rows and line numbers as csv-parse: %s', (_label, text) => {
     const parsed = parseRosterCsv(text)
     expect(parsed.fatal).toEqual([])
