@@ -3,8 +3,9 @@
  *
  * Imports the agency's roster into the store named by the environment (same variables as the
  * backend: DATABASE_URL or SQLITE_PATH, PII_KEYS…). Every row is checked; the import is one
- * transaction. A large file is checked and encrypted by worker threads (one per core beyond the first). Without --skip-invalid, one bad row means nothing is imported (exit code 1). Per-row
- * errors go to the report CSV (default: <file>.errors.csv next to the input).
+ * transaction. A large file is checked and encrypted by worker threads (one per core beyond the
+ * first). Without --skip-invalid, one bad row means nothing is imported (exit code 1). Per-row errors
+ * go to the report CSV (default: <file>.errors.csv next to the input).
  * Exit codes: 0 imported, 1 rows refused / nothing imported, 2 usage or configuration error.
  */
 import { existsSync, readFileSync } from 'node:fs'

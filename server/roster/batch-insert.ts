@@ -13,6 +13,7 @@ import type SQLite from 'better-sqlite3'
 import { SqliteAdapter, type Insertable } from 'kysely'
 import type { CertificationRecordsTable, Database, PersonsTable } from '../db/schema'
 import type { Db } from '../repositories/types'
+import { PREPARED_PERSON_COLUMNS } from './prepare'
 
 const MAX_PARAMS = 30_000
 const MAX_ROWS = 1000
@@ -58,15 +59,14 @@ export class SqliteRowWriter {
 }
 
 /** New persons: these columns vary by row; the constants are the same for the whole import. */
-export const PERSON_COLUMNS = [
-  'id', 'person_no', 'name_enc', 'name_masked', 'id_number_enc', 'id_number_hash', 'id_number_masked', 'card_number_enc', 'card_number_hash',
-  'insurance_type', 'employer', 'benefit_status', 'suspended_since', 'last_certified_on', 'region_code',
-] as const satisfies readonly (keyof PersonsTable)[]
+export const PERSON_COLUMNS = ['id', 'person_no', 'id_number_hash', ...PREPARED_PERSON_COLUMNS] as const satisfies readonly (keyof PersonsTable)[]
+/** Where PREPARED_PERSON_COLUMNS start in PERSON_COLUMNS. */
+export const PREPARED_FROM = PERSON_COLUMNS.length - PREPARED_PERSON_COLUMNS.length
 const personConstants = (c: NewRowConstants) => ({ enrolled_on: c.today, key_version: c.keyVersion, created_at: c.now, updated_at: c.now })
 
 /** Their import records, likewise. */
 export const RECORD_COLUMNS = ['id', 'person_id', 'certified_at'] as const satisfies readonly (keyof CertificationRecordsTable)[]
-const recordConstants = (c: NewRowConstants) => ({ result: 'passed', method: 'legacy', channel: 'import', performed_by: 'self', performer_account_id: null, created_at: c.now })
+export const recordConstants = (c: Pick<NewRowConstants, 'now'>) => ({ result: 'passed', method: 'legacy', channel: 'import', performed_by: 'self', performer_account_id: null, created_at: c.now }) as const
 
 /**
  * Where new persons and their import records go, as positional values (PERSON_COLUMNS,

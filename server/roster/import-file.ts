@@ -2,10 +2,9 @@
  * Imports a roster file's bytes: encoding detection, the header, and for a large file the worker
  * threads that prepare its rows (prepare-pool.ts) while import.ts writes them.
  */
-import { isUtf8 } from 'node:buffer'
 import { availableParallelism } from 'node:os'
 import type { RowError } from './columns'
-import { decodeAs, decodeRoster, type RosterEncoding } from './decode'
+import { decodeAs, detectRosterEncoding, type RosterEncoding } from './decode'
 import type { Db } from '../repositories/types'
 import { importPrepared, importRoster, type ImportOptions, type ImportSummary } from './import'
 import { BROKEN_CSV_REASON, EMPTY_FILE_REASON, indexHeader, parseCsvRecords, parseRosterCsv } from './parse'
@@ -46,9 +45,7 @@ function uniformLineBreakBytes(buf: Buffer): boolean {
  * mixed line ends, small files) is parsed whole and prepared on this thread. Both give the same result.
  */
 export async function importRosterBytes(db: Db, bytes: Buffer, opts: FileImportOptions): Promise<FileImport> {
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
-  const encoding: RosterEncoding = bom ? 'utf-8-bom' : isUtf8(bytes) ? 'utf-8' : 'gbk'
-  const body = bom ? bytes.subarray(3) : bytes
+  const { encoding, body } = detectRosterEncoding(bytes)
   const workers = opts.workers ?? defaultWorkers()
 
   // The header: the first non-empty line.
@@ -65,7 +62,7 @@ export async function importRosterBytes(db: Db, bytes: Buffer, opts: FileImportO
   const split = simple ? splitPieces(rest, headerLine + 1, ROWS_PER_PIECE) : undefined
 
   if (!split || split.rows < (opts.workerMinRows ?? 20_000)) {
-    const parsed = parseRosterCsv(decodeRoster(bytes).text)
+    const parsed = parseRosterCsv(decodeAs(body, encoding))
     if (parsed.fatal.length > 0) return { encoding, fatal: parsed.fatal }
     return { encoding, fatal: [], summary: await importRoster(db, parsed.rows, opts) }
   }

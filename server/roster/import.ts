@@ -11,7 +11,7 @@
  */
 import type SQLite from 'better-sqlite3'
 import type { CyclePolicy } from '../../src/core/cycle'
-import { sql, type Insertable } from 'kysely'
+import { sql, type Insertable, type Updateable } from 'kysely'
 import type { PiiCipher } from '../crypto/pii'
 import type { CertificationRecordsTable, PersonsTable } from '../db/schema'
 import { newSortableId } from '../db/ids'
@@ -20,8 +20,8 @@ import { listAllPersons, updatePerson } from '../repositories/persons'
 import { findImportRecord, insertRecord, setRecordCertifiedAt } from '../repositories/records'
 import type { Db, PersonRow } from '../repositories/types'
 import { ROSTER_COLUMNS, type RawRosterRow, type RowError } from './columns'
-import { isSqlite, openNewRows, PERSON_COLUMNS, RECORD_COLUMNS } from './batch-insert'
-import { HASH_CHARS, P, RosterPreparer, ROWS_PER_PIECE, WIDTH, type PreparedChunk } from './prepare'
+import { isSqlite, openNewRows, PERSON_COLUMNS, PREPARED_FROM, RECORD_COLUMNS, recordConstants } from './batch-insert'
+import { HASH_CHARS, P, PERSON_AT, PREPARED_NULLABLE, PREPARED_PERSON_COLUMNS, RosterPreparer, ROWS_PER_PIECE, WIDTH, type PreparedChunk } from './prepare'
 import { rawSqliteHandle } from './sqlite-raw'
 
 export interface ImportOptions {
@@ -73,57 +73,36 @@ async function withImportCache<T>(db: Db, rows: number, run: () => Promise<T>): 
   }
 }
 
-const orNull = (v: string): string | null => (v === '' ? null : v)
-
-/** The person columns a roster row sets, from its prepared values at `at`. */
-function personFields(v: string[], at: number, previous: PersonRow | undefined, opts: ImportOptions) {
-  const benefitStatus = v[at + P.benefitStatus] as PersonRow['benefit_status']
-  return {
-    name_enc: v[at + P.nameEnc],
-    name_masked: v[at + P.nameMasked],
-    id_number_enc: v[at + P.idEnc],
-    id_number_hash: v[at + P.idHash],
-    id_number_masked: v[at + P.idMasked],
-    card_number_enc: v[at + P.cardEnc],
-    card_number_hash: v[at + P.cardHash],
-    insurance_type: v[at + P.insuranceType] as PersonRow['insurance_type'],
-    employer: v[at + P.employer],
-    benefit_status: benefitStatus,
-    // A person already suspended stays suspended since the same day.
-    suspended_since:
-      benefitStatus === 'suspended' ? (previous?.benefit_status === 'suspended' && previous.suspended_since ? previous.suspended_since : v[at + P.suspendedSince]) : null,
-    last_certified_on: orNull(v[at + P.lastCertifiedOn]),
-    region_code: v[at + P.regionCode],
-    key_version: opts.pii.currentVersion,
-    updated_at: opts.now,
-  }
+/** The k-th of PREPARED_PERSON_COLUMNS of the row at `at`, as stored: '' is NULL in the nullable ones. */
+const stored = (v: string[], at: number, k: number): string | null => {
+  const value = v[at + PERSON_AT + k]
+  return value === '' && PREPARED_NULLABLE[k] ? null : value
 }
 
-function sameAs(p: PersonRow, v: string[], at: number, pii: PiiCipher): boolean {
+/** The person columns a roster row sets on an existing person, from its prepared values at `at`. */
+function personFields(v: string[], at: number, idHash: string, previous: PersonRow, opts: ImportOptions): Updateable<PersonsTable> {
+  const fields: Record<string, string | null> = { id_number_hash: idHash, key_version: opts.pii.currentVersion, updated_at: opts.now }
+  PREPARED_PERSON_COLUMNS.forEach((column, k) => (fields[column] = stored(v, at, k)))
+  // A person already suspended stays suspended since the same day.
+  if (fields.benefit_status === 'suspended' && previous.benefit_status === 'suspended' && previous.suspended_since) fields.suspended_since = previous.suspended_since
+  return fields as Updateable<PersonsTable>
+}
+
+function sameAs(p: PersonRow, v: string[], at: number, idHash: string, pii: PiiCipher): boolean {
   return (
-    p.id_number_hash === v[at + P.idHash] &&
+    p.id_number_hash === idHash &&
     p.card_number_hash === v[at + P.cardHash] &&
     p.insurance_type === v[at + P.insuranceType] &&
     p.employer === v[at + P.employer] &&
     p.benefit_status === v[at + P.benefitStatus] &&
-    p.last_certified_on === orNull(v[at + P.lastCertifiedOn]) &&
+    p.last_certified_on === stored(v, at, P.lastCertifiedOn - PERSON_AT) &&
     p.region_code === v[at + P.regionCode] &&
     pii.decrypt('name', p.name_enc) === v[at + P.name]
   )
 }
 
 function importRecord(personId: string, certifiedAt: string, now: string): Insertable<CertificationRecordsTable> {
-  return {
-    id: newSortableId(),
-    person_id: personId,
-    certified_at: certifiedAt,
-    result: 'passed',
-    method: 'legacy',
-    channel: 'import',
-    performed_by: 'self',
-    performer_account_id: null,
-    created_at: now,
-  }
+  return { id: newSortableId(), person_id: personId, certified_at: certifiedAt, ...recordConstants({ now }) }
 }
 
 async function upsertImportRecord(trx: Db, personId: string, certifiedAt: string, now: string): Promise<void> {
@@ -183,19 +162,8 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
             const id = newSortableId()
             person[0] = id
             person[1] = personNo
-            person[2] = v[at + P.nameEnc]
-            person[3] = v[at + P.nameMasked]
-            person[4] = v[at + P.idEnc]
-            person[5] = idHash
-            person[6] = v[at + P.idMasked]
-            person[7] = v[at + P.cardEnc]
-            person[8] = v[at + P.cardHash]
-            person[9] = v[at + P.insuranceType]
-            person[10] = v[at + P.employer]
-            person[11] = v[at + P.benefitStatus]
-            person[12] = orNull(v[at + P.suspendedSince])
-            person[13] = orNull(v[at + P.lastCertifiedOn])
-            person[14] = v[at + P.regionCode]
+            person[2] = idHash
+            for (let k = 0; k < PREPARED_PERSON_COLUMNS.length; k++) person[PREPARED_FROM + k] = stored(v, at, k)
             const certifiedAt = v[at + P.certifiedAt]
             if (certifiedAt) {
               record[0] = newSortableId()
@@ -205,10 +173,10 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
             const adding = newRows.add(person, certifiedAt ? record : undefined)
             if (adding) await adding // only the Kysely path is asynchronous
             summary.inserted++
-          } else if (sameAs(previous, v, at, opts.pii)) {
+          } else if (sameAs(previous, v, at, idHash, opts.pii)) {
             summary.unchanged++
           } else {
-            await updatePerson(trx, previous.id, personFields(v, at, previous, opts))
+            await updatePerson(trx, previous.id, personFields(v, at, idHash, previous, opts))
             const certifiedAt = v[at + P.certifiedAt]
             if (certifiedAt) await upsertImportRecord(trx, previous.id, certifiedAt, opts.now)
             summary.updated++

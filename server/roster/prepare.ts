@@ -11,29 +11,36 @@ import { shanghaiMidnightIso } from '../time/clock'
 import type { RawRosterRow, RowError } from './columns'
 import { validateRosterRow, type RosterRow } from './validate'
 
-/** Positions of a prepared row's values; a row is WIDTH consecutive strings. '' stands for NULL in the date columns. */
+/**
+ * The person columns a prepared row carries, in this order from position PERSON_AT. 个人编号 and the
+ * ID-number blind index travel apart (PreparedChunk.personNos / idHashes).
+ */
+export const PREPARED_PERSON_COLUMNS = [
+  'name_enc', 'name_masked', 'id_number_enc', 'id_number_masked', 'card_number_enc', 'card_number_hash',
+  'insurance_type', 'employer', 'benefit_status', 'suspended_since', 'last_certified_on', 'region_code',
+] as const
+/** For each of those, whether '' stands for NULL (the two date columns). */
+export const PREPARED_NULLABLE: readonly boolean[] = PREPARED_PERSON_COLUMNS.map((c) => c === 'suspended_since' || c === 'last_certified_on')
+
+/** Positions of a prepared row's values; a row is WIDTH consecutive strings. */
 export const P = {
-  personNo: 0,
   /** The plain name, only to compare with an existing person on re-import (never written). */
-  name: 1,
-  nameEnc: 2,
-  nameMasked: 3,
-  idEnc: 4,
-  idHash: 5,
-  idMasked: 6,
-  cardEnc: 7,
-  cardHash: 8,
-  insuranceType: 9,
-  employer: 10,
-  benefitStatus: 11,
+  name: 0,
+  nameEnc: 1,
+  cardHash: 6,
+  insuranceType: 7,
+  employer: 8,
+  benefitStatus: 9,
   /** Since when benefits are suspended, for a person new to the roster. */
-  suspendedSince: 12,
-  lastCertifiedOn: 13,
-  regionCode: 14,
+  suspendedSince: 10,
+  lastCertifiedOn: 11,
+  regionCode: 12,
   /** The import record's certified_at (midnight Beijing time of lastCertifiedOn). */
-  certifiedAt: 15,
+  certifiedAt: 13,
 } as const
-export const WIDTH = 16
+/** Where PREPARED_PERSON_COLUMNS start. */
+export const PERSON_AT = P.nameEnc
+export const WIDTH = 14
 
 /**
  * Rows per prepared piece: small enough to keep every thread busy, large enough to pay for a message.
@@ -54,9 +61,9 @@ export interface PreparedChunk {
   /** WIDTH values per valid row. */
   values: string[]
   /**
-   * The valid rows' 个人编号 and ID-number blind indexes (HASH_CHARS each, concatenated) once more,
-   * apart from `values`: the import keeps them as duplicate-check keys for the whole file, and a key cut
-   * out of `values` would keep that whole piece of the file in memory with it.
+   * The valid rows' 个人编号 and ID-number blind indexes (HASH_CHARS each, concatenated), apart from
+   * `values`: the import keeps them as duplicate-check keys for the whole file, and a key cut out of
+   * `values` would keep that whole piece of the file in memory with it.
    */
   personNos: string[]
   idHashes: string
@@ -126,13 +133,12 @@ export class RosterPreparer {
       lines.push(raw.line)
       personNos.push(row.personNo)
       idHashes.push(idHash)
+      // P.name, then PREPARED_PERSON_COLUMNS, then P.certifiedAt.
       values.push(
-        row.personNo,
         row.name,
         pii.encrypt('name', row.name),
         maskName(row.name),
         pii.encrypt('id_number', row.idNumber),
-        idHash,
         maskIdNumber(row.idNumber),
         pii.encrypt('card_number', row.cardNumber),
         cardNumberHash(pii, row.cardNumber),
