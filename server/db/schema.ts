@@ -20,6 +20,8 @@ export interface PersonsTable {
   benefit_status: 'normal' | 'suspended'
   suspended_since: string | null
   last_certified_on: string | null
+  /** The roster's own 上次认证日期 as last imported (shown as 历史数据导入); last_certified_on also moves with in-app passes. */
+  roster_certified_on: string | null
   region_code: string
   enrolled_on: string
   key_version: string

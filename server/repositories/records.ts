@@ -1,21 +1,57 @@
 /** Certification records (历史认证记录). */
 import type { Insertable, Selectable } from 'kysely'
 import type { CertificationRecordsTable } from '../db/schema'
-import type { Db } from './types'
+import { shanghaiMidnightIso } from '../time/clock'
+import type { Db, PersonRow } from './types'
 
 export type RecordRow = Selectable<CertificationRecordsTable>
 
-/** Newest first; `before` (exclusive) pages backwards by certified_at. */
-export async function listRecordsOfPerson(db: Db, personId: string, limit: number, before?: string): Promise<RecordRow[]> {
-  let q = db.selectFrom('certification_records').selectAll().where('person_id', '=', personId)
+/**
+ * The roster's 上次认证日期 shown as a history record (历史数据导入): the person's roster_certified_on at
+ * midnight Beijing time. It is not a row (migration 006); its id is derived from the person, stable.
+ */
+export function rosterRecordOf(person: Pick<PersonRow, 'id' | 'roster_certified_on' | 'updated_at'>): RecordRow | undefined {
+  if (!person.roster_certified_on) return undefined
+  return {
+    id: `roster-${person.id}`,
+    person_id: person.id,
+    certified_at: shanghaiMidnightIso(person.roster_certified_on),
+    result: 'passed',
+    method: 'legacy',
+    channel: 'import',
+    performed_by: 'self',
+    performer_account_id: null,
+    created_at: person.updated_at,
+    performer_relation: null,
+    via: null,
+  }
+}
+
+/** Newest first (certified_at, then id), the same order the history list pages in. */
+const newerFirst = (a: RecordRow, b: RecordRow): number => (a.certified_at === b.certified_at ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : a.certified_at < b.certified_at ? 1 : -1)
+
+/** Newest first, the roster's record among them; `before` (exclusive) pages backwards by certified_at. */
+export async function listRecordsOfPerson(db: Db, person: PersonRow, limit: number, before?: string): Promise<RecordRow[]> {
+  let q = db.selectFrom('certification_records').selectAll().where('person_id', '=', person.id)
   if (before) q = q.where('certified_at', '<', before)
-  return q.orderBy('certified_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
+  const rows = await q.orderBy('certified_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
+  const roster = rosterRecordOf(person)
+  if (!roster || (before !== undefined && roster.certified_at >= before)) return rows
+  return [...rows, roster].sort(newerFirst).slice(0, limit)
 }
 
-export async function latestRecordOfPerson(db: Db, personId: string): Promise<RecordRow | undefined> {
-  return db.selectFrom('certification_records').selectAll().where('person_id', '=', personId).orderBy('certified_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()
+/** The newest record of the person, the roster's included. */
+export async function latestRecordOfPerson(db: Db, person: PersonRow): Promise<RecordRow | undefined> {
+  const latest = await db.selectFrom('certification_records').selectAll().where('person_id', '=', person.id).orderBy('certified_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()
+  const roster = rosterRecordOf(person)
+  if (!latest || !roster) return latest ?? roster
+  return newerFirst(latest, roster) <= 0 ? latest : roster
 }
 
+/**
+ * The newest passed in-app certification. The roster's date is not among them: callers take the later
+ * of this and persons.last_certified_on, which the roster import sets.
+ */
 export async function latestPassOfPerson(db: Db, personId: string): Promise<RecordRow | undefined> {
   return db
     .selectFrom('certification_records')
@@ -27,23 +63,8 @@ export async function latestPassOfPerson(db: Db, personId: string): Promise<Reco
     .executeTakeFirst()
 }
 
-/** The single record a roster import keeps per person (channel import, method legacy). */
-export async function findImportRecord(db: Db, personId: string): Promise<RecordRow | undefined> {
-  return db
-    .selectFrom('certification_records')
-    .selectAll()
-    .where('person_id', '=', personId)
-    .where('channel', '=', 'import')
-    .where('method', '=', 'legacy')
-    .executeTakeFirst()
-}
-
 export async function insertRecord(db: Db, row: Insertable<CertificationRecordsTable>): Promise<void> {
   await db.insertInto('certification_records').values(row).execute()
-}
-
-export async function setRecordCertifiedAt(db: Db, id: string, certifiedAt: string): Promise<void> {
-  await db.updateTable('certification_records').set({ certified_at: certifiedAt }).where('id', '=', id).execute()
 }
 
 export async function countRecords(db: Db): Promise<number> {

@@ -1,6 +1,7 @@
 /** Share-card tokens. Data access only; the rules are in services/shares.ts. */
 import type { Selectable } from 'kysely'
 import type { ShareTokensTable } from '../db/schema'
+import { rosterRecordOf } from './records'
 import type { Db } from './types'
 
 export type ShareRow = Selectable<ShareTokensTable>
@@ -56,9 +57,12 @@ export async function countSharesCreatedSince(db: Db, accountId: string, since: 
   return Number(row.n)
 }
 
-/** The first passed certification of a person at or after `since` (ISO), if any. */
+/**
+ * The first passed certification of a person at or after `since` (ISO), if any: an in-app record, or
+ * the roster's 上次认证日期 (midnight Beijing time) when the agency's roster says so.
+ */
 export async function firstPassSince(db: Db, personId: string, since: string): Promise<{ certified_at: string } | undefined> {
-  return db
+  const record = await db
     .selectFrom('certification_records')
     .select('certified_at')
     .where('person_id', '=', personId)
@@ -67,4 +71,9 @@ export async function firstPassSince(db: Db, personId: string, since: string): P
     .orderBy('certified_at', 'asc')
     .limit(1)
     .executeTakeFirst()
+  const person = await db.selectFrom('persons').select(['id', 'roster_certified_on', 'updated_at']).where('id', '=', personId).executeTakeFirst()
+  const roster = person ? rosterRecordOf(person) : undefined
+  const fromRoster = roster && roster.certified_at >= since ? { certified_at: roster.certified_at } : undefined
+  if (!record || !fromRoster) return record ?? fromRoster
+  return record.certified_at <= fromRoster.certified_at ? record : fromRoster
 }

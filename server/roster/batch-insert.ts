@@ -11,7 +11,7 @@
  */
 import type SQLite from 'better-sqlite3'
 import { SqliteAdapter, type Insertable } from 'kysely'
-import type { CertificationRecordsTable, Database, PersonsTable } from '../db/schema'
+import type { Database, PersonsTable } from '../db/schema'
 import type { Db } from '../repositories/types'
 import { PREPARED_PERSON_COLUMNS } from './prepare'
 
@@ -25,7 +25,7 @@ export function isSqlite(db: Db): boolean {
   return db.getExecutor().adapter instanceof SqliteAdapter
 }
 
-export async function insertMany<T extends 'persons' | 'certification_records'>(db: Db, table: T, rows: Insertable<Database[T]>[]): Promise<void> {
+export async function insertMany<T extends 'persons'>(db: Db, table: T, rows: Insertable<Database[T]>[]): Promise<void> {
   if (rows.length === 0) return
   const columns = Object.keys(rows[0] as object).length
   const size = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / Math.max(1, columns))))
@@ -46,7 +46,7 @@ const literal = (v: string | null): string => (v === null ? 'null' : `'${v.repla
 export class SqliteRowWriter {
   private readonly stmt: SQLite.Statement
 
-  constructor(raw: SQLite.Database, table: 'persons' | 'certification_records', columns: readonly string[], constants: Record<string, string | null> = {}) {
+  constructor(raw: SQLite.Database, table: 'persons', columns: readonly string[], constants: Record<string, string | null> = {}) {
     const names = [...columns, ...Object.keys(constants)].map((c) => `"${c}"`)
     const values = [...columns.map(() => '?'), ...Object.values(constants).map(literal)]
     this.stmt = raw.prepare(`insert into "${table}" (${names.join(', ')}) values (${values.join(', ')})`)
@@ -64,27 +64,21 @@ export const PERSON_COLUMNS = ['id', 'person_no', 'id_number_hash', ...PREPARED_
 export const PREPARED_FROM = PERSON_COLUMNS.length - PREPARED_PERSON_COLUMNS.length
 const personConstants = (c: NewRowConstants) => ({ enrolled_on: c.today, key_version: c.keyVersion, created_at: c.now, updated_at: c.now })
 
-/** Their import records, likewise. */
-export const RECORD_COLUMNS = ['id', 'person_id', 'certified_at'] as const satisfies readonly (keyof CertificationRecordsTable)[]
-export const recordConstants = (c: Pick<NewRowConstants, 'now'>) => ({ result: 'passed', method: 'legacy', channel: 'import', performed_by: 'self', performer_account_id: null, created_at: c.now }) as const
-
 /**
- * Where new persons and their import records go, as positional values (PERSON_COLUMNS,
- * RECORD_COLUMNS): on better-sqlite3 straight through two prepared statements reused for every row
- * (same connection, so inside the open transaction); otherwise in multi-row chunks.
+ * Where new persons go, as positional values (PERSON_COLUMNS): on better-sqlite3 straight through a
+ * prepared statement reused for every row (same connection, so inside the open transaction);
+ * otherwise in multi-row chunks.
  */
 export interface NewRows {
-  add(person: unknown[], record: unknown[] | undefined): void | Promise<void>
+  add(person: unknown[]): void | Promise<void>
   finish(): Promise<void>
 }
 
 function sqliteNewRows(raw: SQLite.Database, c: NewRowConstants): NewRows {
   const persons = new SqliteRowWriter(raw, 'persons', PERSON_COLUMNS, personConstants(c))
-  const records = new SqliteRowWriter(raw, 'certification_records', RECORD_COLUMNS, recordConstants(c))
   return {
-    add(person, record) {
+    add(person) {
       persons.write(person)
-      if (record) records.write(record)
     },
     finish: async () => {},
   }
@@ -93,15 +87,12 @@ function sqliteNewRows(raw: SQLite.Database, c: NewRowConstants): NewRows {
 function kyselyNewRows(trx: Db, c: NewRowConstants): NewRows {
   const objectOf = (columns: readonly string[], values: unknown[], constants: object) => ({ ...Object.fromEntries(columns.map((c, i) => [c, values[i]])), ...constants })
   const persons: Insertable<PersonsTable>[] = []
-  const records: Insertable<CertificationRecordsTable>[] = []
   const flush = async () => {
     await insertMany(trx, 'persons', persons.splice(0))
-    await insertMany(trx, 'certification_records', records.splice(0))
   }
   return {
-    async add(person, record) {
+    async add(person) {
       persons.push(objectOf(PERSON_COLUMNS, person, personConstants(c)) as Insertable<PersonsTable>)
-      if (record) records.push(objectOf(RECORD_COLUMNS, record, recordConstants(c)) as Insertable<CertificationRecordsTable>)
       if (persons.length >= FLUSH_ROWS) await flush()
     },
     finish: flush,

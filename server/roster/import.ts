@@ -2,8 +2,8 @@
  * Imports roster rows in ONE transaction. Every row is checked (cells, duplicates inside the file, an
  * ID number already registered under another 个人编号). If any row is refused and skipInvalid is
  * false, nothing is written: rows are written as they are checked and the transaction is rolled back
- * at the end. Re-import updates by 个人编号; 上次认证日期 keeps one import record per person (channel
- * import, method legacy).
+ * at the end. Re-import updates by 个人编号; 上次认证日期 is kept on the person (roster_certified_on,
+ * shown in the history as 历史数据导入: repositories/records.ts).
  *
  * Two halves: preparing (check, blind-index, encrypt: prepare.ts) and writing (here). A large file is
  * prepared by worker threads while this thread writes (import-file.ts); rows already in memory are
@@ -11,16 +11,15 @@
  */
 import type SQLite from 'better-sqlite3'
 import type { CyclePolicy } from '../../src/core/cycle'
-import { sql, type Insertable, type Updateable } from 'kysely'
+import { sql, type Updateable } from 'kysely'
 import type { PiiCipher } from '../crypto/pii'
-import type { CertificationRecordsTable, PersonsTable } from '../db/schema'
+import type { PersonsTable } from '../db/schema'
 import { newSortableId } from '../db/ids'
 import { appendAudit } from '../repositories/audit'
 import { listAllPersons, updatePerson } from '../repositories/persons'
-import { findImportRecord, insertRecord, setRecordCertifiedAt } from '../repositories/records'
 import type { Db, PersonRow } from '../repositories/types'
 import { ROSTER_COLUMNS, type RawRosterRow, type RowError } from './columns'
-import { isSqlite, openNewRows, PERSON_COLUMNS, PREPARED_FROM, RECORD_COLUMNS, recordConstants } from './batch-insert'
+import { isSqlite, openNewRows, PERSON_COLUMNS, PREPARED_FROM } from './batch-insert'
 import { HASH_CHARS, P, PERSON_AT, PREPARED_NULLABLE, PREPARED_PERSON_COLUMNS, RosterPreparer, ROWS_PER_PIECE, WIDTH, type PreparedChunk } from './prepare'
 import { rawSqliteHandle } from './sqlite-raw'
 
@@ -97,21 +96,9 @@ function sameAs(p: PersonRow, v: string[], at: number, idHash: string, pii: PiiC
     p.benefit_status === v[at + P.benefitStatus] &&
     p.last_certified_on === stored(v, at, P.lastCertifiedOn - PERSON_AT) &&
     p.region_code === v[at + P.regionCode] &&
+    p.roster_certified_on === stored(v, at, P.rosterCertifiedOn - PERSON_AT) &&
     pii.decrypt('name', p.name_enc) === v[at + P.name]
   )
-}
-
-function importRecord(personId: string, certifiedAt: string, now: string): Insertable<CertificationRecordsTable> {
-  return { id: newSortableId(), person_id: personId, certified_at: certifiedAt, ...recordConstants({ now }) }
-}
-
-async function upsertImportRecord(trx: Db, personId: string, certifiedAt: string, now: string): Promise<void> {
-  const existing = await findImportRecord(trx, personId)
-  if (!existing) {
-    await insertRecord(trx, importRecord(personId, certifiedAt, now))
-  } else if (existing.certified_at !== certifiedAt) {
-    await setRecordCertifiedAt(trx, existing.id, certifiedAt)
-  }
 }
 
 /** The writing half: prepared chunks in line order → one transaction (exported for the benchmark's write-only baseline). */
@@ -130,7 +117,6 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
       const newRows = openNewRows(trx, raw, { today: opts.today, keyVersion: opts.pii.currentVersion, now: opts.now })
       // Reused for every new row: the statements copy the values when they bind them.
       const person: unknown[] = new Array(PERSON_COLUMNS.length)
-      const record: unknown[] = new Array(RECORD_COLUMNS.length)
 
       let done = 0
       for await (const chunk of chunks) {
@@ -159,26 +145,17 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
 
           const previous = byPersonNo.get(personNo)
           if (!previous) {
-            const id = newSortableId()
-            person[0] = id
+            person[0] = newSortableId()
             person[1] = personNo
             person[2] = idHash
             for (let k = 0; k < PREPARED_PERSON_COLUMNS.length; k++) person[PREPARED_FROM + k] = stored(v, at, k)
-            const certifiedAt = v[at + P.certifiedAt]
-            if (certifiedAt) {
-              record[0] = newSortableId()
-              record[1] = id
-              record[2] = certifiedAt
-            }
-            const adding = newRows.add(person, certifiedAt ? record : undefined)
+            const adding = newRows.add(person)
             if (adding) await adding // only the Kysely path is asynchronous
             summary.inserted++
           } else if (sameAs(previous, v, at, idHash, opts.pii)) {
             summary.unchanged++
           } else {
             await updatePerson(trx, previous.id, personFields(v, at, idHash, previous, opts))
-            const certifiedAt = v[at + P.certifiedAt]
-            if (certifiedAt) await upsertImportRecord(trx, previous.id, certifiedAt, opts.now)
             summary.updated++
           }
         }

@@ -7,7 +7,6 @@ import { nextCycle, type CyclePolicy } from '../../src/core/cycle'
 import { maskIdNumber, maskName } from '../../src/core/mask'
 import type { PiiCipher } from '../crypto/pii'
 import { cardNumberHash, idNumberHash } from '../services/identity'
-import { shanghaiMidnightIso } from '../time/clock'
 import type { RawRosterRow, RowError } from './columns'
 import { validateRosterRow, type RosterRow } from './validate'
 
@@ -17,10 +16,10 @@ import { validateRosterRow, type RosterRow } from './validate'
  */
 export const PREPARED_PERSON_COLUMNS = [
   'name_enc', 'name_masked', 'id_number_enc', 'id_number_masked', 'card_number_enc', 'card_number_hash',
-  'insurance_type', 'employer', 'benefit_status', 'suspended_since', 'last_certified_on', 'region_code',
+  'insurance_type', 'employer', 'benefit_status', 'suspended_since', 'last_certified_on', 'region_code', 'roster_certified_on',
 ] as const
-/** For each of those, whether '' stands for NULL (the two date columns). */
-export const PREPARED_NULLABLE: readonly boolean[] = PREPARED_PERSON_COLUMNS.map((c) => c === 'suspended_since' || c === 'last_certified_on')
+/** For each of those, whether '' stands for NULL (the date columns). */
+export const PREPARED_NULLABLE: readonly boolean[] = PREPARED_PERSON_COLUMNS.map((c) => c === 'suspended_since' || c === 'last_certified_on' || c === 'roster_certified_on')
 
 /** Positions of a prepared row's values; a row is WIDTH consecutive strings. */
 export const P = {
@@ -35,8 +34,8 @@ export const P = {
   suspendedSince: 10,
   lastCertifiedOn: 11,
   regionCode: 12,
-  /** The import record's certified_at (midnight Beijing time of lastCertifiedOn). */
-  certifiedAt: 13,
+  /** The roster's 上次认证日期 as given (roster_certified_on); lastCertifiedOn is the same for a new person. */
+  rosterCertifiedOn: 13,
 } as const
 /** Where PREPARED_PERSON_COLUMNS start. */
 export const PERSON_AT = P.nameEnc
@@ -95,7 +94,6 @@ class DateCache {
 }
 
 export class RosterPreparer {
-  private readonly midnight = new DateCache(shanghaiMidnightIso)
   private readonly overdueFrom: DateCache
 
   constructor(private readonly ctx: PrepareContext) {
@@ -133,7 +131,7 @@ export class RosterPreparer {
       lines.push(raw.line)
       personNos.push(row.personNo)
       idHashes.push(idHash)
-      // P.name, then PREPARED_PERSON_COLUMNS, then P.certifiedAt.
+      // P.name, then PREPARED_PERSON_COLUMNS.
       values.push(
         row.name,
         pii.encrypt('name', row.name),
@@ -148,7 +146,7 @@ export class RosterPreparer {
         row.benefitStatus === 'suspended' ? this.suspendedSince(row) : '',
         row.lastCertifiedOn ?? '',
         row.regionCode,
-        row.lastCertifiedOn ? this.midnight.get(row.lastCertifiedOn) : '',
+        row.lastCertifiedOn ?? '',
       )
     }
     return { rows, invalidRows, errors, lines: Int32Array.from(lines), values, personNos, idHashes: idHashes.join('') }

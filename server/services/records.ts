@@ -11,7 +11,7 @@ import { recordView } from './views'
 export async function recordsOf(ctx: ServiceContext, caller: Caller, limit: number, before?: string): Promise<RecordsView> {
   const { accountId, person } = await accountAndPerson(ctx, caller)
   if (!person) throw new HttpError('NOT_BOUND')
-  const rows = await listRecordsOfPerson(ctx.db, person.id, limit, before ? new Date(before).toISOString() : undefined)
+  const rows = await listRecordsOfPerson(ctx.db, person, limit, before ? new Date(before).toISOString() : undefined)
   await appendAudit(ctx.db, {
     at: ctx.clock().toISOString(),
     actorType: 'account',

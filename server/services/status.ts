@@ -38,7 +38,7 @@ export async function personStatusView(ctx: ServiceContext, person: PersonRow): 
   } else if (status === 'overdue_suspended') {
     suspendedSince = window.overdueFrom
   }
-  const latest = await latestRecordOfPerson(ctx.db, person.id)
+  const latest = await latestRecordOfPerson(ctx.db, person)
   return {
     bound: true,
     person: maskedPerson(person),

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync'
 import { checkCharFor } from '../../../src/core/id-number'
 import { PiiCipher } from '../../../server/crypto/pii'
 import { migrateToLatest } from '../../../server/db/migrate'
+import { listRecordsOfPerson } from '../../../server/repositories/records'
 import { importRoster } from '../../../server/roster/import'
 import { parseRosterCsv } from '../../../server/roster/parse'
 import { rawSqliteHandle } from '../../../server/roster/sqlite-raw'
@@ -86,12 +87,14 @@ describe.each(DIALECTS)('roster import fast path on %s', (dialect) => {
     expect(s).toMatchObject({ committed: true, inserted: 2500, rejected: 0 })
     expect(progress).toEqual([[1000, 2500], [2000, 2500], [2500, 2500]])
     const p = await t.store.db.selectFrom('persons').selectAll().where('person_no', '=', 'F1').executeTakeFirstOrThrow()
-    expect(p).toMatchObject({ enrolled_on: '2026-11-27', created_at: '2026-11-27T02:00:00.000Z', updated_at: '2026-11-27T02:00:00.000Z', last_certified_on: '2026-03-05', suspended_since: null, key_version: 'v1', name_masked: '王*英' })
+    expect(p).toMatchObject({ enrolled_on: '2026-11-27', created_at: '2026-11-27T02:00:00.000Z', updated_at: '2026-11-27T02:00:00.000Z', last_certified_on: '2026-03-05', roster_certified_on: '2026-03-05', suspended_since: null, key_version: 'v1', name_masked: '王*英' })
     expect(pii.decrypt('name', p.name_enc)).toBe('王秀英')
-    const recs = await t.store.db.selectFrom('certification_records').selectAll().where('person_id', '=', p.id).execute()
-    expect(recs).toEqual([expect.objectContaining({ certified_at: '2026-03-04T16:00:00.000Z', result: 'passed', method: 'legacy', channel: 'import', performed_by: 'self', performer_account_id: null })])
+    // The roster's date is shown in the history, and written to no history table.
+    expect(await listRecordsOfPerson(t.store.db, p, 10)).toEqual([expect.objectContaining({ certified_at: '2026-03-04T16:00:00.000Z', result: 'passed', method: 'legacy', channel: 'import', performed_by: 'self', performer_account_id: null })])
     const n = await t.store.db.selectFrom('certification_records').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
-    expect(Number(n.n)).toBe(Math.floor((2500 * 2) / 3))
+    expect(Number(n.n)).toBe(0)
+    const dated = await t.store.db.selectFrom('persons').select((eb) => eb.fn.countAll().as('n')).where('roster_certified_on', 'is not', null).executeTakeFirstOrThrow()
+    expect(Number(dated.n)).toBe(Math.floor((2500 * 2) / 3))
     const again = await importRoster(t.store.db, rows, { pii, today: '2026-11-27', now: '2026-11-28T02:00:00.000Z', cyclePolicy: 'rolling12', actor: 'test' })
     expect(again).toMatchObject({ committed: true, inserted: 0, updated: 0, unchanged: 2500 })
   })

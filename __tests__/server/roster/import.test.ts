@@ -6,6 +6,7 @@ import { main as rosterImportCli } from '../../../server/cli/roster-import'
 import { PiiCipher } from '../../../server/crypto/pii'
 import { migrateToLatest } from '../../../server/db/migrate'
 import { DEMO_ROSTER_PATH } from '../../../server/demo/seed'
+import { listRecordsOfPerson } from '../../../server/repositories/records'
 import { decodeRoster } from '../../../server/roster/decode'
 import { importRoster, type ImportOptions } from '../../../server/roster/import'
 import { parseRosterCsv } from '../../../server/roster/parse'
@@ -72,35 +73,41 @@ describe.each(DIALECTS)('roster import on %s', (dialect) => {
   const count = async (table: 'persons' | 'certification_records' | 'audit_log') =>
     Number((await t.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
 
-  it('imports the demo roster, with one legacy record per dated row, encrypted', async () => {
+  const rosterDated = async () => Number((await t.store.db.selectFrom('persons').select((eb) => eb.fn.countAll().as('n')).where('roster_certified_on', 'is not', null).executeTakeFirstOrThrow()).n)
+
+  it('imports the demo roster, each dated row shown as one legacy record, encrypted', async () => {
     const s = await importRoster(t.store.db, rowsOf(demoCsv()), opts())
     expect(s).toMatchObject({ committed: true, total: 7, inserted: 7, updated: 0, unchanged: 0, rejected: 0 })
     expect(await count('persons')).toBe(7)
-    expect(await count('certification_records')).toBe(6)
+    expect(await count('certification_records')).toBe(0)
+    expect(await rosterDated()).toBe(6)
     const zhang = await t.store.db.selectFrom('persons').selectAll().where('person_no', '=', 'DEMO0003').executeTakeFirstOrThrow()
     expect(zhang).toMatchObject({ benefit_status: 'suspended', suspended_since: '2026-09-01', last_certified_on: '2025-08-20', name_masked: '张*兰', id_number_masked: '320***********0468', key_version: 'v1' })
     expect(pii.decrypt('id_number', zhang.id_number_enc)).toBe('320102194106220468')
     expect(zhang.id_number_enc).not.toContain('320102')
+    expect(await listRecordsOfPerson(t.store.db, zhang, 10)).toEqual([
+      expect.objectContaining({ id: `roster-${zhang.id}`, certified_at: '2025-08-19T16:00:00.000Z', result: 'passed', method: 'legacy', channel: 'import' }),
+    ])
   })
 
   it('re-importing the same file changes nothing and duplicates nothing', async () => {
     const s = await importRoster(t.store.db, rowsOf(demoCsv()), opts())
     expect(s).toMatchObject({ committed: true, inserted: 0, updated: 0, unchanged: 7 })
     expect(await count('persons')).toBe(7)
-    expect(await count('certification_records')).toBe(6)
+    expect(await rosterDated()).toBe(6)
   })
 
-  it('updates by 个人编号, and moves the single import record to the new date', async () => {
+  it('updates by 个人编号, and moves the roster record to the new date', async () => {
     const changed = demoCsv().replace('DEMO0001,王秀英', 'DEMO0001,王秀芳').replace('A00000005,,城乡居民基本养老保险,正常,2026/6/8', 'A00000005,,城乡居民基本养老保险,正常,2026/10/8')
     const s = await importRoster(t.store.db, rowsOf(changed), opts())
     expect(s).toMatchObject({ committed: true, inserted: 0, updated: 2, unchanged: 5 })
     expect(await count('persons')).toBe(7)
-    expect(await count('certification_records')).toBe(6)
+    expect(await count('certification_records')).toBe(0)
     const wang = await t.store.db.selectFrom('persons').selectAll().where('person_no', '=', 'DEMO0001').executeTakeFirstOrThrow()
     expect(pii.decrypt('name', wang.name_enc)).toBe('王秀芳')
-    const chen = await t.store.db.selectFrom('persons').select('id').where('person_no', '=', 'DEMO0005').executeTakeFirstOrThrow()
-    const recs = await t.store.db.selectFrom('certification_records').select('certified_at').where('person_id', '=', chen.id).execute()
-    expect(recs).toEqual([{ certified_at: '2026-10-07T16:00:00.000Z' }])
+    const chen = await t.store.db.selectFrom('persons').selectAll().where('person_no', '=', 'DEMO0005').executeTakeFirstOrThrow()
+    expect(chen.roster_certified_on).toBe('2026-10-08')
+    expect((await listRecordsOfPerson(t.store.db, chen, 10)).map((r) => r.certified_at)).toEqual(['2026-10-07T16:00:00.000Z'])
     await importRoster(t.store.db, rowsOf(demoCsv()), opts()) // back to the demo roster
   })
 

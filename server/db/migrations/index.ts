@@ -6,6 +6,7 @@ import * as certificationSessions from './002-certification-sessions'
 import * as faceReferences from './003-face-references'
 import * as familySharesNotices from './004-family-shares-notices'
 import * as reminders from './005-reminders'
+import * as rosterCertifiedOn from './006-roster-certified-on'
 
 export interface MigrationModule {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -18,4 +19,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['003-face-references', faceReferences],
   ['004-family-shares-notices', familySharesNotices],
   ['005-reminders', reminders],
+  ['006-roster-certified-on', rosterCertifiedOn],
 ]
