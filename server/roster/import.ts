@@ -9,9 +9,8 @@
  * prepared by worker threads while this thread writes (import-file.ts); rows already in memory are
  * prepared here (importRoster).
  */
-import type SQLite from 'better-sqlite3'
 import type { CyclePolicy } from '../../src/core/cycle'
-import { sql, type Updateable } from 'kysely'
+import type { Updateable } from 'kysely'
 import type { PiiCipher } from '../crypto/pii'
 import type { PersonsTable } from '../db/schema'
 import { newSortableId } from '../db/ids'
@@ -19,8 +18,9 @@ import { appendAudit } from '../repositories/audit'
 import { listAllPersons, updatePerson } from '../repositories/persons'
 import type { Db, PersonRow } from '../repositories/types'
 import { ROSTER_COLUMNS, type RawRosterRow, type RowError } from './columns'
-import { isSqlite, openNewRows, PERSON_COLUMNS, PREPARED_FROM } from './batch-insert'
+import { openNewRows, PERSON_COLUMNS, PREPARED_FROM } from './batch-insert'
 import { HASH_CHARS, P, PERSON_AT, PREPARED_NULLABLE, PREPARED_PERSON_COLUMNS, RosterPreparer, ROWS_PER_PIECE, WIDTH, type PreparedChunk } from './prepare'
+import { withBulkJournal, withImportCache } from './sqlite-bulk'
 import { rawSqliteHandle } from './sqlite-raw'
 
 export interface ImportOptions {
@@ -48,29 +48,6 @@ export interface ImportSummary {
 }
 
 class Abort extends Error {}
-
-/**
- * SQLite page cache for a large import: the whole transaction's dirty pages stay in memory, and with
- * better-sqlite3's default 16 MB cache a large import keeps spilling them to the WAL and reading them
- * back. About 1.5 KiB per row, capped at 1.5 GiB, only for imports over ~5 500 rows, restored
- * afterwards. Never lowers the cache.
- */
-async function withImportCache<T>(db: Db, rows: number, run: () => Promise<T>): Promise<T> {
-  const wantKib = Math.min(1536 * 1024, Math.ceil(rows * 1.5))
-  if (!isSqlite(db) || wantKib <= 8 * 1024) return run()
-  const current = Number((await sql<{ cache_size: number }>`pragma cache_size`.execute(db)).rows[0]?.cache_size)
-  if (!Number.isFinite(current)) return run()
-  // Negative values are KiB, positive values are pages.
-  const pageBytes = Number((await sql<{ page_size: number }>`pragma page_size`.execute(db)).rows[0]?.page_size) || 4096
-  const currentKib = current < 0 ? -current : (current * pageBytes) / 1024
-  if (currentKib >= wantKib) return run()
-  await sql.raw(`pragma cache_size = ${-wantKib}`).execute(db)
-  try {
-    return await run()
-  } finally {
-    await sql.raw(`pragma cache_size = ${Math.trunc(current)}`).execute(db)
-  }
-}
 
 /** The k-th of PREPARED_PERSON_COLUMNS of the row at `at`, as stored: '' is NULL in the nullable ones. */
 const stored = (v: string[], at: number, k: number): string | null => {
@@ -106,7 +83,7 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
   const summary: ImportSummary = { committed: false, total, inserted: 0, updated: 0, unchanged: 0, rejected: 0, errors: [] }
   const errors: RowError[] = []
   try {
-    await withImportCache(db, total, () => db.transaction().execute(async (trx) => {
+    await withBulkJournal(db, total, () => withImportCache(db, total, () => db.transaction().execute(async (trx) => {
       const existing = await listAllPersons(trx)
       const byIdHash = new Map(existing.map((p) => [p.id_number_hash, p]))
       const byPersonNo = new Map(existing.map((p) => [p.person_no, p]))
@@ -173,7 +150,7 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
         action: 'roster.imported',
         detail: { total: summary.total, inserted: summary.inserted, updated: summary.updated, unchanged: summary.unchanged, rejected: summary.rejected },
       })
-    }))
+    })))
     summary.committed = true
   } catch (err) {
     if (!(err instanceof Abort)) throw err
