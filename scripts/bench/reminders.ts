@@ -79,16 +79,16 @@ function rng(seed: number): () => number {
 
 async function generate(raw: SQLite.Database, cipher: PiiCipher): Promise<void> {
   const t0 = Date.now()
-  const names = Array.from({ length: 64 }, (_, i) => cipher.encrypt('name', `测试${'甲乙丙丁戊己庚辛'[i % 8]}${'子丑寅卯辰巳午未'[Math.floor(i / 8) % 8]}`))
+  const names = Array.from({ length: 64 }, (_, i) => cipher.sealPerson({ name: `测试${'甲乙丙丁戊己庚辛'[i % 8]}${'子丑寅卯辰巳午未'[Math.floor(i / 8) % 8]}`, idNumber: 'x', cardNumber: 'x' }))
   const now = new Date().toISOString()
   const rand = rng(42)
   // Last pass dates spread over the 13 months before the bench day; 3% never certified (enrolled over the year).
   const start = addMonths({ year: 2026, month: 12 }, -13)
   const startDay = firstDayOf(start)
   const insPerson = raw.prepare(
-    `insert into persons (id, person_no, name_enc, name_masked, id_number_enc, id_number_hash, id_number_masked, card_number_enc, card_number_hash,
+    `insert into persons (id, person_no, pii_enc, name_masked, id_number_hash, id_number_masked, card_number_hash,
       insurance_type, employer, benefit_status, suspended_since, last_certified_on, region_code, enrolled_on, key_version, created_at, updated_at)
-     values (?, ?, ?, '测*甲', 'x', ?, 'x', 'x', ?, 'enterprise', '', ?, null, ?, '110101', ?, 'v1', ?, ?)`,
+     values (?, ?, ?, '测*甲', ?, 'x', ?, 'enterprise', '', ?, null, ?, '110101', ?, 'v1', ?, ?)`,
   )
   raw.transaction(() => {
     for (let i = 0; i < PERSONS; i++) {

@@ -1,7 +1,13 @@
 /**
- * Field encryption for personal data (ID numbers, names, card numbers): AES-256-GCM with versioned
- * keys. Ciphertext text form: "<version>:<base64url(iv ‖ tag ‖ ciphertext)>", e.g. "v1:…". The field
- * purpose is bound as additional data, so an ID-number ciphertext cannot be passed off as a name.
+ * Encryption of personal data: AES-256-GCM with versioned keys. Ciphertext text form:
+ * "<version>:<base64url(iv ‖ tag ‖ ciphertext)>", e.g. "v1:…". What a ciphertext is for is bound as
+ * additional data, so an ID-number ciphertext cannot be passed off as a name.
+ *
+ * A roster person's name, ID number and card number are sealed together, in one ciphertext
+ * (persons.pii_enc, sealPerson / openPerson): they are always written together, and one AES-GCM
+ * operation instead of three is what lets a provincial roster import keep up (each costs ~5 µs, mostly
+ * per-call overhead). Single fields (encrypt / decrypt) remain for data outside the roster.
+ *
  * Lookups go through a keyed HMAC-SHA256 blind index (a separate derived key), never decryption.
  */
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomFillSync, type KeyObject } from 'node:crypto'
@@ -34,6 +40,23 @@ function nextIv(): Buffer {
 /** Additional data per field, built once. */
 const AAD: Record<PiiField, Buffer> = { id_number: Buffer.from('id_number'), name: Buffer.from('name'), card_number: Buffer.from('card_number') }
 const aadOf = (field: PiiField): Buffer => AAD[field] ?? Buffer.from(field)
+const PERSON_AAD = Buffer.from('person')
+
+/** The identity fields of a roster person, sealed together in persons.pii_enc. */
+export interface PersonPii {
+  name: string
+  idNumber: string
+  cardNumber: string
+}
+
+/** Between the sealed fields; checked cells never contain control characters. */
+const FIELD_SEPARATOR = '\u001f'
+/**
+ * persons.pii_enc of a person stored before the fields were sealed together (migration 007): their
+ * three field ciphertexts as they were, separated by spaces. Key versions look like "v1", never
+ * like this prefix.
+ */
+export const SEPARATE_FIELDS_PREFIX = 'fields:'
 
 function derive(master: Buffer, info: string): Buffer {
   return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `yinling/${info}`, 32))
@@ -95,16 +118,44 @@ export class PiiCipher {
   }
 
   encrypt(field: PiiField, plaintext: string): string {
+    return this.seal(aadOf(field), plaintext)
+  }
+
+  decrypt(field: PiiField, text: string): string {
+    return this.open(aadOf(field), text)
+  }
+
+  /** A roster person's name, ID number and card number as one ciphertext (persons.pii_enc). */
+  sealPerson(p: PersonPii): string {
+    if (p.name.includes(FIELD_SEPARATOR) || p.idNumber.includes(FIELD_SEPARATOR) || p.cardNumber.includes(FIELD_SEPARATOR)) {
+      throw new Error('a PII field contains a control character')
+    }
+    return this.seal(PERSON_AAD, `${p.name}${FIELD_SEPARATOR}${p.idNumber}${FIELD_SEPARATOR}${p.cardNumber}`)
+  }
+
+  /** The fields of persons.pii_enc, sealed together or (stored before migration 007) separately. */
+  openPerson(text: string): PersonPii {
+    if (text.startsWith(SEPARATE_FIELDS_PREFIX)) {
+      const [name, idNumber, cardNumber, extra] = text.slice(SEPARATE_FIELDS_PREFIX.length).split(' ')
+      if (cardNumber === undefined || extra !== undefined) throw new PiiDecryptError('malformed separate fields')
+      return { name: this.decrypt('name', name), idNumber: this.decrypt('id_number', idNumber), cardNumber: this.decrypt('card_number', cardNumber) }
+    }
+    const fields = this.open(PERSON_AAD, text).split(FIELD_SEPARATOR)
+    if (fields.length !== 3) throw new PiiDecryptError('malformed person fields')
+    return { name: fields[0], idNumber: fields[1], cardNumber: fields[2] }
+  }
+
+  private seal(aad: Buffer, plaintext: string): string {
     const iv = nextIv()
     const cipher = createCipheriv('aes-256-gcm', this.currentKey, iv)
-    cipher.setAAD(aadOf(field))
+    cipher.setAAD(aad)
     const body = cipher.update(plaintext, 'utf8')
     const rest = cipher.final() // always empty for GCM, kept for safety
     const parts = rest.length > 0 ? [iv, cipher.getAuthTag(), body, rest] : [iv, cipher.getAuthTag(), body]
     return `${this.currentVersion}:${Buffer.concat(parts).toString('base64url')}`
   }
 
-  decrypt(field: PiiField, text: string): string {
+  private open(aad: Buffer, text: string): string {
     const sep = text.indexOf(':')
     if (sep <= 0) throw new PiiDecryptError('no key version')
     const key = this.encKeys.get(text.slice(0, sep))
@@ -112,7 +163,7 @@ export class PiiCipher {
     const raw = Buffer.from(text.slice(sep + 1), 'base64url')
     if (raw.length < IV_BYTES + TAG_BYTES) throw new PiiDecryptError('too short')
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES))
-    decipher.setAAD(aadOf(field))
+    decipher.setAAD(aad)
     decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES))
     try {
       return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8')

@@ -8,12 +8,11 @@ import type { Performer, RecordChannel, RecordMethod, RecordResult } from '../..
 export interface PersonsTable {
   id: string
   person_no: string
-  name_enc: string
+  /** Name, ID number and card number sealed together: PiiCipher.sealPerson / openPerson. */
+  pii_enc: string
   name_masked: string
-  id_number_enc: string
   id_number_hash: string
   id_number_masked: string
-  card_number_enc: string
   card_number_hash: string
   insurance_type: InsuranceType
   employer: string

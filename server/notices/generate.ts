@@ -88,7 +88,7 @@ export async function generateNotices(o: GenerateNoticesOptions): Promise<Genera
         const images = await Promise.all(batch.map((t) => o.codes.render({ scene: noticeScene(t.code), page: CERTIFY_ENTRY_PAGE })))
         for (let j = 0; j < batch.length; j++) {
           const t = batch[j]
-          await writer.add({ name: o.pii.decrypt('name', t.person.name_enc), nextDueMonthLabel: t.nextDueMonthLabel, image: images[j].bytes })
+          await writer.add({ name: o.pii.openPerson(t.person.pii_enc).name, nextDueMonthLabel: t.nextDueMonthLabel, image: images[j].bytes })
           result.printed++
           o.onNotice?.({ page: result.printed, scene: noticeScene(t.code), page_path: CERTIFY_ENTRY_PAGE })
           o.onProgress?.(++done, total)

@@ -157,7 +157,7 @@ async function personStates(ctx: ServiceContext, personIds: string[]): Promise<M
   if (personIds.length === 0) return out
   const persons = await ctx.db
     .selectFrom('persons')
-    .select(['id', 'name_enc', 'last_certified_on', 'enrolled_on', 'benefit_status'])
+    .select(['id', 'pii_enc', 'last_certified_on', 'enrolled_on', 'benefit_status'])
     .where('id', 'in', personIds)
     .execute()
   const passes = await ctx.db
@@ -172,7 +172,7 @@ async function personStates(ctx: ServiceContext, personIds: string[]): Promise<M
     const dates = [lastPass.get(p.id), p.last_certified_on ?? undefined].filter((d): d is string => !!d).sort()
     const last = dates.at(-1)
     const window = last ? nextCycle(last, ctx.cyclePolicy as CyclePolicy) : firstCycle(p.enrolled_on)
-    out.set(p.id, { dueMonth: window.dueMonth, suspended: p.benefit_status === 'suspended', name: ctx.pii.decrypt('name', p.name_enc), lastPassDate: last })
+    out.set(p.id, { dueMonth: window.dueMonth, suspended: p.benefit_status === 'suspended', name: ctx.pii.openPerson(p.pii_enc).name, lastPassDate: last })
   }
   return out
 }

@@ -74,7 +74,7 @@ function sameAs(p: PersonRow, v: string[], at: number, idHash: string, pii: PiiC
     p.last_certified_on === stored(v, at, P.lastCertifiedOn - PERSON_AT) &&
     p.region_code === v[at + P.regionCode] &&
     p.roster_certified_on === stored(v, at, P.rosterCertifiedOn - PERSON_AT) &&
-    pii.decrypt('name', p.name_enc) === v[at + P.name]
+    pii.openPerson(p.pii_enc).name === v[at + P.name]
   )
 }
 

@@ -15,7 +15,7 @@ import { validateRosterRow, type RosterRow } from './validate'
  * ID-number blind index travel apart (PreparedChunk.personNos / idHashes).
  */
 export const PREPARED_PERSON_COLUMNS = [
-  'name_enc', 'name_masked', 'id_number_enc', 'id_number_masked', 'card_number_enc', 'card_number_hash',
+  'pii_enc', 'name_masked', 'id_number_masked', 'card_number_hash',
   'insurance_type', 'employer', 'benefit_status', 'suspended_since', 'last_certified_on', 'region_code', 'roster_certified_on',
 ] as const
 /** For each of those, whether '' stands for NULL (the date columns). */
@@ -25,21 +25,21 @@ export const PREPARED_NULLABLE: readonly boolean[] = PREPARED_PERSON_COLUMNS.map
 export const P = {
   /** The plain name, only to compare with an existing person on re-import (never written). */
   name: 0,
-  nameEnc: 1,
-  cardHash: 6,
-  insuranceType: 7,
-  employer: 8,
-  benefitStatus: 9,
+  piiEnc: 1,
+  cardHash: 4,
+  insuranceType: 5,
+  employer: 6,
+  benefitStatus: 7,
   /** Since when benefits are suspended, for a person new to the roster. */
-  suspendedSince: 10,
-  lastCertifiedOn: 11,
-  regionCode: 12,
+  suspendedSince: 8,
+  lastCertifiedOn: 9,
+  regionCode: 10,
   /** The roster's 上次认证日期 as given (roster_certified_on); lastCertifiedOn is the same for a new person. */
-  rosterCertifiedOn: 13,
+  rosterCertifiedOn: 11,
 } as const
 /** Where PREPARED_PERSON_COLUMNS start. */
-export const PERSON_AT = P.nameEnc
-export const WIDTH = 14
+export const PERSON_AT = P.piiEnc
+export const WIDTH = 12
 
 /**
  * Rows per prepared piece: small enough to keep every thread busy, large enough to pay for a message.
@@ -134,11 +134,9 @@ export class RosterPreparer {
       // P.name, then PREPARED_PERSON_COLUMNS.
       values.push(
         row.name,
-        pii.encrypt('name', row.name),
+        pii.sealPerson(row),
         maskName(row.name),
-        pii.encrypt('id_number', row.idNumber),
         maskIdNumber(row.idNumber),
-        pii.encrypt('card_number', row.cardNumber),
         cardNumberHash(pii, row.cardNumber),
         row.insuranceType,
         row.employer,

@@ -101,7 +101,7 @@ export async function bindManual(ctx: ServiceContext, input: ManualBindInput): P
 
   const person = await findPersonByIdHash(ctx.db, idNumberHash(ctx.pii, id.idNumber))
   if (!person) return refuse(ctx, accountId, 'binding.failed', 'manual', 'PERSON_NOT_FOUND', null)
-  const nameMatches = safeEqual(normaliseName(ctx.pii.decrypt('name', person.name_enc)), normaliseName(input.name))
+  const nameMatches = safeEqual(normaliseName(ctx.pii.openPerson(person.pii_enc).name), normaliseName(input.name))
   const cardMatches = safeEqual(person.card_number_hash, cardNumberHash(ctx.pii, input.cardNumber))
   const typeMatches = person.insurance_type === input.insuranceType
   if (!(nameMatches && cardMatches && typeMatches)) return refuse(ctx, accountId, 'binding.failed', 'manual', 'DETAILS_MISMATCH', person.id)

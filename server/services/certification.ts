@@ -118,13 +118,8 @@ async function audit(ctx: ServiceContext, db: Db, accountId: string, action: str
 }
 
 function identitySubject(ctx: ServiceContext, person: PersonRow, sessionId: string, openid: string): IdentitySubject {
-  return {
-    personId: person.id,
-    sessionId,
-    openid,
-    name: ctx.pii.decrypt('name', person.name_enc),
-    idNumber: ctx.pii.decrypt('id_number', person.id_number_enc),
-  }
+  const { name, idNumber } = ctx.pii.openPerson(person.pii_enc)
+  return { personId: person.id, sessionId, openid, name, idNumber }
 }
 
 // ───────────────────────────── subject ─────────────────────────────

@@ -57,7 +57,7 @@ export async function addRelative(ctx: ServiceContext, input: AddRelativeInput):
   if (!id.valid) return refuse(ctx, accountId, 'relative.add_rejected_input', id.reason, null, {}, 'idNumber')
   const person = await findPersonByIdHash(ctx.db, idNumberHash(ctx.pii, id.idNumber))
   if (!person) return refuse(ctx, accountId, ADD_FAILED_ACTION, 'PERSON_NOT_FOUND', null)
-  if (!safeEqual(normaliseName(ctx.pii.decrypt('name', person.name_enc)), normaliseName(input.name))) {
+  if (!safeEqual(normaliseName(ctx.pii.openPerson(person.pii_enc).name), normaliseName(input.name))) {
     return refuse(ctx, accountId, ADD_FAILED_ACTION, 'DETAILS_MISMATCH', person.id)
   }
   const self = await activeSelfBindingOfAccount(ctx.db, accountId)

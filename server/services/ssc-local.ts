@@ -33,7 +33,7 @@ export async function localAuthorize(
   if (!id.valid) return failWith('ssc.local_authorize.rejected_input', id.reason, null, 'idNumber')
   const person = await findPersonByIdHash(ctx.db, idNumberHash(ctx.pii, id.idNumber))
   if (!person) return failWith('ssc.local_authorize.failed', 'PERSON_NOT_FOUND', null)
-  if (!safeEqual(normaliseName(ctx.pii.decrypt('name', person.name_enc)), normaliseName(input.name))) {
+  if (!safeEqual(normaliseName(ctx.pii.openPerson(person.pii_enc).name), normaliseName(input.name))) {
     return failWith('ssc.local_authorize.failed', 'DETAILS_MISMATCH', person.id)
   }
   const authorization = issuer.issue(person.id, now)

@@ -29,7 +29,7 @@ export async function queryStatus(ctx: ServiceContext, input: StatusQueryForm & 
   if (!id.valid) return refuse(ctx, accountId, 'query.status.rejected_input', id.reason, null, {}, 'idNumber')
   const person = await findPersonByIdHash(ctx.db, idNumberHash(ctx.pii, id.idNumber))
   if (!person) return refuse(ctx, accountId, 'query.status.failed', 'PERSON_NOT_FOUND', null)
-  if (!safeEqual(normaliseName(ctx.pii.decrypt('name', person.name_enc)), normaliseName(input.name))) {
+  if (!safeEqual(normaliseName(ctx.pii.openPerson(person.pii_enc).name), normaliseName(input.name))) {
     return refuse(ctx, accountId, 'query.status.failed', 'DETAILS_MISMATCH', person.id)
   }
   const view = await personStatusView(ctx, person)

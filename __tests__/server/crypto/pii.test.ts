@@ -59,3 +59,55 @@ describe('PII encryption', () => {
     }
   })
 })
+
+describe('a roster person sealed together (persons.pii_enc)', () => {
+  const person = { name: '王秀英', idNumber: '110101195203140127', cardNumber: 'A00000001' }
+  const textWithoutControls = fc.string({ unit: 'grapheme', minLength: 0, maxLength: 30 }).filter((s) => !/[\u0000-\u001f]/.test(s))
+
+  it('round-trips any name, ID number and card number in one ciphertext, with a fresh IV each time', () => {
+    const c = v1()
+    fc.assert(
+      fc.property(textWithoutControls, textWithoutControls, textWithoutControls, (name, idNumber, cardNumber) => {
+        const sealed = c.sealPerson({ name, idNumber, cardNumber })
+        expect(sealed.startsWith('v1:')).toBe(true)
+        expect(c.openPerson(sealed)).toEqual({ name, idNumber, cardNumber })
+      }),
+    )
+    const sealed = c.sealPerson(person)
+    expect(sealed).not.toBe(c.sealPerson(person))
+    for (const plain of ['王秀英', '110101', 'A00000001']) expect(sealed).not.toContain(plain)
+  })
+
+  it('is readable after key rotation, and by a worker thread’s copy of the cipher', () => {
+    const old = v1().sealPerson(person)
+    expect(rotated().openPerson(old)).toEqual(person)
+    const copy = new PiiCipher({ derived: structuredClone(rotated().derivedKeys()) })
+    expect(copy.sealPerson(person).startsWith('v2:')).toBe(true)
+    expect(rotated().openPerson(copy.sealPerson(person))).toEqual(person)
+  })
+
+  it('cannot be passed off as a single field, nor a single field as a person', () => {
+    const c = v1()
+    expect(() => c.decrypt('name', c.sealPerson(person))).toThrow(PiiDecryptError)
+    expect(() => c.openPerson(c.encrypt('name', `王秀英\u001f110101195203140127\u001fA00000001`))).toThrow(PiiDecryptError)
+  })
+
+  it('refuses a tampered ciphertext and fields holding the separator', () => {
+    const c = v1()
+    const sealed = c.sealPerson(person)
+    const tampered = sealed.slice(0, -2) + (sealed.endsWith('AA') ? 'AB' : 'AA')
+    expect(() => c.openPerson(tampered)).toThrow(PiiDecryptError)
+    expect(() => c.sealPerson({ ...person, name: '王\u001f秀英' })).toThrow('control character')
+  })
+
+  it('reads a person stored before sealing (migration 007): the three field ciphertexts as they were', () => {
+    const c = rotated()
+    const old = v1()
+    const fields = `fields:${old.encrypt('name', person.name)} ${old.encrypt('id_number', person.idNumber)} ${old.encrypt('card_number', person.cardNumber)}`
+    expect(c.openPerson(fields)).toEqual(person)
+    // Each ciphertext still answers for its own field only.
+    const swapped = `fields:${old.encrypt('id_number', person.idNumber)} ${old.encrypt('name', person.name)} ${old.encrypt('card_number', person.cardNumber)}`
+    expect(() => c.openPerson(swapped)).toThrow(PiiDecryptError)
+    expect(() => c.openPerson('fields:v1:abc')).toThrow(PiiDecryptError)
+  })
+})

@@ -1,7 +1,19 @@
+import type { Kysely } from 'kysely'
 import { migrateTo, migrateToLatest } from '../../../server/db/migrate'
 import { insertRecord } from '../../../server/repositories/records'
 import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
-import { addPerson } from '../identity/helpers'
+
+/** A person as release 005 stored one (its three field ciphertexts are placeholders here). */
+async function addPersonAt005(t: TestStore, personNo: string): Promise<string> {
+  const now = '2026-11-27T02:00:00.000Z'
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  await (t.store.db as unknown as Kysely<any>).insertInto('persons').values({
+    id: `id-${personNo}`, person_no: personNo, name_enc: 'v1:x', name_masked: '王*英', id_number_enc: 'v1:x', id_number_hash: `h-${personNo}`, id_number_masked: 'x',
+    card_number_enc: 'v1:x', card_number_hash: `c-${personNo}`, insurance_type: 'enterprise', employer: '', benefit_status: 'normal', suspended_since: null,
+    last_certified_on: null, region_code: '110101', enrolled_on: '2020-01-01', key_version: 'v1', created_at: now, updated_at: now,
+  }).execute()
+  return `id-${personNo}`
+}
 
 const record = (id: string, personId: string, certifiedAt: string, channel: 'import' | 'weapp', method: 'legacy' | 'face') => ({
   id, person_id: personId, certified_at: certifiedAt, result: 'passed' as const, method, channel, performed_by: 'self' as const, performer_account_id: null, created_at: '2026-01-01T00:00:00.000Z', performer_relation: null, via: null,
@@ -16,8 +28,8 @@ describe.each(DIALECTS)('migration 006 (roster date on the person) on %s', (dial
 
   it('moves each import record into persons.roster_certified_on as its Beijing date, and keeps in-app records', async () => {
     await migrateTo(t.store, '005-reminders')
-    const dated = await addPerson(t, 'M1')
-    const undated = await addPerson(t, 'M2')
+    const dated = await addPersonAt005(t, 'M1')
+    const undated = await addPersonAt005(t, 'M2')
     // Midnight Beijing time is 16:00 UTC the day before: the Beijing date is the roster's date.
     await insertRecord(t.store.db, record('r-import', dated, '2025-08-19T16:00:00.000Z', 'import', 'legacy'))
     await insertRecord(t.store.db, record('r-face', dated, '2026-06-01T03:00:00.000Z', 'weapp', 'face'))

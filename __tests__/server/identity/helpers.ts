@@ -18,12 +18,10 @@ export async function addPerson(test: TestStore, personNo: string): Promise<stri
   await insertPerson(test.store.db, {
     id,
     person_no: personNo,
-    name_enc: 'v1:x',
+    pii_enc: 'v1:x',
     name_masked: '王*英',
-    id_number_enc: 'v1:x',
     id_number_hash: `hash-${personNo}`,
     id_number_masked: '1101**********0127',
-    card_number_enc: 'v1:x',
     card_number_hash: `card-${personNo}`,
     insurance_type: 'enterprise',
     employer: '示例单位',

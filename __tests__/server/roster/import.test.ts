@@ -83,8 +83,9 @@ describe.each(DIALECTS)('roster import on %s', (dialect) => {
     expect(await rosterDated()).toBe(6)
     const zhang = await t.store.db.selectFrom('persons').selectAll().where('person_no', '=', 'DEMO0003').executeTakeFirstOrThrow()
     expect(zhang).toMatchObject({ benefit_status: 'suspended', suspended_since: '2026-09-01', last_certified_on: '2025-08-20', name_masked: '张*兰', id_number_masked: '320***********0468', key_version: 'v1' })
-    expect(pii.decrypt('id_number', zhang.id_number_enc)).toBe('320102194106220468')
-    expect(zhang.id_number_enc).not.toContain('320102')
+    expect(pii.openPerson(zhang.pii_enc)).toEqual({ name: '张桂兰', idNumber: '320102194106220468', cardNumber: expect.any(String) })
+    expect(zhang.pii_enc).not.toContain('320102')
+    expect(zhang.pii_enc).not.toContain('张')
     expect(await listRecordsOfPerson(t.store.db, zhang, 10)).toEqual([
       expect.objectContaining({ id: `roster-${zhang.id}`, certified_at: '2025-08-19T16:00:00.000Z', result: 'passed', method: 'legacy', channel: 'import' }),
     ])
@@ -104,7 +105,7 @@ describe.each(DIALECTS)('roster import on %s', (dialect) => {
     expect(await count('persons')).toBe(7)
     expect(await count('certification_records')).toBe(0)
     const wang = await t.store.db.selectFrom('persons').selectAll().where('person_no', '=', 'DEMO0001').executeTakeFirstOrThrow()
-    expect(pii.decrypt('name', wang.name_enc)).toBe('王秀芳')
+    expect(pii.openPerson(wang.pii_enc).name).toBe('王秀芳')
     const chen = await t.store.db.selectFrom('persons').selectAll().where('person_no', '=', 'DEMO0005').executeTakeFirstOrThrow()
     expect(chen.roster_certified_on).toBe('2026-10-08')
     expect((await listRecordsOfPerson(t.store.db, chen, 10)).map((r) => r.certified_at)).toEqual(['2026-10-07T16:00:00.000Z'])
@@ -181,7 +182,7 @@ describe.each(DIALECTS)('roster import on %s', (dialect) => {
       expect(await rosterImportCli([file, '--report', report, '--skip-invalid'])).toBe(0)
       expect(out.join('')).toMatch(/导入完成：新增 inserted 1，更新 updated 0，未变 unchanged 0，拒绝 rejected 1。编码 gbk/)
       const added = await t.store.db.selectFrom('persons').selectAll().where('person_no', '=', 'CLI0001').executeTakeFirstOrThrow()
-      expect(pii.decrypt('name', added.name_enc)).toBe('冯春花')
+      expect(pii.openPerson(added.pii_enc).name).toBe('冯春花')
       expect(await rosterImportCli([])).toBe(2)
     } finally {
       write.mockRestore()

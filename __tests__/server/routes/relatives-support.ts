@@ -66,12 +66,10 @@ export async function addRosterPersons(h: Harness, n: number, tag = randomUUID()
       .values({
         id: personId,
         person_no: `T${tag}${i}`,
-        name_enc: pii.encrypt('name', name),
+        pii_enc: pii.sealPerson({ name, idNumber, cardNumber: card }),
         name_masked: maskName(name),
-        id_number_enc: pii.encrypt('id_number', idNumber),
         id_number_hash: idNumberHash(pii, idNumber),
         id_number_masked: maskIdNumber(idNumber),
-        card_number_enc: pii.encrypt('card_number', card),
         card_number_hash: cardNumberHash(pii, card),
         insurance_type: 'enterprise',
         employer: '',

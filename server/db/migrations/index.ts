@@ -7,6 +7,7 @@ import * as faceReferences from './003-face-references'
 import * as familySharesNotices from './004-family-shares-notices'
 import * as reminders from './005-reminders'
 import * as rosterCertifiedOn from './006-roster-certified-on'
+import * as sealedPersonPii from './007-sealed-person-pii'
 
 export interface MigrationModule {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,4 +21,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['004-family-shares-notices', familySharesNotices],
   ['005-reminders', reminders],
   ['006-roster-certified-on', rosterCertifiedOn],
+  ['007-sealed-person-pii', sealedPersonPii],
 ]
