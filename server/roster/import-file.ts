@@ -8,8 +8,9 @@ import { decodeAs, detectRosterEncoding, type RosterEncoding } from './decode'
 import type { Db } from '../repositories/types'
 import { importPrepared, importRoster, type ImportOptions, type ImportSummary } from './import'
 import { BROKEN_CSV_REASON, EMPTY_FILE_REASON, indexHeader, parseCsvRecords, parseRosterCsv } from './parse'
-import { ROWS_PER_PIECE } from './prepare'
-import { prepareInOrder, PreparePool, splitPieces } from './prepare-pool'
+import { RosterPreparer, ROWS_PER_PIECE } from './prepare'
+import { preparePiece } from './prepare-piece'
+import { prepareInOrder, PreparePool, splitPieces, type Piece } from './prepare-pool'
 
 export interface FileImportOptions extends ImportOptions {
   /** Worker threads that prepare rows (0: none, all on this thread); default: one per core beyond the first, 1–4. */
@@ -79,8 +80,10 @@ export async function importRosterBytes(db: Db, bytes: Buffer, opts: FileImportO
   if (fatal.length > 0) return { encoding, fatal }
 
   const pool = new PreparePool(workers, { keys: opts.pii.derivedKeys(), today: opts.today, cyclePolicy: opts.cyclePolicy, index, encoding })
+  const preparer = new RosterPreparer(opts)
+  const here = (piece: Piece) => preparePiece(preparer, { index, encoding }, piece.bytes, piece.firstLine)
   try {
-    return { encoding, fatal: [], summary: await importPrepared(db, prepareInOrder(pool, split.pieces, workers * 4), split.rows, opts) }
+    return { encoding, fatal: [], summary: await importPrepared(db, prepareInOrder(pool, split.pieces, workers * 4, here), split.rows, opts) }
   } finally {
     await pool.close()
   }

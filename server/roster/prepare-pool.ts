@@ -122,21 +122,40 @@ export class PreparePool {
   }
 }
 
-/** The prepared pieces in file order, with at most `window` pieces in flight. */
-export async function* prepareInOrder(pool: PreparePool, pieces: Piece[], window: number): AsyncGenerator<PreparedChunk> {
-  const queue: Promise<PreparedChunk>[] = []
+/**
+ * The prepared pieces in file order, with at most `window` pieces in flight to the workers. With
+ * `here`, the importing thread prepares the next piece itself whenever the piece it needs next is not
+ * back yet, instead of waiting: on a machine with few cores the writer and the workers then share the
+ * work, whichever half is slower.
+ */
+export async function* prepareInOrder(pool: Pick<PreparePool, 'prepare'>, pieces: Piece[], window: number, here?: (piece: Piece) => PreparedChunk): AsyncGenerator<PreparedChunk> {
+  const queue: { chunk: Promise<PreparedChunk>; ready: boolean }[] = []
   let next = 0
+  let inFlight = 0
   const fill = () => {
-    while (next < pieces.length && queue.length < window) {
-      const p = pool.prepare(next, pieces[next])
-      p.catch(() => {}) // awaited below in order; this only keeps an early failure from being "unhandled"
-      queue.push(p)
+    while (next < pieces.length && inFlight < window) {
+      const entry = { chunk: pool.prepare(next, pieces[next]), ready: false }
+      inFlight++
+      const settle = () => {
+        entry.ready = true
+        inFlight--
+      }
+      entry.chunk.then(settle, settle) // awaited below in order; this also keeps an early failure from being "unhandled"
+      queue.push(entry)
       next++
     }
   }
   fill()
   while (queue.length > 0) {
-    const chunk = await queue.shift()!
+    if (here && next < pieces.length && !queue[0].ready) {
+      // Let answers that have arrived meanwhile in before deciding the writer would wait.
+      await new Promise((resolve) => setImmediate(resolve))
+      if (!queue[0].ready) {
+        queue.push({ chunk: Promise.resolve(here(pieces[next++])), ready: true })
+        continue
+      }
+    }
+    const chunk = await queue.shift()!.chunk
     fill()
     yield chunk
   }

@@ -5,9 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { PiiCipher } from '../crypto/pii'
-import { decodeAs } from './decode'
-import { parseCsvRecords, rowOf } from './parse'
 import { packValues, RosterPreparer } from './prepare'
+import { preparePiece } from './prepare-piece'
 import type { PieceRequest, PieceResponse, WorkerInit } from './prepare-pool'
 
 const init = workerData as WorkerInit
@@ -16,8 +15,7 @@ const preparer = new RosterPreparer({ pii: new PiiCipher({ derived: init.keys })
 parentPort!.on('message', (req: PieceRequest) => {
   let res: PieceResponse
   try {
-    const records = parseCsvRecords(decodeAs(new Uint8Array(req.bytes), init.encoding), req.firstLine - 1)
-    const chunk = preparer.prepare(records.map((r) => rowOf(r, init.index)))
+    const chunk = preparePiece(preparer, init, new Uint8Array(req.bytes), req.firstLine)
     res = { seq: req.seq, rows: chunk.rows, invalidRows: chunk.invalidRows, errors: chunk.errors, lines: chunk.lines, packed: packValues(chunk.values), personNos: chunk.personNos, idHashes: chunk.idHashes }
     parentPort!.postMessage(res, [chunk.lines.buffer as ArrayBuffer])
   } catch (err) {
