@@ -86,15 +86,15 @@ async function generate(raw: SQLite.Database, cipher: PiiCipher): Promise<void> 
   const start = addMonths({ year: 2026, month: 12 }, -13)
   const startDay = firstDayOf(start)
   const insPerson = raw.prepare(
-    `insert into persons (id, person_no, pii_enc, name_masked, id_number_hash, id_number_masked, card_number_hash,
+    `insert into persons (id, person_no, pii_enc, name_masked, id_number_hash, id_number_masked,
       insurance_type, employer, benefit_status, suspended_since, last_certified_on, region_code, enrolled_on, key_version, created_at, updated_at)
-     values (?, ?, ?, '测*甲', ?, 'x', ?, 'enterprise', '', ?, null, ?, '110101', ?, 'v1', ?, ?)`,
+     values (?, ?, ?, '测*甲', ?, 'x', 'enterprise', '', ?, null, ?, '110101', ?, 'v1', ?, ?)`,
   )
   raw.transaction(() => {
     for (let i = 0; i < PERSONS; i++) {
       const never = rand() < 0.03
       const day = addDays(startDay, Math.floor(rand() * 395))
-      insPerson.run(`p${i}`, `N${i}`, names[i % 64], `ih${i}`, `ch${i}`, rand() < 0.02 ? 'suspended' : 'normal', never ? null : day, never ? day : '2025-01-01', now, now)
+      insPerson.run(`p${i}`, `N${i}`, names[i % 64], `ih${i}`, rand() < 0.02 ? 'suspended' : 'normal', never ? null : day, never ? day : '2025-01-01', now, now)
     }
   })()
   const insAccount = raw.prepare(`insert into accounts (id, platform, openid, created_at, last_seen_at) values (?, 'wechat', ?, ?, ?)`)

@@ -13,7 +13,6 @@ export interface PersonsTable {
   name_masked: string
   id_number_hash: string
   id_number_masked: string
-  card_number_hash: string
   insurance_type: InsuranceType
   employer: string
   benefit_status: 'normal' | 'suspended'

@@ -65,16 +65,17 @@ function personFields(v: string[], at: number, idHash: string, previous: PersonR
 }
 
 function sameAs(p: PersonRow, v: string[], at: number, idHash: string, pii: PiiCipher): boolean {
+  if (p.id_number_hash !== idHash) return false
+  const sealed = pii.openPerson(p.pii_enc)
   return (
-    p.id_number_hash === idHash &&
-    p.card_number_hash === v[at + P.cardHash] &&
+    sealed.name === v[at + P.name] &&
+    sealed.cardNumber === v[at + P.cardNumber] &&
     p.insurance_type === v[at + P.insuranceType] &&
     p.employer === v[at + P.employer] &&
     p.benefit_status === v[at + P.benefitStatus] &&
     p.last_certified_on === stored(v, at, P.lastCertifiedOn - PERSON_AT) &&
     p.region_code === v[at + P.regionCode] &&
-    p.roster_certified_on === stored(v, at, P.rosterCertifiedOn - PERSON_AT) &&
-    pii.openPerson(p.pii_enc).name === v[at + P.name]
+    p.roster_certified_on === stored(v, at, P.rosterCertifiedOn - PERSON_AT)
   )
 }
 

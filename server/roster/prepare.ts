@@ -6,7 +6,7 @@
 import { nextCycle, type CyclePolicy } from '../../src/core/cycle'
 import { maskIdNumber, maskName } from '../../src/core/mask'
 import type { PiiCipher } from '../crypto/pii'
-import { cardNumberHash, idNumberHash } from '../services/identity'
+import { idNumberHash } from '../services/identity'
 import type { RawRosterRow, RowError } from './columns'
 import { validateRosterRow, type RosterRow } from './validate'
 
@@ -15,7 +15,7 @@ import { validateRosterRow, type RosterRow } from './validate'
  * ID-number blind index travel apart (PreparedChunk.personNos / idHashes).
  */
 export const PREPARED_PERSON_COLUMNS = [
-  'pii_enc', 'name_masked', 'id_number_masked', 'card_number_hash',
+  'pii_enc', 'name_masked', 'id_number_masked',
   'insurance_type', 'employer', 'benefit_status', 'suspended_since', 'last_certified_on', 'region_code', 'roster_certified_on',
 ] as const
 /** For each of those, whether '' stands for NULL (the date columns). */
@@ -23,10 +23,10 @@ export const PREPARED_NULLABLE: readonly boolean[] = PREPARED_PERSON_COLUMNS.map
 
 /** Positions of a prepared row's values; a row is WIDTH consecutive strings. */
 export const P = {
-  /** The plain name, only to compare with an existing person on re-import (never written). */
+  /** The plain name and card number, only to compare with an existing person on re-import (never written). */
   name: 0,
-  piiEnc: 1,
-  cardHash: 4,
+  cardNumber: 1,
+  piiEnc: 2,
   insuranceType: 5,
   employer: 6,
   benefitStatus: 7,
@@ -131,13 +131,13 @@ export class RosterPreparer {
       lines.push(raw.line)
       personNos.push(row.personNo)
       idHashes.push(idHash)
-      // P.name, then PREPARED_PERSON_COLUMNS.
+      // P.name, P.cardNumber, then PREPARED_PERSON_COLUMNS.
       values.push(
         row.name,
+        row.cardNumber,
         pii.sealPerson(row),
         maskName(row.name),
         maskIdNumber(row.idNumber),
-        cardNumberHash(pii, row.cardNumber),
         row.insuranceType,
         row.employer,
         row.benefitStatus,

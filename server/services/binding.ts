@@ -25,7 +25,7 @@ import type { Db, PersonRow } from '../repositories/types'
 import { shanghaiDate } from '../time/clock'
 import { assertNotLockedOut } from './attempts'
 import type { ServiceContext } from './context'
-import { cardNumberHash, idNumberHash, normaliseName } from './identity'
+import { idNumberHash, normaliseCard, normaliseName } from './identity'
 import { maskedPerson } from './views'
 
 type Method = BindingRow['method']
@@ -101,8 +101,9 @@ export async function bindManual(ctx: ServiceContext, input: ManualBindInput): P
 
   const person = await findPersonByIdHash(ctx.db, idNumberHash(ctx.pii, id.idNumber))
   if (!person) return refuse(ctx, accountId, 'binding.failed', 'manual', 'PERSON_NOT_FOUND', null)
-  const nameMatches = safeEqual(normaliseName(ctx.pii.openPerson(person.pii_enc).name), normaliseName(input.name))
-  const cardMatches = safeEqual(person.card_number_hash, cardNumberHash(ctx.pii, input.cardNumber))
+  const stored = ctx.pii.openPerson(person.pii_enc)
+  const nameMatches = safeEqual(normaliseName(stored.name), normaliseName(input.name))
+  const cardMatches = safeEqual(normaliseCard(stored.cardNumber), normaliseCard(input.cardNumber))
   const typeMatches = person.insurance_type === input.insuranceType
   if (!(nameMatches && cardMatches && typeMatches)) return refuse(ctx, accountId, 'binding.failed', 'manual', 'DETAILS_MISMATCH', person.id)
 

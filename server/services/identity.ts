@@ -1,4 +1,4 @@
-/** Normalisation and hashing of personal fields, shared by binding and roster import. */
+/** Normalisation of personal fields and the ID-number blind index, shared by binding and roster import. */
 import { normalizeIdNumber } from '../../src/core/id-number'
 import type { PiiCipher } from '../crypto/pii'
 
@@ -6,4 +6,3 @@ export const normaliseName = (name: string): string => name.trim().replace(/[•
 export const normaliseCard = (card: string): string => card.trim().toUpperCase()
 
 export const idNumberHash = (pii: PiiCipher, idNumber: string): string => pii.blindIndex('id_number', normalizeIdNumber(idNumber))
-export const cardNumberHash = (pii: PiiCipher, card: string): string => pii.blindIndex('card_number', normaliseCard(card))

@@ -45,7 +45,7 @@ describe.each(DIALECTS)('schema on %s', (dialect) => {
     const db = t.store.db
     const now = '2026-11-27T02:00:00.000Z'
     const person = (id: string) => ({
-      id, person_no: id, pii_enc: 'x', name_masked: 'x', id_number_hash: `h-${id}`, id_number_masked: 'x', card_number_hash: 'c',
+      id, person_no: id, pii_enc: 'x', name_masked: 'x', id_number_hash: `h-${id}`, id_number_masked: 'x',
       insurance_type: 'enterprise' as const, employer: '', benefit_status: 'normal' as const, suspended_since: null, last_certified_on: null, region_code: '110101',
       enrolled_on: '2026-11-27', key_version: 'v1', created_at: now, updated_at: now,
     })

@@ -106,7 +106,7 @@ describe('npm run identity:enrol', () => {
     const now = new Date().toISOString()
     await store.db
       .insertInto('persons')
-      .values({ id: newId(), person_no: 'A1', pii_enc: 'v1:x', name_masked: '王*英', id_number_hash: 'h', id_number_masked: 'm', card_number_hash: 'c', insurance_type: 'enterprise', employer: 'e', benefit_status: 'normal', suspended_since: null, last_certified_on: null, region_code: '110101', enrolled_on: '2020-01-01', key_version: 'v1', created_at: now, updated_at: now })
+      .values({ id: newId(), person_no: 'A1', pii_enc: 'v1:x', name_masked: '王*英', id_number_hash: 'h', id_number_masked: 'm', insurance_type: 'enterprise', employer: 'e', benefit_status: 'normal', suspended_since: null, last_certified_on: null, region_code: '110101', enrolled_on: '2020-01-01', key_version: 'v1', created_at: now, updated_at: now })
       .execute()
     await store.db.destroy()
   })

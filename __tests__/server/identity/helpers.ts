@@ -22,7 +22,6 @@ export async function addPerson(test: TestStore, personNo: string): Promise<stri
     name_masked: '王*英',
     id_number_hash: `hash-${personNo}`,
     id_number_masked: '1101**********0127',
-    card_number_hash: `card-${personNo}`,
     insurance_type: 'enterprise',
     employer: '示例单位',
     benefit_status: 'normal',

@@ -54,7 +54,7 @@ describe('SIGKILL in the middle of a batch', () => {
       const id = `p${i}`
       await store.db.insertInto('persons').values({
         id, person_no: `K${i}`, pii_enc: pii.sealPerson({ name: '王秀英', idNumber: 'x', cardNumber: 'x' }), name_masked: '王*英', id_number_hash: `h${i}`, id_number_masked: 'x',
-        card_number_hash: `c${i}`, insurance_type: 'enterprise', employer: '', benefit_status: 'normal', suspended_since: null,
+        insurance_type: 'enterprise', employer: '', benefit_status: 'normal', suspended_since: null,
         last_certified_on: null, region_code: '110101', enrolled_on: today, key_version: 'v1', created_at: nowIso, updated_at: nowIso,
       }).execute()
       await store.db.insertInto('accounts').values({ id: `a${i}`, platform: 'local', openid: `openid_kill_${String(i).padStart(3, '0')}`, created_at: nowIso, last_seen_at: nowIso }).execute()

@@ -81,6 +81,13 @@ describe.each(DIALECTS)('bindings on %s', (dialect) => {
     expect(res.json().error).toEqual({ code: 'DETAILS_MISMATCH', message: expect.any(String) })
   })
 
+  it('matches the card number as the roster holds it, whatever the letter case typed', async () => {
+    const caller = newCaller()
+    const res = await bind(caller, { ...DEMO.chen, cardNumber: DEMO.chen.cardNumber.toLowerCase() })
+    expect(res.statusCode).toBe(200)
+    expect((await h.post('/v1/bindings/unbind', { caller })).statusCode).toBe(200) // chen is bound again below
+  })
+
   it('refuses a person bound as 本人 elsewhere, pointing to 代他人认证; nothing half-written', async () => {
     expect((await bind(newCaller(), DEMO.zhao)).statusCode).toBe(200)
     const counts = { bindings: await h.count('bindings'), accounts: await h.count('accounts') }

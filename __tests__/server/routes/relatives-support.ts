@@ -11,7 +11,7 @@ import { checkCharFor } from '../../../src/core/id-number'
 import { maskIdNumber, maskName } from '../../../src/core/mask'
 import type { IdentityOutcome, IdentitySubject, IdentityVerifier } from '../../../server/identity/port'
 import { PiiCipher } from '../../../server/crypto/pii'
-import { cardNumberHash, idNumberHash } from '../../../server/services/identity'
+import { idNumberHash } from '../../../server/services/identity'
 import { DEFAULT_CERTIFICATION_CONFIG } from '../../../server/services/certification-config'
 import { loadTrace } from '../../core/liveness/helpers'
 import { TEST_KEY_V1 } from '../helpers/config'
@@ -70,7 +70,6 @@ export async function addRosterPersons(h: Harness, n: number, tag = randomUUID()
         name_masked: maskName(name),
         id_number_hash: idNumberHash(pii, idNumber),
         id_number_masked: maskIdNumber(idNumber),
-        card_number_hash: cardNumberHash(pii, card),
         insurance_type: 'enterprise',
         employer: '',
         benefit_status: 'normal',

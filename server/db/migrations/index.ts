@@ -8,6 +8,7 @@ import * as familySharesNotices from './004-family-shares-notices'
 import * as reminders from './005-reminders'
 import * as rosterCertifiedOn from './006-roster-certified-on'
 import * as sealedPersonPii from './007-sealed-person-pii'
+import * as noCardBlindIndex from './008-no-card-blind-index'
 
 export interface MigrationModule {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -22,4 +23,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['005-reminders', reminders],
   ['006-roster-certified-on', rosterCertifiedOn],
   ['007-sealed-person-pii', sealedPersonPii],
+  ['008-no-card-blind-index', noCardBlindIndex],
 ]
