@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { sql } from 'kysely'
 import { openStore, type Store } from '../../../server/db/connect'
-import { BULK_JOURNAL_MIN_ROWS, withBulkJournal, withImportCache } from '../../../server/roster/sqlite-bulk'
+import { BULK_JOURNAL_MIN_ROWS, importCacheKib, withBulkJournal, withImportCache } from '../../../server/roster/sqlite-bulk'
 
 const pragma = async (s: Store, name: string) => Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(s.db)).rows[0] ?? {})[0]
 
@@ -59,5 +59,13 @@ describe('bulk-import settings on a SQLite store', () => {
     expect(await withImportCache(store.db, 100, () => pragma(store, 'cache_size'))).toBe(before)
     expect(await withImportCache(store.db, 1_000_000, () => pragma(store, 'cache_size'))).toBe(-1_500_000)
     expect(await pragma(store, 'cache_size')).toBe(before)
+  })
+
+  it('with the rollback journal keeps a smaller cache: the ID-number index, not the whole table', async () => {
+    const during = await withBulkJournal(store.db, 1_000_000, () => withImportCache(store.db, 1_000_000, () => pragma(store, 'cache_size')))
+    expect(during).toBe(-125_000)
+    expect(importCacheKib(100_000, 'delete')).toBe(65_536)
+    expect(importCacheKib(50_000_000, 'delete')).toBe(1536 * 1024)
+    expect(importCacheKib(1_000_000, 'wal')).toBe(1_500_000)
   })
 })
