@@ -21,14 +21,14 @@ async function pragma(db: Db, name: string): Promise<unknown> {
  * large import keeps spilling them to the WAL and reading them back. About 1.5 KiB per row, capped at
  * 1.5 GiB.
  *
- * Rollback journal (withBulkJournal): room for the ID-number index, whose rows arrive in random order
- * (~82 bytes a row), and not much more. The table's own pages are written in order and never read
- * again: spilled to the file early, the system writes them to disk while the import goes on, and the
- * commit has less left to write. A million rows: 128 MiB → 17.3–17.9 s, 1.5 GiB → 19.4–19.9 s,
- * 16 MiB → 22.3 s (.tmp runs of importRosterBytes, 2 cores).
+ * Rollback journal (withBulkJournal): room for the indexes (~170 bytes a row, the ID-number index's
+ * keys arriving in random order), not for the table (~450 bytes a row). The table's own pages are
+ * written in order and never read again: spilled to the file early, the system writes them to disk
+ * while the import goes on, and the commit has less left to write. A million rows on 2 cores:
+ * 1.5 GiB → 19.4–19.9 s, 256 MiB → 17.4–18.3 s, 128 MiB 16.7–19.3 s (less steady), 16 MiB → 22.3 s.
  */
 export function importCacheKib(rows: number, journalMode: string): number {
-  if (journalMode === 'delete') return Math.min(1536 * 1024, Math.max(64 * 1024, Math.ceil(rows / 8)))
+  if (journalMode === 'delete') return Math.min(1536 * 1024, Math.max(64 * 1024, Math.ceil(rows / 4)))
   return Math.min(1536 * 1024, Math.ceil(rows * 1.5))
 }
 
