@@ -20,6 +20,7 @@ import type { Db, PersonRow } from '../repositories/types'
 import { ROSTER_COLUMNS, type RawRosterRow, type RowError } from './columns'
 import { openNewRows, PERSON_COLUMNS, PREPARED_FROM } from './batch-insert'
 import { HASH_CHARS, P, PERSON_AT, PREPARED_NULLABLE, PREPARED_PERSON_COLUMNS, RosterPreparer, ROWS_PER_PIECE, WIDTH, type PreparedChunk } from './prepare'
+import { FirstLineIndex } from './first-line-index'
 import { withBulkJournal, withImportCache } from './sqlite-bulk'
 import { rawSqliteHandle } from './sqlite-raw'
 
@@ -88,8 +89,8 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
       const existing = await listAllPersons(trx)
       const byIdHash = new Map(existing.map((p) => [p.id_number_hash, p]))
       const byPersonNo = new Map(existing.map((p) => [p.person_no, p]))
-      const seenPersonNo = new Map<string, number>()
-      const seenIdHash = new Map<string, number>()
+      const seenPersonNo = new FirstLineIndex()
+      const seenIdHash = new FirstLineIndex()
 
       const raw = await rawSqliteHandle(trx)
       const newRows = openNewRows(trx, raw, { today: opts.today, keyVersion: opts.pii.currentVersion, now: opts.now })
@@ -106,11 +107,9 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
           const at = i * WIDTH
           const personNo = chunk.personNos[i]
           const idHash = chunk.idHashes.slice(i * HASH_CHARS, (i + 1) * HASH_CHARS)
-          const firstNo = seenPersonNo.get(personNo)
-          const firstId = seenIdHash.get(idHash)
+          const firstNo = seenPersonNo.firstLine(personNo, line)
+          const firstId = seenIdHash.firstLine(idHash, line)
           const holder = byIdHash.get(idHash)
-          if (firstNo === undefined) seenPersonNo.set(personNo, line)
-          if (firstId === undefined) seenIdHash.set(idHash, line)
           if (firstNo !== undefined || firstId !== undefined || (holder && holder.person_no !== personNo)) {
             if (firstNo !== undefined) errors.push({ line, column: ROSTER_COLUMNS.personNo, reason: `个人编号与第 ${firstNo} 行重复` })
             if (firstId !== undefined) errors.push({ line, column: ROSTER_COLUMNS.idNumber, reason: `身份证号与第 ${firstId} 行重复` })
