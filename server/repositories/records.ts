@@ -42,10 +42,7 @@ export async function listRecordsOfPerson(db: Db, person: PersonRow, limit: numb
 
 /** The newest record of the person, the roster's included. */
 export async function latestRecordOfPerson(db: Db, person: PersonRow): Promise<RecordRow | undefined> {
-  const latest = await db.selectFrom('certification_records').selectAll().where('person_id', '=', person.id).orderBy('certified_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()
-  const roster = rosterRecordOf(person)
-  if (!latest || !roster) return latest ?? roster
-  return newerFirst(latest, roster) <= 0 ? latest : roster
+  return (await listRecordsOfPerson(db, person, 1))[0]
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * Inserts for the roster import.
  *
- * SQLite (better-sqlite3): rows are written synchronously with ONE prepared single-row statement per
- * table, reused for every row inside the open Kysely transaction (see sqlite-raw.ts). Kysely's
+ * SQLite (better-sqlite3): new persons are written synchronously with ONE prepared single-row
+ * statement, reused for every row inside the open Kysely transaction (see sqlite-raw.ts). Kysely's
  * SQLite driver prepares every statement it runs, so multi-row statements with thousands of
  * placeholders spent as much time being parsed as being executed.
  *
@@ -11,7 +11,7 @@
  */
 import type SQLite from 'better-sqlite3'
 import { SqliteAdapter, type Insertable } from 'kysely'
-import type { Database, PersonsTable } from '../db/schema'
+import type { PersonsTable } from '../db/schema'
 import type { Db } from '../repositories/types'
 import { PREPARED_PERSON_COLUMNS } from './prepare'
 
@@ -25,31 +25,28 @@ export function isSqlite(db: Db): boolean {
   return db.getExecutor().adapter instanceof SqliteAdapter
 }
 
-export async function insertMany<T extends 'persons'>(db: Db, table: T, rows: Insertable<Database[T]>[]): Promise<void> {
+async function insertPersons(db: Db, rows: Insertable<PersonsTable>[]): Promise<void> {
   if (rows.length === 0) return
-  const columns = Object.keys(rows[0] as object).length
+  const columns = Object.keys(rows[0]).length
   const size = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / Math.max(1, columns))))
-  for (let i = 0; i < rows.length; i += size) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    await db.insertInto(table).values(rows.slice(i, i + size) as any).execute()
-  }
+  for (let i = 0; i < rows.length; i += size) await db.insertInto('persons').values(rows.slice(i, i + size)).execute()
 }
 
 /** A string or NULL as an SQL literal. */
 const literal = (v: string | null): string => (v === null ? 'null' : `'${v.replace(/'/g, "''")}'`)
 
 /**
- * Synchronous writer of one table's rows through a prepared statement: `columns` are bound for each row,
+ * Synchronous writer of new persons through a prepared statement: `columns` are bound for each row,
  * `constants` (the same for every row of the import) are written into the statement once. Binding a
  * string costs about a third of a microsecond, a sizeable part of a roster row's whole insert.
  */
 export class SqliteRowWriter {
   private readonly stmt: SQLite.Statement
 
-  constructor(raw: SQLite.Database, table: 'persons', columns: readonly string[], constants: Record<string, string | null> = {}) {
+  constructor(raw: SQLite.Database, columns: readonly string[], constants: Record<string, string | null> = {}) {
     const names = [...columns, ...Object.keys(constants)].map((c) => `"${c}"`)
     const values = [...columns.map(() => '?'), ...Object.values(constants).map(literal)]
-    this.stmt = raw.prepare(`insert into "${table}" (${names.join(', ')}) values (${values.join(', ')})`)
+    this.stmt = raw.prepare(`insert into "persons" (${names.join(', ')}) values (${values.join(', ')})`)
   }
 
   /** Writes one row: its values in the order of the columns. */
@@ -75,7 +72,7 @@ export interface NewRows {
 }
 
 function sqliteNewRows(raw: SQLite.Database, c: NewRowConstants): NewRows {
-  const persons = new SqliteRowWriter(raw, 'persons', PERSON_COLUMNS, personConstants(c))
+  const persons = new SqliteRowWriter(raw, PERSON_COLUMNS, personConstants(c))
   return {
     add(person) {
       persons.write(person)
@@ -88,7 +85,7 @@ function kyselyNewRows(trx: Db, c: NewRowConstants): NewRows {
   const objectOf = (columns: readonly string[], values: unknown[], constants: object) => ({ ...Object.fromEntries(columns.map((c, i) => [c, values[i]])), ...constants })
   const persons: Insertable<PersonsTable>[] = []
   const flush = async () => {
-    await insertMany(trx, 'persons', persons.splice(0))
+    await insertPersons(trx, persons.splice(0))
   }
   return {
     async add(person) {
