@@ -91,9 +91,13 @@ export function emptyObservation(): Observation {
   }
 }
 
-/** One detected action, with the time of its first and last frame (inclusive). */
+/**
+ * One detected action, with the time of its first and last frame (inclusive) and of its most extreme
+ * frame (deepest closure, widest opening, furthest turn): the moment evidence frames are taken.
+ */
 export interface ActionEvent {
   action: ActionName
   startMs: number
   endMs: number
+  peakMs: number
 }

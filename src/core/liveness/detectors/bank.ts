@@ -45,6 +45,11 @@ export class DetectorBank {
     this.head = new HeadDetector(cfg.head, turnDeg, nodUpDeg, nodDownDeg)
   }
 
+  /** The session's positioning gate held the face frontal and steady just now: anchor the pose baseline there. */
+  anchorFrontal(): void {
+    this.pose.anchor()
+  }
+
   update(o: Observation): ActionEvent[] {
     const ev = this.events
     ev.length = 0

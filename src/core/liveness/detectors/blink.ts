@@ -21,6 +21,7 @@ export class BlinkDetector {
   private lastClosed = 0
   private minRatio = 1
   private minEar = 1
+  private minT = 0
   private baseEar = 0
   private blocked = false
   private firstT = NaN
@@ -70,6 +71,7 @@ export class BlinkDetector {
         this.lastClosed = t
         this.minRatio = ratio
         this.minEar = (el + er) / 2
+        this.minT = t
         this.baseEar = (bl + br) / 2
         this.blocked = poseBad
       }
@@ -78,6 +80,7 @@ export class BlinkDetector {
         if (ratio < this.minRatio) {
           this.minRatio = ratio
           this.minEar = (el + er) / 2
+          this.minT = t
         }
         this.lastClosed = t
         if (poseBad) this.blocked = true
@@ -86,7 +89,7 @@ export class BlinkDetector {
     } else {
       // reopened
       if (this.state === CLOSED && !this.blocked && this.minRatio <= c.depthRatio && this.baseEar - this.minEar >= c.minDrop) {
-        event = { action: 'blink', startMs: this.start, endMs: this.lastClosed }
+        event = { action: 'blink', startMs: this.start, endMs: this.lastClosed, peakMs: this.minT }
       }
       this.state = OPEN
     }

@@ -18,6 +18,7 @@ class AxisExcursion {
   private thrFirst = NaN
   private thrLast = NaN
   private peak = 0
+  private peakT = 0
   private crossPeak = 0
   private emitted = false
   private minSpan = Infinity
@@ -49,6 +50,7 @@ class AxisExcursion {
         this.thrFirst = NaN
         this.thrLast = NaN
         this.peak = 0
+        this.peakT = t
         this.crossPeak = 0
         this.emitted = false
         this.minSpan = spanBase > 0 ? spanBase : Infinity
@@ -62,13 +64,16 @@ class AxisExcursion {
       if (Number.isNaN(this.thrFirst)) this.thrFirst = t
       this.thrLast = t
     }
-    if (ratio > this.peak) this.peak = ratio
+    if (ratio > this.peak) {
+      this.peak = ratio
+      this.peakT = t
+    }
     if (cross > this.crossPeak) this.crossPeak = cross
     if (span < this.minSpan) this.minSpan = span
     if (span > this.maxSpan) this.maxSpan = span
     if (!this.emitted && t - this.runStart >= this.maxHoldMs && this.qualified()) {
       this.emitted = true
-      return { action: this.sign > 0 ? this.posAction : this.negAction, startMs: this.runStart, endMs: t }
+      return { action: this.sign > 0 ? this.posAction : this.negAction, startMs: this.runStart, endMs: t, peakMs: this.peakT }
     }
     return event
   }
@@ -80,7 +85,7 @@ class AxisExcursion {
 
   private finish(): ActionEvent | null {
     if (this.emitted || !this.qualified()) return null
-    return { action: this.sign > 0 ? this.posAction : this.negAction, startMs: this.runStart, endMs: this.runLast }
+    return { action: this.sign > 0 ? this.posAction : this.negAction, startMs: this.runStart, endMs: this.runLast, peakMs: this.peakT }
   }
 }
 

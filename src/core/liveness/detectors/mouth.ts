@@ -12,6 +12,8 @@ export class MouthDetector {
   private start = 0
   private last = 0
   private emitted = false
+  private peak = 0
+  private peakT = 0
   private firstT = NaN
 
   constructor(
@@ -41,16 +43,22 @@ export class MouthDetector {
         this.start = t
         this.last = t
         this.emitted = false
+        this.peak = m
+        this.peakT = t
       }
     } else if (m >= threshold * c.closeFrac) {
       if (m >= threshold) this.last = t
+      if (m > this.peak) {
+        this.peak = m
+        this.peakT = t
+      }
       if (!this.emitted && this.last - this.start >= c.holdMs && t - this.start >= c.maxHoldMs) {
-        event = { action: 'mouth_open', startMs: this.start, endMs: this.last }
+        event = { action: 'mouth_open', startMs: this.start, endMs: this.last, peakMs: this.peakT }
         this.emitted = true
       }
     } else {
       if (!this.emitted && this.last - this.start >= c.holdMs) {
-        event = { action: 'mouth_open', startMs: this.start, endMs: this.last }
+        event = { action: 'mouth_open', startMs: this.start, endMs: this.last, peakMs: this.peakT }
       }
       this.open = false
     }

@@ -56,6 +56,11 @@ export class PoseTracker {
     return this.spanMed.median()
   }
 
+  /** The current baseline is known to be frontal (set by the session's positioning gate). */
+  anchor(): void {
+    // refined with the detector redesign
+  }
+
   reset(): void {
     this.yawMed.reset()
     this.pitchMed.reset()

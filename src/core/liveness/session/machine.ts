@@ -26,7 +26,7 @@ export type SessionPhase = 'positioning' | 'action' | 'passed' | 'failed'
 export type SessionEvent =
   | { type: 'prompt'; t: number; phase: 'positioning' | 'action'; step: number; action: ActionName | null; text: string; retry: boolean }
   | { type: 'hint'; t: number; code: HintCode | null; text: string }
-  | { type: 'detected'; t: number; action: ActionName; startMs: number; endMs: number }
+  | { type: 'detected'; t: number; action: ActionName; startMs: number; endMs: number; peakMs: number }
   | { type: 'progress'; t: number; done: number; total: number; action: ActionName }
   | { type: 'verdict'; t: number; passed: boolean; reason: FailReason | null; text: string }
 
@@ -138,6 +138,8 @@ export class LivenessSession {
         if (Number.isNaN(this.positionedSince)) this.positionedSince = t
         if (t - this.positionedSince >= this.cfg.positioning.holdMs) {
           this.phase = 'action'
+          // The person was just held frontal and steady by the gates: that is their frontal pose.
+          this.bank.anchorFrontal()
           this.lastFaceT = t
           this.startStep(t, 0, false)
         }
@@ -159,10 +161,10 @@ export class LivenessSession {
     for (let i = 0; i < detected.length; i++) {
       const ev = detected[i]
       this.anyAction = true
-      this.emit({ type: 'detected', t, action: ev.action, startMs: ev.startMs, endMs: ev.endMs })
+      this.emit({ type: 'detected', t, action: ev.action, startMs: ev.startMs, endMs: ev.endMs, peakMs: ev.peakMs })
       const want = this.challenge[this.step]
       if (ev.action === want) {
-        this.accepted.push({ action: ev.action, startMs: ev.startMs, endMs: ev.endMs })
+        this.accepted.push({ action: ev.action, startMs: ev.startMs, endMs: ev.endMs, peakMs: ev.peakMs })
         this.emit({ type: 'progress', t, done: this.step + 1, total: this.challenge.length, action: ev.action })
         if (this.step + 1 >= this.challenge.length) return this.pass(t)
         this.startStep(t, this.step + 1, false)
