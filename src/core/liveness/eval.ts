@@ -51,7 +51,10 @@ export function parseLabels(text: string): LabelFile {
   return o as LabelFile
 }
 
-const overlaps = (d: ActionEvent, s: LabelSegment, slack: number): boolean => d.startMs <= s.endMs + slack && d.endMs >= s.startMs - slack
+/** What scoring needs of a detection. */
+export type Detection = Pick<ActionEvent, 'action' | 'startMs' | 'endMs'>
+
+const overlaps = (d: Detection, s: LabelSegment, slack: number): boolean => d.startMs <= s.endMs + slack && d.endMs >= s.startMs - slack
 
 export interface Counts {
   tp: number
@@ -61,7 +64,7 @@ export interface Counts {
 }
 
 /** Counts per action for one clip. */
-export function countMatches(detected: readonly ActionEvent[], segments: readonly LabelSegment[], slackMs = 200): Record<ActionName, Counts> {
+export function countMatches(detected: readonly Detection[], segments: readonly LabelSegment[], slackMs = 200): Record<ActionName, Counts> {
   const res = {} as Record<ActionName, Counts>
   for (const a of ACTION_NAMES) res[a] = { tp: 0, fp: 0, fn: 0, labelled: 0 }
   const taken = new Array<boolean>(segments.length).fill(false)
