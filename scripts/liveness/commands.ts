@@ -2,16 +2,24 @@
  * The liveness CLI commands as functions returning their stdout lines (so tests can call them
  * without spawning processes). Errors are thrown as LivenessInputError; cli.ts prints them.
  */
-import { readdirSync, statSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { basename } from 'node:path'
+import type { Trace } from '../../src/core/liveness/trace/format'
 import { detectActions, runSession, sourceFromHeader } from '../../src/core/liveness/engine'
 import { LivenessInputError } from '../../src/core/liveness/errors'
 import { addCounts, countMatches, emptyCounts, scores, type ActionScore } from '../../src/core/liveness/eval'
 import { ACTION_NAMES, isActionName, type ActionEvent, type ActionName } from '../../src/core/liveness/types'
-import { readLabels, readTrace } from './trace-io'
+import { loadClips, resampleTrace, type Clip, type Resample } from './dataset'
+import { DEFAULT_LEAD_MS, evaluateSessions, formatSessions, type SessionsResult } from './sessions'
+import { readTrace } from './trace-io'
 
-export function detectCommand(tracePath: string): string[] {
+/** A trace file, resampled in memory when asked (--fps …). */
+function readMaybeResampled(tracePath: string, resample?: Resample): Trace {
   const trace = readTrace(tracePath)
+  return resample ? resampleTrace(trace, basename(tracePath).replace(/\.jsonl(\.gz)?$/, ''), resample) : trace
+}
+
+export function detectCommand(tracePath: string, resample?: Resample): string[] {
+  const trace = readMaybeResampled(tracePath, resample)
   const events = detectActions(sourceFromHeader(trace.header), trace.frames)
   return events.map((e) => JSON.stringify({ action: e.action, startMs: e.startMs, endMs: e.endMs }))
 }
@@ -23,8 +31,8 @@ export function parseChallenge(text: string | undefined): ActionName[] {
   return list as ActionName[]
 }
 
-export function sessionCommand(tracePath: string, challenge: ActionName[], withSummary = false): string[] {
-  const trace = readTrace(tracePath)
+export function sessionCommand(tracePath: string, challenge: ActionName[], withSummary = false, resample?: Resample): string[] {
+  const trace = readMaybeResampled(tracePath, resample)
   const { events, verdict } = runSession(sourceFromHeader(trace.header), trace.frames, challenge)
   const lines = events.filter((e) => e.type !== 'verdict').map((e) => JSON.stringify(e))
   const { summary, ...rest } = verdict
@@ -32,32 +40,37 @@ export function sessionCommand(tracePath: string, challenge: ActionName[], withS
   return lines
 }
 
-const TRACE_RE = /\.jsonl(\.gz)?$/
-
-/** Pair every trace in tracesDir with labelsDir/<name>.json (name = file name without .jsonl[.gz]). */
-export function evaluateDirs(tracesDir: string, labelsDir: string): { perClip: { name: string; events: ActionEvent[] }[]; table: ActionScore[] } {
-  let names: string[]
-  try {
-    if (!statSync(tracesDir).isDirectory()) throw new Error('not a directory')
-    names = readdirSync(tracesDir).filter((n) => TRACE_RE.test(n)).sort()
-  } catch {
-    throw new LivenessInputError('FILE_NOT_FOUND', tracesDir)
-  }
+/** Event scoring of loaded clips: detections per clip, and precision / recall / F1 per action over all. */
+export function evaluateClips(clips: readonly Clip[]): { perClip: { name: string; events: ActionEvent[] }[]; table: ActionScore[] } {
   const total = emptyCounts()
   const perClip: { name: string; events: ActionEvent[] }[] = []
-  for (const file of names) {
-    const name = basename(file).replace(TRACE_RE, '')
-    const labels = readLabels(join(labelsDir, `${name}.json`))
-    const trace = readTrace(join(tracesDir, file))
-    const events = detectActions(sourceFromHeader(trace.header), trace.frames)
-    perClip.push({ name, events })
-    addCounts(total, countMatches(events, labels.segments, 200))
+  for (const clip of clips) {
+    const events = detectActions(sourceFromHeader(clip.trace.header), clip.trace.frames)
+    perClip.push({ name: clip.name, events })
+    addCounts(total, countMatches(events, clip.labels.segments, 200))
   }
   return { perClip, table: scores(total) }
 }
 
-export function evalCommand(tracesDir: string, labelsDir: string): string[] {
-  const { table } = evaluateDirs(tracesDir, labelsDir)
+/**
+ * Pair every trace in tracesDir with <labels dir>/<name>.json (name = file name without .jsonl[.gz]; a
+ * lowfps variant <clip>.<thin|blur>.<fps> uses <clip>.json), the first of labelsDirs that has it.
+ */
+export function evaluateDirs(
+  tracesDir: string,
+  labelsDir: string | readonly string[],
+  opts: { variant?: string; resample?: Resample } = {},
+): { perClip: { name: string; events: ActionEvent[] }[]; table: ActionScore[] } {
+  return evaluateClips(loadClips(tracesDir, typeof labelsDir === 'string' ? [labelsDir] : labelsDir, opts))
+}
+
+export interface EvalCommandOptions {
+  variant?: string
+  resample?: Resample
+  json?: boolean
+}
+
+export function evalTableLines(table: readonly ActionScore[]): string[] {
   const f = (x: number) => x.toFixed(3)
   const lines = ['action       labelled  tp  fp  fn  precision  recall  f1']
   for (const s of table) {
@@ -66,6 +79,29 @@ export function evalCommand(tracesDir: string, labelsDir: string): string[] {
     )
   }
   return lines
+}
+
+export function evalCommand(tracesDir: string, labelsDir: string | readonly string[], opts: EvalCommandOptions = {}): string[] {
+  const { table, perClip } = evaluateDirs(tracesDir, labelsDir, opts)
+  if (opts.json) return [JSON.stringify({ clips: perClip.map((c) => c.name), resample: opts.resample ?? null, table })]
+  return evalTableLines(table)
+}
+
+export interface SessionsCommandOptions {
+  leadMs?: number
+  variant?: string
+  resample?: Resample
+  /** Seed of the controls' jitter (and of --jitter). */
+  seed?: number
+  json?: boolean
+}
+
+/** `sessions`: genuine session pass rates per action plus the controls (see sessions.ts). */
+export function sessionsCommand(tracesDir: string, labelsDir: string | readonly string[], opts: SessionsCommandOptions = {}): { result: SessionsResult; lines: string[] } {
+  const clips = loadClips(tracesDir, typeof labelsDir === 'string' ? [labelsDir] : labelsDir, { variant: opts.variant, resample: opts.resample })
+  const result = evaluateSessions(clips, { leadMs: opts.leadMs ?? DEFAULT_LEAD_MS, seed: opts.seed })
+  const lines = opts.json ? [JSON.stringify({ resample: opts.resample ?? null, ...result })] : formatSessions(result)
+  return { result, lines }
 }
 
 export { ACTION_NAMES }

@@ -95,49 +95,8 @@ export function thin(frames: readonly TrackerFrame[], fps: number): TrackerFrame
   return out
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-/**
- * A still photo in front of the camera: one frame repeated for `ms` at `fps`, with tracker-like jitter
- * (points +-pointNoise, angles +-angleNoise radians, box +-boxNoise; uniform).
- */
-export function stillPhoto(
-  frame: TrackerFrame,
-  ms: number,
-  fps: number,
-  seed: number,
-  noise = { point: 0.0015, angle: 0.005, box: 0.002 },
-): TrackerFrame[] {
-  const r = rng(seed)
-  const u = (k: number) => (r() * 2 - 1) * k
-  const face = frame.faces.reduce((a, b) => (a.score >= b.score ? a : b))
-  const out: TrackerFrame[] = []
-  for (let t = 0; t <= ms; t += 1000 / fps) {
-    const a = face.angle as { pitch: number; yaw: number; roll: number }
-    out.push({
-      t: Math.round(t),
-      faces: [
-        {
-          score: face.score,
-          box: face.box.map((v) => v + u(noise.box)),
-          points: face.points.map((v) => v + u(noise.point)),
-          angle: { pitch: a.pitch + u(noise.angle), yaw: a.yaw + u(noise.angle), roll: a.roll + u(noise.angle) },
-        },
-      ],
-    })
-  }
-  return out
-}
+/** The seeded PRNG and the still-photo control live in src/core/liveness/controls.ts (shared with the CLI). */
+export { rng, stillPhoto } from '../../../src/core/liveness/controls'
 
 /** Add a second confident face (a shifted copy of the subject) to every frame from `fromMs`. */
 export function withSecondFace(frames: readonly TrackerFrame[], fromMs = 0): TrackerFrame[] {

@@ -118,3 +118,12 @@ export function scores(counts: Record<ActionName, Counts>): ActionScore[] {
     return { action, tp, fp, fn, labelled, precision, recall, f1 }
   })
 }
+
+/**
+ * The label file name (without .json) for a trace name: a low-frame-rate variant `<clip>.<thin|blur>.<fps>`
+ * (see __tests__/fixtures/liveness/lowfps) is on the original clip's time axis and uses `<clip>`'s labels.
+ */
+export function labelsNameFor(traceName: string): string {
+  const m = /^(.+)\.(?:thin|blur)\.\d+(?:\.\d+)?$/.exec(traceName)
+  return m ? m[1] : traceName
+}

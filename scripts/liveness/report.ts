@@ -1,0 +1,182 @@
+/**
+ * The per-family tables (event F1 per action, and session pass rates with the controls) over the whole
+ * fixture set: the original clips, more/, each lowfps/ family, and in-memory thin 7.5 and jittered
+ * 15 / 10 / 7.5 fps versions of all nine original clips. familyTable() is what the quality-floor tests call.
+ */
+import { join, resolve } from 'node:path'
+import type { ActionScore } from '../../src/core/liveness/eval'
+import { ACTION_NAMES } from '../../src/core/liveness/types'
+import { evaluateClips } from './commands'
+import { loadClips, type Clip, type Resample } from './dataset'
+import { DEFAULT_LEAD_MS, evaluateSessions, pct, secs, type SessionsResult, type Tally } from './sessions'
+
+export const DEFAULT_FIXTURES = resolve(__dirname, '..', '..', '__tests__', 'fixtures', 'liveness')
+
+export interface FamilySpec {
+  name: string
+  /** How the family is made, for people. */
+  what: string
+  load: (fixturesDir: string) => Clip[]
+}
+
+const originals = (dir: string, resample?: Resample): Clip[] => [
+  ...loadClips(join(dir, 'traces'), [join(dir, 'labels')], { resample }),
+  ...loadClips(join(dir, 'more', 'traces'), [join(dir, 'more', 'labels')], { resample }),
+]
+const lowfps = (variant: string) => (dir: string) => loadClips(join(dir, 'lowfps', 'traces'), [join(dir, 'labels'), join(dir, 'more', 'labels')], { variant })
+
+/** Every family, grouped by rate. */
+export const FAMILIES: readonly FamilySpec[] = [
+  { name: 'original', what: 'traces/ (3 clips, 24-25 fps)', load: (d) => loadClips(join(d, 'traces'), [join(d, 'labels')]) },
+  { name: 'more', what: 'more/traces (6 clips, 25-30 fps)', load: (d) => loadClips(join(d, 'more', 'traces'), [join(d, 'more', 'labels')]) },
+  { name: 'thin.15', what: 'lowfps/ files', load: lowfps('thin.15') },
+  { name: 'blur.15', what: 'lowfps/ files', load: lowfps('blur.15') },
+  { name: 'jitter.15', what: 'in memory from the 9 originals', load: (d) => originals(d, { fps: 15, jitter: true }) },
+  { name: 'thin.10', what: 'lowfps/ files', load: lowfps('thin.10') },
+  { name: 'blur.10', what: 'lowfps/ files', load: lowfps('blur.10') },
+  { name: 'jitter.10', what: 'in memory from the 9 originals', load: (d) => originals(d, { fps: 10, jitter: true }) },
+  { name: 'thin.7.5', what: 'in memory from the 9 originals', load: (d) => originals(d, { fps: 7.5 }) },
+  { name: 'blur.7.5', what: 'lowfps/ files', load: lowfps('blur.7.5') },
+  { name: 'jitter.7.5', what: 'in memory from the 9 originals', load: (d) => originals(d, { fps: 7.5, jitter: true }) },
+]
+
+export const FAMILY_NAMES: readonly string[] = FAMILIES.map((f) => f.name)
+
+export interface FamilyRow {
+  family: string
+  what: string
+  clips: number
+  frames: number
+  /** Event scores per action (eval). */
+  eval?: ActionScore[]
+  /** Session pass rates and controls (sessions). */
+  sessions?: SessionsResult
+}
+
+export interface FamilyTableOptions {
+  fixturesDir?: string
+  /** Families to compute (default: all, in FAMILIES order). */
+  families?: readonly string[]
+  /** Compute event scores (default true). */
+  eval?: boolean
+  /** Compute sessions (default true). */
+  sessions?: boolean
+  leadMs?: number
+}
+
+const cache = new Map<string, FamilyRow>()
+
+/**
+ * The per-family table. Results are cached per process (per fixtures dir, family, part and lead), so the
+ * floor tests can ask for it repeatedly.
+ */
+export function familyTable(opts: FamilyTableOptions = {}): FamilyRow[] {
+  const dir = resolve(opts.fixturesDir ?? DEFAULT_FIXTURES)
+  const wanted = opts.families ?? FAMILY_NAMES
+  const leadMs = opts.leadMs ?? DEFAULT_LEAD_MS
+  const doEval = opts.eval !== false
+  const doSessions = opts.sessions !== false
+  return wanted.map((name) => {
+    const spec = FAMILIES.find((f) => f.name === name)
+    if (!spec) throw new Error(`unknown family ${name}`)
+    let clips: Clip[] | undefined
+    const load = () => (clips ??= spec.load(dir))
+    const key = (part: string) => `${dir}\u0000${name}\u0000${part}`
+    const base = (): FamilyRow => {
+      const c = load()
+      return { family: name, what: spec.what, clips: c.length, frames: c.reduce((n, x) => n + x.trace.frames.length, 0) }
+    }
+    const row: FamilyRow = cache.get(key('base')) ?? base()
+    cache.set(key('base'), { ...row })
+    const out: FamilyRow = { ...row }
+    if (doEval) {
+      const k = key('eval')
+      if (!cache.has(k)) cache.set(k, { ...row, eval: evaluateClips(load()).table })
+      out.eval = cache.get(k)?.eval
+    }
+    if (doSessions) {
+      const k = key(`sessions:${leadMs}`)
+      if (!cache.has(k)) cache.set(k, { ...row, sessions: evaluateSessions(load(), { leadMs }) })
+      out.sessions = cache.get(k)?.sessions
+    }
+    return out
+  })
+}
+
+const f2 = (x: number) => x.toFixed(2)
+
+function f1Cell(s: ActionScore): string {
+  if (s.labelled === 0) return s.fp === 0 ? '–' : `– (${s.fp} fp)`
+  return `${f2(s.f1)} (${s.tp}/${s.labelled}, ${s.fp} fp)`
+}
+
+function passCell(r: SessionsResult, action: string): string {
+  const a = r.perAction.find((x) => x.action === action)
+  if (!a || a.sessions === 0) return '–'
+  const ended = a.sessions - a.scored
+  return `${a.passed}/${a.scored}${ended ? ` (+${ended} ended)` : ''}`
+}
+
+function controlCell(t: Tally): string {
+  return `${t.passed}/${t.sessions}`
+}
+
+function reasons(t: Record<string, number>): string {
+  const e = Object.entries(t).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+  return e.length ? e.map(([k, n]) => `${k} ${n}`).join(', ') : '–'
+}
+
+/** Markdown tables for a closing note. */
+export function formatReport(rows: readonly FamilyRow[], leadMs = DEFAULT_LEAD_MS): string[] {
+  const lines: string[] = []
+  const withEval = rows.filter((r) => r.eval)
+  if (withEval.length) {
+    lines.push('### Event F1 per action (`liveness eval`): F1 (found/labelled, false positives)', '')
+    lines.push(`| family | clips | ${ACTION_NAMES.join(' | ')} |`)
+    lines.push(`|---|---|${ACTION_NAMES.map(() => '---').join('|')}|`)
+    for (const r of withEval) {
+      const by = new Map((r.eval ?? []).map((s) => [s.action, s]))
+      lines.push(`| ${r.family} | ${r.clips} | ${ACTION_NAMES.map((a) => f1Cell(by.get(a) as ActionScore)).join(' | ')} |`)
+    }
+    lines.push('')
+  }
+  const withSessions = rows.filter((r) => r.sessions)
+  if (withSessions.length) {
+    lines.push(`### Genuine sessions (\`liveness sessions\`, lead ${leadMs} ms): passed/scored per action`, '')
+    lines.push(`| family | ${ACTION_NAMES.join(' | ')} | all | median to pass | failures | ended before a verdict |`)
+    lines.push(`|---|${ACTION_NAMES.map(() => '---').join('|')}|---|---|---|---|`)
+    for (const r of withSessions) {
+      const s = r.sessions as SessionsResult
+      const passed = s.perAction.reduce((n, a) => n + a.passed, 0)
+      const scored = s.perAction.reduce((n, a) => n + a.scored, 0)
+      const failures: Record<string, number> = {}
+      const ended: Record<string, number> = {}
+      for (const a of s.perAction) {
+        for (const [k, n] of Object.entries(a.reasons)) failures[k] = (failures[k] ?? 0) + n
+        for (const [k, n] of Object.entries(a.ended)) ended[k] = (ended[k] ?? 0) + n
+      }
+      const times = s.genuine.filter((g) => g.passed).map((g) => g.durationMs)
+      const med = times.length ? times.slice().sort((a, b) => a - b)[times.length >> 1] : null
+      const all = `${passed}/${scored} (${pct(scored ? passed / scored : null)})`
+      lines.push(`| ${r.family} | ${ACTION_NAMES.map((a) => passCell(s, a)).join(' | ')} | ${all} | ${secs(med)} | ${reasons(failures)} | ${reasons(ended)} |`)
+    }
+    lines.push('')
+    lines.push('### Controls (must never pass): passed/sessions', '')
+    lines.push('| family | still photo | slideshow | never performed | still photo reasons | slideshow reasons | never performed reasons |')
+    lines.push('|---|---|---|---|---|---|---|')
+    for (const r of withSessions) {
+      const c = (r.sessions as SessionsResult).controls
+      const rs = (t: Tally) => reasons({ ...t.reasons, ...Object.fromEntries(Object.entries(t.ended).map(([k, n]) => [`${k} (ended)`, n])) })
+      lines.push(`| ${r.family} | ${controlCell(c.still)} | ${controlCell(c.slideshow)} | ${controlCell(c.neverPerformed)} | ${rs(c.still)} | ${rs(c.slideshow)} | ${rs(c.neverPerformed)} |`)
+    }
+    lines.push('')
+  }
+  lines.push('Families: ' + rows.map((r) => `${r.family} = ${r.what}, ${r.frames} frames`).join('; ') + '.')
+  return lines
+}
+
+export function reportCommand(fixturesDir: string, opts: { leadMs?: number; json?: boolean } = {}): { rows: FamilyRow[]; lines: string[] } {
+  const rows = familyTable({ fixturesDir, leadMs: opts.leadMs })
+  const slim = rows.map((r) => ({ ...r, sessions: r.sessions && { ...r.sessions, genuine: undefined, controlRuns: undefined } }))
+  return { rows, lines: opts.json ? [JSON.stringify({ leadMs: opts.leadMs ?? DEFAULT_LEAD_MS, families: slim })] : formatReport(rows, opts.leadMs) }
+}
