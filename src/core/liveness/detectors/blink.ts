@@ -1,8 +1,21 @@
 /**
- * Blink = open -> closed -> open, against each eye's own running open-EAR median.
- * Both eyes must drop (one-eye dips are tracker noise or a wink), the closure must be short, and it
- * must happen while the head is near frontal, not pitched down and not moving fast (looking down at
- * the phone and fast turns both squash the eyes' outline).
+ * Blink = both eyes dip together, briefly, against each eye's own running open-EAR median, while the
+ * rest of the face stays put.
+ *
+ * Why the rules are shaped this way (7.5-30 fps, blurred frames):
+ * - A camera frame lands somewhere inside a ~100-300 ms blink. At 25 fps one frame is within 20 ms of
+ *   the lids' lowest point; at 10 fps it can be 50 ms off, and a blended (long-exposure) frame averages
+ *   open and closed lids. So the depth the deepest frame must reach depends on the frame interval
+ *   around it: `depthRatio` at `fastGapMs` or less, easing linearly to `slowDepthRatio` at `slowGapMs`.
+ * - What keeps shallow dips honest is shape, not depth: a blink closes and reopens fast (the eye was open
+ *   within `maxOnsetMs` plus one frame interval before the deepest frame, and open again within
+ *   `maxOffsetMs` plus one interval after), both eyes take part, the mouth does not move and the head
+ *   is not turning. A frown or squint narrows the eyes slowly and stays narrow; talking moves the mouth;
+ *   a wink or tracker noise moves one eye.
+ * - Small eyes in a small image are noisy (the tracker snaps points to whole pixels): the depth must
+ *   also be `noiseFactor` times the person's own median frame-to-frame deviation below open.
+ * - A deep closure (both eyes well shut, mean ratio <= `deepRatio`) is unmistakable and may last up
+ *   to `maxClosedMs` (an old person asked to blink may squeeze the eyes shut for most of a second).
  */
 import type { ActionEvent, Observation } from '../types'
 import type { BlinkConfig } from './config'
@@ -10,21 +23,37 @@ import type { PoseTracker } from './pose'
 import { RollingMedian } from './rolling-median'
 
 const OPEN = 0
-const CLOSED = 1
+const DIP = 1
 const TOO_LONG = 2
 
 export class BlinkDetector {
   private readonly left: RollingMedian
   private readonly right: RollingMedian
+  /** |ratio - 1| of open frames: the person's own EAR noise (tracker jitter, eye size in pixels). */
+  private readonly noise: RollingMedian
   private state = OPEN
-  private start = 0
-  private lastClosed = 0
-  private minRatio = 1
-  private minEar = 1
-  private minT = 0
-  private baseEar = 0
-  private blocked = false
   private firstT = NaN
+  /** Last frame seen (time, whether it was open). */
+  private prevT = NaN
+  /** Time of the last open frame before the current dip. */
+  private openBeforeT = NaN
+  private dipStart = 0
+  private dipLast = 0
+  private minRatio = 1
+  private minLeft = 1
+  private minRight = 1
+  private minT = 0
+  private gapBeforeMin = 0
+  private gapAfterMin = 0
+  private minEar = 1
+  private baseEar = 0
+  private noiseAtStart = 0
+  private mouthLo = Infinity
+  private mouthHi = -Infinity
+  private mouthBefore = NaN
+  private blocked = false
+  /** The head moved fast during the dip. Human's pitch also jumps when the lids close, so pitch speed only counts against shallow dips; fast yaw blocks any dip. */
+  private moving = false
 
   constructor(
     private readonly cfg: BlinkConfig,
@@ -34,11 +63,21 @@ export class BlinkDetector {
   ) {
     this.left = new RollingMedian(cfg.baselineMs)
     this.right = new RollingMedian(cfg.baselineMs)
+    this.noise = new RollingMedian(cfg.baselineMs)
   }
 
   /** Abort a closure in progress (face lost). Baselines are kept. */
   abort(): void {
     this.state = OPEN
+    this.openBeforeT = NaN
+  }
+
+  /** Depth the deepest frame must reach, given the frame interval around it. */
+  private depthFor(gapMs: number): number {
+    const c = this.cfg
+    if (gapMs <= c.fastGapMs) return c.depthRatio
+    if (gapMs >= c.slowGapMs) return c.slowDepthRatio
+    return c.depthRatio + ((c.slowDepthRatio - c.depthRatio) * (gapMs - c.fastGapMs)) / (c.slowGapMs - c.fastGapMs)
   }
 
   update(o: Observation, pose: PoseTracker): ActionEvent | null {
@@ -47,58 +86,106 @@ export class BlinkDetector {
     if (!Number.isFinite(el) || !Number.isFinite(er)) return null
     const t = o.t
     if (Number.isNaN(this.firstT)) this.firstT = t
+    const gap = Number.isNaN(this.prevT) ? 0 : t - this.prevT
+    this.prevT = t
     const c = this.cfg
     const bl = this.left.median()
     const br = this.right.median()
-    const warm = t - this.firstT >= this.warmupMs && this.left.count >= 3
-    let ratio = 1
-    let eyesDown = false
-    if (warm && (bl + br) / 2 >= c.minOpenEar) {
-      ratio = (el + er) / (bl + br)
-      eyesDown = el < c.eyeRatio * bl && er < c.eyeRatio * br
-    }
-    const poseBad =
-      !pose.ready ||
-      Math.abs(pose.dYaw) > c.poseGateFrac * this.turnDeg ||
-      -pose.dPitch > c.poseGateFrac * this.nodDownDeg ||
-      pose.speed > c.maxHeadSpeed
+    const warm = t - this.firstT >= this.warmupMs && this.left.count >= 3 && (bl + br) / 2 >= c.minOpenEar
+    const rl = warm ? el / bl : 1
+    const rr = warm ? er / br : 1
+    const ratio = warm ? (el + er) / (bl + br) : 1
+    const mouth = o.mouth
+    const poseBad = !pose.ready || Math.abs(pose.dYaw) > c.poseGateFrac * this.turnDeg || -pose.dPitch > c.poseGateFrac * this.nodDownDeg
+    const closing = warm && ratio < c.closeRatio && rl < c.eyeRatio && rr < c.eyeRatio
 
     let event: ActionEvent | null = null
     if (this.state === OPEN) {
-      if (warm && ratio < c.closeRatio && eyesDown) {
-        this.state = CLOSED
-        this.start = t
-        this.lastClosed = t
-        this.minRatio = ratio
-        this.minEar = (el + er) / 2
-        this.minT = t
+      if (closing && !Number.isNaN(this.openBeforeT)) {
+        this.state = DIP
+        this.dipStart = t
+        this.dipLast = t
+        this.minRatio = Infinity
         this.baseEar = (bl + br) / 2
-        this.blocked = poseBad
+        this.noiseAtStart = this.noise.median()
+        this.mouthLo = Infinity
+        this.mouthHi = -Infinity
+        this.noteMouth(this.mouthBefore)
+        this.blocked = false
+        this.moving = false
       }
-    } else if (ratio < c.reopenRatio) {
-      if (this.state === CLOSED) {
+    }
+    if (this.state === DIP) {
+      // Reopened: back to open, or back up most of the way from the deepest frame (after a blink the
+      // lids often stay a little lower for a while: talking, looking down, tired eyes).
+      const reopened = ratio >= c.reopenRatio || (ratio >= this.minRatio + c.reboundFrac * (c.reopenRatio - this.minRatio) && t > this.minT)
+      if (!reopened) {
         if (ratio < this.minRatio) {
           this.minRatio = ratio
-          this.minEar = (el + er) / 2
+          this.minLeft = rl
+          this.minRight = rr
           this.minT = t
+          this.minEar = (el + er) / 2
+          this.gapBeforeMin = gap
+          this.gapAfterMin = NaN
+        } else if (Number.isNaN(this.gapAfterMin)) {
+          this.gapAfterMin = gap
         }
-        this.lastClosed = t
+        this.dipLast = t
+        this.noteMouth(mouth)
         if (poseBad) this.blocked = true
-        if (t - this.start > c.maxClosedMs) this.state = TOO_LONG
+        if (pose.speed > c.maxHeadSpeed) this.moving = true
+        if (pose.yawSpeed > c.maxHeadSpeed) this.blocked = true
+        if (t - this.dipStart > c.maxClosedMs) this.state = TOO_LONG
+      } else {
+        if (Number.isNaN(this.gapAfterMin)) this.gapAfterMin = gap
+        this.noteMouth(mouth)
+        if (this.accept(t)) event = { action: 'blink', startMs: this.dipStart, endMs: this.dipLast, peakMs: this.minT }
+        this.state = OPEN
+        // the next dip needs a fully open frame first
+        this.openBeforeT = NaN
       }
-    } else {
-      // reopened
-      if (this.state === CLOSED && !this.blocked && this.minRatio <= c.depthRatio && this.baseEar - this.minEar >= c.minDrop) {
-        event = { action: 'blink', startMs: this.start, endMs: this.lastClosed, peakMs: this.minT }
-      }
+    } else if (this.state === TOO_LONG && ratio >= c.reopenRatio) {
       this.state = OPEN
+    }
+    const open = warm ? ratio >= c.reopenRatio : true
+    if (this.state === OPEN && open) {
+      this.openBeforeT = t
+      this.mouthBefore = mouth
     }
     // The open-eye baseline learns from open frames; after a very long "closure" (the eyes' resting
     // shape changed) it learns again so it cannot stay stuck.
-    if (this.state === OPEN || (this.state === TOO_LONG && t - this.start > 2 * c.baselineMs)) {
+    if (this.state === OPEN || (this.state === TOO_LONG && t - this.dipStart > 2 * c.baselineMs)) {
       this.left.push(t, el)
       this.right.push(t, er)
+      if (warm && open) this.noise.push(t, Math.abs(ratio - 1))
     }
     return event
+  }
+
+  private noteMouth(m: number): void {
+    if (!Number.isFinite(m)) return
+    if (m < this.mouthLo) this.mouthLo = m
+    if (m > this.mouthHi) this.mouthHi = m
+  }
+
+  /** The dip that just ended (the eyes are open again at `reopenT`): was it a blink? */
+  private accept(reopenT: number): boolean {
+    const c = this.cfg
+    if (this.blocked || this.baseEar - this.minEar < c.minDrop) return false
+    const gap = Math.max(this.gapBeforeMin, this.gapAfterMin)
+    // deep enough for the frame interval, and well beyond the person's own frame-to-frame noise
+    const noise = Number.isFinite(this.noiseAtStart) ? this.noiseAtStart : 0
+    const need = Math.min(this.depthFor(gap), 1 - c.noiseFactor * noise)
+    if (this.minRatio > need) return false
+    // both eyes take part: neither may stay near open while the other closes
+    if (Math.max(this.minLeft, this.minRight) > need + c.eyeSlack) return false
+    if (this.minRatio <= c.deepRatio) return true
+    // shallow dip: it must be quick on both sides, the head steady and the mouth still
+    if (this.moving) return false
+    if (this.dipLast - this.dipStart > c.maxShallowMs) return false
+    if (this.minT - this.openBeforeT > c.maxOnsetMs + this.gapBeforeMin) return false
+    if (reopenT - this.minT > c.maxOffsetMs + this.gapAfterMin) return false
+    return !(this.mouthHi - this.mouthLo > c.maxMouthChange)
   }
 }

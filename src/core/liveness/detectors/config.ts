@@ -8,15 +8,33 @@ export interface BlinkConfig {
   /** A frame is "closing" when mean EAR < closeRatio x baseline and each eye < eyeRatio x its own baseline. */
   closeRatio: number
   eyeRatio: number
-  /** The eye is open again when mean EAR >= reopenRatio x baseline. */
+  /** The eye is open again when mean EAR >= reopenRatio x baseline, or has come back this fraction of the way there from the deepest frame. */
   reopenRatio: number
-  /** The deepest frame of the closure must reach depthRatio x baseline... */
+  reboundFrac: number
+  /** Depth the deepest frame must reach when the frames around it are at most fastGapMs apart... */
   depthRatio: number
-  /** ...and be at least this much below it in absolute EAR (tracker jitter on small eyes is not a blink). */
+  fastGapMs: number
+  /** ...easing linearly to slowDepthRatio when they are slowGapMs or more apart (a frame rarely lands on the lowest lids). */
+  slowDepthRatio: number
+  slowGapMs: number
+  /** ...and at least noiseFactor x the person's median |ratio - 1| of open frames below open. */
+  noiseFactor: number
+  /** Each eye must reach the required depth plus this (both eyes close in a blink; one eye is a wink or noise). */
+  eyeSlack: number
+  /** A closure at least this deep (mean ratio) is unmistakable: the shallow-dip shape checks do not apply. */
+  deepRatio: number
+  /** Shallow dips: first to last closed frame at most this long... */
+  maxShallowMs: number
+  /** ...open before the deepest frame within this (plus one frame interval), open again after within this (plus one). */
+  maxOnsetMs: number
+  maxOffsetMs: number
+  /** ...and the mouth ratio may change at most this much (talking and grimaces narrow the eyes too). */
+  maxMouthChange: number
+  /** The deepest frame must be at least this much below the baseline in absolute EAR. */
   minDrop: number
   /** Eyes whose open-EAR baseline is below this are closed or unreadable: no blink can be measured. */
   minOpenEar: number
-  /** Closures longer than this (first to last closed frame) are not blinks (eyes shut, squint, looking down). */
+  /** Closures longer than this (first to last closed frame) are not blinks (eyes shut, looking down). */
   maxClosedMs: number
   /** The head must not be turned more than this fraction of turnDeg, nor pitched down more than this fraction of nodDownDeg. */
   poseGateFrac: number
@@ -69,13 +87,24 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   maxGapMs: 300,
   blink: {
     baselineMs: 2000,
-    closeRatio: 0.8,
-    eyeRatio: 0.88,
-    reopenRatio: 0.86,
+    closeRatio: 0.9,
+    eyeRatio: 0.95,
+    reopenRatio: 0.9,
+    reboundFrac: 0.5,
     depthRatio: 0.72,
-    minDrop: 0.05,
+    fastGapMs: 45,
+    slowDepthRatio: 0.86,
+    slowGapMs: 110,
+    noiseFactor: 6,
+    eyeSlack: 0.12,
+    deepRatio: 0.55,
+    maxShallowMs: 300,
+    maxOnsetMs: 150,
+    maxOffsetMs: 200,
+    maxMouthChange: 0.15,
+    minDrop: 0.03,
     minOpenEar: 0.15,
-    maxClosedMs: 600,
+    maxClosedMs: 1000,
     poseGateFrac: 0.8,
     maxHeadSpeed: 45,
   },

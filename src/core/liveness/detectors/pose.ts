@@ -24,6 +24,8 @@ export class PoseTracker {
   dPitch = NaN
   /** Head angular speed in deg/s over the last ~100 ms (0 when unknown). */
   speed = 0
+  /** Yaw-only angular speed (Human's pitch also jumps when the eyelids close; its yaw does not). */
+  yawSpeed = 0
   ready = false
   private readonly yawMed: RollingMedian
   private readonly pitchMed: RollingMedian
@@ -82,6 +84,7 @@ export class PoseTracker {
       this.dYaw = NaN
       this.dPitch = NaN
       this.speed = 0
+      this.yawSpeed = 0
       return
     }
     this.updateSpeed(t, o.yaw, o.pitch)
@@ -119,6 +122,7 @@ export class PoseTracker {
   private updateSpeed(t: number, yaw: number, pitch: number): void {
     // find the newest sample at least SPEED_SPAN_MS older than t
     let speed = 0
+    let yawSpeed = 0
     for (let k = 0; k < this.histN; k++) {
       const i = (this.histHead - 1 - k + 2 * HISTORY) % HISTORY
       const dt = t - this.histT[i]
@@ -126,10 +130,12 @@ export class PoseTracker {
         const dy = yaw - this.histYaw[i]
         const dp = pitch - this.histPitch[i]
         speed = (Math.sqrt(dy * dy + dp * dp) * 1000) / dt
+        yawSpeed = (Math.abs(dy) * 1000) / dt
         break
       }
     }
     this.speed = speed
+    this.yawSpeed = yawSpeed
     this.histT[this.histHead] = t
     this.histYaw[this.histHead] = yaw
     this.histPitch[this.histHead] = pitch
