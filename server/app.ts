@@ -40,6 +40,8 @@ import type { IdentityVerifier } from './identity/port'
 import { createSscAuth } from './ssc'
 import type { SocialSecurityCardAuth } from './ssc/port'
 import { systemClock, type Clock } from './time/clock'
+import { CertificationPool, PooledFaceEmbedder } from './workers/certification-pool'
+import { HumanFaceEmbedder } from './identity/human-node'
 
 export const BODY_LIMIT_BYTES = 64 * 1024
 
@@ -66,6 +68,11 @@ export interface BuildAppOptions {
   identityVerifier?: IdentityVerifier
   /** Random integer in [0, max) for challenge picking; default crypto.randomInt. */
   randomInt?: (max: number) => number
+  /**
+   * Worker threads for completions (summary examination, Human on evidence frames); default: a pool
+   * of CERT_WORKERS (default 1), created here and closed with the app.
+   */
+  certificationPool?: CertificationPool
 }
 
 declare module 'fastify' {
@@ -115,8 +122,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     const routeOptions: RouteOptions = { ctx: services, production: config.nodeEnv === 'production' }
     const family = familyDepsFor(config.hmacSecret)
     const remindersConfig = config.reminders ?? defaultRemindersConfig(config.nodeEnv === 'production')
+    // Face matching and the summary checks run in worker threads, never on the event loop.
+    const pool = opts.certificationPool ?? new CertificationPool({ size: config.certification?.workers ?? DEFAULT_CERTIFICATION_CONFIG.workers })
+    if (!opts.certificationPool) app.addHook('onClose', async () => pool.close())
+    const faces = new PooledFaceEmbedder(pool, new HumanFaceEmbedder().model)
     const cert: CertificationDeps = {
-      identity: opts.identityVerifier ?? createIdentityVerifier(config, { db: store.db, clock, logger: app.log }),
+      identity: opts.identityVerifier ?? createIdentityVerifier(config, { db: store.db, clock, logger: app.log, embedder: faces }),
+      work: { examineSummary: (input) => pool.examineSummary(input), analyse: (jpeg) => faces.analyse(jpeg) },
       config: config.certification ?? DEFAULT_CERTIFICATION_CONFIG,
       weappFrameUpload: identityConfigOf(config).weappFrameUpload,
       randomInt: opts.randomInt,

@@ -135,6 +135,8 @@ export interface CertificationSessionsTable {
   rejected_code: string | null
   /** sha256 of the submitted observation summary; unique, so a summary cannot complete two sessions. */
   summary_digest: string | null
+  /** Fingerprint of the summary (src/core/liveness/fingerprint.ts), compared with later summaries of the same person. */
+  summary_fingerprint: string | null
   /** JSON CertificationResultView returned again on a repeated completion. */
   answer: string | null
   /** performer 'relative': the relation the performer recorded (father/mother/spouse/other). */

@@ -21,6 +21,20 @@ export interface DetectedFace {
   box: [number, number, number, number]
   /** Face description vector (Human `face.embedding`, 1024 floats for faceres). */
   embedding: number[]
+  /**
+   * Face mesh as face-trace/1 points: flat [x0, y0, …] divided by the image width/height (478 points:
+   * mesh + iris), so the liveness engine's adapter (normaliseFrame, layout mediapipe-478) reads it.
+   */
+  points?: number[]
+  /** Human's head angles in radians (as the browser tracker reports them), when known. */
+  angle?: { pitch: number; yaw: number; roll: number } | null
+}
+
+/** One analysed image: its size and every face in it (highest score first). */
+export interface FaceAnalysis {
+  width: number
+  height: number
+  faces: DetectedFace[]
 }
 
 export interface FaceEmbedder {
@@ -114,7 +128,9 @@ function humanConfig(paths: { models: string; wasmDir: string }): Partial<Config
       // Rotation correction and the mesh give the description model an aligned crop (Human's guidance).
       detector: { enabled: true, rotation: true, maxDetected: 3, minConfidence: 0.5, return: false },
       mesh: { enabled: true },
-      iris: { enabled: false },
+      // Iris completes the 478 points of the browser tracker: evidence frames are read with the
+      // liveness engine's own adapter (services/evidence-checks.ts). It does not change embeddings.
+      iris: { enabled: true },
       description: { enabled: true },
       attention: { enabled: false },
       emotion: { enabled: false },
@@ -189,12 +205,17 @@ export class HumanFaceEmbedder implements FaceEmbedder {
   }
 
   embed(jpegBytes: Uint8Array): Promise<DetectedFace[]> {
-    const run = this.queue.then(() => this.embedNow(jpegBytes))
+    return this.analyse(jpegBytes).then((a) => a.faces)
+  }
+
+  /** Faces with embedding, mesh points and head angles, and the decoded image's size. */
+  analyse(jpegBytes: Uint8Array): Promise<FaceAnalysis> {
+    const run = this.queue.then(() => this.analyseNow(jpegBytes))
     this.queue = run.catch(() => undefined)
     return run
   }
 
-  private async embedNow(jpegBytes: Uint8Array): Promise<DetectedFace[]> {
+  private async analyseNow(jpegBytes: Uint8Array): Promise<FaceAnalysis> {
     const img = decodeJpeg(jpegBytes)
     const human = await this.load()
     const started = Date.now()
@@ -210,17 +231,27 @@ export class HumanFaceEmbedder implements FaceEmbedder {
     }
     try {
       const result = await human.detect(input)
+      // Mesh coordinates are in the pixels of the (possibly downscaled) input tensor.
+      const w = img.width * scale
+      const h = img.height * scale
       const faces = result.face
         .filter((f) => Array.isArray(f.embedding) && f.embedding.length > 0)
-        .map((f) => ({
-          score: f.score,
-          box: [f.box[0] / scale, f.box[1] / scale, f.box[2] / scale, f.box[3] / scale] as [number, number, number, number],
-          embedding: Array.from(f.embedding as number[]),
-        }))
+        .map((f) => {
+          const points: number[] = []
+          for (const p of f.mesh ?? []) points.push(p[0] / w, p[1] / h)
+          const a = f.rotation?.angle
+          return {
+            score: f.score,
+            box: [f.box[0] / scale, f.box[1] / scale, f.box[2] / scale, f.box[3] / scale] as [number, number, number, number],
+            embedding: Array.from(f.embedding as number[]),
+            points,
+            angle: a ? { pitch: a.pitch, yaw: a.yaw, roll: a.roll } : null,
+          }
+        })
         .sort((a, b) => b.score - a.score)
       this.timings.push(Date.now() - started)
       if (this.timings.length > 50) this.timings.shift()
-      return faces
+      return { width: img.width, height: img.height, faces }
     } finally {
       tf.dispose(input)
     }

@@ -37,6 +37,18 @@ export async function findSessionBySummaryDigest(db: Db, digest: string): Promis
   return db.selectFrom('certification_sessions').select('id').where('summary_digest', '=', digest).executeTakeFirst()
 }
 
+/** The summary fingerprints of every completed session of a person (any performer, any account). */
+export async function summaryFingerprintsOfPerson(db: Db, personId: string): Promise<{ id: string; summary_fingerprint: string }[]> {
+  const rows = await db
+    .selectFrom('certification_sessions')
+    .select(['id', 'summary_fingerprint'])
+    .where('person_id', '=', personId)
+    .where('summary_fingerprint', 'is not', null)
+    .orderBy('created_at')
+    .execute()
+  return rows as { id: string; summary_fingerprint: string }[]
+}
+
 /**
  * Completes an open session (the single-use switch): true when this call completed it, false when it
  * was no longer open (another completion won).
@@ -44,7 +56,7 @@ export async function findSessionBySummaryDigest(db: Db, digest: string): Promis
 export async function markSessionCompleted(
   db: Db,
   id: string,
-  patch: { completedAt: string; recordId: string; reasonCode: string | null; summaryDigest: string; answer: string },
+  patch: { completedAt: string; recordId: string; reasonCode: string | null; summaryDigest: string; summaryFingerprint: string | null; answer: string },
 ): Promise<boolean> {
   const res = await db
     .updateTable('certification_sessions')
@@ -54,6 +66,7 @@ export async function markSessionCompleted(
       record_id: patch.recordId,
       reason_code: patch.reasonCode,
       summary_digest: patch.summaryDigest,
+      summary_fingerprint: patch.summaryFingerprint,
       answer: patch.answer,
     })
     .where('id', '=', id)

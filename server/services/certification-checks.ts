@@ -81,7 +81,7 @@ export function summaryDigest(s: ObservationSummary): string {
 }
 
 /** Whether the client's verdict agrees with the backend's replay (a stated failure reason must match too). */
-export function verdictAgrees(client: ClientVerdict, replay: LivenessVerdict): boolean {
+export function verdictAgrees(client: ClientVerdict, replay: Pick<LivenessVerdict, 'passed' | 'reason'>): boolean {
   if (client.passed !== replay.passed) return false
   if (!replay.passed && client.reason != null && client.reason !== replay.reason) return false
   return true

@@ -10,6 +10,8 @@
  *   CERT_MAX_OPEN_SESSIONS      open sessions per account, 1–20                  (default 3)
  *   CERT_COMPLETE_BODY_LIMIT    body limit of /v1/certifications/complete, bytes (default 1572864 = 1.5 MB)
  *   CERT_MIN_FPS / CERT_MAX_FPS plausible frame rate of a submitted summary      (default 5 / 60)
+ *   CERT_WORKERS                worker threads for completions (Human on evidence frames, summary
+ *                               fingerprint and replay), 1–8                     (default 1)
  *   LIVENESS_POSITIONING_TIMEOUT_MS / LIVENESS_ACTION_TIMEOUT_MS / LIVENESS_ACTION_RETRIES /
  *   LIVENESS_TOTAL_TIMEOUT_MS   engine timing sent to the client and used for the replay
  *                               (defaults: the engine's, DEFAULT_LIVENESS_TIMING in src/core/contracts)
@@ -28,6 +30,8 @@ export interface CertificationConfig {
   minFps: number
   maxFps: number
   liveness: LivenessTimingConfig
+  /** Worker threads of the completion pool (server/workers/certification-pool.ts). */
+  workers: number
 }
 
 export const DEFAULT_CERTIFICATION_CONFIG: Readonly<CertificationConfig> = Object.freeze({
@@ -39,6 +43,7 @@ export const DEFAULT_CERTIFICATION_CONFIG: Readonly<CertificationConfig> = Objec
   minFps: 5,
   maxFps: 60,
   liveness: { ...DEFAULT_LIVENESS_TIMING },
+  workers: 1,
 })
 
 /** Room between the engine's whole-session limit and the session's lifetime (camera start, upload). */
@@ -97,6 +102,7 @@ export function readCertificationConfig(env: Env, production: boolean, problems:
   const completeBodyLimit = int(env, 'CERT_COMPLETE_BODY_LIMIT', 64 * 1024, 10 * 1024 * 1024, d.completeBodyLimit, problems)
   const minFps = int(env, 'CERT_MIN_FPS', 1, 120, d.minFps, problems)
   const maxFps = int(env, 'CERT_MAX_FPS', 1, 240, d.maxFps, problems)
+  const workers = int(env, 'CERT_WORKERS', 1, 8, d.workers, problems)
   if (minFps > maxFps) problems.push(msg('CERT_MIN_FPS 不能大于 CERT_MAX_FPS', 'CERT_MIN_FPS must not exceed CERT_MAX_FPS'))
   const liveness: LivenessTimingConfig = {
     positioningTimeoutMs: int(env, 'LIVENESS_POSITIONING_TIMEOUT_MS', 5000, 300_000, d.liveness.positioningTimeoutMs, problems),
@@ -123,5 +129,6 @@ export function readCertificationConfig(env: Env, production: boolean, problems:
     minFps,
     maxFps,
     liveness,
+    workers,
   }
 }

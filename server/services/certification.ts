@@ -19,13 +19,12 @@
 import { randomBytes } from 'node:crypto'
 import {
   CERT_REASON_TEXTS,
-  EVIDENCE_MAX_FRAMES,
-  livenessEngineConfig,
   type BackendCompleteCertification,
   type BackendStartCertification,
   type CertificationResultView,
   type CertificationSessionView,
   type CertReasonCode,
+  type EvidenceMoment,
   type IdentityFailReason,
   type IdentityStepView,
   type LivenessTimingConfig,
@@ -33,13 +32,13 @@ import {
 import { RECORD_RESULT_LABELS, type RecordResult } from '../../src/core/contracts/common'
 import { firstCycle, firstDayOf, monthLabel, nextCycle, reinstatement, type YearMonth } from '../../src/core/cycle'
 import type { ErrorCode } from '../../src/core/errors'
-import { replaySummary } from '../../src/core/liveness/engine'
-import { LivenessInputError } from '../../src/core/liveness/errors'
-import type { LivenessVerdict } from '../../src/core/liveness/session/machine'
+import { FINGERPRINT_REUSE_THRESHOLD } from '../../src/core/liveness/fingerprint'
+import type { ActionEvent, ActionName } from '../../src/core/liveness/types'
 import { safeEqual, sha256Hex } from '../crypto/hmac'
 import { isUniqueViolation } from '../db/errors'
 import { newId } from '../db/ids'
 import { HttpError } from '../http/errors'
+import { ImageDecodeError, type FaceAnalysis } from '../identity/human-node'
 import type { IdentityClientStep, IdentityOutcome, IdentityRejectReason, IdentitySubject, IdentityVerifier } from '../identity/port'
 import { ensureAccount, findAccountId } from '../repositories/accounts'
 import { appendAudit, type AuditEntry } from '../repositories/audit'
@@ -52,6 +51,7 @@ import {
   findSession,
   findSessionBySummaryDigest,
   insertSession,
+  summaryFingerprintsOfPerson,
   lockAccountForSessions,
   markSessionCompleted,
   markSessionRejected,
@@ -60,6 +60,8 @@ import {
 import type { Db, PersonRow } from '../repositories/types'
 import { shanghaiDate, shanghaiMidnightIso } from '../time/clock'
 import { checkTrace, decodeChallenge, encodeChallenge, pickChallenge, summaryDigest, verdictAgrees } from './certification-checks'
+import { checkEvidence, faceObservation, type EvidenceResult } from './evidence-checks'
+import type { ObservedFace, SummaryExamination, SummaryExaminationInput } from './summary-examination'
 import type { CertificationConfig } from './certification-config'
 import type { ServiceContext } from './context'
 import { findActiveRelativeByPerson, findActiveRelativeOfAccount } from '../repositories/relatives'
@@ -68,9 +70,21 @@ import { usableNotice } from './notices'
 import { FAMILY_STATUS, type FamilyDeps } from './relatives-common'
 import { usableShare } from './shares'
 
+/**
+ * The CPU-heavy work of a completion, done off the event loop (server/workers/certification-pool.ts):
+ * examining the summary (fingerprint, comparison with earlier ones, replay) and reading evidence
+ * frames with Human.
+ */
+export interface CertificationWork {
+  examineSummary(input: SummaryExaminationInput): Promise<SummaryExamination>
+  /** Throws ImageDecodeError for a frame that is not a readable JPEG; anything else = unavailable. */
+  analyse(jpeg: Uint8Array): Promise<FaceAnalysis>
+}
+
 /** What the certification service needs besides the common context. */
 export interface CertificationDeps {
   identity: IdentityVerifier
+  work: CertificationWork
   config: CertificationConfig
   /** Whether the weapp client may upload evidence frames (IDENTITY_WEAPP_FRAME_UPLOAD; WeChat's rule). */
   weappFrameUpload: boolean
@@ -94,6 +108,7 @@ export const CERTIFICATION_STATUS: Partial<Record<ErrorCode, number>> = {
   LIVENESS_MISMATCH: 422,
   TRACE_IMPLAUSIBLE: 422,
   TRACE_REUSED: 409,
+  EVIDENCE_MISMATCH: 422,
   ...FAMILY_STATUS,
 }
 
@@ -257,16 +272,20 @@ export async function startCertification(ctx: ServiceContext, deps: Certificatio
     })
   })
 
-  const framesAllowed = deps.identity.needsEvidenceFrames && (body.channel !== 'weapp' || deps.weappFrameUpload)
   return {
     sessionId,
     nonce,
     challenge,
     expiresAt,
     identityStep: toStepView(step),
-    evidenceFrames: framesAllowed ? EVIDENCE_MAX_FRAMES : 0,
+    evidenceFrames: framesExpected(deps, body.channel) ? 1 + challenge.length : 0,
     livenessConfig: timing,
   }
+}
+
+/** Whether a session on this channel asks for evidence frames (the verifier needs them and WeChat's rule allows them). */
+function framesExpected(deps: CertificationDeps, channel: SessionRow['channel']): boolean {
+  return deps.identity.needsEvidenceFrames && (channel !== 'weapp' || deps.weappFrameUpload)
 }
 
 // ───────────────────────────── complete ─────────────────────────────
@@ -274,10 +293,48 @@ export async function startCertification(ctx: ServiceContext, deps: Certificatio
 /** Another completion of the same session won the race (its answer is used). */
 class AlreadyClosed extends Error {}
 
+/**
+ * What the evidence frames proved: 'checked' (bound to this session's moments and showing them),
+ * 'unreadable' (a frame without a readable face), 'absent' (expected but none sent: the verifier
+ * gets none, so local-face-match leaves the record to manual review), 'not_expected' (the verifier
+ * needs none, or weapp without frame upload: nothing about frames is checked).
+ */
+type EvidenceStatus = 'checked' | 'unreadable' | 'absent' | 'not_expected'
+
 interface Outcome {
   result: RecordResult
   reasonCode?: CertReasonCode
   identityScore?: number
+  evidence?: EvidenceStatus
+  /** Similarity to the closest earlier summary of the person (null: none to compare with). */
+  similarity?: number | null
+}
+
+/** Reads the frames off the event loop and checks them against the session (evidence-checks.ts). */
+async function checkSessionEvidence(
+  deps: CertificationDeps,
+  challenge: ActionName[],
+  actions: ActionEvent[],
+  moments: EvidenceMoment[] | undefined,
+  frames: string[],
+  summaryAt: (ObservedFace | null)[],
+): Promise<EvidenceResult | 'unavailable'> {
+  const input = { challenge, actions, moments, frameCount: frames.length, summaryAt, frames: [] as (ObservedFace | null)[] }
+  // Unbound frames are refused before any image is read.
+  const unbound = checkEvidence({ ...input, frames: frames.map(() => null) })
+  if (!unbound.ok && unbound.problem === 'unbound') return unbound
+  const read = await Promise.all(
+    frames.map(async (b64) => {
+      try {
+        return faceObservation(await deps.work.analyse(Buffer.from(b64, 'base64')))
+      } catch (err) {
+        if (err instanceof ImageDecodeError) return null
+        return 'unavailable' as const
+      }
+    }),
+  )
+  if (read.includes('unavailable')) return 'unavailable'
+  return checkEvidence({ ...input, frames: read as (ObservedFace | null)[] })
 }
 
 export async function completeCertification(ctx: ServiceContext, deps: CertificationDeps, body: BackendCompleteCertification): Promise<CertificationResultView> {
@@ -322,16 +379,40 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
   }
   const digest = summaryDigest(body.summary)
   if (await findSessionBySummaryDigest(ctx.db, digest)) {
-    return reject(ctx, accountId, session, 'TRACE_REUSED', 'certification.tamper_suspected', { check: 'summary_reused' })
+    return reject(ctx, accountId, session, 'TRACE_REUSED', 'certification.tamper_suspected', { check: 'summary_reused', match: 'identical' })
   }
   const challenge = decodeChallenge(session.challenge)
   const timing = JSON.parse(session.liveness_config) as LivenessTimingConfig
-  let replay: LivenessVerdict
+  // Off the event loop: fingerprint + every earlier summary of the person, and the replay.
+  const frames = session.channel === 'weapp' && !deps.weappFrameUpload ? undefined : body.evidence?.frames
+  const moments = frames ? body.evidence?.moments : undefined
+  const earlier = await summaryFingerprintsOfPerson(ctx.db, session.person_id)
+  let exam: SummaryExamination
   try {
-    replay = replaySummary(body.summary, challenge, livenessEngineConfig(timing))
-  } catch (err) {
-    if (!(err instanceof LivenessInputError)) throw err
-    return reject(ctx, accountId, session, 'TRACE_IMPLAUSIBLE', 'certification.refused', { check: err.code })
+    exam = await deps.work.examineSummary({
+      summary: body.summary,
+      challenge,
+      timing,
+      earlier: earlier.filter((e) => e.id !== session.id).map((e) => ({ sessionId: e.id, fingerprint: e.summary_fingerprint })),
+      at: (moments ?? []).map((m) => m.t),
+    })
+  } catch {
+    await audit(ctx, ctx.db, accountId, 'certification.checks_unavailable', session.person_id, { sessionId: session.id, stage: 'summary' })
+    throw new HttpError('SERVICE_UNAVAILABLE')
+  }
+  if (exam.closest && exam.closest.score >= FINGERPRINT_REUSE_THRESHOLD) {
+    return reject(ctx, accountId, session, 'TRACE_REUSED', 'certification.tamper_suspected', {
+      check: 'summary_reused',
+      match: 'fingerprint',
+      similarity: exam.closest.score,
+      earlierSessionId: exam.closest.sessionId,
+      scale: exam.closest.scale,
+      offsetMs: exam.closest.offsetMs,
+    })
+  }
+  const replay = exam.replay
+  if ('inputError' in replay) {
+    return reject(ctx, accountId, session, 'TRACE_IMPLAUSIBLE', 'certification.refused', { check: replay.inputError })
   }
   if (!verdictAgrees(body.verdict, replay)) {
     return reject(ctx, accountId, session, 'LIVENESS_MISMATCH', 'certification.tamper_suspected', {
@@ -343,36 +424,62 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
     })
   }
 
-  // Identity: only once liveness has passed.
+  // Evidence frames bound to this session's moments (liveness passed only; see evidence-checks.ts).
   let outcome: Outcome
+  let evidence: EvidenceStatus = 'not_expected'
   if (!replay.passed) {
     outcome = { result: 'failed', reasonCode: replay.reason ?? 'incomplete' }
   } else {
-    const person = await findPersonById(ctx.db, session.person_id)
-    if (!person) throw new HttpError('INTERNAL')
-    // WeChat's rule: on weapp, face images are not taken off the phone unless the deployment allows it.
-    const frames = session.channel === 'weapp' && !deps.weappFrameUpload ? undefined : body.evidence?.frames
-    let verified: IdentityOutcome
-    try {
-      verified = await deps.identity.verify(identitySubject(ctx, person, session.id, body.caller.openid), { frames })
-    } catch {
-      verified = { outcome: 'unavailable' }
+    let bound: EvidenceResult | undefined
+    if (!framesExpected(deps, session.channel)) evidence = 'not_expected'
+    else if (!frames || frames.length === 0) evidence = 'absent'
+    else {
+      const checked = await checkSessionEvidence(deps, challenge, replay.actions, moments, frames, exam.observations)
+      if (checked === 'unavailable') {
+        await audit(ctx, ctx.db, accountId, 'certification.checks_unavailable', session.person_id, { sessionId: session.id, stage: 'evidence' })
+        throw new HttpError('SERVICE_UNAVAILABLE')
+      }
+      if (!checked.ok && checked.problem === 'unbound') {
+        return reject(ctx, accountId, session, 'EVIDENCE_MISMATCH', 'certification.tamper_suspected', { check: 'evidence_unbound', detail: checked.detail })
+      }
+      if (!checked.ok && checked.problem === 'contradicts') {
+        return reject(ctx, accountId, session, 'EVIDENCE_MISMATCH', 'certification.tamper_suspected', { check: 'evidence_contradicts', findings: JSON.stringify(checked.findings) })
+      }
+      bound = checked
+      evidence = checked.ok ? 'checked' : 'unreadable'
     }
-    if (verified.outcome === 'unavailable') {
-      // Not the person's fault: the session stays open, the same call can be retried.
-      await audit(ctx, ctx.db, accountId, 'certification.identity_unavailable', session.person_id, { sessionId: session.id, identity: deps.identity.kind })
-      throw new HttpError('SERVICE_UNAVAILABLE')
+    if (bound && !bound.ok && bound.problem === 'unreadable') {
+      // No face to read in a frame: the same answer as the identity check gives for it.
+      outcome = { result: 'failed', reasonCode: 'no_face' }
+    } else {
+      const person = await findPersonById(ctx.db, session.person_id)
+      if (!person) throw new HttpError('INTERNAL')
+      // Frames reach the verifier only when they are bound to this session (or none were expected).
+      const verifiedFrames = evidence === 'checked' ? frames : evidence === 'not_expected' ? frames : undefined
+      let verified: IdentityOutcome
+      try {
+        verified = await deps.identity.verify(identitySubject(ctx, person, session.id, body.caller.openid), { frames: verifiedFrames })
+      } catch {
+        verified = { outcome: 'unavailable' }
+      }
+      if (verified.outcome === 'unavailable') {
+        // Not the person's fault: the session stays open, the same call can be retried.
+        await audit(ctx, ctx.db, accountId, 'certification.identity_unavailable', session.person_id, { sessionId: session.id, identity: deps.identity.kind })
+        throw new HttpError('SERVICE_UNAVAILABLE')
+      }
+      outcome =
+        verified.outcome === 'verified'
+          ? { result: 'passed', identityScore: verified.score }
+          : verified.outcome === 'rejected'
+            ? { result: 'failed', reasonCode: IDENTITY_REASONS_COVERED[verified.reason], identityScore: verified.score }
+            : { result: 'pending_review' }
     }
-    outcome =
-      verified.outcome === 'verified'
-        ? { result: 'passed', identityScore: verified.score }
-        : verified.outcome === 'rejected'
-          ? { result: 'failed', reasonCode: IDENTITY_REASONS_COVERED[verified.reason], identityScore: verified.score }
-          : { result: 'pending_review' }
   }
+  outcome.evidence = evidence
+  outcome.similarity = exam.closest?.score ?? null
 
   try {
-    const answer = await writeOutcome(ctx, deps, accountId, session, outcome, digest, challenge.length)
+    const answer = await writeOutcome(ctx, deps, accountId, session, outcome, digest, exam.fingerprint, challenge.length)
     if (deps.afterRecord) await deps.afterRecord(answer.recordId).catch(() => undefined)
     return answer
   } catch (err) {
@@ -439,6 +546,7 @@ async function writeOutcome(
   session: SessionRow,
   outcome: Outcome,
   digest: string,
+  fingerprint: string,
   challengeLength: number,
 ): Promise<CertificationResultView> {
   return ctx.db.transaction().execute(async (trx) => {
@@ -488,6 +596,7 @@ async function writeOutcome(
       recordId,
       reasonCode: outcome.reasonCode ?? null,
       summaryDigest: digest,
+      summaryFingerprint: fingerprint,
       answer: JSON.stringify(answer),
     })
     if (!closed) throw new AlreadyClosed()
@@ -503,6 +612,8 @@ async function writeOutcome(
       via: session.via ?? null,
       actions: challengeLength,
       identity: deps.identity.kind,
+      evidence: outcome.evidence ?? 'not_expected',
+      closestEarlierSummary: outcome.similarity ?? null,
       ...(outcome.identityScore !== undefined ? { identityScore: Math.round(outcome.identityScore * 1000) / 1000 } : {}),
       failuresToday: answer.failuresToday,
     })

@@ -28,6 +28,7 @@ export const ERROR_MESSAGES = {
   LIVENESS_MISMATCH: '动作检测结果核对不一致，请重新认证',
   TRACE_IMPLAUSIBLE: '动作检测数据有误，请重新认证',
   TRACE_REUSED: '这段动作检测数据已经用过，请重新认证',
+  EVIDENCE_MISMATCH: '认证时拍下的照片和动作对不上，请本人对着镜头重新认证',
   // 家人 (relatives), share cards, printed notices, 认证查询
   RELATION_INVALID: '请选择这位家人与您的关系',
   RELATIVES_LIMIT: '最多可以添加 8 位家人。如需添加新的家人，请先在家人列表中移除一位',

@@ -5,8 +5,15 @@
  *
  * cap13_edit2 contains blink then turn_left: with the test challenge blink,turn_left it passes (21 s,
  * 526 frames, 25 fps). cap12_edit turns left before it blinks: the same challenge fails out_of_order.
+ *
+ * These tests complete the same recorded clip many times for the same person, which the backend now
+ * refuses as a reused summary (its fingerprint survives the few-ms shifts below): before each test the
+ * stored fingerprints are forgotten. Reuse and evidence binding have their own suite
+ * (certification-binding.test.ts).
  */
 import { randomInt } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { sql } from 'kysely'
 import type { CertificationResultView, CertificationSessionView, ClientVerdict } from '../../../src/core/contracts/certification'
 import { DEFAULT_LIVENESS_TIMING, EVIDENCE_FRAME_MAX_CHARS, livenessEngineConfig } from '../../../src/core/contracts/certification'
@@ -37,11 +44,17 @@ function clientRun(clip: 'cap13_edit2' | 'cap12_edit', challenge: readonly Actio
   const shift = ++variant * 7
   const base = frames ? frames(trace.frames) : trace.frames.slice()
   const shifted = base.map((f) => ({ ...f, t: f.t + shift }))
-  const { verdict } = runSession(sourceFromHeader(trace.header), shifted, challenge, ENGINE)
+  const { verdict, events } = runSession(sourceFromHeader(trace.header), shifted, challenge, ENGINE)
   const summary = JSON.parse(JSON.stringify(verdict.summary)) as ObservationSummary
   const spanMs = summary.data.filter((_, i) => i % 14 === 0).slice(1).reduce<number>((a, b) => a + (b ?? 0), 0)
-  return { verdict: { passed: verdict.passed, reason: verdict.reason } as ClientVerdict, summary, spanMs }
+  const positioned = events.find((e) => e.type === 'prompt' && e.phase === 'action')?.t ?? 0
+  // The evidence moments a client would send: neutral when positioning ends, then each action's peak.
+  const moments = [{ t: positioned, step: -1 }, ...verdict.actions.map((a, step) => ({ t: a.peakMs, step }))]
+  return { verdict: { passed: verdict.passed, reason: verdict.reason } as ClientVerdict, summary, spanMs, moments }
 }
+
+/** A real evidence frame (__tests__/fixtures/evidence, see its PROVENANCE.md) as base64. */
+const evidenceFrame = (name: string): string => readFileSync(join(__dirname, '..', '..', 'fixtures', 'evidence', `${name}.jpg`)).toString('base64')
 
 /** A small but real JPEG header + padding as base64 ("/9j/" prefix). */
 const jpeg = (bytes = 2000): string => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(bytes, 7)]).toString('base64')
@@ -130,6 +143,11 @@ async function recordsOfPerson(h: Harness, personId: string) {
   return h.test.store.db.selectFrom('certification_records').selectAll().where('person_id', '=', personId).orderBy('certified_at', 'desc').execute()
 }
 
+/** See the file comment: lets these tests complete the same clip again for the same person. */
+async function forgetFingerprints(h: Harness) {
+  await h.test.store.db.updateTable('certification_sessions').set({ summary_fingerprint: null }).execute()
+}
+
 const TEST_CHALLENGE: ActionName[] = ['blink', 'turn_left']
 
 describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)', (dialect) => {
@@ -140,9 +158,10 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
     h = s.h
   }, STORE_SETUP_TIMEOUT_MS)
   afterAll(async () => h?.close())
-  beforeEach(() => {
+  beforeEach(async () => {
     h.now = new Date(DEFAULT_NOW)
     s.fake.next = []
+    await forgetFingerprints(h)
   })
 
   describe('start', () => {
@@ -217,7 +236,8 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
       const session = await start(h, s.callers.wang)
       const run = clientRun('cap13_edit2', session.challenge)
       expect(run.verdict).toEqual({ passed: true, reason: null })
-      const res = await complete(h, completeBody(s.callers.wang, session, run, { evidence: { frames: [jpeg(), jpeg(3000)] } }), run.spanMs)
+      const frames = ['cap13-neutral', 'cap13-blink', 'cap13-turn-left'].map(evidenceFrame)
+      const res = await complete(h, completeBody(s.callers.wang, session, run, { evidence: { frames, moments: run.moments } }), run.spanMs)
       expect(res.statusCode).toBe(200)
       const view: CertificationResultView = res.json()
       expect(view).toEqual({
@@ -228,8 +248,8 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
         nextDueMonthLabel: '2027年11月',
         failuresToday: 0,
       })
-      // evidence frames went to the verifier
-      expect(s.fake.verified.at(-1)?.evidence.frames).toHaveLength(2)
+      // evidence frames, checked against the session's moments, went to the verifier
+      expect(s.fake.verified.at(-1)?.evidence.frames).toHaveLength(3)
 
       const records = await recordsOfPerson(h, wang.id)
       expect(records).toHaveLength(recordsBefore + 1)
@@ -238,7 +258,7 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
       expect((await personOf(h, 'wang')).last_certified_on).toBe('2026-11-27')
       expect(await sessionRow(h, session.sessionId)).toMatchObject({ status: 'completed', record_id: view.recordId })
       const done = (await auditOf(h, 'certification.completed')).find((a) => a.detail.sessionId === session.sessionId)
-      expect(done).toMatchObject({ subject_person_id: wang.id, detail: { recordId: view.recordId, result: 'passed', channel: 'h5', performer: 'self', identity: 'local-face-match' } })
+      expect(done).toMatchObject({ subject_person_id: wang.id, detail: { recordId: view.recordId, result: 'passed', channel: 'h5', performer: 'self', identity: 'local-face-match', evidence: 'checked' } })
 
       // the app sees it: status certified until 2027年11月, the record first in 认证记录
       const status = (await h.post('/v1/status', { caller: s.callers.wang })).json()
@@ -351,7 +371,9 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
       expect(res.json().nextDueDate).toBeUndefined()
       expect(await recordsOfPerson(h, li.id)).toHaveLength(before + 1)
       expect((await personOf(h, 'li')).last_certified_on).toBe(li.last_certified_on) // not moved
-      // a stated failure reason that differs from the replay's is a mismatch as well
+      // a stated failure reason that differs from the replay's is a mismatch as well (the same clip
+      // again: forget s2's fingerprint, or this would be refused as a reused summary first)
+      await forgetFingerprints(h)
       const s3 = await start(h, s.callers.li)
       const other = clientRun('cap12_edit', s3.challenge)
       const res3 = await complete(h, completeBody(s.callers.li, s3, { ...other, verdict: { passed: false, reason: 'timeout' } }), other.spanMs)
@@ -369,13 +391,15 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
       expect(replayed.json().error.code).toBe('TRACE_REUSED')
       expect((await auditOf(h, 'certification.tamper_suspected')).some((x) => x.detail.sessionId === b.sessionId && x.detail.check === 'summary_reused')).toBe(true)
 
-      const c = await start(h, s.callers.li)
+      // (zhao: li's fresh run of the same clip would be refused as a re-timed copy of a)
+      const c = await start(h, s.callers.zhao)
+      const other = await start(h, s.callers.zhao)
       const fresh = clientRun('cap13_edit2', c.challenge)
-      const wrongNonce = await complete(h, { ...completeBody(s.callers.li, c, fresh), nonce: a.nonce }, fresh.spanMs)
+      const wrongNonce = await complete(h, { ...completeBody(s.callers.zhao, c, fresh), nonce: other.nonce }, fresh.spanMs)
       expect(wrongNonce.statusCode).toBe(409)
       expect(wrongNonce.json().error.code).toBe('SESSION_NONCE_MISMATCH')
       // a nonce mismatch does not burn the session: the right nonce still completes it
-      expect((await h.post('/v1/certifications/complete', completeBody(s.callers.li, c, fresh))).statusCode).toBe(200)
+      expect((await h.post('/v1/certifications/complete', completeBody(s.callers.zhao, c, fresh))).statusCode).toBe(200)
     })
 
     it('timestamps: longer than the time that passed, not increasing, or an implausible frame rate → TRACE_IMPLAUSIBLE', async () => {
@@ -445,14 +469,17 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
       const frame = await h.post('/v1/certifications/complete', completeBody(s.callers.chen, session, run, { evidence: { frames: ['/9j/' + 'A'.repeat(EVIDENCE_FRAME_MAX_CHARS)] } }))
       expect(frame.statusCode).toBe(413)
       expect(frame.json().error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', field: 'evidence.frames.0' })
-      const four = await h.post('/v1/certifications/complete', completeBody(s.callers.chen, session, run, { evidence: { frames: [jpeg(), jpeg(), jpeg(), jpeg()] } }))
-      expect(four.statusCode).toBe(413)
+      const eight = await h.post('/v1/certifications/complete', completeBody(s.callers.chen, session, run, { evidence: { frames: Array.from({ length: 8 }, () => jpeg()) } }))
+      expect(eight.statusCode).toBe(413)
       const notJpeg = await h.post('/v1/certifications/complete', completeBody(s.callers.chen, session, run, { evidence: { frames: [Buffer.from('GIF89a').toString('base64')] } }))
       expect(notJpeg.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'evidence.frames.0' })
-      // nothing was written by any of them; 3 frames of ~300 KB (≈ 1.2 MB body) are accepted
+      // nothing was written by any of them; 3 frames of ~300 KB (≈ 1.2 MB body) are accepted (these are
+      // no pictures at all: no face to read, so the record fails as no_face)
       expect((await sessionRow(h, session.sessionId)).status).toBe('open')
-      const ok = await complete(h, completeBody(s.callers.chen, session, run, { evidence: { frames: [jpeg(290_000), jpeg(290_000), jpeg(290_000)] } }), run.spanMs)
+      const big = { frames: [jpeg(290_000), jpeg(290_000), jpeg(290_000)], moments: run.moments }
+      const ok = await complete(h, completeBody(s.callers.chen, session, run, { evidence: big }), run.spanMs)
       expect(ok.statusCode).toBe(200)
+      expect(ok.json()).toMatchObject({ result: 'failed', reasonCode: 'no_face' })
     })
   })
 
@@ -461,6 +488,7 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
       const liu = await personOf(h, 'liu')
       const counts: number[] = []
       for (let i = 0; i < 2; i++) {
+        await forgetFingerprints(h) // the same clip twice for the same person
         const session = await start(h, s.callers.liu)
         const run = clientRun('cap12_edit', session.challenge)
         counts.push((await complete(h, completeBody(s.callers.liu, session, run), run.spanMs)).json().failuresToday)
@@ -475,6 +503,7 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
       expect((await recordsOfPerson(h, liu.id)).filter((r) => r.result === 'failed')).toHaveLength(3)
 
       // the next Beijing day starts at 0 again (2026-11-28 00:00 +08:00)
+      await forgetFingerprints(h)
       h.now = new Date('2026-11-28T00:00:01+08:00')
       const next = await start(h, s.callers.liu)
       const run2 = clientRun('cap12_edit', next.challenge)
@@ -553,8 +582,9 @@ describe.each(DIALECTS)('certifications on %s (random challenges)', (dialect) =>
     h = s.h
   }, STORE_SETUP_TIMEOUT_MS)
   afterAll(async () => h?.close())
-  beforeEach(() => {
+  beforeEach(async () => {
     h.now = new Date(DEFAULT_NOW)
+    await forgetFingerprints(h)
   })
 
   it('picks 2 different actions of the 6 per session, at random', async () => {

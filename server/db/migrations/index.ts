@@ -9,6 +9,7 @@ import * as reminders from './005-reminders'
 import * as rosterCertifiedOn from './006-roster-certified-on'
 import * as sealedPersonPii from './007-sealed-person-pii'
 import * as noCardBlindIndex from './008-no-card-blind-index'
+import * as summaryFingerprints from './009-summary-fingerprints'
 
 export interface MigrationModule {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -24,4 +25,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['006-roster-certified-on', rosterCertifiedOn],
   ['007-sealed-person-pii', sealedPersonPii],
   ['008-no-card-blind-index', noCardBlindIndex],
+  ['009-summary-fingerprints', summaryFingerprints],
 ]

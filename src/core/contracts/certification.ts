@@ -23,9 +23,15 @@ export const CertChannelSchema = v.picklist(CERT_CHANNELS)
 export const SESSION_PERFORMERS = ['self', 'relative', 'unit_admin'] as const
 export type SessionPerformer = (typeof SESSION_PERFORMERS)[number]
 
-/** Evidence frames: at most 3 JPEGs, each at most this many base64 characters (≈ 300 KB of JPEG). */
-export const EVIDENCE_MAX_FRAMES = 3
+/**
+ * Evidence frames: one neutral frame when positioning ends plus one per challenged action (taken at
+ * the action's peak), so at most 1 + the six actions; each at most this many base64 characters
+ * (≈ 300 KB of JPEG). A session asks for 1 + its challenge length (`evidenceFrames`).
+ */
+export const EVIDENCE_MAX_FRAMES = 7
 export const EVIDENCE_FRAME_MAX_CHARS = 400_000
+/** `step` of the neutral evidence frame (taken when positioning ends); actions are 0, 1, … in challenge order. */
+export const EVIDENCE_NEUTRAL_STEP = -1
 /** Frames in one observation summary (3 minutes at 60 fps with room to spare). */
 export const SUMMARY_MAX_FRAMES = 20_000
 
@@ -97,7 +103,19 @@ export const ClientVerdictSchema = v.object({
 })
 export type ClientVerdict = v.InferOutput<typeof ClientVerdictSchema>
 
+/**
+ * Which moment an evidence frame shows: `t` on the session's time axis (the same milliseconds as the
+ * observation summary's frames) and `step` (EVIDENCE_NEUTRAL_STEP for the neutral frame, else the
+ * index of the challenged action whose peak it shows). `moments[i]` describes `frames[i]`.
+ */
+export const EvidenceMomentSchema = v.object({
+  t: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+  step: v.pipe(v.number(), v.integer(), v.minValue(EVIDENCE_NEUTRAL_STEP), v.maxValue(EVIDENCE_MAX_FRAMES - 2)),
+})
+export type EvidenceMoment = v.InferOutput<typeof EvidenceMomentSchema>
+
 export const EvidenceSchema = v.object({
+  moments: v.optional(v.pipe(v.array(EvidenceMomentSchema), v.maxLength(EVIDENCE_MAX_FRAMES, 'PAYLOAD_TOO_LARGE'))),
   frames: v.optional(
     v.pipe(
       v.array(
@@ -170,7 +188,11 @@ export interface CertificationSessionView {
   /** ISO timestamp; completing after it → SESSION_EXPIRED. */
   expiresAt: string
   identityStep: IdentityStepView
-  /** How many evidence frames to send with 完成认证 (0: none; keep them on the phone). */
+  /**
+   * How many evidence frames to send with 完成认证 (0: none; keep them on the phone): 1 + the
+   * challenge length — a neutral frame when positioning ends, then one at each action's peak, each
+   * with its moment (evidence.moments).
+   */
   evidenceFrames: number
   /** Engine timing the backend replays with; pass it to the engine (livenessEngineConfig). */
   livenessConfig?: LivenessTimingConfig

@@ -1,0 +1,357 @@
+/**
+ * A fingerprint of an observation summary that survives re-timing and small edits, and a similarity
+ * between two of them. The backend compares each new summary with every earlier summary of the same
+ * person: a recorded session whose timestamps were shifted, stretched or jittered, whose first
+ * absolute time was changed, with a few values edited or frames dropped / duplicated, is still the
+ * same recording.
+ *
+ * Fingerprint: the observation curves (EAR left/right, mouth, yaw, pitch, roll, eye span) resampled
+ * by linear interpolation on a grid of STEP_MS rebased to the summary's own first frame (so absolute
+ * times do not matter), each quantised to a coarse integer step. Gaps (no face, or frames further
+ * apart than MAX_GAP_MS) are MISSING.
+ *
+ * Similarity: what identifies a recording is not its levels (a person's EAR at rest is the same every
+ * year) but its small movements and tracker noise, which never repeat. Both fingerprints are
+ * high-passed (each value minus the mean of its neighbourhood), then aligned: a coarse search over time
+ * scale (SCALE_MIN..SCALE_MAX) and every offset with enough overlap on 500 ms means, then a fine search
+ * around the best coarse candidates on the 100 ms grid. The score at an alignment is the median over
+ * channels of the Pearson correlation of the high-passed curves. A copy scores ≈ 0.9–1; different
+ * sessions of the same person score ≈ 0–0.4 (numbers in docs/backend-api.md § summary reuse).
+ *
+ * Pure code: no platform imports (runs in the backend's worker threads, and could run anywhere).
+ */
+import { Q_ANGLE, Q_BOX, Q_RATIO } from './quantise'
+import { SUMMARY_FIELDS, type ObservationSummary } from './summary'
+
+export const FINGERPRINT_VERSION = 1
+/** Grid step of the resampled curves. */
+export const FINGERPRINT_STEP_MS = 100
+/** Frames further apart than this are not interpolated across (a gap). */
+export const FINGERPRINT_MAX_GAP_MS = 600
+/** Longest stretch fingerprinted (the rest of a longer summary is ignored). */
+export const FINGERPRINT_MAX_MS = 240_000
+/** Samples averaged per grid cell. */
+const SUB = 5
+
+/** The channels, their summary field and their quantisation step in summary units. */
+const CHANNELS = [
+  { name: 'earL', field: 2, step: 2 }, // 0.002
+  { name: 'earR', field: 3, step: 2 },
+  { name: 'mouth', field: 4, step: 2 },
+  { name: 'yaw', field: 5, step: 2 }, // 0.2°
+  { name: 'pitch', field: 6, step: 2 },
+  { name: 'roll', field: 7, step: 2 },
+  { name: 'eyeSpan', field: 12, step: 1 }, // 0.001 of the frame width
+] as const
+export const FINGERPRINT_CHANNELS: readonly string[] = CHANNELS.map((c) => c.name)
+const C = CHANNELS.length
+const STRIDE = SUMMARY_FIELDS.length
+export const FINGERPRINT_MISSING = -32768
+
+// Unit checks at compile time: the steps above assume these summary scales.
+const _scales: [1000, 10, 1000] = [Q_RATIO, Q_ANGLE, Q_BOX]
+void _scales
+
+export interface SummaryFingerprint {
+  v: typeof FINGERPRINT_VERSION
+  stepMs: number
+  /** Grid points per channel. */
+  n: number
+  /** Channel-major: values[c * n + i]; FINGERPRINT_MISSING where there is no observation. */
+  values: Int16Array
+}
+
+/** Fingerprint of a (validated) summary. */
+export function fingerprintSummary(s: ObservationSummary): SummaryFingerprint {
+  const d = s.data
+  // Rebased time of each frame.
+  const times = new Float64Array(s.n)
+  let t = 0
+  for (let i = 0; i < s.n; i++) {
+    const dt = d[i * STRIDE] as number
+    t = i === 0 ? 0 : t + dt
+    times[i] = t
+  }
+  const span = s.n > 0 ? Math.min(times[s.n - 1], FINGERPRINT_MAX_MS) : 0
+  const n = s.n > 0 ? Math.floor(span / FINGERPRINT_STEP_MS) + 1 : 0
+  const values = new Int16Array(C * n).fill(FINGERPRINT_MISSING)
+  for (let c = 0; c < C; c++) {
+    const { field, step } = CHANNELS[c]
+    let k = 0 // frame index: times[k] <= g < times[k+1]
+    for (let i = 0; i < n; i++) {
+      // The mean of SUB samples across the cell (not one point sample): the value then hardly depends on
+      // where the frames fall relative to the grid, so re-timed copies resample alike.
+      let sum = 0
+      let m = 0
+      for (let u = 0; u < SUB; u++) {
+        const g = (i + (u + 0.5) / SUB - 0.5) * FINGERPRINT_STEP_MS
+        if (g < 0 || g > span) continue
+        while (k + 1 < s.n && times[k + 1] <= g) k++
+        while (k > 0 && times[k] > g) k--
+        const a = d[k * STRIDE + field]
+        let v: number | null = null
+        if (times[k] === g || k + 1 >= s.n) {
+          v = a
+        } else {
+          const b = d[(k + 1) * STRIDE + field]
+          const gap = times[k + 1] - times[k]
+          if (a !== null && b !== null && gap <= FINGERPRINT_MAX_GAP_MS) v = a + ((b - a) * (g - times[k])) / gap
+        }
+        if (v !== null && Number.isFinite(v)) {
+          sum += v
+          m++
+        }
+      }
+      if (m * 2 >= SUB) values[c * n + i] = clampInt16(Math.round(sum / m / step))
+    }
+  }
+  return { v: FINGERPRINT_VERSION, stepMs: FINGERPRINT_STEP_MS, n, values }
+}
+
+function clampInt16(v: number): number {
+  return v < -32767 ? -32767 : v > 32767 ? 32767 : v
+}
+
+// ───────────────────────────── storage encoding ─────────────────────────────
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+
+/** Text form for storage: "fp1:<stepMs>:<n>:<base64 of little-endian int16>". */
+export function encodeFingerprint(fp: SummaryFingerprint): string {
+  const bytes = new Uint8Array(fp.values.length * 2)
+  for (let i = 0; i < fp.values.length; i++) {
+    const v = fp.values[i] & 0xffff
+    bytes[2 * i] = v & 0xff
+    bytes[2 * i + 1] = v >> 8
+  }
+  let out = ''
+  for (let i = 0; i < bytes.length; i += 3) {
+    const b0 = bytes[i]
+    const b1 = i + 1 < bytes.length ? bytes[i + 1] : 0
+    const b2 = i + 2 < bytes.length ? bytes[i + 2] : 0
+    out += B64[b0 >> 2] + B64[((b0 & 3) << 4) | (b1 >> 4)]
+    out += i + 1 < bytes.length ? B64[((b1 & 15) << 2) | (b2 >> 6)] : '='
+    out += i + 2 < bytes.length ? B64[b2 & 63] : '='
+  }
+  return `fp${fp.v}:${fp.stepMs}:${fp.n}:${out}`
+}
+
+/** Inverse of encodeFingerprint; undefined for text it did not write (another version, damage). */
+export function decodeFingerprint(text: string): SummaryFingerprint | undefined {
+  const m = /^fp(\d+):(\d+):(\d+):([A-Za-z0-9+/]*={0,2})$/.exec(text)
+  if (!m || Number(m[1]) !== FINGERPRINT_VERSION || Number(m[2]) !== FINGERPRINT_STEP_MS) return undefined
+  const n = Number(m[3])
+  const b64 = m[4]
+  const bytes = new Uint8Array((b64.length / 4) * 3)
+  let len = 0
+  for (let i = 0; i + 3 < b64.length; i += 4) {
+    const q = [0, 1, 2, 3].map((k) => (b64[i + k] === '=' ? -1 : B64.indexOf(b64[i + k])))
+    bytes[len++] = (q[0] << 2) | (q[1] >> 4)
+    if (q[2] >= 0) bytes[len++] = ((q[1] & 15) << 4) | (q[2] >> 2)
+    if (q[3] >= 0) bytes[len++] = ((q[2] & 3) << 6) | q[3]
+  }
+  if (len !== C * n * 2) return undefined
+  const values = new Int16Array(C * n)
+  for (let i = 0; i < values.length; i++) values[i] = ((bytes[2 * i] | (bytes[2 * i + 1] << 8)) << 16) >> 16
+  return { v: FINGERPRINT_VERSION, stepMs: FINGERPRINT_STEP_MS, n, values }
+}
+
+// ───────────────────────────── similarity ─────────────────────────────
+
+/** Time scales tried (a recording replayed faster or slower by up to ±12 %). */
+export const SCALE_MIN = 0.88
+export const SCALE_MAX = 1.12
+/** Least overlap of two fingerprints for a score (ms, and as a share of the shorter one). */
+export const MIN_OVERLAP_MS = 6000
+export const MIN_OVERLAP_SHARE = 0.5
+/** Half-width of the high-pass neighbourhood, in grid points (±600 ms). */
+const HP_HALF = 6
+/** Coarse search: grid points per coarse point (500 ms), scale step, candidates kept. */
+const COARSE = 5
+const COARSE_SCALE_STEP = 0.01
+const COARSE_KEEP = 4
+/** Fine search around each candidate: scale ±2 coarse steps, offset ±COARSE grid points. */
+const FINE_SCALE_STEP = 0.002
+/** A channel takes part only where it moves: RMS of its high-passed curve at least this (int units). */
+const MIN_CHANNEL_RMS = 0.6
+/** At least this many channels must take part for a score. */
+const MIN_CHANNELS = 3
+
+export interface FingerprintMatch {
+  /** Median over channels of the high-passed curves' correlation at the best alignment (−1..1); 0 without overlap. */
+  score: number
+  /** b's time ≈ a's time × scale + offsetMs. */
+  scale: number
+  offsetMs: number
+  overlapMs: number
+  /** Channels that took part. */
+  channels: number
+}
+
+interface Prepared {
+  n: number
+  /** High-passed values, NaN where missing; channel-major. */
+  hp: Float64Array
+  /** Channels with enough movement. */
+  moving: boolean[]
+}
+
+/** Each value minus the mean of the valid values within ±half points; NaN where missing. */
+function highPass(values: ArrayLike<number>, n: number, missing: (v: number) => boolean, half: number): { hp: Float64Array; moving: boolean[] } {
+  const hp = new Float64Array(C * n).fill(NaN)
+  const moving: boolean[] = []
+  for (let c = 0; c < C; c++) {
+    const base = c * n
+    // prefix sums of valid values
+    const sum = new Float64Array(n + 1)
+    const cnt = new Int32Array(n + 1)
+    for (let i = 0; i < n; i++) {
+      const v = values[base + i]
+      const ok = !missing(v)
+      sum[i + 1] = sum[i] + (ok ? v : 0)
+      cnt[i + 1] = cnt[i] + (ok ? 1 : 0)
+    }
+    let ss = 0
+    let m = 0
+    for (let i = 0; i < n; i++) {
+      const v = values[base + i]
+      if (missing(v)) continue
+      const lo = Math.max(0, i - half)
+      const hi = Math.min(n, i + half + 1)
+      const k = cnt[hi] - cnt[lo]
+      if (k < half) continue // too little context
+      const x = v - (sum[hi] - sum[lo]) / k
+      hp[base + i] = x
+      ss += x * x
+      m++
+    }
+    moving.push(m > 0 && Math.sqrt(ss / m) >= MIN_CHANNEL_RMS)
+  }
+  return { hp, moving }
+}
+
+function prepare(fp: SummaryFingerprint): Prepared {
+  const { hp, moving } = highPass(fp.values, fp.n, (v) => v === FINGERPRINT_MISSING, HP_HALF)
+  return { n: fp.n, hp, moving }
+}
+
+/** Means of `k` consecutive grid points (NaN when fewer than half are valid), channel-major. */
+function coarse(raw: SummaryFingerprint, k: number): Prepared {
+  const n = Math.floor(raw.n / k)
+  const vals = new Float64Array(C * n).fill(NaN)
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < n; i++) {
+      let s = 0
+      let m = 0
+      for (let j = 0; j < k; j++) {
+        const v = raw.values[c * raw.n + i * k + j]
+        if (v !== FINGERPRINT_MISSING) {
+          s += v
+          m++
+        }
+      }
+      if (m * 2 >= k) vals[c * n + i] = s / m
+    }
+  }
+  const { hp, moving } = highPass(vals, n, (v) => Number.isNaN(v), 2)
+  return { n, hp, moving }
+}
+
+/**
+ * Median channel correlation of a and b at "b index = a index × scale + offset" (linear
+ * interpolation in b), over a's points that land inside b; overlap in a's points.
+ */
+function scoreAt(a: Prepared, b: Prepared, scale: number, offset: number, minOverlap: number): { score: number; overlap: number; channels: number } {
+  // a's index range that maps inside b: 0 <= i*scale + offset <= b.n - 1
+  const lo = Math.max(0, Math.ceil(-offset / scale))
+  const hi = Math.min(a.n - 1, Math.floor((b.n - 1 - offset) / scale))
+  const overlap = hi - lo + 1
+  if (overlap < minOverlap) return { score: 0, overlap: Math.max(0, overlap), channels: 0 }
+  const rs: number[] = []
+  for (let c = 0; c < C; c++) {
+    if (!a.moving[c] || !b.moving[c]) continue
+    const ab = c * a.n
+    const bb = c * b.n
+    let sx = 0
+    let sy = 0
+    let sxx = 0
+    let syy = 0
+    let sxy = 0
+    let m = 0
+    for (let i = lo; i <= hi; i++) {
+      const x = a.hp[ab + i]
+      if (x !== x) continue
+      const j = i * scale + offset
+      const j0 = Math.floor(j)
+      const w = j - j0
+      const y0 = b.hp[bb + j0]
+      const y = w === 0 || j0 + 1 >= b.n ? y0 : y0 + (b.hp[bb + j0 + 1] - y0) * w
+      if (y !== y) continue
+      sx += x
+      sy += y
+      sxx += x * x
+      syy += y * y
+      sxy += x * y
+      m++
+    }
+    if (m < minOverlap * 0.5) continue
+    const vx = sxx - (sx * sx) / m
+    const vy = syy - (sy * sy) / m
+    if (vx <= 0 || vy <= 0) continue
+    rs.push((sxy - (sx * sy) / m) / Math.sqrt(vx * vy))
+  }
+  if (rs.length < MIN_CHANNELS) return { score: 0, overlap, channels: rs.length }
+  rs.sort((p, q) => p - q)
+  const mid = rs.length >> 1
+  const score = rs.length % 2 ? rs[mid] : (rs[mid - 1] + rs[mid]) / 2
+  return { score, overlap, channels: rs.length }
+}
+
+function minOverlapPoints(na: number, nb: number, stepMs: number): number {
+  const shorter = Math.min(na, nb)
+  return Math.max(Math.ceil(MIN_OVERLAP_MS / stepMs), Math.ceil(shorter * MIN_OVERLAP_SHARE))
+}
+
+/**
+ * How alike two fingerprints are, at their best alignment (see the file comment). Symmetric up to the
+ * search grid. Cost: a few million multiply-adds for two 30 s summaries.
+ */
+export function fingerprintSimilarity(a: SummaryFingerprint, b: SummaryFingerprint): FingerprintMatch {
+  const none: FingerprintMatch = { score: 0, scale: 1, offsetMs: 0, overlapMs: 0, channels: 0 }
+  if (a.stepMs !== b.stepMs || a.n < 2 || b.n < 2) return none
+  // Coarse: 500 ms means, every scale step and every offset with enough overlap.
+  const ca = coarse(a, COARSE)
+  const cb = coarse(b, COARSE)
+  const coarseMin = minOverlapPoints(ca.n, cb.n, a.stepMs * COARSE)
+  const candidates: { score: number; scale: number; offset: number }[] = []
+  if (ca.n >= 2 && cb.n >= 2) {
+    for (let s = SCALE_MIN; s <= SCALE_MAX + 1e-9; s += COARSE_SCALE_STEP) {
+      for (let o = -Math.ceil(ca.n * s); o <= cb.n; o++) {
+        const r = scoreAt(ca, cb, s, o, coarseMin)
+        if (r.channels < MIN_CHANNELS) continue
+        candidates.push({ score: r.score, scale: s, offset: o })
+      }
+    }
+  }
+  candidates.sort((p, q) => q.score - p.score)
+  // Fine: 100 ms grid around the best coarse alignments.
+  const pa = prepare(a)
+  const pb = prepare(b)
+  const fineMin = minOverlapPoints(a.n, b.n, a.stepMs)
+  let best = none
+  for (const cand of candidates.slice(0, COARSE_KEEP)) {
+    const centre = cand.offset * COARSE
+    for (let s = cand.scale - 2 * COARSE_SCALE_STEP; s <= cand.scale + 2 * COARSE_SCALE_STEP + 1e-9; s += FINE_SCALE_STEP) {
+      for (let o = centre - COARSE; o <= centre + COARSE; o++) {
+        const r = scoreAt(pa, pb, s, o, fineMin)
+        if (r.channels >= MIN_CHANNELS && r.score > best.score) {
+          best = { score: r.score, scale: Math.round(s * 1000) / 1000, offsetMs: o * a.stepMs, overlapMs: r.overlap * a.stepMs, channels: r.channels }
+        }
+      }
+    }
+  }
+  return best
+}
+
+/** A new summary whose best score against an earlier one reaches this is the same recording. */
+export const FINGERPRINT_REUSE_THRESHOLD = 0.6
