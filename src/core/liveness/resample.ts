@@ -97,14 +97,17 @@ export function jitterProfile(fps: number): GapProfile & { nominalMs: number; mi
   return { nominalMs: 1000 / fps, p5: mix(GAPS_15.p5, GAPS_8.p5), p95: mix(GAPS_15.p95, GAPS_8.p95), max: mix(GAPS_15.max, GAPS_8.max), min: 0.5 }
 }
 
+// A local binding: global lookups are slow in sandboxed contexts (jest's vm), and this runs per landmark.
+const imul = Math.imul
+
 /** Deterministic PRNG (mulberry32): uniform in [0, 1). */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
     let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    t = imul(t ^ (t >>> 15), t | 1)
+    t ^= t + imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
