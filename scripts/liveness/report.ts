@@ -8,7 +8,7 @@ import type { ActionScore } from '../../src/core/liveness/eval'
 import { ACTION_NAMES } from '../../src/core/liveness/types'
 import { evaluateClips } from './commands'
 import { loadClips, type Clip, type Resample } from './dataset'
-import { DEFAULT_LEAD_MS, evaluateSessions, pct, secs, type SessionsResult, type Tally } from './sessions'
+import { DEFAULT_LEAD_MS, evaluateSessions, median, pct, secs, SLIDESHOW_DWELL_MS, STILL_MS, type SessionsResult, type Tally } from './sessions'
 
 export const DEFAULT_FIXTURES = resolve(__dirname, '..', '..', '__tests__', 'fixtures', 'liveness')
 
@@ -156,7 +156,7 @@ export function formatReport(rows: readonly FamilyRow[], leadMs = DEFAULT_LEAD_M
         for (const [k, n] of Object.entries(a.ended)) ended[k] = (ended[k] ?? 0) + n
       }
       const times = s.genuine.filter((g) => g.passed).map((g) => g.durationMs)
-      const med = times.length ? times.slice().sort((a, b) => a - b)[times.length >> 1] : null
+      const med = median(times)
       const all = `${passed}/${scored} (${pct(scored ? passed / scored : null)})`
       lines.push(`| ${r.family} | ${ACTION_NAMES.map((a) => passCell(s, a)).join(' | ')} | ${all} | ${secs(med)} | ${reasons(failures)} | ${reasons(ended)} |`)
     }
@@ -172,6 +172,12 @@ export function formatReport(rows: readonly FamilyRow[], leadMs = DEFAULT_LEAD_M
     lines.push('')
   }
   lines.push('Families: ' + rows.map((r) => `${r.family} = ${r.what}, ${r.frames} frames`).join('; ') + '.')
+  if (withSessions.length) {
+    lines.push('')
+    lines.push(
+      `Sessions use the default session config; "ended" = the trace ended before a verdict (not scored). Controls per clip: still photo = the middle frame held ${STILL_MS / 1000} s with landmark jitter; slideshow = 4 frames, ${SLIDESHOW_DWELL_MS} ms each, 10 s; both under all six actions; never performed = actions with no labelled segment in the clip, sessions back to back over the whole clip. Jitter seed 1 + hash of the clip name.`,
+    )
+  }
   return lines
 }
 
