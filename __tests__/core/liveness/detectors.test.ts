@@ -55,14 +55,28 @@ describe('blink', () => {
 })
 
 describe('mouth_open', () => {
-  test('held 600 ms counts; talking bursts of 150 ms do not', () => {
-    expect(stream(4000, 25, (t) => (t >= 2000 && t <= 2600 ? { mouth: 0.5 } : {})).map((e) => e.action)).toEqual(['mouth_open'])
+  // a jaw opens and closes over ~150 ms: linear ramps from the resting 0.03 to `to`
+  const opening = (from: number, until: number, to = 0.5, rampMs = 150): Shape => (t) => {
+    if (t < from || t > until + rampMs) return {}
+    const k = Math.min(1, (t - from) / rampMs, (until + rampMs - t) / rampMs)
+    return { mouth: 0.03 + (to - 0.03) * k }
+  }
+
+  test.each([7.5, 10, 15, 25, 30])('held 600 ms counts at %s fps', (fps) => {
+    expect(stream(4000, fps, opening(2000, 2600)).map((e) => e.action)).toEqual(['mouth_open'])
+  })
+
+  test('a mouth that jumps from closed to open and back with nothing in between (photos swapped) does not count', () => {
+    expect(stream(4000, 25, (t) => (t >= 2000 && t <= 2600 ? { mouth: 0.5 } : {}))).toEqual([])
+  })
+
+  test('talking bursts of 150 ms do not count', () => {
     const talk: Shape = (t) => (Math.floor(t / 150) % 2 === 1 && t > 1000 ? { mouth: 0.45 } : {})
     expect(stream(5000, 25, talk)).toEqual([])
   })
 
   test('held for a long time is reported once, without waiting for the mouth to close', () => {
-    const ev = stream(8000, 15, (t) => (t >= 2000 ? { mouth: 0.5 } : {}))
+    const ev = stream(8000, 15, (t) => (t >= 2000 ? { mouth: 0.03 + 0.47 * Math.min(1, (t - 2000) / 150) } : {}))
     expect(ev.map((e) => e.action)).toEqual(['mouth_open'])
   })
 })
@@ -109,5 +123,18 @@ describe('RollingMedian', () => {
     for (let i = 0; i < 20; i++) m.push(1300 + i, i) // capacity 8
     expect(m.count).toBe(8)
     expect(m.median()).toBe(15.5)
+  })
+})
+
+describe('frontal pose when free-running', () => {
+  test('a head swinging from side to side is credited with turns both ways, not only to one side of the swing', () => {
+    // starts at the left extreme of a +-10 deg swing, 4 s a cycle, for 24 s
+    const swing: Shape = (t) => ({ yaw: 3 + 10 * Math.cos((2 * Math.PI * t) / 4000) })
+    for (const fps of [10, 15, 25]) {
+      const ev = stream(24000, fps, swing)
+      const left = ev.filter((e) => e.action === 'turn_left').length
+      const right = ev.filter((e) => e.action === 'turn_right').length
+      expect({ fps, bothWays: left >= 4 && right >= 4 && Math.abs(left - right) <= 1 }).toEqual({ fps, bothWays: true })
+    }
   })
 })

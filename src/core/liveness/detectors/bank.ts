@@ -37,6 +37,7 @@ export class DetectorBank {
       nodUpDeg,
       nodDownDeg,
       baselineMs: cfg.head.baselineMs,
+      centreMs: cfg.head.centreMs,
       staleMs: cfg.head.staleMs,
       warmupMs: cfg.warmupMs,
     })

@@ -53,11 +53,17 @@ export interface MouthConfig {
   holdMs: number
   /** A held opening is reported after this long even if the mouth stays open. */
   maxHoldMs: number
+  /** Credit for the frame interval before the first open frame, at most this (at 7.5 fps a 300-ms hold shows 2-3 frames). */
+  maxGapCreditMs: number
+  /** A frame at or above this fraction of the open threshold (and below it) counts as part-way open. */
+  rampFrac: number
 }
 
 export interface HeadConfig {
-  /** Rolling window of the frontal yaw/pitch median (fed only while the head is near it). */
+  /** Rolling window of the frontal yaw/pitch median once anchored (fed only while the head is near it). */
   baselineMs: number
+  /** Free-running (no session anchor): window of the median of every frame, the centre of the pose distribution. */
+  centreMs: number
   /** Excursions in degrees from the frontal baseline; undefined = use the layout's tuning. */
   turnDeg?: number
   nodUpDeg?: number
@@ -112,12 +118,15 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
     baselineMs: 3000,
     openRatio: 0.3,
     openAboveBaseline: 0.2,
-    closeFrac: 0.7,
+    closeFrac: 0.9,
     holdMs: 300,
     maxHoldMs: 2000,
+    maxGapCreditMs: 100,
+    rampFrac: 0.35,
   },
   head: {
     baselineMs: 3000,
+    centreMs: 8000,
     holdMs: 100,
     maxHoldMs: 2000,
     staleMs: 8000,

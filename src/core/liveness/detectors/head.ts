@@ -10,6 +10,9 @@ import type { ActionEvent, ActionName, Observation } from '../types'
 import type { HeadConfig } from './config'
 import type { PoseTracker } from './pose'
 
+/** Credit for the frame interval before the first frame past the threshold, at most this. */
+const MAX_GAP_CREDIT_MS = 0
+
 /** One axis: runs of the excursion beyond half its threshold, qualified once beyond the full threshold. */
 class AxisExcursion {
   private sign = 0
@@ -21,6 +24,11 @@ class AxisExcursion {
   private peakT = 0
   private crossPeak = 0
   private emitted = false
+  /** A frame between half and the full threshold was seen before the excursion passed it (the head moved there). */
+  private rampIn = false
+  private rampOut = false
+  private gapAtFirst = 0
+  private prevT = NaN
   private minSpan = Infinity
   private maxSpan = 0
 
@@ -42,8 +50,13 @@ class AxisExcursion {
   update(t: number, d: number, thrPos: number, thrNeg: number, cross: number, span: number, spanBase: number): ActionEvent | null {
     const s = d >= thrPos / 2 ? 1 : d <= -thrNeg / 2 ? -1 : 0
     let event: ActionEvent | null = null
+    const prevT = this.prevT
+    this.prevT = t
     if (s !== this.sign) {
-      if (this.sign !== 0) event = this.finish()
+      if (this.sign !== 0) {
+        // the frame that ends a run on the way back, if it is still past half the threshold of the other side it is not a ramp
+        event = this.finish()
+      }
       this.sign = s
       if (s !== 0) {
         this.runStart = t
@@ -53,6 +66,8 @@ class AxisExcursion {
         this.peakT = t
         this.crossPeak = 0
         this.emitted = false
+        this.rampIn = false
+        this.rampOut = false
         this.minSpan = spanBase > 0 ? spanBase : Infinity
         this.maxSpan = spanBase > 0 ? spanBase : 0
       }
@@ -61,8 +76,16 @@ class AxisExcursion {
     this.runLast = t
     const ratio = Math.abs(d) / (s > 0 ? thrPos : thrNeg)
     if (ratio >= 1) {
-      if (Number.isNaN(this.thrFirst)) this.thrFirst = t
+      if (Number.isNaN(this.thrFirst)) {
+        this.thrFirst = t
+        this.gapAtFirst = Number.isNaN(prevT) ? 0 : Math.min(t - prevT, MAX_GAP_CREDIT_MS)
+      }
       this.thrLast = t
+      this.rampOut = false
+    } else if (Number.isNaN(this.thrFirst)) {
+      this.rampIn = true
+    } else {
+      this.rampOut = true
     }
     if (ratio > this.peak) {
       this.peak = ratio
@@ -79,11 +102,15 @@ class AxisExcursion {
   }
 
   private qualified(): boolean {
-    if (!(this.thrLast - this.thrFirst >= this.holdMs) || this.peak < this.crossPeak) return false
+    // held: first to last frame beyond the threshold, plus the frame interval before the first (at 7.5 fps
+    // a 250-ms hold may be caught by two frames only)
+    if (!(this.thrLast - this.thrFirst + this.gapAtFirst >= this.holdMs) || this.peak < this.crossPeak) return false
     return !(this.maxSpan > this.minSpan * this.maxScaleRatio)
   }
 
   private finish(): ActionEvent | null {
+    // A head moves through the angles in between, on the way there or back; a photo swapped for
+    // another jumps (a slideshow).
     if (this.emitted || !this.qualified()) return null
     return { action: this.sign > 0 ? this.posAction : this.negAction, startMs: this.runStart, endMs: this.runLast, peakMs: this.peakT }
   }

@@ -10,13 +10,17 @@ export interface PoseThresholds {
   nodUpDeg: number
   nodDownDeg: number
   baselineMs: number
+  /** Window of the free-running baseline (the centre of the person's pose distribution). */
+  centreMs: number
   staleMs: number
   warmupMs: number
 }
 
 const SPEED_SPAN_MS = 90
 const FEED_BAND = 0.8
-const HISTORY = 8
+const HISTORY = 16
+/** Frames before the anchor that seed the frontal baseline (the gate's hold is 600 ms). */
+const ANCHOR_MS = 500
 
 export class PoseTracker {
   /** Excursion from the frontal baseline, degrees (engine convention). NaN until ready. */
@@ -38,10 +42,12 @@ export class PoseTracker {
   private readonly histPitch = new Float64Array(HISTORY)
   private histN = 0
   private histHead = 0
+  private anchored = false
 
   constructor(private readonly th: PoseThresholds) {
-    this.yawMed = new RollingMedian(th.baselineMs)
-    this.pitchMed = new RollingMedian(th.baselineMs)
+    // free-running the window is longer (the centre of the distribution); 256 values hold 8 s at 30 fps
+    this.yawMed = new RollingMedian(th.centreMs, 256)
+    this.pitchMed = new RollingMedian(th.centreMs, 256)
     this.spanMed = new RollingMedian(th.baselineMs)
   }
 
@@ -58,9 +64,24 @@ export class PoseTracker {
     return this.spanMed.median()
   }
 
-  /** The current baseline is known to be frontal (set by the session's positioning gate). */
+  /**
+   * The face is frontal and steady now (the session's positioning gate just held): the baseline
+   * restarts from the last ANCHOR_MS of frames and from then on learns only from frames near it.
+   */
   anchor(): void {
-    // refined with the detector redesign
+    const newest = this.histN > 0 ? this.histT[(this.histHead - 1 + HISTORY) % HISTORY] : NaN
+    if (Number.isNaN(newest)) return
+    this.yawMed.reset()
+    this.pitchMed.reset()
+    for (let k = this.histN - 1; k >= 0; k--) {
+      const i = (this.histHead - 1 - k + 2 * HISTORY) % HISTORY
+      if (newest - this.histT[i] > ANCHOR_MS) continue
+      this.yawMed.push(this.histT[i], this.histYaw[i])
+      this.pitchMed.push(this.histT[i], this.histPitch[i])
+    }
+    this.yawFedT = newest
+    this.pitchFedT = newest
+    this.anchored = true
   }
 
   reset(): void {
@@ -72,6 +93,7 @@ export class PoseTracker {
     this.yawFedT = -Infinity
     this.pitchFedT = -Infinity
     this.firstT = NaN
+    this.anchored = false
     this.ready = false
     this.dYaw = NaN
     this.dPitch = NaN
@@ -96,10 +118,14 @@ export class PoseTracker {
     const dy = havebase ? o.yaw - yb : 0
     const dp = havebase ? o.pitch - pb : 0
     const warm = t - this.firstT < th.warmupMs
-    // Each axis learns from frames near its baseline (within FEED_BAND of the threshold), so a slow
-    // drift is followed while a clear turn or nod (which passes the threshold) is not learnt.
-    const yawNear = Math.abs(dy) < FEED_BAND * th.turnDeg
-    const pitchNear = dp < FEED_BAND * th.nodUpDeg && -dp < FEED_BAND * th.nodDownDeg
+    // Anchored (a session's positioning gate held the face frontal): each axis learns only from frames
+    // near its baseline (within FEED_BAND of the threshold), so a slow drift is followed while a clear
+    // turn or nod is not learnt. Free-running: the baseline is the centre of the person's own pose
+    // distribution over a long window, so swinging the head from side to side cannot settle it on
+    // one side of the swing.
+    const free = !this.anchored
+    const yawNear = free || Math.abs(dy) < FEED_BAND * th.turnDeg
+    const pitchNear = free || (dp < FEED_BAND * th.nodUpDeg && -dp < FEED_BAND * th.nodDownDeg)
     if (!havebase || warm || yawNear || t - this.yawFedT > th.staleMs) {
       this.yawMed.push(t, o.yaw)
       this.yawFedT = t
