@@ -157,7 +157,8 @@ export function formatReport(rows: readonly FamilyRow[], leadMs = DEFAULT_LEAD_M
       }
       const times = s.genuine.filter((g) => g.passed).map((g) => g.durationMs)
       const med = median(times)
-      const all = `${passed}/${scored} (${pct(scored ? passed / scored : null)})`
+      const started = s.perAction.reduce((n, a) => n + a.sessions, 0)
+      const all = `${passed}/${scored} (${pct(scored ? passed / scored : null)}); ${passed}/${started} started`
       lines.push(`| ${r.family} | ${ACTION_NAMES.map((a) => passCell(s, a)).join(' | ')} | ${all} | ${secs(med)} | ${reasons(failures)} | ${reasons(ended)} |`)
     }
     lines.push('')
@@ -170,6 +171,12 @@ export function formatReport(rows: readonly FamilyRow[], leadMs = DEFAULT_LEAD_M
       lines.push(`| ${r.family} | ${controlCell(c.still)} | ${controlCell(c.slideshow)} | ${controlCell(c.neverPerformed)} | ${rs(c.still)} | ${rs(c.slideshow)} | ${rs(c.neverPerformed)} |`)
     }
     lines.push('')
+    const passedControls: string[] = []
+    for (const r of withSessions) {
+      const runs = (r.sessions as SessionsResult).controlRuns
+      for (const [kind, list] of Object.entries(runs)) for (const c of list) if (c.passed) passedControls.push(`${r.family} ${kind} ${c.clip}/${c.action}`)
+    }
+    if (passedControls.length) lines.push(`Controls that passed: ${passedControls.join('; ')}.`, '')
   }
   lines.push('Families: ' + rows.map((r) => `${r.family} = ${r.what}, ${r.frames} frames`).join('; ') + '.')
   if (withSessions.length) {
