@@ -20,7 +20,7 @@
  * agree exactly, and Human's angles are compressed (clear turns read 7–12°). A still photo fails
  * anyway: it shows open eyes at the blink and a frontal face at the turn.
  */
-import { EVIDENCE_NEUTRAL_STEP, type EvidenceMoment } from '../../src/core/contracts/certification'
+import { EVIDENCE_NEUTRAL_STEP, EVIDENCE_PEAK_TOLERANCE_MS, type EvidenceMoment } from '../../src/core/contracts/certification'
 import { MEDIAPIPE_478 } from '../../src/core/liveness/adapters/layouts'
 import { normaliseFrame } from '../../src/core/liveness/adapters/normalise'
 import { emptyObservation, type ActionEvent, type ActionName } from '../../src/core/liveness/types'
@@ -29,7 +29,7 @@ import { pickMainFace } from '../identity/local-face-match'
 import { observedFace, type ObservedFace } from './summary-examination'
 
 /** An action frame must be this close to the action's peak in the replay (ms). */
-export const PEAK_TOLERANCE_MS = 300
+export const PEAK_TOLERANCE_MS = EVIDENCE_PEAK_TOLERANCE_MS
 /** Blink: the frame's mean EAR at most this share of the neutral frame's. */
 export const BLINK_MAX_RATIO = 0.8
 /** Blink: the summary's mean EAR at that moment at most this share of its neutral moment's. */

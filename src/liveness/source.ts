@@ -36,6 +36,13 @@ export interface FaceSource {
   start(handlers: FaceSourceHandlers): Promise<{ ok: true; info: FaceSourceInfo } | { ok: false; failure: FaceSourceFailure }>
   /** A JPEG of the current camera frame as base64 (no data: prefix), for identity evidence. */
   captureEvidence(): Promise<string | undefined>
+  /**
+   * A JPEG of the recently tracked frame nearest to `t` (the frames' own time axis), with that frame's
+   * time. Sources keep a short ring of small copies of the frames they tracked (about 1.5 s), because
+   * the engine reports an action after its peak (a blink when the eyes reopen, a turn on the way back).
+   * Absent: the source cannot go back in time (the controller then sends no evidence it cannot bind).
+   */
+  captureEvidenceAt?(t: number): Promise<{ jpeg: string; t: number } | undefined>
   /** Stops tracking and releases the camera. Safe to call twice. */
   stop(): void
 }

@@ -45,7 +45,7 @@ function setup(opts: {
 
 describe('CertifyController', () => {
   test('a real face trace reaches passed → completeCertification gets the engine summary, then done', async () => {
-    const t = setup({})
+    const t = setup({ evidenceFrames: 3 })
     await t.controller.begin()
     expect(t.controller.getState().stage).toBe('opening')
     t.source.play()
@@ -59,9 +59,19 @@ describe('CertifyController', () => {
     expect(sent.summary).toEqual(expected.verdict.summary)
     expect(sent.sessionId).toBe(session(t.challenge).sessionId)
     expect(sent.nonce).toBe(session(t.challenge).nonce)
-    // evidence: once positioned, then after the first action (evidenceFrames = 2)
-    expect(sent.evidence).toEqual({ frames: [FAKE_JPEG, FAKE_JPEG] })
-    expect(t.source.captures).toBe(2)
+    // evidence (evidenceFrames = 3): the neutral frame when positioning ended, then each action's frame
+    // at its peak (asked for after the engine reported it), each with its moment on the session's axis
+    const positioned = expected.events.find((e) => e.type === 'prompt' && e.phase === 'action')?.t
+    expect(sent.evidence).toEqual({
+      frames: [FAKE_JPEG, FAKE_JPEG, FAKE_JPEG],
+      moments: [
+        { t: positioned, step: -1 },
+        { t: expected.verdict.actions[0].peakMs, step: 0 },
+        { t: expected.verdict.actions[1].peakMs, step: 1 },
+      ],
+    })
+    expect(t.source.askedAt).toEqual([positioned, expected.verdict.actions[0].peakMs, expected.verdict.actions[1].peakMs])
+    expect(t.source.captures).toBe(3)
     const s = t.controller.getState()
     expect(s.stage).toBe('done')
     expect(s.result).toEqual(passedResult)
@@ -89,6 +99,17 @@ describe('CertifyController', () => {
     await flush()
     const prompts = t.said.filter(([, k]) => k === 'prompt').map(([x]) => x)
     expect(prompts.slice(0, 3)).toEqual(['请把脸放进框内，正对屏幕', '请眨眨眼', '请向左转头'])
+  })
+
+  test('a source that cannot go back to the peak (no ring): no evidence that could not be bound is sent', async () => {
+    const t = setup({ evidenceFrames: 3 })
+    t.source.ring = false
+    await t.controller.begin()
+    t.source.play()
+    await flush()
+    expect(t.source.askedAt).toHaveLength(3)
+    expect(t.complete.mock.calls[0][0].verdict.passed).toBe(true)
+    expect(t.complete.mock.calls[0][0].evidence).toBeUndefined()
   })
 
   test('evidenceFrames 0 (weapp default): no capture, no evidence field', async () => {

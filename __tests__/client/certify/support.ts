@@ -65,6 +65,20 @@ export class ReplaySource implements FaceSource {
     return FAKE_JPEG
   }
 
+  /** Times asked of captureEvidenceAt (set `ring: false` to model a source without one). */
+  askedAt: number[] = []
+  ring = true
+
+  /** The pushed frame nearest to t (a ring of everything pushed), as FAKE_JPEG with that frame's time. */
+  captureEvidenceAt = async (t: number) => {
+    this.askedAt.push(t)
+    if (!this.ring) return undefined
+    this.captures++
+    let best = -1
+    for (let k = 0; k < this.i; k++) if (best < 0 || Math.abs(this.trace.frames[k].t - t) < Math.abs(this.trace.frames[best].t - t)) best = k
+    return best < 0 ? undefined : { jpeg: FAKE_JPEG, t: this.trace.frames[best].t }
+  }
+
   stop() {
     this.stopped++
   }

@@ -30,6 +30,8 @@ export type SessionPerformer = (typeof SESSION_PERFORMERS)[number]
  */
 export const EVIDENCE_MAX_FRAMES = 7
 export const EVIDENCE_FRAME_MAX_CHARS = 400_000
+/** An action's evidence frame must be within this of the action's peak (ActionEvent.peakMs), in ms. */
+export const EVIDENCE_PEAK_TOLERANCE_MS = 300
 /** `step` of the neutral evidence frame (taken when positioning ends); actions are 0, 1, … in challenge order. */
 export const EVIDENCE_NEUTRAL_STEP = -1
 /** Frames in one observation summary (3 minutes at 60 fps with room to spare). */

@@ -9,6 +9,10 @@
  *   requestAnimationFrame); a detection never overlaps the previous one.
  * - `t` is milliseconds since the camera stream opened (the frame's capture time when the browser
  *   tells it), strictly increasing.
+ * - Evidence: every tracked frame is also drawn, small (EVIDENCE_RING_PX on its longest side), into a
+ *   ring of reused canvases with its `t` (the last EVIDENCE_RING_MS, at most EVIDENCE_RING_SIZE), so
+ *   captureEvidenceAt(t) can return the frame of an action's peak after the engine reported it. Cost:
+ *   one downscaling drawImage per tracked frame and a fixed ~4 MB; a JPEG is only encoded on capture.
  */
 import type { TrackerFrame } from '@/core/liveness/types'
 import type { FaceSource, FaceSourceFailure, FaceSourceHandlers, FaceSourceInfo } from '../source'
@@ -58,6 +62,10 @@ export function preloadH5FaceTracker(): Promise<boolean> {
 }
 const LUMA_SIZE = 16
 const EVIDENCE_MAX_PX = 640
+/** The ring of recent small frames for evidence at an action's peak (see the file comment). */
+export const EVIDENCE_RING_PX = 320
+export const EVIDENCE_RING_MS = 1600
+export const EVIDENCE_RING_SIZE = 20
 const EVIDENCE_QUALITY = 0.8
 const FIRST_FRAME_TIMEOUT_MS = 10_000
 /** Consecutive failed detections before the tracker is declared broken. */
@@ -107,6 +115,28 @@ export function createH5FaceSource(opts: H5FaceSourceOptions): H5FaceSource {
   // Reused for every frame: one 16×16 canvas for luma, one for evidence.
   let lumaCtx: CanvasRenderingContext2D | null = null
   let evidenceCanvas: HTMLCanvasElement | null = null
+  // The evidence ring: canvases reused round-robin, each with the time of the frame drawn into it.
+  const ring: { canvas: HTMLCanvasElement; t: number }[] = []
+  let ringNext = 0
+
+  function keepInRing(v: HTMLVideoElement, t: number, w: number, h: number) {
+    const scale = Math.min(1, EVIDENCE_RING_PX / Math.max(w, h))
+    const rw = Math.round(w * scale)
+    const rh = Math.round(h * scale)
+    let slot = ring[ringNext]
+    if (!slot) {
+      slot = { canvas: document.createElement('canvas'), t: -Infinity }
+      ring[ringNext] = slot
+    }
+    ringNext = (ringNext + 1) % EVIDENCE_RING_SIZE
+    const c = slot.canvas
+    if (c.width !== rw) c.width = rw
+    if (c.height !== rh) c.height = rh
+    const ctx = c.getContext('2d')
+    if (!ctx) return
+    ctx.drawImage(v, 0, 0, rw, rh)
+    slot.t = t
+  }
 
   function release() {
     if (rvfcHandle && video && typeof video.cancelVideoFrameCallback === 'function') video.cancelVideoFrameCallback(rvfcHandle)
@@ -166,6 +196,8 @@ export function createH5FaceSource(opts: H5FaceSourceOptions): H5FaceSource {
     const h = v.videoHeight
     if (!w || !h) return
     const t = frameTime(now, captureTime)
+    // The frame the tracker is about to read, kept small for evidence (before detect: the video moves on).
+    keepInRing(v, t, w, h)
     const d0 = performance.now()
     let result: Awaited<ReturnType<typeof tr.human.detect>>
     try {
@@ -335,14 +367,31 @@ export function createH5FaceSource(opts: H5FaceSourceOptions): H5FaceSource {
     return url.slice(comma + 1)
   }
 
+  async function captureEvidenceAt(t: number): Promise<{ jpeg: string; t: number } | undefined> {
+    if (stopped) return undefined
+    let best: { canvas: HTMLCanvasElement; t: number } | undefined
+    for (const slot of ring) {
+      if (lastT - slot.t > EVIDENCE_RING_MS) continue
+      if (!best || Math.abs(slot.t - t) < Math.abs(best.t - t)) best = slot
+    }
+    if (!best) return undefined
+    // Encoded now, synchronously: the slot is overwritten by a later frame.
+    const url = best.canvas.toDataURL('image/jpeg', EVIDENCE_QUALITY)
+    const comma = url.indexOf(',')
+    if (!url.startsWith('data:image/jpeg') || comma < 0) return undefined
+    return { jpeg: url.slice(comma + 1), t: best.t }
+  }
+
   function stop() {
     if (stopped) return
     stopped = true
     release()
     handlers = null
+    for (const slot of ring) slot.canvas.width = slot.canvas.height = 0
+    ring.length = 0
   }
 
-  return { start, captureEvidence, stop, stats: () => ({ ...stat }) }
+  return { start, captureEvidence, captureEvidenceAt, stop, stats: () => ({ ...stat }) }
 }
 
 export type { FaceSource, FaceSourceFailure, FaceSourceHandlers, FaceSourceInfo } from '../source'

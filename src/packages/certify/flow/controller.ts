@@ -13,6 +13,8 @@ import {
   DEFAULT_LIVENESS_TIMING,
   EVIDENCE_FRAME_MAX_CHARS,
   EVIDENCE_MAX_FRAMES,
+  EVIDENCE_NEUTRAL_STEP,
+  EVIDENCE_PEAK_TOLERANCE_MS,
   livenessEngineConfig,
   type CertificationResultView,
   type CertificationSessionView,
@@ -115,8 +117,11 @@ export class CertifyController {
   private engine: LivenessEngine | null = null
   private actionMs = DEFAULT_LIVENESS_TIMING.actionTimeoutMs
   private positioningMs = DEFAULT_LIVENESS_TIMING.positioningTimeoutMs
-  private evidence: string[] = []
+  /** Evidence by step (EVIDENCE_NEUTRAL_STEP, then 0…): the JPEG and its frame's time. */
+  private evidence = new Map<number, { jpeg: string; t: number }>()
   private captures: Promise<void>[] = []
+  /** The last action the engine detected (its peakMs is where the step's evidence frame is taken). */
+  private lastDetected: { action: ActionName; peakMs: number } | null = null
   private payload: CompleteCertificationEvent | null = null
   private finished = false
   private disposed = false
@@ -244,17 +249,21 @@ export class CertifyController {
           stepMs: e.phase === 'action' ? this.actionMs : this.positioningMs,
         })
         this.deps.say(e.text, 'prompt')
-        // Positioned: the first key frame (face frontal, in the box).
-        if (e.phase === 'action' && e.step === 0 && !e.retry) this.capture()
+        // Positioned: the neutral frame (face frontal, in the box), the reference for every action frame.
+        if (e.phase === 'action' && e.step === 0 && !e.retry) this.capture(EVIDENCE_NEUTRAL_STEP, e.t)
         return
       }
+      case 'detected':
+        this.lastDetected = { action: e.action, peakMs: e.peakMs }
+        return
       case 'hint':
         if (e.text !== this.state.hint) this.set({ hint: e.text })
         if (e.text) this.deps.say(e.text, 'hint')
         return
       case 'progress':
         this.set({ done: e.done })
-        this.capture()
+        // The step's frame at the action's peak (the event that satisfied it came just before).
+        if (this.lastDetected && this.lastDetected.action === e.action) this.capture(e.done - 1, this.lastDetected.peakMs)
         return
       case 'verdict':
         void this.finish(run)
@@ -273,17 +282,43 @@ export class CertifyController {
 
   // ---- evidence ----------------------------------------------------------------------------------
 
-  private capture(): void {
+  /**
+   * Takes the evidence frame of `step` at `t`: from the source's ring of recent frames (the frame
+   * nearest to t), else the current frame. A frame further than EVIDENCE_PEAK_TOLERANCE_MS from its
+   * moment is not kept: the backend could not bind it to the session.
+   */
+  private capture(step: number, t: number): void {
     const want = Math.min(this.session?.evidenceFrames ?? 0, EVIDENCE_MAX_FRAMES)
     const src = this.source
-    if (!src || this.evidence.length + this.captures.length >= want) return
-    const p = src
-      .captureEvidence()
-      .then((jpeg) => {
-        if (jpeg && JPEG_B64.test(jpeg) && jpeg.length <= EVIDENCE_FRAME_MAX_CHARS && this.evidence.length < want) this.evidence.push(jpeg)
+    if (!src || want === 0 || this.evidence.has(step) || step + 2 > want) return
+    const shot: Promise<{ jpeg: string; t: number } | undefined> = src.captureEvidenceAt
+      ? src.captureEvidenceAt(t)
+      : step === EVIDENCE_NEUTRAL_STEP
+        ? src.captureEvidence().then((jpeg) => (jpeg ? { jpeg, t } : undefined))
+        : Promise.resolve(undefined)
+    const p = shot
+      .then((got) => {
+        if (!got || !JPEG_B64.test(got.jpeg) || got.jpeg.length > EVIDENCE_FRAME_MAX_CHARS) return
+        if (Math.abs(got.t - t) > EVIDENCE_PEAK_TOLERANCE_MS) return
+        this.evidence.set(step, { jpeg: got.jpeg, t: Math.round(got.t) })
       })
       .catch(() => undefined)
     this.captures.push(p)
+  }
+
+  /**
+   * The evidence to send: every frame the session asked for (neutral + one per action), ordered by
+   * step, each with its moment; or nothing when one is missing (frames that cannot all be bound to the
+   * session would be refused; without frames the backend leaves the identity check to a person).
+   */
+  private evidencePayload(): { frames: string[]; moments: { t: number; step: number }[] } | undefined {
+    const want = Math.min(this.session?.evidenceFrames ?? 0, EVIDENCE_MAX_FRAMES)
+    if (want === 0 || this.evidence.size !== want) return undefined
+    const steps = [...this.evidence.keys()].sort((a, b) => a - b)
+    return {
+      frames: steps.map((k) => (this.evidence.get(k) as { jpeg: string }).jpeg),
+      moments: steps.map((k) => ({ t: (this.evidence.get(k) as { t: number }).t, step: k })),
+    }
   }
 
   private async waitForCaptures(): Promise<void> {
@@ -307,13 +342,13 @@ export class CertifyController {
     await this.waitForCaptures()
     if (!this.live(run)) return
     this.stopSource()
-    const frames = this.evidence.slice(0, EVIDENCE_MAX_FRAMES)
+    const evidence = verdict.passed ? this.evidencePayload() : undefined
     this.payload = {
       sessionId: session.sessionId,
       nonce: session.nonce,
       verdict: { passed: verdict.passed, reason: verdict.reason },
       summary: verdict.summary,
-      ...(frames.length > 0 ? { evidence: { frames } } : {}),
+      ...(evidence ? { evidence } : {}),
     }
     await this.submit(run)
   }
@@ -383,8 +418,9 @@ export class CertifyController {
     this.stopSource()
     this.session = null
     this.engine = null
-    this.evidence = []
+    this.evidence = new Map()
     this.captures = []
+    this.lastDetected = null
     this.payload = null
     this.finished = false
     this.framesSeen = 0
