@@ -1,4 +1,5 @@
 /** Session configuration: quality gates, time limits (generous: elderly users), tolerances. */
+import type { StillNoise } from '../adapters/layouts'
 import type { DetectorConfigInput } from '../detectors/config'
 
 export interface SessionConfig {
@@ -38,11 +39,17 @@ export interface SessionConfig {
   /** A coaching hint must persist this long before it is shown (no flicker). */
   hintDebounceMs: number
   /**
-   * Still image: on failure by timeout, if nothing moved (angles within stillDeg, box centre within
-   * stillMove face widths) and no action of any kind was seen, the reason is no_liveness.
+   * A still face (a photo held to the camera, or nobody doing anything): in the action phase, when for
+   * stillWindowMs no feature of the face (each eye's and the mouth's ratio, yaw, pitch, roll, box centre
+   * and size) moved further than stillNoiseMargin x the tracker's own still-face jitter (the layout's
+   * `stillNoise`, layouts.ts) from where it was when that stretch began, and no action of any kind was
+   * detected, the session ends with no_liveness. Real people blink, breathe and sway: on every real
+   * clip (original, more/, lowfps/) the longest such stretch is well under this window.
    */
-  stillDeg: number
-  stillMove: number
+  stillWindowMs: number
+  stillNoiseMargin: number
+  /** Overrides of the layout's stillNoise (e.g. after measuring VisionKit on a phone). */
+  stillNoise?: Partial<StillNoise>
   detectors?: DetectorConfigInput
 }
 
@@ -68,8 +75,8 @@ export const DEFAULT_SESSION_CONFIG: SessionConfig = {
   faceLostMs: 3000,
   multipleFacesMs: 2000,
   hintDebounceMs: 300,
-  stillDeg: 1.5,
-  stillMove: 0.05,
+  stillWindowMs: 8000,
+  stillNoiseMargin: 1.2,
 }
 
 export type SessionConfigInput = Partial<Omit<SessionConfig, 'positioning'>> & {

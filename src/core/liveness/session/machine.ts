@@ -9,7 +9,15 @@
  * so an early blink is ignored). Actions the challenge does not ask for are ignored.
  * So "correct actions in the wrong order" fails with out_of_order when the later action is not a
  * blink, and otherwise times out (timeout) waiting for the action that never comes in order.
+ *
+ * Still rule (a photo held to the camera): in the action phase, when for `stillWindowMs` nothing in the
+ * face moved beyond the tracker's own noise (layout `stillNoise` x `stillNoiseMargin`) from where it was
+ * when that still stretch began, and no action of any kind was detected, the session fails with
+ * no_liveness at once instead of waiting out the allowance. Any movement beyond the noise starts a new
+ * stretch from the current frame. A slideshow of photos jumps between frames: each jump counts as
+ * movement, so a slideshow is not ended early (it still never passes: no action is seen).
  */
+import { LAYOUTS, type StillNoise } from '../adapters/layouts'
 import { DetectorBank, type HeadTuning } from '../detectors/bank'
 import { resolveDetectorConfig } from '../detectors/config'
 import { quantiseObservation } from '../quantise'
@@ -75,17 +83,12 @@ export class LivenessSession {
   private candidate: HintCode | null = null
   private candidateSince = NaN
   private readonly accepted: ActionEvent[] = []
-  private anyAction = false
-  private minYaw = Infinity
-  private maxYaw = -Infinity
-  private minPitch = Infinity
-  private maxPitch = -Infinity
-  private minCx = Infinity
-  private maxCx = -Infinity
-  private minCy = Infinity
-  private maxCy = -Infinity
-  private sizeSum = 0
-  private sizeN = 0
+  /** Still-face thresholds (noise x margin), or null when the layout has no stillNoise (rule off). */
+  private readonly still: StillNoise | null
+  /** Start of the current still stretch (NaN: none yet) and the face's features at that moment. */
+  private stillSince = NaN
+  private readonly anchor = new Float64Array(STILL_FEATURES)
+  private readonly feat = new Float64Array(STILL_FEATURES)
   private result: LivenessVerdict | null = null
 
   constructor(opts: SessionOptions) {
@@ -95,6 +98,7 @@ export class LivenessSession {
     this.bank = new DetectorBank(resolveDetectorConfig(this.cfg.detectors), opts.tuning)
     this.gates = new GateChecker(this.cfg)
     this.recorder = new SummaryRecorder(opts.layout)
+    this.still = stillThresholds(this.cfg, opts.layout)
   }
 
   get currentPhase(): SessionPhase {
@@ -129,7 +133,7 @@ export class LivenessSession {
     } else {
       this.multiSince = NaN
     }
-    if (t - this.startT > this.cfg.totalTimeoutMs) return this.fail(t, this.stillReason())
+    if (t - this.startT > this.cfg.totalTimeoutMs) return this.fail(t, 'timeout')
 
     if (this.phase === 'positioning') {
       const h = this.gates.positionHint(o)
@@ -156,11 +160,10 @@ export class LivenessSession {
       if (t - this.lastFaceT >= this.cfg.faceLostMs) return this.fail(t, 'face_lost')
     } else {
       this.lastFaceT = t
-      this.trackStill(o)
+      this.trackStill(o, detected.length > 0)
     }
     for (let i = 0; i < detected.length; i++) {
       const ev = detected[i]
-      this.anyAction = true
       this.emit({ type: 'detected', t, action: ev.action, startMs: ev.startMs, endMs: ev.endMs, peakMs: ev.peakMs })
       const want = this.challenge[this.step]
       if (ev.action === want) {
@@ -177,9 +180,11 @@ export class LivenessSession {
         this.retriesUsed++
         this.startStep(t, this.step, true)
       } else {
-        return this.fail(t, this.stillReason())
+        return this.fail(t, 'timeout')
       }
     }
+    // Judged on frames that show the face (a frame without one neither moves nor ends the stretch).
+    if (o.faceCount > 0 && t - this.stillSince >= this.cfg.stillWindowMs) return this.fail(t, 'no_liveness')
     return out
   }
 
@@ -193,7 +198,8 @@ export class LivenessSession {
   }
 
   private finishReason(): FailReason {
-    if (this.phase === 'action' && this.stillReason() === 'no_liveness' && t0(this.lastT - this.stepStart) >= 5000) return 'no_liveness'
+    // A stream that ends while the face is still has not been still long enough to tell (or push()
+    // would have ended the session): incomplete, never no_liveness.
     return 'incomplete'
   }
 
@@ -220,34 +226,41 @@ export class LivenessSession {
     }
   }
 
-  private trackStill(o: Observation): void {
-    if (o.yaw < this.minYaw) this.minYaw = o.yaw
-    if (o.yaw > this.maxYaw) this.maxYaw = o.yaw
-    if (o.pitch < this.minPitch) this.minPitch = o.pitch
-    if (o.pitch > this.maxPitch) this.maxPitch = o.pitch
-    const cx = o.boxX + o.boxW / 2
-    const cy = o.boxY + o.boxH / 2
-    if (cx < this.minCx) this.minCx = cx
-    if (cx > this.maxCx) this.maxCx = cx
-    if (cy < this.minCy) this.minCy = cy
-    if (cy > this.maxCy) this.maxCy = cy
-    if (o.faceSize > 0) {
-      this.sizeSum += o.faceSize
-      this.sizeN++
+  /**
+   * Still rule: compare this frame's features with the anchor (the features when the current still
+   * stretch began); beyond the thresholds on any feature, or any detected action, starts a new stretch
+   * here. Box centre and size are measured in face widths of the anchor.
+   */
+  private trackStill(o: Observation, detected: boolean): void {
+    const th = this.still
+    if (!th) return
+    const f = this.feat
+    f[0] = (o.earLeft + o.earRight) / 2
+    f[1] = o.mouth
+    f[2] = o.yaw
+    f[3] = o.pitch
+    f[4] = o.roll
+    f[5] = o.boxX + o.boxW / 2
+    f[6] = o.boxY + o.boxH / 2
+    f[7] = o.boxW
+    const a = this.anchor
+    let moved = detected || Number.isNaN(this.stillSince)
+    if (!moved) {
+      const w = a[7] > 0 ? a[7] : 1
+      moved =
+        beyond(f[0], a[0], th.ear) ||
+        beyond(f[1], a[1], th.mouth) ||
+        beyond(f[2], a[2], th.yawDeg) ||
+        beyond(f[3], a[3], th.pitchDeg) ||
+        beyond(f[4], a[4], th.rollDeg) ||
+        beyond(f[5] / w, a[5] / w, th.centre) ||
+        beyond(f[6] / w, a[6] / w, th.centre) ||
+        beyond(f[7] / w, a[7] / w, th.size)
     }
-  }
-
-  /** no_liveness when nothing moved and no action of any kind was seen, else timeout. */
-  private stillReason(): FailReason {
-    if (this.anyAction || this.sizeN === 0) return 'timeout'
-    const size = this.sizeSum / this.sizeN
-    const c = this.cfg
-    const still =
-      this.maxYaw - this.minYaw <= c.stillDeg &&
-      this.maxPitch - this.minPitch <= c.stillDeg &&
-      (this.maxCx - this.minCx) / size <= c.stillMove &&
-      (this.maxCy - this.minCy) / size <= c.stillMove
-    return still ? 'no_liveness' : 'timeout'
+    if (moved) {
+      a.set(f)
+      this.stillSince = o.t
+    }
   }
 
   private emit(e: SessionEvent): void {
@@ -282,6 +295,26 @@ export class LivenessSession {
   }
 }
 
-function t0(v: number): number {
-  return Number.isFinite(v) ? v : 0
+/** Features the still rule compares: mean EAR, mouth, yaw, pitch, roll, box centre x, y, box width. */
+const STILL_FEATURES = 8
+
+/**
+ * Moved beyond the threshold. A feature the tracker does not give (NaN on both sides) never moves; one
+ * that appears or disappears does.
+ */
+function beyond(v: number, anchor: number, threshold: number): boolean {
+  if (Number.isNaN(v) || Number.isNaN(anchor)) return Number.isNaN(v) !== Number.isNaN(anchor)
+  return Math.abs(v - anchor) > threshold
+}
+
+/** The layout's still-face noise (with the config's overrides) times the margin; null turns the rule off. */
+function stillThresholds(cfg: SessionConfig, layout: string): StillNoise | null {
+  const base = Object.prototype.hasOwnProperty.call(LAYOUTS, layout) ? LAYOUTS[layout].stillNoise : undefined
+  if (!base || !(cfg.stillWindowMs > 0) || !Number.isFinite(cfg.stillWindowMs)) return null
+  const n: StillNoise = { ...base }
+  const o = cfg.stillNoise ?? {}
+  for (const k of Object.keys(n) as (keyof StillNoise)[]) if (typeof o[k] === 'number') n[k] = o[k] as number
+  const m = cfg.stillNoiseMargin > 0 ? cfg.stillNoiseMargin : 1
+  for (const k of Object.keys(n) as (keyof StillNoise)[]) n[k] *= m
+  return n
 }

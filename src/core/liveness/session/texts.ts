@@ -37,6 +37,6 @@ export const FAIL_TEXTS: Readonly<Record<FailReason, string>> = {
   face_lost: '没有看到人脸，请再试一次',
   multiple_faces: '画面里有多个人，请只留本人再试一次',
   out_of_order: '动作和提示不一致，请按提示再试一次',
-  no_liveness: '没有检测到真人动作，请本人面对屏幕再试一次',
+  no_liveness: '没有检测到动作：请本人面对镜头，按提示做动作',
   incomplete: '检测没有完成，请再试一次',
 }

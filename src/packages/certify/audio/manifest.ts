@@ -27,7 +27,7 @@ export const PROMPT_AUDIO: Readonly<Record<string, string>> = {
   "没有看到人脸，请再试一次": '/packages/certify/audio/b3c8739798d7.mp3',
   "画面里有多个人，请只留本人再试一次": '/packages/certify/audio/fa877a98b17b.mp3',
   "动作和提示不一致，请按提示再试一次": '/packages/certify/audio/170446aa48e3.mp3',
-  "没有检测到真人动作，请本人面对屏幕再试一次": '/packages/certify/audio/624b7f0c9fb8.mp3',
+  "没有检测到动作：请本人面对镜头，按提示做动作": '/packages/certify/audio/702fe92733e9.mp3',
   "检测没有完成，请再试一次": '/packages/certify/audio/d0bcd17fea0d.mp3',
   "每年需要认证一次。请在光线充足的地方，面对屏幕，把脸放进框内，其他人员请不要进入画面。": '/packages/certify/audio/9fe85b2a6f84.mp3',
   "准备开始，请看着屏幕，按提示做动作": '/packages/certify/audio/abfded9e8876.mp3',

@@ -38,7 +38,9 @@ export function resultViewModel(r: CertificationResultView): ResultViewModel {
   }
   const reason = r.reasonText || '这次认证没有通过，请再试一次。'
   const appeal = r.failuresToday >= APPEAL_AFTER_FAILURES
-  const lines = [`原因：${reason}`]
+  // "没有检测到动作：请本人面对镜头，按提示做动作": what happened, then what to do, on lines of their own.
+  const colon = reason.indexOf('：')
+  const lines = colon > 0 && colon < reason.length - 1 ? [`原因：${reason.slice(0, colon)}`, reason.slice(colon + 1)] : [`原因：${reason}`]
   if (appeal) lines.push(`今天已经有 ${r.failuresToday} 次没有通过。如果多次不成功，可以申诉，或者换一种方式认证。`)
   return {
     tone: 'danger',
