@@ -1,0 +1,63 @@
+/**
+ * Quality floors of the engine on every fixture family (the real clips, more/, and the 7.5-15 fps
+ * variants, thinned, blurred and jittered): event F1 per action, genuine single-action sessions, and
+ * the still-photo control. Each floor sits a few points below what the engine measured when it was
+ * set (`npm run --silent liveness -- report`), so noise does not flake it; issue 11's targets are higher
+ * than several of these (see its closing note), so a floor going UP is progress, never a reason to relax.
+ * One labelled head_up and one head_down exist in all the data: their floors guard against collapse only.
+ */
+import { familyTable } from '../../../scripts/liveness/report'
+import type { ActionName } from '../../../src/core/liveness/types'
+
+type Floors = Partial<Record<ActionName, number>>
+
+const AT_15_AND_ABOVE: Floors = { blink: 0.88, mouth_open: 0.8, turn_left: 0.95, turn_right: 0.8, head_up: 0.45, head_down: 0.95 }
+const AT_10: Floors = { blink: 0.74, mouth_open: 0.72, turn_left: 0.85, turn_right: 0.8, head_up: 0.45, head_down: 0.95 }
+const AT_7_5: Floors = { blink: 0.76, mouth_open: 0.75, turn_left: 0.95, turn_right: 0.8, head_up: 0.45, head_down: 0.95 }
+
+const EVENT_FLOORS: Record<string, Floors> = {
+  original: { blink: 0.95, mouth_open: 0.95, turn_left: 0.95, turn_right: 0.95, head_up: 0.95, head_down: 0.95 },
+  more: { blink: 0.95, mouth_open: 0.6, turn_left: 0.95 },
+  'thin.15': AT_15_AND_ABOVE,
+  'blur.15': AT_15_AND_ABOVE,
+  'jitter.15': AT_15_AND_ABOVE,
+  'thin.10': AT_10,
+  'blur.10': AT_10,
+  'jitter.10': AT_10,
+  'thin.7.5': AT_7_5,
+  'blur.7.5': AT_7_5,
+  'jitter.7.5': AT_7_5,
+}
+
+/** Genuine single-action sessions that reached a verdict: share passed. */
+const GENUINE_FLOOR = 0.9
+
+describe('liveness quality floors on every family', () => {
+  const rows = familyTable()
+
+  test('every family is measured', () => {
+    expect(rows.map((r) => r.family).sort()).toEqual(Object.keys(EVENT_FLOORS).sort())
+  })
+
+  test.each(Object.keys(EVENT_FLOORS))('%s: event F1 per action at or above its floor', (family) => {
+    const row = rows.find((r) => r.family === family)
+    const floors = EVENT_FLOORS[family]
+    const below = (row?.eval ?? [])
+      .filter((s) => s.labelled > 0 && floors[s.action] !== undefined && s.f1 < (floors[s.action] as number))
+      .map((s) => `${s.action} ${s.f1.toFixed(3)} < ${floors[s.action]}`)
+    expect(below).toEqual([])
+    // the floors cover every action the family has labels for
+    expect((row?.eval ?? []).filter((s) => s.labelled > 0 && floors[s.action] === undefined).map((s) => s.action)).toEqual([])
+  })
+
+  test.each(Object.keys(EVENT_FLOORS))('%s: genuine sessions pass, still photos never do', (family) => {
+    const s = rows.find((r) => r.family === family)?.sessions
+    expect(s).toBeDefined()
+    const scored = s!.perAction.reduce((n, a) => n + a.scored, 0)
+    const passed = s!.perAction.reduce((n, a) => n + a.passed, 0)
+    expect(scored).toBeGreaterThan(0)
+    expect({ family, rateOk: passed / scored >= GENUINE_FLOOR }).toEqual({ family, rateOk: true })
+    expect(s!.controls.still.passed).toBe(0)
+    expect(s!.controls.still.sessions).toBeGreaterThan(0)
+  })
+})
