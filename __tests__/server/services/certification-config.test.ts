@@ -52,6 +52,7 @@ describe('certification configuration', () => {
       LIVENESS_ACTION_TIMEOUT_MS: '20000',
       LIVENESS_ACTION_RETRIES: '2',
       LIVENESS_TOTAL_TIMEOUT_MS: '300000',
+      CERT_WORKERS: '2',
     })
     expect(c.certification).toEqual({
       challengeLength: 3,
@@ -62,6 +63,7 @@ describe('certification configuration', () => {
       minFps: 8,
       maxFps: 30,
       liveness: { positioningTimeoutMs: 20000, actionTimeoutMs: 20000, actionRetries: 2, totalTimeoutMs: 300000 },
+      workers: 2,
     })
   })
 

@@ -8,6 +8,11 @@
  * engine's prompt / hint / progress / verdict events and on stage changes — a handful of times per
  * session, not per frame. A network failure while completing keeps the SAME payload for 重试 (the
  * backend answers the same record for the same session); it never starts a new session.
+ *
+ * Evidence (when the session asks for frames): the neutral frame when positioning ends, and for each
+ * accepted action the frame nearest its peakMs from the source's ring of recent frames (the engine
+ * reports an action after its peak), each sent with its moment {t, step} so the backend can check it
+ * against the summary (server/services/evidence-checks.ts).
  */
 import {
   DEFAULT_LIVENESS_TIMING,
