@@ -1,7 +1,7 @@
 /** startCertification / completeCertification handlers (pure, over a fake backend) and the gateway's evidence body limit. */
 import { fail, ok } from '../../src/core/errors'
 import type { CertificationResultView, CertificationSessionView } from '../../src/core/contracts/certification'
-import { EVIDENCE_FRAME_MAX_CHARS } from '../../src/core/contracts/certification'
+import { EVIDENCE_FRAME_MAX_CHARS, EVIDENCE_MAX_FRAMES } from '../../src/core/contracts/certification'
 import { handler as startCertification } from '../../cloudfunctions/startCertification/handler'
 import { handler as completeCertification } from '../../cloudfunctions/completeCertification/handler'
 import { HANDLERS } from '../../cloudfunctions/handlers'
@@ -69,7 +69,7 @@ describe('completeCertification', () => {
     ['an unknown failure reason', { ...completeEvent, verdict: { passed: false, reason: 'bored' } }, 'VALIDATION_FAILED', 'verdict.reason'],
     ['a summary of another version', { ...completeEvent, summary: { ...summary, v: 2 } }, 'TRACE_IMPLAUSIBLE', 'summary.v'],
     ['fractional summary values', { ...completeEvent, summary: { ...summary, data: [0.5] } }, 'TRACE_IMPLAUSIBLE', 'summary.data.0'],
-    ['four evidence frames', { ...completeEvent, evidence: { frames: [jpeg(), jpeg(), jpeg(), jpeg()] } }, 'PAYLOAD_TOO_LARGE', 'evidence.frames'],
+    ['too many evidence frames', { ...completeEvent, evidence: { frames: Array.from({ length: EVIDENCE_MAX_FRAMES + 1 }, () => jpeg()) } }, 'PAYLOAD_TOO_LARGE', 'evidence.frames'],
     ['a huge frame', { ...completeEvent, evidence: { frames: ['/9j/' + 'A'.repeat(EVIDENCE_FRAME_MAX_CHARS)] } }, 'PAYLOAD_TOO_LARGE', 'evidence.frames.0'],
     ['a frame that is not a JPEG', { ...completeEvent, evidence: { frames: ['iVBORw0KGgo='] } }, 'VALIDATION_FAILED', 'evidence.frames.0'],
   ])('refuses %s before calling the backend', async (_what, event, code, field) => {
