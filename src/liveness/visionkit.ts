@@ -25,7 +25,7 @@ interface VKSessionLike {
   detectFace(opts: Record<string, unknown>): void
 }
 
-interface CameraFrame {
+export interface CameraFrame {
   width: number
   height: number
   data: ArrayBuffer
@@ -39,9 +39,17 @@ export interface FaceTrackingOptions {
   scoreThreshold?: number
   onFrame: (frame: TrackerFrame, size: { width: number; height: number }) => void
   onError?: (message: string) => void
+  /**
+   * Called with each camera frame handed to detectFace (so at most once per frame the engine gets),
+   * with the `t` its TrackerFrame will carry, before detection. The buffer is WeChat's: copy what
+   * you need now. Used by the evidence ring (src/liveness/weapp/evidence-ring.ts).
+   */
+  onTracked?: (frame: CameraFrame, t: number) => void
 }
 
 export interface FaceTracking {
+  /** The camera frame most recently handed to detectFace and its `t` (null before the first). */
+  current(): { frame: CameraFrame; t: number } | null
   stop(): void
 }
 
@@ -107,7 +115,7 @@ export function startFaceTracking(opts: FaceTrackingOptions): FaceTracking {
   const api = wxApi()
   if (typeof api.createVKSession !== 'function') {
     opts.onError?.('当前微信版本不支持人脸检测，请升级微信')
-    return { stop: () => undefined }
+    return { current: () => null, stop: () => undefined }
   }
   const everyNth = Math.max(1, opts.everyNth ?? 2)
   const session = api.createVKSession({ track: { face: { mode: 2 } }, version: 'v1' })
@@ -139,6 +147,13 @@ export function startFaceTracking(opts: FaceTrackingOptions): FaceTracking {
     last = frame
     lastT = Date.now() - t0
     busy = true
+    if (opts.onTracked) {
+      try {
+        opts.onTracked(frame, lastT)
+      } catch {
+        /* evidence is optional: never let it stop tracking */
+      }
+    }
     try {
       session.detectFace({
         frameBuffer: frame.data,
@@ -163,6 +178,7 @@ export function startFaceTracking(opts: FaceTrackingOptions): FaceTracking {
   })
 
   return {
+    current: () => (last ? { frame: last, t: lastT } : null),
     stop() {
       running = false
       try {

@@ -6,12 +6,23 @@
  * denied on binderror, stopped on bindstop); start() waits for it so onCameraFrame is only asked of
  * a camera that exists. Frames stay in this module (never in setData).
  *
- * Evidence: CameraContext.takePhoto({quality: 'low'}) read back as base64 JPEG. It is only used when the
- * backend asks for evidence frames (on weapp it does not unless the deployment turns uploading on).
+ * Evidence (only when the session asks for frames — on weapp only when the deployment sets
+ * IDENTITY_WEAPP_FRAME_UPLOAD): captureEvidenceAt(t) returns the tracked frame nearest to t from a ring
+ * of small copies of the frames handed to VisionKit (src/liveness/weapp/evidence-ring.ts: 20 slots,
+ * 320 px, ~1.6 s; a JPEG is encoded only for a picked frame), on the same time axis as the
+ * TrackerFrames. The ring exists only when frames are wanted:
+ *  - `evidenceFrames: true` (the session asked): kept from the first tracked frame;
+ *  - `evidenceFrames: false`: nothing is ever kept and captureEvidenceAt answers undefined;
+ *  - not given (today's callers, which create the source before they can say): nothing is kept until
+ *    the first captureEvidenceAt — which the certify controller makes only when the session asks for
+ *    frames, for the neutral frame when positioning ends — and that call is answered from the frame
+ *    being tracked at that moment. Action peaks come later, so the ring holds them.
+ * captureEvidence() (CameraContext.takePhoto, low quality) remains for callers without a moment.
  */
 import Taro from '@tarojs/taro'
 import type { FaceSource, FaceSourceFailure, FaceSourceHandlers, FaceSourceInfo } from './source'
 import { isVisionKitSupported, startFaceTracking, type FaceTracking } from './visionkit'
+import { EvidenceRing, type EvidenceRingOptions } from './weapp/evidence-ring'
 
 export type CameraEvent = 'ready' | 'denied' | 'stopped'
 
@@ -59,6 +70,10 @@ export interface WeappSourceOptions {
   /** How long to wait for the camera and then the first tracked frame (ms). */
   openTimeoutMs?: number
   everyNth?: number
+  /** Whether the session asks for evidence frames (see the file comment; absent: on first request). */
+  evidenceFrames?: boolean
+  /** Overrides for the evidence ring (tests). */
+  ring?: EvidenceRingOptions
 }
 
 const EVIDENCE_MAX_CHARS = 400_000
@@ -92,6 +107,8 @@ export function createWeappFaceSource(opts: WeappSourceOptions): FaceSource {
   let tracking: FaceTracking | null = null
   let stopped = false
   const timeout = opts.openTimeoutMs ?? 10000
+  /** The evidence ring; null while no frame is wanted (and always with evidenceFrames: false). */
+  let ring: EvidenceRing | null = opts.evidenceFrames === true ? new EvidenceRing(opts.ring) : null
 
   return {
     async start(handlers: FaceSourceHandlers) {
@@ -117,6 +134,9 @@ export function createWeappFaceSource(opts: WeappSourceOptions): FaceSource {
         tracking = startFaceTracking({
           everyNth: opts.everyNth ?? 2,
           modelMode: 1,
+          onTracked: (frame, t) => {
+            if (ring && !stopped) ring.keep(frame, t)
+          },
           onFrame: (frame, size) => {
             if (stopped || failedEarly) return
             if (!opened) {
@@ -163,11 +183,24 @@ export function createWeappFaceSource(opts: WeappSourceOptions): FaceSource {
       })
     },
 
+    captureEvidenceAt(t: number): Promise<{ jpeg: string; t: number } | undefined> {
+      if (stopped || opts.evidenceFrames === false) return Promise.resolve(undefined)
+      if (!ring) {
+        // First request (the session wants frames): start keeping, from the frame being tracked now.
+        ring = new EvidenceRing(opts.ring)
+        const cur = tracking?.current()
+        if (cur) ring.keep(cur.frame, cur.t)
+      }
+      return ring.capture(t)
+    },
+
     stop() {
       if (stopped) return
       stopped = true
       tracking?.stop()
       tracking = null
+      ring?.clear()
+      ring = null
     },
   }
 }
