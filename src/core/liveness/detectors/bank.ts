@@ -49,6 +49,8 @@ export class DetectorBank {
   /** The session's positioning gate held the face frontal and steady just now: anchor the pose baseline there. */
   anchorFrontal(): void {
     this.pose.anchor()
+    // excursions measured against the old baseline end here
+    this.head.abort()
   }
 
   update(o: Observation): ActionEvent[] {

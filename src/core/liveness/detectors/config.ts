@@ -74,6 +74,8 @@ export interface HeadConfig {
   maxHoldMs: number
   /** If the baseline has not been fed for this long, it follows the head again (slow drift, bad start). */
   staleMs: number
+  /** A turn or nod must gain half its threshold within this long before passing it (slower is posture drift). */
+  maxRiseMs: number
   /** A nod is rejected when the eye span (distance to camera) changed by more than this fraction during it. */
   maxScaleChange: number
 }
@@ -130,6 +132,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
     holdMs: 100,
     maxHoldMs: 2000,
     staleMs: 8000,
+    maxRiseMs: 1500,
     maxScaleChange: 0.2,
   },
 }

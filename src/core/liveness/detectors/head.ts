@@ -5,13 +5,16 @@
  * A pitch excursion during which the face's distance to the camera changed a lot (eye span changed by
  * more than maxScaleChange) is perspective, not a nod: moving toward or away from a camera that sits
  * above or below the face changes the apparent pitch by 5-7 deg.
+ * A turn or nod is a movement: the excursion gains at least half its threshold within maxRiseMs before
+ * passing it. A head that drifts there over several seconds (posture, a face-following crop) has not
+ * turned, and the anchored frontal baseline follows such drift only slowly.
  */
 import type { ActionEvent, ActionName, Observation } from '../types'
 import type { HeadConfig } from './config'
 import type { PoseTracker } from './pose'
 
-/** Credit for the frame interval before the first frame past the threshold, at most this. */
-const MAX_GAP_CREDIT_MS = 0
+/** Recent excursions kept per axis (1.5 s at 30 fps fits in 64). */
+const HISTORY = 64
 
 /** One axis: runs of the excursion beyond half its threshold, qualified once beyond the full threshold. */
 class AxisExcursion {
@@ -24,11 +27,12 @@ class AxisExcursion {
   private peakT = 0
   private crossPeak = 0
   private emitted = false
-  /** A frame between half and the full threshold was seen before the excursion passed it (the head moved there). */
-  private rampIn = false
-  private rampOut = false
-  private gapAtFirst = 0
-  private prevT = NaN
+  /** The excursion passed its threshold by a slow drift (posture), not by a movement. */
+  private drift = false
+  private readonly histT = new Float64Array(HISTORY)
+  private readonly histD = new Float64Array(HISTORY)
+  private histHead = 0
+  private histN = 0
   private minSpan = Infinity
   private maxSpan = 0
 
@@ -39,6 +43,8 @@ class AxisExcursion {
     private readonly maxHoldMs: number,
     /** Largest allowed max/min eye-span ratio within the excursion (Infinity = no check). */
     private readonly maxScaleRatio: number,
+    /** A turn or nod gains at least half its threshold within this long before it passes it. */
+    private readonly maxRiseMs: number,
   ) {}
 
   abort(): void {
@@ -50,13 +56,8 @@ class AxisExcursion {
   update(t: number, d: number, thrPos: number, thrNeg: number, cross: number, span: number, spanBase: number): ActionEvent | null {
     const s = d >= thrPos / 2 ? 1 : d <= -thrNeg / 2 ? -1 : 0
     let event: ActionEvent | null = null
-    const prevT = this.prevT
-    this.prevT = t
     if (s !== this.sign) {
-      if (this.sign !== 0) {
-        // the frame that ends a run on the way back, if it is still past half the threshold of the other side it is not a ramp
-        event = this.finish()
-      }
+      if (this.sign !== 0) event = this.finish()
       this.sign = s
       if (s !== 0) {
         this.runStart = t
@@ -66,27 +67,26 @@ class AxisExcursion {
         this.peakT = t
         this.crossPeak = 0
         this.emitted = false
-        this.rampIn = false
-        this.rampOut = false
+        this.drift = false
         this.minSpan = spanBase > 0 ? spanBase : Infinity
         this.maxSpan = spanBase > 0 ? spanBase : 0
       }
     }
-    if (this.sign === 0) return event
+    if (this.sign === 0) {
+      this.remember(t, d)
+      return event
+    }
     this.runLast = t
-    const ratio = Math.abs(d) / (s > 0 ? thrPos : thrNeg)
+    const thr = s > 0 ? thrPos : thrNeg
+    const ratio = Math.abs(d) / thr
     if (ratio >= 1) {
       if (Number.isNaN(this.thrFirst)) {
         this.thrFirst = t
-        this.gapAtFirst = Number.isNaN(prevT) ? 0 : Math.min(t - prevT, MAX_GAP_CREDIT_MS)
+        this.drift = s * d - this.lowestSince(t - this.maxRiseMs, s) < thr / 2
       }
       this.thrLast = t
-      this.rampOut = false
-    } else if (Number.isNaN(this.thrFirst)) {
-      this.rampIn = true
-    } else {
-      this.rampOut = true
     }
+    this.remember(t, d)
     if (ratio > this.peak) {
       this.peak = ratio
       this.peakT = t
@@ -101,16 +101,31 @@ class AxisExcursion {
     return event
   }
 
+  private remember(t: number, d: number): void {
+    this.histT[this.histHead] = t
+    this.histD[this.histHead] = d
+    this.histHead = (this.histHead + 1) % HISTORY
+    if (this.histN < HISTORY) this.histN++
+  }
+
+  /** Lowest excursion toward `sign` among the remembered frames at or after `since` (Infinity when none). */
+  private lowestSince(since: number, sign: number): number {
+    let low = Infinity
+    for (let k = 0; k < this.histN; k++) {
+      const i = (this.histHead - 1 - k + 2 * HISTORY) % HISTORY
+      if (this.histT[i] < since) break
+      const v = sign * this.histD[i]
+      if (v < low) low = v
+    }
+    return low
+  }
+
   private qualified(): boolean {
-    // held: first to last frame beyond the threshold, plus the frame interval before the first (at 7.5 fps
-    // a 250-ms hold may be caught by two frames only)
-    if (!(this.thrLast - this.thrFirst + this.gapAtFirst >= this.holdMs) || this.peak < this.crossPeak) return false
+    if (this.drift || !(this.thrLast - this.thrFirst >= this.holdMs) || this.peak < this.crossPeak) return false
     return !(this.maxSpan > this.minSpan * this.maxScaleRatio)
   }
 
   private finish(): ActionEvent | null {
-    // A head moves through the angles in between, on the way there or back; a photo swapped for
-    // another jumps (a slideshow).
     if (this.emitted || !this.qualified()) return null
     return { action: this.sign > 0 ? this.posAction : this.negAction, startMs: this.runStart, endMs: this.runLast, peakMs: this.peakT }
   }
@@ -127,8 +142,8 @@ export class HeadDetector {
     private readonly nodDownDeg: number,
   ) {
     // engine convention: yaw > 0 = turn to own left, pitch > 0 = head up
-    this.yaw = new AxisExcursion('turn_left', 'turn_right', cfg.holdMs, cfg.maxHoldMs, Infinity)
-    this.pitch = new AxisExcursion('head_up', 'head_down', cfg.holdMs, cfg.maxHoldMs, 1 + cfg.maxScaleChange)
+    this.yaw = new AxisExcursion('turn_left', 'turn_right', cfg.holdMs, cfg.maxHoldMs, Infinity, cfg.maxRiseMs)
+    this.pitch = new AxisExcursion('head_up', 'head_down', cfg.holdMs, cfg.maxHoldMs, 1 + cfg.maxScaleChange, cfg.maxRiseMs)
   }
 
   abort(): void {

@@ -165,6 +165,9 @@ export class LivenessSession {
     for (let i = 0; i < detected.length; i++) {
       const ev = detected[i]
       this.emit({ type: 'detected', t, action: ev.action, startMs: ev.startMs, endMs: ev.endMs, peakMs: ev.peakMs })
+      // A response starts after its prompt: a movement already under way when the step began (during
+      // positioning, say) answers nothing.
+      if (ev.startMs < this.stepStart) continue
       const want = this.challenge[this.step]
       if (ev.action === want) {
         this.accepted.push({ action: ev.action, startMs: ev.startMs, endMs: ev.endMs, peakMs: ev.peakMs })
