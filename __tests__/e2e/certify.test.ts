@@ -18,8 +18,12 @@
  * Identity: local-face-match against a reference photo enrolled with the real command
  * (`npm run identity:enrol`), a frame of cap12 — the same person as cap13.
  *
- * A still image (one frame of the clip with light sensor noise) must end in 认证未通过 with a reason,
- * never a pass.
+ * A still image (one frame of the clip with light sensor noise) must end in 认证未通过, never a pass,
+ * and early: the engine ends a face that does not move beyond the tracker's noise for stillWindowMs
+ * (8 s) with no_liveness, and the result page shows and speaks 没有检测到动作：请本人面对镜头，按提示做动作.
+ * "Early" is judged on the frame times in the submitted summary (the page's own clock), not on how fast
+ * this machine ran. The result page is screenshotted at normal and at the largest text
+ * (.tmp/e2e-artifacts/certify-still-result*.png) and its sizes are checked.
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -27,11 +31,16 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Page, Request } from 'playwright-core'
 import { ACTION_PROMPTS, FAIL_TEXTS, POSITION_PROMPT } from '@/core/liveness/session/texts'
+import { DEFAULT_SESSION_CONFIG } from '@/core/liveness/session/config'
+import { LivenessSession } from '@/core/liveness/session/machine'
+import { resolveLayout } from '@/core/liveness/adapters/layouts'
+import type { ActionName } from '@/core/liveness/types'
 import { PROMPT_AUDIO } from '@/packages/certify/audio/manifest'
 import { decodeSummary, type ObservationSummary } from '@/core/liveness/summary'
 import { openBrowser, type Browser } from './support/browser'
 import { fakeCameraArgs, fakeCameraFile } from './support/fake-camera'
 import { DEMO, openAndBind } from './support/flows'
+import { eventually } from './support/family-flows'
 import { ROOT, startSystem, type RunningSystem } from './support/system'
 import { demoDate } from './support/demo-dates'
 
@@ -76,6 +85,8 @@ interface Measured {
   /** Spread of the head angles over the frames with a face (deg): how still the "still" camera was. */
   yawRange: number
   pitchRange: number
+  /** The summary replayed through the engine: its verdict and when (summary ms) the actions began. */
+  replay: { reason: string | null; passed: boolean; actionStartMs: number | null; endMs: number; startMs: number } | null
 }
 
 /** Notes every failed call to the app's functions (network failure or an error answer), with its body. */
@@ -113,12 +124,26 @@ function watchSubmission(page: Page): () => Measured | null {
       const span = obs[obs.length - 1].t - obs[0].t
       const faces = obs.filter((o) => o.faceCount > 0)
       const range = (k: 'yaw' | 'pitch') => (faces.length ? Math.max(...faces.map((o) => o[k])) - Math.min(...faces.map((o) => o[k])) : 0)
-      measured = { frames: s.n, fps: span > 0 ? ((s.n - 1) * 1000) / span : 0, yawRange: range('yaw'), pitchRange: range('pitch') }
+      measured = { frames: s.n, fps: span > 0 ? ((s.n - 1) * 1000) / span : 0, yawRange: range('yaw'), pitchRange: range('pitch'), replay: replay(s) }
     } catch {
       // not a summary we can read: leave unmeasured
     }
   })
   return () => measured
+}
+
+/** The submitted summary through the same engine as the backend, with the challenge of this test. */
+function replay(s: ObservationSummary): Measured['replay'] {
+  const layout = resolveLayout(s.layout)
+  if (!layout) return null
+  const session = new LivenessSession({ challenge: CHALLENGE.split(',') as ActionName[], tuning: layout.tuning, layout: layout.name })
+  let actionStartMs: number | null = null
+  for (const o of decodeSummary(s)) {
+    for (const e of session.push(o)) if (e.type === 'prompt' && e.phase === 'action' && actionStartMs === null) actionStartMs = e.t
+    if (session.verdict) break
+  }
+  const v = session.verdict ?? session.finish()
+  return { reason: v.reason, passed: v.passed, actionStartMs, endMs: v.endMs, startMs: v.startMs }
 }
 
 /**
@@ -255,10 +280,11 @@ describe('刷脸认证 in the browser', () => {
     }
   })
 
-  test('a still photo in front of the camera ends in 认证未通过 with a reason, never a pass', async () => {
+  test('a still photo in front of the camera ends early in 认证未通过 with the spoken reason 没有检测到动作, never a pass', async () => {
     browser = await openBrowser(fakeCameraArgs(await fakeCameraFile('cap13_edit2', { still: true })))
     const page = await browser.context.newPage()
     const submitted = watchSubmission(page)
+    const audio = watchPromptAudio(page)
     watchApiFailures(page, 'still run')
     await recordStages(page)
     await withArtifacts(page, 'certify-still', async () => {
@@ -271,8 +297,27 @@ describe('刷脸认证 in the browser', () => {
       expect(await result.getAttribute('data-result')).not.toBe('passed')
       expect(text).toContain('认证未通过')
       expect(text).not.toContain('认证通过')
-      expect(text).toMatch(/原因：\S+/)
+      // The reason, in two lines: what happened, what to do.
+      expect(text).toContain('原因：没有检测到动作')
+      expect(text).toContain('请本人面对镜头，按提示做动作')
       await visible(page, 'recertify').waitFor()
+
+      // Ended by the still rule, one still window after the actions began, far inside the allowance
+      // (15 s per attempt, one retry): on the frame times the page submitted, whatever this machine's speed.
+      const m = submitted()
+      expect(m?.replay).toMatchObject({ reason: 'no_liveness', passed: false })
+      const r = m!.replay!
+      expect(r.actionStartMs).not.toBeNull()
+      const stillMs = r.endMs - (r.actionStartMs as number)
+      note(`still run: no_liveness ${(stillMs / 1000).toFixed(1)} s after the actions began (${((r.endMs - r.startMs) / 1000).toFixed(1)} s after the first frame)`)
+      expect(stillMs).toBeGreaterThanOrEqual(DEFAULT_SESSION_CONFIG.stillWindowMs)
+      expect(stillMs).toBeLessThan(DEFAULT_SESSION_CONFIG.actionTimeoutMs)
+
+      // Spoken: the page fetched the recorded clip of the reason.
+      await expect(eventually(async () => audio.some((a) => a.path === PROMPT_AUDIO[FAIL_TEXTS.no_liveness]), true)).resolves.toBe(true)
+      expect(audio.filter((a) => a.status >= 400)).toEqual([])
+
+      await screenshotResult(page)
 
       // The failed attempt is in 认证记录 (newest first), and nothing passed.
       await visible(page, 'go-records').click()
@@ -284,6 +329,42 @@ describe('刷脸认证 in the browser', () => {
     })
   })
 })
+
+/**
+ * The result page at normal and at the largest text (--yl-scale 2, WeChat's largest font setting),
+ * saved as .tmp/e2e-artifacts/certify-still-result{,-largest}.png for a person to look at; checks the
+ * sizes an 80-year-old needs (body ≥ 18 px, main action ≥ 30 px, the ✕ mark beside the colour) and
+ * that nothing runs off the side at the largest text.
+ */
+async function screenshotResult(page: Page) {
+  const dir = join(ROOT, '.tmp', 'e2e-artifacts')
+  mkdirSync(dir, { recursive: true })
+  const measure = () =>
+    page.evaluate(() => {
+      const px = (el: Element | null) => (el ? parseFloat(getComputedStyle(el).fontSize) : 0)
+      const shown = (sel: string) => Array.from(document.querySelectorAll(sel)).find((e) => (e as HTMLElement).offsetParent !== null) ?? null
+      const lines = Array.from(document.querySelectorAll('.yl-result__line')).filter((e) => (e as HTMLElement).offsetParent !== null)
+      return {
+        line: Math.min(...lines.map(px)),
+        title: px(shown('[data-testid="result-title"]')),
+        retry: px(shown('[data-testid="recertify"]')),
+        mark: shown('.yl-result__mark')?.textContent ?? '',
+        overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      }
+    })
+  const normal = await measure()
+  await page.screenshot({ path: join(dir, 'certify-still-result.png'), fullPage: true })
+  await page.addStyleTag({ content: '.yl-page { --yl-scale: 2 !important; }' })
+  const largest = await measure()
+  await page.screenshot({ path: join(dir, 'certify-still-result-largest.png'), fullPage: true })
+  note(`still run: result page font sizes (px) normal ${JSON.stringify(normal)}, largest ${JSON.stringify(largest)}`)
+  expect(normal.line).toBeGreaterThanOrEqual(18)
+  expect(normal.title).toBeGreaterThanOrEqual(30)
+  expect(normal.retry).toBeGreaterThanOrEqual(30)
+  expect(normal.mark).toBe('✕')
+  expect(largest.line).toBeGreaterThanOrEqual(36)
+  expect(largest.overflow).toBeLessThanOrEqual(0)
+}
 
 /** On failure: a screenshot and the visible text in .tmp/e2e-artifacts/ (git-ignored). */
 async function withArtifacts(page: Page, name: string, fn: () => Promise<void>) {
