@@ -55,8 +55,17 @@ export interface MouthConfig {
   maxHoldMs: number
   /** Credit for the frame interval before the first open frame, at most this (at 7.5 fps a 300-ms hold shows 2-3 frames). */
   maxGapCreditMs: number
-  /** A frame at or above this fraction of the open threshold (and below it) counts as part-way open. */
+  /** Below this fraction of the open threshold the lips are at rest. */
   rampFrac: number
+  /** On its way the jaw is seen within this (plus the gap credit) between rest and near the widest opening... */
+  maxRampMs: number
+  /** ...or, passing through levels a step apart (a slow jaw, pausing half-way), within this. */
+  maxSlowRampMs: number
+  /** A frame on the way is at least this fraction of the opening, and at least rampMinStep, from both ends. */
+  rampStepFrac: number
+  rampMinStep: number
+  /** Frames further apart than this (dropped frames) may hide the way: it is not required across such a gap. */
+  rampMaxGapMs: number
 }
 
 export interface HeadConfig {
@@ -76,6 +85,13 @@ export interface HeadConfig {
   staleMs: number
   /** A turn or nod must gain half its threshold within this long before passing it (slower is posture drift). */
   maxRiseMs: number
+  /**
+   * The head is seen on its way, there or back: a frame at least wayMinStepDeg from both the rest and the
+   * excursion within maxWayMs (a swapped photo jumps). Frames further apart than wayMaxGapMs can skip it.
+   */
+  wayMinStepDeg: number
+  maxWayMs: number
+  wayMaxGapMs: number
   /** A nod is rejected when the eye span (distance to camera) changed by more than this fraction during it. */
   maxScaleChange: number
 }
@@ -125,6 +141,11 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
     maxHoldMs: 2000,
     maxGapCreditMs: 100,
     rampFrac: 0.35,
+    maxRampMs: 500,
+    maxSlowRampMs: 2000,
+    rampStepFrac: 0.2,
+    rampMinStep: 0.05,
+    rampMaxGapMs: 300,
   },
   head: {
     baselineMs: 3000,
@@ -133,6 +154,9 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
     maxHoldMs: 2000,
     staleMs: 8000,
     maxRiseMs: 1500,
+    wayMinStepDeg: 1.2,
+    maxWayMs: 800,
+    wayMaxGapMs: 300,
     maxScaleChange: 0.2,
   },
 }

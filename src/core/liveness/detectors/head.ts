@@ -35,6 +35,12 @@ class AxisExcursion {
   private histN = 0
   private minSpan = Infinity
   private maxSpan = 0
+  /** The head was seen on its way to the excursion (or the frames were too far apart to tell). */
+  private wayIn = false
+  /** Excursion at the last frame past the threshold, the lowest after it in the run, and the previous frame's time. */
+  private lastV = 0
+  private tailMin = NaN
+  private prevT = NaN
 
   constructor(
     private readonly posAction: ActionName,
@@ -45,6 +51,8 @@ class AxisExcursion {
     private readonly maxScaleRatio: number,
     /** A turn or nod gains at least half its threshold within this long before it passes it. */
     private readonly maxRiseMs: number,
+    /** The way: an intermediate frame at least minStepDeg from both ends within maxWayMs; not required past wayMaxGapMs. */
+    private readonly way: { minStepDeg: number; maxWayMs: number; maxGapMs: number },
   ) {}
 
   abort(): void {
@@ -55,9 +63,11 @@ class AxisExcursion {
   /** span = eye span now; spanBase = eye span in the frontal pose (the excursion is compared with both). */
   update(t: number, d: number, thrPos: number, thrNeg: number, cross: number, span: number, spanBase: number): ActionEvent | null {
     const s = d >= thrPos / 2 ? 1 : d <= -thrNeg / 2 ? -1 : 0
+    const gap = Number.isNaN(this.prevT) ? 0 : t - this.prevT
+    this.prevT = t
     let event: ActionEvent | null = null
     if (s !== this.sign) {
-      if (this.sign !== 0) event = this.finish()
+      if (this.sign !== 0) event = this.finish(t, this.sign * d, gap)
       this.sign = s
       if (s !== 0) {
         this.runStart = t
@@ -68,6 +78,8 @@ class AxisExcursion {
         this.crossPeak = 0
         this.emitted = false
         this.drift = false
+        this.wayIn = false
+        this.tailMin = NaN
         this.minSpan = spanBase > 0 ? spanBase : Infinity
         this.maxSpan = spanBase > 0 ? spanBase : 0
       }
@@ -83,8 +95,14 @@ class AxisExcursion {
       if (Number.isNaN(this.thrFirst)) {
         this.thrFirst = t
         this.drift = s * d - this.lowestSince(t - this.maxRiseMs, s) < thr / 2
+        this.wayIn = gap > this.way.maxGapMs || this.sawWayIn(t, s * d, s)
       }
       this.thrLast = t
+      this.lastV = s * d
+      this.tailMin = NaN
+    } else if (!Number.isNaN(this.thrFirst)) {
+      const v = s * d
+      if (Number.isNaN(this.tailMin) || v < this.tailMin) this.tailMin = v
     }
     this.remember(t, d)
     if (ratio > this.peak) {
@@ -94,7 +112,7 @@ class AxisExcursion {
     if (cross > this.crossPeak) this.crossPeak = cross
     if (span < this.minSpan) this.minSpan = span
     if (span > this.maxSpan) this.maxSpan = span
-    if (!this.emitted && t - this.runStart >= this.maxHoldMs && this.qualified()) {
+    if (!this.emitted && t - this.runStart >= this.maxHoldMs && this.qualified() && this.wayIn) {
       this.emitted = true
       return { action: this.sign > 0 ? this.posAction : this.negAction, startMs: this.runStart, endMs: t, peakMs: this.peakT }
     }
@@ -120,13 +138,39 @@ class AxisExcursion {
     return low
   }
 
+  /**
+   * On its way in: among the remembered frames of the last maxWayMs, one at least minStepDeg below the
+   * frame that passed the threshold and at least minStepDeg above an earlier one. A swapped photo jumps.
+   */
+  private sawWayIn(t: number, v: number, sign: number): boolean {
+    const { minStepDeg, maxWayMs } = this.way
+    let lowestOlder = Infinity
+    // walk from the oldest frame in the window to the newest, keeping the lowest seen so far
+    const n = this.histN
+    for (let k = n - 1; k >= 0; k--) {
+      const i = (this.histHead - 1 - k + 2 * HISTORY) % HISTORY
+      if (this.histT[i] < t - maxWayMs) continue
+      const u = sign * this.histD[i]
+      if (v - u >= minStepDeg && u - lowestOlder >= minStepDeg) return true
+      if (u < lowestOlder) lowestOlder = u
+    }
+    return false
+  }
+
   private qualified(): boolean {
     if (this.drift || !(this.thrLast - this.thrFirst >= this.holdMs) || this.peak < this.crossPeak) return false
     return !(this.maxSpan > this.minSpan * this.maxScaleRatio)
   }
 
-  private finish(): ActionEvent | null {
+  /** The run ended at `endT` with excursion `endV` (toward this run's side). */
+  private finish(endT: number, endV: number, gap: number): ActionEvent | null {
     if (this.emitted || !this.qualified()) return null
+    const step = this.way.minStepDeg
+    const wayOut =
+      gap > this.way.maxGapMs ||
+      (!Number.isNaN(this.tailMin) && endT - this.thrLast <= this.way.maxWayMs && this.lastV - this.tailMin >= step && this.tailMin - endV >= step)
+    // A head moves through the angles in between, on the way there or back
+    if (!this.wayIn && !wayOut) return null
     return { action: this.sign > 0 ? this.posAction : this.negAction, startMs: this.runStart, endMs: this.runLast, peakMs: this.peakT }
   }
 }
@@ -142,8 +186,9 @@ export class HeadDetector {
     private readonly nodDownDeg: number,
   ) {
     // engine convention: yaw > 0 = turn to own left, pitch > 0 = head up
-    this.yaw = new AxisExcursion('turn_left', 'turn_right', cfg.holdMs, cfg.maxHoldMs, Infinity, cfg.maxRiseMs)
-    this.pitch = new AxisExcursion('head_up', 'head_down', cfg.holdMs, cfg.maxHoldMs, 1 + cfg.maxScaleChange, cfg.maxRiseMs)
+    const way = { minStepDeg: cfg.wayMinStepDeg, maxWayMs: cfg.maxWayMs, maxGapMs: cfg.wayMaxGapMs }
+    this.yaw = new AxisExcursion('turn_left', 'turn_right', cfg.holdMs, cfg.maxHoldMs, Infinity, cfg.maxRiseMs, way)
+    this.pitch = new AxisExcursion('head_up', 'head_down', cfg.holdMs, cfg.maxHoldMs, 1 + cfg.maxScaleChange, cfg.maxRiseMs, way)
   }
 
   abort(): void {

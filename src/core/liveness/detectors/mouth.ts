@@ -1,15 +1,30 @@
 /**
  * Mouth open = the inner-lip opening rises well above the person's resting level and is HELD
- * (holdMs), so speech, which opens the lips in short bursts, does not count. The lips must also be seen
- * part-way open on the way in or out: a jaw takes well over 100 ms to open, while a photo swapped for
- * another (a slideshow) jumps from closed to open in one frame.
+ * (holdMs), so speech, which opens the lips in short bursts, does not count.
+ *
+ * The jaw must also be seen on its way, in or out: between the last frame at rest and the first frame
+ * near the widest opening (or back), within maxRampMs, one frame clearly in between — at least a step of
+ * rampStepFrac of the opening (and rampMinStep) from both ends; a slower way (up to maxSlowRampMs)
+ * must pass through levels at least such a step apart. A jaw takes 150-300 ms to open or close,
+ * so even at 7.5 fps a camera nearly always catches it on its way on one of the two ways (often as the
+ * first or last open frame, below the plateau). A photo swapped for another (a slideshow) jumps both ways:
+ * its jitter is a small fraction of the opening, and a photo of half-open lips shown for a second is not
+ * a jaw on its way. A gap between frames over rampMaxGapMs (dropped frames) may hide the way: it is not
+ * required across one.
  */
 import type { ActionEvent, Observation } from '../types'
 import type { MouthConfig } from './config'
 import { RollingMedian } from './rolling-median'
 
+/** Recent frames kept (about 3 s at 30 fps). */
+const HISTORY = 96
+
 export class MouthDetector {
   private readonly base: RollingMedian
+  private readonly histT = new Float64Array(HISTORY)
+  private readonly histM = new Float64Array(HISTORY)
+  private histHead = 0
+  private histN = 0
   private open = false
   private start = 0
   private last = 0
@@ -17,14 +32,19 @@ export class MouthDetector {
   private peak = 0
   private peakT = 0
   private firstT = NaN
-  private prevM = NaN
   private prevT = NaN
-  /** Held so far: first to last frame at or above the threshold, plus the frame interval before the first. */
+  /** Credit for the frame interval before the first open frame. */
   private gapAtStart = 0
-  /** A frame part-way open was seen on the way in (the jaw moves through the angles in between; a swapped photo jumps). */
-  private rampIn = false
-  private rampOut = false
+  /** Threshold when the opening started; the rest level before it (time and value; NaN: none seen). */
   private thr0 = 0
+  private restInT = NaN
+  private restInM = NaN
+  /** A gap over rampMaxGapMs around the opening's start or end (the way may be hidden). */
+  private blindIn = false
+  /** A held opening that closed without its way in: reported if its way out is seen in time. */
+  private pending: ActionEvent | null = null
+  private pendingRestIn = NaN
+  private pendingPeak = 0
 
   constructor(
     private readonly cfg: MouthConfig,
@@ -35,10 +55,80 @@ export class MouthDetector {
 
   abort(): void {
     this.open = false
+    this.pending = null
+    this.histN = 0
   }
 
   private held(): boolean {
     return this.last - this.start + this.gapAtStart >= this.cfg.holdMs
+  }
+
+  private remember(t: number, m: number): void {
+    this.histT[this.histHead] = t
+    this.histM[this.histHead] = m
+    this.histHead = (this.histHead + 1) % HISTORY
+    if (this.histN < HISTORY) this.histN++
+  }
+
+  /** Remembered frame k back from the newest (0 = newest). */
+  private at(k: number): number {
+    return (this.histHead - 1 - k + 2 * HISTORY) % HISTORY
+  }
+
+  /** Step a frame on the way must keep from both ends, for an opening from `rest` to `peak`. */
+  private stepFor(rest: number, peak: number): number {
+    return Math.max(this.cfg.rampMinStep, this.cfg.rampStepFrac * (peak - rest))
+  }
+
+  /**
+   * Between the rest frame at `restT` (value `restM`) and the first later frame near `peak`, a frame
+   * clearly in between, all within maxRampMs (plus the frame interval). Frames are scanned oldest first.
+   */
+  private sawWayIn(restT: number, restM: number, peak: number): boolean {
+    const step = this.stepFor(restM, peak)
+    let lo = Infinity
+    let hi = -Infinity
+    for (let k = this.histN - 1; k >= 0; k--) {
+      const i = this.at(k)
+      const t = this.histT[i]
+      if (t <= restT) continue
+      const v = this.histM[i]
+      if (v >= peak - step) return this.isWay(lo, hi, step, t - restT)
+      if (v - restM >= step) {
+        if (v < lo) lo = v
+        if (v > hi) hi = v
+      }
+    }
+    return false
+  }
+
+  /**
+   * Frames in between (lowest `lo`, highest `hi`) over a way of `ms`: one is enough for a quick way;
+   * a slow way (an old person opening slowly, pausing half-way) must pass through levels at least a step
+   * apart — a photo of half-open lips held there is one level.
+   */
+  private isWay(lo: number, hi: number, step: number, ms: number): boolean {
+    const c = this.cfg
+    if (!(hi >= lo)) return false
+    if (ms <= c.maxRampMs + c.maxGapCreditMs) return true
+    return ms <= c.maxSlowRampMs && hi - lo >= step
+  }
+
+  /** The same backwards: from the last frame near `peak` to the rest frame at `restT` (the newest frame). */
+  private sawWayOut(restT: number, restM: number, peak: number): boolean {
+    const step = this.stepFor(restM, peak)
+    let lo = Infinity
+    let hi = -Infinity
+    for (let k = 1; k < this.histN; k++) {
+      const i = this.at(k)
+      const v = this.histM[i]
+      if (v >= peak - step) return this.isWay(lo, hi, step, restT - this.histT[i])
+      if (v - restM >= step) {
+        if (v < lo) lo = v
+        if (v > hi) hi = v
+      }
+    }
+    return false
   }
 
   update(o: Observation): ActionEvent | null {
@@ -50,9 +140,15 @@ export class MouthDetector {
     const b = this.base.median()
     const threshold = Number.isFinite(b) ? Math.max(c.openRatio, b + c.openAboveBaseline) : c.openRatio
     const ready = t - this.firstT >= this.warmupMs
+    const rawGap = Number.isNaN(this.prevT) ? 0 : t - this.prevT
+    const gap = Math.min(rawGap, c.maxGapCreditMs)
+    const blind = rawGap > c.rampMaxGapMs
+    this.prevT = t
+    this.remember(t, m)
     let event: ActionEvent | null = null
-    const partway = (v: number): boolean => Number.isFinite(v) && v >= c.rampFrac * threshold && v < threshold
+
     if (!this.open) {
+      const restLevel = c.rampFrac * (this.pending ? this.thr0 : threshold)
       if (ready && m >= threshold) {
         this.open = true
         this.start = t
@@ -61,35 +157,75 @@ export class MouthDetector {
         this.peak = m
         this.peakT = t
         this.thr0 = threshold
-        this.gapAtStart = Number.isNaN(this.prevT) ? 0 : Math.min(t - this.prevT, c.maxGapCreditMs)
-        this.rampIn = partway(this.prevM)
-        this.rampOut = false
+        this.gapAtStart = gap
+        this.blindIn = blind
+        this.findRestIn(t, c.rampFrac * threshold)
+        if (this.pending) {
+          // opened again before coming to rest: the same opening goes on
+          this.start = this.pending.startMs
+          this.peakT = m > this.pendingPeak ? t : this.pending.peakMs
+          this.peak = Math.max(m, this.pendingPeak)
+          this.restInT = this.pendingRestIn
+          this.pending = null
+        }
+      } else if (this.pending) {
+        if (m < restLevel) {
+          const p = this.pending
+          this.pending = null
+          if (blind || this.sawWayOut(t, m, this.pendingPeak)) event = p
+        } else if (t - this.last > c.maxSlowRampMs) {
+          this.pending = null
+        }
       }
-    } else if (m >= threshold * c.closeFrac) {
-      if (m >= threshold) {
-        this.last = t
-        this.rampOut = false
-      } else {
-        this.rampOut = true
-      }
+    } else {
+      if (blind) this.blindIn = true
+      if (m >= threshold) this.last = t
       if (m > this.peak) {
         this.peak = m
         this.peakT = t
       }
-      if (!this.emitted && this.held() && this.rampIn && t - this.start >= c.maxHoldMs) {
-        event = { action: 'mouth_open', startMs: this.start, endMs: this.last, peakMs: this.peakT }
-        this.emitted = true
+      if (m >= threshold * c.closeFrac) {
+        if (!this.emitted && this.held() && t - this.start >= c.maxHoldMs && this.wayIn()) {
+          event = { action: 'mouth_open', startMs: this.start, endMs: this.last, peakMs: this.peakT }
+          this.emitted = true
+        }
+      } else {
+        this.open = false
+        if (!this.emitted && this.held()) {
+          const ev: ActionEvent = { action: 'mouth_open', startMs: this.start, endMs: this.last, peakMs: this.peakT }
+          if (this.wayIn()) event = ev
+          else {
+            this.pending = ev
+            this.pendingPeak = this.peak
+            this.pendingRestIn = this.restInT
+            if (m < c.rampFrac * this.thr0) {
+              this.pending = null
+              if (blind || this.sawWayOut(t, m, this.peak)) event = ev
+            }
+          }
+        }
       }
-    } else {
-      if (m >= c.rampFrac * this.thr0) this.rampOut = true
-      if (!this.emitted && this.held() && (this.rampIn || this.rampOut)) {
-        event = { action: 'mouth_open', startMs: this.start, endMs: this.last, peakMs: this.peakT }
-      }
-      this.open = false
     }
-    this.prevM = m
-    this.prevT = t
     if (!this.open) this.base.push(t, m)
     return event
+  }
+
+  private wayIn(): boolean {
+    if (this.blindIn) return true
+    return !Number.isNaN(this.restInT) && this.sawWayIn(this.restInT, this.restInM, this.peak)
+  }
+
+  /** The last frame at rest before the opening that starts at `t` (within HISTORY frames). */
+  private findRestIn(t: number, restLevel: number): void {
+    this.restInT = NaN
+    this.restInM = NaN
+    for (let k = 1; k < this.histN; k++) {
+      const i = this.at(k)
+      if (this.histM[i] < restLevel) {
+        this.restInT = this.histT[i]
+        this.restInM = this.histM[i]
+        return
+      }
+    }
   }
 }
