@@ -118,7 +118,10 @@ export class BlinkDetector {
     if (this.state === DIP) {
       // Reopened: back to open, or back up most of the way from the deepest frame (after a blink the
       // lids often stay a little lower for a while: talking, looking down, tired eyes).
-      const reopened = ratio >= c.reopenRatio || (ratio >= this.minRatio + c.reboundFrac * (c.reopenRatio - this.minRatio) && t > this.minT)
+      // (the rebound must also be well beyond the person's frame-to-frame noise: jitter on half-closed
+      // eyes held still is not a reopening)
+      const rebound = Math.max(c.reboundFrac * (c.reopenRatio - this.minRatio), c.reboundNoise * this.noiseAtStart)
+      const reopened = ratio >= c.reopenRatio || (ratio >= this.minRatio + rebound && t > this.minT)
       if (!reopened) {
         if (ratio < this.minRatio) {
           this.minRatio = ratio

@@ -11,6 +11,8 @@ export interface BlinkConfig {
   /** The eye is open again when mean EAR >= reopenRatio x baseline, or has come back this fraction of the way there from the deepest frame. */
   reopenRatio: number
   reboundFrac: number
+  /** ...and by at least this many times the person's median |ratio - 1| of open frames. */
+  reboundNoise: number
   /** Depth the deepest frame must reach when the frames around it are at most fastGapMs apart... */
   depthRatio: number
   fastGapMs: number
@@ -115,6 +117,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
     eyeRatio: 0.95,
     reopenRatio: 0.9,
     reboundFrac: 0.5,
+    reboundNoise: 3,
     depthRatio: 0.72,
     fastGapMs: 45,
     slowDepthRatio: 0.86,
