@@ -2,18 +2,18 @@
  * Blink = both eyes dip together, briefly, against each eye's own running open-EAR median, while the
  * rest of the face stays put.
  *
- * Why the rules are shaped this way (7.5-30 fps, blurred frames):
+ * Why the rules are shaped this way (7.5-30 fps, blurred frames, uneven frame gaps):
  * - A camera frame lands somewhere inside a ~100-300 ms blink. At 25 fps one frame is within 20 ms of
  *   the lids' lowest point; at 10 fps it can be 50 ms off, and a blended (long-exposure) frame averages
  *   open and closed lids. So the depth the deepest frame must reach depends on the frame interval
  *   around it: `depthRatio` at `fastGapMs` or less, easing linearly to `slowDepthRatio` at `slowGapMs`.
- * - What keeps shallow dips honest is shape, not depth: a blink closes and reopens fast (the eye was open
- *   within `maxOnsetMs` plus one frame interval before the deepest frame, and open again within
- *   `maxOffsetMs` plus one interval after), both eyes take part, the mouth does not move and the head
- *   is not turning. A frown or squint narrows the eyes slowly and stays narrow; talking moves the mouth;
- *   a wink or tracker noise moves one eye.
  * - Small eyes in a small image are noisy (the tracker snaps points to whole pixels): the depth must
- *   also be `noiseFactor` times the person's own median frame-to-frame deviation below open.
+ *   also be `noiseFactor` times the person's own median frame-to-frame deviation below open, and each
+ *   eye must dip beyond `eyeNoiseFactor` times it (a blink closes both eyes; a wink or noise moves one).
+ * - What keeps shallow dips honest is shape, not depth: a blink is narrow — the time spent below half
+ *   its depth is at most `maxHalfWidthMs` whatever the frame rate — and the mouth does not move and the
+ *   head is not turning meanwhile. A frown or squint narrows the eyes slowly and stays narrow; talking
+ *   moves the mouth.
  * - A deep closure (both eyes well shut, mean ratio <= `deepRatio`) is unmistakable and may last up
  *   to `maxClosedMs` (an old person asked to blink may squeeze the eyes shut for most of a second).
  */
@@ -25,18 +25,22 @@ import { RollingMedian } from './rolling-median'
 const OPEN = 0
 const DIP = 1
 const TOO_LONG = 2
+/** Frames of one dip kept for its shape (1 s at 60 fps). */
+const DIP_FRAMES = 64
 
 export class BlinkDetector {
   private readonly left: RollingMedian
   private readonly right: RollingMedian
   /** |ratio - 1| of open frames: the person's own EAR noise (tracker jitter, eye size in pixels). */
   private readonly noise: RollingMedian
+  private readonly dipT = new Float64Array(DIP_FRAMES)
+  private readonly dipR = new Float64Array(DIP_FRAMES)
+  private dipN = 0
   private state = OPEN
   private firstT = NaN
-  /** Last frame seen (time, whether it was open). */
   private prevT = NaN
-  /** Time of the last open frame before the current dip. */
-  private openBeforeT = NaN
+  /** Whether a fully open frame was seen since the last dip (a new dip needs one). */
+  private openSince = false
   private dipStart = 0
   private dipLast = 0
   private minRatio = 1
@@ -69,7 +73,7 @@ export class BlinkDetector {
   /** Abort a closure in progress (face lost). Baselines are kept. */
   abort(): void {
     this.state = OPEN
-    this.openBeforeT = NaN
+    this.openSince = false
   }
 
   /** Depth the deepest frame must reach, given the frame interval around it. */
@@ -100,26 +104,24 @@ export class BlinkDetector {
     const closing = warm && ratio < c.closeRatio && rl < c.eyeRatio && rr < c.eyeRatio
 
     let event: ActionEvent | null = null
-    if (this.state === OPEN) {
-      if (closing && !Number.isNaN(this.openBeforeT)) {
-        this.state = DIP
-        this.dipStart = t
-        this.dipLast = t
-        this.minRatio = Infinity
-        this.baseEar = (bl + br) / 2
-        this.noiseAtStart = this.noise.median()
-        this.mouthLo = Infinity
-        this.mouthHi = -Infinity
-        this.noteMouth(this.mouthBefore)
-        this.blocked = false
-        this.moving = false
-      }
+    if (this.state === OPEN && closing && this.openSince) {
+      this.state = DIP
+      this.dipStart = t
+      this.dipLast = t
+      this.dipN = 0
+      this.minRatio = Infinity
+      this.baseEar = (bl + br) / 2
+      this.noiseAtStart = this.noise.count > 0 ? this.noise.median() : 0
+      this.mouthLo = Infinity
+      this.mouthHi = -Infinity
+      this.noteMouth(this.mouthBefore)
+      this.blocked = false
+      this.moving = false
     }
     if (this.state === DIP) {
       // Reopened: back to open, or back up most of the way from the deepest frame (after a blink the
-      // lids often stay a little lower for a while: talking, looking down, tired eyes).
-      // (the rebound must also be well beyond the person's frame-to-frame noise: jitter on half-closed
-      // eyes held still is not a reopening)
+      // lids often stay a little lower for a while: talking, looking down, tired eyes) — a rise also well
+      // beyond the person's noise, since jitter on half-closed eyes held still is not a reopening.
       const rebound = Math.max(c.reboundFrac * (c.reopenRatio - this.minRatio), c.reboundNoise * this.noiseAtStart)
       const reopened = ratio >= c.reopenRatio || (ratio >= this.minRatio + rebound && t > this.minT)
       if (!reopened) {
@@ -134,26 +136,29 @@ export class BlinkDetector {
         } else if (Number.isNaN(this.gapAfterMin)) {
           this.gapAfterMin = gap
         }
+        if (this.dipN < DIP_FRAMES) {
+          this.dipT[this.dipN] = t
+          this.dipR[this.dipN] = ratio
+          this.dipN++
+        }
         this.dipLast = t
         this.noteMouth(mouth)
-        if (poseBad) this.blocked = true
+        if (poseBad || pose.yawSpeed > c.maxHeadSpeed) this.blocked = true
         if (pose.speed > c.maxHeadSpeed) this.moving = true
-        if (pose.yawSpeed > c.maxHeadSpeed) this.blocked = true
         if (t - this.dipStart > c.maxClosedMs) this.state = TOO_LONG
       } else {
         if (Number.isNaN(this.gapAfterMin)) this.gapAfterMin = gap
         this.noteMouth(mouth)
-        if (this.accept(t)) event = { action: 'blink', startMs: this.dipStart, endMs: this.dipLast, peakMs: this.minT }
+        if (this.accept()) event = { action: 'blink', startMs: this.dipStart, endMs: this.dipLast, peakMs: this.minT }
         this.state = OPEN
-        // the next dip needs a fully open frame first
-        this.openBeforeT = NaN
+        this.openSince = false
       }
     } else if (this.state === TOO_LONG && ratio >= c.reopenRatio) {
       this.state = OPEN
     }
     const open = warm ? ratio >= c.reopenRatio : true
     if (this.state === OPEN && open) {
-      this.openBeforeT = t
+      this.openSince = true
       this.mouthBefore = mouth
     }
     // The open-eye baseline learns from open frames; after a very long "closure" (the eyes' resting
@@ -172,23 +177,34 @@ export class BlinkDetector {
     if (m > this.mouthHi) this.mouthHi = m
   }
 
-  /** The dip that just ended (the eyes are open again at `reopenT`): was it a blink? */
-  private accept(reopenT: number): boolean {
+  /** Time between the first and the last frame of the dip below half its depth. */
+  private halfWidth(): number {
+    const mid = (1 + this.minRatio) / 2
+    let first = NaN
+    let last = NaN
+    for (let i = 0; i < this.dipN; i++) {
+      if (this.dipR[i] < mid) {
+        if (Number.isNaN(first)) first = this.dipT[i]
+        last = this.dipT[i]
+      }
+    }
+    return Number.isNaN(first) ? 0 : last - first
+  }
+
+  /** The dip that just ended (the eyes are open again): was it a blink? */
+  private accept(): boolean {
     const c = this.cfg
     if (this.blocked || this.baseEar - this.minEar < c.minDrop) return false
     const gap = Math.max(this.gapBeforeMin, this.gapAfterMin)
     // deep enough for the frame interval, and well beyond the person's own frame-to-frame noise
-    const noise = Number.isFinite(this.noiseAtStart) ? this.noiseAtStart : 0
-    const need = Math.min(this.depthFor(gap), 1 - c.noiseFactor * noise)
+    const need = Math.min(this.depthFor(gap), 1 - c.noiseFactor * this.noiseAtStart)
     if (this.minRatio > need) return false
-    // both eyes take part: neither may stay near open while the other closes
-    if (Math.max(this.minLeft, this.minRight) > need + c.eyeSlack) return false
+    // both eyes take part: each dips beyond the noise (one eye alone is a wink or tracker noise)
+    const eyeNeed = Math.min(c.eyeRatio, 1 - c.eyeNoiseFactor * this.noiseAtStart)
+    if (Math.max(this.minLeft, this.minRight) > eyeNeed) return false
     if (this.minRatio <= c.deepRatio) return true
-    // shallow dip: it must be quick on both sides, the head steady and the mouth still
-    if (this.moving) return false
-    if (this.dipLast - this.dipStart > c.maxShallowMs) return false
-    if (this.minT - this.openBeforeT > c.maxOnsetMs + this.gapBeforeMin) return false
-    if (reopenT - this.minT > c.maxOffsetMs + this.gapAfterMin) return false
+    // shallow dip: narrow, with the head steady and the mouth still
+    if (this.moving || this.halfWidth() > c.maxHalfWidthMs) return false
     return !(this.mouthHi - this.mouthLo > c.maxMouthChange)
   }
 }

@@ -21,15 +21,12 @@ export interface BlinkConfig {
   slowGapMs: number
   /** ...and at least noiseFactor x the person's median |ratio - 1| of open frames below open. */
   noiseFactor: number
-  /** Each eye must reach the required depth plus this (both eyes close in a blink; one eye is a wink or noise). */
-  eyeSlack: number
+  /** Each eye must dip beyond this many times the person's median |ratio - 1| (both eyes close in a blink). */
+  eyeNoiseFactor: number
   /** A closure at least this deep (mean ratio) is unmistakable: the shallow-dip shape checks do not apply. */
   deepRatio: number
-  /** Shallow dips: first to last closed frame at most this long... */
-  maxShallowMs: number
-  /** ...open before the deepest frame within this (plus one frame interval), open again after within this (plus one). */
-  maxOnsetMs: number
-  maxOffsetMs: number
+  /** Shallow dips: time between the first and last frame below half the dip's depth at most this (a blink is narrow; a frown is not)... */
+  maxHalfWidthMs: number
   /** ...and the mouth ratio may change at most this much (talking and grimaces narrow the eyes too). */
   maxMouthChange: number
   /** The deepest frame must be at least this much below the baseline in absolute EAR. */
@@ -123,11 +120,9 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
     slowDepthRatio: 0.86,
     slowGapMs: 110,
     noiseFactor: 6,
-    eyeSlack: 0.12,
+    eyeNoiseFactor: 3,
     deepRatio: 0.55,
-    maxShallowMs: 300,
-    maxOnsetMs: 150,
-    maxOffsetMs: 200,
+    maxHalfWidthMs: 200,
     maxMouthChange: 0.15,
     minDrop: 0.03,
     minOpenEar: 0.15,
