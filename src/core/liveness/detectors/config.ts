@@ -76,8 +76,10 @@ export interface HeadConfig {
   turnDeg?: number
   nodUpDeg?: number
   nodDownDeg?: number
-  /** Time the excursion must stay beyond its threshold. */
+  /** Time a turn must stay beyond its threshold... */
   holdMs: number
+  /** ...and a nod (people bob their heads while talking for a quarter of a second). */
+  nodHoldMs: number
   /** A held excursion is reported after this long even if the head does not come back. */
   maxHoldMs: number
   /** If the baseline has not been fed for this long, it follows the head again (slow drift, bad start). */
@@ -149,6 +151,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
     baselineMs: 3000,
     centreMs: 8000,
     holdMs: 100,
+    nodHoldMs: 200,
     maxHoldMs: 2000,
     staleMs: 8000,
     maxRiseMs: 1500,

@@ -188,7 +188,7 @@ export class HeadDetector {
     // engine convention: yaw > 0 = turn to own left, pitch > 0 = head up
     const way = { minStepDeg: cfg.wayMinStepDeg, maxWayMs: cfg.maxWayMs, maxGapMs: cfg.wayMaxGapMs }
     this.yaw = new AxisExcursion('turn_left', 'turn_right', cfg.holdMs, cfg.maxHoldMs, Infinity, cfg.maxRiseMs, way)
-    this.pitch = new AxisExcursion('head_up', 'head_down', cfg.holdMs, cfg.maxHoldMs, 1 + cfg.maxScaleChange, cfg.maxRiseMs, way)
+    this.pitch = new AxisExcursion('head_up', 'head_down', cfg.nodHoldMs, cfg.maxHoldMs, 1 + cfg.maxScaleChange, cfg.maxRiseMs, way)
   }
 
   abort(): void {
