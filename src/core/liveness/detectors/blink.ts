@@ -111,7 +111,8 @@ export class BlinkDetector {
       this.dipN = 0
       this.minRatio = Infinity
       this.baseEar = (bl + br) / 2
-      this.noiseAtStart = this.noise.count > 0 ? this.noise.median() : 0
+      // (capped: a few frames of wide-open eyes after a laugh inflate it, and a blink must stay findable)
+      this.noiseAtStart = this.noise.count > 0 ? Math.min(this.noise.median(), c.maxNoise) : 0
       this.mouthLo = Infinity
       this.mouthHi = -Infinity
       this.noteMouth(this.mouthBefore)
@@ -161,9 +162,10 @@ export class BlinkDetector {
       this.openSince = true
       this.mouthBefore = mouth
     }
-    // The open-eye baseline learns from open frames; after a very long "closure" (the eyes' resting
-    // shape changed) it learns again so it cannot stay stuck.
-    if (this.state === OPEN || (this.state === TOO_LONG && t - this.dipStart > 2 * c.baselineMs)) {
+    // The open-eye baseline learns from open frames. A "closure" longer than any blink that is not
+    // shut (squinting while talking, tired eyes, a new lighting) is the eyes' new resting shape: it is
+    // learnt at once, so the baseline cannot stay stuck above the eyes and swallow the next blink.
+    if (this.state === OPEN || (this.state === TOO_LONG && ratio > c.deepRatio)) {
       this.left.push(t, el)
       this.right.push(t, er)
       if (warm && open) this.noise.push(t, Math.abs(ratio - 1))
@@ -202,6 +204,10 @@ export class BlinkDetector {
     // both eyes take part: each dips beyond the noise (one eye alone is a wink or tracker noise)
     const eyeNeed = Math.min(c.eyeRatio, 1 - c.eyeNoiseFactor * this.noiseAtStart)
     if (Math.max(this.minLeft, this.minRight) > eyeNeed) return false
+    // ...and together: the lesser drop is a fair share of the greater (one eye narrowing is a glance or a wink)
+    const dropL = 1 - this.minLeft
+    const dropR = 1 - this.minRight
+    if (Math.min(dropL, dropR) < c.minEyeBalance * Math.max(dropL, dropR)) return false
     if (this.minRatio <= c.deepRatio) return true
     // shallow dip: narrow, with the head steady and the mouth still
     if (this.moving || this.halfWidth() > c.maxHalfWidthMs) return false

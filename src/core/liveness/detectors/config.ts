@@ -19,10 +19,13 @@ export interface BlinkConfig {
   /** ...easing linearly to slowDepthRatio when they are slowGapMs or more apart (a frame rarely lands on the lowest lids). */
   slowDepthRatio: number
   slowGapMs: number
-  /** ...and at least noiseFactor x the person's median |ratio - 1| of open frames below open. */
+  /** ...and at least noiseFactor x the person's median |ratio - 1| of open frames below open (that median taken at most maxNoise). */
   noiseFactor: number
+  maxNoise: number
   /** Each eye must dip beyond this many times the person's median |ratio - 1| (both eyes close in a blink). */
   eyeNoiseFactor: number
+  /** The lesser of the two eyes' drops must be at least this fraction of the greater. */
+  minEyeBalance: number
   /** A closure at least this deep (mean ratio) is unmistakable: the shallow-dip shape checks do not apply. */
   deepRatio: number
   /** Shallow dips: time between the first and last frame below half the dip's depth at most this (a blink is narrow; a frown is not)... */
@@ -121,8 +124,10 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
     fastGapMs: 45,
     slowDepthRatio: 0.86,
     slowGapMs: 110,
-    noiseFactor: 6,
-    eyeNoiseFactor: 3,
+    noiseFactor: 5,
+    maxNoise: 0.06,
+    eyeNoiseFactor: 2.5,
+    minEyeBalance: 0.3,
     deepRatio: 0.55,
     maxHalfWidthMs: 200,
     maxMouthChange: 0.15,
@@ -130,7 +135,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
     minOpenEar: 0.15,
     maxClosedMs: 1000,
     poseGateFrac: 0.8,
-    maxHeadSpeed: 45,
+    maxHeadSpeed: 30,
   },
   mouth: {
     baselineMs: 3000,
