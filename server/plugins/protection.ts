@@ -10,6 +10,8 @@ export interface ProtectionOptions {
   /** Requests per caller per window (default 300 per minute). */
   rateLimitMax?: number
   rateLimitWindowMs?: number
+  /** Shed load (503) when the event loop lags more than this (default 1000 ms). */
+  maxEventLoopDelayMs?: number
 }
 
 /**
@@ -25,7 +27,7 @@ function callerKey(req: FastifyRequest): string {
 export async function registerProtection(app: FastifyInstance, opts: ProtectionOptions = {}): Promise<void> {
   await app.register(helmet, { global: true })
   await app.register(underPressure, {
-    maxEventLoopDelay: 1000,
+    maxEventLoopDelay: opts.maxEventLoopDelayMs ?? 1000,
     exposeStatusRoute: false,
     pressureHandler: (_req, reply) => {
       void reply.code(503).send({ error: appError('SERVICE_UNAVAILABLE') })
