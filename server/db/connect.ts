@@ -44,6 +44,12 @@ export function applySqlitePragmas(file: SQLite.Database): void {
 export function openStore(options: OpenStoreOptions): Store {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
+    // An idle connection the server closes (a restart, a failover, an administrator) is reported here;
+    // without a listener node-postgres throws it and the process dies. The pool drops that client and
+    // opens a new one for the next query, so a line on stderr is all it takes (no personal data in it).
+    pool.on('error', (err: Error & { code?: string }) => {
+      process.stderr.write(`postgres: idle connection lost (${err.code ?? 'no code'}): ${err.message}\n`)
+    })
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', describe: describePg(options.databaseUrl) }
   }
   if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true })
