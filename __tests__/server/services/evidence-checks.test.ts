@@ -7,12 +7,12 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { decodeSummary, emptyObservation, layoutOf, normaliseFrame, quantiseObservation, sourceFromHeader, type ActionEvent, type ActionName } from '../../../src/core/liveness'
-import { SummaryRecorder } from '../../../src/core/liveness/summary'
+import { decodeSummary, type ActionEvent, type ActionName } from '../../../src/core/liveness'
 import { HumanFaceEmbedder } from '../../../server/identity/human-node'
 import { bindMoments, checkEvidence, faceObservation, PEAK_TOLERANCE_MS, type EvidenceInput } from '../../../server/services/evidence-checks'
 import { observationAt, type ObservedFace } from '../../../server/services/summary-examination'
-import { loadTrace, type Clip } from '../../core/liveness/helpers'
+import { windowSummary } from '../helpers/clip-summary'
+import { type Clip } from '../../core/liveness/helpers'
 
 jest.setTimeout(180_000)
 
@@ -27,19 +27,9 @@ beforeAll(async () => {
   }
 }, 180_000)
 
-/** The summary observation of a clip at t (as the client recorded it). */
+/** The summary observation of a clip at t (as the client recorded it, 200 ms either side). */
 function summaryAt(clip: Clip, t: number): ObservedFace | null {
-  const tr = loadTrace(clip)
-  const src = sourceFromHeader(tr.header)
-  const norm = { layout: layoutOf(src), aspect: src.aspect, mirrored: src.mirrored, minFaceScore: 0.5 }
-  const rec = new SummaryRecorder(tr.header.layout)
-  const o = emptyObservation()
-  for (const f of tr.frames) {
-    if (Math.abs(f.t - t) > 200) continue
-    quantiseObservation(normaliseFrame(f, norm, o), o)
-    rec.add(o)
-  }
-  return observationAt(decodeSummary(rec.summary), t)
+  return observationAt(decodeSummary(windowSummary(clip, t - 200, t + 200.5, t - 200)), t)
 }
 
 /** The engine's moments (see the fixtures' PROVENANCE.md): positioning ends at 600 ms; the peaks. */

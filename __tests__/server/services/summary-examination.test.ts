@@ -3,11 +3,10 @@
  * (server/services/summary-examination.ts), on REAL face traces (__tests__/fixtures/liveness):
  *  - a re-timed / lightly edited / thinned / padded / shifted copy of a summary is the same recording;
  *  - different windows of the real clips (cap12 and cap13 are the same person) are not.
- * (Kept here rather than under __tests__/core/liveness, which another change owns right now.)
  */
 import fc from 'fast-check'
 import { DEFAULT_LIVENESS_TIMING } from '../../../src/core/contracts/certification'
-import { emptyObservation, layoutOf, normaliseFrame, quantiseObservation, sourceFromHeader, type ActionName } from '../../../src/core/liveness'
+import { type ActionName } from '../../../src/core/liveness'
 import {
   FINGERPRINT_REUSE_THRESHOLD,
   decodeFingerprint,
@@ -16,28 +15,15 @@ import {
   fingerprintSummary,
   type SummaryFingerprint,
 } from '../../../src/core/liveness/fingerprint'
-import { SUMMARY_FIELDS, SummaryRecorder, type ObservationSummary } from '../../../src/core/liveness/summary'
+import { SUMMARY_FIELDS, type ObservationSummary } from '../../../src/core/liveness/summary'
 import { examineSummary } from '../../../server/services/summary-examination'
-import { loadTrace, rng, type Clip } from '../../core/liveness/helpers'
+import { windowSummary } from '../helpers/clip-summary'
+import { rng, type Clip } from '../../core/liveness/helpers'
 
 jest.setTimeout(120_000)
 
 const N = SUMMARY_FIELDS.length
 
-/** The summary a client would record for [fromMs, toMs) of a clip, its stream starting at t0. */
-function windowSummary(clip: Clip, fromMs: number, toMs: number, t0 = 0): ObservationSummary {
-  const tr = loadTrace(clip)
-  const src = sourceFromHeader(tr.header)
-  const norm = { layout: layoutOf(src), aspect: src.aspect, mirrored: src.mirrored, minFaceScore: 0.5 }
-  const rec = new SummaryRecorder(tr.header.layout)
-  const o = emptyObservation()
-  for (const f of tr.frames) {
-    if (f.t < fromMs || f.t >= toMs) continue
-    quantiseObservation(normaliseFrame({ ...f, t: f.t - fromMs + t0 }, norm, o), o)
-    rec.add(o)
-  }
-  return rec.summary
-}
 
 type Frame = (number | null)[]
 const framesOf = (s: ObservationSummary): Frame[] => Array.from({ length: s.n }, (_, i) => s.data.slice(i * N, i * N + N))
