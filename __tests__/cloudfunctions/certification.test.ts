@@ -9,12 +9,13 @@ import { ROUTE_MIN_TIMEOUT_MS, createBackendClient, type HttpRequest } from '../
 import type { BackendPort } from '../../cloudfunctions/_shared/ports'
 import { buildGateway, DEFAULT_BODY_LIMIT } from '../../scripts/gateway/app'
 import { deps, FakeBackend } from './fakes'
+import { SUMMARY_VERSION } from '../../src/core/liveness/summary'
 
 const wechat = { platform: 'wechat' as const, openid: 'oWx_test_openid_000001' }
 const local = { platform: 'local' as const, openid: 'local_test_openid_01' }
 const SESSION_ID = '2f1c7a52-6a0b-4c55-9d1e-3f5a9b0c1d2e'
 const NONCE = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345'
-const summary = { v: 1, layout: 'mediapipe-478', n: 2, data: [0, 1, 300, 301, 50, 12, -30, 5, 200, 150, 500, 600, 180, 120, 40, 1, 299, 300, 52, 13, -31, 4, 201, 151, 500, 600, 181, 121] }
+const summary = { v: SUMMARY_VERSION, layout: 'mediapipe-478', n: 2, data: [0, 1, 300, 301, 50, 12, -30, 5, 200, 150, 500, 600, 180, 120, 450, 40, 1, 299, 300, 52, 13, -31, 4, 201, 151, 500, 600, 181, 121, 452] }
 const jpeg = (n = 100) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(n, 1)]).toString('base64')
 const completeEvent = { sessionId: SESSION_ID, nonce: NONCE, verdict: { passed: true, reason: null }, summary }
 
@@ -67,7 +68,7 @@ describe('completeCertification', () => {
     ['a bad nonce', { ...completeEvent, nonce: 'short' }, 'VALIDATION_FAILED', 'nonce'],
     ['no verdict', { ...completeEvent, verdict: undefined }, 'VALIDATION_FAILED', 'verdict'],
     ['an unknown failure reason', { ...completeEvent, verdict: { passed: false, reason: 'bored' } }, 'VALIDATION_FAILED', 'verdict.reason'],
-    ['a summary of another version', { ...completeEvent, summary: { ...summary, v: 2 } }, 'TRACE_IMPLAUSIBLE', 'summary.v'],
+    ['a summary of another version', { ...completeEvent, summary: { ...summary, v: SUMMARY_VERSION - 1 } }, 'TRACE_IMPLAUSIBLE', 'summary.v'],
     ['fractional summary values', { ...completeEvent, summary: { ...summary, data: [0.5] } }, 'TRACE_IMPLAUSIBLE', 'summary.data.0'],
     ['too many evidence frames', { ...completeEvent, evidence: { frames: Array.from({ length: EVIDENCE_MAX_FRAMES + 1 }, () => jpeg()) } }, 'PAYLOAD_TOO_LARGE', 'evidence.frames'],
     ['a huge frame', { ...completeEvent, evidence: { frames: ['/9j/' + 'A'.repeat(EVIDENCE_FRAME_MAX_CHARS)] } }, 'PAYLOAD_TOO_LARGE', 'evidence.frames.0'],

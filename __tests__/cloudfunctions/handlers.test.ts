@@ -11,6 +11,7 @@ import { HANDLERS, isCloudFunctionName } from '../../cloudfunctions/handlers'
 import { CLOUD_FUNCTION_NAMES } from '../../src/core/contracts/functions'
 import type { BackendPort } from '../../cloudfunctions/_shared/ports'
 import { deps, FakeBackend } from './fakes'
+import { SUMMARY_FIELDS, SUMMARY_VERSION } from '../../src/core/liveness/summary'
 
 const VALID_ID = '110101195203140127'
 const person = { maskedName: '王*英', maskedIdNumber: '110***********0127', insuranceType: 'enterprise' as const, insuranceLabel: '企业职工基本养老保险' }
@@ -21,7 +22,7 @@ const completeCertificationEvent = {
   sessionId: '2f1c7a52-6a0b-4c55-9d1e-3f5a9b0c1d2e',
   nonce: 'AbCdEfGhIjKlMnOpQrStUvWxYz012345',
   verdict: { passed: true },
-  summary: { v: 1, layout: 'mediapipe-478', n: 1, data: new Array(14).fill(0) },
+  summary: { v: SUMMARY_VERSION, layout: 'mediapipe-478', n: 1, data: new Array(SUMMARY_FIELDS.length).fill(0) },
 }
 /** A valid event for each handler, so the tests below reach the backend port. */
 /** Valid events of the 家人 / share / notice / query functions (issue 5). */

@@ -11,7 +11,7 @@ function stream(ms: number, fps: number, shape: Shape, openEar = 0.3): ActionEve
   const bank = new DetectorBank(resolveDetectorConfig(), MEDIAPIPE_478.tuning)
   const out: ActionEvent[] = []
   for (let t = 0; t <= ms; t += 1000 / fps) {
-    const o: Observation = { t: Math.round(t), faceCount: 1, earLeft: openEar, earRight: openEar, mouth: 0.03, yaw: 3, pitch: -4, roll: 0, boxX: 0.3, boxY: 0.3, boxW: 0.4, boxH: 0.5, faceSize: 0.4, eyeSpan: 0.16, luma: NaN, ...shape(t) }
+    const o: Observation = { t: Math.round(t), faceCount: 1, earLeft: openEar, earRight: openEar, mouth: 0.03, yaw: 3, pitch: -4, roll: 0, boxX: 0.3, boxY: 0.3, boxW: 0.4, boxH: 0.5, faceSize: 0.4, eyeSpan: 0.16, noseDrop: 0.45, luma: NaN, ...shape(t) } as Observation
     // a little tracker jitter
     o.earLeft += ((Math.round(t) * 7) % 5) * 0.002
     out.push(...bank.update(o).map((e) => ({ ...e })))
@@ -85,7 +85,8 @@ describe('head actions', () => {
   const excursion = (axis: 'yaw' | 'pitch', delta: number): Shape => (t) => {
     if (t < 2000 || t > 3000) return {}
     const k = Math.min(1, (t - 2000) / 200, (3000 - t) / 200)
-    return axis === 'yaw' ? { yaw: 3 + delta * k } : { pitch: -4 + delta * k }
+    // a real nod also moves the nose tip along the face (about 1 % of an eye span per degree of Human's pitch)
+    return axis === 'yaw' ? { yaw: 3 + delta * k } : { pitch: -4 + delta * k, noseDrop: 0.45 - 0.01 * delta * k }
   }
   test.each([
     ['yaw', 10, 'turn_left'],
@@ -94,6 +95,17 @@ describe('head actions', () => {
     ['pitch', -10, 'head_down'],
   ] as const)('%s %i deg from the frontal baseline is %s, at 10 and 30 fps', (axis, delta, action) => {
     for (const fps of [10, 30]) expect(stream(5000, fps, excursion(axis, delta)).map((e) => e.action)).toEqual([action])
+  })
+
+  test("pitch that moves without the face's geometry (an expression moving the tracker's pitch) is not a nod", () => {
+    const pitchOnly = (delta: number): Shape => (t) => {
+      if (t < 2000 || t > 3000) return {}
+      return { pitch: -4 + delta * Math.min(1, (t - 2000) / 200, (3000 - t) / 200) }
+    }
+    for (const delta of [10, -10]) for (const fps of [10, 30]) expect(stream(5000, fps, pitchOnly(delta))).toEqual([])
+    // without landmarks for the geometry, pitch alone decides
+    const noGeometry = (delta: number): Shape => (t) => ({ ...pitchOnly(delta)(t), noseDrop: NaN })
+    expect(stream(5000, 25, noGeometry(10)).map((e) => e.action)).toEqual(['head_up'])
   })
 
   test('a small sway (3 deg) is nothing; a slow drift of the resting pose is followed', () => {

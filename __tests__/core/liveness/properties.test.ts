@@ -20,6 +20,7 @@ const obsArb = fc.record({
   boxW: fc.double({ min: 0, max: 1, noNaN: true }),
   boxH: fc.double({ min: 0, max: 1, noNaN: true }),
   eyeSpan: maybe(fc.double({ min: 0, max: 0.5, noNaN: true })),
+  noseDrop: maybe(fc.double({ min: -1, max: 1, noNaN: true })),
   luma: maybe(fc.double({ min: 0, max: 255, noNaN: true })),
 })
 
@@ -76,7 +77,7 @@ describe('random observation streams', () => {
           pitch = Math.max(-30, Math.min(30, pitch + b * 3))
           ear = Math.max(0.02, Math.min(0.45, ear + c * 0.05))
           t += dt
-          s.push({ t, faceCount: 1, earLeft: ear, earRight: ear, mouth: Math.abs(c), yaw, pitch, roll: 0, boxX: 0.3, boxY: 0.3, boxW: 0.4, boxH: 0.4, faceSize: 0.4, eyeSpan: 0.15, luma: NaN })
+          s.push({ t, faceCount: 1, earLeft: ear, earRight: ear, mouth: Math.abs(c), yaw, pitch, roll: 0, boxX: 0.3, boxY: 0.3, boxW: 0.4, boxH: 0.4, faceSize: 0.4, eyeSpan: 0.15, noseDrop: 0.45 - pitch * 0.01, luma: NaN })
         }
         const v = s.finish()
         if (v.passed) expect(v.actions.map((x) => x.action)).toEqual(challenge)

@@ -2,6 +2,7 @@
 import { replaySummary, runSession, sourceFromHeader } from '../../../src/core/liveness/engine'
 import { LivenessInputError } from '../../../src/core/liveness/errors'
 import { CLIP_CONFIG, loadTrace, stillPhoto, thin } from './helpers'
+import { SUMMARY_FIELDS, SUMMARY_VERSION } from '../../../src/core/liveness/summary'
 
 describe('replay', () => {
   const cases = [
@@ -39,7 +40,7 @@ describe('replay', () => {
   })
 
   test('a malformed summary is refused with SUMMARY_BAD', () => {
-    for (const bad of [null, {}, { v: 1, layout: 'mediapipe-478', n: 2, data: [1, 2, 3] }, { v: 1, layout: 'mediapipe-478', n: 1, data: new Array(14).fill(0.5) }]) {
+    for (const bad of [null, {}, { v: SUMMARY_VERSION, layout: 'mediapipe-478', n: 2, data: [1, 2, 3] }, { v: SUMMARY_VERSION, layout: 'mediapipe-478', n: 1, data: new Array(SUMMARY_FIELDS.length).fill(0.5) }, { v: 1, layout: 'mediapipe-478', n: 1, data: new Array(14).fill(0) }]) {
       expect(() => replaySummary(bad as never, ['blink'])).toThrow(LivenessInputError)
     }
   })

@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import type { CertificationResultView, CertificationSessionView, ClientVerdict } from '../../../src/core/contracts/certification'
 import { DEFAULT_LIVENESS_TIMING, EVIDENCE_FRAME_MAX_CHARS, livenessEngineConfig } from '../../../src/core/contracts/certification'
-import { ACTION_NAMES, runSession, sourceFromHeader, type ActionName, type ObservationSummary, type TrackerFrame } from '../../../src/core/liveness'
+import { ACTION_NAMES, runSession, sourceFromHeader, SUMMARY_FIELDS, SUMMARY_VERSION, type ActionName, type ObservationSummary, type TrackerFrame } from '../../../src/core/liveness'
 import type { IdentityEvidence, IdentityOutcome, IdentitySubject, IdentityVerifier } from '../../../server/identity/port'
 import { DEFAULT_CERTIFICATION_CONFIG, type CertificationConfig } from '../../../server/services/certification-config'
 import { loadTrace, stillPhoto } from '../../core/liveness/helpers'
@@ -46,7 +46,7 @@ function clientRun(clip: 'cap13_edit2' | 'cap12_edit', challenge: readonly Actio
   const shifted = base.map((f) => ({ ...f, t: f.t + shift }))
   const { verdict, events } = runSession(sourceFromHeader(trace.header), shifted, challenge, ENGINE)
   const summary = JSON.parse(JSON.stringify(verdict.summary)) as ObservationSummary
-  const spanMs = summary.data.filter((_, i) => i % 14 === 0).slice(1).reduce<number>((a, b) => a + (b ?? 0), 0)
+  const spanMs = summary.data.filter((_, i) => i % SUMMARY_FIELDS.length === 0).slice(1).reduce<number>((a, b) => a + (b ?? 0), 0)
   const positioned = events.find((e) => e.type === 'prompt' && e.phase === 'action')?.t ?? 0
   // The evidence moments a client would send: neutral when positioning ends, then each action's peak.
   const moments = [{ t: positioned, step: -1 }, ...verdict.actions.map((a, step) => ({ t: a.peakMs, step }))]
@@ -413,7 +413,7 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
 
       const nonMonotonic = await start(h, s.callers.li)
       const run2 = clientRun('cap13_edit2', nonMonotonic.challenge)
-      run2.summary.data[14 * 50] = 0 // frame 50 at the same time as frame 49
+      run2.summary.data[SUMMARY_FIELDS.length * 50] = 0 // frame 50 at the same time as frame 49
       expect((await complete(h, completeBody(s.callers.li, nonMonotonic, run2), run2.spanMs)).json().error.code).toBe('TRACE_IMPLAUSIBLE')
 
       const slow = await start(h, s.callers.li)
@@ -424,7 +424,7 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
       expect((await auditOf(h, 'certification.refused')).find((x) => x.detail.sessionId === slow.sessionId)?.detail).toMatchObject({ check: 'frame_rate' })
 
       const malformed = await start(h, s.callers.li)
-      const bad = await complete(h, completeBody(s.callers.li, malformed, { verdict: { passed: true }, summary: { v: 1, layout: 'mediapipe-478', n: 2, data: [1, 2, 3] } as ObservationSummary }), 0)
+      const bad = await complete(h, completeBody(s.callers.li, malformed, { verdict: { passed: true }, summary: { v: SUMMARY_VERSION, layout: 'mediapipe-478', n: 2, data: [1, 2, 3] } as ObservationSummary }), 0)
       expect(bad.statusCode).toBe(422)
       expect(bad.json().error.code).toBe('TRACE_IMPLAUSIBLE')
     })

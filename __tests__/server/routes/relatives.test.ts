@@ -8,6 +8,7 @@ import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../support/db'
 import { DEMO, NOT_ON_ROSTER_ID } from '../helpers/demo'
 import { DEFAULT_NOW, newCaller, type Harness } from '../helpers/harness'
 import { addBody, addRosterPersons, auditOf, certify, DEMO_SECRETS, familyHarness, personIdOf } from './relatives-support'
+import { SUMMARY_FIELDS, SUMMARY_VERSION } from '../../../src/core/liveness/summary'
 
 jest.setTimeout(60_000)
 
@@ -198,7 +199,7 @@ describe.each(DIALECTS)('relatives on %s', (dialect) => {
       const { relativeId } = (await h.post('/v1/relatives/add', addBody(child, 'zhao', 'father'))).json()
       const session = (await h.post('/v1/certifications/start', { caller: child, channel: 'h5', relativeId })).json()
       await h.post('/v1/relatives/remove', { caller: child, relativeId })
-      const done = await h.post('/v1/certifications/complete', { caller: child, sessionId: session.sessionId, nonce: session.nonce, verdict: { passed: true }, summary: { v: 1, layout: 'mediapipe-478', n: 1, data: new Array(14).fill(0) } })
+      const done = await h.post('/v1/certifications/complete', { caller: child, sessionId: session.sessionId, nonce: session.nonce, verdict: { passed: true }, summary: { v: SUMMARY_VERSION, layout: 'mediapipe-478', n: 1, data: new Array(SUMMARY_FIELDS.length).fill(0) } })
       expect(done.statusCode).toBe(404)
       expect(done.json().error.code).toBe('RELATIVE_NOT_FOUND')
     })

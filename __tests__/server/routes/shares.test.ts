@@ -9,6 +9,7 @@ import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../support/db'
 import { TEST_HMAC_SECRET } from '../helpers/config'
 import { DEFAULT_NOW, newCaller, type Harness } from '../helpers/harness'
 import { addBody, auditOf, certify, DEMO_SECRETS, familyHarness, personIdOf } from './relatives-support'
+import { SUMMARY_FIELDS, SUMMARY_VERSION } from '../../../src/core/liveness/summary'
 
 jest.setTimeout(60_000)
 
@@ -181,7 +182,7 @@ describe.each(DIALECTS)('share cards on %s', (dialect) => {
     const res = await h.post('/v1/shares/open', { caller: parent, token })
     expect(res.statusCode).toBe(410)
     expect(res.json().error).toEqual({ code: 'SHARE_REVOKED', message: '家人已撤回这个分享链接。如仍需认证，请让家人重新发送' })
-    const done = await h.post('/v1/certifications/complete', { caller: parent, sessionId: session.sessionId, nonce: session.nonce, verdict: { passed: true }, summary: { v: 1, layout: 'mediapipe-478', n: 1, data: new Array(14).fill(0) } })
+    const done = await h.post('/v1/certifications/complete', { caller: parent, sessionId: session.sessionId, nonce: session.nonce, verdict: { passed: true }, summary: { v: SUMMARY_VERSION, layout: 'mediapipe-478', n: 1, data: new Array(SUMMARY_FIELDS.length).fill(0) } })
     expect(done.json().error.code).toBe('SHARE_REVOKED')
   })
 

@@ -1,5 +1,5 @@
 /** The pure checks behind 完成认证: challenge picking, trace timing, summary digest, verdict comparison. */
-import { runSession, sourceFromHeader, ACTION_NAMES, type ObservationSummary } from '../../../src/core/liveness'
+import { runSession, sourceFromHeader, ACTION_NAMES, SUMMARY_FIELDS, SUMMARY_VERSION, type ObservationSummary } from '../../../src/core/liveness'
 import { livenessEngineConfig } from '../../../src/core/contracts/certification'
 import { checkTrace, pickChallenge, summaryDigest, verdictAgrees, MIN_FRAMES, SPAN_TOLERANCE_MS } from '../../../server/services/certification-checks'
 import { loadTrace } from '../../core/liveness/helpers'
@@ -37,18 +37,18 @@ describe('checkTrace', () => {
 
   it('refuses timestamps that do not increase, implausible frame rates, too few frames and bad shapes', () => {
     const flat = copy(genuine.summary)
-    flat.data[14 * 3] = 0
+    flat.data[SUMMARY_FIELDS.length * 3] = 0
     expect(checkTrace(flat, limits)).toMatchObject({ ok: false, problem: 'not_monotonic' })
     const back = copy(genuine.summary)
-    back.data[14 * 3] = -40
+    back.data[SUMMARY_FIELDS.length * 3] = -40
     expect(checkTrace(back, limits)).toMatchObject({ ok: false, problem: 'shape' })
     expect(checkTrace(genuine.summary, { ...limits, minFps: 30 })).toMatchObject({ ok: false, problem: 'frame_rate' })
     expect(checkTrace(genuine.summary, { ...limits, maxFps: 20 })).toMatchObject({ ok: false, problem: 'frame_rate' })
     const short = copy(genuine.summary)
     short.n = MIN_FRAMES - 1
-    short.data = short.data.slice(0, short.n * 14)
+    short.data = short.data.slice(0, short.n * SUMMARY_FIELDS.length)
     expect(checkTrace(short, limits)).toMatchObject({ ok: false, problem: 'too_short' })
-    expect(checkTrace({ v: 1, layout: 'x', n: 3, data: [] } as ObservationSummary, limits)).toMatchObject({ ok: false, problem: 'shape' })
+    expect(checkTrace({ v: SUMMARY_VERSION, layout: 'x', n: 3, data: [] } as ObservationSummary, limits)).toMatchObject({ ok: false, problem: 'shape' })
   })
 })
 

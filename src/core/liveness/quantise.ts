@@ -28,6 +28,7 @@ export function quantiseObservation(src: Observation, dst: Observation): Observa
   dst.boxH = q(src.boxH, Q_BOX)
   dst.faceSize = dst.boxW
   dst.eyeSpan = q(src.eyeSpan, Q_BOX)
+  dst.noseDrop = q(src.noseDrop, Q_RATIO)
   dst.luma = Math.round(src.luma) + 0
   return dst
 }

@@ -8,8 +8,8 @@ import { Q_ANGLE, Q_BOX, Q_RATIO } from './quantise'
 import type { Observation } from './types'
 import { emptyObservation } from './types'
 
-export const SUMMARY_VERSION = 1
-export const SUMMARY_FIELDS = ['dt', 'faces', 'earL', 'earR', 'mouth', 'yaw', 'pitch', 'roll', 'boxX', 'boxY', 'boxW', 'boxH', 'eyeSpan', 'luma'] as const
+export const SUMMARY_VERSION = 2
+export const SUMMARY_FIELDS = ['dt', 'faces', 'earL', 'earR', 'mouth', 'yaw', 'pitch', 'roll', 'boxX', 'boxY', 'boxW', 'boxH', 'eyeSpan', 'luma', 'nose'] as const
 const N = SUMMARY_FIELDS.length
 
 export interface ObservationSummary {
@@ -51,6 +51,7 @@ export class SummaryRecorder {
       int(o.boxH, Q_BOX),
       int(o.eyeSpan, Q_BOX),
       int(o.luma, 1),
+      int(o.noseDrop, Q_RATIO),
     )
     this.lastT = o.t
     this.summary.n++
@@ -99,6 +100,7 @@ export function decodeSummary(s: ObservationSummary): Observation[] {
     o.faceSize = o.boxW
     o.eyeSpan = dec(d[b + 12], Q_BOX)
     o.luma = dec(d[b + 13], 1)
+    o.noseDrop = dec(d[b + 14], Q_RATIO)
     out.push(o)
   }
   return out

@@ -67,6 +67,12 @@ export interface Observation {
    * camera and, unlike the box, hardly changes when the head nods.
    */
   eyeSpan: number
+  /**
+   * How far the nose tip sits below the eye line, in eye spans. Lifting the head shortens it and lowering
+   * it lengthens it (foreshortening), while expressions and the mouth hardly move it: the geometric check
+   * on the tracker's pitch (Human's pitch also moves with expressions).
+   */
+  noseDrop: number
   /** Mean luma 0-255 of the face region when known, else NaN. */
   luma: number
 }
@@ -87,6 +93,7 @@ export function emptyObservation(): Observation {
     boxH: NaN,
     faceSize: NaN,
     eyeSpan: NaN,
+    noseDrop: NaN,
     luma: NaN,
   }
 }

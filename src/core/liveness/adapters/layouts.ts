@@ -20,6 +20,8 @@ export interface LayoutTable {
   /** Inner-lip corners and upper/lower pairs; opening = mean pair distance / corner distance. */
   mouthCorners: readonly [number, number]
   mouthPairs: readonly (readonly [number, number])[]
+  /** The nose tip (Observation.noseDrop is measured from the eye line to it). */
+  noseTip: number
   angle: {
     unit: 'rad' | 'deg'
     /** Order of the three values when the tracker gives an array (VisionKit); ignored for objects. */
@@ -93,6 +95,7 @@ export const MEDIAPIPE_478: LayoutTable = {
     [82, 87],
     [312, 317],
   ],
+  noseTip: 1,
   angle: { unit: 'rad', order: ['pitch', 'yaw', 'roll'], yawSign: -1, pitchSign: -1, rollSign: 1 },
   tuning: { turnDeg: 6, nodUpDeg: 6, nodDownDeg: 6 },
   /*
@@ -121,7 +124,7 @@ export const MEDIAPIPE_478: LayoutTable = {
  * Starting point = the common SenseTime/Face++-style 106 layout (WECHAT-FACTS §1.3): 0-32 contour,
  * 52-57 image-left eye (52 outer corner, 55 inner corner, 72/73 lid centres, 74 eye centre),
  * 58-63 image-right eye (58 inner, 61 outer, 75/76 lid centres, 77 centre), 84-95 outer lip,
- * 96-103 inner lip (96 and 100 corners, 97-99 upper, 101-103 lower), 104/105 pupils.
+ * 96-103 inner lip (96 and 100 corners, 97-99 upper, 101-103 lower), 104/105 pupils, 46 nose tip.
  * Angles assumed [pitch, yaw, roll] in radians with one community report "左转 yaw 增大".
  * ALL OF THIS IS UNCONFIRMED: check it with the calibration page (docs/liveness-calibration.md) and override.
  */
@@ -136,6 +139,7 @@ export const VISIONKIT_106: LayoutTable = {
     [98, 102],
     [99, 101],
   ],
+  noseTip: 46,
   angle: { unit: 'rad', order: ['pitch', 'yaw', 'roll'], yawSign: 1, pitchSign: 1, rollSign: 1 },
   tuning: { turnDeg: 8, nodUpDeg: 8, nodDownDeg: 8 },
   /*
@@ -164,6 +168,7 @@ export interface LayoutOverrides {
   eyeImageRight?: LayoutTable['eyeImageRight']
   mouthCorners?: LayoutTable['mouthCorners']
   mouthPairs?: LayoutTable['mouthPairs']
+  noseTip?: number
   pointCount?: number
   angle?: Partial<LayoutTable['angle']>
 }

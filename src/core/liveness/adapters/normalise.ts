@@ -52,6 +52,16 @@ function mouthOpening(p: readonly number[], layout: LayoutTable, aspect: number)
   return sum / (pairs.length * width)
 }
 
+/** Nose tip below the line through the four eye corners, in eye spans (distances in frame heights). */
+function noseDrop(p: readonly number[], layout: LayoutTable, aspect: number): number {
+  const l = layout.eyeImageLeft
+  const r = layout.eyeImageRight
+  const span = dist(p, l[0], r[3], aspect)
+  if (!(span > 0)) return NaN
+  const eyeY = (p[2 * l[0] + 1] + p[2 * l[3] + 1] + p[2 * r[0] + 1] + p[2 * r[3] + 1]) / 4
+  return (p[2 * layout.noseTip + 1] - eyeY) / span
+}
+
 function readAngle(face: TrackerFace, layout: LayoutTable, which: 'pitch' | 'yaw' | 'roll'): number {
   const a = face.angle
   if (a == null) return NaN
@@ -79,6 +89,7 @@ function clearFace(out: Observation): void {
   out.boxH = NaN
   out.faceSize = NaN
   out.eyeSpan = NaN
+  out.noseDrop = NaN
 }
 
 /** Fill `out` from one tracker frame and return it. */
@@ -106,11 +117,13 @@ export function normaliseFrame(frame: TrackerFrame, opts: NormaliseOptions, out:
     out.mouth = mouthOpening(p, layout, aspect)
     // outer corners: the image-leftmost point of the left eye, the image-rightmost of the right eye
     out.eyeSpan = dist(p, layout.eyeImageLeft[0], layout.eyeImageRight[3], aspect) / aspect
+    out.noseDrop = noseDrop(p, layout, aspect)
   } else {
     out.earLeft = NaN
     out.earRight = NaN
     out.mouth = NaN
     out.eyeSpan = NaN
+    out.noseDrop = NaN
   }
   const flip = mirrored ? -1 : 1
   out.yaw = readAngle(face, layout, 'yaw') * layout.angle.yawSign * flip

@@ -96,6 +96,8 @@ export interface HeadConfig {
   wayMinStepDeg: number
   maxWayMs: number
   wayMaxGapMs: number
+  /** A nod must also move the nose tip this many eye spans toward (up) or away from (down) the eye line. */
+  nodMinNoseShift: number
   /** A nod is rejected when the eye span (distance to camera) changed by more than this fraction during it. */
   maxScaleChange: number
 }
@@ -163,6 +165,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
     wayMinStepDeg: 1.2,
     maxWayMs: 800,
     wayMaxGapMs: 300,
+    nodMinNoseShift: 0.04,
     maxScaleChange: 0.2,
   },
 }

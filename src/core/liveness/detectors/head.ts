@@ -5,6 +5,9 @@
  * A pitch excursion during which the face's distance to the camera changed a lot (eye span changed by
  * more than maxScaleChange) is perspective, not a nod: moving toward or away from a camera that sits
  * above or below the face changes the apparent pitch by 5-7 deg.
+ * A nod is also checked on the face's geometry, because Human's pitch moves with expressions too: the
+ * nose tip must come closer to the eye line (head up) or move away from it (head down) by at least
+ * nodMinNoseShift eye spans somewhere in the run. Without the geometry (no landmarks) pitch alone decides.
  * A turn or nod is a movement: the excursion gains at least half its threshold within maxRiseMs before
  * passing it. A head that drifts there over several seconds (posture, a face-following crop) has not
  * turned, and the anchored frontal baseline follows such drift only slowly.
@@ -35,6 +38,8 @@ class AxisExcursion {
   private histN = 0
   private minSpan = Infinity
   private maxSpan = 0
+  /** Largest geometric agreement seen in the run (NaN: no geometry). */
+  private geoPeak = NaN
   /** The head was seen on its way to the excursion (or the frames were too far apart to tell). */
   private wayIn = false
   /** Excursion at the last frame past the threshold, the lowest after it in the run, and the previous frame's time. */
@@ -53,6 +58,8 @@ class AxisExcursion {
     private readonly maxRiseMs: number,
     /** The way: an intermediate frame at least minStepDeg from both ends within maxWayMs; not required past wayMaxGapMs. */
     private readonly way: { minStepDeg: number; maxWayMs: number; maxGapMs: number },
+    /** Geometric agreement the run must reach (-Infinity: no geometric check on this axis). */
+    private readonly minGeo: number,
   ) {}
 
   abort(): void {
@@ -61,7 +68,8 @@ class AxisExcursion {
 
   /** d = excursion (deg); thrPos/thrNeg = thresholds; cross = the other axis' excursion / its threshold. */
   /** span = eye span now; spanBase = eye span in the frontal pose (the excursion is compared with both). */
-  update(t: number, d: number, thrPos: number, thrNeg: number, cross: number, span: number, spanBase: number): ActionEvent | null {
+  /** geo = the geometric excursion that agrees with a positive d when positive (NaN: unknown). */
+  update(t: number, d: number, thrPos: number, thrNeg: number, cross: number, span: number, spanBase: number, geo: number): ActionEvent | null {
     const s = d >= thrPos / 2 ? 1 : d <= -thrNeg / 2 ? -1 : 0
     const gap = Number.isNaN(this.prevT) ? 0 : t - this.prevT
     this.prevT = t
@@ -80,6 +88,7 @@ class AxisExcursion {
         this.drift = false
         this.wayIn = false
         this.tailMin = NaN
+        this.geoPeak = NaN
         this.minSpan = spanBase > 0 ? spanBase : Infinity
         this.maxSpan = spanBase > 0 ? spanBase : 0
       }
@@ -110,6 +119,7 @@ class AxisExcursion {
       this.peakT = t
     }
     if (cross > this.crossPeak) this.crossPeak = cross
+    if (Number.isFinite(geo) && !(this.sign * geo <= this.geoPeak)) this.geoPeak = this.sign * geo
     if (span < this.minSpan) this.minSpan = span
     if (span > this.maxSpan) this.maxSpan = span
     if (!this.emitted && t - this.runStart >= this.maxHoldMs && this.qualified() && this.wayIn) {
@@ -158,6 +168,7 @@ class AxisExcursion {
   }
 
   private qualified(): boolean {
+    if (this.geoPeak < this.minGeo) return false
     if (this.drift || !(this.thrLast - this.thrFirst >= this.holdMs) || this.peak < this.crossPeak) return false
     return !(this.maxSpan > this.minSpan * this.maxScaleRatio)
   }
@@ -187,8 +198,8 @@ export class HeadDetector {
   ) {
     // engine convention: yaw > 0 = turn to own left, pitch > 0 = head up
     const way = { minStepDeg: cfg.wayMinStepDeg, maxWayMs: cfg.maxWayMs, maxGapMs: cfg.wayMaxGapMs }
-    this.yaw = new AxisExcursion('turn_left', 'turn_right', cfg.holdMs, cfg.maxHoldMs, Infinity, cfg.maxRiseMs, way)
-    this.pitch = new AxisExcursion('head_up', 'head_down', cfg.nodHoldMs, cfg.maxHoldMs, 1 + cfg.maxScaleChange, cfg.maxRiseMs, way)
+    this.yaw = new AxisExcursion('turn_left', 'turn_right', cfg.holdMs, cfg.maxHoldMs, Infinity, cfg.maxRiseMs, way, -Infinity)
+    this.pitch = new AxisExcursion('head_up', 'head_down', cfg.nodHoldMs, cfg.maxHoldMs, 1 + cfg.maxScaleChange, cfg.maxRiseMs, way, cfg.nodMinNoseShift)
   }
 
   abort(): void {
@@ -206,7 +217,8 @@ export class HeadDetector {
     const yawRatio = Math.abs(dy) / this.turnDeg
     const pitchRatio = dp >= 0 ? dp / this.nodUpDeg : -dp / this.nodDownDeg
     const sb = pose.spanBase
-    out[0] = this.yaw.update(o.t, dy, this.turnDeg, this.turnDeg, pitchRatio, o.eyeSpan, sb)
-    out[1] = this.pitch.update(o.t, dp, this.nodUpDeg, this.nodDownDeg, yawRatio, o.eyeSpan, sb)
+    out[0] = this.yaw.update(o.t, dy, this.turnDeg, this.turnDeg, pitchRatio, o.eyeSpan, sb, NaN)
+    // head up (dp > 0) brings the nose tip closer to the eye line (dNose < 0)
+    out[1] = this.pitch.update(o.t, dp, this.nodUpDeg, this.nodDownDeg, yawRatio, o.eyeSpan, sb, -pose.dNose)
   }
 }

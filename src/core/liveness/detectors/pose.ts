@@ -26,6 +26,8 @@ export class PoseTracker {
   /** Excursion from the frontal baseline, degrees (engine convention). NaN until ready. */
   dYaw = NaN
   dPitch = NaN
+  /** Excursion of Observation.noseDrop from its frontal baseline (NaN when unknown). */
+  dNose = NaN
   /** Head angular speed in deg/s over the last ~100 ms (0 when unknown). */
   speed = 0
   /** Yaw-only angular speed (Human's pitch also jumps when the eyelids close; its yaw does not). */
@@ -34,6 +36,7 @@ export class PoseTracker {
   private readonly yawMed: RollingMedian
   private readonly pitchMed: RollingMedian
   private readonly spanMed: RollingMedian
+  private readonly noseMed: RollingMedian
   private yawFedT = -Infinity
   private pitchFedT = -Infinity
   private firstT = NaN
@@ -49,6 +52,7 @@ export class PoseTracker {
     this.yawMed = new RollingMedian(th.centreMs, 256)
     this.pitchMed = new RollingMedian(th.centreMs, 256)
     this.spanMed = new RollingMedian(th.baselineMs)
+    this.noseMed = new RollingMedian(th.centreMs, 256)
   }
 
   get yawBase(): number {
@@ -88,6 +92,7 @@ export class PoseTracker {
     this.yawMed.reset()
     this.pitchMed.reset()
     this.spanMed.reset()
+    this.noseMed.reset()
     this.histN = 0
     this.histHead = 0
     this.yawFedT = -Infinity
@@ -105,6 +110,7 @@ export class PoseTracker {
     if (!Number.isFinite(o.yaw) || !Number.isFinite(o.pitch)) {
       this.dYaw = NaN
       this.dPitch = NaN
+      this.dNose = NaN
       this.speed = 0
       this.yawSpeed = 0
       return
@@ -133,15 +139,18 @@ export class PoseTracker {
     if (!havebase || warm || pitchNear || t - this.pitchFedT > th.staleMs) {
       this.pitchMed.push(t, o.pitch)
       this.spanMed.push(t, o.eyeSpan)
+      if (Number.isFinite(o.noseDrop)) this.noseMed.push(t, o.noseDrop)
       this.pitchFedT = t
     }
     this.ready = !warm && this.yawMed.count > 0
     if (this.ready) {
       this.dYaw = o.yaw - this.yawMed.median()
       this.dPitch = o.pitch - this.pitchMed.median()
+      this.dNose = Number.isFinite(o.noseDrop) && this.noseMed.count > 0 ? o.noseDrop - this.noseMed.median() : NaN
     } else {
       this.dYaw = NaN
       this.dPitch = NaN
+      this.dNose = NaN
     }
   }
 
