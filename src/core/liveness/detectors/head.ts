@@ -15,6 +15,7 @@
 import type { ActionEvent, ActionName, Observation } from '../types'
 import type { HeadConfig } from './config'
 import type { PoseTracker } from './pose'
+import { TimedRing } from './timed-ring'
 
 /** Recent excursions kept per axis (1.5 s at 30 fps fits in 64). */
 const HISTORY = 64
@@ -32,10 +33,8 @@ class AxisExcursion {
   private emitted = false
   /** The excursion passed its threshold by a slow drift (posture), not by a movement. */
   private drift = false
-  private readonly histT = new Float64Array(HISTORY)
-  private readonly histD = new Float64Array(HISTORY)
-  private histHead = 0
-  private histN = 0
+  /** Recent excursions (time, d), for the rise and the way in. */
+  private readonly recent = new TimedRing(HISTORY)
   private minSpan = Infinity
   private maxSpan = 0
   /** Largest geometric agreement seen in the run (NaN: no geometry). */
@@ -94,7 +93,7 @@ class AxisExcursion {
       }
     }
     if (this.sign === 0) {
-      this.remember(t, d)
+      this.recent.push(t, d)
       return event
     }
     this.runLast = t
@@ -113,7 +112,7 @@ class AxisExcursion {
       const v = s * d
       if (Number.isNaN(this.tailMin) || v < this.tailMin) this.tailMin = v
     }
-    this.remember(t, d)
+    this.recent.push(t, d)
     if (ratio > this.peak) {
       this.peak = ratio
       this.peakT = t
@@ -129,20 +128,13 @@ class AxisExcursion {
     return event
   }
 
-  private remember(t: number, d: number): void {
-    this.histT[this.histHead] = t
-    this.histD[this.histHead] = d
-    this.histHead = (this.histHead + 1) % HISTORY
-    if (this.histN < HISTORY) this.histN++
-  }
-
   /** Lowest excursion toward `sign` among the remembered frames at or after `since` (Infinity when none). */
   private lowestSince(since: number, sign: number): number {
     let low = Infinity
-    for (let k = 0; k < this.histN; k++) {
-      const i = (this.histHead - 1 - k + 2 * HISTORY) % HISTORY
-      if (this.histT[i] < since) break
-      const v = sign * this.histD[i]
+    const r = this.recent
+    for (let k = 0; k < r.size; k++) {
+      if (r.timeAt(k) < since) break
+      const v = sign * r.valueAt(k)
       if (v < low) low = v
     }
     return low
@@ -156,11 +148,10 @@ class AxisExcursion {
     const { minStepDeg, maxWayMs } = this.way
     let lowestOlder = Infinity
     // walk from the oldest frame in the window to the newest, keeping the lowest seen so far
-    const n = this.histN
-    for (let k = n - 1; k >= 0; k--) {
-      const i = (this.histHead - 1 - k + 2 * HISTORY) % HISTORY
-      if (this.histT[i] < t - maxWayMs) continue
-      const u = sign * this.histD[i]
+    const r = this.recent
+    for (let k = r.size - 1; k >= 0; k--) {
+      if (r.timeAt(k) < t - maxWayMs) continue
+      const u = sign * r.valueAt(k)
       if (v - u >= minStepDeg && u - lowestOlder >= minStepDeg) return true
       if (u < lowestOlder) lowestOlder = u
     }

@@ -15,16 +15,15 @@
 import type { ActionEvent, Observation } from '../types'
 import type { MouthConfig } from './config'
 import { RollingMedian } from './rolling-median'
+import { TimedRing } from './timed-ring'
 
 /** Recent frames kept (about 3 s at 30 fps). */
 const HISTORY = 96
 
 export class MouthDetector {
   private readonly base: RollingMedian
-  private readonly histT = new Float64Array(HISTORY)
-  private readonly histM = new Float64Array(HISTORY)
-  private histHead = 0
-  private histN = 0
+  /** Recent frames (time, mouth ratio), for the jaw's way in and out. */
+  private readonly recent = new TimedRing(HISTORY)
   private open = false
   private start = 0
   private last = 0
@@ -56,23 +55,11 @@ export class MouthDetector {
   abort(): void {
     this.open = false
     this.pending = null
-    this.histN = 0
+    this.recent.clear()
   }
 
   private held(): boolean {
     return this.last - this.start + this.gapAtStart >= this.cfg.holdMs
-  }
-
-  private remember(t: number, m: number): void {
-    this.histT[this.histHead] = t
-    this.histM[this.histHead] = m
-    this.histHead = (this.histHead + 1) % HISTORY
-    if (this.histN < HISTORY) this.histN++
-  }
-
-  /** Remembered frame k back from the newest (0 = newest). */
-  private at(k: number): number {
-    return (this.histHead - 1 - k + 2 * HISTORY) % HISTORY
   }
 
   /** Step a frame on the way must keep from both ends, for an opening from `rest` to `peak`. */
@@ -88,11 +75,11 @@ export class MouthDetector {
     const step = this.stepFor(restM, peak)
     let lo = Infinity
     let hi = -Infinity
-    for (let k = this.histN - 1; k >= 0; k--) {
-      const i = this.at(k)
-      const t = this.histT[i]
+    const r = this.recent
+    for (let k = r.size - 1; k >= 0; k--) {
+      const t = r.timeAt(k)
       if (t <= restT) continue
-      const v = this.histM[i]
+      const v = r.valueAt(k)
       if (v >= peak - step) return this.isWay(lo, hi, step, t - restT)
       if (v - restM >= step) {
         if (v < lo) lo = v
@@ -119,10 +106,10 @@ export class MouthDetector {
     const step = this.stepFor(restM, peak)
     let lo = Infinity
     let hi = -Infinity
-    for (let k = 1; k < this.histN; k++) {
-      const i = this.at(k)
-      const v = this.histM[i]
-      if (v >= peak - step) return this.isWay(lo, hi, step, restT - this.histT[i])
+    const r = this.recent
+    for (let k = 1; k < r.size; k++) {
+      const v = r.valueAt(k)
+      if (v >= peak - step) return this.isWay(lo, hi, step, restT - r.timeAt(k))
       if (v - restM >= step) {
         if (v < lo) lo = v
         if (v > hi) hi = v
@@ -144,7 +131,7 @@ export class MouthDetector {
     const gap = Math.min(rawGap, c.maxGapCreditMs)
     const blind = rawGap > c.rampMaxGapMs
     this.prevT = t
-    this.remember(t, m)
+    this.recent.push(t, m)
     let event: ActionEvent | null = null
 
     if (!this.open) {
@@ -159,7 +146,7 @@ export class MouthDetector {
         this.thr0 = threshold
         this.gapAtStart = gap
         this.blindIn = blind
-        this.findRestIn(t, c.rampFrac * threshold)
+        this.findRestIn(c.rampFrac * threshold)
         if (this.pending) {
           // opened again before coming to rest: the same opening goes on
           this.start = this.pending.startMs
@@ -215,15 +202,15 @@ export class MouthDetector {
     return !Number.isNaN(this.restInT) && this.sawWayIn(this.restInT, this.restInM, this.peak)
   }
 
-  /** The last frame at rest before the opening that starts at `t` (within HISTORY frames). */
-  private findRestIn(t: number, restLevel: number): void {
+  /** The last remembered frame at rest before the newest one (the opening's first frame). */
+  private findRestIn(restLevel: number): void {
     this.restInT = NaN
     this.restInM = NaN
-    for (let k = 1; k < this.histN; k++) {
-      const i = this.at(k)
-      if (this.histM[i] < restLevel) {
-        this.restInT = this.histT[i]
-        this.restInM = this.histM[i]
+    const r = this.recent
+    for (let k = 1; k < r.size; k++) {
+      if (r.valueAt(k) < restLevel) {
+        this.restInT = r.timeAt(k)
+        this.restInM = r.valueAt(k)
         return
       }
     }
