@@ -40,10 +40,8 @@ export class MouthDetector {
   private restInM = NaN
   /** A gap over rampMaxGapMs around the opening's start or end (the way may be hidden). */
   private blindIn = false
-  /** A held opening that closed without its way in: reported if its way out is seen in time. */
-  private pending: ActionEvent | null = null
-  private pendingRestIn = NaN
-  private pendingPeak = 0
+  /** A held opening closed without its way in, onto a part-way frame: reported if the lips reach rest in time. */
+  private waitingWayOut = false
 
   constructor(
     private readonly cfg: MouthConfig,
@@ -54,8 +52,12 @@ export class MouthDetector {
 
   abort(): void {
     this.open = false
-    this.pending = null
+    this.waitingWayOut = false
     this.recent.clear()
+  }
+
+  private opening(): ActionEvent {
+    return { action: 'mouth_open', startMs: this.start, endMs: this.last, peakMs: this.peakT }
   }
 
   private held(): boolean {
@@ -135,33 +137,31 @@ export class MouthDetector {
     let event: ActionEvent | null = null
 
     if (!this.open) {
-      const restLevel = c.rampFrac * (this.pending ? this.thr0 : threshold)
       if (ready && m >= threshold) {
         this.open = true
-        this.start = t
         this.last = t
-        this.emitted = false
-        this.peak = m
-        this.peakT = t
-        this.thr0 = threshold
-        this.gapAtStart = gap
-        this.blindIn = blind
-        this.findRestIn(c.rampFrac * threshold)
-        if (this.pending) {
-          // opened again before coming to rest: the same opening goes on
-          this.start = this.pending.startMs
-          this.peakT = m > this.pendingPeak ? t : this.pending.peakMs
-          this.peak = Math.max(m, this.pendingPeak)
-          this.restInT = this.pendingRestIn
-          this.pending = null
+        if (this.waitingWayOut) {
+          // opened again before coming to rest: the same opening goes on (its start, rest and peak so far)
+          this.waitingWayOut = false
+        } else {
+          this.start = t
+          this.emitted = false
+          this.peak = -Infinity
+          this.thr0 = threshold
+          this.gapAtStart = gap
+          this.blindIn = blind
+          this.findRestIn(c.rampFrac * threshold)
         }
-      } else if (this.pending) {
-        if (m < restLevel) {
-          const p = this.pending
-          this.pending = null
-          if (blind || this.sawWayOut(t, m, this.pendingPeak)) event = p
+        if (m > this.peak) {
+          this.peak = m
+          this.peakT = t
+        }
+      } else if (this.waitingWayOut) {
+        if (m < c.rampFrac * this.thr0) {
+          this.waitingWayOut = false
+          if (blind || this.sawWayOut(t, m, this.peak)) event = this.opening()
         } else if (t - this.last > c.maxSlowRampMs) {
-          this.pending = null
+          this.waitingWayOut = false
         }
       }
     } else {
@@ -173,23 +173,15 @@ export class MouthDetector {
       }
       if (m >= threshold * c.closeFrac) {
         if (!this.emitted && this.held() && t - this.start >= c.maxHoldMs && this.wayIn()) {
-          event = { action: 'mouth_open', startMs: this.start, endMs: this.last, peakMs: this.peakT }
+          event = this.opening()
           this.emitted = true
         }
       } else {
         this.open = false
         if (!this.emitted && this.held()) {
-          const ev: ActionEvent = { action: 'mouth_open', startMs: this.start, endMs: this.last, peakMs: this.peakT }
-          if (this.wayIn()) event = ev
-          else {
-            this.pending = ev
-            this.pendingPeak = this.peak
-            this.pendingRestIn = this.restInT
-            if (m < c.rampFrac * this.thr0) {
-              this.pending = null
-              if (blind || this.sawWayOut(t, m, this.peak)) event = ev
-            }
-          }
+          if (this.wayIn()) event = this.opening()
+          else if (m >= c.rampFrac * this.thr0) this.waitingWayOut = true
+          else if (blind || this.sawWayOut(t, m, this.peak)) event = this.opening()
         }
       }
     }
