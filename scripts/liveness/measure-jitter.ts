@@ -28,6 +28,7 @@ import type { Config, Human } from '@vladmandic/human'
 import { MEDIAPIPE_478 } from '../../src/core/liveness/adapters/layouts'
 import { normaliseFrame } from '../../src/core/liveness/adapters/normalise'
 import { quantiseObservation } from '../../src/core/liveness/quantise'
+import { mulberry32 } from '../../src/core/liveness/resample'
 import { emptyObservation, type TrackerFace } from '../../src/core/liveness/types'
 import { humanConfig } from '../../src/liveness/h5/human-config'
 
@@ -68,17 +69,6 @@ function extractFrame(file: string, seconds: number, width: number, height: numb
   return new Uint8Array(r.stdout)
 }
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type JpegJs = typeof import('jpeg-js')
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -179,7 +169,7 @@ async function main(): Promise<void> {
     const file = videoPath(name)
     const { width, height } = probe(file)
     const base = extractFrame(file, seconds, width, height)
-    const r = rng(seed++)
+    const r = mulberry32(seed++)
     const opts = { layout: MEDIAPIPE_478, aspect: width / height, mirrored: false, minFaceScore: 0.5 }
     const rows: Record<Feature, number>[] = []
     for (let i = 0; i < frames; i++) {
