@@ -9,10 +9,12 @@
  *   requestAnimationFrame); a detection never overlaps the previous one.
  * - `t` is milliseconds since the camera stream opened (the frame's capture time when the browser
  *   tells it), strictly increasing.
- * - Evidence: every tracked frame is also drawn, small (EVIDENCE_RING_PX on its longest side), into a
- *   ring of reused canvases with its `t` (the last EVIDENCE_RING_MS, at most EVIDENCE_RING_SIZE), so
+ * - Evidence: once the session first asks for a frame (the neutral one, when positioning ends), every
+ *   tracked frame is also drawn, small (EVIDENCE_RING_PX on its longest side), into a ring of reused
+ *   canvases with its `t` (the last EVIDENCE_RING_MS, at most EVIDENCE_RING_SIZE), so
  *   captureEvidenceAt(t) can return the frame of an action's peak after the engine reported it. Cost:
  *   one downscaling drawImage per tracked frame and a fixed ~4 MB; a JPEG is only encoded on capture.
+ *   A session that wants no frames pays nothing.
  */
 import type { TrackerFrame } from '@/core/liveness/types'
 import type { FaceSource, FaceSourceFailure, FaceSourceHandlers, FaceSourceInfo } from '../source'
@@ -72,6 +74,27 @@ const FIRST_FRAME_TIMEOUT_MS = 10_000
 const MAX_DETECT_ERRORS = 5
 
 
+/** Draw the video's current frame into `c`, at most `maxPx` on its longest side; false without a 2D context. */
+function drawScaled(c: HTMLCanvasElement, v: HTMLVideoElement, maxPx: number): boolean {
+  const scale = Math.min(1, maxPx / Math.max(v.videoWidth, v.videoHeight))
+  const w = Math.round(v.videoWidth * scale)
+  const h = Math.round(v.videoHeight * scale)
+  if (c.width !== w) c.width = w
+  if (c.height !== h) c.height = h
+  const ctx = c.getContext('2d')
+  if (!ctx) return false
+  ctx.drawImage(v, 0, 0, w, h)
+  return true
+}
+
+/** The canvas as base64 JPEG (no data: prefix), or undefined when the browser cannot encode it. */
+function jpegOf(c: HTMLCanvasElement): string | undefined {
+  const url = c.toDataURL('image/jpeg', EVIDENCE_QUALITY)
+  const comma = url.indexOf(',')
+  if (!url.startsWith('data:image/jpeg') || comma < 0) return undefined
+  return url.slice(comma + 1)
+}
+
 function cameraFailure(e: unknown): FaceSourceFailure {
   const name = (e as { name?: string } | null)?.name
   if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'PermissionDeniedError') return 'camera_denied'
@@ -118,24 +141,17 @@ export function createH5FaceSource(opts: H5FaceSourceOptions): H5FaceSource {
   // The evidence ring: canvases reused round-robin, each with the time of the frame drawn into it.
   const ring: { canvas: HTMLCanvasElement; t: number }[] = []
   let ringNext = 0
+  /** Frames are kept only once the session has asked for evidence. */
+  let ringOn = false
 
-  function keepInRing(v: HTMLVideoElement, t: number, w: number, h: number) {
-    const scale = Math.min(1, EVIDENCE_RING_PX / Math.max(w, h))
-    const rw = Math.round(w * scale)
-    const rh = Math.round(h * scale)
+  function keepInRing(v: HTMLVideoElement, t: number) {
     let slot = ring[ringNext]
     if (!slot) {
       slot = { canvas: document.createElement('canvas'), t: -Infinity }
       ring[ringNext] = slot
     }
     ringNext = (ringNext + 1) % EVIDENCE_RING_SIZE
-    const c = slot.canvas
-    if (c.width !== rw) c.width = rw
-    if (c.height !== rh) c.height = rh
-    const ctx = c.getContext('2d')
-    if (!ctx) return
-    ctx.drawImage(v, 0, 0, rw, rh)
-    slot.t = t
+    if (drawScaled(slot.canvas, v, EVIDENCE_RING_PX)) slot.t = t
   }
 
   function release() {
@@ -197,7 +213,7 @@ export function createH5FaceSource(opts: H5FaceSourceOptions): H5FaceSource {
     if (!w || !h) return
     const t = frameTime(now, captureTime)
     // The frame the tracker is about to read, kept small for evidence (before detect: the video moves on).
-    keepInRing(v, t, w, h)
+    if (ringOn) keepInRing(v, t)
     const d0 = performance.now()
     let result: Awaited<ReturnType<typeof tr.human.detect>>
     try {
@@ -351,24 +367,17 @@ export function createH5FaceSource(opts: H5FaceSourceOptions): H5FaceSource {
   async function captureEvidence(): Promise<string | undefined> {
     const v = video
     if (!v || stopped || !v.videoWidth || !v.videoHeight) return undefined
-    const scale = Math.min(1, EVIDENCE_MAX_PX / Math.max(v.videoWidth, v.videoHeight))
-    const w = Math.round(v.videoWidth * scale)
-    const h = Math.round(v.videoHeight * scale)
     if (!evidenceCanvas) evidenceCanvas = document.createElement('canvas')
-    const c = evidenceCanvas
-    if (c.width !== w) c.width = w
-    if (c.height !== h) c.height = h
-    const ctx = c.getContext('2d')
-    if (!ctx) return undefined
-    ctx.drawImage(v, 0, 0, w, h)
-    const url = c.toDataURL('image/jpeg', EVIDENCE_QUALITY)
-    const comma = url.indexOf(',')
-    if (!url.startsWith('data:image/jpeg') || comma < 0) return undefined
-    return url.slice(comma + 1)
+    return drawScaled(evidenceCanvas, v, EVIDENCE_MAX_PX) ? jpegOf(evidenceCanvas) : undefined
   }
 
   async function captureEvidenceAt(t: number): Promise<{ jpeg: string; t: number } | undefined> {
     if (stopped) return undefined
+    if (!ringOn) {
+      // the first request (the neutral frame): keep from now on, starting with the frame just tracked
+      ringOn = true
+      if (video && video.videoWidth && video.videoHeight) keepInRing(video, lastT)
+    }
     let best: { canvas: HTMLCanvasElement; t: number } | undefined
     for (const slot of ring) {
       if (lastT - slot.t > EVIDENCE_RING_MS) continue
@@ -376,10 +385,8 @@ export function createH5FaceSource(opts: H5FaceSourceOptions): H5FaceSource {
     }
     if (!best) return undefined
     // Encoded now, synchronously: the slot is overwritten by a later frame.
-    const url = best.canvas.toDataURL('image/jpeg', EVIDENCE_QUALITY)
-    const comma = url.indexOf(',')
-    if (!url.startsWith('data:image/jpeg') || comma < 0) return undefined
-    return { jpeg: url.slice(comma + 1), t: best.t }
+    const jpeg = jpegOf(best.canvas)
+    return jpeg === undefined ? undefined : { jpeg, t: best.t }
   }
 
   function stop() {
