@@ -14,10 +14,11 @@
  *   person (TRACE_REUSED) → replay through the engine with the session's challenge and timing; a verdict
  *   that differs is refused (LIVENESS_MISMATCH) and audited as a suspected tamper → the evidence frames
  *   are bound to the session's moments and show what the summary says there (EVIDENCE_MISMATCH;
- *   evidence-checks.ts) → identity verification (liveness passed only) → ONE transaction: record, 下次认证日期, suspension lifted with
- *   reinstatement, session completed with its answer and summary fingerprint, audit entries. The
- *   fingerprint, comparison, replay and Human on the frames run in worker threads (CertificationWork). Failures write a failed record
- *   too, so failures per day can be counted (failuresToday).
+ *   evidence-checks.ts) → identity verification (liveness passed only) → ONE transaction: record,
+ *   下次认证日期, suspension lifted with reinstatement, session completed with its answer and summary
+ *   fingerprint, audit entries. The fingerprint, comparison, replay and Human on the frames run in
+ *   worker threads (CertificationWork). Failures write a failed record too, so failures per day can be
+ *   counted (failuresToday).
  */
 import { randomBytes } from 'node:crypto'
 import {
