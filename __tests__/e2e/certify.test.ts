@@ -250,6 +250,8 @@ describe('刷脸认证 in the browser', () => {
       expect(audio.filter((a) => a.status >= 400)).toEqual([])
       expect(played).toEqual(expect.arrayContaining(['请向左转头', '请眨眨眼']))
 
+      await screenshotResult(page, 'pass', { mark: '✓', mainAction: 'home' })
+
       // 认证记录: the new record on top (newest first), a face certification that passed today.
       await visible(page, 'go-records').click()
       const record = await firstRecord(page, 'pass run')
@@ -317,7 +319,7 @@ describe('刷脸认证 in the browser', () => {
       await expect(eventually(async () => audio.some((a) => a.path === PROMPT_AUDIO[FAIL_TEXTS.no_liveness]), true)).resolves.toBe(true)
       expect(audio.filter((a) => a.status >= 400)).toEqual([])
 
-      await screenshotResult(page)
+      await screenshotResult(page, 'still', { mark: '✕', mainAction: 'recertify' })
 
       // The failed attempt is in 认证记录 (newest first), and nothing passed.
       await visible(page, 'go-records').click()
@@ -332,34 +334,34 @@ describe('刷脸认证 in the browser', () => {
 
 /**
  * The result page at normal and at the largest text (--yl-scale 2, WeChat's largest font setting),
- * saved as .tmp/e2e-artifacts/certify-still-result{,-largest}.png for a person to look at; checks the
- * sizes an 80-year-old needs (body ≥ 18 px, main action ≥ 30 px, the ✕ mark beside the colour) and
- * that the result's text and 重新认证 stay on the screen at both sizes.
+ * saved as .tmp/e2e-artifacts/certify-<run>-result{,-largest}.png for a person to look at; checks the
+ * sizes an 80-year-old needs (body ≥ 18 px, main action ≥ 30 px, the mark beside the colour) and
+ * that the result's text and its main action stay on the screen at both sizes.
  */
-async function screenshotResult(page: Page) {
+async function screenshotResult(page: Page, run: 'pass' | 'still', expected: { mark: string; mainAction: string }) {
   const dir = join(ROOT, '.tmp', 'e2e-artifacts')
   mkdirSync(dir, { recursive: true })
   const measure = () =>
-    page.evaluate(() => {
+    page.evaluate((main) => {
       const px = (el: Element | null) => (el ? parseFloat(getComputedStyle(el).fontSize) : 0)
       const shown = (sel: string) => Array.from(document.querySelectorAll(sel)).find((e) => (e as HTMLElement).offsetParent !== null) ?? null
       const lines = Array.from(document.querySelectorAll('.yl-result__line')).filter((e) => (e as HTMLElement).offsetParent !== null)
       return {
         line: Math.min(...lines.map(px)),
         title: px(shown('[data-testid="result-title"]')),
-        retry: px(shown('[data-testid="recertify"]')),
+        retry: px(shown(`[data-testid="${main}"]`)),
         mark: shown('.yl-result__mark')?.textContent ?? '',
         // How far the result page's own text and buttons reach past the right edge of the screen
         // (Taro's router keeps earlier pages, hidden, in the document: they are not looked at).
         overflow: Math.max(
-          ...['[data-testid="result"]', '.yl-result__line', '[data-testid="result-title"]', '[data-testid="recertify"]'].flatMap((sel) =>
+          ...['[data-testid="result"]', '.yl-result__line', '[data-testid="result-title"]', `[data-testid="${main}"]`].flatMap((sel) =>
             Array.from(document.querySelectorAll(sel))
               .filter((e) => (e as HTMLElement).offsetParent !== null)
               .map((e) => Math.max(e.getBoundingClientRect().right, (e as HTMLElement).scrollWidth + e.getBoundingClientRect().left) - window.innerWidth),
           ),
         ),
       }
-    })
+    }, expected.mainAction)
   // Taro's H5 router slides a new page in from the right: measure once the result card has arrived.
   const settled = () =>
     page.waitForFunction(
@@ -376,16 +378,17 @@ async function screenshotResult(page: Page) {
     )
   await settled()
   const normal = await measure()
-  await page.screenshot({ path: join(dir, 'certify-still-result.png'), fullPage: true })
+  await page.screenshot({ path: join(dir, `certify-${run}-result.png`), fullPage: true })
   await page.addStyleTag({ content: '.yl-page { --yl-scale: 2 !important; }' })
   await settled()
   const largest = await measure()
-  await page.screenshot({ path: join(dir, 'certify-still-result-largest.png'), fullPage: true })
-  note(`still run: result page font sizes (px) normal ${JSON.stringify(normal)}, largest ${JSON.stringify(largest)}`)
+  await page.screenshot({ path: join(dir, `certify-${run}-result-largest.png`), fullPage: true })
+  await page.addStyleTag({ content: '.yl-page { --yl-scale: 1 !important; }' })
+  note(`${run} run: result page font sizes (px) normal ${JSON.stringify(normal)}, largest ${JSON.stringify(largest)}`)
   expect(normal.line).toBeGreaterThanOrEqual(18)
   expect(normal.title).toBeGreaterThanOrEqual(30)
   expect(normal.retry).toBeGreaterThanOrEqual(30)
-  expect(normal.mark).toBe('✕')
+  expect(normal.mark).toBe(expected.mark)
   expect(largest.line).toBeGreaterThanOrEqual(36)
   expect(normal.overflow).toBeLessThanOrEqual(0)
   expect(largest.overflow).toBeLessThanOrEqual(0)
