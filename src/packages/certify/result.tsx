@@ -58,7 +58,7 @@ export default function CertifyResultPage() {
         </View>
         {vm.lines.map((l) => (
           <Text className='yl-result__line' key={l}>
-            {l}
+            <LineText line={l} />
           </Text>
         ))}
       </View>
@@ -90,5 +90,21 @@ export default function CertifyResultPage() {
       <BigButton label='查看认证记录' variant='secondary' onClick={() => void navigateTo(ROUTES.records)} testId='go-records' />
       <BigButton label='返回首页' variant={vm.showRetry ? 'secondary' : 'primary'} size={vm.showRetry ? 'normal' : 'main'} onClick={() => void backHome()} testId='home' />
     </PageShell>
+  )
+}
+
+/**
+ * A 'label：value' line keeps a short value (a date, a name) in one piece, so at the largest text
+ * "2027年12月" moves to the next line whole instead of breaking after its first digit.
+ */
+function LineText({ line }: { line: string }) {
+  const i = line.indexOf('：')
+  const value = i >= 0 ? line.slice(i + 1) : ''
+  if (i < 0 || value.length === 0 || value.length > 12) return <>{line}</>
+  return (
+    <>
+      {line.slice(0, i + 1)}
+      <Text className='yl-result__value'>{value}</Text>
+    </>
   )
 }
