@@ -12,14 +12,26 @@
  *   Taro.createInnerAudioContext); that needs the plugin declared in app.config.ts
  *   (`plugins: {WechatSI: {version, provider: 'wx069ba97219f66d99'}}`) and a real appid, so it is
  *   not wired yet. Until then speak() answers {spoken: false} and the 朗读 button says so.
+ *
+ * speak(text, {onEnd}) tells when the utterance is over (ended, failed, cut off by the next one or by
+ * stopSpeaking()), so a caller can queue the next sentence instead of cutting this one off. Headless
+ * browsers may never fire `end` for speechSynthesis: callers keep their own time limit too.
+ *
+ * Speech log (for tests): when `globalThis.__ylSpeechLog` is an array, the text of every utterance
+ * that is actually started (clip or voice) is appended to it. Production never sets it.
  */
 import Taro from '@tarojs/taro'
 import { currentPlatform } from './platform'
 
 export interface SpeechAdapter {
   readonly available: boolean
-  speak(text: string): boolean
+  speak(text: string, onEnd?: () => void): boolean
   stop(): void
+}
+
+export interface SpeakOptions {
+  /** Called once when this utterance is over (ended, failed, or cut off by another). */
+  onEnd?: () => void
 }
 
 interface SynthLike {
@@ -35,12 +47,16 @@ function browserAdapter(): SpeechAdapter {
   if (!synth || !Utterance) return noopAdapter
   return {
     available: true,
-    speak(text) {
+    speak(text, onEnd) {
       try {
         synth.cancel()
         const u = new Utterance(text)
         u.lang = 'zh-CN'
         u.rate = 0.85
+        if (onEnd) {
+          u.onend = onEnd
+          u.onerror = onEnd
+        }
         const voice = synth.getVoices?.().find((v) => /^zh[-_]CN/i.test(v.lang))
         if (voice) u.voice = voice
         synth.speak(u)
@@ -77,15 +93,55 @@ export function speechAvailable(): boolean {
 
 interface AudioLike {
   src: string
-  play(): void
+  play(): unknown
   stop(): void
   destroy?(): void
   onError?(cb: (e: unknown) => void): void
+  onEnded?(cb: () => void): void
 }
 
 let clips: Record<string, string> = {}
 let player: AudioLike | null = null
 let playingText = ''
+/** The end callback of the utterance now playing (clip or voice); called at most once. */
+let pendingEnd: (() => void) | null = null
+
+function takeEnd(): (() => void) | null {
+  const f = pendingEnd
+  pendingEnd = null
+  return f
+}
+
+/** Ends the current utterance's wait (it finished, failed, or something else replaces it). */
+function endCurrent(): void {
+  const f = takeEnd()
+  if (!f) return
+  try {
+    f()
+  } catch {
+    // a caller's callback must not break speaking
+  }
+}
+
+/** An end callback that only fires while its utterance is still the current one. */
+function ownEnd(): () => void {
+  const mine = pendingEnd
+  return () => {
+    if (mine && pendingEnd === mine) endCurrent()
+  }
+}
+
+function logUtterance(text: string): void {
+  const log = (globalThis as { __ylSpeechLog?: unknown }).__ylSpeechLog
+  if (Array.isArray(log)) log.push(text)
+}
+
+/** The clip could not play: say its text with the browser's voice instead (H5), or give up. */
+function fallBackToVoice(): void {
+  const text = playingText
+  playingText = ''
+  if (!text || !speechAdapter().speak(text, ownEnd())) endCurrent()
+}
 
 /** Register recorded clips for fixed prompts (text → file path). Later registrations win. */
 export function registerPromptAudio(manifest: Readonly<Record<string, string>>): void {
@@ -109,11 +165,11 @@ function audioPlayer(): AudioLike | null {
     // weapp: play even when the iPhone's silent switch is on (a spoken prompt is the point).
     if (currentPlatform() !== 'h5') void Promise.resolve(Taro.setInnerAudioOption?.({ obeyMuteSwitch: false })).catch(() => undefined)
     const p = Taro.createInnerAudioContext() as unknown as AudioLike
-    p.onError?.(() => {
-      // The file is missing or cannot play: say it with the browser's voice instead (H5).
-      const text = playingText
+    // The file is missing or cannot play: say it with the browser's voice instead (H5).
+    p.onError?.(() => fallBackToVoice())
+    p.onEnded?.(() => {
       playingText = ''
-      if (text) speechAdapter().speak(text)
+      endCurrent()
     })
     player = p
     return p
@@ -131,7 +187,13 @@ function playClip(text: string): boolean {
     p.stop()
     playingText = text
     p.src = path
-    p.play()
+    const started = p.play()
+    // H5 answers a promise that rejects when autoplay is not allowed: no error event comes then.
+    if (started && typeof (started as Promise<void>).catch === 'function') {
+      ;(started as Promise<void>).catch(() => {
+        if (playingText === text) fallBackToVoice()
+      })
+    }
     return true
   } catch {
     playingText = ''
@@ -139,15 +201,26 @@ function playClip(text: string): boolean {
   }
 }
 
-/** Reads the text aloud when the platform can; answers whether it did. */
-export function speak(text: string): { spoken: boolean } {
+/**
+ * Reads the text aloud when the platform can; answers whether it did. Whatever was playing is cut
+ * off (its onEnd fires). onEnd is called only when the answer is {spoken: true}.
+ */
+export function speak(text: string, opts: SpeakOptions = {}): { spoken: boolean } {
   const t = text.trim()
   if (!t) return { spoken: false }
-  if (hasPromptAudio(t) && playClip(t)) return { spoken: true }
-  return { spoken: speechAdapter().speak(t) }
+  endCurrent()
+  pendingEnd = opts.onEnd ?? null
+  const spoken = (hasPromptAudio(t) && playClip(t)) || speechAdapter().speak(t, ownEnd())
+  if (!spoken) {
+    pendingEnd = null
+    return { spoken: false }
+  }
+  logUtterance(t)
+  return { spoken: true }
 }
 
 export function stopSpeaking(): void {
+  endCurrent()
   playingText = ''
   try {
     player?.stop()
@@ -162,4 +235,5 @@ export function resetSpeechForTests(): void {
   clips = {}
   player = null
   playingText = ''
+  pendingEnd = null
 }

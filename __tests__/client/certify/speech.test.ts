@@ -4,8 +4,8 @@ import { countdownView, countdownWords } from '@/packages/certify/flow/countdown
 import { PromptSpeaker, type SpeakerClock } from '@/packages/certify/flow/prompt-speaker'
 import { PROMPT_AUDIO } from '@/packages/certify/audio/manifest'
 import { ACTION_PROMPTS, FAIL_TEXTS, HINTS, POSITION_PROMPT } from '@/core/liveness'
-import { registerPromptAudio, resetSpeechForTests, speak, speechAvailable } from '@/services/speech'
-import { audios, installTaroExtra } from './taro-extra'
+import { registerPromptAudio, resetSpeechForTests, speak, speechAvailable, stopSpeaking } from '@/services/speech'
+import { audios, extra, installTaroExtra } from './taro-extra'
 
 class FakeClock implements SpeakerClock {
   t = 0
@@ -136,6 +136,96 @@ describe('speech service with recorded clips', () => {
     expect((synth.speak.mock.calls[0][0] as { text: string }).text).toBe('请张开嘴')
     expect(speak('其他的话').spoken).toBe(true)
     expect((synth.speak.mock.calls[1][0] as { text: string }).text).toBe('其他的话')
+  })
+})
+
+describe('speech service: end of an utterance and the speech log', () => {
+  type Log = { __ylSpeechLog?: unknown }
+  let utterances: Array<{ text: string; onend?: () => void; onerror?: () => void }>
+  let synth: { speak: jest.Mock; cancel: jest.Mock; getVoices: () => Array<{ lang: string }> }
+
+  beforeEach(() => {
+    resetSpeechForTests()
+    installTaroExtra()
+    process.env.TARO_ENV = 'h5'
+    utterances = []
+    synth = { speak: jest.fn((u) => utterances.push(u)), cancel: jest.fn(), getVoices: () => [{ lang: 'zh-CN' }] }
+    Object.assign(window, {
+      speechSynthesis: synth,
+      SpeechSynthesisUtterance: class {
+        lang = ''
+        rate = 1
+        voice: unknown
+        onend?: () => void
+        onerror?: () => void
+        constructor(public text: string) {}
+      },
+    })
+  })
+  afterEach(() => {
+    delete (window as unknown as Record<string, unknown>).speechSynthesis
+    delete (window as unknown as Record<string, unknown>).SpeechSynthesisUtterance
+    delete (globalThis as Log).__ylSpeechLog
+  })
+
+  test('every utterance actually started (clip or voice) is appended to __ylSpeechLog when it is an array', () => {
+    ;(globalThis as Log).__ylSpeechLog = []
+    registerPromptAudio({ 请张开嘴: '/packages/certify/audio/x.mp3' })
+    speak('请张开嘴')
+    speak('  第 1 个动作，共 2 个 ')
+    speak('')
+    expect((globalThis as Log).__ylSpeechLog).toEqual(['请张开嘴', '第 1 个动作，共 2 个'])
+  })
+
+  test('without the log array nothing is recorded and nothing breaks', () => {
+    ;(globalThis as Log).__ylSpeechLog = 'not an array'
+    expect(speak('请眨眨眼').spoken).toBe(true)
+    expect((globalThis as Log).__ylSpeechLog).toBe('not an array')
+  })
+
+  test('onEnd: once when the voice ends, when a clip ends, and when the next utterance cuts it off', () => {
+    const ends: string[] = []
+    speak('其他的话', { onEnd: () => ends.push('voice') })
+    utterances[0].onend?.()
+    utterances[0].onerror?.() // a late second event changes nothing
+    expect(ends).toEqual(['voice'])
+
+    registerPromptAudio({ 请张开嘴: '/packages/certify/audio/x.mp3' })
+    speak('请张开嘴', { onEnd: () => ends.push('clip') })
+    const onEnded = audios[0].onEnded.mock.calls[0][0] as () => void
+    onEnded()
+    expect(ends).toEqual(['voice', 'clip'])
+
+    speak('第一句', { onEnd: () => ends.push('first') })
+    speak('第二句', { onEnd: () => ends.push('second') })
+    expect(ends).toEqual(['voice', 'clip', 'first'])
+    utterances[1].onerror?.() // the cut-off utterance's own late event does not end the second one
+    expect(ends).toEqual(['voice', 'clip', 'first'])
+    utterances[2].onend?.()
+    expect(ends).toEqual(['voice', 'clip', 'first', 'second'])
+  })
+
+  test('a clip that the browser refuses to play (autoplay) is said with the voice, and its end is reported', async () => {
+    const ends: string[] = []
+    registerPromptAudio({ 请张开嘴: '/packages/certify/audio/x.mp3' })
+    extra.createInnerAudioContext.mockImplementationOnce(() => {
+      const a = { src: '', played: [] as string[], play: jest.fn(() => Promise.reject(new Error('NotAllowedError'))), stop: jest.fn(), onError: jest.fn(), onEnded: jest.fn() }
+      audios.push(a as never)
+      return a as never
+    })
+    speak('请张开嘴', { onEnd: () => ends.push('end') })
+    await Promise.resolve()
+    await Promise.resolve()
+    expect(utterances.map((u) => u.text)).toEqual(['请张开嘴'])
+    utterances[0].onend?.()
+    expect(ends).toEqual(['end'])
+  })
+
+  test('stopSpeaking() ends the wait of the current utterance', () => {
+    const ends: string[] = []
+    speak('其他的话', { onEnd: () => ends.push('stopped') })
+    stopSpeaking()
+    expect(ends).toEqual(['stopped'])
   })
 })
 

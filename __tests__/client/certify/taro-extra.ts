@@ -6,6 +6,7 @@ export interface FakeAudio {
   play: jest.Mock
   stop: jest.Mock
   onError: jest.Mock
+  onEnded: jest.Mock
   played: string[]
 }
 
@@ -24,6 +25,7 @@ export const extra = {
       play: jest.fn(() => a.played.push(a.src)),
       stop: jest.fn(),
       onError: jest.fn(),
+      onEnded: jest.fn(),
     }
     audios.push(a)
     return a
