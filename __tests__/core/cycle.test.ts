@@ -1,4 +1,4 @@
-import { firstCycle, monthLabel, nextCycle, reinstatement, statusOn } from '@/core/cycle'
+import { deadlineLabel, firstCycle, monthLabel, nextCycle, reinstatement, statusOn } from '@/core/cycle'
 
 describe('certification cycle', () => {
   it('rolling 12 months: a pass in March 2026 is next due in March 2027', () => {
@@ -42,5 +42,20 @@ describe('certification cycle', () => {
     const r = reinstatement('2026-12-01', '2026-12-20')
     expect(r.backPaidMonths).toEqual([{ year: 2026, month: 12 }])
     expect(r.resumeMonth).toEqual({ year: 2027, month: 1 })
+  })
+
+  it('a due month reads as its last day, so early December is not read as late', () => {
+    expect(deadlineLabel('2026-12')).toBe('2026年12月31日')
+    expect(deadlineLabel('2026-11-01')).toBe('2026年11月30日')
+    expect(deadlineLabel('2027-02')).toBe('2027年2月28日')
+    expect(deadlineLabel('2028-02')).toBe('2028年2月29日')
+    expect(deadlineLabel('2100-02')).toBe('2100年2月28日')
+    expect(deadlineLabel('2000-02')).toBe('2000年2月29日')
+    expect(deadlineLabel('2027-04')).toBe('2027年4月30日')
+  })
+
+  it('a malformed due month is refused rather than printed', () => {
+    expect(() => deadlineLabel('2026-13')).toThrow(RangeError)
+    expect(() => deadlineLabel('十二月')).toThrow(RangeError)
   })
 })

@@ -41,6 +41,27 @@ export function monthLabel(ym: YearMonth): string {
   return `${ym.year}年${ym.month}月`
 }
 
+export function daysInMonth(ym: YearMonth): number {
+  if (ym.month === 2) {
+    const leap = (ym.year % 4 === 0 && ym.year % 100 !== 0) || ym.year % 400 === 0
+    return leap ? 29 : 28
+  }
+  return [4, 6, 9, 11].includes(ym.month) ? 30 : 31
+}
+
+/**
+ * The last day one may certify, as people read a deadline: '2026-12' → 2026年12月31日. A due month
+ * alone (2026年12月) reads as already late to someone looking at it on 5 December. Accepts
+ * 'YYYY-MM' or an ISO date inside the due month (e.g. nextDueDate '2026-12-01').
+ */
+export function deadlineLabel(dueMonth: string): string {
+  const m = /^(\d{4})-(\d{2})/.exec(dueMonth)
+  if (!m) throw new RangeError(`not a year-month: ${dueMonth}`)
+  const ym = { year: Number(m[1]), month: Number(m[2]) }
+  if (ym.month < 1 || ym.month > 12) throw new RangeError(`not a year-month: ${dueMonth}`)
+  return `${ym.year}年${ym.month}月${daysInMonth(ym)}日`
+}
+
 export interface CycleWindow {
   /** First day certification for the next cycle counts (YYYY-MM-DD). */
   opensOn: string
