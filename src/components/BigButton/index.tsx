@@ -1,4 +1,4 @@
-import { Button } from '@tarojs/components'
+import { Pressable } from './Pressable'
 import './index.scss'
 
 export interface BigButtonProps {
@@ -15,21 +15,25 @@ export interface BigButtonProps {
   testId?: string
 }
 
-/** A full-width, at-least-60-dp-tall button with a plain-words label. */
+/**
+ * A full-width, at-least-60-dp-tall button with a plain-words label. It looks disabled only through
+ * the yl-btn--disabled class, set when it really is disabled or busy (never from an attribute's
+ * mere presence: Taro's H5 button carries disabled="false").
+ */
 export function BigButton({ label, onClick, variant = 'primary', size = 'normal', disabled, busy, busyLabel, testId }: BigButtonProps) {
   const text = busy ? (busyLabel ?? '请稍候…') : label
+  const inactive = Boolean(disabled || busy)
   return (
-    <Button
-      className={`yl-btn yl-btn--${variant} yl-btn--${size}`}
-      disabled={disabled || busy}
-      onClick={() => {
-        if (!disabled && !busy) onClick?.()
-      }}
-      data-testid={testId}
+    <Pressable
+      className={`yl-btn yl-btn--${variant} yl-btn--${size}${inactive ? ' yl-btn--disabled' : ''}`}
+      disabled={inactive}
+      onPress={onClick}
+      testId={testId}
     >
       {text}
-    </Button>
+    </Pressable>
   )
 }
 
+export { Pressable } from './Pressable'
 export default BigButton

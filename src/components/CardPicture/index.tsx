@@ -4,11 +4,15 @@ import './index.scss'
 /**
  * A drawing (Views and CSS only, no images) of the front of a social security card, showing where
  * the 社会保障卡号 is printed. The number shown is a made-up example.
+ *
+ * Its words are sized like the rest of the page (≥ 18 px, following the 字号) so a sighted reader
+ * can read them at any size. For a screen reader the drawing is hidden: read out, its made-up name
+ * and numbers would sound like real data; the caption under it says the same thing in words.
  */
 export function CardPicture() {
   return (
     <View className='yl-card-pic' data-testid='card-picture'>
-      <View className='yl-card-pic__card'>
+      <View className='yl-card-pic__card' aria-hidden='true'>
         <View className='yl-card-pic__top'>
           <Text className='yl-card-pic__title'>中华人民共和国</Text>
           <Text className='yl-card-pic__title yl-card-pic__title--big'>社会保障卡</Text>

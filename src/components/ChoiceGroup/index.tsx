@@ -1,4 +1,6 @@
-import { Button, Text, View } from '@tarojs/components'
+import { useId } from 'react'
+import { Text, View } from '@tarojs/components'
+import { Pressable } from '../BigButton/Pressable'
 import './index.scss'
 
 export interface Choice<T extends string> {
@@ -17,30 +19,45 @@ export interface ChoiceGroupProps<T extends string> {
 
 /**
  * Large radio-style choices (instead of a tiny picker). The chosen one shows a filled mark and the
- * word 已选, so the choice is never shown by colour alone.
+ * word 已选, so the choice is never shown by colour alone. On H5 it is a radiogroup named by its
+ * label, each choice a radio named by its own words (the marks are not read out).
  */
 export function ChoiceGroup<T extends string>({ name, label, choices, value, onChange, error }: ChoiceGroupProps<T>) {
+  const labelId = `yl-choices-${name}-${useId()}`
   return (
     <View className={`yl-choices${error ? ' yl-choices--invalid' : ''}`} data-testid={`field-${name}`}>
-      <Text className='yl-choices__label'>{label}</Text>
-      {choices.map((c) => {
-        const selected = c.value === value
-        return (
-          <Button
-            key={c.value}
-            className={`yl-choice${selected ? ' yl-choice--selected' : ''}`}
-            onClick={() => onChange(c.value)}
-            data-testid={`choice-${name}-${c.value}`}
-            data-selected={selected ? 'true' : 'false'}
-          >
-            <Text className='yl-choice__mark'>{selected ? '●' : '○'}</Text>
-            <Text className='yl-choice__text'>{c.label}</Text>
-            {selected ? <Text className='yl-choice__tag'>已选</Text> : null}
-          </Button>
-        )
-      })}
+      <Text className='yl-choices__label' id={labelId}>
+        {label}
+      </Text>
+      <View className='yl-choices__list' role='radiogroup' aria-labelledby={labelId}>
+        {choices.map((c) => {
+          const selected = c.value === value
+          return (
+            <Pressable
+              key={c.value}
+              className={`yl-choice${selected ? ' yl-choice--selected' : ''}`}
+              role='radio'
+              checked={selected}
+              label={c.label}
+              onPress={() => onChange(c.value)}
+              testId={`choice-${name}-${c.value}`}
+              data={{ 'data-selected': selected ? 'true' : 'false' }}
+            >
+              <Text className='yl-choice__mark' aria-hidden='true'>
+                {selected ? '●' : '○'}
+              </Text>
+              <Text className='yl-choice__text'>{c.label}</Text>
+              {selected ? (
+                <Text className='yl-choice__tag' aria-hidden='true'>
+                  已选
+                </Text>
+              ) : null}
+            </Pressable>
+          )
+        })}
+      </View>
       {error ? (
-        <View className='yl-choices__error' data-testid={`error-${name}`}>
+        <View className='yl-choices__error' data-testid={`error-${name}`} role='alert'>
           <Text className='yl-choices__error-mark'>✕</Text>
           <Text>{error}</Text>
         </View>

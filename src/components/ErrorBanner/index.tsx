@@ -1,5 +1,7 @@
+import { useEffect } from 'react'
 import { Text, View } from '@tarojs/components'
 import type { AppError } from '@/core/errors'
+import { speak } from '@/services/speech'
 import { BigButton } from '../BigButton'
 import './index.scss'
 
@@ -10,13 +12,24 @@ export interface ErrorBannerProps {
   retryLabel?: string
 }
 
-/** A clear error message: an icon, a heading and the sentence in words; never colour alone. */
+/**
+ * A clear error message: an icon, a heading and the sentence in words; never colour alone. The
+ * message is spoken once when it appears (and again only when it changes) and is an alert for
+ * screen readers, so a binding or query error is never silent.
+ */
 export function ErrorBanner({ error, onRetry, retryLabel = '重试' }: ErrorBannerProps) {
+  const { code, message } = error
+  useEffect(() => {
+    speak(message)
+    // The code is part of the key: the same words for a new failure are worth saying again.
+  }, [code, message])
   return (
-    <View className='yl-error' data-testid='error-banner' data-code={error.code}>
-      <View className='yl-error__row'>
-        <Text className='yl-error__icon'>!</Text>
-        <Text className='yl-error__text'>{error.message}</Text>
+    <View className='yl-error' data-testid='error-banner' data-code={code}>
+      <View className='yl-error__row' role='alert'>
+        <Text className='yl-error__icon' aria-hidden='true'>
+          !
+        </Text>
+        <Text className='yl-error__text'>{message}</Text>
       </View>
       {onRetry ? <BigButton label={retryLabel} size='main' onClick={onRetry} testId='retry' /> : null}
     </View>

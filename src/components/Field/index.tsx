@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react'
+import { useId, type ReactNode } from 'react'
 import { Input, Text, View } from '@tarojs/components'
+import { currentPlatform } from '@/services/platform'
 import './index.scss'
 
 export interface FieldProps {
@@ -18,24 +19,42 @@ export interface FieldProps {
   error?: string
 }
 
+/**
+ * A labelled input whose whole visible box is the input (tap anywhere in it to type). On H5 the
+ * label is a real <label> tied to the inner <input>, the input is named by that label (not by its
+ * placeholder) and an error is announced and attached to the input as its description.
+ */
 export function Field({ name, label, value, onChange, onBlur, type = 'text', maxLength, placeholder, hint, error }: FieldProps) {
+  const h5 = currentPlatform() === 'h5'
+  const uid = useId()
+  const inputId = `yl-field-${name}-${uid}`
+  const errorId = `${inputId}-error`
   return (
     <View className={`yl-field${error ? ' yl-field--invalid' : ''}`} data-testid={`field-${name}`}>
-      <Text className='yl-field__label'>{label}</Text>
+      {h5 ? (
+        <label className='yl-field__label' htmlFor={inputId}>
+          {label}
+        </label>
+      ) : (
+        <Text className='yl-field__label'>{label}</Text>
+      )}
       <Input
-        className='yl-field__input'
+        className={`yl-field__input${h5 ? ' yl-field__input--h5' : ''}`}
         type={type}
         value={value}
         maxlength={maxLength}
         placeholder={placeholder}
         placeholderClass='yl-field__placeholder'
+        ariaLabel={label}
+        // Taro's H5 Input spreads nativeProps onto its inner <input>: the element a screen reader meets.
+        nativeProps={h5 ? { id: inputId, 'aria-invalid': error ? 'true' : 'false', 'aria-describedby': error ? errorId : undefined } : undefined}
         onInput={(e) => onChange(String(e.detail.value ?? ''))}
         onBlur={() => onBlur?.()}
         data-testid={`input-${name}`}
       />
       {hint ? <View className='yl-field__hint'>{hint}</View> : null}
       {error ? (
-        <View className='yl-field__error' data-testid={`error-${name}`}>
+        <View className='yl-field__error' data-testid={`error-${name}`} id={errorId} role='alert'>
           <Text className='yl-field__error-mark'>✕</Text>
           <Text className='yl-field__error-text'>{error}</Text>
         </View>

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
 import { useFontScale } from '@/hooks/useFontScale'
+import { FontSizeChoice } from '../FontSizeChoice'
 import { SpeakButton } from '../SpeakButton'
 import './index.scss'
 
@@ -8,20 +9,23 @@ export interface PageShellProps {
   title: string
   /** What the 朗读 button reads: the page's main text. */
   speech: string
+  /** Show the 字号 choice under the title (首页 only; every page follows it). */
+  fontSizeChoice?: boolean
   children: ReactNode
 }
 
 /**
- * Every page's frame: the user's font scale as the root CSS variable --yl-scale, a large title, and
- * the 朗读 button.
+ * Every page's frame: the font scale (WeChat's setting or the 字号 choice, and a new choice at
+ * once) as the root CSS variable --yl-scale, a large title, and the 朗读 button.
  */
-export function PageShell({ title, speech, children }: PageShellProps) {
+export function PageShell({ title, speech, fontSizeChoice, children }: PageShellProps) {
   const scale = useFontScale()
   return (
-    <View className='yl-page' style={{ '--yl-scale': String(scale) } as Record<string, string>}>
+    <View className='yl-page' style={{ '--yl-scale': String(scale) } as Record<string, string>} data-scale={String(scale)}>
       <View className='yl-page__head'>
         <Text className='yl-page__title'>{title}</Text>
       </View>
+      {fontSizeChoice ? <FontSizeChoice /> : null}
       <SpeakButton text={speech} />
       <View className='yl-page__body'>{children}</View>
     </View>

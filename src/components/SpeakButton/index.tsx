@@ -1,6 +1,7 @@
 import { useState } from 'react'
-import { Button, Text, View } from '@tarojs/components'
+import { View } from '@tarojs/components'
 import { speak } from '@/services/speech'
+import { Pressable } from '../BigButton/Pressable'
 import './index.scss'
 
 /** The visible 朗读 button: reads the page's main text aloud where the platform can. */
@@ -8,16 +9,22 @@ export function SpeakButton({ text }: { text: string }) {
   const [unsupported, setUnsupported] = useState(false)
   return (
     <View className='yl-speak'>
-      <Button
+      <Pressable
         className='yl-speak__btn'
-        onClick={() => {
+        label='朗读'
+        testId='speak'
+        onPress={() => {
           const { spoken } = speak(text)
           setUnsupported(!spoken)
         }}
       >
         ▶ 朗读
-      </Button>
-      {unsupported ? <Text className='yl-speak__note'>本机暂不支持朗读，请看屏幕上的文字</Text> : null}
+      </Pressable>
+      {unsupported ? (
+        <View className='yl-speak__note' role='status'>
+          本机暂不支持朗读，请看屏幕上的文字
+        </View>
+      ) : null}
     </View>
   )
 }

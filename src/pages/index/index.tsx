@@ -22,7 +22,7 @@ export default function HomePage() {
         : homeSpeech({ phase: 'loading' })
 
   return (
-    <PageShell title='养老待遇资格认证' speech={speech}>
+    <PageShell title='养老待遇资格认证' speech={speech} fontSizeChoice>
       {state.phase === 'loading' ? (
         <Notice title='正在读取认证信息…' testId='loading'>
           <Text>请稍候。</Text>
