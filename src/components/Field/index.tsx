@@ -45,7 +45,9 @@ export function Field({ name, label, value, onChange, onBlur, type = 'text', max
         maxlength={maxLength}
         placeholder={placeholder}
         placeholderClass='yl-field__placeholder'
-        ariaLabel={label}
+        // weapp reads aria-label on its native input; on H5 the <label> above names the inner input
+        // (here it would land on the wrapper and make a second, empty 'field' for a screen reader).
+        ariaLabel={h5 ? undefined : label}
         // Taro's H5 Input spreads nativeProps onto its inner <input>: the element a screen reader meets.
         nativeProps={h5 ? { id: inputId, 'aria-invalid': error ? 'true' : 'false', 'aria-describedby': error ? errorId : undefined } : undefined}
         onInput={(e) => onChange(String(e.detail.value ?? ''))}
