@@ -34,7 +34,7 @@ import {
   type LivenessTimingConfig,
 } from '../../src/core/contracts/certification'
 import { RECORD_RESULT_LABELS, type RecordResult } from '../../src/core/contracts/common'
-import { firstCycle, firstDayOf, monthLabel, nextCycle, reinstatement, type YearMonth } from '../../src/core/cycle'
+import { deadlineLabel, firstCycle, firstDayOf, monthLabel, nextCycle, reinstatement, statusOn, type CycleWindow, type YearMonth } from '../../src/core/cycle'
 import type { ErrorCode } from '../../src/core/errors'
 import { FINGERPRINT_REUSE_THRESHOLD } from '../../src/core/liveness/fingerprint'
 import type { ActionEvent, ActionName } from '../../src/core/liveness/types'
@@ -533,14 +533,35 @@ async function reject(
   throw certError(code)
 }
 
-/** When the pension counts as suspended before this pass (as the status view shows it), or undefined. */
-async function suspendedSince(trx: Db, person: PersonRow, policy: ServiceContext['cyclePolicy'], today: string): Promise<string | undefined> {
+/** Where the person stood before this attempt, as the status view shows it. */
+interface Standing {
+  window: CycleWindow
+  /** Certified for the current cycle already (a voluntary retry). */
+  certified: boolean
+  /** When the pension counts as suspended, or undefined. */
+  suspendedSince?: string
+}
+
+async function standingBefore(trx: Db, person: PersonRow, policy: ServiceContext['cyclePolicy'], today: string): Promise<Standing> {
   const lastPass = await latestPassOfPerson(trx, person.id)
   const dates = [lastPass ? shanghaiDate(new Date(lastPass.certified_at)) : undefined, person.last_certified_on ?? undefined].filter((d): d is string => !!d)
   const last = dates.sort().at(-1)
   const window = last ? nextCycle(last, policy) : firstCycle(person.enrolled_on)
-  if (person.benefit_status === 'suspended') return person.suspended_since ?? window.overdueFrom
-  return today >= window.overdueFrom ? window.overdueFrom : undefined
+  if (person.benefit_status === 'suspended') return { window, certified: false, suspendedSince: person.suspended_since ?? window.overdueFrom }
+  return { window, certified: statusOn(window, today) === 'certified', suspendedSince: today >= window.overdueFrom ? window.overdueFrom : undefined }
+}
+
+function nextDueOf(window: CycleWindow): Pick<CertificationResultView, 'nextDueDate' | 'nextDueMonthLabel' | 'nextDueDeadlineLabel'> {
+  const first = firstDayOf(window.dueMonth)
+  return { nextDueDate: first, nextDueMonthLabel: monthLabel(window.dueMonth), nextDueDeadlineLabel: deadlineLabel(first) }
+}
+
+/** Where the caller will look for this person's records (the result page links there). */
+async function recordsPlace(trx: Db, accountId: string, session: SessionRow): Promise<Pick<CertificationResultView, 'recordsOf' | 'relativeId'>> {
+  const binding = await activeSelfBindingOfAccount(trx, accountId)
+  if (binding && binding.person_id === session.person_id) return { recordsOf: 'self' }
+  if (session.relative_id && (await findActiveRelativeOfAccount(trx, accountId, session.relative_id))) return { recordsOf: 'relative', relativeId: session.relative_id }
+  return { recordsOf: 'none' }
 }
 
 async function writeOutcome(
@@ -572,26 +593,36 @@ async function writeOutcome(
       via: session.via ?? null,
     })
 
-    const answer: CertificationResultView = { recordId, result: outcome.result, resultLabel: RECORD_RESULT_LABELS[outcome.result], failuresToday: 0 }
+    const person = await findPersonById(trx, session.person_id)
+    if (!person) throw new HttpError('INTERNAL')
+    const before = await standingBefore(trx, person, ctx.cyclePolicy, today)
+    const answer: CertificationResultView = {
+      recordId,
+      result: outcome.result,
+      resultLabel: RECORD_RESULT_LABELS[outcome.result],
+      failuresToday: 0,
+      maskedName: person.name_masked,
+      alreadyCertified: before.certified,
+      ...(await recordsPlace(trx, accountId, session)),
+    }
     if (outcome.reasonCode) {
       answer.reasonCode = outcome.reasonCode
       answer.reasonText = CERT_REASON_TEXTS[outcome.reasonCode]
     }
     let reinstated: { since: string; resume: YearMonth; months: YearMonth[] } | undefined
     if (outcome.result === 'passed') {
-      const person = await findPersonById(trx, session.person_id)
-      if (!person) throw new HttpError('INTERNAL')
-      const since = await suspendedSince(trx, person, ctx.cyclePolicy, today)
+      const since = before.suspendedSince
       await updatePerson(trx, person.id, { last_certified_on: today, benefit_status: 'normal', suspended_since: null, updated_at: nowIso })
       if (session.via === 'share' && session.via_ref) await markShareUsed(trx, session.via_ref, nowIso)
-      const window = nextCycle(today, ctx.cyclePolicy)
-      answer.nextDueDate = firstDayOf(window.dueMonth)
-      answer.nextDueMonthLabel = monthLabel(window.dueMonth)
+      Object.assign(answer, nextDueOf(nextCycle(today, ctx.cyclePolicy)))
       if (since) {
         const r = reinstatement(since, today)
         reinstated = { since, resume: r.resumeMonth, months: r.backPaidMonths }
         answer.reinstatement = { resumeMonthLabel: monthLabel(r.resumeMonth), backPaidMonths: r.backPaidMonths.length }
       }
+    } else if (outcome.result === 'failed' && before.certified) {
+      // A voluntary retry that did not pass: the standing deadline, unchanged, says nothing is lost.
+      Object.assign(answer, nextDueOf(before.window))
     }
     answer.failuresToday = await countFailedFaceRecordsSince(trx, session.person_id, shanghaiMidnightIso(today))
 

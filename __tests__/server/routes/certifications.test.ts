@@ -246,7 +246,12 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
         resultLabel: '认证通过',
         nextDueDate: '2027-11-01',
         nextDueMonthLabel: '2027年11月',
+        nextDueDeadlineLabel: '2027年11月30日',
         failuresToday: 0,
+        maskedName: '王*英',
+        // 王秀英 was certified until 2027年3月: passing again is a voluntary retry
+        alreadyCertified: true,
+        recordsOf: 'self',
       })
       // evidence frames, checked against the session's moments, went to the verifier
       expect(s.fake.verified.at(-1)?.evidence.frames).toHaveLength(3)
@@ -299,6 +304,14 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
       expect(await h.count('certification_records')).toBe(count + 1)
     })
 
+    it('a suspended person is not "already certified": a failure says nothing about a deadline met', async () => {
+      const session = await start(h, s.callers.zhang)
+      const run = clientRun('cap12_edit', session.challenge)
+      const res = await complete(h, completeBody(s.callers.zhang, session, run), run.spanMs)
+      expect(res.json()).toMatchObject({ result: 'failed', alreadyCertified: false })
+      expect(res.json().nextDueDeadlineLabel).toBeUndefined()
+    })
+
     it('a suspended person (张桂兰) who passes is reinstated: 次月恢复发放 and back-paid months', async () => {
       const before = await personOf(h, 'zhang')
       expect(before).toMatchObject({ benefit_status: 'suspended', suspended_since: '2026-09-01' })
@@ -321,6 +334,25 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
       const status = (await h.post('/v1/status', { caller: s.callers.zhang })).json()
       expect(status).toMatchObject({ status: 'certified', statusLabel: '已认证' })
       expect(status.suspendedSince).toBeUndefined()
+    })
+
+    it('a certified person who tries again and fails keeps the certification: alreadyCertified with the standing deadline', async () => {
+      const chen = await personOf(h, 'chen')
+      const session = await start(h, s.callers.chen)
+      const run = clientRun('cap12_edit', session.challenge) // out of order
+      const res = await complete(h, completeBody(s.callers.chen, session, run), run.spanMs)
+      expect(res.json()).toMatchObject({
+        result: 'failed',
+        alreadyCertified: true,
+        nextDueDate: '2027-06-01',
+        nextDueMonthLabel: '2027年6月',
+        nextDueDeadlineLabel: '2027年6月30日',
+        maskedName: '陈*梅',
+        recordsOf: 'self',
+      })
+      expect(await personOf(h, 'chen')).toMatchObject({ last_certified_on: chen.last_certified_on, benefit_status: 'normal' })
+      const status = (await h.post('/v1/status', { caller: s.callers.chen })).json()
+      expect(status).toMatchObject({ status: 'certified', nextDueMonthLabel: '2027年6月' })
     })
   })
 
@@ -368,6 +400,8 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
       const res = await complete(h, completeBody(s.callers.li, s2, honest), honest.spanMs)
       expect(res.statusCode).toBe(200)
       expect(res.json()).toMatchObject({ result: 'failed', resultLabel: '未通过', reasonCode: 'out_of_order', reasonText: '动作和提示不一致，请按提示再试一次', failuresToday: 1 })
+      // 李建国 is due: this failure is a failure of his certification, with no deadline met
+      expect(res.json()).toMatchObject({ alreadyCertified: false, maskedName: '李*国', recordsOf: 'self' })
       expect(res.json().nextDueDate).toBeUndefined()
       expect(await recordsOfPerson(h, li.id)).toHaveLength(before + 1)
       expect((await personOf(h, 'li')).last_certified_on).toBe(li.last_certified_on) // not moved

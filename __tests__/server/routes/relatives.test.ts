@@ -43,6 +43,7 @@ describe.each(DIALECTS)('relatives on %s', (dialect) => {
       statusLabel: '已认证',
       nextDueDate: '2027-03-01',
       nextDueMonthLabel: '2027年3月',
+      nextDueDeadlineLabel: '2027年3月31日',
       lastResult: expect.objectContaining({ result: 'passed' }),
       addedAt: DEFAULT_NOW.toISOString(),
     })
@@ -175,7 +176,8 @@ describe.each(DIALECTS)('relatives on %s', (dialect) => {
       const { relativeId } = (await h.post('/v1/relatives/add', addBody(child, 'li', 'father'))).json()
       const { session, result, status } = await certify(h, child, { relativeId })
       expect(status).toBe(200)
-      expect(result).toMatchObject({ result: 'passed' })
+      // the result names the parent and points the helper to the parent's records, not their own
+      expect(result).toMatchObject({ result: 'passed', maskedName: '李*国', recordsOf: 'relative', relativeId })
       const liId = await personIdOf(h, 'li')
       const row = await h.test.store.db.selectFrom('certification_sessions').selectAll().where('id', '=', session.sessionId).executeTakeFirstOrThrow()
       expect(row).toMatchObject({ performer: 'relative', relation: 'father', relative_id: relativeId, person_id: liId, via: null })
@@ -185,7 +187,30 @@ describe.each(DIALECTS)('relatives on %s', (dialect) => {
       expect((await auditOf(h, 'certification.completed')).find((a) => a.detail.sessionId === session.sessionId)).toMatchObject({ detail: { performer: 'relative', relation: 'father', result: 'passed' } })
       // the helper's list shows 已认证 at once
       const listed = (await h.post('/v1/relatives/list', { caller: child })).json().relatives[0]
-      expect(listed).toMatchObject({ relativeId, status: 'certified', statusLabel: '已认证', nextDueMonthLabel: '2027年11月' })
+      expect(listed).toMatchObject({ relativeId, status: 'certified', statusLabel: '已认证', nextDueMonthLabel: '2027年11月', nextDueDeadlineLabel: '2027年11月30日' })
+    })
+
+    it('the helper finds the parent’s new record under that parent’s 认证记录 (audited as done for the parent), not under their own', async () => {
+      const child = newCaller()
+      const { relativeId } = (await h.post('/v1/relatives/add', addBody(child, 'liu', 'father'))).json()
+      const { status } = await certify(h, child, { relativeId })
+      expect(status).toBe(200)
+      const liId = await personIdOf(h, 'liu')
+      const saved = await h.test.store.db.selectFrom('certification_records').select('id').where('person_id', '=', liId).orderBy('certified_at', 'desc').executeTakeFirstOrThrow()
+      // the helper is not bound: their own records are NOT_BOUND, the parent's hold the new record
+      expect((await h.post('/v1/records', { caller: child, limit: 20 })).json().error.code).toBe('NOT_BOUND')
+      const res = await h.post('/v1/records', { caller: child, limit: 20, relativeId })
+      expect(res.statusCode).toBe(200)
+      const view = res.json()
+      expect(view.relative).toEqual({ relativeId, maskedName: '刘*福', relationLabel: '父亲' })
+      expect(view.records[0]).toMatchObject({ id: saved.id, result: 'passed', performedBy: 'relative', performedByLabel: '亲属代办' })
+      for (const secret of DEMO_SECRETS) expect(res.body).not.toContain(secret)
+      expect((await auditOf(h, 'relative.records_list')).at(-1)).toMatchObject({ subject_person_id: liId, detail: { relativeId, relation: 'father', count: view.records.length } })
+      // once the link is removed, the records are closed to this account too
+      await h.post('/v1/relatives/remove', { caller: child, relativeId })
+      const after = await h.post('/v1/records', { caller: child, limit: 20, relativeId })
+      expect(after.statusCode).toBe(404)
+      expect(after.json().error.code).toBe('RELATIVE_NOT_FOUND')
     })
 
     it('needs no 本人 binding of the helper', async () => {
@@ -221,6 +246,7 @@ describe.each(DIALECTS)('relatives on %s', (dialect) => {
       ['/v1/shares/create', (id: string) => ({ relativeId: id })],
       ['/v1/shares/revoke', (id: string) => ({ relativeId: id })],
       ['/v1/certifications/start', (id: string) => ({ channel: 'h5', relativeId: id })],
+      ['/v1/records', (id: string) => ({ limit: 20, relativeId: id })],
     ])('%s with another account’s relativeId → the same RELATIVE_NOT_FOUND as an unknown id', async (route, body) => {
       const theirs = await h.post(route, { caller: stranger, ...body(relativeId) })
       const unknown = await h.post(route, { caller: stranger, ...body(unknownId) })

@@ -93,7 +93,9 @@ describe.each(DIALECTS)('share cards on %s', (dialect) => {
     expect((await h.post('/v1/shares/open', { caller: parent, token })).statusCode).toBe(200)
     const { session, result, status } = await certify(h, parent, { shareToken: token })
     expect(status).toBe(200)
-    expect(result).toMatchObject({ result: 'passed' })
+    // no binding, no 家人 link: the result page must not send the parent to 认证记录
+    expect(result).toMatchObject({ result: 'passed', maskedName: '刘*福', recordsOf: 'none' })
+    expect(result.relativeId).toBeUndefined()
 
     const liuId = await personIdOf(h, 'liu')
     const row = await h.test.store.db.selectFrom('certification_sessions').selectAll().where('id', '=', session.sessionId).executeTakeFirstOrThrow()
@@ -127,9 +129,10 @@ describe.each(DIALECTS)('share cards on %s', (dialect) => {
   it('the sender opening their own card certifies as the relative (performer relative, via share)', async () => {
     const { child, relativeId } = await childWith('chen', 'mother')
     const { token } = (await h.post('/v1/shares/create', { caller: child, relativeId })).json()
-    const { session } = await certify(h, child, { shareToken: token })
+    const { session, result } = await certify(h, child, { shareToken: token })
     const row = await h.test.store.db.selectFrom('certification_sessions').selectAll().where('id', '=', session.sessionId).executeTakeFirstOrThrow()
     expect(row).toMatchObject({ performer: 'relative', relation: 'mother', relative_id: relativeId, via: 'share' })
+    expect(result).toMatchObject({ recordsOf: 'relative', relativeId })
   })
 
   it('forged and unknown tokens get one answer (SHARE_INVALID), on open and on start alike', async () => {

@@ -9,7 +9,7 @@ import * as v from 'valibot'
 import { DEFAULT_SESSION_CONFIG, type SessionConfigInput } from '../liveness/session/config'
 import { FAIL_TEXTS, type FailReason } from '../liveness/session/texts'
 import { SUMMARY_FIELDS, SUMMARY_VERSION } from '../liveness/summary'
-import type { ActionName } from '../liveness/types'
+import { ACTION_NAMES, type ActionName } from '../liveness/types'
 import { CallerSchema, type RecordResult } from './common'
 import { NOTICE_CODE_PATTERN } from './notices'
 import { SHARE_TOKEN_PATTERN } from './share'
@@ -102,6 +102,8 @@ export const ObservationSummarySchema = v.object(
 export const ClientVerdictSchema = v.object({
   passed: v.boolean(),
   reason: v.optional(v.nullable(v.picklist(FAIL_REASONS))),
+  /** The challenged action the session was waiting for when it failed (the answer then says which and what to try). */
+  missedAction: v.optional(v.nullable(v.picklist(ACTION_NAMES))),
 })
 export type ClientVerdict = v.InferOutput<typeof ClientVerdictSchema>
 
@@ -214,11 +216,32 @@ export interface CertificationResultView {
   resultLabel: string
   reasonCode?: CertReasonCode
   reasonText?: string
-  /** After a pass: first day of the next due month (YYYY-MM-DD) and its label. */
+  /**
+   * After a pass, or a failed retry of a person already certified this cycle (then unchanged): first
+   * day of the next due month (YYYY-MM-DD), its label, and the deadline as a day (2027年11月30日).
+   */
   nextDueDate?: string
   nextDueMonthLabel?: string
+  nextDueDeadlineLabel?: string
   reinstatement?: ReinstatementView
   /** Failed certifications of this person today (Beijing time), this one included. */
   failuresToday: number
+  /** Whose certification it was, masked (张*华). Absent only in answers stored before it existed. */
+  maskedName?: string
+  /**
+   * The person was already certified for the current cycle before this attempt (a voluntary
+   * retry): a failure leaves their certification and pension as they were.
+   */
+  alreadyCertified?: boolean
+  /**
+   * Where the caller finds this person's records: their own 认证记录 ('self'), the 家人 link's
+   * records ('relative', with relativeId), or nowhere, e.g. a parent who came from a share card or a
+   * notice without binding ('none').
+   */
+  recordsOf?: ResultRecordsOf
+  relativeId?: string
 }
+
+export const RESULT_RECORDS_OF = ['self', 'relative', 'none'] as const
+export type ResultRecordsOf = (typeof RESULT_RECORDS_OF)[number]
 
