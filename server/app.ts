@@ -107,6 +107,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       cyclePolicy: config.cyclePolicy,
       ssc: opts.sscAuth ?? createSscAuth(config.sscAuthAdapter, config.hmacSecret),
       nonces: opts.nonceStore ?? (config.nonceStore === 'memory' ? new MemoryNonceStore() : new DbNonceStore(store.db)),
+      ...(config.notices ? { defaultHotline: config.notices.hotline } : {}),
     }
     if (opts.demoSeed ?? config.demoSeed) {
       const seeded = await seedDemoRoster(store.db, pii, clock(), config.cyclePolicy)

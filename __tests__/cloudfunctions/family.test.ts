@@ -21,7 +21,7 @@ const caller = { platform: 'wechat', openid: 'oWx_test_openid_000001' }
 const RELATIVE_ID = '6f1c7a52-6a0b-4c55-9d1e-3f5a9b0c1d2e'
 const TOKEN = `${'A'.repeat(22)}.${'B'.repeat(43)}`
 const VALID_ID = '110101195203140127'
-const relativeView = { relativeId: RELATIVE_ID, maskedName: '王*英', relation: 'mother', relationLabel: '母亲', status: 'certified', statusLabel: '已认证', nextDueDate: '2027-03-01', nextDueMonthLabel: '2027年3月', addedAt: '2026-11-27T02:00:00.000Z' } as const
+const relativeView = { relativeId: RELATIVE_ID, maskedName: '王*英', relation: 'mother', relationLabel: '母亲', status: 'certified', statusLabel: '已认证', nextDueDate: '2027-03-01', nextDueMonthLabel: '2027年3月', nextDueDeadlineLabel: '2027年3月31日', addedAt: '2026-11-27T02:00:00.000Z' } as const
 
 test('every new function is registered for the gateway and build:cloud', () => {
   for (const name of ['addRelative', 'listRelatives', 'removeRelative', 'createShare', 'openShare', 'revokeShare', 'resolveNotice', 'queryStatus']) {
@@ -92,13 +92,13 @@ describe('list / remove / share', () => {
 
 describe('resolveNotice', () => {
   test.each([['n=Ab3dE5gH7jK9'], ['n%3DAb3dE5gH7jK9']])('scene %s → the code goes to the backend', async (scene) => {
-    const backend = new FakeBackend().answer('/v1/notices/resolve', ok({ maskedName: '李*国', cycle: 2027, nextDueMonthLabel: '2026年11月', statusLabel: '待认证' }))
+    const backend = new FakeBackend().answer('/v1/notices/resolve', ok({ maskedName: '李*国', cycle: 2027, nextDueMonthLabel: '2026年11月', nextDueDeadlineLabel: '2026年11月30日', statusLabel: '待认证', agency: { name: '长沙市芙蓉区社会保险服务中心', hotline: '12333' } }))
     expect((await resolveNotice({ scene }, deps(backend))).ok).toBe(true)
     expect(backend.calls).toEqual([{ route: '/v1/notices/resolve', body: { caller, code: 'Ab3dE5gH7jK9' } }])
   })
 
   test('{code} works too; anything else → NOTICE_INVALID without a call', async () => {
-    const backend = new FakeBackend().answer('/v1/notices/resolve', ok({ maskedName: '李*国', cycle: 2027, nextDueMonthLabel: '2026年11月', statusLabel: '待认证' }))
+    const backend = new FakeBackend().answer('/v1/notices/resolve', ok({ maskedName: '李*国', cycle: 2027, nextDueMonthLabel: '2026年11月', nextDueDeadlineLabel: '2026年11月30日', statusLabel: '待认证', agency: { name: '长沙市芙蓉区社会保险服务中心', hotline: '12333' } }))
     await resolveNotice({ code: 'Ab3dE5gH7jK9' }, deps(backend))
     expect(backend.calls).toHaveLength(1)
     for (const event of [{ scene: 'x=Ab3dE5gH7jK9' }, { scene: 'n=short' }, { code: '110101195203140127' }, {}, null, { scene: 42 }]) {

@@ -15,4 +15,6 @@ export interface ServiceContext {
   cyclePolicy: CyclePolicy
   ssc: SocialSecurityCardAuth
   nonces: NonceStore
+  /** The agency hotline when a region names none (NOTICE_HOTLINE; default 12333). */
+  defaultHotline?: string
 }

@@ -10,6 +10,7 @@
 import { randomInt } from 'node:crypto'
 import type { Caller } from '../../src/core/contracts/common'
 import { NOTICE_CODE_ALPHABET, NOTICE_CODE_LENGTH, NOTICE_CODE_PATTERN, type NoticeResolvedView } from '../../src/core/contracts/notices'
+import { agencyForRegion } from '../notices/agencies'
 import { ensureAccount } from '../repositories/accounts'
 import { findNoticeCode, insertNoticeCodes, noticeCodesOfPersons, type NoticeCodeRow } from '../repositories/notices'
 import { findPersonById } from '../repositories/persons'
@@ -74,5 +75,13 @@ export async function resolveNotice(ctx: ServiceContext, caller: Caller, code: s
   const { notice, person } = await usableNotice(ctx, accountId, code, 'notice.resolve_refused')
   const status = await personStatusView(ctx, person)
   await audit(ctx, ctx.db, accountId, 'notice.resolved', person.id, { cycle: notice.cycle })
-  return { maskedName: person.name_masked, cycle: notice.cycle, nextDueMonthLabel: status.nextDueMonthLabel, statusLabel: status.statusLabel }
+  return {
+    maskedName: person.name_masked,
+    cycle: notice.cycle,
+    nextDueMonthLabel: status.nextDueMonthLabel,
+    nextDueDeadlineLabel: status.nextDueDeadlineLabel,
+    statusLabel: status.statusLabel,
+    // From the roster person's region, never from the code: a forged notice cannot name its own agency.
+    agency: agencyForRegion(person.region_code, ctx.defaultHotline),
+  }
 }

@@ -94,6 +94,7 @@ export async function relativeView(ctx: ServiceContext, rel: RelativeRow, person
     statusLabel: s.statusLabel,
     nextDueDate: s.nextDueDate,
     nextDueMonthLabel: s.nextDueMonthLabel,
+    nextDueDeadlineLabel: s.nextDueDeadlineLabel,
     ...(s.suspendedSince ? { suspendedSince: s.suspendedSince } : {}),
     ...(s.lastResult ? { lastResult: s.lastResult } : {}),
     ...(shareActiveUntil ? { shareActiveUntil } : {}),

@@ -110,6 +110,7 @@ export async function openShare(ctx: ServiceContext, deps: FamilyDeps, caller: C
     fromText: `来自${senderLabel}`,
     expiresAt: share.expires_at,
     nextDueMonthLabel: status.nextDueMonthLabel,
+    nextDueDeadlineLabel: status.nextDueDeadlineLabel,
     statusLabel: status.statusLabel,
   }
 }

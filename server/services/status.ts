@@ -4,9 +4,9 @@
  */
 import { CERT_STATUS_LABELS, RECORD_RESULT_LABELS, type Caller } from '../../src/core/contracts/common'
 import type { StatusView } from '../../src/core/contracts/views'
-import { firstCycle, firstDayOf, monthLabel, nextCycle, statusOn } from '../../src/core/cycle'
+import { deadlineLabel, firstCycle, firstDayOf, monthLabel, nextCycle, statusOn } from '../../src/core/cycle'
 import { appendAudit } from '../repositories/audit'
-import { latestPassOfPerson, latestRecordOfPerson } from '../repositories/records'
+import { latestPassOfPerson, latestRecordOfPerson, rosterRecordOf, type RecordRow } from '../repositories/records'
 import { shanghaiDate } from '../time/clock'
 import { accountAndPerson } from './account'
 import type { ServiceContext } from './context'
@@ -39,14 +39,26 @@ export async function personStatusView(ctx: ServiceContext, person: PersonRow): 
     suspendedSince = window.overdueFrom
   }
   const latest = await latestRecordOfPerson(ctx.db, person)
+  // Certified and then tried again without passing: the cycle's result is still the pass; the
+  // later try is shown apart as a retry that changes nothing.
+  const passRow = [lastPass, rosterRecordOf(person)].filter((r): r is RecordRow => r !== undefined).sort((a, b) => (a.certified_at < b.certified_at ? 1 : -1))[0]
+  const retried = status === 'certified' && latest !== undefined && latest.result !== 'passed' && passRow !== undefined && latest.certified_at > passRow.certified_at
+  const shownResult = retried ? passRow : latest
+  const dueMonth = firstDayOf(window.dueMonth)
   return {
     bound: true,
     person: maskedPerson(person),
     status,
     statusLabel: CERT_STATUS_LABELS[status],
-    nextDueDate: firstDayOf(window.dueMonth),
+    nextDueDate: dueMonth,
     nextDueMonthLabel: monthLabel(window.dueMonth),
+    nextDueDeadlineLabel: deadlineLabel(dueMonth),
     ...(suspendedSince ? { suspendedSince } : {}),
-    ...(latest ? { lastResult: { result: latest.result, resultLabel: RECORD_RESULT_LABELS[latest.result], certifiedAt: latest.certified_at } } : {}),
+    ...(shownResult ? { lastResult: resultView(shownResult) } : {}),
+    ...(retried ? { laterRetry: resultView(latest) } : {}),
   }
+}
+
+function resultView(r: RecordRow): { result: RecordRow['result']; resultLabel: string; certifiedAt: string } {
+  return { result: r.result, resultLabel: RECORD_RESULT_LABELS[r.result], certifiedAt: r.certified_at }
 }

@@ -12,7 +12,8 @@ export function getStatus(): Promise<Result<StatusView>> {
   return callFunction('getStatus', {})
 }
 
-export function listRecords(query: { limit?: number; before?: string } = {}): Promise<Result<RecordsView>> {
+/** The bound person's records, or with relativeId a linked 家人's. */
+export function listRecords(query: { limit?: number; before?: string; relativeId?: string } = {}): Promise<Result<RecordsView>> {
   return callFunction('listRecords', query)
 }
 

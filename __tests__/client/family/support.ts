@@ -30,6 +30,7 @@ export function relative(id: string, patch: Partial<RelativeView> = {}): Relativ
     statusLabel: '待认证',
     nextDueDate: '2026-11-01',
     nextDueMonthLabel: '2026年11月',
+    nextDueDeadlineLabel: '2026年11月30日',
     addedAt: '2026-11-27T02:00:00.000Z',
     ...patch,
   }
@@ -44,6 +45,7 @@ export const mother = relative(REL_MOTHER, {
   statusLabel: '已逾期，暂停发放',
   nextDueDate: '2026-08-01',
   nextDueMonthLabel: '2026年8月',
+  nextDueDeadlineLabel: '2026年8月31日',
   suspendedSince: '2026-09-01',
 })
 export const spouseCertified = relative(REL_OTHER, {
@@ -54,6 +56,7 @@ export const spouseCertified = relative(REL_OTHER, {
   statusLabel: '已认证',
   nextDueDate: '2027-11-01',
   nextDueMonthLabel: '2027年11月',
+  nextDueDeadlineLabel: '2027年11月30日',
   lastResult: { result: 'passed', resultLabel: '认证通过', certifiedAt: '2026-11-27T03:00:00.000Z' },
   shareActiveUntil: '2026-12-04T03:00:00.000Z',
 })
@@ -74,10 +77,18 @@ export const shareOpened: ShareOpenedView = {
   fromText: '来自您的子女',
   expiresAt: '2026-12-04T02:00:00.000Z',
   nextDueMonthLabel: '2026年11月',
+  nextDueDeadlineLabel: '2026年11月30日',
   statusLabel: '待认证',
 }
 
-export const noticeResolved: NoticeResolvedView = { maskedName: '张*兰', cycle: 2026, nextDueMonthLabel: '2026年8月', statusLabel: '已逾期，暂停发放' }
+export const noticeResolved: NoticeResolvedView = {
+  maskedName: '张*兰',
+  cycle: 2026,
+  nextDueMonthLabel: '2026年8月',
+  nextDueDeadlineLabel: '2026年8月31日',
+  statusLabel: '已逾期，暂停发放',
+  agency: { name: '南京市玄武区社会保险管理中心', hotline: '12333' },
+}
 
 export const queried: StatusQueryView = {
   bound: true,
@@ -86,6 +97,7 @@ export const queried: StatusQueryView = {
   statusLabel: '待认证',
   nextDueDate: '2026-11-01',
   nextDueMonthLabel: '2026年11月',
+  nextDueDeadlineLabel: '2026年11月30日',
 }
 
 export const setClipboardData = jest.fn(async (_o: { data: string }) => ({ errMsg: 'setClipboardData:ok' }))

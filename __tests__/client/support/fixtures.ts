@@ -14,6 +14,7 @@ export const statusCertified: StatusView = {
   statusLabel: '已认证',
   nextDueDate: '2027-03-01',
   nextDueMonthLabel: '2027年3月',
+  nextDueDeadlineLabel: '2027年3月31日',
   lastResult: { result: 'passed', resultLabel: '认证通过', certifiedAt: '2026-03-05T02:00:00.000Z' },
 }
 

@@ -71,10 +71,18 @@ describe.each(DIALECTS)('notices on %s', (dialect) => {
     expect(row).toMatchObject({ person_id: li.id, cycle: 2027, region_code: '430102' })
   })
 
-  it('resolves a code for any signed-in account: masked name, cycle, 下次认证日期, status', async () => {
+  it('resolves a code for any signed-in account: masked name, cycle, deadline, status, and the agency of the person’s region', async () => {
     const res = await h.post('/v1/notices/resolve', { caller: newCaller(), code: codes.li })
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toEqual({ maskedName: '李*国', cycle: 2027, nextDueMonthLabel: '2026年11月', statusLabel: '待认证' })
+    expect(res.json()).toEqual({
+      maskedName: '李*国',
+      cycle: 2027,
+      nextDueMonthLabel: '2026年11月',
+      nextDueDeadlineLabel: '2026年11月30日',
+      statusLabel: '待认证',
+      // from the roster person's region (430102), not from anything in the code
+      agency: { name: '长沙市芙蓉区社会保险服务中心', hotline: '12333' },
+    })
     for (const secret of DEMO_SECRETS) expect(res.body).not.toContain(secret)
     expect((await auditOf(h, 'notice.resolved')).length).toBeGreaterThan(0)
   })

@@ -26,6 +26,7 @@ describe.each(DIALECTS)('status queries on %s', (dialect) => {
       status: 'overdue_suspended',
       statusLabel: '已逾期，暂停发放',
       nextDueMonthLabel: '2026年8月',
+      nextDueDeadlineLabel: '2026年8月31日',
       suspendedSince: '2026-09-01',
     })
     for (const secret of DEMO_SECRETS) expect(res.body).not.toContain(secret)

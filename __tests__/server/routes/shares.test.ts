@@ -78,6 +78,7 @@ describe.each(DIALECTS)('share cards on %s', (dialect) => {
       fromText: `来自${sender}`,
       expiresAt: expect.any(String),
       nextDueMonthLabel: '2026年12月',
+      nextDueDeadlineLabel: '2026年12月31日',
       statusLabel: '已认证',
     })
     for (const secret of DEMO_SECRETS) expect(res.body).not.toContain(secret)

@@ -38,6 +38,12 @@ describe.each(DIALECTS)('status and records on %s', (dialect) => {
     expect(res.body).not.toContain(DEMO[key].idNumber)
   })
 
+  it('names the deadline as a day: 孙淑珍, due in December 2026, has until 2026年12月31日 (on 27 November she is not late)', async () => {
+    const view = (await h.post('/v1/status', { caller: callers.sun })).json()
+    expect(view).toMatchObject({ status: 'certified', nextDueMonthLabel: '2026年12月', nextDueDeadlineLabel: '2026年12月31日' })
+    expect((await h.post('/v1/status', { caller: callers.li })).json().nextDueDeadlineLabel).toBe('2026年11月30日')
+  })
+
   it('moves with the injected clock: 王秀英 becomes due in March 2027 and overdue in April', async () => {
     const realNow = h.now
     try {
@@ -72,7 +78,14 @@ describe.each(DIALECTS)('status and records on %s', (dialect) => {
     const { records } = res.json()
     expect(records.map((r: { certifiedAt: string }) => r.certifiedAt)).toEqual(['2026-09-01T02:00:00.000Z', '2026-03-14T16:00:00.000Z'])
     expect(records[0]).toMatchObject({ result: 'failed', resultLabel: '未通过', method: 'face', methodLabel: '刷脸认证', channel: 'weapp', channelLabel: '微信小程序', performedBy: 'relative', performedByLabel: '亲属代办' })
+    // made in September while March's pass still held: a retry, not the cycle's result
+    expect(records[0].retryAfterPass).toBe(true)
     expect(records[1]).toMatchObject({ method: 'legacy', channel: 'import', performedBy: 'self', result: 'passed' })
+    expect(records[1].retryAfterPass).toBeUndefined()
+
+    // the status stays 已认证 with the pass as its result; the failed retry is told apart
+    const status = (await h.post('/v1/status', { caller: callers.wang })).json()
+    expect(status).toMatchObject({ status: 'certified', lastResult: { result: 'passed', certifiedAt: '2026-03-14T16:00:00.000Z' }, laterRetry: { result: 'failed', resultLabel: '未通过', certifiedAt: '2026-09-01T02:00:00.000Z' } })
 
     const paged = await h.post('/v1/records', { caller: callers.wang, limit: 1, before: '2026-09-01T02:00:00.000Z' })
     expect(paged.json().records).toHaveLength(1)
@@ -80,6 +93,21 @@ describe.each(DIALECTS)('status and records on %s', (dialect) => {
 
     const audits = await db.selectFrom('audit_log').selectAll().where('action', '=', 'records.list').where('subject_person_id', '=', person.person_id).execute()
     expect(audits.length).toBe(2)
+  })
+
+  it('a failure once the cycle is due is the real result, not a retry', async () => {
+    const db = h.test.store.db
+    const person = await db.selectFrom('bindings').select('person_id').where('account_id', 'in', db.selectFrom('accounts').select('id').where('openid', '=', callers.li.openid)).executeTakeFirstOrThrow()
+    await db
+      .insertInto('certification_records')
+      .values({ id: 'rec-due-fail-' + dialect, person_id: person.person_id, certified_at: '2026-11-20T02:00:00.000Z', result: 'failed', method: 'face', channel: 'weapp', performed_by: 'self', performer_account_id: null, created_at: '2026-11-20T02:00:00.000Z' })
+      .execute()
+    const { records } = (await h.post('/v1/records', { caller: callers.li })).json()
+    expect(records[0]).toMatchObject({ result: 'failed' })
+    expect(records[0].retryAfterPass).toBeUndefined()
+    const status = (await h.post('/v1/status', { caller: callers.li })).json()
+    expect(status).toMatchObject({ status: 'due', lastResult: { result: 'failed' } })
+    expect(status.laterRetry).toBeUndefined()
   })
 
   it('refuses records for an unbound caller (NOT_BOUND) and a bad limit (field limit)', async () => {

@@ -1,8 +1,8 @@
 import { Text, View } from '@tarojs/components'
-import { SCAM_TITLE, scamNoticeSentences, type AgencyInfo } from './texts'
+import { SCAM_TITLE, scamNoticeSentences, type AgencyInfo } from '@/core/scam'
 import './index.scss'
 
-export { SCAM_SHORT, SCAM_TITLE, scamNoticeSentences, type AgencyInfo } from './texts'
+export { SCAM_SHORT, SCAM_TITLE, scamNoticeSentences, type AgencyInfo } from '@/core/scam'
 
 export interface ScamNoticeProps {
   /** The agency as the server found it from the roster person's region (notice landing only). */

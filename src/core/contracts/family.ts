@@ -48,6 +48,8 @@ export interface RelativeView {
   /** First day of the due month (YYYY-MM-DD) and its label (下次认证日期, e.g. 2027年3月). */
   nextDueDate: string
   nextDueMonthLabel: string
+  /** The last day to certify, e.g. 2027年3月31日. */
+  nextDueDeadlineLabel: string
   suspendedSince?: string
   lastResult?: { result: RecordResult; resultLabel: string; certifiedAt: string }
   /** Expiry of the newest share link still usable, if one was sent (ISO). */

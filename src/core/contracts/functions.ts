@@ -15,7 +15,7 @@ export interface CloudFunctions {
   bindIdentity: { event: BindIdentityEvent; answer: BindingView }
   unbindIdentity: { event: Record<string, never>; answer: { unbound: true } }
   getStatus: { event: Record<string, never>; answer: StatusView }
-  listRecords: { event: { limit?: number; before?: string }; answer: RecordsView }
+  listRecords: { event: { limit?: number; before?: string; relativeId?: string }; answer: RecordsView }
   /** Local-only stand-in for the 电子社保卡 app's authorisation; refused in production. */
   localSscAuthorize: { event: { name: string; idNumber: string }; answer: { authorization: string } }
   /** 开始认证: a single-use session with the backend's challenge, nonce and expiry. */

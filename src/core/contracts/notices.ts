@@ -53,7 +53,14 @@ export interface NoticeResolvedView {
   /** The notice's cycle (year). */
   cycle: number
   nextDueMonthLabel: string
+  /** The last day to certify, e.g. 2026年12月31日. */
+  nextDueDeadlineLabel: string
   statusLabel: string
+  /**
+   * The agency serving the person, from the roster person's region on the server (never from the
+   * code or link): how the person tells a genuine notice from a fake one.
+   */
+  agency: { name: string; hotline: string }
 }
 
 export const BackendNoticeCodeSchema = v.object({ caller: CallerSchema, code: NoticeCodeSchema })

@@ -57,6 +57,8 @@ export interface ShareOpenedView {
   expiresAt: string
   /** The person's 下次认证日期 label and state, as on the 家人 list. */
   nextDueMonthLabel: string
+  /** The last day to certify, e.g. 2026年12月31日. */
+  nextDueDeadlineLabel: string
   statusLabel: string
 }
 
