@@ -35,7 +35,7 @@ const newer: InboxMessageView = {
   templateId: 'local-relative-certified',
   template: 'relativeCertified',
   title: '家人认证完成通知',
-  data: { name1: { value: '刘某福' }, phrase2: { value: '认证完成' }, time3: { value: '2026年11月27日 10:05' }, thing4: { value: '下次认证：2027年11月' } },
+  data: { name1: { value: '刘某福' }, phrase2: { value: '认证完成' }, time3: { value: '2026年11月27日 10:05' }, thing4: { value: '下次请在2027年11月30日前认证' } },
   receivedAt: '2026-11-27T02:05:00.000Z',
 }
 

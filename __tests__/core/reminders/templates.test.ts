@@ -58,6 +58,15 @@ describe('template data builders obey WeChat field rules for any input', () => {
     expect(messageName('')).toBe('某某')
   })
 
+  it('the next deadline is a day, and a suspended person is told how payment comes back', () => {
+    const next = certificationResultData({ personName: '王秀英', certifiedAt: '2026-11-27T02:05:00.000Z', nextCycle: '2027-11' })
+    expect(next.thing4.value).toBe('下次请在2027年11月30日前认证')
+    expect(relativeCertifiedData({ personName: '王秀英', certifiedAt: '2026-11-27T02:05:00.000Z', nextCycle: '2028-02' }).thing4.value).toBe('下次请在2028年2月29日前认证')
+    const overdue = certDueData({ personName: '张桂兰', kind: 'overdue_1', cycle: '2026-08', today: '2026-09-02' })
+    expect(overdue.thing4.value).toBe('已暂停发放，认证后次月恢复并补发')
+    expect(fieldProblem('thing', overdue.thing4.value)).toBeNull()
+  })
+
   it('dates: 2026-11-30 → 2026年11月30日, instants in Beijing time', () => {
     expect(chineseDate('2026-03-01')).toBe('2026年3月1日')
     expect(chineseDateTime('2026-11-27T16:05:00.000Z')).toBe('2026年11月28日 00:05')

@@ -65,7 +65,8 @@ export function certDueData(input: CertDueInput): TemplateData {
   const overdue = input.kind === 'overdue_1' || left < 0
   const phrase = overdue ? '已逾期' : left === 0 ? '今日到期' : left === 1 ? '明日到期' : '即将到期'
   const m = /^\d{4}-(\d{2})-(\d{2})$/.exec(deadline)!
-  const hint = overdue ? '待遇已暂停，认证通过后恢复发放' : `请于${Number(m[1])}月${Number(m[2])}日前完成刷脸认证`
+  // Suspended: say how payment comes back (the month after a pass, with the withheld months paid).
+  const hint = overdue ? '已暂停发放，认证后次月恢复并补发' : `请于${Number(m[1])}月${Number(m[2])}日前完成刷脸认证`
   return {
     name1: { value: messageName(input.personName) },
     date2: { value: chineseDate(deadline) },
@@ -83,10 +84,8 @@ export interface ResultInput {
   nextCycle: string
 }
 
-const nextText = (cycle: string) => {
-  const ym = parseCycleId(cycle)
-  return `下次认证：${ym.year}年${ym.month}月`
-}
+/** The next deadline as a day (下次请在2027年11月30日前认证): a bare month reads as late within it. */
+const nextText = (cycle: string) => `下次请在${chineseDate(lastDayOf(parseCycleId(cycle)))}前认证`
 
 /** 认证结果通知 (to the person's own account, or the relative who certified for them). */
 export function certificationResultData(input: ResultInput): TemplateData {
