@@ -28,7 +28,7 @@ test('a retiree binds by hand and sees status and history', async () => {
   await page.goto(system.url)
 
   // Not bound yet: a friendly card and one big button.
-  await page.getByText('您还没有绑定社保卡').waitFor()
+  await page.getByText('请先绑定社保卡').waitFor()
   await page.getByText('绑定社保卡', { exact: true }).click()
   await page.getByText('方式二：手动填写').waitFor()
 
@@ -43,7 +43,8 @@ test('a retiree binds by hand and sees status and history', async () => {
   // Correct details: back on 首页 with the status card.
   await fillField(page, 'cardNumber', 'A00000001')
   await page.getByText('确认绑定', { exact: true }).click()
-  await page.getByText('开始认证', { exact: true }).waitFor()
+  // Certified: no big 开始认证, a small 再认证一次.
+  await page.getByText('再认证一次', { exact: true }).waitFor()
   const card = page.locator('[data-testid="status-card"]')
   const wangLast = demoDate('2026-03-15') // 王秀英's imported pass, moved with the calendar
   await expect(card.textContent()).resolves.toContain(wangLast.dueLabel)
@@ -77,6 +78,6 @@ test('when the backend is unreachable the page says so and offers 重试', async
   // Once the service is back, 重试 recovers without reloading the page.
   await page.unroute('**/fn/**')
   await retry.click()
-  await page.getByText(/您还没有绑定社保卡|开始认证/).first().waitFor()
+  await page.getByText(/请先绑定社保卡|开始认证|再认证一次/).first().waitFor()
   await page.close()
 })

@@ -179,9 +179,9 @@ async function stageTimes(page: Page): Promise<Record<string, number>> {
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Math.round(v - t0)]))
 }
 
-/** 首页 → 开始认证 → 认证须知 → 开始认证 → the camera page. */
+/** 首页 → 开始认证 (再认证一次 when already certified) → 认证须知 → 开始认证 → the camera page. */
 async function openCamera(page: Page) {
-  await page.getByText('开始认证', { exact: true }).click()
+  await page.locator('[data-testid="start-certify"], [data-testid="certify-again"]').filter({ visible: true }).first().click()
   // 认证须知 (its title is in the navigation bar).
   await page.locator('[data-testid="notice-why"]').waitFor()
   await page.locator('[data-testid="notice-how"]').waitFor()

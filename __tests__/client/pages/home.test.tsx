@@ -32,9 +32,58 @@ describe('首页 status card', () => {
     expect(iconEl.getAttribute('data-shape')).toBe(shape)
     expect(within(card).getByTestId('status-name').textContent).toBe('王*华')
     expect(within(card).getByTestId('status-insurance').textContent).toBe('企业职工基本养老保险')
-    expect(within(card).getByTestId('status-next-due').textContent).toBe('2027年3月')
     // The full ID number never reaches the page.
     expect(document.body.textContent).not.toMatch(/\d{17}[\dX]/)
+  })
+
+  test('the deadline is a day, never a bare month; suspended says since when and how payment comes back', async () => {
+    useFakeCloud({ getStatus: () => ok(statusDue) })
+    const { unmount } = render(<HomePage />)
+    expect((await screen.findByTestId('status-next-due')).textContent).toBe('请在2027年3月31日前完成认证')
+    unmount()
+    useFakeCloud({ getStatus: () => ok(statusCertified) })
+    const second = render(<HomePage />)
+    expect((await screen.findByTestId('status-next-due')).textContent).toBe('下次请在2027年3月31日前认证')
+    second.unmount()
+    useFakeCloud({ getStatus: () => ok(statusOverdue) })
+    render(<HomePage />)
+    const card = await screen.findByTestId('status-card')
+    expect(within(card).getByTestId('status-suspended').textContent).toBe('2026年4月起暂停发放')
+    expect(within(card).getByTestId('status-advice').textContent).toBe('养老金已暂停发放。完成认证后次月恢复发放并补发。')
+    expect(within(card).queryByTestId('status-next-due')).toBeNull()
+    expect(card.textContent).not.toContain('2027年3月')
+  })
+
+  test('certified: leads with 本期已认证，无需重复认证, no big 开始认证, a small 再认证一次', async () => {
+    useFakeCloud({ getStatus: () => ok(statusCertified) })
+    render(<HomePage />)
+    const card = await screen.findByTestId('status-card')
+    expect(within(card).getByTestId('status-advice').textContent).toContain('本期已认证，无需重复认证')
+    expect(screen.queryByTestId('start-certify')).toBeNull()
+    const again = screen.getByTestId('certify-again')
+    expect(again.className).toContain('yl-btn--secondary')
+    expect(again.className).not.toContain('yl-btn--main')
+    fireEvent.click(again)
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: ROUTES.certify })
+  })
+
+  test('a failed retry after this cycle’s pass reads as a retry: 已认证 stays, 上次认证 is the pass', async () => {
+    const retried = { ...statusCertified, laterRetry: { result: 'failed' as const, resultLabel: '未通过', certifiedAt: '2026-11-27T02:00:00.000Z' } }
+    useFakeCloud({ getStatus: () => ok(retried) })
+    render(<HomePage />)
+    const card = await screen.findByTestId('status-card')
+    expect(within(card).getByTestId('status-label').textContent).toBe('已认证')
+    expect(within(card).getByTestId('status-last').textContent).toBe('认证通过（2026年3月5日）')
+    expect(within(card).getByTestId('status-retry').textContent).toBe('本期已认证。之后又试了一次没有通过，不影响发放。（2026年11月27日）')
+    expect(card.textContent).not.toContain('上次认证未通过')
+  })
+
+  test('every page says certification is free and what 社保 never asks for', async () => {
+    useFakeCloud({ getStatus: () => ok(statusDue) })
+    render(<HomePage />)
+    const notice = await screen.findByTestId('scam-notice')
+    expect(notice.textContent).toContain('认证是免费的')
+    expect(notice.textContent).toContain('社保部门的工作人员不会向您要银行卡号、密码或短信验证码')
   })
 
   test('each state differs in glyph and in shape', () => {
@@ -42,7 +91,7 @@ describe('首页 status card', () => {
     expect(new Set(cases.map((c) => c.shape)).size).toBe(3)
   })
 
-  test('the large 开始认证 button opens the certify subpackage; links to 认证记录 and 绑定', async () => {
+  test('due: the large 开始认证 button opens the certify subpackage; links to 认证记录 and 绑定', async () => {
     useFakeCloud({ getStatus: () => ok(statusDue) })
     render(<HomePage />)
     const start = await screen.findByTestId('start-certify')
@@ -64,11 +113,13 @@ describe('首页 status card', () => {
     for (const t of ['每年需进行一次认证', '未认证将暂停发放', '认证通过后次月恢复并补发']) expect(r).toContain(t)
   })
 
-  test('not bound → a friendly card and a big 绑定社保卡 button', async () => {
+  test('not bound → a friendly card that does not read as a failure, and a big 绑定社保卡 button', async () => {
     useFakeCloud({ getStatus: () => ok(statusUnbound) })
     render(<HomePage />)
     const box = await screen.findByTestId('unbound')
-    expect(box.textContent).toContain('您还没有绑定社保卡')
+    expect(box.textContent).toContain('请先绑定社保卡')
+    expect(box.textContent).not.toContain('您还没有绑定')
+    expect(screen.getByTestId('unbound-already-done').textContent).toBe('如果您是通过家人分享或通知单完成的认证，结果已经保存，不用绑定也可以。')
     const btn = screen.getByTestId('go-bind')
     expect(btn.textContent).toBe('绑定社保卡')
     expect(btn.className).toContain('yl-btn--main')

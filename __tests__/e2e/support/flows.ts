@@ -38,9 +38,10 @@ export async function bindByHand(page: Page, p: DemoPerson) {
 /** From a fresh browser profile: open the app, bind `p` by hand and wait for 首页 with 开始认证. */
 export async function openAndBind(page: Page, url: string, p: DemoPerson) {
   await page.goto(url)
-  await page.getByText('您还没有绑定社保卡').waitFor()
+  await page.getByText('请先绑定社保卡').waitFor()
   await page.getByText('绑定社保卡', { exact: true }).click()
   await page.getByText('方式二：手动填写').waitFor()
   await bindByHand(page, p)
-  await page.getByText('开始认证', { exact: true }).waitFor()
+  // A certified person's 首页 has no big 开始认证, only 再认证一次.
+  await page.locator('[data-testid="start-certify"], [data-testid="certify-again"]').first().waitFor()
 }

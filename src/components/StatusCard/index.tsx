@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components'
 import type { StatusView } from '@/core/contracts/views'
 import { formatChinaDate } from '@/services/format'
 import { StatusIcon } from '@/components/StatusIcon'
-import { statusLook } from './look'
+import { deadlineSentence, retryNote, statusLook, suspendedSinceText } from './look'
 import './index.scss'
 
 export type BoundStatus = Extract<StatusView, { bound: true }>
@@ -18,9 +18,14 @@ function Row({ label, value, testId }: { label: string; value: string; testId?: 
   )
 }
 
-/** 姓名 (masked), 险种, 下次认证日期 and 状态 — the state in words with its own icon and shape. */
+/**
+ * 姓名 (masked), 险种, the deadline as a day and 状态 — the state in words with its own icon and shape.
+ * Suspended: since when and how payment comes back, not a past date. A failed retry after this
+ * cycle's pass is told apart from the pass, which stays 上次认证.
+ */
 export function StatusCard({ status }: { status: BoundStatus }) {
   const look = statusLook(status.status)
+  const suspended = status.status === 'overdue_suspended'
   return (
     <View className={`yl-status yl-status--${look.tone}`} data-testid='status-card' data-status={status.status}>
       <View className='yl-status__state'>
@@ -29,12 +34,18 @@ export function StatusCard({ status }: { status: BoundStatus }) {
           <Text className='yl-status__state-label' data-testid='status-label'>
             {status.statusLabel}
           </Text>
-          <Text className='yl-status__advice'>{look.advice}</Text>
+          <Text className='yl-status__advice' data-testid='status-advice'>
+            {look.advice}
+          </Text>
         </View>
       </View>
       <Row label='姓名' value={status.person.maskedName} testId='status-name' />
       <Row label='险种' value={status.person.insuranceLabel} testId='status-insurance' />
-      <Row label='下次认证日期' value={status.nextDueMonthLabel} testId='status-next-due' />
+      {suspended ? (
+        <Row label='发放情况' value={suspendedSinceText(status.suspendedSince) ?? '已暂停发放'} testId='status-suspended' />
+      ) : (
+        <Row label='认证期限' value={deadlineSentence(status)} testId='status-next-due' />
+      )}
       <Row label='状态' value={`${look.icon} ${status.statusLabel}`} />
       {status.lastResult ? (
         <Row
@@ -42,6 +53,11 @@ export function StatusCard({ status }: { status: BoundStatus }) {
           value={`${status.lastResult.resultLabel}（${formatChinaDate(status.lastResult.certifiedAt)}）`}
           testId='status-last'
         />
+      ) : null}
+      {status.laterRetry ? (
+        <Text className='yl-status__note' data-testid='status-retry'>
+          {retryNote(status.laterRetry)}（{formatChinaDate(status.laterRetry.certifiedAt)}）
+        </Text>
       ) : null}
     </View>
   )

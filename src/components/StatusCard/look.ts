@@ -1,4 +1,5 @@
 import type { CertStatus } from '@/core/contracts/common'
+import type { LastResultView } from '@/core/contracts/views'
 
 export interface StatusLook {
   /** A glyph that differs per state … */
@@ -10,17 +11,35 @@ export interface StatusLook {
   advice: string
 }
 
+/** Said plainly wherever payment is suspended: what happened and how it comes back. */
+export const SUSPENDED_ADVICE = '养老金已暂停发放。完成认证后次月恢复发放并补发。'
+
 export const STATUS_LOOKS: Record<CertStatus, StatusLook> = {
-  certified: { icon: '✓', shape: 'circle', tone: 'success', advice: '本期已完成认证，养老金正常发放。' },
-  due: { icon: '!', shape: 'diamond', tone: 'warning', advice: '请在下次认证日期前完成认证。' },
-  overdue_suspended: {
-    icon: '✕',
-    shape: 'square',
-    tone: 'danger',
-    advice: '养老金已暂停发放。认证通过后次月恢复发放，并补发暂停期间的待遇。',
-  },
+  certified: { icon: '✓', shape: 'circle', tone: 'success', advice: '本期已认证，无需重复认证。养老金正常发放。' },
+  due: { icon: '!', shape: 'diamond', tone: 'warning', advice: '本期还没有认证，请在截止日期前完成认证。' },
+  overdue_suspended: { icon: '✕', shape: 'square', tone: 'danger', advice: SUSPENDED_ADVICE },
 }
 
 export function statusLook(status: CertStatus): StatusLook {
   return STATUS_LOOKS[status]
+}
+
+/** The due date as people read it: the last day (请在2026年12月31日前完成认证), never a bare month. */
+export function deadlineSentence(v: { status: CertStatus; nextDueDeadlineLabel: string }): string {
+  if (v.status === 'certified') return `下次请在${v.nextDueDeadlineLabel}前认证`
+  if (v.status === 'due') return `请在${v.nextDueDeadlineLabel}前完成认证`
+  return '请尽快完成认证'
+}
+
+/** 2026年9月起暂停发放 (suspendedSince is YYYY-MM-DD, the first day without payment). */
+export function suspendedSinceText(suspendedSince: string | undefined): string | undefined {
+  const m = suspendedSince ? /^(\d{4})-(\d{2})/.exec(suspendedSince) : null
+  return m ? `${Number(m[1])}年${Number(m[2])}月起暂停发放` : undefined
+}
+
+/** A try after this cycle's pass that did not pass: a retry that changes nothing, said so. */
+export function retryNote(retry: Pick<LastResultView, 'result'>): string {
+  return retry.result === 'pending_review'
+    ? '本期已认证。之后又试了一次，正在人工审核，不影响发放。'
+    : '本期已认证。之后又试了一次没有通过，不影响发放。'
 }

@@ -4,12 +4,13 @@ import { ErrorBanner } from '@/components/ErrorBanner'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
 import { Reminders } from '@/components/Reminders'
+import { ScamNotice } from '@/components/ScamNotice'
 import { StatusCard } from '@/components/StatusCard'
 import { SubscribeCard } from '@/components/SubscribeCard'
 import { useAsync } from '@/hooks/useAsync'
 import { getStatus } from '@/services/api'
 import { navigateTo, ROUTES } from '@/services/navigation'
-import { homeSpeech } from './home-text'
+import { homeSpeech, UNBOUND_ALREADY_DONE, UNBOUND_BODY, UNBOUND_TITLE } from './home-text'
 
 export default function HomePage() {
   const [state, reload] = useAsync(getStatus)
@@ -33,8 +34,11 @@ export default function HomePage() {
 
       {state.phase === 'ready' && !state.data.bound ? (
         <View data-testid='unbound'>
-          <Notice title='您还没有绑定社保卡'>
-            <Text>绑定本人社保卡后，就可以查看认证状态、进行认证。只需绑定一次。</Text>
+          <Notice title={UNBOUND_TITLE}>
+            <Text className='yl-text'>{UNBOUND_BODY}</Text>
+            <Text className='yl-text' data-testid='unbound-already-done'>
+              {UNBOUND_ALREADY_DONE}
+            </Text>
           </Notice>
           <BigButton label='绑定社保卡' size='main' onClick={() => void navigateTo(ROUTES.bind)} testId='go-bind' />
         </View>
@@ -43,9 +47,15 @@ export default function HomePage() {
       {state.phase === 'ready' && state.data.bound ? (
         <View data-testid='bound'>
           <StatusCard status={state.data} />
-          <BigButton label='开始认证' size='main' onClick={() => void navigateTo(ROUTES.certify)} testId='start-certify' />
+          {/* Certified: nothing to do, so no big 开始认证 — only a small way to try again. */}
+          {state.data.status === 'certified' ? null : (
+            <BigButton label='开始认证' size='main' onClick={() => void navigateTo(ROUTES.certify)} testId='start-certify' />
+          )}
           <View className='yl-links'>
             <BigButton label='认证记录' variant='secondary' onClick={() => void navigateTo(ROUTES.records)} testId='go-records' />
+            {state.data.status === 'certified' ? (
+              <BigButton label='再认证一次' variant='secondary' onClick={() => void navigateTo(ROUTES.certify)} testId='certify-again' />
+            ) : null}
             <BigButton label='绑定 / 解除绑定' variant='secondary' onClick={() => void navigateTo(ROUTES.bind)} testId='go-binding' />
           </View>
           <SubscribeCard size='normal' variant='secondary' />
@@ -58,6 +68,8 @@ export default function HomePage() {
           <BigButton label='认证查询' variant='secondary' onClick={() => void navigateTo(ROUTES.query)} testId='go-query' />
         </View>
       ) : null}
+
+      {state.phase !== 'loading' ? <ScamNotice /> : null}
 
       <Reminders />
     </PageShell>
