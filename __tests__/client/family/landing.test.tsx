@@ -23,7 +23,7 @@ async function start() {
 }
 
 describe('share card landing', () => {
-  test('「张*华的养老资格认证 · 来自您的子女」, one big 开始认证 into the camera with the token only', async () => {
+  test('「张*华的养老资格认证 / 来自您的子女」, one big 开始认证 into the camera with the token only', async () => {
     setup({ share: TOKEN })
     const open = jest.fn(() => ok(shareOpened))
     useFakeCloud({ openShare: open })
@@ -31,12 +31,15 @@ describe('share card landing', () => {
     expect(screen.getByTestId('landing-loading').textContent).toContain('正在核对')
     const greeting = await screen.findByTestId('greeting')
     expect(open).toHaveBeenCalledWith({ token: TOKEN })
-    expect(greeting.textContent).toContain('张*华的养老资格认证 · 来自您的子女')
-    expect(greeting.textContent).toContain('下次认证日期：2026年11月')
+    expect(greeting.textContent).toContain('张*华的养老资格认证')
+    expect(greeting.textContent).toContain('来自您的子女')
+    // The details follow the button: the deadline as a day.
+    expect(screen.getByTestId('greeting-details').textContent).toContain('请在2026年11月30日前完成认证')
     // The usual 须知 follows; the person holds the phone themselves (前置).
     expect(screen.getByTestId('notice-why')).toBeTruthy()
     expect(screen.getByTestId('choice-facing-front').getAttribute('data-selected')).toBe('true')
-    expect(screen.getAllByText('开始认证')).toHaveLength(1)
+    // 开始认证 on the first screen, and again after the explanations (no scrolling back up).
+    expect(screen.getAllByText('开始认证')).toHaveLength(2)
     expect(screen.getByTestId('start').className).toContain('yl-btn--main')
     await start()
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `${ROUTES.certifyCamera}?facing=front&share=${encodeURIComponent(TOKEN)}` })
@@ -101,8 +104,11 @@ describe('printed notice landing', () => {
     render(<CertifyNoticePage />)
     const greeting = await screen.findByTestId('greeting')
     expect(resolve).toHaveBeenCalledWith({ code: NOTICE_CODE })
-    expect(greeting.textContent).toContain('张*兰的养老资格认证 · 2026年度认证通知单')
-    expect(greeting.textContent).toContain('已逾期，暂停发放')
+    expect(greeting.textContent).toContain('张*兰的养老资格认证')
+    expect(greeting.textContent).toContain('2026年度认证通知单')
+    expect(screen.getByTestId('greeting-details').textContent).toContain('已逾期，暂停发放')
+    // How to tell it is genuine: the agency the server found, in the scam notice.
+    expect(screen.getByTestId('scam-notice-agency').textContent).toContain('南京市玄武区社会保险管理中心')
     await start()
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `${ROUTES.certifyCamera}?facing=front&notice=${NOTICE_CODE}` })
   })
@@ -142,7 +148,12 @@ describe('帮TA认证 landing', () => {
     useFakeCloud({ listRelatives: () => ok(list([father])) })
     render(<CertifyNoticePage />)
     const greeting = await screen.findByTestId('greeting')
-    expect(greeting.textContent).toContain('李*国的养老资格认证 · 由您帮父亲认证（代他人认证）')
+    expect(greeting.textContent).toContain('李*国的养老资格认证')
+    expect(greeting.textContent).toContain('由您帮父亲认证')
+    expect(document.body.textContent).not.toContain('代他人认证')
+    // spoken to the helper: the camera must see the relative's face, and the helper films
+    expect(screen.getByTestId('camera-why').textContent).toContain('看到您家人的脸')
+    expect(screen.getByTestId('choice-facing-back').textContent).toContain('我帮家人拿手机')
     expect(screen.getByTestId('choice-facing-back').getAttribute('data-selected')).toBe('true')
     await start()
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `${ROUTES.certifyCamera}?facing=back&relative=${REL_FATHER}` })

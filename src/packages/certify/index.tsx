@@ -1,8 +1,11 @@
 /**
- * 认证须知: why (每年一次 / 未认证暂停发放 / 通过后次月恢复并补发), how (光线、背景、框内、其他人员不要进入
- * 画面), who holds the phone (前置 by default, 后置 "家人帮忙拿手机"), then 开始认证 — which first checks
- * the camera permission and, after a refusal, explains how to allow it with the button that opens the
- * settings (the tap itself calls openSetting on weapp).
+ * 认证须知. The first screen (390×844, also at the largest text) shows whose certification it is and
+ * 开始认证, which first checks the camera permission and, after a refusal, explains how to allow it
+ * in its place (on weapp the button opens the settings; the tap itself calls openSetting). Below it:
+ * a line saying there is more below, the details of the greeting, 谨防诈骗, and the explanations —
+ * why (每年一次 / 未认证暂停发放 / 通过后次月恢复并补发), how (光线、背景、框内、其他人员不要进入画面),
+ * who holds the phone (the default already right for the page: 前置 for the person, 后置 for 帮TA认证)
+ * and why the camera.
  *
  * The same page is the landing of share cards (?share=<token>), printed-notice codes (?scene=n%3D<code>,
  * on weapp decodeURIComponent(options.scene)) and 帮TA认证 from the 家人 list (?relative=<id>): it first
@@ -16,6 +19,7 @@ import { ChoiceGroup } from '@/components/ChoiceGroup'
 import { ErrorBanner } from '@/components/ErrorBanner'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
+import { SCAM_TITLE, ScamNotice, scamNoticeSentences, type AgencyInfo } from '@/components/ScamNotice'
 import { appError, type AppError, type ErrorCode, type Result } from '@/core/errors'
 import type { AsyncState } from '@/hooks/useAsync'
 import { openCameraSettings, requestCameraPermission } from '@/services/camera-permission'
@@ -28,19 +32,21 @@ import { speak } from '@/services/speech'
 import {
   CAMERA_WHY,
   FACING_CHOICES,
+  HELPER_CAMERA_WHY,
+  HELPER_FACING_CHOICES,
   NOTICE_HOW,
   NOTICE_WHY,
   PERMISSION_DENIED_TITLE,
+  permissionDeniedSpeech,
   permissionDeniedSteps,
+  SCROLL_HINT,
   speechOf,
   type Facing,
 } from './flow/texts'
+import { rememberFacing } from './flow/result-store'
 import { subjectFromParams, subjectQuery, subjectWellFormed, type CertSubject } from './flow/subject'
 import './prompt-audio'
 import './index.scss'
-
-/** Has a recorded clip: spoken on weapp too. */
-const DENIED_SPOKEN = '摄像头没有打开，请点击下面的按钮，在设置里允许使用摄像头'
 
 function List({ title, items, testId }: { title: string; items: readonly string[]; testId: string }) {
   return (
@@ -62,7 +68,10 @@ interface Greeting {
   title: string
   /** 来自您的子女 / 2026年度认证通知单 / 由您帮父亲认证 */
   from: string
+  /** The details, below 开始认证. */
   lines: string[]
+  /** Notice landing: the agency found by the server from the person's region (how to tell it is genuine). */
+  agency?: AgencyInfo
 }
 
 /** Refusals that end the landing: the card or code cannot be used (no 重试 helps). */
@@ -106,7 +115,7 @@ async function loadGreeting(subject: CertSubject): Promise<Result<Greeting | nul
       data: {
         title: d.title,
         from: d.fromText,
-        lines: [`下次认证日期：${d.nextDueMonthLabel}`, `认证状态：${d.statusLabel}`, `这个链接 ${formatChinaDate(d.expiresAt)} 前有效`],
+        lines: [`请在${d.nextDueDeadlineLabel}前完成认证`, `认证状态：${d.statusLabel}`, `这个链接 ${formatChinaDate(d.expiresAt)} 前有效`],
       },
     }
   }
@@ -119,7 +128,8 @@ async function loadGreeting(subject: CertSubject): Promise<Result<Greeting | nul
       data: {
         title: `${d.maskedName}的养老资格认证`,
         from: `${d.cycle}年度认证通知单`,
-        lines: [`下次认证日期：${d.nextDueMonthLabel}`, `认证状态：${d.statusLabel}`],
+        lines: [`请在${d.nextDueDeadlineLabel}前完成认证`, `认证状态：${d.statusLabel}`],
+        agency: d.agency,
       },
     }
   }
@@ -131,22 +141,30 @@ async function loadGreeting(subject: CertSubject): Promise<Result<Greeting | nul
     ok: true,
     data: {
       title: `${rel.maskedName}的养老资格认证`,
-      from: `由您帮${rel.relationLabel}认证（代他人认证）`,
-      lines: [`下次认证日期：${rel.nextDueMonthLabel}`, `认证状态：${rel.statusLabel}`, '请家人本人对着摄像头做动作，您帮忙拿手机。'],
+      from: `由您帮${rel.relationLabel}认证`,
+      lines: [`请在${rel.nextDueDeadlineLabel}前完成认证`, `认证状态：${rel.statusLabel}`, '请家人本人对着摄像头做动作，您帮忙拿手机。'],
     },
   }
 }
 
-function GreetingCard({ greeting }: { greeting: Greeting }) {
+/** Above 开始认证: only whose certification it is, so the button stays on the first screen. */
+function GreetingHead({ greeting }: { greeting: Greeting }) {
   return (
-    <View data-testid='greeting'>
-      <Notice tone='info' title={`${greeting.title} · ${greeting.from}`}>
-        {greeting.lines.map((l) => (
-          <Text className='yl-text' key={l}>
-            {l}
-          </Text>
-        ))}
-      </Notice>
+    <View className='yl-cert-who' data-testid='greeting'>
+      <Text className='yl-cert-who__title'>{greeting.title}</Text>
+      <Text className='yl-cert-who__from'>{greeting.from}</Text>
+    </View>
+  )
+}
+
+function GreetingDetails({ greeting }: { greeting: Greeting }) {
+  return (
+    <View className='yl-cert-details' data-testid='greeting-details'>
+      {greeting.lines.map((l) => (
+        <Text className='yl-cert-details__line' key={l}>
+          {l}
+        </Text>
+      ))}
     </View>
   )
 }
@@ -200,7 +218,23 @@ function landingSpeech(subject: CertSubject, state: AsyncState<Greeting | null>)
   if (state.phase === 'loading') return '正在核对认证信息，请稍候。'
   if (state.phase === 'error') return `${state.error.message}。`
   const g = state.data
-  return g ? `${g.title}，${g.from}。${g.lines.join('。')}。` : ''
+  return g ? speechOf([`${g.title}，${g.from}`]) : ''
+}
+
+/** What 朗读 reads on the ready page, in the order it is shown. */
+function pageSpeech(greeting: Greeting | null, helper: boolean): string {
+  return speechOf([
+    greeting ? [`${greeting.title}，${greeting.from}`] : [],
+    SCROLL_HINT,
+    greeting ? greeting.lines : [],
+    SCAM_TITLE,
+    scamNoticeSentences(greeting?.agency),
+    NOTICE_WHY.title,
+    NOTICE_WHY.items,
+    NOTICE_HOW.title,
+    NOTICE_HOW.items,
+    helper ? HELPER_CAMERA_WHY : CAMERA_WHY,
+  ])
 }
 
 export default function CertifyNoticePage() {
@@ -212,14 +246,18 @@ export default function CertifyNoticePage() {
   const platform = currentPlatform()
   useEffect(preloadFaceTracker, [])
 
-  const go = () => void navigateWithQuery(ROUTES.certifyCamera, { facing, ...subjectQuery(subject) })
+  const helper = subject.kind === 'relative'
+  const go = () => {
+    rememberFacing(facing)
+    void navigateWithQuery(ROUTES.certifyCamera, { facing, ...subjectQuery(subject) })
+  }
 
   const onStart = async () => {
     setPhase('checking')
     const p = await requestCameraPermission()
     if (p === 'denied') {
       setPhase('denied')
-      speak(DENIED_SPOKEN)
+      speak(permissionDeniedSpeech(platform))
       return
     }
     setPhase('ready')
@@ -240,9 +278,8 @@ export default function CertifyNoticePage() {
   }
 
   const landingRefusal = landing.phase === 'error' && LANDING_REFUSALS.has(landing.error.code) ? landing.error : null
-  const speech = landingRefusal
-    ? landingSpeech(subject, landing)
-    : landingSpeech(subject, landing) + speechOf([NOTICE_WHY.title, NOTICE_WHY.items, NOTICE_HOW.title, NOTICE_HOW.items, CAMERA_WHY])
+  const greeting = landing.phase === 'ready' ? landing.data : null
+  const speech = landing.phase === 'ready' ? pageSpeech(greeting, helper) : landingSpeech(subject, landing)
 
   if (subject.kind !== 'self' && landing.phase !== 'ready') {
     return (
@@ -261,23 +298,7 @@ export default function CertifyNoticePage() {
 
   return (
     <PageShell title='认证须知' speech={speech}>
-      {landing.phase === 'ready' && landing.data ? <GreetingCard greeting={landing.data} /> : null}
-      <List title={NOTICE_WHY.title} items={NOTICE_WHY.items} testId='notice-why' />
-      <List title={NOTICE_HOW.title} items={NOTICE_HOW.items} testId='notice-how' />
-
-      <View data-testid='facing'>
-        <ChoiceGroup<Facing>
-          name='facing'
-          label='谁拿手机'
-          choices={FACING_CHOICES.map((c) => ({ value: c.value, label: `${c.label}（${c.detail}）` }))}
-          value={facing}
-          onChange={setFacing}
-        />
-      </View>
-
-      <Notice title='为什么要用摄像头' testId='camera-why'>
-        <Text>{CAMERA_WHY}</Text>
-      </Notice>
+      {greeting ? <GreetingHead greeting={greeting} /> : null}
 
       {phase === 'denied' ? (
         <View className='yl-cert-denied' data-testid='permission-denied'>
@@ -297,6 +318,38 @@ export default function CertifyNoticePage() {
         </View>
       ) : (
         <BigButton label='开始认证' size='main' busy={phase === 'checking'} busyLabel='请稍候…' onClick={() => void onStart()} testId='start' />
+      )}
+      <Text className='yl-cert-more' data-testid='scroll-hint'>
+        ↓ {SCROLL_HINT}
+      </Text>
+
+      {greeting ? <GreetingDetails greeting={greeting} /> : null}
+      <ScamNotice agency={greeting?.agency} />
+
+      <List title={NOTICE_WHY.title} items={NOTICE_WHY.items} testId='notice-why' />
+      <List title={NOTICE_HOW.title} items={NOTICE_HOW.items} testId='notice-how' />
+
+      <View data-testid='facing'>
+        <ChoiceGroup<Facing>
+          name='facing'
+          label='谁拿手机'
+          choices={(helper ? HELPER_FACING_CHOICES : FACING_CHOICES).map((c) => ({ value: c.value, label: `${c.label}（${c.detail}）` }))}
+          value={facing}
+          onChange={setFacing}
+        />
+      </View>
+
+      <Notice title='为什么要用摄像头' testId='camera-why'>
+        <Text>{helper ? HELPER_CAMERA_WHY : CAMERA_WHY}</Text>
+      </Notice>
+
+      {/* After reading (and perhaps changing 谁拿手机) no need to scroll back up. */}
+      {phase === 'denied' ? (
+        <Text className='yl-cert-more' data-testid='denied-see-top'>
+          ↑ 摄像头没有打开，请看本页最上面的说明。
+        </Text>
+      ) : (
+        <BigButton label='开始认证' size='main' busy={phase === 'checking'} busyLabel='请稍候…' onClick={() => void onStart()} testId='start-bottom' />
       )}
       <BigButton label='返回首页' variant='secondary' onClick={() => void backHome()} testId='home' />
     </PageShell>

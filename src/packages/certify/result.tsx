@@ -1,39 +1,51 @@
 /**
- * 认证结果: 认证通过 with 下次认证日期 and 记录已保存 (and, when the pension was suspended, 次月恢复发放并
- * 补发 N 个月); 人工审核中 explained; or 认证未通过 with the reason in plain words and 重新认证 — from the
- * third failure of the day also 我要申诉 and the offline ways. Always 返回首页.
+ * 认证结果: whose certification it was (张*华), then 认证通过 with the next deadline as a day (and, when
+ * the pension was suspended, 次月恢复发放并补发 N 个月); 人工审核中 explained; 本期已认证 when a certified
+ * person's voluntary retry did not pass; or 认证未通过 with the reason in plain words and 重新认证
+ * (straight back to the camera) — from the third failure of the day also 我要申诉 and the offline
+ * ways. 查看认证记录 leads where the records of THIS person are: the caller's own, the 家人's, or nowhere
+ * for a parent who came from a share card or a notice (no binding asked for). Everything shown is
+ * read aloud when the page opens, in order; the scam notice comes last.
  */
 import { useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { BigButton } from '@/components/BigButton'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
-import { SubscribeCard } from '@/components/SubscribeCard'
-import { backHome, currentParams, navigateTo, replacePage, ROUTES } from '@/services/navigation'
+import { SCAM_TITLE, ScamNotice, scamNoticeSentences } from '@/components/ScamNotice'
+import { SUBSCRIBE_LINES, SUBSCRIBE_TITLE, SubscribeCard } from '@/components/SubscribeCard'
+import { backHome, currentParams, navigateTo, navigateWithQuery, replacePage, ROUTES } from '@/services/navigation'
+import { hasPromptAudio, speak, speechAvailable } from '@/services/speech'
+import { readResult, retryFacing } from './flow/result-store'
+import { readPageAloud } from './flow/result-reader'
+import { resultViewModel, type RecordsLink } from './flow/result-view'
 import { subjectFromParams, subjectQuery } from './flow/subject'
-import { speak } from '@/services/speech'
-import { readResult } from './flow/result-store'
-import { resultViewModel } from './flow/result-view'
-import { APPEAL_SOON, OFFLINE_WAYS } from './flow/texts'
+import { APPEAL_SOON, OFFLINE_WAYS_TITLE, speechOf } from './flow/texts'
 import './prompt-audio'
 import './result.scss'
 
-/** Short phrases with recorded clips, said once when the page opens. */
-const SAY_PASSED = '认证通过，记录已保存'
-const SAY_FAILED = '认证未通过'
-const SAY_PENDING = '正在核验，请稍等'
+const SCAM_SPOKEN = [SCAM_TITLE, ...scamNoticeSentences()]
+
+function openRecords(records: RecordsLink): void {
+  if (records.kind === 'relative') void navigateWithQuery(ROUTES.records, { relative: records.relativeId })
+  else if (records.kind === 'self') void navigateTo(ROUTES.records)
+}
 
 export default function CertifyResultPage() {
-  const [result] = useState(() => readResult(currentParams().r))
+  const [params] = useState(() => currentParams())
+  const [subject] = useState(() => subjectFromParams(params))
+  const [result] = useState(() => readResult(params.r))
   const [appealOpen, setAppealOpen] = useState(false)
-  const vm = result ? resultViewModel(result) : null
+  const vm = result ? resultViewModel(result, subject) : null
+  const spoken = vm ? [...vm.spoken, ...(vm.showSubscribe ? [SUBSCRIBE_TITLE, ...SUBSCRIBE_LINES] : []), ...SCAM_SPOKEN] : []
+  const speech = speechOf(spoken)
 
   useEffect(() => {
-    if (!result) return
-    if (result.result === 'passed') speak(SAY_PASSED)
-    else if (result.result === 'pending_review') speak(SAY_PENDING)
-    else speak(result.reasonText || SAY_FAILED)
-  }, [result])
+    if (!vm) return undefined
+    return readPageAloud(speech, vm.clips, { speak, hasVoice: speechAvailable, hasClip: hasPromptAudio })
+    // Once, when the page opens: the answer does not change while it is shown.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
 
   if (!vm) {
     return (
@@ -47,8 +59,15 @@ export default function CertifyResultPage() {
     )
   }
 
+  // 1 tap back to the camera with the same person and camera (not through 认证须知 again).
+  const retry = () => void replacePage(ROUTES.certifyCamera, { facing: retryFacing(params.facing, subject), ...subjectQuery(subject) })
+  const openAppeal = () => {
+    setAppealOpen(true)
+    speak(APPEAL_SOON)
+  }
+
   return (
-    <PageShell title='认证结果' speech={vm.speech}>
+    <PageShell title='认证结果' speech={speech}>
       <View className={`yl-result yl-result--${vm.tone}`} data-testid='result' data-result={result?.result}>
         <View className='yl-result__head'>
           <Text className='yl-result__mark'>{vm.mark}</Text>
@@ -64,21 +83,21 @@ export default function CertifyResultPage() {
       </View>
 
       {/* After a pass: offer the reminders for next year (one tap asks WeChat). */}
-      {result?.result === 'passed' ? <SubscribeCard size='normal' /> : null}
+      {result?.result === 'passed' && vm.showSubscribe ? <SubscribeCard size='normal' /> : null}
 
-      {vm.showRetry ? <BigButton label='重新认证' size='main' onClick={() => void replacePage(ROUTES.certify, subjectQuery(subjectFromParams(currentParams())))} testId='recertify' /> : null}
+      {vm.showRetry ? <BigButton label='重新认证' size='main' onClick={retry} testId='recertify' /> : null}
 
       {vm.showAppeal ? (
         <View data-testid='appeal'>
-          <BigButton label='我要申诉' variant='secondary' onClick={() => setAppealOpen(true)} testId='appeal-button' />
+          <BigButton label='我要申诉' variant='secondary' onClick={openAppeal} testId='appeal-button' />
           {appealOpen ? (
             <Notice title='申诉' testId='appeal-soon'>
               <Text>{APPEAL_SOON}</Text>
             </Notice>
           ) : null}
           <View className='yl-result__ways' data-testid='offline-ways'>
-            <Text className='yl-result__ways-title'>也可以换一种方式认证：</Text>
-            {OFFLINE_WAYS.map((w) => (
+            <Text className='yl-result__ways-title'>{OFFLINE_WAYS_TITLE}</Text>
+            {vm.offlineWays.map((w) => (
               <Text className='yl-result__way' key={w}>
                 · {w}
               </Text>
@@ -87,24 +106,53 @@ export default function CertifyResultPage() {
         </View>
       ) : null}
 
-      <BigButton label='查看认证记录' variant='secondary' onClick={() => void navigateTo(ROUTES.records)} testId='go-records' />
+      {vm.records.kind !== 'none' ? (
+        <BigButton
+          label={vm.records.kind === 'relative' ? '查看家人的认证记录' : '查看认证记录'}
+          variant='secondary'
+          onClick={() => openRecords(vm.records)}
+          testId='go-records'
+        />
+      ) : null}
       <BigButton label='返回首页' variant={vm.showRetry ? 'secondary' : 'primary'} size={vm.showRetry ? 'normal' : 'main'} onClick={() => void backHome()} testId='home' />
+
+      <ScamNotice />
     </PageShell>
   )
 }
 
+/** A date, kept in one piece at the largest text (never "2027年1" / "1月30日"). */
+const DATE = /(\d{4}年\d{1,2}月(?:\d{1,2}日)?)/
+
 /**
  * A 'label：value' line keeps a short value (a date, a name) in one piece, so at the largest text
- * "2027年12月" moves to the next line whole instead of breaking after its first digit.
+ * "2027年12月" moves to the next line whole instead of breaking after its first digit; a longer line
+ * keeps each date in it whole.
  */
 function LineText({ line }: { line: string }) {
   const i = line.indexOf('：')
   const value = i >= 0 ? line.slice(i + 1) : ''
-  if (i < 0 || value.length === 0 || value.length > 12) return <>{line}</>
+  if (i >= 0 && value.length > 0 && value.length <= 12) {
+    return (
+      <>
+        {line.slice(0, i + 1)}
+        <Text className='yl-result__value'>{value}</Text>
+      </>
+    )
+  }
+  const parts = line.split(DATE)
+  if (parts.length === 1) return <>{line}</>
   return (
     <>
-      {line.slice(0, i + 1)}
-      <Text className='yl-result__value'>{value}</Text>
+      {parts.map((p, k) =>
+        k % 2 === 1 ? (
+          <Text className='yl-result__value' key={k}>
+            {p}
+          </Text>
+        ) : (
+          p
+        ),
+      )}
     </>
   )
 }

@@ -22,12 +22,24 @@ export const NOTICE_HOW = {
 
 export type Facing = 'front' | 'back'
 
-export const FACING_CHOICES: ReadonlyArray<{ value: Facing; label: string; detail: string }> = [
+export type FacingChoice = { value: Facing; label: string; detail: string }
+
+export const FACING_CHOICES: ReadonlyArray<FacingChoice> = [
   { value: 'front', label: '我自己拿手机', detail: '用前面的摄像头，您能在屏幕上看到自己' },
   { value: 'back', label: '家人帮忙拿手机', detail: '用后面的摄像头，家人对着您拍，由您本人做动作' },
 ]
 
+/** 帮TA认证: the reader is the helper, so the choices speak of 您 (helper) and 家人 (the person). */
+export const HELPER_FACING_CHOICES: ReadonlyArray<FacingChoice> = [
+  { value: 'back', label: '我帮家人拿手机', detail: '用后面的摄像头，您对着家人拍，由家人本人做动作' },
+  { value: 'front', label: '家人自己拿手机', detail: '用前面的摄像头，家人能在屏幕上看到自己' },
+]
+
 export const CAMERA_WHY = '认证要用摄像头看到您本人的脸和动作。画面只用于这一次认证。'
+export const HELPER_CAMERA_WHY = '认证要用摄像头看到您家人的脸和动作。画面只用于这一次认证。'
+
+/** Under 开始认证 on the first screen: the explanations are further down. */
+export const SCROLL_HINT = '下面有认证说明，可以往下看。'
 
 export function permissionDeniedSteps(platform: Platform): string[] {
   return platform === 'h5'
@@ -42,6 +54,16 @@ export function permissionDeniedSteps(platform: Platform): string[] {
 }
 
 export const PERMISSION_DENIED_TITLE = '需要允许使用摄像头'
+
+/**
+ * Said when the camera was refused. weapp: the recorded sentence, true there (the button opens the
+ * settings). H5 has no settings button: the page's own words, which name the browser's lock and
+ * 重新检查.
+ */
+export const DENIED_SPOKEN_WEAPP = '摄像头没有打开，请点击下面的按钮，在设置里允许使用摄像头'
+export function permissionDeniedSpeech(platform: Platform): string {
+  return platform === 'h5' ? speechOf([PERMISSION_DENIED_TITLE, permissionDeniedSteps('h5')]) : DENIED_SPOKEN_WEAPP
+}
 
 /** Other ways to certify, for when this phone cannot do it. */
 export const OFFLINE_WAYS: readonly string[] = [
@@ -62,7 +84,12 @@ export const SUBMIT_FAILED_TITLE = '网络不太好，认证结果还没有提�
 export const SUBMIT_FAILED_BODY = '您做的动作已经保存在手机上，不用重新做。请点“重试”再提交一次。'
 
 export const APPEAL_SOON = '申诉功能即将开放。现在如需申诉，请带上身份证到社保经办机构窗口办理。'
+/** Has a recorded clip: said (and shown) from the third failure of a day. */
+export const APPEAL_ADVICE = '多次没有通过，可以申诉，也可以到社区或经办机构认证'
+export const OFFLINE_WAYS_TITLE = '也可以换一种方式认证：'
 export const PENDING_REVIEW_BODY = '您的动作已经完成，工作人员会再核对一下。不用重复认证，请耐心等待，核对完成后可以在“认证记录”里看到结果。'
+/** For a person who has no 认证记录 to look at here (came from a share card or a notice). */
+export const PENDING_REVIEW_BODY_UNBOUND = '您的动作已经完成，工作人员会再核对一下。不用重复认证，请耐心等待，您不用再做别的事。'
 
 export function speechOf(parts: ReadonlyArray<string | readonly string[]>): string {
   return parts
