@@ -38,6 +38,7 @@ import { deadlineLabel, firstCycle, firstDayOf, monthLabel, nextCycle, reinstate
 import type { ErrorCode } from '../../src/core/errors'
 import { FINGERPRINT_REUSE_THRESHOLD } from '../../src/core/liveness/fingerprint'
 import type { ActionEvent, ActionName } from '../../src/core/liveness/types'
+import { failureText } from '../../src/core/liveness/session/texts'
 import { safeEqual, sha256Hex } from '../crypto/hmac'
 import { isUniqueViolation } from '../db/errors'
 import { newId } from '../db/ids'
@@ -308,10 +309,17 @@ type EvidenceStatus = 'checked' | 'unreadable' | 'absent' | 'not_expected'
 interface Outcome {
   result: RecordResult
   reasonCode?: CertReasonCode
+  /** A timeout on an action: the action that was not seen (the answer's text names it). */
+  missedAction?: ActionName
   identityScore?: number
   evidence?: EvidenceStatus
   /** Similarity to the closest earlier summary of the person (null: none to compare with). */
   similarity?: number | null
+}
+
+/** A liveness timeout's words name the missed action and what to try; other reasons keep their text. */
+function missedActionText(code: CertReasonCode, action: ActionName): string {
+  return code === 'timeout' ? failureText('timeout', action) : CERT_REASON_TEXTS[code]
 }
 
 /** Reads the frames off the event loop and checks them against the session (evidence-checks.ts). */
@@ -433,6 +441,9 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
   let evidence: EvidenceStatus = 'not_expected'
   if (!replay.passed) {
     outcome = { result: 'failed', reasonCode: replay.reason ?? 'incomplete' }
+    // The client names the action it waited for; kept only when it is the step the replay stopped at.
+    const missed = body.verdict.missedAction
+    if (replay.reason === 'timeout' && missed && missed === challenge[replay.actions.length]) outcome.missedAction = missed
   } else {
     let bound: EvidenceResult | undefined
     if (!framesExpected(deps, session.channel)) evidence = 'not_expected'
@@ -607,7 +618,7 @@ async function writeOutcome(
     }
     if (outcome.reasonCode) {
       answer.reasonCode = outcome.reasonCode
-      answer.reasonText = CERT_REASON_TEXTS[outcome.reasonCode]
+      answer.reasonText = outcome.missedAction ? missedActionText(outcome.reasonCode, outcome.missedAction) : CERT_REASON_TEXTS[outcome.reasonCode]
     }
     let reinstated: { since: string; resume: YearMonth; months: YearMonth[] } | undefined
     if (outcome.result === 'passed') {

@@ -133,8 +133,11 @@ describe('movement beyond the noise starts a new still stretch', () => {
     const early = runSession(sourceFromHeader(trace.header), photo, ['blink'], { stillWindowMs: 5000 })
     expect(early.verdict.reason).toBe('no_liveness')
     expect(early.verdict.endMs - actionStart(early.events)).toBeLessThan(5200)
+    // Rule off: the photo waits out the whole allowance, and is then still told that nothing alive was
+    // seen (no action of any kind), not that time ran out.
     const off = runSession(sourceFromHeader(trace.header), photo, ['blink'], { stillWindowMs: Infinity })
-    expect(off.verdict.reason).toBe('timeout')
+    expect(off.verdict.reason).toBe('no_liveness')
+    expect(off.verdict.endMs - actionStart(off.events)).toBeGreaterThan(ALLOWANCE)
   })
 })
 
@@ -142,12 +145,13 @@ describe('a slideshow of photos is not a still face', () => {
   // Each change of photo jumps beyond the noise and counts as movement: a slideshow is not ended early
   // by the still rule (telling jumps from motion is not robust at 7.5 fps, where a real blink is one
   // frame). That it never PASSES is the detectors' part (issue 11, parts 1-2).
-  test.each(CLIPS)('%s: 4 frames alternating for 40 s, every action: never no_liveness by the still rule', (clip) => {
+  test.each(CLIPS)('%s: 4 frames alternating for 40 s, every action: never ended early by the still rule', (clip) => {
     const trace = loadTrace(clip)
     const show = slideshow(pickFaceFrames(trace.frames, 4), 40000, 10, 9)
     for (const action of ACTION_NAMES) {
-      const { verdict } = runSession(sourceFromHeader(trace.header), show, [action])
-      expect({ action, reason: verdict.reason }).not.toEqual({ action, reason: 'no_liveness' })
+      const { events, verdict } = runSession(sourceFromHeader(trace.header), show, [action])
+      // no_liveness only at the end of the allowance (nothing alive seen in all that time), never early
+      if (verdict.reason === 'no_liveness') expect({ action, ms: verdict.endMs - actionStart(events) > ALLOWANCE }).toEqual({ action, ms: true })
     }
   })
 })

@@ -518,6 +518,32 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
   })
 
   describe('identity and failures', () => {
+    it('a timeout says which action was not seen and what to try (missedAction, checked against the replay); a still photo gets its own reason', async () => {
+      // cap13 blinks, then (its start played again twice) never turns left: the turn runs out of time
+      const noTurn = (f: readonly TrackerFrame[]) => {
+        const loop = f.filter((x) => x.t < 16000)
+        return [...f.filter((x) => x.t < 19000), ...loop.map((x) => ({ ...x, t: x.t + 19000 })), ...loop.map((x) => ({ ...x, t: x.t + 35000 }))]
+      }
+      const s1 = await start(h, s.callers.chen)
+      const run = clientRun('cap13_edit2', s1.challenge, noTurn)
+      expect(run.verdict).toEqual({ passed: false, reason: 'timeout' })
+      const res = await complete(h, completeBody(s.callers.chen, s1, { ...run, verdict: { ...run.verdict, missedAction: 'turn_left' } }), run.spanMs)
+      expect(res.statusCode).toBe(200)
+      expect(res.json()).toMatchObject({ result: 'failed', reasonCode: 'timeout', reasonText: '没有看到向左转头：请把头向左多转一点，慢慢来' })
+
+      // an action the replay did not stop at is not repeated back: the plain timeout text
+      await forgetFingerprints(h)
+      const s2 = await start(h, s.callers.chen)
+      const again = clientRun('cap13_edit2', s2.challenge, noTurn)
+      const res2 = await complete(h, completeBody(s.callers.chen, s2, { ...again, verdict: { ...again.verdict, missedAction: 'blink' } }), again.spanMs)
+      expect(res2.json()).toMatchObject({ reasonCode: 'timeout', reasonText: '时间到了，没有完成动作，请再试一次' })
+
+      const s3 = await start(h, s.callers.chen)
+      const photo = clientRun('cap13_edit2', s3.challenge, (f) => stillPhoto(f[100], 30_000, 15, 12))
+      const res3 = await complete(h, completeBody(s.callers.chen, s3, { ...photo, verdict: { ...photo.verdict, missedAction: 'blink' } }), photo.spanMs)
+      expect(res3.json()).toMatchObject({ reasonCode: 'no_liveness', reasonText: '没有检测到动作：请本人面对镜头，按提示做动作' })
+    })
+
     it('counts failed attempts per person per Beijing day (failuresToday), identity refusals included', async () => {
       const liu = await personOf(h, 'liu')
       const counts: number[] = []

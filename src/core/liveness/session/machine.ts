@@ -16,6 +16,12 @@
  * no_liveness at once instead of waiting out the allowance. Any movement beyond the noise starts a new
  * stretch from the current frame. A slideshow of photos jumps between frames: each jump counts as
  * movement, so a slideshow is not ended early (it still never passes: no action is seen).
+ *
+ * Nothing alive: when the actions run out of time and the detectors saw no action of any kind since
+ * the actions began (not even a blink, which every living face makes many times in that time), the
+ * reason is no_liveness, not timeout: a photo moved about in front of the camera says so, instead of
+ * "time is up". Otherwise a timeout names the action that was not seen (`missedAction`), so the
+ * person hears which one and what to try.
  */
 import { LAYOUTS, type StillNoise } from '../adapters/layouts'
 import { DetectorBank, type HeadTuning } from '../detectors/bank'
@@ -27,7 +33,7 @@ import { emptyObservation, isActionName } from '../types'
 import { LivenessInputError } from '../errors'
 import { resolveSessionConfig, type SessionConfig, type SessionConfigInput } from './config'
 import { GateChecker } from './gates'
-import { ACTION_PROMPTS, FAIL_TEXTS, HINTS, PASSED_TEXT, POSITION_PROMPT, type FailReason, type HintCode } from './texts'
+import { ACTION_PROMPTS, HINTS, PASSED_TEXT, POSITION_PROMPT, failureText, type FailReason, type HintCode } from './texts'
 
 export type SessionPhase = 'positioning' | 'action' | 'passed' | 'failed'
 
@@ -36,11 +42,13 @@ export type SessionEvent =
   | { type: 'hint'; t: number; code: HintCode | null; text: string }
   | { type: 'detected'; t: number; action: ActionName; startMs: number; endMs: number; peakMs: number }
   | { type: 'progress'; t: number; done: number; total: number; action: ActionName }
-  | { type: 'verdict'; t: number; passed: boolean; reason: FailReason | null; text: string }
+  | { type: 'verdict'; t: number; passed: boolean; reason: FailReason | null; missedAction?: ActionName | null; text: string }
 
 export interface LivenessVerdict {
   passed: boolean
   reason: FailReason | null
+  /** The challenged action being waited for when the session failed during the actions (null otherwise). */
+  missedAction: ActionName | null
   challenge: ActionName[]
   /** The detected event that satisfied each completed step, in order. */
   actions: ActionEvent[]
@@ -83,6 +91,8 @@ export class LivenessSession {
   private candidate: HintCode | null = null
   private candidateSince = NaN
   private readonly accepted: ActionEvent[] = []
+  /** Any action at all (challenged or not) detected since the actions began. */
+  private anyDetected = false
   /** Still-face thresholds (noise x margin), or null when the layout has no stillNoise (rule off). */
   private readonly still: StillNoise | null
   /** Start of the current still stretch (NaN: none yet) and the face's features at that moment. */
@@ -162,6 +172,7 @@ export class LivenessSession {
       this.lastFaceT = t
       this.trackStill(o, detected.length > 0)
     }
+    if (detected.length > 0) this.anyDetected = true
     for (let i = 0; i < detected.length; i++) {
       const ev = detected[i]
       this.emit({ type: 'detected', t, action: ev.action, startMs: ev.startMs, endMs: ev.endMs, peakMs: ev.peakMs })
@@ -272,22 +283,26 @@ export class LivenessSession {
 
   private pass(t: number): readonly SessionEvent[] {
     this.phase = 'passed'
-    this.emit({ type: 'verdict', t, passed: true, reason: null, text: PASSED_TEXT })
+    this.emit({ type: 'verdict', t, passed: true, reason: null, missedAction: null, text: PASSED_TEXT })
     this.result = this.makeVerdict(t, true, null)
     return this.out
   }
 
-  private fail(t: number, reason: FailReason): readonly SessionEvent[] {
+  private fail(t: number, failed: FailReason): readonly SessionEvent[] {
+    const acting = this.phase === 'action'
+    const reason: FailReason = failed === 'timeout' && acting && !this.anyDetected ? 'no_liveness' : failed
+    const missedAction = acting ? (this.challenge[this.step] ?? null) : null
     this.phase = 'failed'
-    this.emit({ type: 'verdict', t, passed: false, reason, text: FAIL_TEXTS[reason] })
-    this.result = this.makeVerdict(t, false, reason)
+    this.emit({ type: 'verdict', t, passed: false, reason, missedAction, text: failureText(reason, missedAction) })
+    this.result = this.makeVerdict(t, false, reason, missedAction)
     return this.out
   }
 
-  private makeVerdict(t: number, passed: boolean, reason: FailReason | null): LivenessVerdict {
+  private makeVerdict(t: number, passed: boolean, reason: FailReason | null, missedAction: ActionName | null = null): LivenessVerdict {
     return {
       passed,
       reason,
+      missedAction,
       challenge: this.challenge.slice(),
       actions: this.accepted.slice(),
       startMs: Number.isNaN(this.startT) ? 0 : this.startT,

@@ -27,6 +27,20 @@ export const ACTION_PROMPTS: Readonly<Record<ActionName, string>> = {
   head_down: '请慢慢低头',
 }
 
+/**
+ * What each illustration shows, in words under it (the picture is never the only cue). A caption that
+ * the prompt does not already say (the turns: whose left) is spoken after the prompt.
+ */
+export const ACTION_CAPTIONS: Readonly<Record<ActionName | 'position', string>> = {
+  position: '把脸放进框内',
+  blink: '眨眨眼',
+  mouth_open: '张开嘴',
+  turn_left: '向您自己的左边转头',
+  turn_right: '向您自己的右边转头',
+  head_up: '慢慢抬头',
+  head_down: '慢慢低头',
+}
+
 export const POSITION_PROMPT = '请把脸放进框内，正对屏幕'
 export const PASSED_TEXT = '动作检测通过'
 
@@ -39,4 +53,25 @@ export const FAIL_TEXTS: Readonly<Record<FailReason, string>> = {
   out_of_order: '动作和提示不一致，请按提示再试一次',
   no_liveness: '没有检测到动作：请本人面对镜头，按提示做动作',
   incomplete: '检测没有完成，请再试一次',
+}
+
+/**
+ * A session that ran out of time on an action: which action was not seen and what to try, in place
+ * of the plain timeout text. The part before '：' is the reason, the part after it the advice.
+ */
+export const MISSED_ACTION_TEXTS: Readonly<Record<ActionName, string>> = {
+  blink: '没有看到眨眼：请眨一下眼睛，慢一点',
+  mouth_open: '没有看到张嘴：请把嘴张大一点，慢慢来',
+  turn_left: '没有看到向左转头：请把头向左多转一点，慢慢来',
+  turn_right: '没有看到向右转头：请把头向右多转一点，慢慢来',
+  head_up: '没有看到抬头：请把头再抬高一点，慢慢来',
+  head_down: '没有看到低头：请把头再低一点，慢慢来',
+}
+
+/** The words for a failed session: the missed action's advice when it timed out on one, else the reason's text. */
+export function failureText(reason: FailReason, missedAction?: ActionName | null): string {
+  if (reason === 'timeout' && missedAction && Object.prototype.hasOwnProperty.call(MISSED_ACTION_TEXTS, missedAction)) {
+    return MISSED_ACTION_TEXTS[missedAction]
+  }
+  return FAIL_TEXTS[reason]
 }
