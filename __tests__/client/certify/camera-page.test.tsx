@@ -123,7 +123,7 @@ describe('camera page', () => {
       source.play()
       await flush(10)
     })
-    expect((complete.mock.calls[0] as unknown as [{ verdict: unknown }])[0].verdict).toEqual({ passed: false, reason: 'timeout' })
+    expect((complete.mock.calls[0] as unknown as [{ verdict: unknown }])[0].verdict).toEqual({ passed: false, reason: 'timeout', missedAction: 'turn_left' })
     expect(extra.redirectTo).toHaveBeenCalledWith({ url: '/packages/certify/result?r=rec-f1' })
   })
 

@@ -27,7 +27,7 @@ function setup(opts: {
   const challenge = opts.challenge ?? ['blink', 'turn_left']
   const start = jest.fn(opts.start ?? (async () => ok(session(challenge, { evidenceFrames: opts.evidenceFrames ?? 2 }))))
   const complete = jest.fn(opts.complete ?? (async () => ok(passedResult)))
-  const said: Array<[string, string]> = []
+  const said: Array<[string | readonly string[], string]> = []
   const deps: FlowDeps = {
     start,
     complete,
@@ -92,13 +92,28 @@ describe('CertifyController', () => {
     for (const s of t.states) for (const v of Object.values(s)) expect(Array.isArray(v)).toBe(false)
   })
 
-  test('prompts and the positioning instruction are spoken, in order', async () => {
+  test('every step is spoken with all it shows: the prompt, the caption that says more (whose left), which action of how many', async () => {
     const t = setup({})
     await t.controller.begin()
     t.source.play()
     await flush()
     const prompts = t.said.filter(([, k]) => k === 'prompt').map(([x]) => x)
-    expect(prompts.slice(0, 3)).toEqual(['请把脸放进框内，正对屏幕', '请眨眨眼', '请向左转头'])
+    expect(prompts.slice(0, 3)).toEqual([
+      ['请把脸放进框内，正对屏幕'],
+      ['请眨眨眼', '第 1 个动作，共 2 个'],
+      ['请向左转头', '向您自己的左边转头', '第 2 个动作，共 2 个'],
+    ])
+  })
+
+  test('a retry after the attempt ran out says 不着急，再做一次 before the prompt again', async () => {
+    const t = setup({ clip: 'franck', complete: async () => ok(failedResult(1)) })
+    await t.controller.begin()
+    t.source.play()
+    await flush()
+    const prompts = t.said.filter(([, k]) => k === 'prompt').map(([x]) => x as readonly string[])
+    const retry = prompts.find((p) => p[0] === '不着急，再做一次')
+    // franck blinks, but never turns left
+    expect(retry).toEqual(['不着急，再做一次', '请向左转头', '向您自己的左边转头', '第 2 个动作，共 2 个'])
   })
 
   test('a source that cannot go back to the peak (no ring): no evidence that could not be bound is sent', async () => {
@@ -127,7 +142,8 @@ describe('CertifyController', () => {
     t.source.play()
     await flush()
     const sent = t.complete.mock.calls[0][0]
-    expect(sent.verdict).toEqual({ passed: false, reason: 'timeout' })
+    // the action it waited for travels with the verdict, so the answer can say which and what to try
+    expect(sent.verdict).toEqual({ passed: false, reason: 'timeout', missedAction: 'turn_left' })
     expect(t.controller.getState().stage).toBe('done')
     expect(t.controller.getState().result?.reasonText).toBe('时间到了，没有完成动作，请再试一次')
   })

@@ -1,7 +1,7 @@
 jest.mock('@tarojs/taro', () => require('../support/taro-mock'))
 
 import { countdownView, countdownWords } from '@/packages/certify/flow/countdown'
-import { PromptSpeaker, type SpeakerClock } from '@/packages/certify/flow/prompt-speaker'
+import { PromptSpeaker, SPEECH_MIN_GAP_MS, SPEECH_PAUSE_MS, type SpeakerClock } from '@/packages/certify/flow/prompt-speaker'
 import { PROMPT_AUDIO } from '@/packages/certify/audio/manifest'
 import { ACTION_PROMPTS, FAIL_TEXTS, HINTS, POSITION_PROMPT } from '@/core/liveness'
 import { registerPromptAudio, resetSpeechForTests, speak, speechAvailable, stopSpeaking } from '@/services/speech'
@@ -34,15 +34,39 @@ class FakeClock implements SpeakerClock {
   }
 }
 
+/** A speaker whose speech layer never reports an end (as headless browsers' voices may not). */
 function speaker() {
   const clock = new FakeClock()
   const spoken: Array<[number, string]> = []
-  const s = new PromptSpeaker({ speak: (t) => spoken.push([clock.t, t]), clock })
+  const s = new PromptSpeaker({ speak: (t) => void spoken.push([clock.t, t]), clock })
   return { s, clock, spoken }
 }
 
-describe('PromptSpeaker: dedupe and a calm pace', () => {
-  test('the same text is not repeated while it is fresh', () => {
+/** A speaker whose speech layer reports each end: `finish()` ends the utterance playing. */
+function reportingSpeaker() {
+  const clock = new FakeClock()
+  const spoken: Array<[number, string]> = []
+  let done: (() => void) | null = null
+  const s = new PromptSpeaker({
+    speak: (t, d) => {
+      spoken.push([clock.t, t])
+      done = d
+      return true
+    },
+    clock,
+  })
+  const finish = () => {
+    const d = done
+    done = null
+    d?.()
+  }
+  return { s, clock, spoken, finish }
+}
+
+const texts = (spoken: Array<[number, string]>) => spoken.map(([, t]) => t)
+
+describe('PromptSpeaker: a calm queue that drops nothing still on the screen', () => {
+  test('the same text is not repeated while it is fresh, nor queued twice', () => {
     const { s, clock, spoken } = speaker()
     s.say('请靠近一点', 'hint')
     clock.advance(3000)
@@ -50,42 +74,102 @@ describe('PromptSpeaker: dedupe and a calm pace', () => {
     s.say('请靠近一点', 'hint')
     clock.advance(3000)
     s.say('请靠近一点', 'hint')
-    expect(spoken.map(([, t]) => t)).toEqual(['请靠近一点'])
+    expect(texts(spoken)).toEqual(['请靠近一点'])
     clock.advance(9000)
     s.say('请靠近一点', 'hint') // much later: said again
     expect(spoken).toHaveLength(2)
+    s.say(['请眨眨眼', '第 1 个动作，共 2 个'], 'prompt')
+    s.say('第 1 个动作，共 2 个', 'info')
+    clock.advance(20000)
+    expect(texts(spoken)).toEqual(['请靠近一点', '请靠近一点', '请眨眨眼', '第 1 个动作，共 2 个'])
   })
 
-  test('never closer than 2.5 s; only the latest waiting text is said, and a hint never pushes out a prompt', () => {
+  test('a step\'s sentences are all said, in order, each after the previous one has ended plus a calm pause', () => {
+    const { s, clock, spoken, finish } = reportingSpeaker()
+    s.say(['不着急，再做一次', '请向左转头', '向您自己的左边转头', '第 2 个动作，共 2 个'], 'prompt')
+    expect(texts(spoken)).toEqual(['不着急，再做一次'])
+    clock.advance(3000) // past the 2.5 s gap, but the sentence still plays: nothing else starts
+    expect(spoken).toHaveLength(1)
+    finish()
+    clock.advance(SPEECH_PAUSE_MS - 1)
+    expect(spoken).toHaveLength(1)
+    clock.advance(1)
+    expect(spoken[1]).toEqual([3000 + SPEECH_PAUSE_MS, '请向左转头'])
+    clock.advance(500)
+    finish() // a short clip: the next one still waits for the 2.5 s gap after the previous start
+    clock.advance(2500)
+    expect(spoken[2]).toEqual([3000 + SPEECH_PAUSE_MS + SPEECH_MIN_GAP_MS, '向您自己的左边转头'])
+    finish()
+    clock.advance(5000)
+    expect(texts(spoken)).toEqual(['不着急，再做一次', '请向左转头', '向您自己的左边转头', '第 2 个动作，共 2 个'])
+  })
+
+  test('without end events a sentence is taken as over after its estimated length, never cut off sooner', () => {
+    const { s, clock, spoken } = speaker()
+    s.say(['请把脸放进框内，正对屏幕', '请靠近一点'], 'prompt')
+    clock.advance(30000)
+    expect(texts(spoken)).toEqual(['请把脸放进框内，正对屏幕', '请靠近一点'])
+    // 11 characters at about 0.4 s each: the recorded clip is 5 s long
+    expect(spoken[1][0]).toBeGreaterThanOrEqual(5000 + SPEECH_PAUSE_MS)
+    expect(spoken[1][0]).toBeLessThan(8000)
+  })
+
+  test('a hint waits behind the action prompt and never pushes it out; only the latest hint waits; \'\' withdraws it', () => {
     const { s, clock, spoken } = speaker()
     s.say('请把脸放进框内，正对屏幕')
     clock.advance(500)
     s.say('请靠近一点', 'hint')
-    s.say('光线太暗', 'hint')
+    s.say('光线太暗', 'hint') // replaces the waiting hint
+    expect(s.waiting).toEqual(['光线太暗'])
+    s.say('', 'hint') // the hint went away before it was said
+    expect(s.waiting).toEqual([])
+    s.say('请保持不动', 'hint')
     clock.advance(200)
-    s.say('请眨眨眼', 'prompt')
-    s.say('请保持不动', 'hint') // does not replace the waiting prompt
-    clock.advance(5000)
-    expect(spoken).toEqual([
-      [0, '请把脸放进框内，正对屏幕'],
-      [2500, '请眨眨眼'],
-    ])
-    for (let i = 1; i < spoken.length; i++) expect(spoken[i][0] - spoken[i - 1][0]).toBeGreaterThanOrEqual(2500)
+    s.say('请眨眨眼', 'prompt') // a new step: the positioning hint is stale
+    s.say('请靠近一点', 'hint')
+    expect(s.waiting).toEqual(['请眨眨眼', '请靠近一点'])
+    clock.advance(30000)
+    expect(texts(spoken)).toEqual(['请把脸放进框内，正对屏幕', '请眨眨眼', '请靠近一点'])
+    for (let i = 1; i < spoken.length; i++) expect(spoken[i][0] - spoken[i - 1][0]).toBeGreaterThanOrEqual(SPEECH_MIN_GAP_MS)
   })
 
-  test('a retried prompt (after the 15 s attempt) is said again; 再说一遍 says it at once; stop() silences', () => {
+  test('the rest of a step that is over is dropped (its counter, countdown and hints); the new step is said', () => {
+    const { s, clock, spoken } = speaker()
+    s.say(['请眨眨眼', '第 1 个动作，共 2 个'])
+    s.say('还有 5 秒', 'info')
+    s.say('请靠近一点', 'hint')
+    clock.advance(100) // the person blinked at once
+    s.say(['请向左转头', '第 2 个动作，共 2 个'])
+    clock.advance(30000)
+    expect(texts(spoken)).toEqual(['请眨眨眼', '请向左转头', '第 2 个动作，共 2 个'])
+  })
+
+  test('a retried prompt (after the 15 s attempt) is said again; 再说一遍 says the step again at once; stop() silences', () => {
     const { s, clock, spoken } = speaker()
     s.say('请向左转头')
     clock.advance(15000)
-    s.say('请向左转头')
-    expect(spoken).toHaveLength(2)
+    s.say(['不着急，再做一次', '请向左转头'])
+    clock.advance(10000)
+    expect(texts(spoken)).toEqual(['请向左转头', '不着急，再做一次', '请向左转头'])
     clock.advance(100)
     s.repeat()
-    expect(spoken).toHaveLength(3)
+    expect(texts(spoken).slice(3)).toEqual(['不着急，再做一次'])
+    clock.advance(10000)
+    expect(texts(spoken).slice(3)).toEqual(['不着急，再做一次', '请向左转头'])
     s.stop()
     clock.advance(5000)
     s.say('请眨眨眼')
-    expect(spoken).toHaveLength(3)
+    clock.advance(5000)
+    expect(spoken).toHaveLength(5)
+  })
+
+  test('a sentence the speech layer cannot say does not hold the queue up', () => {
+    const clock = new FakeClock()
+    const spoken: Array<[number, string]> = []
+    const s = new PromptSpeaker({ speak: (t) => (spoken.push([clock.t, t]), false), clock })
+    s.say(['没有录音的一句话', '请眨眨眼'])
+    clock.advance(SPEECH_MIN_GAP_MS)
+    expect(texts(spoken)).toEqual(['没有录音的一句话', '请眨眨眼'])
   })
 })
 

@@ -1,17 +1,10 @@
 import { Text, View } from '@tarojs/components'
+import { ACTION_CAPTIONS } from '@/core/liveness/session/texts'
 import type { ActionName } from '@/core/liveness/types'
 import './index.scss'
 
-/** What each picture shows, in words under it (the picture is never the only cue). */
-export const ACTION_CAPTIONS: Readonly<Record<ActionName | 'position', string>> = {
-  position: '把脸放进框内',
-  blink: '眨眨眼',
-  mouth_open: '张开嘴',
-  turn_left: '向您自己的左边转头',
-  turn_right: '向您自己的右边转头',
-  head_up: '慢慢抬头',
-  head_down: '慢慢低头',
-}
+/** What each picture shows, in words under it (the picture is never the only cue); spoken when it says more than the prompt. */
+export { ACTION_CAPTIONS }
 
 export interface ActionIllustrationProps {
   /** null while positioning. */

@@ -40,7 +40,8 @@ interface FlowHolder {
 export function useCertifyFlow(facing: Facing): CertifyFlow {
   const ref = useRef<FlowHolder | null>(null)
   if (ref.current === null) {
-    const speaker = new PromptSpeaker({ speak: (t) => void speak(t) })
+    // The queue waits for each sentence's end (or its estimated length) before the next one.
+    const speaker = new PromptSpeaker({ speak: (t, done) => speak(t, { onEnd: done }).spoken })
     const holder = { camera: createCameraSignal() } as FlowHolder
     holder.speaker = speaker
     holder.controller = new CertifyController({

@@ -30,6 +30,7 @@ import { LivenessEngine, type LivenessVerdict, type SessionEvent } from '@/core/
 import { resolveSessionConfig } from '@/core/liveness/session/config'
 import type { ActionName, TrackerFrame } from '@/core/liveness/types'
 import type { FaceSource, FaceSourceFailure } from '@/liveness/source'
+import { promptSentences } from './camera-texts'
 import type { UtteranceKind } from './prompt-speaker'
 
 export type FlowStage =
@@ -78,8 +79,11 @@ export interface FlowDeps {
   complete(event: CompleteCertificationEvent): Promise<Result<CertificationResultView>>
   /** Creates the platform's FaceSource (not started). */
   createSource(): Promise<FaceSource>
-  /** Says a prompt or hint (throttled/deduplicated by the caller, e.g. PromptSpeaker). */
-  say(text: string, kind: UtteranceKind): void
+  /**
+   * Says a step's sentences ('prompt': a new step), or a hint ('' when it went away); queued and paced
+   * by the caller (PromptSpeaker).
+   */
+  say(text: string | readonly string[], kind: UtteranceKind): void
   /** Runs the identity step the backend asked for before the camera (weapp 人脸核身), if any. */
   identityStep?(session: CertificationSessionView): Promise<void>
   now?(): number
@@ -253,7 +257,7 @@ export class CertifyController {
           stepStartedAt: this.now(),
           stepMs: e.phase === 'action' ? this.actionMs : this.positioningMs,
         })
-        this.deps.say(e.text, 'prompt')
+        this.deps.say(promptSentences(e, this.state.total), 'prompt')
         // Positioned: the neutral frame (face frontal, in the box), the reference for every action frame.
         if (e.phase === 'action' && e.step === 0 && !e.retry) this.capture(EVIDENCE_NEUTRAL_STEP, e.t)
         return
@@ -263,7 +267,7 @@ export class CertifyController {
         return
       case 'hint':
         if (e.text !== this.state.hint) this.set({ hint: e.text })
-        if (e.text) this.deps.say(e.text, 'hint')
+        this.deps.say(e.text, 'hint')
         return
       case 'progress':
         this.set({ done: e.done })
@@ -351,7 +355,7 @@ export class CertifyController {
     this.payload = {
       sessionId: session.sessionId,
       nonce: session.nonce,
-      verdict: { passed: verdict.passed, reason: verdict.reason },
+      verdict: { passed: verdict.passed, reason: verdict.reason, ...(verdict.missedAction ? { missedAction: verdict.missedAction } : {}) },
       summary: verdict.summary,
       ...(evidence ? { evidence } : {}),
     }

@@ -1,14 +1,23 @@
 /**
- * Speaks the camera page's prompts and coaching hints at a calm pace:
- *  - never two utterances closer than `minGapMs` (default 2.5 s): a newer text waits, and only the
- *    latest waiting text is spoken (an action prompt is never pushed out by a hint);
- *  - the same text is not repeated within `repeatAfterMs` (default 8 s); a prompt that comes again
- *    later (the engine's retry after a timeout) is spoken again;
- *  - repeat() (the 再说一遍 button) says the current prompt at once.
+ * Speaks the camera page's sentences one after another at a calm pace, and drops none that still
+ * matter:
+ *  - a queue, in order: the next sentence starts when the one playing has ended (the speech layer's
+ *    onEnd) plus `pauseMs`, and never sooner than `minGapMs` after the previous start. Headless
+ *    browsers may never report the end, so a sentence is taken as over after an estimate of its
+ *    length (`msPerChar` per character, generous);
+ *  - 'prompt' starts a new step: sentences still waiting from the step before (its hints, its step
+ *    counter, its countdown) are no longer on the screen and are dropped; the new step's sentences
+ *    are queued in the order given;
+ *  - 'hint': only the latest hint waits (a newer one replaces it; '' withdraws it), behind the step's
+ *    prompt, so a hint never pushes out an action prompt;
+ *  - 'info' (the countdown): queued behind whatever waits, dropped with its step;
+ *  - the same text is not queued twice, nor said again within `repeatAfterMs`; a prompt that comes
+ *    again later (the engine's retry after a timeout) is said again;
+ *  - repeat() (the 再说一遍 button) says the current step's sentences again at once.
  * Pure apart from the injected clock/timers and the speak function.
  */
 
-export type UtteranceKind = 'prompt' | 'hint'
+export type UtteranceKind = 'prompt' | 'hint' | 'info'
 
 export interface SpeakerClock {
   now(): number
@@ -16,15 +25,26 @@ export interface SpeakerClock {
   clearTimeout(handle: unknown): void
 }
 
+/**
+ * Starts saying `text`; calls `done` once when it is over. Answers false when nothing could be said
+ * (then the queue goes on without waiting).
+ */
+export type SpeakFn = (text: string, done: () => void) => boolean | void
+
 export interface PromptSpeakerOptions {
-  speak: (text: string) => void
+  speak: SpeakFn
   minGapMs?: number
+  pauseMs?: number
   repeatAfterMs?: number
+  msPerChar?: number
   clock?: SpeakerClock
 }
 
 export const SPEECH_MIN_GAP_MS = 2500
+export const SPEECH_PAUSE_MS = 800
 export const SPEECH_REPEAT_AFTER_MS = 8000
+/** The recorded clips run at about 0.4 s per character; the browser voice is faster. */
+export const SPEECH_MS_PER_CHAR = 450
 
 const realClock: SpeakerClock = {
   now: () => Date.now(),
@@ -32,79 +52,146 @@ const realClock: SpeakerClock = {
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 }
 
+interface Item {
+  text: string
+  kind: UtteranceKind
+  step: number
+}
+
 export class PromptSpeaker {
-  private readonly speakFn: (text: string) => void
+  private readonly speakFn: SpeakFn
   private readonly minGap: number
+  private readonly pause: number
   private readonly repeatAfter: number
+  private readonly msPerChar: number
   private readonly clock: SpeakerClock
+  private queue: Item[] = []
+  /** Bumped by every 'prompt': items of an older step are stale. */
+  private step = 0
+  private current: string[] = []
   private lastText = ''
   private lastAt = -Infinity
-  private pending: { text: string; kind: UtteranceKind } | null = null
+  /** When the utterance playing is (taken as) over; Infinity while it plays and no estimate ran out. */
+  private busyUntil = -Infinity
+  private utterance = 0
   private timer: unknown = null
-  private currentPrompt = ''
   private stopped = false
 
   constructor(opts: PromptSpeakerOptions) {
     this.speakFn = opts.speak
     this.minGap = opts.minGapMs ?? SPEECH_MIN_GAP_MS
+    this.pause = opts.pauseMs ?? SPEECH_PAUSE_MS
     this.repeatAfter = opts.repeatAfterMs ?? SPEECH_REPEAT_AFTER_MS
+    this.msPerChar = opts.msPerChar ?? SPEECH_MS_PER_CHAR
     this.clock = opts.clock ?? realClock
   }
 
-  say(raw: string, kind: UtteranceKind = 'prompt'): void {
-    const text = raw.trim()
-    if (!text || this.stopped) return
-    if (kind === 'prompt') this.currentPrompt = text
-    const now = this.clock.now()
-    if (text === this.lastText && now - this.lastAt < this.repeatAfter) return
-    if (this.pending?.text === text) return
-    if (this.pending === null && now - this.lastAt >= this.minGap) {
-      this.utter(text, now)
-      return
+  /** Queues one sentence, or (for a 'prompt') the new step's sentences in order. */
+  say(raw: string | readonly string[], kind: UtteranceKind = 'prompt'): void {
+    if (this.stopped) return
+    const texts = (typeof raw === 'string' ? [raw] : raw).map((t) => t.trim()).filter(Boolean)
+    if (kind === 'prompt') {
+      if (texts.length === 0) return
+      this.step++
+      this.current = texts
+      this.queue = this.queue.filter((q) => q.step === this.step)
+      for (const text of texts) this.enqueue({ text, kind, step: this.step })
+    } else if (kind === 'hint') {
+      this.queue = this.queue.filter((q) => q.kind !== 'hint')
+      for (const text of texts) this.enqueue({ text, kind, step: this.step })
+    } else {
+      for (const text of texts) this.enqueue({ text, kind, step: this.step })
     }
-    // Wait for the gap. A waiting action prompt is not replaced by a hint.
-    if (this.pending && this.pending.kind === 'prompt' && kind === 'hint') return
-    this.pending = { text, kind }
-    this.schedule(now)
+    this.pump()
   }
 
-  /** The person asked to hear the current prompt again. */
+  /** The person asked to hear the current step again: at once, cutting off what plays. */
   repeat(): void {
-    if (this.stopped || !this.currentPrompt) return
+    if (this.stopped || this.current.length === 0) return
     this.clearTimer()
-    this.pending = null
-    this.utter(this.currentPrompt, this.clock.now())
+    const again = this.current.map((text) => ({ text, kind: 'prompt' as const, step: this.step }))
+    this.queue = [...again, ...this.queue.filter((q) => !this.current.includes(q.text))]
+    this.busyUntil = -Infinity
+    this.lastAt = -Infinity
+    this.lastText = ''
+    this.pump()
   }
 
   /** Stop for good (page left, flow finished). */
   stop(): void {
     this.stopped = true
-    this.pending = null
+    this.queue = []
     this.clearTimer()
   }
 
+  /** Sentences waiting to be said (for tests and diagnostics). */
+  get waiting(): string[] {
+    return this.queue.map((q) => q.text)
+  }
+
+  private enqueue(item: Item): void {
+    if (this.queue.some((q) => q.text === item.text)) return
+    this.queue.push(item)
+  }
+
+  private fresh(text: string, now: number): boolean {
+    return text === this.lastText && now - this.lastAt < this.repeatAfter
+  }
+
+  private pump(): void {
+    if (this.stopped || this.timer !== null) return
+    const now = this.clock.now()
+    // A repeat of what was just said is not worth saying again (and does not hold the queue).
+    while (this.queue.length > 0 && this.fresh(this.queue[0].text, now)) this.queue.shift()
+    if (this.queue.length === 0) return
+    const at = Math.max(this.lastAt + this.minGap, this.busyUntil)
+    if (at > now) {
+      // busyUntil is Infinity while an utterance plays without an end yet: its onEnd or estimate pumps.
+      if (Number.isFinite(at)) this.timer = this.clock.setTimeout(() => this.onTimer(), at - now)
+      return
+    }
+    const item = this.queue.shift() as Item
+    this.utter(item.text, now)
+  }
+
+  private onTimer(): void {
+    this.timer = null
+    this.pump()
+  }
+
   private utter(text: string, now: number): void {
+    const id = ++this.utterance
     this.lastText = text
     this.lastAt = now
+    this.busyUntil = Infinity
+    let ended = false
+    const done = () => {
+      if (ended || id !== this.utterance) return
+      ended = true
+      this.busyUntil = this.clock.now() + this.pause
+      this.clearTimer()
+      this.pump()
+    }
+    // Taken as over after its estimated length when the speech layer never says so.
+    const estimate = this.clock.setTimeout(done, this.estimateMs(text))
+    let started: boolean | void = false
     try {
-      this.speakFn(text)
+      started = this.speakFn(text, () => {
+        this.clock.clearTimeout(estimate)
+        done()
+      })
     } catch {
-      // speaking is best effort; the text is on the screen
+      started = false
+    }
+    if (started === false) {
+      // Nothing is playing: go on after the gap (the text is on the screen).
+      this.clock.clearTimeout(estimate)
+      done()
     }
   }
 
-  private schedule(now: number): void {
-    if (this.timer !== null) return
-    const wait = Math.max(0, this.lastAt + this.minGap - now)
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = null
-      const p = this.pending
-      this.pending = null
-      if (!p || this.stopped) return
-      const t = this.clock.now()
-      if (p.text === this.lastText && t - this.lastAt < this.repeatAfter) return
-      this.utter(p.text, t)
-    }, wait)
+  private estimateMs(text: string): number {
+    return text.replace(/[\s，。、：；！？,.:;!?]/g, '').length * this.msPerChar + 500
   }
 
   private clearTimer(): void {
