@@ -97,6 +97,7 @@ export async function relativeView(ctx: ServiceContext, rel: RelativeRow, person
     nextDueDeadlineLabel: s.nextDueDeadlineLabel,
     ...(s.suspendedSince ? { suspendedSince: s.suspendedSince } : {}),
     ...(s.lastResult ? { lastResult: s.lastResult } : {}),
+    ...(s.laterRetry ? { laterRetry: s.laterRetry } : {}),
     ...(shareActiveUntil ? { shareActiveUntil } : {}),
     addedAt: rel.created_at,
   }

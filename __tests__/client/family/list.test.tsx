@@ -14,7 +14,7 @@ import { hooks } from './taro-with-hooks'
 beforeEach(() => setup())
 
 describe('家人 list', () => {
-  test('each relative: masked name + relation, 下次认证日期, status in words with a glyph and a shape', async () => {
+  test('each relative: masked name + relation, the deadline as a day, status in words with a glyph and a shape', async () => {
     useFakeCloud({ listRelatives: () => ok(list([father, mother, spouseCertified])) })
     render(<FamilyPage />)
     const items = await screen.findAllByTestId('relative')
@@ -22,18 +22,23 @@ describe('家人 list', () => {
     const [a, b, c] = items
     expect(within(a).getByTestId('relative-name').textContent).toBe('李*国（父亲）')
     expect(within(a).getByTestId('relative-status').textContent).toBe('待认证')
-    expect(a.textContent).toContain('下次认证日期：2026年11月')
+    expect(a.textContent).toContain('请在2026年11月30日前完成认证')
+    expect(a.textContent).not.toContain('下次认证日期')
     expect(within(a).getByTestId('relative-icon').textContent).toBe('!')
     expect(within(a).getByTestId('relative-icon').getAttribute('data-shape')).toBe('diamond')
 
     expect(within(b).getByTestId('relative-name').textContent).toBe('张*兰（母亲）')
     expect(within(b).getByTestId('relative-status').textContent).toBe('已逾期，暂停发放')
     expect(within(b).getByTestId('relative-icon').getAttribute('data-shape')).toBe('square')
+    // suspended: since when and how payment comes back, not a past due month
+    expect(b.textContent).toContain('2026年9月起暂停发放。完成认证后次月恢复发放并补发。')
+    expect(b.textContent).not.toContain('2026年8月')
 
     expect(within(c).getByTestId('relative-status').textContent).toBe('已认证')
     expect(within(c).getByTestId('relative-icon').textContent).toBe('✓')
     expect(within(c).getByTestId('relative-icon').getAttribute('data-shape')).toBe('circle')
     expect(c.textContent).toContain('上次认证：认证通过（2026年11月27日）')
+    expect(c.textContent).toContain('下次请在2027年11月30日前认证')
     expect(c.textContent).toContain('已发给TA，链接 2026年12月4日 前有效')
 
     expect(screen.getByTestId('count').textContent).toContain('已添加 3 位家人，最多可以添加 8 位')
@@ -56,6 +61,25 @@ describe('家人 list', () => {
       expect(call.url).not.toMatch(ID_NUMBER)
       expect(call.url).not.toContain('李')
     }
+  })
+
+  test('认证记录 per relative opens that relative’s records (the relativeId only)', async () => {
+    useFakeCloud({ listRelatives: () => ok(list([father, spouseCertified])) })
+    render(<FamilyPage />)
+    const [, second] = await screen.findAllByTestId('relative')
+    const records = within(second).getByTestId('relative-records')
+    expect(records.textContent).toBe('认证记录')
+    fireEvent.click(records)
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: `${ROUTES.records}?relative=${spouseCertified.relativeId}` })
+  })
+
+  test('a failed retry after the relative’s pass is shown as a retry, not as the result', async () => {
+    const retried = { ...spouseCertified, laterRetry: { result: 'failed' as const, resultLabel: '未通过', certifiedAt: '2026-11-28T03:00:00.000Z' } }
+    useFakeCloud({ listRelatives: () => ok(list([retried])) })
+    render(<FamilyPage />)
+    const item = await screen.findByTestId('relative')
+    expect(item.textContent).toContain('上次认证：认证通过（2026年11月27日）')
+    expect(item.textContent).toContain('本期已认证。之后又试了一次没有通过，不影响发放。')
   })
 
   test('移除 asks first; 不移除 keeps it; 确定移除 removes and the list is read again', async () => {

@@ -3,6 +3,7 @@ jest.mock('@tarojs/components', () => require('../support/components-mock'))
 
 import { act, fireEvent, render, screen, within } from '@testing-library/react'
 import QueryPage from '@/packages/query'
+import { resultSpeech } from '@/packages/query/texts'
 import { ERROR_MESSAGES, type ErrorCode } from '@/core/errors'
 import { ok, useFakeCloud } from '../support/fake-cloud'
 import { flush, queried, setup } from './support'
@@ -35,7 +36,7 @@ describe('认证查询', () => {
     expect(q).not.toHaveBeenCalled()
   })
 
-  test('name + ID → the masked status card (words, glyph, 下次认证日期); 再查一位 clears the form', async () => {
+  test('name + ID → the masked status card (words, glyph, the deadline as a day); 再查一位 clears the form', async () => {
     const q = jest.fn(() => ok(queried))
     useFakeCloud({ queryStatus: q })
     render(<QueryPage />)
@@ -46,11 +47,26 @@ describe('认证查询', () => {
     const card = within(screen.getByTestId('query-result')).getByTestId('status-card')
     expect(within(card).getByTestId('status-label').textContent).toBe('待认证')
     expect(within(card).getByTestId('status-name').textContent).toBe('李*国')
-    expect(within(card).getByTestId('status-next-due').textContent).toBe('2026年11月')
+    expect(within(card).getByTestId('status-next-due').textContent).toBe('请在2026年11月30日前完成认证')
     expect(document.body.textContent).not.toContain('430102194808050315')
     fireEvent.click(screen.getByTestId('again'))
     expect((screen.getByTestId('input-name') as HTMLInputElement).value).toBe('')
     expect((screen.getByTestId('input-idNumber') as HTMLInputElement).value).toBe('')
+  })
+
+  test('a suspended person: the answer says payment is suspended and how it resumes, in writing and in speech', async () => {
+    const suspended = { ...queried, status: 'overdue_suspended' as const, statusLabel: '已逾期，暂停发放', nextDueDate: '2026-08-01', nextDueMonthLabel: '2026年8月', nextDueDeadlineLabel: '2026年8月31日', suspendedSince: '2026-09-01' }
+    useFakeCloud({ queryStatus: () => ok(suspended) })
+    render(<QueryPage />)
+    type('name', '李建国')
+    type('idNumber', '430102194808050315')
+    await submit()
+    const card = within(screen.getByTestId('query-result')).getByTestId('status-card')
+    expect(within(card).getByTestId('status-suspended').textContent).toBe('2026年9月起暂停发放')
+    expect(within(card).getByTestId('status-advice').textContent).toBe('养老金已暂停发放。完成认证后次月恢复发放并补发。')
+    expect(card.textContent).not.toContain('2026年8月')
+    expect(resultSpeech(suspended)).toContain('完成认证后次月恢复发放并补发')
+    expect(resultSpeech(suspended)).toContain('2026年9月起暂停发放')
   })
 
   test.each([

@@ -52,6 +52,8 @@ export interface RelativeView {
   nextDueDeadlineLabel: string
   suspendedSince?: string
   lastResult?: { result: RecordResult; resultLabel: string; certifiedAt: string }
+  /** A try after this cycle's pass that did not pass (as on the status view): a retry, not the result. */
+  laterRetry?: { result: RecordResult; resultLabel: string; certifiedAt: string }
   /** Expiry of the newest share link still usable, if one was sent (ISO). */
   shareActiveUntil?: string
   addedAt: string

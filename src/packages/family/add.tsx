@@ -18,7 +18,7 @@ import { addRelative } from '@/services/family'
 import { goBack, navigateWithQuery, ROUTES } from '@/services/navigation'
 import { todayInChina } from '@/services/system'
 import { PERSON_FIELDS, relativeForm } from './person-form'
-import { ADD_INTRO, ERROR_HELP, RELATION_CHOICES, relativeTitle } from './texts'
+import { ADD_INTRO, ERROR_HELP, RELATION_CHOICES, relativeDeadline, relativeTitle } from './texts'
 import './index.scss'
 
 const SPEECH = `添加家人。${ADD_INTRO}填好后点击确认添加。`
@@ -27,7 +27,7 @@ function Added({ relative }: { relative: RelativeView }) {
   return (
     <View data-testid='added'>
       <Notice tone='success' title={`已添加：${relativeTitle(relative)}`}>
-        <Text className='yl-text'>下次认证日期：{relative.nextDueMonthLabel}</Text>
+        <Text className='yl-text'>{relativeDeadline(relative)}</Text>
         <Text className='yl-text'>状态：{relative.statusLabel}</Text>
       </Notice>
       <BigButton label='返回家人列表' size='main' onClick={() => void goBack()} testId='back-to-list' />
@@ -69,7 +69,7 @@ export default function AddRelativePage() {
 
   if (added) {
     return (
-      <PageShell title='添加家人' speech={`已添加${relativeTitle(added)}。下次认证日期${added.nextDueMonthLabel}，${added.statusLabel}。`}>
+      <PageShell title='添加家人' speech={`已添加${relativeTitle(added)}。${relativeDeadline(added)}${/。$/.test(relativeDeadline(added)) ? '' : '。'}状态：${added.statusLabel}。`}>
         <Added relative={added} />
       </PageShell>
     )

@@ -1,8 +1,8 @@
 /**
- * 家人认证: the account's relatives (at most 8), each with the masked name, the relation, 下次认证日期
- * and the status in words with its own glyph and shape (never colour alone), and three big buttons:
- * 帮TA认证 (代他人认证 on this phone, back camera by default), 发给TA自己认证 (a share card) and 移除
- * (with a confirm step). 添加家人 opens the add form; at the limit it says how to make room.
+ * 家人认证: the account's relatives (at most 8), each with the masked name, the relation, the deadline
+ * as a day and the status in words with its own glyph and shape (never colour alone), and big buttons:
+ * 帮TA认证 (代他人认证 on this phone, back camera by default), 发给TA自己认证 (a share card), 认证记录
+ * (that relative's history, where a helper finds the record after 帮TA认证) and 移除 (with a confirm step). 添加家人 opens the add form; at the limit it says how to make room.
  */
 import { useRef, useState } from 'react'
 import { useDidShow } from '@tarojs/taro'
@@ -77,6 +77,12 @@ function RelativeItem({ relative, onRemoved }: { relative: RelativeView; onRemov
             variant='secondary'
             onClick={() => void navigateWithQuery(ROUTES.familyShare, { relative: relative.relativeId })}
             testId='share'
+          />
+          <BigButton
+            label='认证记录'
+            variant='secondary'
+            onClick={() => void navigateWithQuery(ROUTES.records, { relative: relative.relativeId })}
+            testId='relative-records'
           />
           <BigButton label='移除' variant='danger' onClick={() => setConfirming(true)} testId='remove' />
         </View>

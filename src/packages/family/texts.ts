@@ -1,7 +1,7 @@
 /** Every sentence of the 家人 pages (shown and read aloud), and the little view logic behind them. */
 import { RELATION_LABELS, RELATIONS, type Relation, type RelativeView } from '@/core/contracts/family'
 import type { ErrorCode } from '@/core/errors'
-import { statusLook } from '@/components/StatusCard/look'
+import { deadlineSentence, retryNote, statusLook, SUSPENDED_ADVICE, suspendedSinceText } from '@/components/StatusCard/look'
 import { formatChinaDate } from '@/services/format'
 
 export const RELATION_CHOICES: ReadonlyArray<{ value: Relation; label: string }> = RELATIONS.map((r) => ({ value: r, label: RELATION_LABELS[r] }))
@@ -27,15 +27,22 @@ export function relativeTitle(r: Pick<RelativeView, 'maskedName' | 'relationLabe
   return `${r.maskedName}（${r.relationLabel}）`
 }
 
+/** The deadline as a day; suspended: since when and how payment comes back, not a past date. */
+export function relativeDeadline(r: Pick<RelativeView, 'status' | 'nextDueDeadlineLabel' | 'suspendedSince'>): string {
+  if (r.status === 'overdue_suspended') return `${suspendedSinceText(r.suspendedSince) ?? '已暂停发放'}。${SUSPENDED_ADVICE.replace(/^养老金已暂停发放。/, '')}`
+  return deadlineSentence(r)
+}
+
 export function relativeLines(r: RelativeView): string[] {
-  const lines = [`下次认证日期：${r.nextDueMonthLabel}`, `状态：${statusLook(r.status).icon} ${r.statusLabel}`]
+  const lines = [relativeDeadline(r), `状态：${statusLook(r.status).icon} ${r.statusLabel}`]
   if (r.lastResult) lines.push(`上次认证：${r.lastResult.resultLabel}（${formatChinaDate(r.lastResult.certifiedAt)}）`)
+  if (r.laterRetry) lines.push(retryNote(r.laterRetry))
   if (r.shareActiveUntil) lines.push(`已发给TA，链接 ${formatChinaDate(r.shareActiveUntil)} 前有效`)
   return lines
 }
 
 export function listSpeech(relatives: readonly RelativeView[], max: number): string {
   if (relatives.length === 0) return `您还没有添加家人。${FAMILY_INTRO}请点击添加家人按钮。`
-  const each = relatives.map((r) => `${relativeTitle(r)}，${r.statusLabel}，下次认证日期${r.nextDueMonthLabel}`).join('；')
-  return `您已添加 ${relatives.length} 位家人，最多 ${max} 位。${each}。要帮家人认证，请点击帮TA认证；要让家人自己认证，请点击发给TA自己认证。`
+  const each = relatives.map((r) => `${relativeTitle(r)}，${r.statusLabel}，${relativeDeadline(r).replace(/。$/, '')}`).join('；')
+  return `您已添加 ${relatives.length} 位家人，最多 ${max} 位。${each}。要帮家人认证，请点击帮TA认证；要让家人自己认证，请点击发给TA自己认证；要看家人的认证记录，请点击认证记录。`
 }

@@ -1,7 +1,7 @@
 /**
  * 认证查询: look up a person's certification status by 姓名 + 身份证号 (as the agencies' web sites offer),
  * for signed-in users. The answer is masked (姓名 and 身份证号 partly hidden) and shows the status in words
- * with its icon, and 下次认证日期. At most 5 queries a minute and 20 a day per account: RATE_LIMITED
+ * with its icon, the deadline as a day (or, when suspended, since when and how payment comes back). At most 5 queries a minute and 20 a day per account: RATE_LIMITED
  * is explained in those words.
  */
 import { useState } from 'react'
