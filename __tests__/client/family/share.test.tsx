@@ -34,7 +34,10 @@ describe('发给TA自己认证 (weapp)', () => {
     expect(screen.queryByTestId('share-link')).toBeNull()
 
     const handler = hooks.useShareAppMessage.mock.calls.at(-1)?.[0] as ShareHandler
-    expect(handler()).toEqual({ title: '李*国的养老资格认证', path: `/packages/certify/index?share=${TOKEN}` })
+    // the card travels alone: its title carries the safety line too
+    expect(handler()).toEqual({ title: '李*国的养老资格认证｜认证免费，社保不会要银行卡号、密码、验证码', path: `/packages/certify/index?share=${TOKEN}` })
+    expect(screen.getByTestId('share-safety').textContent).toContain('认证免费，社保不会要银行卡号、密码、验证码')
+    expect(screen.getByTestId('scam-notice').textContent).toContain('社保部门的工作人员不会向您要银行卡号、密码或短信验证码')
     expect(JSON.stringify(handler())).not.toMatch(ID_NUMBER)
   })
 
@@ -85,7 +88,7 @@ describe('发给TA自己认证 (weapp)', () => {
 describe('发给TA自己认证 (H5)', () => {
   beforeEach(() => setup({ relative: REL_FATHER }, 'h5'))
 
-  test('the full link (this origin + the card path), 复制链接 via setClipboardData, no ID or name in it', async () => {
+  test('the full link (this origin + the card path), 复制链接 via setClipboardData with the safety line before it, no ID or name in the link', async () => {
     useFakeGateway({ createShare: () => ok(shareCreated) })
     render(<SharePage />)
     const link = await screen.findByTestId('share-link')
@@ -98,7 +101,7 @@ describe('发给TA自己认证 (H5)', () => {
       fireEvent.click(screen.getByTestId('share-copy'))
       await flush()
     })
-    expect(setClipboardData).toHaveBeenCalledWith({ data: url })
+    expect(setClipboardData).toHaveBeenCalledWith({ data: `李*国的养老资格认证（认证免费，社保不会要银行卡号、密码、验证码）：${url}` })
     expect(screen.getByTestId('copied').textContent).toContain('已复制')
   })
 

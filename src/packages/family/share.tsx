@@ -13,20 +13,35 @@ import { BigButton } from '@/components/BigButton'
 import { ErrorBanner } from '@/components/ErrorBanner'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
+import { ScamNotice } from '@/components/ScamNotice'
 import type { ShareCreatedView } from '@/core/contracts/share'
 import type { AppError } from '@/core/errors'
+import { SCAM_SHORT, scamNoticeSentences } from '@/core/scam'
 import { useAsync } from '@/hooks/useAsync'
 import { createShare, revokeShare } from '@/services/family'
 import { formatChinaDate } from '@/services/format'
 import { currentParams, goBack, ROUTES } from '@/services/navigation'
 import { currentPlatform } from '@/services/platform'
-import { SHARE_INTRO } from './texts'
+import { SHARE_INTRO, SHARE_SAFETY } from './texts'
 import './index.scss'
 
 /** The link a browser opens: this app's origin + the card's path (only the opaque token in it). */
 function shareUrl(path: string): string {
   const origin = typeof window !== 'undefined' && window.location ? window.location.origin : ''
   return `${origin}${path}`
+}
+
+/**
+ * What travels with the card: whose certification and the safety line, since the card reaches the
+ * parent alone and fake 认证 links are a known fraud.
+ */
+export function shareCardTitle(title: string): string {
+  return `${title}｜${SCAM_SHORT}`
+}
+
+/** What 复制链接 puts on the clipboard: the same words before the link, so a pasted message carries them. */
+export function shareMessage(title: string, url: string): string {
+  return `${title}（${SCAM_SHORT}）：${url}`
 }
 
 export default function SharePage() {
@@ -45,7 +60,7 @@ export default function SharePage() {
   // WeChat asks for the card when 发给家人 (open-type="share") or the 转发 menu is tapped.
   useShareAppMessage(() => {
     const c = cardRef.current
-    return c ? { title: c.title, path: c.path } : { title: '银龄认证', path: ROUTES.home }
+    return c ? { title: shareCardTitle(c.title), path: c.path } : { title: '银龄认证', path: ROUTES.home }
   })
 
   const copy = async (url: string) => {
@@ -73,7 +88,7 @@ export default function SharePage() {
   }
 
   const speech = card
-    ? `${card.title}。${SHARE_INTRO}链接${formatChinaDate(card.expiresAt)}前有效。${platform === 'weapp' ? '请点击发给家人按钮。' : '请点击复制链接，再粘贴发给家人。'}`
+    ? `${card.title}。${SHARE_INTRO}链接${formatChinaDate(card.expiresAt)}前有效。${platform === 'weapp' ? '请点击发给家人按钮。' : '请点击复制链接，再粘贴发给家人。'}${SHARE_SAFETY}${scamNoticeSentences().join('')}`
     : revoked
       ? '分享已撤销，这个链接不能再用了。'
       : state.phase === 'error'
@@ -96,6 +111,9 @@ export default function SharePage() {
             <Text className='yl-text' data-testid='share-expires'>
               链接 {formatChinaDate(card.expiresAt)} 前有效（7 天）。只有拿到链接的人能打开，链接里没有姓名和身份证号。
             </Text>
+            <Text className='yl-text' data-testid='share-safety'>
+              {SHARE_SAFETY}
+            </Text>
           </Notice>
           {platform === 'weapp' ? (
             <Button className='yl-btn yl-btn--primary yl-btn--main' openType='share' data-testid='share-send'>
@@ -107,7 +125,7 @@ export default function SharePage() {
               <Text className='yl-share-link' selectable userSelect data-testid='share-link'>
                 {shareUrl(card.path)}
               </Text>
-              <BigButton label='复制链接' size='main' onClick={() => void copy(shareUrl(card.path))} testId='share-copy' />
+              <BigButton label='复制链接' size='main' onClick={() => void copy(shareMessage(card.title, shareUrl(card.path)))} testId='share-copy' />
               {copied === 'yes' ? (
                 <Notice tone='success' title='已复制' testId='copied'>
                   <Text className='yl-text'>可以打开微信，粘贴发给家人了。</Text>
@@ -133,6 +151,8 @@ export default function SharePage() {
           <BigButton label='重新生成分享' size='main' onClick={again} testId='share-again' />
         </View>
       ) : null}
+
+      {card ? <ScamNotice /> : null}
 
       <BigButton label='返回家人列表' variant='secondary' onClick={() => void goBack()} testId='back' />
     </PageShell>

@@ -14,6 +14,9 @@ export const REMOVE_CONFIRM_BODY = '移除后，这位家人不再显示在列�
 
 export const SHARE_INTRO = '把认证发给家人，家人在自己的手机上打开，按提示刷脸，就能完成认证。认证通过后，您的家人列表会马上显示“已认证”。'
 
+/** Said with every card: the parent will see the same words on the card and on the landing page. */
+export const SHARE_SAFETY = '发出的卡片上会写明：认证免费，社保不会要银行卡号、密码、验证码。请告诉家人，谁要这些就是骗子。'
+
 /** Extra words for refusals a person can act on. */
 export const ERROR_HELP: Partial<Record<ErrorCode, string>> = {
   RATE_LIMITED: '为保护个人信息，核对失败次数过多或添加太频繁时，需要等一会儿（最多 10 分钟）再试。',
