@@ -13,6 +13,7 @@ import { BigButton } from '@/components/BigButton'
 import { ChoiceGroup } from '@/components/ChoiceGroup'
 import { ErrorBanner } from '@/components/ErrorBanner'
 import { Field } from '@/components/Field'
+import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
 import { appError } from '@/core/errors'
 import * as speech from '@/services/speech'
@@ -156,6 +157,25 @@ describe('ChoiceGroup: a named radiogroup; the marks never cover the words (item
     expect(onChange).toHaveBeenCalledWith('a')
   })
 
+  test('H5: arrow keys move the choice and the focus, as native radio buttons do', () => {
+    const onChange = jest.fn()
+    const choices = [
+      { value: 'a', label: '一' },
+      { value: 'b', label: '二' },
+      { value: 'c', label: '三' },
+    ] as const
+    render(<ChoiceGroup name='x' label='选一个' choices={choices} value='c' onChange={onChange} />)
+    const radios = screen.getAllByRole('radio')
+    fireEvent.keyDown(radios[2], { key: 'ArrowDown' })
+    expect(onChange).toHaveBeenLastCalledWith('a')
+    expect(document.activeElement).toBe(radios[0])
+    fireEvent.keyDown(radios[2], { key: 'ArrowLeft' })
+    expect(onChange).toHaveBeenLastCalledWith('b')
+    expect(document.activeElement).toBe(radios[1])
+    fireEvent.keyDown(radios[2], { key: 'Tab' })
+    expect(onChange).toHaveBeenCalledTimes(2)
+  })
+
   test('the mark\'s room is in em of its own size (a fixed px width let ● cover the first character at 特大)', () => {
     const mark = /&__mark \{([^}]*)\}/.exec(scss('components/ChoiceGroup/index.scss'))?.[1] ?? ''
     expect(mark).toMatch(/font-size: fs\(/)
@@ -200,6 +220,9 @@ describe('字号 choice (item 10)', () => {
 
     fireEvent.click(screen.getByTestId('font-size-large'))
     expect(rootScale(container, 1)).toBe('1.5')
+    fireEvent.keyDown(screen.getByTestId('font-size-large'), { key: 'ArrowRight' })
+    expect(rootScale(container, 1)).toBe('2')
+    expect(document.activeElement).toBe(screen.getByTestId('font-size-xlarge'))
   })
 
   test('a page opened later starts at the remembered size', () => {
@@ -253,6 +276,13 @@ describe('SpeakButton and ErrorBanner (item 11, spoken errors)', () => {
     )
     const btn = screen.getByRole('button', { name: '朗读' })
     expect(btn.tagName).toBe('BUTTON')
+  })
+
+  test('a Notice\'s round icon is hidden from screen readers; its title says it in words', () => {
+    render(<Notice title='您还没有绑定社保卡'>正文</Notice>)
+    const icon = document.querySelector('.yl-notice__icon')!
+    expect(icon.getAttribute('aria-hidden')).toBe('true')
+    expect(screen.getByText('您还没有绑定社保卡').getAttribute('aria-hidden')).toBeNull()
   })
 
   test('the error is an alert and is spoken once, again only when it changes; 重试 is a button', () => {

@@ -13,6 +13,8 @@ export interface PressableProps {
   /** Accessible name, when the visible content carries marks (○ ● 已选) a screen reader should not read. */
   label?: string
   testId?: string
+  /** H5 only (weapp has no keyboard): e.g. arrow keys moving through a radiogroup. */
+  onKeyDown?: (e: { key: string; currentTarget: unknown; preventDefault(): void }) => void
   /** Extra data-* attributes, e.g. { 'data-selected': 'true' }. */
   data?: Record<`data-${string}`, string>
   children: ReactNode
@@ -27,7 +29,7 @@ export interface PressableProps {
  * focusable (aria-disabled) so a screen reader can still find it and read why nothing happens.
  * weapp: Taro's <Button> (WeChat's native button, which its screen reader already reads as one).
  */
-export function Pressable({ className, onPress, disabled, role = 'button', checked, label, testId, data, children }: PressableProps) {
+export function Pressable({ className, onPress, disabled, role = 'button', checked, label, testId, onKeyDown, data, children }: PressableProps) {
   const press = () => {
     if (!disabled) onPress?.()
   }
@@ -41,6 +43,7 @@ export function Pressable({ className, onPress, disabled, role = 'button', check
         aria-disabled={disabled ? true : undefined}
         aria-label={label}
         onClick={press}
+        onKeyDown={onKeyDown}
         data-testid={testId}
         {...data}
       >

@@ -1,6 +1,7 @@
 import { useId } from 'react'
 import { Text, View } from '@tarojs/components'
 import { Pressable } from '../BigButton/Pressable'
+import { radioArrowKeys } from './arrow-keys'
 import './index.scss'
 
 export interface Choice<T extends string> {
@@ -24,6 +25,11 @@ export interface ChoiceGroupProps<T extends string> {
  */
 export function ChoiceGroup<T extends string>({ name, label, choices, value, onChange, error }: ChoiceGroupProps<T>) {
   const labelId = `yl-choices-${name}-${useId()}`
+  const arrows = radioArrowKeys(
+    choices.map((c) => c.value),
+    value,
+    onChange,
+  )
   return (
     <View className={`yl-choices${error ? ' yl-choices--invalid' : ''}`} data-testid={`field-${name}`}>
       <Text className='yl-choices__label' id={labelId}>
@@ -38,6 +44,7 @@ export function ChoiceGroup<T extends string>({ name, label, choices, value, onC
               className={`yl-choice${selected ? ' yl-choice--selected' : ''}`}
               role='radio'
               checked={selected}
+              onKeyDown={arrows}
               label={c.label}
               onPress={() => onChange(c.value)}
               testId={`choice-${name}-${c.value}`}

@@ -3,6 +3,7 @@ import { Text, View } from '@tarojs/components'
 import { useFontSizeChoice } from '@/hooks/useFontScale'
 import { FONT_SIZE_CHOICES, setFontSizeChoice } from '@/services/system'
 import { Pressable } from '../BigButton/Pressable'
+import { radioArrowKeys } from '../ChoiceGroup/arrow-keys'
 import './index.scss'
 
 /**
@@ -12,6 +13,7 @@ import './index.scss'
 export function FontSizeChoice() {
   const choice = useFontSizeChoice()
   const labelId = `yl-font-size-${useId()}`
+  const arrows = radioArrowKeys(FONT_SIZE_CHOICES.map((c) => c.value), choice, setFontSizeChoice)
   return (
     <View className='yl-font-size' data-testid='font-size'>
       <Text className='yl-font-size__label' id={labelId}>
@@ -26,6 +28,7 @@ export function FontSizeChoice() {
               className={`yl-font-size__btn${selected ? ' yl-font-size__btn--selected' : ''}`}
               role='radio'
               checked={selected}
+              onKeyDown={arrows}
               label={c.label}
               onPress={() => setFontSizeChoice(c.value)}
               testId={`font-size-${c.value}`}

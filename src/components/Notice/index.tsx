@@ -15,7 +15,10 @@ export function Notice({ tone = 'info', title, children, testId }: NoticeProps) 
   return (
     <View className={`yl-notice yl-notice--${tone}`} data-testid={testId}>
       <View className='yl-notice__head'>
-        <Text className='yl-notice__icon'>{tone === 'success' ? '✓' : 'i'}</Text>
+        {/* The title says it in words; a screen reader need not read a lone "i" first. */}
+        <Text className='yl-notice__icon' aria-hidden='true'>
+          {tone === 'success' ? '✓' : 'i'}
+        </Text>
         <Text className='yl-notice__title'>{title}</Text>
       </View>
       {children ? <View className='yl-notice__body'>{children}</View> : null}
