@@ -7,13 +7,13 @@
 import type { Writable } from 'node:stream'
 import { CERTIFY_ENTRY_PAGE } from '../../src/core/contracts/share'
 import { noticeScene } from '../../src/core/contracts/notices'
-import { firstCycle, monthLabel, nextCycle, type CyclePolicy } from '../../src/core/cycle'
+import { deadlineLabel, firstCycle, firstDayOf, monthLabel, nextCycle, statusOn, type CyclePolicy } from '../../src/core/cycle'
 import type { PiiCipher } from '../crypto/pii'
 import type { MiniProgramCodePort } from '../openapi/port'
 import { countPersonsOfRegion, personsOfRegionPage } from '../repositories/notices'
 import type { Db, PersonRow } from '../repositories/types'
 import { ensureNoticeCodes, lastPassDate } from '../services/notices'
-import type { Clock } from '../time/clock'
+import { shanghaiDate, type Clock } from '../time/clock'
 import { NoticePdfWriter } from './pdf'
 
 export interface GenerateNoticesOptions {
@@ -52,7 +52,12 @@ interface Prepared {
   person: PersonRow
   code: string
   nextDueMonthLabel: string
+  deadlineLabel: string
+  suspendedSinceLabel?: string
 }
+
+/** 2026-09-01 → 2026年9月 */
+const sinceLabel = (iso: string): string => `${Number(iso.slice(0, 4))}年${Number(iso.slice(5, 7))}月`
 
 export async function generateNotices(o: GenerateNoticesOptions): Promise<GenerateNoticesResult> {
   if (!REGION_PATTERN.test(o.region)) throw new RangeError('region must be 2–12 digits')
@@ -76,7 +81,16 @@ export async function generateNotices(o: GenerateNoticesOptions): Promise<Genera
           continue
         }
         const window = passed ? nextCycle(passed, o.cyclePolicy) : firstCycle(person.enrolled_on)
-        todo.push({ person, code: '', nextDueMonthLabel: monthLabel(window.dueMonth) })
+        // Suspended (on the roster, or past the due month today): the notice says so and how payment
+        // comes back, rather than printing a due date already gone.
+        const suspended = person.benefit_status === 'suspended' || statusOn(window, shanghaiDate(o.clock())) === 'overdue_suspended'
+        todo.push({
+          person,
+          code: '',
+          nextDueMonthLabel: monthLabel(window.dueMonth),
+          deadlineLabel: deadlineLabel(firstDayOf(window.dueMonth)),
+          ...(suspended ? { suspendedSinceLabel: sinceLabel(person.suspended_since ?? window.overdueFrom) } : {}),
+        })
         due.push(person)
       }
       const codes = await ensureNoticeCodes(o.db, due, o.cycle, o.clock().toISOString())
@@ -88,7 +102,13 @@ export async function generateNotices(o: GenerateNoticesOptions): Promise<Genera
         const images = await Promise.all(batch.map((t) => o.codes.render({ scene: noticeScene(t.code), page: CERTIFY_ENTRY_PAGE })))
         for (let j = 0; j < batch.length; j++) {
           const t = batch[j]
-          await writer.add({ name: o.pii.openPerson(t.person.pii_enc).name, nextDueMonthLabel: t.nextDueMonthLabel, image: images[j].bytes })
+          await writer.add({
+            name: o.pii.openPerson(t.person.pii_enc).name,
+            nextDueMonthLabel: t.nextDueMonthLabel,
+            deadlineLabel: t.deadlineLabel,
+            ...(t.suspendedSinceLabel ? { suspendedSinceLabel: t.suspendedSinceLabel } : {}),
+            image: images[j].bytes,
+          })
           result.printed++
           o.onNotice?.({ page: result.printed, scene: noticeScene(t.code), page_path: CERTIFY_ENTRY_PAGE })
           o.onProgress?.(++done, total)

@@ -4,7 +4,8 @@
  * when the next begins), so memory stays flat for any number of notices; only the font subset grows,
  * bounded by the characters used.
  *
- * Page: title, "<full name> 您好", the reason, 下次认证日期, three large steps (微信扫码 → 按提示眨眼转头 →
+ * Page: title, "<full name> 您好", the reason, the deadline as a day (请在2027年3月31日前完成认证) — or, for a
+ * suspended person, that payment is suspended and comes back the month after certifying —, three large steps (微信扫码 → 按提示眨眼转头 →
  * 看到认证通过), the code image, the agency hotline. The full name is printed because the notice is
  * mailed to that person by the agency; the code itself carries no personal data.
  */
@@ -36,8 +37,12 @@ export class NoticeFontMissingError extends Error {
 export interface NoticePage {
   /** Full name: the notice is mailed to this person. */
   name: string
-  /** 下次认证日期, e.g. 2027年3月 */
+  /** 下次认证日期, e.g. 2027年3月 (printed only when deadlineLabel is missing). */
   nextDueMonthLabel: string
+  /** The last day to certify, e.g. 2027年3月31日. */
+  deadlineLabel?: string
+  /** Set when payment is suspended: since when, e.g. 2026年9月. */
+  suspendedSinceLabel?: string
   /** The code image (PNG or JPEG); omitted only by the benchmark's baseline. */
   image?: Buffer
 }
@@ -103,13 +108,16 @@ export function drawNotice(doc: PDFKit.PDFDocument, page: NoticePage, hotline: s
   doc.moveTo(MARGIN, TITLE_Y + 44).lineTo(A4.width - MARGIN, TITLE_Y + 44).lineWidth(1.5).stroke('#0A58A8')
 
   doc.fillColor('#000000').fontSize(20).text(`${page.name} 您好：`, MARGIN, 130, { width })
-  doc
-    .fontSize(15)
-    .text('请您在下次认证日期前完成本年度养老保险待遇资格认证。逾期未认证的，将暂停发放养老金；认证通过后次月恢复发放并补发。', MARGIN, 166, {
-      width,
-      lineGap: 6,
-    })
-  doc.fontSize(22).text(`下次认证日期：${page.nextDueMonthLabel}`, MARGIN, 236, { width })
+  const reason = page.suspendedSinceLabel
+    ? `您的养老金已从${page.suspendedSinceLabel}起暂停发放。完成认证后次月恢复发放，并补发暂停期间的养老金。`
+    : '请您按时完成本年度养老保险待遇资格认证。逾期未认证的，将暂停发放养老金；认证通过后次月恢复发放并补发。'
+  doc.fontSize(15).text(reason, MARGIN, 166, { width, lineGap: 6 })
+  const headline = page.suspendedSinceLabel
+    ? '养老金已暂停发放，请尽快认证'
+    : page.deadlineLabel
+      ? `请在${page.deadlineLabel}前完成认证`
+      : `下次认证日期：${page.nextDueMonthLabel}`
+  doc.fontSize(22).text(headline, MARGIN, 236, { width })
 
   doc.fontSize(18).text('只需三步：', MARGIN, 288, { width })
   STEPS.forEach((step, i) => {
@@ -130,5 +138,5 @@ export function drawNotice(doc: PDFKit.PDFDocument, page: NoticePage, hotline: s
     .fontSize(11)
     .fillColor('#444444')
     .text('本通知由社会保险经办机构寄送。二维码仅用于您本人的资格认证，请勿转给他人。', MARGIN, 740, { width, align: 'center', lineBreak: false })
-  doc.text('认证全程免费，谨防诈骗。', MARGIN, 758, { width, align: 'center', lineBreak: false })
+  doc.text('认证全程免费。社保部门的工作人员不会向您要银行卡号、密码或短信验证码，谨防诈骗。', MARGIN, 758, { width, align: 'center', lineBreak: false })
 }

@@ -16,7 +16,7 @@ import { openStore } from '../../../server/db/connect'
 import { migrateToLatest } from '../../../server/db/migrate'
 import { seedDemoRoster } from '../../../server/demo/seed'
 import { DEFAULT_NOTICE_FONT_PATH, NOTICE_FONT_NAME } from '../../../server/notices/config'
-import { A4, MARGIN, NOTICE_TITLE, TITLE_SIZE, TITLE_Y, CODE_SIZE } from '../../../server/notices/pdf'
+import { A4, MARGIN, NOTICE_TITLE, NoticePdfWriter, TITLE_SIZE, TITLE_Y, CODE_SIZE } from '../../../server/notices/pdf'
 import { TEST_HMAC_SECRET, TEST_KEY_V1 } from '../helpers/config'
 import { DEMO } from '../helpers/demo'
 
@@ -111,9 +111,9 @@ describe('npm run notices (PDF with Chinese text and code images)', () => {
     expect(names[2]).toContain(DEMO.sun.name)
   })
 
-  it('page 1’s Chinese text round-trips: name, 下次认证日期, the three steps, the hotline', () => {
+  it('page 1’s Chinese text round-trips: name, the deadline as a day, the three steps, the hotline, the anti-fraud line', () => {
     const text = execFileSync('pdftotext', ['-f', '1', '-l', '1', out(), '-']).toString().replace(/[ \t]+/g, ' ')
-    for (const s of [NOTICE_TITLE, `${DEMO.wang.name} 您好`, '下次认证日期：2027年3月', '微信扫码', '按提示眨眼转头', '看到认证通过', '咨询电话：12345']) expect(text).toContain(s)
+    for (const s of [NOTICE_TITLE, `${DEMO.wang.name} 您好`, '请在2027年3月31日前完成认证', '微信扫码', '按提示眨眼转头', '看到认证通过', '咨询电话：12345', '不会向您要银行卡号、密码或短信验证码']) expect(text).toContain(s)
     // the ID number is never printed
     expect(text).not.toContain(DEMO.wang.idNumber)
   })
@@ -167,6 +167,35 @@ describe('npm run notices (PDF with Chinese text and code images)', () => {
     const sd = Math.sqrt(cells.reduce((a, b) => a + (b - mean) ** 2, 0) / cells.length)
     expect(sd / mean).toBeGreaterThan(0.08)
     expect(new Set(cells).size).toBeGreaterThan(6)
+  })
+
+  it('a suspended person’s notice says payment is suspended and how it resumes, not a past date', async () => {
+    const file = join(dir, 'suspended.pdf')
+    const writer = new NoticePdfWriter(createWriteStream(file), { fontPath: DEFAULT_NOTICE_FONT_PATH, hotline: '12333' })
+    await writer.add({ name: '张桂兰', nextDueMonthLabel: '2026年8月', deadlineLabel: '2026年8月31日', suspendedSinceLabel: '2026年9月' })
+    await writer.add({ name: '李建国', nextDueMonthLabel: '2026年12月', deadlineLabel: '2026年12月31日' })
+    await writer.end()
+    const [suspended, due] = [1, 2].map((p) => execFileSync('pdftotext', ['-f', String(p), '-l', String(p), file, '-']).toString().replace(/\s+/g, ''))
+    expect(suspended).toContain('您的养老金已从2026年9月起暂停发放')
+    expect(suspended).toContain('完成认证后次月恢复发放，并补发暂停期间的养老金')
+    expect(suspended).toContain('养老金已暂停发放，请尽快认证')
+    expect(suspended).not.toContain('2026年8月')
+    expect(due).toContain('请在2026年12月31日前完成认证')
+    expect(due).not.toContain('暂停发放，请尽快认证')
+  })
+
+  it('the generator marks a person suspended on the roster (张桂兰, region 320102)', async () => {
+    const file = join(dir, 'region320102.pdf')
+    const quiet = [jest.spyOn(process.stdout, 'write').mockImplementation(() => true), jest.spyOn(process.stderr, 'write').mockImplementation(() => true)]
+    try {
+      expect(await main(['--region', '320102', '--cycle', '2027', '--out', file], env)).toBe(0)
+    } finally {
+      quiet.forEach((q) => q.mockRestore())
+    }
+    const first = execFileSync('pdftotext', ['-f', '1', '-l', '1', file, '-']).toString().replace(/\s+/g, '')
+    expect(first).toContain(DEMO.zhang.name)
+    expect(first).toContain('您的养老金已从2026年9月起暂停发放')
+    expect(first).toContain('养老金已暂停发放，请尽快认证')
   })
 
   it('the link list names pages and scenes only: H5 URLs with scene=n%3D<code>, no personal data', () => {
