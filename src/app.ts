@@ -4,8 +4,9 @@ import { initCloud } from '@/services/transport/cloud'
 import { currentPlatform } from '@/services/platform'
 import './app.scss'
 
-// Focus rings are a keyboard matter of the browser build; webpack drops this branch from weapp.
-if (process.env.TARO_ENV === 'h5') require('./styles/focus.h5.scss')
+// Focus rings and the inner input's placeholder exist only in the browser; webpack drops this
+// branch from the weapp build.
+if (process.env.TARO_ENV === 'h5') require('./styles/browser.h5.scss')
 
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {

@@ -47,6 +47,12 @@ export const TEXT_PAIRS: ReadonlyArray<readonly [PaletteKey, PaletteKey, string]
 export const UI_PAIRS: ReadonlyArray<readonly [PaletteKey, PaletteKey, string]> = [
   ['border', 'surface', 'field border'],
   ['border', 'pageBg', 'card outline'],
+  // The H5 focus ring sits 3 px outside the control, on whatever is behind it.
+  ['focus', 'pageBg', 'focus ring on page'],
+  ['focus', 'surface', 'focus ring on cards'],
+  ['focus', 'dangerBg', 'focus ring on 重试 in the error banner'],
+  ['focus', 'successBg', 'focus ring in the certified card'],
+  ['focus', 'warningBg', 'focus ring in the due card'],
 ]
 
 function channel(c: number): number {
