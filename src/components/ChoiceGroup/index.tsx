@@ -1,5 +1,6 @@
 import { useId } from 'react'
 import { Text, View } from '@tarojs/components'
+import { currentPlatform } from '@/services/platform'
 import { Pressable } from '../BigButton/Pressable'
 import { radioArrowKeys } from './arrow-keys'
 import './index.scss'
@@ -25,6 +26,8 @@ export interface ChoiceGroupProps<T extends string> {
  */
 export function ChoiceGroup<T extends string>({ name, label, choices, value, onChange, error }: ChoiceGroupProps<T>) {
   const labelId = `yl-choices-${name}-${useId()}`
+  // Ids only tie the label to the group for H5 screen readers; weapp uses a node's id for itself.
+  const h5 = currentPlatform() === 'h5'
   const arrows = radioArrowKeys(
     choices.map((c) => c.value),
     value,
@@ -32,10 +35,10 @@ export function ChoiceGroup<T extends string>({ name, label, choices, value, onC
   )
   return (
     <View className={`yl-choices${error ? ' yl-choices--invalid' : ''}`} data-testid={`field-${name}`}>
-      <Text className='yl-choices__label' id={labelId}>
+      <Text className='yl-choices__label' id={h5 ? labelId : undefined}>
         {label}
       </Text>
-      <View className='yl-choices__list' role='radiogroup' aria-labelledby={labelId}>
+      <View className='yl-choices__list' role='radiogroup' aria-labelledby={h5 ? labelId : undefined}>
         {choices.map((c) => {
           const selected = c.value === value
           return (

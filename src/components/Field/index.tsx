@@ -56,7 +56,7 @@ export function Field({ name, label, value, onChange, onBlur, type = 'text', max
       />
       {hint ? <View className='yl-field__hint'>{hint}</View> : null}
       {error ? (
-        <View className='yl-field__error' data-testid={`error-${name}`} id={errorId} role='alert'>
+        <View className='yl-field__error' data-testid={`error-${name}`} id={h5 ? errorId : undefined} role='alert'>
           <Text className='yl-field__error-mark'>✕</Text>
           <Text className='yl-field__error-text'>{error}</Text>
         </View>

@@ -1,6 +1,7 @@
 import { useId } from 'react'
 import { Text, View } from '@tarojs/components'
 import { useFontSizeChoice } from '@/hooks/useFontScale'
+import { currentPlatform } from '@/services/platform'
 import { FONT_SIZE_CHOICES, setFontSizeChoice } from '@/services/system'
 import { Pressable } from '../BigButton/Pressable'
 import { radioArrowKeys } from '../ChoiceGroup/arrow-keys'
@@ -13,13 +14,15 @@ import './index.scss'
 export function FontSizeChoice() {
   const choice = useFontSizeChoice()
   const labelId = `yl-font-size-${useId()}`
+  // Ids only tie the label to the group for H5 screen readers; weapp uses a node's id for itself.
+  const h5 = currentPlatform() === 'h5'
   const arrows = radioArrowKeys(FONT_SIZE_CHOICES.map((c) => c.value), choice, setFontSizeChoice)
   return (
     <View className='yl-font-size' data-testid='font-size'>
-      <Text className='yl-font-size__label' id={labelId}>
+      <Text className='yl-font-size__label' id={h5 ? labelId : undefined}>
         字号
       </Text>
-      <View className='yl-font-size__list' role='radiogroup' aria-labelledby={labelId}>
+      <View className='yl-font-size__list' role='radiogroup' aria-labelledby={h5 ? labelId : undefined}>
         {FONT_SIZE_CHOICES.map((c) => {
           const selected = c.value === choice
           return (
