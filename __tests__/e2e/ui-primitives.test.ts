@@ -96,6 +96,17 @@ test('keyboard: Tab reaches 绑定社保卡 with a visible ring, Enter opens 绑
   // A tap low in the box (where the old 29-px input did not reach) puts the cursor in the field.
   await page.mouse.click(host!.x + host!.width - 20, host!.y + host!.height - 8)
   expect(await input.evaluate((el) => el === document.activeElement)).toBe(true)
+  // Choices: Space picks the focused one, ↓ moves the choice and the focus to the next.
+  const group = page.getByRole('radiogroup', { name: '险种（请选择一项）' })
+  const first = group.getByRole('radio', { name: '企业职工基本养老保险' })
+  await first.focus()
+  await page.keyboard.press('Space')
+  await page.waitForFunction(() => document.querySelector('[data-testid="choice-insuranceType-enterprise"]')?.getAttribute('aria-checked') === 'true')
+  await page.keyboard.press('ArrowDown')
+  const second = group.getByRole('radio', { name: '机关事业单位养老保险' })
+  await page.waitForFunction(() => document.querySelector('[data-testid="choice-insuranceType-institution"]')?.getAttribute('aria-checked') === 'true')
+  expect(await second.evaluate((el) => el === document.activeElement)).toBe(true)
+  expect(await first.getAttribute('aria-checked')).toBe('false')
   await shootForm(page, 'standard')
   await page.close()
 })
