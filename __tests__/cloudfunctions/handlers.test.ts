@@ -214,7 +214,7 @@ describe('localSscAuthorize', () => {
 
   test('validates name and ID number', async () => {
     const backend = new FakeBackend()
-    expect(await localSscAuthorize({ name: '', idNumber: VALID_ID }, deps(backend))).toMatchObject({ ok: false, error: { code: 'NAME_INVALID', field: 'name' } })
+    expect(await localSscAuthorize({ name: '', idNumber: VALID_ID }, deps(backend))).toMatchObject({ ok: false, error: { code: 'NAME_REQUIRED', field: 'name' } })
     expect(await localSscAuthorize({ name: '王秀英', idNumber: '110101195203140128' }, deps(backend))).toMatchObject({
       ok: false,
       error: { code: 'ID_CHECKSUM', field: 'idNumber' },

@@ -5,18 +5,21 @@
 export const ERROR_MESSAGES = {
   // Input format (field-level)
   VALIDATION_FAILED: '填写的内容有误，请检查后重试',
+  NAME_REQUIRED: '请填写姓名',
   NAME_INVALID: '请填写正确的姓名',
+  ID_REQUIRED: '请填写身份证号',
   ID_LENGTH: '身份证号长度不对，应为 18 位',
   ID_ILLEGAL_CHARS: '身份证号含有非法字符',
   ID_BIRTH_DATE: '身份证号中的出生日期无效',
   ID_CHECKSUM: '身份证号校验位错误，请核对最后一位',
   ID_LEGACY_15: '15 位旧号码请使用 18 位新号码',
+  CARD_NUMBER_REQUIRED: '请填写社会保障卡号',
   CARD_NUMBER_INVALID: '社会保障卡号格式不对，请核对卡面上的卡号',
   INSURANCE_TYPE_INVALID: '请选择险种',
   // Roster checks
   PERSON_NOT_FOUND: '未找到参保信息，请核对后重试或联系当地社保经办机构',
   DETAILS_MISMATCH: '填写的信息与参保登记信息不一致，请核对后重试',
-  PERSON_BOUND_ELSEWHERE: '这张社保卡已被另一个微信绑定为本人。如需帮家人认证，请使用“代他人认证”',
+  PERSON_BOUND_ELSEWHERE: '这张社保卡已被另一个微信绑定为本人。如需帮家人认证，请回到首页点“家人认证”，再点“帮TA认证”',
   ACCOUNT_ALREADY_BOUND: '您已绑定本人社保卡，如需更换请先解除绑定',
   NOT_BOUND: '请先绑定本人社保卡',
   SSC_AUTH_INVALID: '电子社保卡授权已失效，请重新授权',

@@ -33,7 +33,7 @@ describe('添加家人', () => {
     }
     await submit()
     expect(add).not.toHaveBeenCalled()
-    expect(screen.getByTestId('error-name').textContent).toContain('请填写正确的姓名')
+    expect(screen.getByTestId('error-name').textContent).toContain('请填写姓名')
     expect(screen.getByTestId('error-relation').textContent).toContain('请选择这位家人与您的关系')
     expect(screen.getByTestId('error-idNumber')).toBeTruthy()
   })

@@ -1,5 +1,7 @@
 jest.mock('@tarojs/taro', () => require('../support/taro-mock'))
 jest.mock('@tarojs/components', () => require('../support/components-mock'))
+// Records what the pages ask to be read aloud (the real speech layer is tested on its own).
+jest.mock('@/services/speech', () => ({ ...jest.requireActual('@/services/speech'), speak: jest.fn(() => ({ spoken: true })) }))
 
 import { act, fireEvent, render, screen } from '@testing-library/react'
 import Taro from '@tarojs/taro'
@@ -8,6 +10,7 @@ import BindPage from '@/packages/bind/index'
 import SscLocalPage from '@/packages/bind/ssc-local'
 import { validateBindForm, validateField, EMPTY_FORM } from '@/hooks/useIdentityForm/rules'
 import { ROUTES } from '@/services/navigation'
+import * as speech from '@/services/speech'
 import { resetCloudForTests } from '@/services/transport/cloud'
 import { err, ok, useFakeCloud } from '../support/fake-cloud'
 import { statusCertified, statusUnbound } from '../support/fixtures'
@@ -86,14 +89,31 @@ describe('绑定社保卡: inline validation under each field', () => {
     expect(screen.queryByTestId('error-idNumber')).toBeNull()
   })
 
-  test('pressing 确认绑定 with nothing filled shows a message under every field and sends nothing', async () => {
+  test('pressing 确认绑定 with nothing filled: 请填写… under every field, the first one read aloud, nothing sent', async () => {
+    const spoken = speech.speak as jest.Mock
+    spoken.mockClear()
     const { bind } = await openForm()
     fireEvent.click(screen.getByTestId('submit'))
-    expect(errorText('name')).toContain('请填写正确的姓名')
-    expect(errorText('idNumber')).toContain('身份证号长度不对')
-    expect(errorText('cardNumber')).toContain('社会保障卡号格式不对')
+    expect(errorText('name')).toContain('请填写姓名')
+    expect(errorText('name')).not.toContain('正确')
+    expect(errorText('idNumber')).toContain('请填写身份证号')
+    expect(errorText('cardNumber')).toContain('请填写社会保障卡号')
     expect(errorText('insuranceType')).toContain('请选择险种')
     expect(bind).not.toHaveBeenCalled()
+    expect(spoken).toHaveBeenLastCalledWith('请填写姓名')
+  })
+
+  test('tabbing past an empty field turns nothing red; leaving a field one typed in does check it', async () => {
+    await openForm()
+    fireEvent.focus(screen.getByTestId('input-name'))
+    fireEvent.blur(screen.getByTestId('input-name'))
+    fireEvent.blur(screen.getByTestId('input-idNumber'))
+    fireEvent.blur(screen.getByTestId('input-cardNumber'))
+    expect(screen.queryByTestId('error-name')).toBeNull()
+    expect(screen.queryByTestId('error-idNumber')).toBeNull()
+    expect(screen.queryByTestId('error-cardNumber')).toBeNull()
+    type('idNumber', '1101')
+    expect(errorText('idNumber')).toContain('身份证号长度不对')
   })
 
   test('险种 are three large choices, the chosen one marked in words', async () => {
@@ -135,7 +155,8 @@ describe('绑定社保卡: sending', () => {
   test.each([
     ['PERSON_NOT_FOUND', '未找到参保信息，请核对后重试或联系当地社保经办机构'],
     ['DETAILS_MISMATCH', '填写的信息与参保登记信息不一致，请核对后重试'],
-    ['PERSON_BOUND_ELSEWHERE', '代他人认证'],
+    // the buttons the app really has
+    ['PERSON_BOUND_ELSEWHERE', '请回到首页点“家人认证”，再点“帮TA认证”'],
     ['RATE_LIMITED', '操作太频繁，请稍后再试'],
   ])('server error %s → a clear banner; nothing navigates', async (code, text) => {
     useFakeCloud({ getStatus: () => ok(statusUnbound), bindIdentity: () => err(code) })
@@ -207,7 +228,7 @@ describe('local 电子社保卡 stand-in', () => {
     type('idNumber', BAD_CHECK)
     fireEvent.click(screen.getByTestId('ssc-submit'))
     expect(errorText('idNumber')).toContain('校验位错误')
-    expect(errorText('name')).toContain('请填写正确的姓名')
+    expect(errorText('name')).toContain('请填写姓名')
     expect(auth).not.toHaveBeenCalled()
   })
 })
@@ -216,6 +237,13 @@ describe('form rules (plain functions)', () => {
   test('validateField uses the ID reasons', () => {
     expect(validateField('idNumber', { ...EMPTY_FORM, idNumber: BAD_CHECK }, TODAY)).toBe('ID_CHECKSUM')
     expect(validateField('idNumber', { ...EMPTY_FORM, idNumber: VALID_ID }, TODAY)).toBeUndefined()
+  })
+  test('an empty field is asked for (请填写…), a wrong one is called wrong', () => {
+    expect(validateField('name', EMPTY_FORM, TODAY)).toBe('NAME_REQUIRED')
+    expect(validateField('name', { ...EMPTY_FORM, name: '   ' }, TODAY)).toBe('NAME_REQUIRED')
+    expect(validateField('name', { ...EMPTY_FORM, name: 'Wang' }, TODAY)).toBe('NAME_INVALID')
+    expect(validateField('idNumber', EMPTY_FORM, TODAY)).toBe('ID_REQUIRED')
+    expect(validateField('cardNumber', EMPTY_FORM, TODAY)).toBe('CARD_NUMBER_REQUIRED')
   })
   test('validateBindForm normalises', () => {
     const r = validateBindForm({ name: '王小华', idNumber: VALID_ID.toLowerCase(), cardNumber: 'a01234567', insuranceType: 'resident' }, TODAY)

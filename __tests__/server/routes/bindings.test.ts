@@ -88,14 +88,14 @@ describe.each(DIALECTS)('bindings on %s', (dialect) => {
     expect((await h.post('/v1/bindings/unbind', { caller })).statusCode).toBe(200) // chen is bound again below
   })
 
-  it('refuses a person bound as 本人 elsewhere, pointing to 代他人认证; nothing half-written', async () => {
+  it('refuses a person bound as 本人 elsewhere, pointing to the 家人认证 → 帮TA认证 buttons; nothing half-written', async () => {
     expect((await bind(newCaller(), DEMO.zhao)).statusCode).toBe(200)
     const counts = { bindings: await h.count('bindings'), accounts: await h.count('accounts') }
     const second = newCaller()
     const res = await bind(second, DEMO.zhao)
     expect(res.statusCode).toBe(409)
     expect(res.json().error.code).toBe('PERSON_BOUND_ELSEWHERE')
-    expect(res.json().error.message).toContain('代他人认证')
+    expect(res.json().error.message).toContain('请回到首页点“家人认证”，再点“帮TA认证”')
     expect(await h.count('bindings')).toBe(counts.bindings)
     expect(await h.count('accounts')).toBe(counts.accounts + 1)
     expect((await audit('binding.refused')).length).toBeGreaterThan(0)

@@ -6,7 +6,8 @@ export const NAME_PATTERN = /^[\u4e00-\u9fa5\u3400-\u4dbf·•]{2,20}$/
 /** Social security card numbers: 9 to 20 letters or digits, as printed on the card. */
 export const CARD_NUMBER_PATTERN = /^[A-Za-z0-9]{9,20}$/
 
-export const NameSchema = v.pipe(v.string('NAME_INVALID'), v.trim(), v.regex(NAME_PATTERN, 'NAME_INVALID'))
+/** An empty name is told 请填写姓名 (NAME_REQUIRED), not that it is wrong. */
+export const NameSchema = v.pipe(v.string('NAME_INVALID'), v.trim(), v.nonEmpty('NAME_REQUIRED'), v.regex(NAME_PATTERN, 'NAME_INVALID'))
 export const CardNumberSchema = v.pipe(
   v.string('CARD_NUMBER_INVALID'),
   v.trim(),

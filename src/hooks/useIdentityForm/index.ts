@@ -1,12 +1,15 @@
 import { useState } from 'react'
 import type { BindManualForm } from '@/core/contracts/binding'
-import type { AppError } from '@/core/errors'
+import { ERROR_MESSAGES, type AppError } from '@/core/errors'
+import { speak } from '@/services/speech'
 import { todayInChina } from '@/services/system'
 import { BIND_FIELDS, EMPTY_FORM, fieldOf, validateBindForm, validateField, type BindField, type BindFormValues, type FieldErrors } from './rules'
 
 /**
- * Form state with inline validation: a field's message appears once the person leaves the field
- * (or presses the button) and updates as they correct it. Only `fields` are checked.
+ * Form state with inline validation: a field's message appears once the person leaves a field they
+ * typed in, or presses the button, and updates as they correct it. Tabbing past an empty field
+ * shows nothing: an untouched field is not an error until the form is sent. Only `fields` are
+ * checked. On a refused send the first message is also read aloud (errors must be spoken).
  */
 export function useIdentityForm(fields: readonly BindField[] = BIND_FIELDS) {
   const [values, setValues] = useState<BindFormValues>(EMPTY_FORM)
@@ -28,6 +31,7 @@ export function useIdentityForm(fields: readonly BindField[] = BIND_FIELDS) {
   }
 
   const blur = (field: BindField) => {
+    if (!shown[field] && !String(values[field]).trim()) return
     setShown((s) => ({ ...s, [field]: true }))
     check(field, values)
   }
@@ -42,7 +46,9 @@ export function useIdentityForm(fields: readonly BindField[] = BIND_FIELDS) {
     }
     setErrors(all)
     setShown(Object.fromEntries(fields.map((f) => [f, true])))
-    return Object.keys(all).length === 0
+    const first = fields.find((f) => all[f])
+    if (first) speak(ERROR_MESSAGES[all[first]!])
+    return first === undefined
   }
 
   /** The normalised manual-binding form, when every field is fine. */

@@ -37,10 +37,12 @@ export function validateField(field: BindField, values: BindFormValues, today: s
       return r.success ? undefined : firstCode(r.issues, 'NAME_INVALID')
     }
     case 'idNumber': {
+      if (!values.idNumber.trim()) return 'ID_REQUIRED'
       const r = validateIdNumber(values.idNumber, today)
       return r.valid ? undefined : r.reason
     }
     case 'cardNumber': {
+      if (!values.cardNumber.trim()) return 'CARD_NUMBER_REQUIRED'
       const r = v.safeParse(CardNumberSchema, values.cardNumber)
       return r.success ? undefined : firstCode(r.issues, 'CARD_NUMBER_INVALID')
     }

@@ -16,6 +16,7 @@ import { ERROR_MESSAGES, type AppError } from '@/core/errors'
 import { useIdentityForm } from '@/hooks/useIdentityForm'
 import { addRelative } from '@/services/family'
 import { goBack, navigateWithQuery, ROUTES } from '@/services/navigation'
+import { speak } from '@/services/speech'
 import { todayInChina } from '@/services/system'
 import { PERSON_FIELDS, relativeForm } from './person-form'
 import { ADD_INTRO, ERROR_HELP, RELATION_CHOICES, relativeDeadline, relativeTitle } from './texts'
@@ -53,6 +54,8 @@ export default function AddRelativePage() {
     setServerError(undefined)
     const fieldsOk = form.validateAll()
     setRelationShown(true)
+    // The form reads its own first message aloud; a missing relation alone is read here.
+    if (fieldsOk && relation === '') speak(ERROR_MESSAGES.RELATION_INVALID)
     if (!fieldsOk || relation === '') return
     const payload = relativeForm(form.values, relation, todayInChina())
     if (!payload) return
