@@ -28,7 +28,12 @@ describe('SubscribeCard', () => {
     render(<SubscribeCard />)
     const card = screen.getByTestId('subscribe-card')
     expect(card.textContent).toContain('认证到期前提醒我')
-    for (const words of ['到期前 30 天、7 天、1 天和逾期第一天', '认证结果', '家人认证完成']) expect(card.textContent).toContain(words)
+    for (const words of ['认证快到期时', '认证结果', '家人认证完成']) expect(card.textContent).toContain(words)
+    // WeChat's one-time subscription said as it is: one tap, one message; no promise of a series
+    expect(card.textContent).toContain('每点一次“开启提醒”，我们可以给您发一条提醒')
+    expect(card.textContent).toContain('下次需要时我们会再请您点一次')
+    expect(card.textContent).not.toContain('30 天、7 天、1 天')
+    expect(card.textContent).not.toContain('多点几次')
     expect(SUBSCRIBE_LINES).toHaveLength(3)
     await waitFor(() => expect(card.getAttribute('data-state')).toBe('off'))
   })
@@ -81,7 +86,7 @@ describe('SubscribeCard', () => {
     expect(screen.getByTestId('subscribe-state-label').textContent).toBe('✓ 已开启提醒')
     expect(screen.getByTestId('subscribe-refused').textContent).toContain('认证结果通知')
     expect(screen.queryByTestId('subscribe-note')).toBeNull()
-    expect(screen.getByTestId('subscribe-button').textContent).toBe('再多收一条提醒')
+    expect(screen.getByTestId('subscribe-button').textContent).toBe('再点一次开启提醒')
   })
 
   test('weapp tap with the main switch off → the Chinese explanation', async () => {

@@ -1,14 +1,19 @@
-/** Plain words for 认证到期前提醒我 (what will be sent, docs/reminders.md § What is sent). */
+/**
+ * Plain words for 认证到期前提醒我 (docs/reminders.md § What is sent). WeChat's one-time subscription
+ * is said as it is: one tap, one message. No promise of a series the person has not tapped for.
+ */
 export const SUBSCRIBE_TITLE = '认证到期前提醒我'
 
 export const SUBSCRIBE_LINES = [
-  '认证到期前 30 天、7 天、1 天和逾期第一天，各提醒您一次',
+  '认证快到期时，提醒您去认证',
   '认证完成后，告诉您认证结果',
   '您添加的家人认证完成后，告诉您一声',
 ] as const
 
-export const SUBSCRIBE_HOW = '提醒通过微信“服务通知”发给您，不收费。微信规定：每同意一次，可以收到一条提醒，多点几次可以多收几条。'
+export const SUBSCRIBE_HOW =
+  '提醒通过微信“服务通知”发给您，不收费。微信的规定是：每点一次“开启提醒”，我们可以给您发一条提醒。发过以后，下次需要时我们会再请您点一次。'
 
 export const BUTTON_OFF = '开启提醒'
-export const BUTTON_ON = '再多收一条提醒'
+/** Already on: the same action again, named the same way the explanation names it. */
+export const BUTTON_ON = '再点一次开启提醒'
 export const BUTTON_BUSY = '正在开启…'
