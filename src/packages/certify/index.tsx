@@ -20,6 +20,7 @@ import { ErrorBanner } from '@/components/ErrorBanner'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
 import { SCAM_TITLE, ScamNotice, scamNoticeSentences, type AgencyInfo } from '@/components/ScamNotice'
+import { CERT_STATUS_LABELS } from '@/core/contracts/common'
 import { appError, type AppError, type ErrorCode, type Result } from '@/core/errors'
 import type { AsyncState } from '@/hooks/useAsync'
 import { openCameraSettings, requestCameraPermission } from '@/services/camera-permission'
@@ -44,6 +45,7 @@ import {
   type Facing,
 } from './flow/texts'
 import { rememberFacing } from './flow/result-store'
+import { KeepDates } from './KeepDates'
 import { subjectFromParams, subjectQuery, subjectWellFormed, type CertSubject } from './flow/subject'
 import './prompt-audio'
 import './index.scss'
@@ -99,6 +101,14 @@ const REFUSAL_TITLES: Partial<Record<ErrorCode, string>> = {
 
 const SELF: Greeting | null = null
 
+/**
+ * The deadline line: 请在…前完成认证, or — when it has passed and payment is suspended — that it has
+ * passed and to certify soon (a past date after 请在 would read as a mistake).
+ */
+function deadlineLine(deadline: string, statusLabel: string): string {
+  return statusLabel === CERT_STATUS_LABELS.overdue_suspended ? `认证期限（${deadline}）已过，请尽快认证，认证后次月恢复发放` : `请在${deadline}前完成认证`
+}
+
 /** Whose certification: the share card, notice code or relative behind the page query. */
 async function loadGreeting(subject: CertSubject): Promise<Result<Greeting | null>> {
   if (subject.kind === 'self') return { ok: true, data: SELF }
@@ -115,7 +125,7 @@ async function loadGreeting(subject: CertSubject): Promise<Result<Greeting | nul
       data: {
         title: d.title,
         from: d.fromText,
-        lines: [`请在${d.nextDueDeadlineLabel}前完成认证`, `认证状态：${d.statusLabel}`, `这个链接 ${formatChinaDate(d.expiresAt)} 前有效`],
+        lines: [deadlineLine(d.nextDueDeadlineLabel, d.statusLabel), `认证状态：${d.statusLabel}`, `这个链接 ${formatChinaDate(d.expiresAt)} 前有效`],
       },
     }
   }
@@ -128,7 +138,7 @@ async function loadGreeting(subject: CertSubject): Promise<Result<Greeting | nul
       data: {
         title: `${d.maskedName}的养老资格认证`,
         from: `${d.cycle}年度认证通知单`,
-        lines: [`请在${d.nextDueDeadlineLabel}前完成认证`, `认证状态：${d.statusLabel}`],
+        lines: [deadlineLine(d.nextDueDeadlineLabel, d.statusLabel), `认证状态：${d.statusLabel}`],
         agency: d.agency,
       },
     }
@@ -142,7 +152,7 @@ async function loadGreeting(subject: CertSubject): Promise<Result<Greeting | nul
     data: {
       title: `${rel.maskedName}的养老资格认证`,
       from: `由您帮${rel.relationLabel}认证`,
-      lines: [`请在${rel.nextDueDeadlineLabel}前完成认证`, `认证状态：${rel.statusLabel}`, '请家人本人对着摄像头做动作，您帮忙拿手机。'],
+      lines: [deadlineLine(rel.nextDueDeadlineLabel, rel.statusLabel), `认证状态：${rel.statusLabel}`, '请家人本人对着摄像头做动作，您帮忙拿手机。'],
     },
   }
 }
@@ -162,7 +172,7 @@ function GreetingDetails({ greeting }: { greeting: Greeting }) {
     <View className='yl-cert-details' data-testid='greeting-details'>
       {greeting.lines.map((l) => (
         <Text className='yl-cert-details__line' key={l}>
-          {l}
+          <KeepDates text={l} />
         </Text>
       ))}
     </View>

@@ -13,10 +13,12 @@ import { BigButton } from '@/components/BigButton'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
 import { SCAM_TITLE, ScamNotice, scamNoticeSentences } from '@/components/ScamNotice'
-import { SUBSCRIBE_LINES, SUBSCRIBE_TITLE, SubscribeCard } from '@/components/SubscribeCard'
+import { SubscribeCard } from '@/components/SubscribeCard'
+import { SUBSCRIBE_HOW, SUBSCRIBE_LINES, SUBSCRIBE_TITLE } from '@/components/SubscribeCard/texts'
 import { backHome, currentParams, navigateTo, navigateWithQuery, replacePage, ROUTES } from '@/services/navigation'
 import { hasPromptAudio, speak, speechAvailable } from '@/services/speech'
 import { readResult, retryFacing } from './flow/result-store'
+import { KeepDates } from './KeepDates'
 import { readPageAloud } from './flow/result-reader'
 import { resultViewModel, type RecordsLink } from './flow/result-view'
 import { subjectFromParams, subjectQuery } from './flow/subject'
@@ -37,7 +39,8 @@ export default function CertifyResultPage() {
   const [result] = useState(() => readResult(params.r))
   const [appealOpen, setAppealOpen] = useState(false)
   const vm = result ? resultViewModel(result, subject) : null
-  const spoken = vm ? [...vm.spoken, ...(vm.showSubscribe ? [SUBSCRIBE_TITLE, ...SUBSCRIBE_LINES] : []), ...SCAM_SPOKEN] : []
+  const subscribe = vm?.showSubscribe && result?.result === 'passed'
+  const spoken = vm ? [...vm.spoken, ...(subscribe ? [SUBSCRIBE_TITLE, ...SUBSCRIBE_LINES, SUBSCRIBE_HOW] : []), ...SCAM_SPOKEN] : []
   const speech = speechOf(spoken)
 
   useEffect(() => {
@@ -83,7 +86,7 @@ export default function CertifyResultPage() {
       </View>
 
       {/* After a pass: offer the reminders for next year (one tap asks WeChat). */}
-      {result?.result === 'passed' && vm.showSubscribe ? <SubscribeCard size='normal' /> : null}
+      {subscribe ? <SubscribeCard size='normal' /> : null}
 
       {vm.showRetry ? <BigButton label='重新认证' size='main' onClick={retry} testId='recertify' /> : null}
 
@@ -121,9 +124,6 @@ export default function CertifyResultPage() {
   )
 }
 
-/** A date, kept in one piece at the largest text (never "2027年1" / "1月30日"). */
-const DATE = /(\d{4}年\d{1,2}月(?:\d{1,2}日)?)/
-
 /**
  * A 'label：value' line keeps a short value (a date, a name) in one piece, so at the largest text
  * "2027年12月" moves to the next line whole instead of breaking after its first digit; a longer line
@@ -140,19 +140,5 @@ function LineText({ line }: { line: string }) {
       </>
     )
   }
-  const parts = line.split(DATE)
-  if (parts.length === 1) return <>{line}</>
-  return (
-    <>
-      {parts.map((p, k) =>
-        k % 2 === 1 ? (
-          <Text className='yl-result__value' key={k}>
-            {p}
-          </Text>
-        ) : (
-          p
-        ),
-      )}
-    </>
-  )
+  return <KeepDates text={line} className='yl-result__value' />
 }
