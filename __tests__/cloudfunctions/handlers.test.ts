@@ -182,6 +182,16 @@ describe('listRecords', () => {
     expect(backend.calls[0].body).toEqual({ caller, limit: 5, before: '2026-01-01T00:00:00.000Z' })
   })
 
+  test('a 家人’s records: the opaque relativeId goes to the backend; a malformed one is refused as unknown, unsent', async () => {
+    const relativeId = '6f1c7a52-6a0b-4c55-9d1e-3f5a9b0c1d2e'
+    const backend = new FakeBackend().answer('/v1/records', ok({ records: [] }))
+    await listRecords({ limit: 50, relativeId }, deps(backend))
+    expect(backend.calls[0].body).toEqual({ caller, limit: 50, relativeId })
+    const bad = await listRecords({ relativeId: 'not-a-uuid' }, deps(backend))
+    expect(bad).toMatchObject({ ok: false, error: { code: 'RELATIVE_NOT_FOUND' } })
+    expect(backend.calls).toHaveLength(1)
+  })
+
   test.each([
     [{ limit: 0 }, 'limit'],
     [{ limit: 101 }, 'limit'],
