@@ -123,11 +123,14 @@ function endCurrent(): void {
   }
 }
 
+/** Counts started utterances, so a late event of an earlier one ends nothing. */
+let utteranceId = 0
+
 /** An end callback that only fires while its utterance is still the current one. */
 function ownEnd(): () => void {
-  const mine = pendingEnd
+  const mine = utteranceId
   return () => {
-    if (mine && pendingEnd === mine) endCurrent()
+    if (mine === utteranceId) endCurrent()
   }
 }
 
@@ -208,18 +211,33 @@ function playClip(text: string): boolean {
 export function speak(text: string, opts: SpeakOptions = {}): { spoken: boolean } {
   const t = text.trim()
   if (!t) return { spoken: false }
+  // Two parts of a page asking for the same sentence at once (a page's queue and its error banner):
+  // say it once, not twice with a stutter; the later caller waits for its end.
+  if (t === lastStarted.text && nowMs() - lastStarted.at < SAME_TEXT_MS) {
+    endCurrent()
+    pendingEnd = opts.onEnd ?? null
+    return { spoken: true }
+  }
   endCurrent()
+  utteranceId++
   pendingEnd = opts.onEnd ?? null
   const spoken = (hasPromptAudio(t) && playClip(t)) || speechAdapter().speak(t, ownEnd())
   if (!spoken) {
     pendingEnd = null
     return { spoken: false }
   }
+  lastStarted = { text: t, at: nowMs() }
   logUtterance(t)
   return { spoken: true }
 }
 
+/** A sentence asked for again this soon after it started is the same utterance. */
+const SAME_TEXT_MS = 1000
+let lastStarted = { text: '', at: -Infinity }
+const nowMs = () => Date.now()
+
 export function stopSpeaking(): void {
+  lastStarted = { text: '', at: -Infinity }
   endCurrent()
   playingText = ''
   try {
@@ -236,4 +254,5 @@ export function resetSpeechForTests(): void {
   player = null
   playingText = ''
   pendingEnd = null
+  lastStarted = { text: '', at: -Infinity }
 }

@@ -8,6 +8,11 @@ jest.mock('@tarojs/components', () => {
   }
 })
 jest.mock('@/liveness/create-source', () => ({ createFaceSource: jest.fn() }))
+// H5 runs (the browser's voice says every sentence) answered by the same fake cloud as weapp runs.
+jest.mock('@/services/transport/http', () => ({
+  ...jest.requireActual('@/services/transport/http'),
+  callViaHttp: (...a: unknown[]) => jest.requireActual('@/services/transport/cloud').callViaCloud(...a),
+}))
 
 import { Profiler } from 'react'
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
@@ -71,9 +76,11 @@ describe('camera page', () => {
     expect(screen.getByTestId('action-illustration').getAttribute('data-motion')).toBe('turn-screen-left')
     expect(screen.getByTestId('progress').textContent).toContain('第 2 个动作，共 2 个')
 
-    // spoken from the recorded clips (later prompts wait for the 2.5 s gap: see speech.test.ts)
+    // spoken from the recorded clips, one after another (the queue's pace: see speech.test.ts and the
+    // speech-log test below); the first sentences have no clip on weapp, so the clip of the first
+    // prompt is the first thing played
     const played = audios.flatMap((a) => a.played)
-    expect(played[0]).toBe(PROMPT_AUDIO['准备开始，请看着屏幕，按提示做动作'])
+    expect(played.every((p) => Object.values(PROMPT_AUDIO).includes(p))).toBe(true)
 
     await act(async () => {
       source.play()
@@ -203,5 +210,76 @@ describe('camera page', () => {
     render(<CameraPage />)
     expect((await screen.findByTestId('refused')).textContent).toContain('请先绑定本人社保卡')
     expect(screen.getByTestId('go-bind')).toBeTruthy()
+  })
+})
+
+describe('camera page: every sentence it shows is spoken (the speech log)', () => {
+  type Log = { __ylSpeechLog?: string[] }
+  beforeEach(() => {
+    jest.useFakeTimers()
+    process.env.TARO_ENV = 'h5'
+    // the browser's voice never reports an end here (as in headless Chromium): the queue's own estimate paces it
+    Object.assign(window, {
+      speechSynthesis: { speak: jest.fn(), cancel: jest.fn(), getVoices: () => [{ lang: 'zh-CN' }] },
+      SpeechSynthesisUtterance: class {
+        lang = ''
+        rate = 1
+        constructor(public text: string) {}
+      },
+    })
+    ;(globalThis as Log).__ylSpeechLog = []
+  })
+  afterEach(() => {
+    jest.useRealTimers()
+    process.env.TARO_ENV = 'weapp'
+    delete (window as unknown as Record<string, unknown>).speechSynthesis
+    delete (window as unknown as Record<string, unknown>).SpeechSynthesisUtterance
+    delete (globalThis as Log).__ylSpeechLog
+  })
+
+  /** What the panel shows now: prompt, caption, 不着急 line, hint, step, countdown words. */
+  function shownTexts(): string[] {
+    const panel = screen.queryByTestId('prompt-panel') ?? screen.queryByTestId('submitting')
+    if (!panel) return []
+    return Array.from(panel.querySelectorAll('span, div'))
+      .filter((e) => e.children.length === 0)
+      .map((e) => (e.textContent ?? '').replace(/^⚠\s*/, '').trim())
+      .filter((t) => t && t !== '再说一遍' && !/^[←→↑↓]$/.test(t))
+  }
+
+  test('franck (blinks, never turns left): prompts, captions, steps, 不着急，再做一次, the countdown, hints and 请不要退出 all reach the speech log', async () => {
+    source = new ReplaySource(loadTrace('franck'))
+    // the backend takes a while to answer: 正在核验 and 请不要退出 show meanwhile
+    const slowly = () => new Promise((r) => setTimeout(() => r(ok(failedResult(1))), 15000))
+    useFakeCloud({ startCertification: () => ok(session(['blink', 'turn_left'])), completeCertification: slowly })
+    process.env.TARO_ENV = 'h5' // after the fake cloud, which stands for weapp's
+    render(<CameraPage />)
+    const settle = (ms: number) => act(async () => void (await jest.advanceTimersByTimeAsync(ms)))
+    for (let i = 0; i < 20 && !source.handlers; i++) await settle(50)
+    expect(source.handlers).not.toBeNull()
+    // Frames at the trace's pace, the page's clock in step; note how long each text stays on the screen.
+    const shownMs = new Map<string, number>()
+    const frames = source.trace.frames
+    const live = () => ['opening', 'positioning', 'action'].includes(screen.getByTestId('camera-page').getAttribute('data-stage') ?? '')
+    for (let i = 0; i < frames.length && live(); i += 5) {
+      source.play(5)
+      const next = frames[Math.min(i + 5, frames.length - 1)].t - frames[i].t
+      await settle(Math.max(1, Math.round(next)))
+      for (const t of shownTexts()) shownMs.set(t, (shownMs.get(t) ?? 0) + next)
+    }
+    await settle(3000) // the failed verdict goes out; 正在核验 / 请不要退出 show
+    for (const t of shownTexts()) shownMs.set(t, (shownMs.get(t) ?? 0) + 3000)
+    await settle(20000)
+    const log = (globalThis as Log).__ylSpeechLog ?? []
+    const longShown = [...shownMs].filter(([, ms]) => ms >= 8000).map(([t]) => t)
+    expect(log[0]).toBe('正在准备，请稍候')
+    expect(log).toContain('请把脸放进框内，正对屏幕') // said as soon as the camera showed a face, however short positioning was
+    expect(longShown).toEqual(expect.arrayContaining(['请向左转头', '向您自己的左边转头', '第 2 个动作，共 2 个', '不着急，再做一次']))
+    for (const t of longShown) expect({ text: t, spoken: log.includes(t) }).toEqual({ text: t, spoken: true })
+    // the countdown: said when its words first show, not every second
+    const countdown = log.filter((t) => /^还有 \d+ 秒$/.test(t))
+    expect(countdown.length).toBeGreaterThanOrEqual(1)
+    expect(countdown.length).toBeLessThanOrEqual(2) // once per attempt
+    expect(log).toEqual(expect.arrayContaining(['正在核验，请稍等', '请不要退出']))
   })
 })

@@ -1,7 +1,7 @@
 jest.mock('@tarojs/taro', () => require('../support/taro-mock'))
 
 import { countdownView, countdownWords } from '@/packages/certify/flow/countdown'
-import { PromptSpeaker, SPEECH_MIN_GAP_MS, SPEECH_PAUSE_MS, type SpeakerClock } from '@/packages/certify/flow/prompt-speaker'
+import { PromptSpeaker, SPEECH_MIN_GAP_MS, SPEECH_MS_PER_CHAR, SPEECH_PAUSE_MS, type SpeakerClock } from '@/packages/certify/flow/prompt-speaker'
 import { PROMPT_AUDIO } from '@/packages/certify/audio/manifest'
 import { ACTION_PROMPTS, FAIL_TEXTS, HINTS, POSITION_PROMPT } from '@/core/liveness'
 import { registerPromptAudio, resetSpeechForTests, speak, speechAvailable, stopSpeaking } from '@/services/speech'
@@ -88,17 +88,17 @@ describe('PromptSpeaker: a calm queue that drops nothing still on the screen', (
     const { s, clock, spoken, finish } = reportingSpeaker()
     s.say(['不着急，再做一次', '请向左转头', '向您自己的左边转头', '第 2 个动作，共 2 个'], 'prompt')
     expect(texts(spoken)).toEqual(['不着急，再做一次'])
-    clock.advance(3000) // past the 2.5 s gap, but the sentence still plays: nothing else starts
+    clock.advance(2600) // past the 2.5 s gap, but the sentence still plays: nothing else starts
     expect(spoken).toHaveLength(1)
     finish()
     clock.advance(SPEECH_PAUSE_MS - 1)
     expect(spoken).toHaveLength(1)
     clock.advance(1)
-    expect(spoken[1]).toEqual([3000 + SPEECH_PAUSE_MS, '请向左转头'])
+    expect(spoken[1]).toEqual([2600 + SPEECH_PAUSE_MS, '请向左转头'])
     clock.advance(500)
     finish() // a short clip: the next one still waits for the 2.5 s gap after the previous start
     clock.advance(2500)
-    expect(spoken[2]).toEqual([3000 + SPEECH_PAUSE_MS + SPEECH_MIN_GAP_MS, '向您自己的左边转头'])
+    expect(spoken[2]).toEqual([2600 + SPEECH_PAUSE_MS + SPEECH_MIN_GAP_MS, '向您自己的左边转头'])
     finish()
     clock.advance(5000)
     expect(texts(spoken)).toEqual(['不着急，再做一次', '请向左转头', '向您自己的左边转头', '第 2 个动作，共 2 个'])
@@ -109,8 +109,8 @@ describe('PromptSpeaker: a calm queue that drops nothing still on the screen', (
     s.say(['请把脸放进框内，正对屏幕', '请靠近一点'], 'prompt')
     clock.advance(30000)
     expect(texts(spoken)).toEqual(['请把脸放进框内，正对屏幕', '请靠近一点'])
-    // 11 characters at about 0.4 s each: the recorded clip is 5 s long
-    expect(spoken[1][0]).toBeGreaterThanOrEqual(5000 + SPEECH_PAUSE_MS)
+    // 11 characters at the browser voice's pace, then the pause
+    expect(spoken[1][0]).toBeGreaterThanOrEqual(11 * SPEECH_MS_PER_CHAR + SPEECH_PAUSE_MS)
     expect(spoken[1][0]).toBeLessThan(8000)
   })
 
@@ -131,6 +131,16 @@ describe('PromptSpeaker: a calm queue that drops nothing still on the screen', (
     clock.advance(30000)
     expect(texts(spoken)).toEqual(['请把脸放进框内，正对屏幕', '请眨眨眼', '请靠近一点'])
     for (let i = 1; i < spoken.length; i++) expect(spoken[i][0] - spoken[i - 1][0]).toBeGreaterThanOrEqual(SPEECH_MIN_GAP_MS)
+  })
+
+  test('the countdown is said next, ahead of a waiting hint (it is about now)', () => {
+    const { s, clock, spoken } = speaker()
+    s.say(['请向左转头', '第 2 个动作，共 2 个'])
+    s.say('请靠近一点', 'hint')
+    s.say('还有 5 秒', 'info')
+    expect(s.waiting).toEqual(['还有 5 秒', '第 2 个动作，共 2 个', '请靠近一点'])
+    clock.advance(30000)
+    expect(texts(spoken)).toEqual(['请向左转头', '还有 5 秒', '第 2 个动作，共 2 个', '请靠近一点'])
   })
 
   test('the rest of a step that is over is dropped (its counter, countdown and hints); the new step is said', () => {
@@ -161,6 +171,24 @@ describe('PromptSpeaker: a calm queue that drops nothing still on the screen', (
     s.say('请眨眨眼')
     clock.advance(5000)
     expect(spoken).toHaveLength(5)
+  })
+
+  test('a passing state (status) gives way at once to the instruction that follows; a prompt never does', () => {
+    const { s, clock, spoken } = speaker()
+    s.say(['正在准备，请稍候'], 'status')
+    clock.advance(300)
+    s.say(['正在打开摄像头，请稍候', '准备开始，请看着屏幕，按提示做动作'], 'status')
+    clock.advance(300)
+    s.say('请把脸放进框内，正对屏幕') // the camera is open: said now, cutting 正在准备 short
+    expect(spoken).toEqual([
+      [0, '正在准备，请稍候'],
+      [600, '请把脸放进框内，正对屏幕'],
+    ])
+    clock.advance(1000)
+    s.say(['请眨眨眼', '第 1 个动作，共 2 个']) // a prompt is not cut short by the next step
+    expect(spoken).toHaveLength(2)
+    clock.advance(30000)
+    expect(texts(spoken)).toEqual(['正在准备，请稍候', '请把脸放进框内，正对屏幕', '请眨眨眼', '第 1 个动作，共 2 个'])
   })
 
   test('a sentence the speech layer cannot say does not hold the queue up', () => {
@@ -303,6 +331,17 @@ describe('speech service: end of an utterance and the speech log', () => {
     expect(utterances.map((u) => u.text)).toEqual(['请张开嘴'])
     utterances[0].onend?.()
     expect(ends).toEqual(['end'])
+  })
+
+  test('the same sentence asked for again as it starts (a page and its error banner) is said once; its end reaches the later caller', () => {
+    ;(globalThis as Log).__ylSpeechLog = []
+    const ends: string[] = []
+    speak('网络不太好，请稍后再试')
+    speak('网络不太好，请稍后再试', { onEnd: () => ends.push('queue') })
+    expect(utterances).toHaveLength(1)
+    expect((globalThis as Log).__ylSpeechLog).toEqual(['网络不太好，请稍后再试'])
+    utterances[0].onend?.()
+    expect(ends).toEqual(['queue'])
   })
 
   test('stopSpeaking() ends the wait of the current utterance', () => {

@@ -15,13 +15,15 @@ export interface ActionIllustrationProps {
    * member holds the phone): the person's own left is the screen's right.
    */
   mirrored: boolean
+  /** Little room (large text, zoom): a smaller face beside its caption instead of above it. */
+  compact?: boolean
 }
 
 /**
  * One large, slowly animated face per action, drawn with Views and CSS only: eyes blink, mouth
  * opens, head turns left/right or nods up/down. Calm 3-second loops, no flashing.
  */
-export function ActionIllustration({ action, mirrored }: ActionIllustrationProps) {
+export function ActionIllustration({ action, mirrored, compact = false }: ActionIllustrationProps) {
   const key = action ?? 'position'
   let motion: string = key
   if (action === 'turn_left' || action === 'turn_right') {
@@ -32,7 +34,7 @@ export function ActionIllustration({ action, mirrored }: ActionIllustrationProps
   const arrow =
     motion === 'turn-screen-left' ? '←' : motion === 'turn-screen-right' ? '→' : action === 'head_up' ? '↑' : action === 'head_down' ? '↓' : ''
   return (
-    <View className={`yl-illu yl-illu--${motion}`} data-testid='action-illustration' data-action={key} data-motion={motion}>
+    <View className={`yl-illu yl-illu--${motion}${compact ? ' yl-illu--compact' : ''}`} data-testid='action-illustration' data-action={key} data-motion={motion}>
       <View className='yl-illu__stage'>
         {arrow && motion.startsWith('turn-screen-left') ? <Text className='yl-illu__arrow'>{arrow}</Text> : null}
         <View className='yl-illu__head'>

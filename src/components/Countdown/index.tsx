@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { countdownView, countdownWords } from '@/packages/certify/flow/countdown'
 import './index.scss'
@@ -9,31 +9,48 @@ export interface CountdownProps {
   durationMs: number
   /** Injected clock (tests). */
   now?: () => number
+  /**
+   * Called once per attempt when the words first appear ("还有 5 秒"), so the page can say them: not
+   * every second, which would hurry the person.
+   */
+  onWords?: (words: string) => void
+  /** Injected ticker (tests). */
+  every?: (fn: () => void, ms: number) => () => void
+}
+
+const realEvery = (fn: () => void, ms: number) => {
+  const h = setInterval(fn, ms)
+  return () => clearInterval(h)
 }
 
 /**
  * A calm bar that shrinks over the attempt; the remaining seconds appear in words only in the last
  * part ("还有 3 秒"). Ticks on its own timer, so only this component re-renders.
  */
-export function Countdown({ startedAt, durationMs, now = Date.now }: CountdownProps) {
+export function Countdown({ startedAt, durationMs, now = Date.now, onWords, every = realEvery }: CountdownProps) {
   const [view, setView] = useState(() => countdownView(startedAt, durationMs, now()))
+  const wordsRef = useRef(onWords)
+  wordsRef.current = onWords
   useEffect(() => {
-    const tick = () =>
-      setView((prev) => {
-        const next = countdownView(startedAt, durationMs, now())
-        return next.fraction === prev.fraction && next.seconds === prev.seconds ? prev : next
-      })
+    let told = false
+    const tick = () => {
+      const next = countdownView(startedAt, durationMs, now())
+      if (next.seconds !== null && !told) {
+        told = true
+        wordsRef.current?.(countdownWords(next))
+      }
+      setView((prev) => (next.fraction === prev.fraction && next.seconds === prev.seconds ? prev : next))
+    }
     tick()
-    const h = setInterval(tick, 500)
-    return () => clearInterval(h)
-  }, [startedAt, durationMs, now])
+    return every(tick, 500)
+  }, [startedAt, durationMs, now, every])
   const words = countdownWords(view)
   return (
     <View className='yl-countdown' data-testid='countdown' data-seconds={view.seconds ?? ''}>
       <View className='yl-countdown__track'>
         <View className='yl-countdown__bar' style={{ width: `${Math.round(view.fraction * 100)}%` }} />
       </View>
-      <Text className='yl-countdown__words'>{words || ' '}</Text>
+      <Text className='yl-countdown__words' data-testid='countdown-words'>{words || ' '}</Text>
     </View>
   )
 }

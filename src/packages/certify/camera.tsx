@@ -8,7 +8,7 @@
  * reports to the CameraSignal the weapp FaceSource waits for. H5: Taro's <Camera> does nothing there;
  * the H5 FaceSource puts its own <video> into the preview View (id PREVIEW_ID).
  */
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Camera, Text, View } from '@tarojs/components'
 import { ActionIllustration } from '@/components/ActionIllustration'
@@ -20,7 +20,9 @@ import { useFontScale } from '@/hooks/useFontScale'
 import { openCameraSettings } from '@/services/camera-permission'
 import { backHome, currentParams, navigateTo, replacePage, ROUTES } from '@/services/navigation'
 import { currentPlatform } from '@/services/platform'
-import type { FlowStage } from './flow/controller'
+import { cameraDensity } from './flow/camera-layout'
+import { CHECKING, DONT_LEAVE, GET_READY, OPENING_RESULT, stepLabel } from './flow/camera-texts'
+import type { FlowStage, FlowState } from './flow/controller'
 import {
   CAMERA_UNAVAILABLE_BODY,
   CAMERA_UNAVAILABLE_TITLE,
@@ -39,11 +41,62 @@ import './camera.scss'
 
 const CAMERA_STAGES: ReadonlySet<FlowStage> = new Set<FlowStage>(['starting', 'opening', 'positioning', 'action', 'submitting'])
 
-/** Phrases with recorded clips (spoken on weapp too). */
-const SAY_UNSUPPORTED = '这台手机暂时不能刷脸认证，可以到社区或经办机构办理'
-const SAY_DENIED = '摄像头没有打开，请点击下面的按钮，在设置里允许使用摄像头'
-const SAY_READY = '准备开始，请看着屏幕，按提示做动作'
-const SAY_CHECKING = '正在核验，请稍等'
+/**
+ * weapp speaks recorded clips only (no voice for other text yet): these clip sentences, which agree
+ * with the weapp screen, go first there so those pages are not silent.
+ */
+const WEAPP_SAY_UNSUPPORTED = '这台手机暂时不能刷脸认证，可以到社区或经办机构办理'
+const WEAPP_SAY_DENIED = '摄像头没有打开，请点击下面的按钮，在设置里允许使用摄像头'
+const OTHER_WAY = '也可以换一种方式认证：'
+
+/** Every sentence a stage shows outside the engine's steps (those the controller says), in order. */
+function stageSentences(state: FlowState, platform: 'h5' | 'weapp'): string[] {
+  const weapp = (clip: string) => (platform === 'weapp' ? [clip] : [])
+  switch (state.stage) {
+    case 'starting':
+      return [state.prompt]
+    case 'opening':
+      return [state.prompt, GET_READY]
+    case 'submitting':
+      return [CHECKING, DONT_LEAVE]
+    case 'submit_failed':
+      return [SUBMIT_FAILED_TITLE, SUBMIT_FAILED_BODY, state.error?.message ?? '']
+    case 'refused':
+    case 'start_failed':
+      return [state.error?.message ?? '']
+    case 'camera_denied':
+      return [...weapp(WEAPP_SAY_DENIED), PERMISSION_DENIED_TITLE, ...permissionDeniedSteps(platform)]
+    case 'camera_unavailable':
+      return [CAMERA_UNAVAILABLE_TITLE, CAMERA_UNAVAILABLE_BODY, OTHER_WAY, ...OFFLINE_WAYS]
+    case 'unsupported':
+      return [...weapp(WEAPP_SAY_UNSUPPORTED), UNSUPPORTED_TITLE, UNSUPPORTED_BODY, ...OFFLINE_WAYS, ...LATER_WAYS]
+    case 'done':
+      return [OPENING_RESULT]
+    default:
+      return []
+  }
+}
+
+/** The window's height in CSS px, followed on resize and zoom (H5); weapp asks once. */
+function useWindowHeight(platform: 'h5' | 'weapp'): number {
+  const read = () => {
+    try {
+      if (platform === 'h5') return typeof window !== 'undefined' ? window.innerHeight : 0
+      const t = Taro as unknown as { getWindowInfo?: () => { windowHeight: number }; getSystemInfoSync?: () => { windowHeight: number } }
+      return (t.getWindowInfo ?? t.getSystemInfoSync)?.()?.windowHeight ?? 0
+    } catch {
+      return 0
+    }
+  }
+  const [h, setH] = useState(read)
+  useEffect(() => {
+    if (platform !== 'h5' || typeof window === 'undefined') return
+    const on = () => setH(window.innerHeight)
+    window.addEventListener('resize', on)
+    return () => window.removeEventListener('resize', on)
+  }, [platform])
+  return h
+}
 
 function WaysList({ items, testId }: { items: readonly string[]; testId: string }) {
   return (
@@ -65,17 +118,17 @@ export default function CameraPage() {
   const stage = state.stage
   const showCamera = CAMERA_STAGES.has(stage)
   const tracking = stage === 'positioning' || stage === 'action'
+  const density = cameraDensity(useWindowHeight(platform), scale)
 
-  // Say the few fixed stage sentences (prompts and hints are said by the controller).
+  // Say every sentence the stage shows (the engine's steps and hints are said by the controller).
+  const sentences = stageSentences(state, platform).filter(Boolean)
+  const sentenceKey = `${stage}|${sentences.join('|')}`
   useEffect(() => {
-    if (stage === 'opening') speaker.say(SAY_READY, 'prompt')
-    else if (stage === 'unsupported') speaker.say(SAY_UNSUPPORTED, 'prompt')
-    else if (stage === 'camera_denied') speaker.say(SAY_DENIED, 'prompt')
-    else if (stage === 'submitting') speaker.say(SAY_CHECKING, 'hint')
-    else if (stage === 'refused' || stage === 'start_failed' || stage === 'submit_failed') {
-      if (state.error) speaker.say(state.error.message, 'prompt')
-    }
-  }, [stage, state.error, speaker])
+    // Passing states (正在准备…) never hold back the instruction that follows them.
+    const passing = stage === 'starting' || stage === 'opening' || stage === 'done'
+    if (sentences.length > 0) speaker.say(sentences, passing ? 'status' : 'prompt')
+    // sentenceKey stands for the sentences: said again only when they change
+  }, [sentenceKey, speaker])
 
   // Keep the screen on while the camera runs (weapp; a no-op elsewhere).
   useEffect(() => {
@@ -102,7 +155,13 @@ export default function CameraPage() {
   }
 
   return (
-    <View className='yl-cam' style={{ '--yl-scale': String(scale) } as Record<string, string>} data-testid='camera-page' data-stage={stage}>
+    <View
+      className={`yl-cam${showCamera ? ` yl-cam--live yl-cam--${density}` : ''}`}
+      style={{ '--yl-scale': String(scale) } as Record<string, string>}
+      data-testid='camera-page'
+      data-stage={stage}
+      data-density={density}
+    >
       {showCamera ? (
         <View className={`yl-cam__preview yl-cam__preview--${facing}`}>
           {platform === 'h5' ? (
@@ -126,20 +185,20 @@ export default function CameraPage() {
 
       {tracking ? (
         <View className='yl-cam__panel' data-testid='prompt-panel'>
-          <ActionIllustration action={state.action} mirrored={facing === 'front'} />
           <Text className='yl-cam__prompt' data-testid='prompt'>
             {state.prompt}
           </Text>
+          <ActionIllustration action={state.action} mirrored={facing === 'front'} compact={density === 'tight'} />
           {state.retry ? <Text className='yl-cam__retry'>不着急，再做一次</Text> : null}
-          <Text className='yl-cam__hint' data-testid='hint'>
+          <Text className={`yl-cam__hint${state.hint ? '' : ' yl-cam__hint--empty'}`} data-testid='hint'>
             {state.hint ? `⚠ ${state.hint}` : ' '}
           </Text>
           {stage === 'action' ? (
             <View className='yl-cam__progress'>
               <Text className='yl-cam__step' data-testid='progress'>
-                第 {Math.min(state.done + 1, state.total)} 个动作，共 {state.total} 个
+                {stepLabel(Math.min(state.done + 1, state.total), state.total)}
               </Text>
-              <Countdown key={`${state.stepStartedAt}`} startedAt={state.stepStartedAt} durationMs={state.stepMs} />
+              <Countdown key={`${state.stepStartedAt}`} startedAt={state.stepStartedAt} durationMs={state.stepMs} onWords={(w) => speaker.say(w, 'info')} />
             </View>
           ) : null}
           <View className='yl-cam__buttons'>
@@ -153,13 +212,14 @@ export default function CameraPage() {
           <Text className='yl-cam__prompt' data-testid='prompt'>
             {state.prompt}
           </Text>
+          {stage === 'opening' ? <Text className='yl-cam__line yl-cam__line--center'>{GET_READY}</Text> : null}
         </View>
       ) : null}
 
       {stage === 'submitting' ? (
         <View className='yl-cam__panel' data-testid='submitting'>
-          <Text className='yl-cam__prompt'>正在核验，请稍等</Text>
-          <Text className='yl-cam__hint'>请不要退出</Text>
+          <Text className='yl-cam__prompt'>{CHECKING}</Text>
+          <Text className='yl-cam__hint'>{DONT_LEAVE}</Text>
         </View>
       ) : null}
 
@@ -204,7 +264,7 @@ export default function CameraPage() {
             <Text>{CAMERA_UNAVAILABLE_BODY}</Text>
           </Notice>
           <BigButton label='重新开始' size='main' onClick={restart} testId='restart' />
-          <Text className='yl-cam__line'>也可以换一种方式认证：</Text>
+          <Text className='yl-cam__line'>{OTHER_WAY}</Text>
           <WaysList items={OFFLINE_WAYS} testId='offline-ways' />
           <BigButton label='返回首页' variant='secondary' onClick={() => void backHome()} />
         </View>
@@ -222,7 +282,7 @@ export default function CameraPage() {
 
       {stage === 'done' ? (
         <View className='yl-cam__panel'>
-          <Text className='yl-cam__prompt'>正在打开认证结果…</Text>
+          <Text className='yl-cam__prompt'>{OPENING_RESULT}</Text>
         </View>
       ) : null}
     </View>

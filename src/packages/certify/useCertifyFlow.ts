@@ -64,10 +64,12 @@ export function useCertifyFlow(facing: Facing): CertifyFlow {
     const off = controller.subscribe(setState)
     void controller.begin()
     return () => {
+      const leavingForResult = controller.getState().stage === 'done'
       off()
       controller.dispose()
       speaker.stop()
-      stopSpeaking()
+      // On the way to the result page, its own first sentence may already be playing: leave it be.
+      if (!leavingForResult) stopSpeaking()
     }
   }, [controller, speaker])
 

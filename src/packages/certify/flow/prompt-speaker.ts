@@ -10,14 +10,16 @@
  *    are queued in the order given;
  *  - 'hint': only the latest hint waits (a newer one replaces it; '' withdraws it), behind the step's
  *    prompt, so a hint never pushes out an action prompt;
- *  - 'info' (the countdown): queued behind whatever waits, dropped with its step;
+ *  - 'info' (the countdown): said next, ahead of whatever waits (it is about now), dropped with its step;
+ *  - 'status' (正在准备…, 正在打开摄像头…): like 'prompt', but the next prompt does not wait for it: a
+ *    passing state must never hold back the instruction that follows it;
  *  - the same text is not queued twice, nor said again within `repeatAfterMs`; a prompt that comes
  *    again later (the engine's retry after a timeout) is said again;
  *  - repeat() (the 再说一遍 button) says the current step's sentences again at once.
  * Pure apart from the injected clock/timers and the speak function.
  */
 
-export type UtteranceKind = 'prompt' | 'hint' | 'info'
+export type UtteranceKind = 'prompt' | 'status' | 'hint' | 'info'
 
 export interface SpeakerClock {
   now(): number
@@ -41,10 +43,13 @@ export interface PromptSpeakerOptions {
 }
 
 export const SPEECH_MIN_GAP_MS = 2500
-export const SPEECH_PAUSE_MS = 800
+export const SPEECH_PAUSE_MS = 600
 export const SPEECH_REPEAT_AFTER_MS = 8000
-/** The recorded clips run at about 0.4 s per character; the browser voice is faster. */
-export const SPEECH_MS_PER_CHAR = 450
+/**
+ * Only for a voice that never reports its end: the browser's voice reads about 4 characters a second
+ * (the recorded clips report their end).
+ */
+export const SPEECH_MS_PER_CHAR = 330
 
 const realClock: SpeakerClock = {
   now: () => Date.now(),
@@ -73,6 +78,8 @@ export class PromptSpeaker {
   private lastAt = -Infinity
   /** When the utterance playing is (taken as) over; Infinity while it plays and no estimate ran out. */
   private busyUntil = -Infinity
+  /** The kind of the last utterance started (a status neither holds the next prompt nor spaces it). */
+  private lastKind: UtteranceKind | null = null
   private utterance = 0
   private timer: unknown = null
   private stopped = false
@@ -90,8 +97,9 @@ export class PromptSpeaker {
   say(raw: string | readonly string[], kind: UtteranceKind = 'prompt'): void {
     if (this.stopped) return
     const texts = (typeof raw === 'string' ? [raw] : raw).map((t) => t.trim()).filter(Boolean)
-    if (kind === 'prompt') {
+    if (kind === 'prompt' || kind === 'status') {
       if (texts.length === 0) return
+      if (kind === 'prompt' && this.lastKind === 'status') this.cutShort()
       this.step++
       this.current = texts
       this.queue = this.queue.filter((q) => q.step === this.step)
@@ -100,7 +108,8 @@ export class PromptSpeaker {
       this.queue = this.queue.filter((q) => q.kind !== 'hint')
       for (const text of texts) this.enqueue({ text, kind, step: this.step })
     } else {
-      for (const text of texts) this.enqueue({ text, kind, step: this.step })
+      const now = texts.filter((text) => !this.queue.some((q) => q.text === text)).map((text) => ({ text, kind, step: this.step }))
+      this.queue = [...now, ...this.queue]
     }
     this.pump()
   }
@@ -115,6 +124,15 @@ export class PromptSpeaker {
     this.lastAt = -Infinity
     this.lastText = ''
     this.pump()
+  }
+
+  /** The passing sentence playing now gives way: the next one may start at once. */
+  private cutShort(): void {
+    this.clearTimer()
+    this.utterance++
+    this.lastKind = null
+    this.busyUntil = -Infinity
+    this.lastAt = -Infinity
   }
 
   /** Stop for good (page left, flow finished). */
@@ -151,7 +169,7 @@ export class PromptSpeaker {
       return
     }
     const item = this.queue.shift() as Item
-    this.utter(item.text, now)
+    this.utter(item.text, item.kind, now)
   }
 
   private onTimer(): void {
@@ -159,11 +177,12 @@ export class PromptSpeaker {
     this.pump()
   }
 
-  private utter(text: string, now: number): void {
+  private utter(text: string, kind: UtteranceKind, now: number): void {
     const id = ++this.utterance
     this.lastText = text
     this.lastAt = now
     this.busyUntil = Infinity
+    this.lastKind = kind
     let ended = false
     const done = () => {
       if (ended || id !== this.utterance) return
@@ -191,7 +210,7 @@ export class PromptSpeaker {
   }
 
   private estimateMs(text: string): number {
-    return text.replace(/[\s，。、：；！？,.:;!?]/g, '').length * this.msPerChar + 500
+    return text.replace(/[\s，。、：；！？,.:;!?]/g, '').length * this.msPerChar + 400
   }
 
   private clearTimer(): void {
