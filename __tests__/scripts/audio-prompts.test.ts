@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { ACTION_PROMPTS, FAIL_TEXTS, HINTS, PASSED_TEXT, POSITION_PROMPT } from '../../src/core/liveness/session/texts'
+import { ACTION_PROMPTS, FAIL_TEXTS, HINTS, MISSED_ACTION_TEXTS, PASSED_TEXT, POSITION_PROMPT } from '../../src/core/liveness/session/texts'
 import { PROMPT_AUDIO } from '../../src/packages/certify/audio/manifest'
 import { CERTIFY_PROMPTS } from '../../scripts/audio/extra-prompts'
 import { AUDIO_DIR, MANIFEST_PATH, RUNTIME_BASE, audioFileName, promptTexts, renderManifest } from '../../scripts/audio/prompts'
@@ -22,6 +22,7 @@ const expected = [
   ...Object.values(ACTION_PROMPTS),
   ...Object.values(HINTS),
   ...Object.values(FAIL_TEXTS),
+  ...Object.values(MISSED_ACTION_TEXTS),
   ...Object.values(CERTIFY_PROMPTS),
 ]
 

@@ -21,6 +21,10 @@ export const CERTIFY_PROMPTS = {
   unsupported: '这台手机暂时不能刷脸认证，可以到社区或经办机构办理',
   /** After the actions, while the backend verifies. */
   verifying: '正在核验，请稍等',
+  /** Said with 正在核验 (shown under it). */
+  dontLeave: '请不要退出',
+  /** Camera page: an action asked again after its time ran out. */
+  retryCalm: '不着急，再做一次',
   /** Result: passed. */
   passed: '认证通过，记录已保存',
   /** Result: failed (the reason is spoken from FAIL_TEXTS when it is a liveness failure). */

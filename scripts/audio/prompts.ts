@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import { join, resolve } from 'node:path'
-import { ACTION_PROMPTS, FAIL_TEXTS, HINTS, PASSED_TEXT, POSITION_PROMPT } from '../../src/core/liveness/session/texts'
+import { ACTION_PROMPTS, FAIL_TEXTS, HINTS, MISSED_ACTION_TEXTS, PASSED_TEXT, POSITION_PROMPT } from '../../src/core/liveness/session/texts'
 import { EXTRA_PROMPTS } from './extra-prompts'
 
 export const ROOT = resolve(__dirname, '../..')
@@ -29,6 +29,7 @@ export function promptTexts(): string[] {
     ...Object.values(HINTS),
     PASSED_TEXT,
     ...Object.values(FAIL_TEXTS),
+    ...Object.values(MISSED_ACTION_TEXTS),
     ...EXTRA_PROMPTS,
   ]
   return [...new Set(all)]

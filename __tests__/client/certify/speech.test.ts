@@ -4,6 +4,8 @@ import { countdownView, countdownWords } from '@/packages/certify/flow/countdown
 import { PromptSpeaker, SPEECH_MIN_GAP_MS, SPEECH_MS_PER_CHAR, SPEECH_PAUSE_MS, type SpeakerClock } from '@/packages/certify/flow/prompt-speaker'
 import { PROMPT_AUDIO } from '@/packages/certify/audio/manifest'
 import { ACTION_PROMPTS, FAIL_TEXTS, HINTS, POSITION_PROMPT } from '@/core/liveness'
+import { MISSED_ACTION_TEXTS } from '@/core/liveness/session/texts'
+import { CHECKING, DONT_LEAVE, GET_READY, RETRY_TEXT } from '@/packages/certify/flow/camera-texts'
 import { registerPromptAudio, resetSpeechForTests, speak, speechAvailable, stopSpeaking } from '@/services/speech'
 import { audios, extra, installTaroExtra } from './taro-extra'
 
@@ -211,8 +213,9 @@ describe('speech service with recorded clips', () => {
     delete (window as unknown as Record<string, unknown>).SpeechSynthesisUtterance
   })
 
-  test('every fixed engine prompt, hint and failure text has a clip in the manifest', () => {
-    for (const t of [POSITION_PROMPT, ...Object.values(ACTION_PROMPTS), ...Object.values(HINTS), ...Object.values(FAIL_TEXTS)]) {
+  test('every fixed engine prompt, hint and failure text, each missed action\'s advice and the camera page\'s fixed lines have a clip', () => {
+    const camera = [RETRY_TEXT, DONT_LEAVE, CHECKING, GET_READY]
+    for (const t of [POSITION_PROMPT, ...Object.values(ACTION_PROMPTS), ...Object.values(HINTS), ...Object.values(FAIL_TEXTS), ...Object.values(MISSED_ACTION_TEXTS), ...camera]) {
       expect(PROMPT_AUDIO[t]).toMatch(/^\/packages\/certify\/audio\/.+\.mp3$/)
     }
   })

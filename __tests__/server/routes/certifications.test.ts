@@ -529,7 +529,7 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
       expect(run.verdict).toEqual({ passed: false, reason: 'timeout' })
       const res = await complete(h, completeBody(s.callers.chen, s1, { ...run, verdict: { ...run.verdict, missedAction: 'turn_left' } }), run.spanMs)
       expect(res.statusCode).toBe(200)
-      expect(res.json()).toMatchObject({ result: 'failed', reasonCode: 'timeout', reasonText: '没有看到向左转头：请把头向左多转一点，慢慢来' })
+      expect(res.json()).toMatchObject({ result: 'failed', reasonCode: 'timeout', reasonText: '没有看到向左转头：请向左多转一点，慢慢来' })
 
       // an action the replay did not stop at is not repeated back: the plain timeout text
       await forgetFingerprints(h)

@@ -62,8 +62,8 @@ export const FAIL_TEXTS: Readonly<Record<FailReason, string>> = {
 export const MISSED_ACTION_TEXTS: Readonly<Record<ActionName, string>> = {
   blink: '没有看到眨眼：请眨一下眼睛，慢一点',
   mouth_open: '没有看到张嘴：请把嘴张大一点，慢慢来',
-  turn_left: '没有看到向左转头：请把头向左多转一点，慢慢来',
-  turn_right: '没有看到向右转头：请把头向右多转一点，慢慢来',
+  turn_left: '没有看到向左转头：请向左多转一点，慢慢来',
+  turn_right: '没有看到向右转头：请向右多转一点，慢慢来',
   head_up: '没有看到抬头：请把头再抬高一点，慢慢来',
   head_down: '没有看到低头：请把头再低一点，慢慢来',
 }
