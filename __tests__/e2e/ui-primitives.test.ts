@@ -84,6 +84,11 @@ test('keyboard: Tab reaches 绑定社保卡 with a visible ring, Enter opens 绑
   await page.getByText('方式二：手动填写').waitFor()
   await settled(page)
 
+  // Tapping the words 姓名 puts the cursor in its box.
+  await page.locator('label', { hasText: '姓名' }).first().click()
+  expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.getAttribute('aria-invalid'))).toBe('false')
+  expect(await page.getByRole('textbox', { name: '姓名', exact: true }).evaluate((el) => el === document.activeElement)).toBe(true)
+
   // Named by its visible label, and the real input is the whole 60-px box.
   const input = page.getByRole('textbox', { name: '社会保障卡号', exact: true })
   await input.waitFor()
