@@ -41,7 +41,7 @@ async function measure(body: string): Promise<Measurement> {
 const kinds = (m: Measurement) => m.findings.map((f) => f.kind).sort()
 
 describe('the in-page measurements', () => {
-  test('a clean page has no findings, whatever is hidden, screen-reader-only, decorative or a video', async () => {
+  test('a clean page has no findings, whatever is hidden, screen-reader-only, decorative, a swinging picture or a video', async () => {
     const m = await measure(`
       <div class="taro_page" style="display:none"><p style="font-size:10px">旧页面</p><button style="width:10px;height:10px">x</button></div>
       <div class="taro_page">
@@ -50,6 +50,7 @@ describe('the in-page measurements', () => {
         <p><span aria-hidden="true" style="font-size:12px">✓</span> 已认证</p>
         <button class="btn" data-testid="start">开始认证</button>
         <div style="width:200px;height:100px;overflow:hidden"><video style="width:400px;height:300px"></video></div>
+        <div style="width:100px;height:50px"><div style="width:100px;height:50px;transform:translateX(12px);background:#ccc"></div></div>
       </div>`)
     expect(m.findings).toEqual([])
     expect(m.minTextPx).toBe(20)

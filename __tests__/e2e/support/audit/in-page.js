@@ -266,7 +266,26 @@
     return true
   }
 
-  function overflows() {
+  /**
+   * Does text (or a control) inside `el` reach past its padding box on that side? Pictures and
+   * animated marks that swing a little past their stage are decoration, not content a person reads.
+   */
+  function textSticksOut(el, items, axis) {
+    var r = el.getBoundingClientRect()
+    var cs = getComputedStyle(el)
+    var left = r.left + parseFloat(cs.borderLeftWidth)
+    var right = r.right - parseFloat(cs.borderRightWidth)
+    var top = r.top + parseFloat(cs.borderTopWidth)
+    var bottom = r.bottom - parseFloat(cs.borderBottomWidth)
+    return items.some(function (t) {
+      if (!el.contains(t.el)) return false
+      return t.rects.some(function (tr) {
+        return axis === 'x' ? tr.right > right + 1 || tr.left < left - 1 : tr.bottom > bottom + 1 || tr.top < top - 1
+      })
+    })
+  }
+
+  function overflows(items) {
     var found = []
     document.body.querySelectorAll('*').forEach(function (el) {
       if (inSkipped(el) || !shown(el) || visuallyHidden(el)) return
@@ -276,8 +295,8 @@
       var dy = el.scrollHeight - el.clientHeight
       var scrollX = cs.overflowX === 'auto' || cs.overflowX === 'scroll'
       var clipY = cs.overflowY === 'hidden' || cs.overflowY === 'clip'
-      if (!scrollX && dx > 1) found.push({ el: el, detail: 'content ' + dx + ' px wider than its box' + (cs.overflowX === 'visible' ? '' : ' (cut off)') })
-      else if (clipY && dy > 1) found.push({ el: el, detail: 'content ' + dy + ' px taller than its box (cut off)' })
+      if (!scrollX && dx > 1 && textSticksOut(el, items, 'x')) found.push({ el: el, detail: 'content ' + dx + ' px wider than its box' + (cs.overflowX === 'visible' ? '' : ' (cut off)') })
+      else if (clipY && dy > 1 && textSticksOut(el, items, 'y')) found.push({ el: el, detail: 'content ' + dy + ' px taller than its box (cut off)' })
     })
     // Report the innermost box only: its ancestors overflow because of it.
     var els = found.map(function (f) {
@@ -357,7 +376,7 @@
       }
     })
 
-    var over = overflows()
+    var over = overflows(items)
     over.forEach(function (o) {
       findings.push({ kind: 'overflow', detail: o.detail + ': ' + (o.el === document.documentElement ? 'html' : where(o.el)) })
     })
