@@ -167,6 +167,15 @@ describe('认证结果', () => {
     expect(log.join('')).not.toContain('正在核验')
   })
 
+  test('人工审核中 from a notice, not bound: nothing points to 认证记录', () => {
+    show({ recordId: 'rec-p2', result: 'pending_review', resultLabel: '人工审核中', failuresToday: 0, maskedName: '张*兰', recordsOf: 'none' }, { notice: 'ABCDEFGH2345' })
+    const text = screen.getByTestId('result').textContent ?? ''
+    expect(text).toContain('不用重复认证')
+    expect(text).toContain('您不用再做别的事')
+    expect(text).not.toContain('认证记录')
+    expect(screen.queryByTestId('go-records')).toBeNull()
+  })
+
   test('opened without the answer in memory (e.g. the page was reloaded): points to 认证记录', () => {
     clearResultForTests()
     installTaroExtra({ r: 'unknown' })
