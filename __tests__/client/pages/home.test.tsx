@@ -117,7 +117,7 @@ describe('首页 status card', () => {
     useFakeCloud({ getStatus: () => ok(statusUnbound) })
     render(<HomePage />)
     const box = await screen.findByTestId('unbound')
-    expect(box.textContent).toContain('请先绑定社保卡')
+    expect(box.textContent).toContain('查看本人的认证情况，请先绑定社保卡')
     expect(box.textContent).not.toContain('您还没有绑定')
     expect(screen.getByTestId('unbound-already-done').textContent).toBe('如果您是通过家人分享或通知单完成的认证，结果已经保存，不用绑定也可以。')
     const btn = screen.getByTestId('go-bind')

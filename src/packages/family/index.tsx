@@ -11,6 +11,7 @@ import { BigButton } from '@/components/BigButton'
 import { ErrorBanner } from '@/components/ErrorBanner'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
+import { withDatesKept } from '@/components/StatusCard'
 import { statusLook } from '@/components/StatusCard/look'
 import { StatusIcon } from '@/components/StatusIcon'
 import type { RelativeView } from '@/core/contracts/family'
@@ -53,7 +54,7 @@ function RelativeItem({ relative, onRemoved }: { relative: RelativeView; onRemov
       </View>
       {relativeLines(relative).map((l) => (
         <Text className='yl-rel__line' key={l}>
-          {l}
+          {withDatesKept(l)}
         </Text>
       ))}
       {error ? <ErrorBanner error={error} /> : null}

@@ -3,8 +3,8 @@ import { scamNoticeSentences } from '@/core/scam'
 import { REMINDERS } from '@/components/Reminders/texts'
 import { deadlineSentence, retryNote, statusLook, suspendedSinceText } from '@/components/StatusCard/look'
 
-export const UNBOUND_TITLE = '查看本人的认证情况，请先绑定社保卡'
-export const UNBOUND_BODY = '绑定本人社保卡后，就可以在这里查看认证状态、进行认证。只需绑定一次。'
+export const UNBOUND_TITLE = '绑定本人社保卡'
+export const UNBOUND_BODY = '查看本人的认证情况，请先绑定社保卡。只需绑定一次。'
 /** A parent who just passed through a share card or a notice must not read 首页 as a failure. */
 export const UNBOUND_ALREADY_DONE = '如果您是通过家人分享或通知单完成的认证，结果已经保存，不用绑定也可以。'
 
