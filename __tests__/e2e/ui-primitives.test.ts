@@ -58,7 +58,7 @@ async function shootForm(page: Page, size: string) {
 test('keyboard: Tab reaches 绑定社保卡 with a visible ring, Enter opens 绑定; inputs are whole-box and labelled', async () => {
   const page = await browser.context.newPage()
   await page.goto(system.url)
-  await page.getByText('请先绑定社保卡').waitFor()
+  await page.getByTestId('go-bind').waitFor()
   await settled(page)
 
   // Buttons are exposed as buttons; the 字号 choice is a labelled radio group.
@@ -119,7 +119,7 @@ test('keyboard: Tab reaches 绑定社保卡 with a visible ring, Enter opens 绑
 test('字号 特大: body text is twice 标准 on every page, remembered, and choice marks keep clear of the words', async () => {
   const page = await browser.context.newPage()
   await page.goto(system.url)
-  await page.getByText('请先绑定社保卡').waitFor()
+  await page.getByTestId('go-bind').waitFor()
   await settled(page)
   const body = '.yl-notice__body'
   const standard = await fontPx(page, body)
@@ -133,7 +133,7 @@ test('字号 特大: body text is twice 标准 on every page, remembered, and ch
 
   // Remembered: a reload comes back at 特大.
   await page.reload()
-  await page.getByText('请先绑定社保卡').waitFor()
+  await page.getByTestId('go-bind').waitFor()
   expect(await fontPx(page, body)).toBe(standard * 2)
 
   await page.getByText('绑定社保卡', { exact: true }).click()

@@ -268,6 +268,16 @@ describe('字号 choice (item 10)', () => {
 })
 
 describe('SpeakButton and ErrorBanner (item 11, spoken errors)', () => {
+  test('the page is the main landmark with its title as the level-1 heading', () => {
+    render(
+      <PageShell title='绑定社保卡' speech='s'>
+        <span />
+      </PageShell>,
+    )
+    expect(screen.getByRole('main')).toBeTruthy()
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('绑定社保卡')
+  })
+
   test('朗读 is a real button named 朗读', () => {
     render(
       <PageShell title='t' speech='页面内容'>

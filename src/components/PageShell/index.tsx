@@ -21,8 +21,10 @@ export interface PageShellProps {
 export function PageShell({ title, speech, fontSizeChoice, children }: PageShellProps) {
   const scale = useFontScale()
   return (
-    <View className='yl-page' style={{ '--yl-scale': String(scale) } as Record<string, string>} data-scale={String(scale)}>
-      <View className='yl-page__head'>
+    // H5 screen readers: the page is the main landmark and its title the level-1 heading (Taro keeps
+    // earlier pages in the document, but hidden, so only the visible page counts).
+    <View className='yl-page' role='main' style={{ '--yl-scale': String(scale) } as Record<string, string>} data-scale={String(scale)}>
+      <View className='yl-page__head' role='heading' aria-level='1'>
         <Text className='yl-page__title'>{title}</Text>
       </View>
       {fontSizeChoice ? <FontSizeChoice /> : null}
