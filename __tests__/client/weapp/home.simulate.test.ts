@@ -36,6 +36,8 @@ describe('weapp build, 首页 (miniprogram-simulate)', () => {
               statusLabel: '已逾期，暂停发放',
               nextDueDate: '2026-03-01',
               nextDueMonthLabel: '2026年3月',
+              nextDueDeadlineLabel: '2026年3月31日',
+              suspendedSince: '2026-04-01',
             },
           },
         }
@@ -58,7 +60,10 @@ describe('weapp build, 首页 (miniprogram-simulate)', () => {
     expect(wx.cloud.init).toHaveBeenCalled()
     expect(wx.cloud.callFunction).toHaveBeenCalledWith(expect.objectContaining({ name: 'getStatus' }))
     expect(html).toContain('王*华')
-    expect(html).toContain('2026年3月')
+    // suspended: since when and how payment comes back, not the past due month
+    expect(html).toContain('2026年4月')
+    expect(html).toContain('起暂停发放')
+    expect(html).toContain('完成认证后次月恢复发放并补发')
     expect(html).toContain('已逾期，暂停发放')
     expect(html).toContain('✕')
     expect(html).toContain('开始认证')
