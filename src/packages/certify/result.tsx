@@ -43,11 +43,10 @@ export default function CertifyResultPage() {
   const spoken = vm ? [...vm.spoken, ...(subscribe ? [SUBSCRIBE_TITLE, ...SUBSCRIBE_LINES, SUBSCRIBE_HOW] : []), ...SCAM_SPOKEN] : []
   const speech = speechOf(spoken)
 
+  // Once, when the page opens: the answer does not change while it is shown.
   useEffect(() => {
     if (!vm) return undefined
     return readPageAloud(speech, vm.clips, { speak, hasVoice: speechAvailable, hasClip: hasPromptAudio })
-    // Once, when the page opens: the answer does not change while it is shown.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
 
   if (!vm) {
