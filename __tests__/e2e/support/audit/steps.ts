@@ -71,3 +71,12 @@ export async function openNotice(page: Page) {
   await visible(page, 'start-certify').or(visible(page, 'certify-again')).first().click()
   await visible(page, 'notice-why').waitFor()
 }
+
+/** From anywhere: 首页 → 绑定 / 解除绑定 → 解除绑定 → 确定, back to an unbound 首页. */
+export async function unbindHere(page: Page, url: string) {
+  await home(page, url)
+  await visible(page, 'go-binding').click()
+  await visible(page, 'unbind').click()
+  await visible(page, 'unbind-yes').click()
+  await visible(page, 'unbound').waitFor({ timeout: 30_000 })
+}
