@@ -36,11 +36,11 @@ export default function HomePage() {
         <View data-testid='unbound'>
           <Notice title={UNBOUND_TITLE}>
             <Text className='yl-text'>{UNBOUND_BODY}</Text>
-            <Text className='yl-text' data-testid='unbound-already-done'>
-              {UNBOUND_ALREADY_DONE}
-            </Text>
           </Notice>
           <BigButton label='绑定社保卡' size='main' onClick={() => void navigateTo(ROUTES.bind)} testId='go-bind' />
+          <Text className='yl-text' data-testid='unbound-already-done'>
+            {UNBOUND_ALREADY_DONE}
+          </Text>
         </View>
       ) : null}
 
