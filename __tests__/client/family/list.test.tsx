@@ -37,7 +37,7 @@ describe('家人 list', () => {
     expect(within(c).getByTestId('relative-status').textContent).toBe('已认证')
     expect(within(c).getByTestId('relative-icon').textContent).toBe('✓')
     expect(within(c).getByTestId('relative-icon').getAttribute('data-shape')).toBe('circle')
-    expect(c.textContent).toContain('上次认证：认证通过（2026年11月27日）')
+    expect(c.textContent).toContain('上次认证：认证通过，2026年11月27日')
     expect(c.textContent).toContain('下次请在2027年11月30日前认证')
     expect(c.textContent).toContain('已发给TA，链接 2026年12月4日 前有效')
 
@@ -78,8 +78,8 @@ describe('家人 list', () => {
     useFakeCloud({ listRelatives: () => ok(list([retried])) })
     render(<FamilyPage />)
     const item = await screen.findByTestId('relative')
-    expect(item.textContent).toContain('上次认证：认证通过（2026年11月27日）')
-    expect(item.textContent).toContain('本期已认证。之后又试了一次没有通过，不影响发放。')
+    expect(item.textContent).toContain('上次认证：认证通过，2026年11月27日')
+    expect(item.textContent).toContain('本期已认证。2026年11月28日又试了一次没有通过，不影响发放。')
   })
 
   test('移除 asks first; 不移除 keeps it; 确定移除 removes and the list is read again', async () => {

@@ -73,8 +73,8 @@ describe('首页 status card', () => {
     render(<HomePage />)
     const card = await screen.findByTestId('status-card')
     expect(within(card).getByTestId('status-label').textContent).toBe('已认证')
-    expect(within(card).getByTestId('status-last').textContent).toBe('认证通过（2026年3月5日）')
-    expect(within(card).getByTestId('status-retry').textContent).toBe('本期已认证。之后又试了一次没有通过，不影响发放。（2026年11月27日）')
+    expect(within(card).getByTestId('status-last').textContent).toBe('认证通过，2026年3月5日')
+    expect(within(card).getByTestId('status-retry').textContent).toBe('本期已认证。2026年11月27日又试了一次没有通过，不影响发放。')
     expect(card.textContent).not.toContain('上次认证未通过')
   })
 

@@ -1,9 +1,8 @@
 import type { ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
 import type { StatusView } from '@/core/contracts/views'
-import { formatChinaDate } from '@/services/format'
 import { StatusIcon } from '@/components/StatusIcon'
-import { deadlineSentence, retryNote, statusLook, suspendedSinceText } from './look'
+import { deadlineSentence, lastResultText, retryNote, statusLook, suspendedSinceText } from './look'
 import './index.scss'
 
 export type BoundStatus = Extract<StatusView, { bound: true }>
@@ -61,13 +60,13 @@ export function StatusCard({ status }: { status: BoundStatus }) {
       {status.lastResult ? (
         <Row
           label='上次认证'
-          value={`${status.lastResult.resultLabel}（${formatChinaDate(status.lastResult.certifiedAt)}）`}
+          value={lastResultText(status.lastResult)}
           testId='status-last'
         />
       ) : null}
       {status.laterRetry ? (
         <Text className='yl-status__note' data-testid='status-retry'>
-          {retryNote(status.laterRetry)}（<Keep>{formatChinaDate(status.laterRetry.certifiedAt)}</Keep>）
+          {withDatesKept(retryNote(status.laterRetry))}
         </Text>
       ) : null}
     </View>

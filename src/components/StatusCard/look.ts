@@ -1,5 +1,6 @@
 import type { CertStatus } from '@/core/contracts/common'
 import type { LastResultView } from '@/core/contracts/views'
+import { formatChinaDate } from '@/services/format'
 
 export interface StatusLook {
   /** A glyph that differs per state … */
@@ -38,8 +39,17 @@ export function suspendedSinceText(suspendedSince: string | undefined): string |
 }
 
 /** A try after this cycle's pass that did not pass: a retry that changes nothing, said so. */
-export function retryNote(retry: Pick<LastResultView, 'result'>): string {
+export function retryNote(retry: Pick<LastResultView, 'result' | 'certifiedAt'>): string {
+  const day = formatChinaDate(retry.certifiedAt)
   return retry.result === 'pending_review'
-    ? '本期已认证。之后又试了一次，正在人工审核，不影响发放。'
-    : '本期已认证。之后又试了一次没有通过，不影响发放。'
+    ? `本期已认证。${day}又试了一次，正在人工审核，不影响发放。`
+    : `本期已认证。${day}又试了一次没有通过，不影响发放。`
+}
+
+/**
+ * 认证通过，2026年3月15日 — a comma, not brackets: at the largest text （2026年3月15日） cannot break
+ * anywhere and is wider than a phone.
+ */
+export function lastResultText(r: Pick<LastResultView, 'resultLabel' | 'certifiedAt'>): string {
+  return `${r.resultLabel}，${formatChinaDate(r.certifiedAt)}`
 }

@@ -1,7 +1,7 @@
 /** Every sentence of the 家人 pages (shown and read aloud), and the little view logic behind them. */
 import { RELATION_LABELS, RELATIONS, type Relation, type RelativeView } from '@/core/contracts/family'
 import type { ErrorCode } from '@/core/errors'
-import { deadlineSentence, retryNote, statusLook, SUSPENDED_ADVICE, suspendedSinceText } from '@/components/StatusCard/look'
+import { deadlineSentence, lastResultText, retryNote, statusLook, SUSPENDED_ADVICE, suspendedSinceText } from '@/components/StatusCard/look'
 import { formatChinaDate } from '@/services/format'
 
 export const RELATION_CHOICES: ReadonlyArray<{ value: Relation; label: string }> = RELATIONS.map((r) => ({ value: r, label: RELATION_LABELS[r] }))
@@ -38,7 +38,7 @@ export function relativeDeadline(r: Pick<RelativeView, 'status' | 'nextDueDeadli
 
 export function relativeLines(r: RelativeView): string[] {
   const lines = [relativeDeadline(r), `状态：${statusLook(r.status).icon} ${r.statusLabel}`]
-  if (r.lastResult) lines.push(`上次认证：${r.lastResult.resultLabel}（${formatChinaDate(r.lastResult.certifiedAt)}）`)
+  if (r.lastResult) lines.push(`上次认证：${lastResultText(r.lastResult)}`)
   if (r.laterRetry) lines.push(retryNote(r.laterRetry))
   if (r.shareActiveUntil) lines.push(`已发给TA，链接 ${formatChinaDate(r.shareActiveUntil)} 前有效`)
   return lines
