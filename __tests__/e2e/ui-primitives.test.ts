@@ -95,9 +95,9 @@ test('keyboard: Tab reaches 绑定社保卡 with a visible ring, Enter opens 绑
   const box = await input.boundingBox()
   const host = await page.locator('[data-testid="input-cardNumber"]').boundingBox()
   expect(box && host).toBeTruthy()
-  expect(box!.height).toBeGreaterThanOrEqual(56)
-  expect(host!.height).toBeGreaterThanOrEqual(60)
-  expect(box!.width).toBeGreaterThanOrEqual(host!.width - 6)
+  expect(box!.height).toBeGreaterThanOrEqual(60)
+  expect(box!.width).toBeGreaterThanOrEqual(host!.width - 0.5)
+  expect(box!.height).toBeGreaterThanOrEqual(host!.height - 0.5)
   // A tap low in the box (where the old 29-px input did not reach) puts the cursor in the field.
   await page.mouse.click(host!.x + host!.width - 20, host!.y + host!.height - 8)
   expect(await input.evaluate((el) => el === document.activeElement)).toBe(true)
@@ -150,8 +150,8 @@ test('字号 特大: body text is twice 标准 on every page, remembered, and ch
   )
   expect(overlaps.length).toBeGreaterThan(1)
   for (const o of overlaps) expect(o).toBeLessThanOrEqual(0)
-  const host = await page.locator('[data-testid="input-cardNumber"]').boundingBox()
-  expect(host!.height).toBeGreaterThanOrEqual(76)
+  const grown = await page.getByRole('textbox', { name: '社会保障卡号', exact: true }).boundingBox()
+  expect(grown!.height).toBeGreaterThanOrEqual(76)
   // The card picture's words follow the size too (none below 36 px at 特大).
   const cardTexts = await page.evaluate(() =>
     Array.from(document.querySelectorAll('.yl-card-pic *'))

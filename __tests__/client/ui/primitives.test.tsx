@@ -121,15 +121,16 @@ describe('Field: the whole box is the input, named by its label (items 3, 11)', 
     expect(described.getAttribute('aria-describedby')).toBe(alert.id)
   })
 
-  test('the style makes the real input fill the box: full height, padding inside, box grows with the text', () => {
+  test('H5 style: the real input is the box (border, padding, >= 60 px and growing with the text); the wrapper adds nothing', () => {
     const s = scss('components/Field/index.scss')
-    const inner = /&__input--h5 \.weui-input \{([^}]*)\}/.exec(s)?.[1] ?? ''
-    expect(inner).toMatch(/height: 100%/)
-    expect(inner).toMatch(/padding: 0 14px/)
+    // A rule's body runs to its closing brace at two spaces (#{…} inside it has braces of its own).
+    const inner = /\n  &__input--h5 \.weui-input \{([\s\S]*?)\n  \}/.exec(s)?.[1] ?? ''
+    expect(inner).toMatch(/min-height: \$target-min;/)
+    expect(inner).toMatch(/height: calc\(40px \+ #\{fs\(\$font-body\)\}\);/)
+    expect(inner).toMatch(/padding: 0 14px;/)
+    expect(inner).toMatch(/border: 2px solid \$border;/)
     const host = /&__input--h5 \{([^}]*)\}/.exec(s)?.[1] ?? ''
-    expect(host).toMatch(/padding: 0;/)
-    expect(s).toMatch(/min-height: \$target-min/)
-    expect(s).toMatch(/height: calc\(40px \+ #\{fs\(\$font-body\)\}\)/)
+    for (const rule of ['padding: 0;', 'border: 0;', 'height: auto;']) expect(host).toContain(rule)
   })
 })
 
