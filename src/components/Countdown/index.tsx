@@ -50,7 +50,9 @@ export function Countdown({ startedAt, durationMs, now = Date.now, onWords, ever
       <View className='yl-countdown__track'>
         <View className='yl-countdown__bar' style={{ width: `${Math.round(view.fraction * 100)}%` }} />
       </View>
-      <Text className='yl-countdown__words' data-testid='countdown-words'>{words || ' '}</Text>
+      <Text className={`yl-countdown__words${words ? '' : ' yl-countdown__words--empty'}`} data-testid='countdown-words'>
+        {words || ' '}
+      </Text>
     </View>
   )
 }

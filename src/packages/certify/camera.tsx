@@ -21,7 +21,7 @@ import { openCameraSettings } from '@/services/camera-permission'
 import { backHome, currentParams, navigateTo, replacePage, ROUTES } from '@/services/navigation'
 import { currentPlatform } from '@/services/platform'
 import { cameraDensity } from './flow/camera-layout'
-import { CHECKING, DONT_LEAVE, GET_READY, OPENING_RESULT, stepLabel } from './flow/camera-texts'
+import { CHECKING, DONT_LEAVE, GET_READY, OPENING_RESULT, stepLabelParts } from './flow/camera-texts'
 import type { FlowStage, FlowState } from './flow/controller'
 import {
   CAMERA_UNAVAILABLE_BODY,
@@ -196,7 +196,12 @@ export default function CameraPage() {
           {stage === 'action' ? (
             <View className='yl-cam__progress'>
               <Text className='yl-cam__step' data-testid='progress'>
-                {stepLabel(Math.min(state.done + 1, state.total), state.total)}
+                {/* Breaks only after the comma when the line is narrow (never before a lone 个). */}
+                {stepLabelParts(Math.min(state.done + 1, state.total), state.total).map((part) => (
+                  <Text className='yl-cam__nobr' key={part}>
+                    {part}
+                  </Text>
+                ))}
               </Text>
               <Countdown key={`${state.stepStartedAt}`} startedAt={state.stepStartedAt} durationMs={state.stepMs} onWords={(w) => speaker.say(w, 'info')} />
             </View>

@@ -11,8 +11,13 @@ export const CHECKING = '正在核验，请稍等'
 export const DONT_LEAVE = '请不要退出'
 export const OPENING_RESULT = '正在打开认证结果…'
 
+/** 第 N 个动作，共 M 个, in the two pieces a narrow line may break between. */
+export function stepLabelParts(n: number, total: number): [string, string] {
+  return [`第 ${n} 个动作，`, `共 ${total} 个`]
+}
+
 export function stepLabel(n: number, total: number): string {
-  return `第 ${n} 个动作，共 ${total} 个`
+  return stepLabelParts(n, total).join('')
 }
 
 /** The caption under the illustration, when it says more than the prompt (the turns: whose left). */
