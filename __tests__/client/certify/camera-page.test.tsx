@@ -15,6 +15,7 @@ jest.mock('@/services/transport/http', () => ({
 }))
 
 import { Profiler } from 'react'
+import Taro from '@tarojs/taro'
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { createFaceSource } from '@/liveness/create-source'
 import CameraPage from '@/packages/certify/camera'
@@ -25,6 +26,7 @@ import { resetCloudForTests } from '@/services/transport/cloud'
 import { err, ok, useFakeCloud } from '../support/fake-cloud'
 import { resetTaroMock } from '../support/taro-mock'
 import { permissionDeniedSteps } from '@/packages/certify/flow/texts'
+import { setFontSizeChoice } from '@/services/system'
 import { failedResult, flush, loadTrace, passedResult, ReplaySource, session } from './support'
 import { audios, extra, installTaroExtra } from './taro-extra'
 
@@ -204,6 +206,25 @@ describe('camera page', () => {
     const text = box.textContent ?? ''
     for (const t of ['这部手机暂时不能刷脸认证', '社区', '经办机构', '上门认证', '家人用他们自己的手机代为认证']) expect(text).toContain(t)
     expect(screen.queryByTestId('wx-camera')).toBeNull()
+  })
+
+  test('特大 text leaves the room of a short screen: tight layout, small picture beside or under its caption', async () => {
+    useFakeCloud({ startCertification: () => ok(session(['blink', 'turn_left'])), completeCertification: () => ok(passedResult) })
+    ;(Taro as unknown as Record<string, unknown>).getWindowInfo = () => ({ windowHeight: 844 })
+    render(<CameraPage />)
+    await opened()
+    act(() => void source.play(60))
+    const page = screen.getByTestId('camera-page')
+    expect(page.getAttribute('data-density')).toBe('roomy')
+    expect(screen.getByTestId('action-illustration').className).not.toContain('yl-illu--compact')
+    act(() => setFontSizeChoice('xlarge')) // 844 / 2 = 422 lines' worth: as 200 % zoom
+    expect(page.getAttribute('data-density')).toBe('tight')
+    expect(page.className).toContain('yl-cam--tight')
+    expect(screen.getByTestId('action-illustration').className).toContain('yl-illu--compact')
+    act(() => setFontSizeChoice('large'))
+    expect(page.getAttribute('data-density')).toBe('compact')
+    act(() => setFontSizeChoice('standard'))
+    delete (Taro as unknown as Record<string, unknown>).getWindowInfo
   })
 
   test('not bound → says so and offers 绑定社保卡', async () => {
