@@ -129,15 +129,16 @@ export async function runAxe(page: Page): Promise<{ id: string; impact: string; 
   })()`)) as { id: string; impact: string; help: string; nodes: string[] }[]
 }
 
-/** A whole-page picture: the shown Taro page is let out of its 844-px scroll box for the shot. */
+/** A whole-page picture: the shown Taro page grows out of its 844-px scroll box for the shot. */
 async function screenshot(page: Page, file: string) {
   mkdirSync(AUDIT_DIR, { recursive: true })
   await page.evaluate(`(() => {
     const p = Array.from(document.querySelectorAll('.taro_page')).find((e) => window.__ylAudit.shown(e))
     if (!p) return
     window.__ylShotStyle = p.getAttribute('style')
+    // Taller only: what sticks out sideways stays cut off, as the person sees it.
     p.style.height = 'auto'
-    p.style.overflow = 'visible'
+    p.style.maxHeight = 'none'
     document.body.style.height = 'auto'
   })()`)
   try {
