@@ -4,6 +4,7 @@ jest.mock('@tarojs/components', () => require('../support/components-mock'))
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import Taro from '@tarojs/taro'
 import HomePage from '@/pages/index/index'
+import { homeSpeech } from '@/pages/index/home-text'
 import { ROUTES } from '@/services/navigation'
 import { resetCloudForTests } from '@/services/transport/cloud'
 import { err, ok, useFakeCloud } from '../support/fake-cloud'
@@ -159,5 +160,16 @@ describe('首页 status card', () => {
     render(<HomePage />)
     expect(screen.getByTestId('loading').textContent).toContain('正在读取认证信息')
     await waitFor(() => expect(screen.getByText('▶ 朗读')).toBeTruthy())
+  })
+})
+
+describe('首页 speech', () => {
+  test('reads what the card shows: state, deadline as a day, last result, a retry as a retry, the scam notice', () => {
+    const retried = { ...statusCertified, laterRetry: { result: 'failed' as const, resultLabel: '未通过', certifiedAt: '2026-11-27T02:00:00.000Z' } }
+    const text = homeSpeech({ phase: 'ready', status: retried })
+    for (const s of ['已认证', '本期已认证，无需重复认证', '下次请在2027年3月31日前认证', '上次认证：认证通过，2026年3月5日', '2026年11月27日又试了一次没有通过，不影响发放', '认证是免费的', '短信验证码']) {
+      expect(text).toContain(s)
+    }
+    expect(homeSpeech({ phase: 'ready', status: statusUnbound })).toContain('结果已经保存，不用绑定也可以')
   })
 })
