@@ -26,8 +26,3 @@ export function scamNoticeSentences(agency?: AgencyInfo): string[] {
 
 /** One line for a share card's title or text, where there is no room for the whole notice. */
 export const SCAM_SHORT = '认证免费，社保不会要银行卡号、密码、验证码'
-
-/** A share card's title: whose certification, and the safety line, since the card travels alone. */
-export function shareCardTitle(maskedName: string): string {
-  return `${maskedName}的养老资格认证｜${SCAM_SHORT}`
-}
