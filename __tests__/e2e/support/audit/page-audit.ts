@@ -161,8 +161,10 @@ export class PageAuditor {
   async measureAt(page: Page, id: string, title: string, size: Size, opts: StateOptions): Promise<Measurement | null> {
     await settle(page)
     const file = join(AUDIT_DIR, `${id}-${size}.png`)
-    const violations = await runAxe(page)
+    // The in-page snapshot first: it is taken in one go, before a short-lived state (the camera's
+    // 8-s action stage) can move on while axe runs.
     const m = (await page.evaluate('window.__ylAudit.measure()')) as Measurement
+    const violations = await runAxe(page)
     await screenshot(page, file)
     for (const v of violations) {
       this.log.add({ page: title, size, kind: 'axe', detail: `${v.id} (${v.impact}) ${v.help}: ${v.nodes.slice(0, 4).join(' | ')}${v.nodes.length > 4 ? ` (+${v.nodes.length - 4} more)` : ''}` })
