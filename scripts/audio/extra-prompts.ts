@@ -11,18 +11,14 @@
 export const CERTIFY_PROMPTS = {
   /** 认证须知, read when the page opens. */
   notice: '每年需要认证一次。请在光线充足的地方，面对屏幕，把脸放进框内，其他人员请不要进入画面。',
-  /** Camera page, before the first action. */
-  getReady: '准备开始，请看着屏幕，按提示做动作',
   /** Permission page: why the camera is needed. */
   cameraWhy: '认证需要使用摄像头，确认是您本人',
   /** Permission refused. */
   cameraDenied: '摄像头没有打开，请点击下面的按钮，在设置里允许使用摄像头',
   /** Face tracking cannot run on this phone / browser. */
   unsupported: '这台手机暂时不能刷脸认证，可以到社区或经办机构办理',
-  /** After the actions, while the backend verifies. */
-  verifying: '正在核验，请稍等',
-  /** Said with 正在核验 (shown under it). */
-  dontLeave: '请不要退出',
+  /** After the actions, while the backend verifies (shown as two lines, said as one sentence). */
+  verifying: '正在核验，请稍等，请不要退出',
   /** Camera page: an action asked again after its time ran out. */
   retryCalm: '不着急，再做一次',
   /** Result: passed. */

@@ -97,11 +97,12 @@ describe('CertifyController', () => {
     await t.controller.begin()
     t.source.play()
     await flush()
-    const prompts = t.said.filter(([, k]) => k === 'prompt').map(([x]) => x)
-    expect(prompts.slice(0, 3)).toEqual([
-      ['请把脸放进框内，正对屏幕'],
-      ['请眨眨眼', '第 1 个动作，共 2 个'],
-      ['请向左转头', '向您自己的左边转头', '第 2 个动作，共 2 个'],
+    const steps = t.said.filter(([, k]) => k === 'prompt' || k === 'status')
+    expect(steps.slice(0, 3)).toEqual([
+      // positioning passes: the first action's instruction does not wait for it
+      [['请把脸放进框内，正对屏幕'], 'status'],
+      [['请眨眨眼', '第 1 个动作，共 2 个'], 'prompt'],
+      [['请向左转头', '第 2 个动作，共 2 个', '向您自己的左边转头'], 'prompt'],
     ])
   })
 
@@ -113,7 +114,7 @@ describe('CertifyController', () => {
     const prompts = t.said.filter(([, k]) => k === 'prompt').map(([x]) => x as readonly string[])
     const retry = prompts.find((p) => p[0] === '不着急，再做一次')
     // franck blinks, but never turns left
-    expect(retry).toEqual(['不着急，再做一次', '请向左转头', '向您自己的左边转头', '第 2 个动作，共 2 个'])
+    expect(retry).toEqual(['不着急，再做一次', '请向左转头', '第 2 个动作，共 2 个', '向您自己的左边转头'])
   })
 
   test('a source that cannot go back to the peak (no ring): no evidence that could not be bound is sent', async () => {

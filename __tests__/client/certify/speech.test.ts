@@ -5,7 +5,7 @@ import { PromptSpeaker, SPEECH_MIN_GAP_MS, SPEECH_MS_PER_CHAR, SPEECH_PAUSE_MS, 
 import { PROMPT_AUDIO } from '@/packages/certify/audio/manifest'
 import { ACTION_PROMPTS, FAIL_TEXTS, HINTS, POSITION_PROMPT } from '@/core/liveness'
 import { MISSED_ACTION_TEXTS } from '@/core/liveness/session/texts'
-import { CHECKING, DONT_LEAVE, GET_READY, RETRY_TEXT } from '@/packages/certify/flow/camera-texts'
+import { CHECKING_SAID, RETRY_TEXT } from '@/packages/certify/flow/camera-texts'
 import { registerPromptAudio, resetSpeechForTests, speak, speechAvailable, stopSpeaking } from '@/services/speech'
 import { audios, extra, installTaroExtra } from './taro-extra'
 
@@ -175,22 +175,30 @@ describe('PromptSpeaker: a calm queue that drops nothing still on the screen', (
     expect(spoken).toHaveLength(5)
   })
 
-  test('a passing state (status) gives way at once to the instruction that follows; a prompt never does', () => {
+  test('a passing state (status) gives way at once to what follows; a prompt never does; interrupt cuts anything', () => {
     const { s, clock, spoken } = speaker()
     s.say(['正在准备，请稍候'], 'status')
     clock.advance(300)
-    s.say(['正在打开摄像头，请稍候', '准备开始，请看着屏幕，按提示做动作'], 'status')
+    s.say(['正在打开摄像头，请稍候'], 'status') // cuts 正在准备 short
     clock.advance(300)
-    s.say('请把脸放进框内，正对屏幕') // the camera is open: said now, cutting 正在准备 short
+    s.say('请把脸放进框内，正对屏幕', 'status') // the camera is open: said now
+    clock.advance(1000)
+    s.say(['请眨眨眼', '第 1 个动作，共 2 个']) // positioned: said now
     expect(spoken).toEqual([
       [0, '正在准备，请稍候'],
+      [300, '正在打开摄像头，请稍候'],
       [600, '请把脸放进框内，正对屏幕'],
+      [1600, '请眨眨眼'],
     ])
-    clock.advance(1000)
-    s.say(['请眨眨眼', '第 1 个动作，共 2 个']) // a prompt is not cut short by the next step
-    expect(spoken).toHaveLength(2)
+    clock.advance(100)
+    s.say(['请向左转头', '第 2 个动作，共 2 个']) // a prompt is not cut short by the next step
+    expect(spoken).toHaveLength(4)
     clock.advance(30000)
-    expect(texts(spoken)).toEqual(['正在准备，请稍候', '请把脸放进框内，正对屏幕', '请眨眨眼', '第 1 个动作，共 2 个'])
+    expect(texts(spoken).slice(4)).toEqual(['请向左转头', '第 2 个动作，共 2 个'])
+    s.say(['请慢慢低头'])
+    clock.advance(500)
+    s.say(['正在核验，请稍等，请不要退出'], 'status', { interrupt: true }) // the actions are over
+    expect(spoken[spoken.length - 1]).toEqual([clock.t, '正在核验，请稍等，请不要退出'])
   })
 
   test('a sentence the speech layer cannot say does not hold the queue up', () => {
@@ -214,7 +222,7 @@ describe('speech service with recorded clips', () => {
   })
 
   test('every fixed engine prompt, hint and failure text, each missed action\'s advice and the camera page\'s fixed lines have a clip', () => {
-    const camera = [RETRY_TEXT, DONT_LEAVE, CHECKING, GET_READY]
+    const camera = [RETRY_TEXT, CHECKING_SAID]
     for (const t of [POSITION_PROMPT, ...Object.values(ACTION_PROMPTS), ...Object.values(HINTS), ...Object.values(FAIL_TEXTS), ...Object.values(MISSED_ACTION_TEXTS), ...camera]) {
       expect(PROMPT_AUDIO[t]).toMatch(/^\/packages\/certify\/audio\/.+\.mp3$/)
     }

@@ -21,7 +21,7 @@ import { openCameraSettings } from '@/services/camera-permission'
 import { backHome, currentParams, navigateTo, replacePage, ROUTES } from '@/services/navigation'
 import { currentPlatform } from '@/services/platform'
 import { cameraDensity } from './flow/camera-layout'
-import { CHECKING, DONT_LEAVE, GET_READY, OPENING_RESULT, stepLabelParts } from './flow/camera-texts'
+import { CHECKING, CHECKING_SAID, DONT_LEAVE, stepLabelParts } from './flow/camera-texts'
 import type { FlowStage, FlowState } from './flow/controller'
 import {
   CAMERA_UNAVAILABLE_BODY,
@@ -56,9 +56,9 @@ function stageSentences(state: FlowState, platform: 'h5' | 'weapp'): string[] {
     case 'starting':
       return [state.prompt]
     case 'opening':
-      return [state.prompt, GET_READY]
+      return [state.prompt]
     case 'submitting':
-      return [CHECKING, DONT_LEAVE]
+      return [CHECKING_SAID]
     case 'submit_failed':
       return [SUBMIT_FAILED_TITLE, SUBMIT_FAILED_BODY, state.error?.message ?? '']
     case 'refused':
@@ -70,8 +70,6 @@ function stageSentences(state: FlowState, platform: 'h5' | 'weapp'): string[] {
       return [CAMERA_UNAVAILABLE_TITLE, CAMERA_UNAVAILABLE_BODY, OTHER_WAY, ...OFFLINE_WAYS]
     case 'unsupported':
       return [...weapp(WEAPP_SAY_UNSUPPORTED), UNSUPPORTED_TITLE, UNSUPPORTED_BODY, ...OFFLINE_WAYS, ...LATER_WAYS]
-    case 'done':
-      return [OPENING_RESULT]
     default:
       return []
   }
@@ -124,9 +122,10 @@ export default function CameraPage() {
   const sentences = stageSentences(state, platform).filter(Boolean)
   const sentenceKey = `${stage}|${sentences.join('|')}`
   useEffect(() => {
-    // Passing states (正在准备…) never hold back the instruction that follows them.
-    const passing = stage === 'starting' || stage === 'opening' || stage === 'done'
-    if (sentences.length > 0) speaker.say(sentences, passing ? 'status' : 'prompt')
+    // Passing states (正在准备…, 正在核验) never hold back what follows them; once the actions are
+    // over, their leftover sentences give way at once.
+    const passing = stage === 'starting' || stage === 'opening' || stage === 'submitting'
+    if (sentences.length > 0) speaker.say(sentences, passing ? 'status' : 'prompt', { interrupt: stage === 'submitting' })
     // sentenceKey stands for the sentences: said again only when they change
   }, [sentenceKey, speaker])
 
@@ -217,11 +216,11 @@ export default function CameraPage() {
           <Text className='yl-cam__prompt' data-testid='prompt'>
             {state.prompt}
           </Text>
-          {stage === 'opening' ? <Text className='yl-cam__line yl-cam__line--center'>{GET_READY}</Text> : null}
         </View>
       ) : null}
 
-      {stage === 'submitting' ? (
+      {stage === 'submitting' || stage === 'done' ? (
+        // Still 正在核验 while the result page opens: nothing new to read or hear for a moment.
         <View className='yl-cam__panel' data-testid='submitting'>
           <Text className='yl-cam__prompt'>{CHECKING}</Text>
           <Text className='yl-cam__hint'>{DONT_LEAVE}</Text>
@@ -285,11 +284,6 @@ export default function CameraPage() {
         </View>
       ) : null}
 
-      {stage === 'done' ? (
-        <View className='yl-cam__panel'>
-          <Text className='yl-cam__prompt'>{OPENING_RESULT}</Text>
-        </View>
-      ) : null}
     </View>
   )
 }

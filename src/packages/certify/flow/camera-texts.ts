@@ -6,10 +6,10 @@ import { ACTION_CAPTIONS } from '@/core/liveness/session/texts'
 import type { ActionName } from '@/core/liveness/types'
 
 export const RETRY_TEXT = '不着急，再做一次'
-export const GET_READY = '准备开始，请看着屏幕，按提示做动作'
 export const CHECKING = '正在核验，请稍等'
 export const DONT_LEAVE = '请不要退出'
-export const OPENING_RESULT = '正在打开认证结果…'
+/** The two lines above as one sentence: the answer may come before a second one would start. */
+export const CHECKING_SAID = `${CHECKING}，${DONT_LEAVE}`
 
 /** 第 N 个动作，共 M 个, in the two pieces a narrow line may break between. */
 export function stepLabelParts(n: number, total: number): [string, string] {
@@ -27,15 +27,15 @@ export function extraCaption(action: ActionName | null, prompt: string): string 
 }
 
 /**
- * What is said when the engine asks for something: 不着急，再做一次 on a retry, the prompt, the caption
- * when it adds something, and (for an action) which one of how many.
+ * What is said when the engine asks for something: 不着急，再做一次 on a retry, the prompt, (for an
+ * action) which one of how many, and the caption when it adds something.
  */
 export function promptSentences(p: { phase: 'positioning' | 'action'; action: ActionName | null; text: string; retry: boolean; step: number }, total: number): string[] {
   const out: string[] = []
   if (p.retry) out.push(RETRY_TEXT)
   out.push(p.text)
+  if (p.phase === 'action' && total > 0) out.push(stepLabel(Math.min(p.step + 1, total), total))
   const caption = extraCaption(p.phase === 'action' ? p.action : null, p.text)
   if (caption) out.push(caption)
-  if (p.phase === 'action' && total > 0) out.push(stepLabel(Math.min(p.step + 1, total), total))
   return out
 }

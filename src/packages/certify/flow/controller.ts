@@ -257,7 +257,8 @@ export class CertifyController {
           stepStartedAt: this.now(),
           stepMs: e.phase === 'action' ? this.actionMs : this.positioningMs,
         })
-        this.deps.say(promptSentences(e, this.state.total), 'prompt')
+        // Positioning passes: the first action's instruction does not wait for its end.
+        this.deps.say(promptSentences(e, this.state.total), e.phase === 'positioning' ? 'status' : 'prompt')
         // Positioned: the neutral frame (face frontal, in the box), the reference for every action frame.
         if (e.phase === 'action' && e.step === 0 && !e.retry) this.capture(EVIDENCE_NEUTRAL_STEP, e.t)
         return

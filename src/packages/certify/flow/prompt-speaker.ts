@@ -11,8 +11,9 @@
  *  - 'hint': only the latest hint waits (a newer one replaces it; '' withdraws it), behind the step's
  *    prompt, so a hint never pushes out an action prompt;
  *  - 'info' (the countdown): said next, ahead of whatever waits (it is about now), dropped with its step;
- *  - 'status' (正在准备…, 正在打开摄像头…): like 'prompt', but the next prompt does not wait for it: a
- *    passing state must never hold back the instruction that follows it;
+ *  - 'status' (正在准备…, the positioning instruction): like 'prompt', but what follows does not wait
+ *    for it: a passing state must never hold back the instruction that comes after it;
+ *  - `{ interrupt: true }`: a new stage (the actions are over): what plays now is cut short;
  *  - the same text is not queued twice, nor said again within `repeatAfterMs`; a prompt that comes
  *    again later (the engine's retry after a timeout) is said again;
  *  - repeat() (the 再说一遍 button) says the current step's sentences again at once.
@@ -94,12 +95,12 @@ export class PromptSpeaker {
   }
 
   /** Queues one sentence, or (for a 'prompt') the new step's sentences in order. */
-  say(raw: string | readonly string[], kind: UtteranceKind = 'prompt'): void {
+  say(raw: string | readonly string[], kind: UtteranceKind = 'prompt', opts: { interrupt?: boolean } = {}): void {
     if (this.stopped) return
     const texts = (typeof raw === 'string' ? [raw] : raw).map((t) => t.trim()).filter(Boolean)
     if (kind === 'prompt' || kind === 'status') {
       if (texts.length === 0) return
-      if (kind === 'prompt' && this.lastKind === 'status') this.cutShort()
+      if (opts.interrupt || this.lastKind === 'status') this.cutShort()
       this.step++
       this.current = texts
       this.queue = this.queue.filter((q) => q.step === this.step)
