@@ -195,6 +195,27 @@ test('every page at 标准 and 特大 passes the elder-first audit', async () =>
     () => audit.visit(page, 'share', 'share page'),
   )
 
+  await state(
+    '认证记录 (a parent’s)',
+    async () => {
+      await visible(page, 'back').click()
+      await visible(page, 'relative').waitFor()
+      await visible(page, 'relative-records').first().click()
+      await visible(page, 'record-list').or(visible(page, 'empty')).first().waitFor({ timeout: 30_000 })
+    },
+    () => audit.visit(page, 'records-relative', '认证记录 (a parent’s)'),
+  )
+  await state(
+    '帮TA认证 landing',
+    async () => {
+      await page.goBack()
+      await visible(page, 'relative').waitFor()
+      await visible(page, 'certify-for').first().click()
+      await visible(page, 'greeting').waitFor({ timeout: 30_000 })
+    },
+    () => audit.visit(page, 'relative-landing', '帮TA认证 landing', { landing: true }),
+  )
+
   // ---- 认证查询 ----
   await state(
     '认证查询',
