@@ -1,10 +1,12 @@
 jest.mock('@tarojs/taro', () => require('./taro-with-hooks'))
 jest.mock('@tarojs/components', () => require('../support/components-mock'))
+jest.mock('@/services/speech', () => ({ ...jest.requireActual('@/services/speech'), speak: jest.fn(() => ({ spoken: true })) }))
 
 import { act, fireEvent, render, screen } from '@testing-library/react'
 import Taro from '@tarojs/taro'
 import AddRelativePage from '@/packages/family/add'
 import { ROUTES } from '@/services/navigation'
+import * as speech from '@/services/speech'
 import { err, ok, useFakeCloud } from '../support/fake-cloud'
 import { father, flush, REL_FATHER, setup } from './support'
 
@@ -36,6 +38,8 @@ describe('添加家人', () => {
     expect(screen.getByTestId('error-name').textContent).toContain('请填写姓名')
     expect(screen.getByTestId('error-relation').textContent).toContain('请选择这位家人与您的关系')
     expect(screen.getByTestId('error-idNumber')).toBeTruthy()
+    // Every message shown is read aloud, the missing relation with them, as one utterance.
+    expect(speech.speak).toHaveBeenLastCalledWith('请填写姓名。请填写身份证号。请选择这位家人与您的关系')
   })
 
   test('the same inline ID checks as 绑定社保卡 (reason in words, shown when leaving the field)', () => {

@@ -89,7 +89,7 @@ describe('绑定社保卡: inline validation under each field', () => {
     expect(screen.queryByTestId('error-idNumber')).toBeNull()
   })
 
-  test('pressing 确认绑定 with nothing filled: 请填写… under every field, the first one read aloud, nothing sent', async () => {
+  test('pressing 确认绑定 with nothing filled: 请填写… under every field, all of them read aloud in page order, nothing sent', async () => {
     const spoken = speech.speak as jest.Mock
     spoken.mockClear()
     const { bind } = await openForm()
@@ -100,7 +100,7 @@ describe('绑定社保卡: inline validation under each field', () => {
     expect(errorText('cardNumber')).toContain('请填写社会保障卡号')
     expect(errorText('insuranceType')).toContain('请选择险种')
     expect(bind).not.toHaveBeenCalled()
-    expect(spoken).toHaveBeenLastCalledWith('请填写姓名')
+    expect(spoken).toHaveBeenLastCalledWith('请填写姓名。请填写身份证号。请填写社会保障卡号。请选择险种')
   })
 
   test('tabbing past an empty field turns nothing red; leaving a field one typed in does check it', async () => {

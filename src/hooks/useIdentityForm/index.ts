@@ -36,8 +36,12 @@ export function useIdentityForm(fields: readonly BindField[] = BIND_FIELDS) {
     check(field, values)
   }
 
-  /** Validates the checked fields; answers whether all are fine (otherwise the messages show). */
-  const validateAll = (): boolean => {
+  /**
+   * Validates the checked fields; answers whether all are fine (otherwise the messages show). Every
+   * message shown is read aloud, in page order, with the page's own extra messages after them (one
+   * utterance: a second speak() would cut the first short).
+   */
+  const validateAll = (extraMessages: readonly string[] = []): boolean => {
     const today = todayInChina()
     const all: FieldErrors = {}
     for (const f of fields) {
@@ -46,9 +50,10 @@ export function useIdentityForm(fields: readonly BindField[] = BIND_FIELDS) {
     }
     setErrors(all)
     setShown(Object.fromEntries(fields.map((f) => [f, true])))
-    const first = fields.find((f) => all[f])
-    if (first) speak(ERROR_MESSAGES[all[first]!])
-    return first === undefined
+    const messages = fields.flatMap((f) => (all[f] ? [ERROR_MESSAGES[all[f]!]] : []))
+    const spoken = [...messages, ...extraMessages]
+    if (spoken.length > 0) speak(spoken.join('。'))
+    return messages.length === 0
   }
 
   /** The normalised manual-binding form, when every field is fine. */

@@ -16,7 +16,6 @@ import { ERROR_MESSAGES, type AppError } from '@/core/errors'
 import { useIdentityForm } from '@/hooks/useIdentityForm'
 import { addRelative } from '@/services/family'
 import { goBack, navigateWithQuery, ROUTES } from '@/services/navigation'
-import { speak } from '@/services/speech'
 import { todayInChina } from '@/services/system'
 import { PERSON_FIELDS, relativeForm } from './person-form'
 import { ADD_INTRO, ERROR_HELP, RELATION_CHOICES, relativeDeadline, relativeTitle } from './texts'
@@ -52,10 +51,9 @@ export default function AddRelativePage() {
 
   const submit = async () => {
     setServerError(undefined)
-    const fieldsOk = form.validateAll()
+    // The form reads every shown message aloud, the missing relation with them.
+    const fieldsOk = form.validateAll(relation === '' ? [ERROR_MESSAGES.RELATION_INVALID] : [])
     setRelationShown(true)
-    // The form reads its own first message aloud; a missing relation alone is read here.
-    if (fieldsOk && relation === '') speak(ERROR_MESSAGES.RELATION_INVALID)
     if (!fieldsOk || relation === '') return
     const payload = relativeForm(form.values, relation, todayInChina())
     if (!payload) return
