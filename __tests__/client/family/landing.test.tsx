@@ -108,7 +108,7 @@ describe('printed notice landing', () => {
     expect(greeting.textContent).toContain('2026年度认证通知单')
     expect(screen.getByTestId('greeting-details').textContent).toContain('已逾期，暂停发放')
     // a passed deadline is not put as 请在…前 (it would read as a mistake)
-    expect(screen.getByTestId('greeting-details').textContent).toContain('认证期限（2026年8月31日）已过，请尽快认证')
+    expect(screen.getByTestId('greeting-details').textContent).toContain('认证期限是2026年8月31日，已经过了，请尽快认证')
     // How to tell it is genuine: the agency the server found, in the scam notice.
     expect(screen.getByTestId('scam-notice-agency').textContent).toContain('南京市玄武区社会保险管理中心')
     await start()

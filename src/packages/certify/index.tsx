@@ -106,7 +106,7 @@ const SELF: Greeting | null = null
  * passed and to certify soon (a past date after 请在 would read as a mistake).
  */
 function deadlineLine(deadline: string, statusLabel: string): string {
-  return statusLabel === CERT_STATUS_LABELS.overdue_suspended ? `认证期限（${deadline}）已过，请尽快认证，认证后次月恢复发放` : `请在${deadline}前完成认证`
+  return statusLabel === CERT_STATUS_LABELS.overdue_suspended ? `认证期限是${deadline}，已经过了，请尽快认证，认证后次月恢复发放` : `请在${deadline}前完成认证`
 }
 
 /** Whose certification: the share card, notice code or relative behind the page query. */
