@@ -25,7 +25,7 @@ import { stillCameraFile } from './support/audit/still-camera'
 
 jest.setTimeout(900_000)
 
-/** As certify.test.ts: fits the looping cap13 clip whatever its start. */
+/** As certify.test.ts: cap13's action loop shows it every few seconds (support/fake-camera.ts). */
 const CHALLENGE = 'turn_left,blink'
 const CAMERA_TO_RESULT_MS = 150_000
 const CAMERA = ['[data-testid="camera-page"]']
@@ -37,7 +37,7 @@ const log = new AuditLog('camera')
 const audit = new PageAuditor(log)
 
 beforeAll(async () => {
-  await fakeCameraFile('cap13_edit2')
+  await fakeCameraFile('cap13_edit2', { actionLoop: true })
   for (const seed of [1, 2, 3]) stillCameraFile(seed)
   system = await startSystem({
     CERT_TEST_CHALLENGE: CHALLENGE,
@@ -137,7 +137,7 @@ test('the camera and result pages at 标准 and 特大 pass the elder-first audi
   }
 
   // ---- a live face: 认证通过 (王秀英, enrolled) and 人工审核中 (李建国, no reference) ----
-  const live = await cameraPage(fakeCameraArgs(await fakeCameraFile('cap13_edit2')))
+  const live = await cameraPage(fakeCameraArgs(await fakeCameraFile('cap13_edit2', { actionLoop: true })))
   if (
     await attempt('result 认证通过', async () => {
       await freshAccount(live, url)

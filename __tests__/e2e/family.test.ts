@@ -13,8 +13,10 @@
  *     it; 赵德胜 has, unless his last pass falls in the year before too), writes the PDF and the links file;
  *     the link opened in the browser lands on 张*兰's certification.
  *
- * The cap13 clip (the fake camera) is the same person as the cap12 reference photo, which is enrolled
- * for both parents. Challenge `turn_left,blink`: see certify.test.ts for why it always fits the loop.
+ * The camera is cap13's action loop (support/fake-camera.ts, `actionLoop`: the clip's own frames, the
+ * challenged actions coming round every few seconds, so a tracker slowed by a busy machine still sees
+ * them in time); the same person as the cap12 reference photo, which is enrolled for both parents.
+ * Challenge `turn_left,blink`: see certify.test.ts and fake-camera-loop.test.ts.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -41,7 +43,7 @@ import { demoDate } from './support/demo-dates'
 
 jest.setTimeout(900_000)
 
-/** The same challenge as certify.test.ts (always fits the looping cap13 clip). */
+/** The same challenge as certify.test.ts (the action loop shows it every few seconds). */
 const CHALLENGE = 'turn_left,blink'
 const CAMERA_TO_RESULT_MS = 150_000
 const REF_PHOTO = join(ROOT, '__tests__', 'fixtures', 'faces', 'cap12-ref.jpg')
@@ -65,7 +67,7 @@ const note = (s: string) => {
 
 beforeAll(async () => {
   const t0 = Date.now()
-  const camera = await fakeCameraFile('cap13_edit2')
+  const camera = await fakeCameraFile('cap13_edit2', { actionLoop: true })
   system = await startSystem({
     CERT_TEST_CHALLENGE: CHALLENGE,
     IDENTITY_VERIFIER: 'local-face-match',
@@ -152,7 +154,7 @@ describe('家人认证 in the browser', () => {
     expect(link).not.toMatch(/[\u4e00-\u9fa5]/)
 
     // The parent's phone: another browser profile (its own local sign-in), with the camera clip.
-    parent = await openBrowser(fakeCameraArgs(await fakeCameraFile('cap13_edit2')))
+    parent = await openBrowser(fakeCameraArgs(await fakeCameraFile('cap13_edit2', { actionLoop: true })))
     const p = await parent.context.newPage()
     watchApiFailures(p, 'parent', note)
     await withArtifacts(p, 'family-share-parent', async () => {

@@ -12,6 +12,15 @@
  * `still: true` is a photo held up to the camera: one frontal frame of the clip repeated for 10 s with
  * light, changing sensor noise (so consecutive frames are not byte-identical, as with a real camera
  * filming a print). It shows no action and no motion and must never pass certification.
+ *
+ * `actionLoop: true` (cap13_edit2 only) is the clip's own footage cut into an 11.8 s loop in which the
+ * challenge `turn_left,blink` comes round again and again (ACTION_LOOP below: two left turns and two
+ * blinks per loop, calm frontal stretches between them). The whole clip shows each of those actions
+ * about once in 30.6 s, so a tracker starved of CPU (a busy machine: 4-6 fps instead of 12) that
+ * missed one had to wait for the next loop, past the 2 x 15 s the engine allows. Every frame is a
+ * real recorded frame at its recorded pace: the liveness engine and its thresholds judge it as they
+ * judge the whole clip (__tests__/e2e/fake-camera-loop.test.ts replays the same cut of the clip's
+ * trace through the engine).
  */
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -26,7 +35,31 @@ export interface FakeCameraOptions {
   still?: boolean
   /** Output frame rate (default: the clip's own 25 fps; still: 10 fps). Real time is kept either way. */
   fps?: number
+  /** The clip's challenged actions cut into a short loop (ACTION_LOOP; cap13_edit2 at its own 25 fps only). */
+  actionLoop?: boolean
 }
+
+/** Frames per second of both clips (PROVENANCE.md). */
+export const CLIP_FPS = 25
+
+/**
+ * The action loop: [start, end) in seconds of cap13_edit2, played in this order and looped. Cut
+ * points are frontal moments (|yaw - rest| < 2 deg, mouth closed) so a cut moves the face by less than
+ * the tracker's frame-to-frame wobble and reads as no action. What each piece shows (the labels in
+ * __tests__/fixtures/liveness/labels/cap13_edit2.json):
+ */
+export const ACTION_LOOP: readonly { from: number; to: number; shows: string }[] = [
+  { from: 5.2, to: 8.0, shows: 'frontal, calm: positioning and the baselines' },
+  // The clip's second left turn: it rises over ~0.4 s, so a 5-fps tracker sees the head on its way
+  // (the first one, at 20.08 s, jumps 9 deg in 0.12 s and a slow tracker often sees no way there).
+  { from: 22.16, to: 23.8, shows: 'turn_left 22.36-23.08 s, from and back to frontal' },
+  { from: 5.6, to: 6.6, shows: 'frontal, calm' },
+  { from: 22.16, to: 23.8, shows: 'turn_left again' },
+  { from: 5.6, to: 7.6, shows: 'frontal, calm: the blink baseline after the turn' },
+  { from: 16.88, to: 17.52, shows: 'blink 17.04-17.16 s (after the mouth closes at 16.76 s, before it opens at 17.80 s)' },
+  { from: 7.6, to: 9.0, shows: 'frontal, calm' },
+  { from: 16.88, to: 17.52, shows: 'blink again' },
+]
 
 const VIDEOS = join(ROOT, '__tests__', 'fixtures', 'videos')
 export const FAKE_CAMERA_DIR = join(ROOT, '.tmp', 'fake-camera')
@@ -48,15 +81,20 @@ export async function fakeCameraFile(clip: FakeCameraClip, opts: FakeCameraOptio
     throw new Error('fake camera: ffmpeg is not installed; run `npm run setup:system` (installs Debian ffmpeg and chromium)')
   }
   const still = opts.still === true
+  const actionLoop = opts.actionLoop === true
   const fps = opts.fps ?? (still ? 10 : undefined)
   if (fps !== undefined && !(fps >= 1 && fps <= 60)) throw new Error(`fake camera: fps must be 1-60, got ${fps}`)
+  if (actionLoop && (clip !== 'cap13_edit2' || still || fps !== undefined)) {
+    throw new Error('fake camera: actionLoop is cut from cap13_edit2 at its own frame rate (no still, no fps)')
+  }
 
   const st = statSync(src)
   const tag = createHash('sha256')
-    .update(JSON.stringify({ clip, still, fps, size: st.size, mtime: Math.floor(st.mtimeMs), v: 3 }))
+    // The loop's pieces only in its own key: the other variants keep their cached files.
+    .update(JSON.stringify({ clip, still, fps, ...(actionLoop ? { loop: ACTION_LOOP } : {}), size: st.size, mtime: Math.floor(st.mtimeMs), v: 3 }))
     .digest('hex')
     .slice(0, 10)
-  const stem = `${clip}${still ? '-still' : ''}${fps ? `-${fps}fps` : ''}`
+  const stem = `${clip}${still ? '-still' : ''}${actionLoop ? '-actions' : ''}${fps ? `-${fps}fps` : ''}`
   const out = join(FAKE_CAMERA_DIR, `${stem}-${tag}.y4m`)
   if (existsSync(out)) return out
 
@@ -80,6 +118,13 @@ export async function fakeCameraFile(clip: FakeCameraClip, opts: FakeCameraOptio
         '-r', String(fps), '-frames:v', String(frames),
         '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', partial,
       ]
+    : actionLoop
+    ? [
+        '-hide_banner', '-loglevel', 'error', '-y', '-i', src, '-an',
+        '-filter_complex', actionLoopFilter(),
+        '-map', '[loop]', '-r', String(CLIP_FPS),
+        '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', partial,
+      ]
     : [
         '-hide_banner', '-loglevel', 'error', '-y', '-i', src, '-an',
         ...(fps ? ['-vf', `fps=${fps}`] : []),
@@ -92,6 +137,19 @@ export async function fakeCameraFile(clip: FakeCameraClip, opts: FakeCameraOptio
   }
   renameSync(partial, out)
   return out
+}
+
+/** First and last-plus-one source frame of each piece of the action loop. */
+export function actionLoopFrames(): { start: number; end: number }[] {
+  return ACTION_LOOP.map((p) => ({ start: Math.round(p.from * CLIP_FPS), end: Math.round(p.to * CLIP_FPS) }))
+}
+
+/** ffmpeg filter graph: each piece trimmed by frame number (exact), re-timed from 0, then joined. */
+function actionLoopFilter(): string {
+  const pieces = actionLoopFrames()
+  const split = `[0:v]split=${pieces.length}${pieces.map((_, i) => `[in${i}]`).join('')}`
+  const trims = pieces.map((p, i) => `[in${i}]trim=start_frame=${p.start}:end_frame=${p.end},setpts=PTS-STARTPTS[p${i}]`)
+  return [split, ...trims, `${pieces.map((_, i) => `[p${i}]`).join('')}concat=n=${pieces.length}:v=1:a=0[loop]`].join(';')
 }
 
 /** Chromium flags that make `file` the only camera, allowed without a permission prompt. */
