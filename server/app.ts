@@ -13,6 +13,8 @@ import { seedDemoRoster } from './demo/seed'
 import { DbNonceStore } from './nonces/db'
 import { MemoryNonceStore } from './nonces/memory'
 import type { NonceStore } from './nonces/store'
+import { BACKEND_HTTP_LIMITS } from './config/http-limits'
+import { connectionGuard } from './plugins/connection-limits'
 import { installErrorHandling } from './plugins/error-handler'
 import { registerProtection, type ProtectionOptions } from './plugins/protection'
 import { installSignatureCheck } from './plugins/signature'
@@ -88,13 +90,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const ownsStore = !opts.store
   const store = opts.store ?? openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath })
 
+  // Timeouts and keep-alive limits act on real sockets only (inject() has none).
+  const guard = connectionGuard(config.http ?? BACKEND_HTTP_LIMITS, (error) => ({ error }))
   const app = Fastify({
+    ...guard.serverOptions,
     bodyLimit: BODY_LIMIT_BYTES,
     logger:
       opts.logger === false
         ? false
         : { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, ...(opts.logger?.stream ? { stream: opts.logger.stream } : {}) },
   })
+
+  guard.install(app)
 
   try {
     await migrateToLatest(store)

@@ -28,6 +28,9 @@
  *   WECHAT_APPID / WECHAT_SECRET  mini-program credentials (required with wechat-facial-verify)
  *   WECHAT_API_BASE      WeChat API origin (default https://api.weixin.qq.com; tests point it at a fake)
  *
+ *   BACKEND_HEADERS_TIMEOUT_MS / _REQUEST_TIMEOUT_MS / _IDLE_TIMEOUT_MS / _KEEP_ALIVE_TIMEOUT_MS /
+ *   BACKEND_MAX_REQUESTS_PER_SOCKET  time limits on every connection: see config/http-limits.ts
+ *
  *   CERT_* / LIVENESS_*  certification sessions and engine timing: see services/certification-config.ts
  *   REMINDER_*           subscribe-message reminders (days, send window, template ids): see reminders/config.ts
  *   APP_PUBLIC_URL, MINIPROGRAM_CODE_ADAPTER, WXACODE_*, NOTICE_*  printed notices and mini-program codes: see notices/config.ts
@@ -43,6 +46,7 @@ import { loadLocalSecrets, LocalSecretsError } from './local-secrets'
 import { readCertificationConfig, type CertificationConfig } from '../services/certification-config'
 import { readRemindersConfig, type RemindersConfig } from '../reminders/config'
 import { readNoticesConfig, type NoticesConfig } from '../notices/config'
+import { BACKEND_HTTP_LIMITS, readHttpLimits, type HttpLimits } from './http-limits'
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -73,6 +77,8 @@ export interface AppConfig {
   reminders?: RemindersConfig
   /** Printed notices and mini-program codes (notices/config.ts). Optional: defaults when absent. */
   notices?: NoticesConfig
+  /** Connection time limits (config/http-limits.ts). Optional: BACKEND_HTTP_LIMITS when absent. */
+  http?: HttpLimits
 }
 
 export const IDENTITY_VERIFIERS = ['wechat-facial-verify', 'local-face-match', 'manual-review'] as const
@@ -264,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   const certification = readCertificationConfig(clean, production, problems)
   const reminders = readRemindersConfig(clean, production, problems)
   const notices = readNoticesConfig(clean, production, problems)
+  const http = readHttpLimits(clean, 'BACKEND', BACKEND_HTTP_LIMITS, (zh, en) => problems.push(msg(zh, en)))
   if (problems.length > 0) throw new ConfigError(problems)
 
   return {
@@ -286,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     certification,
     reminders,
     notices,
+    http,
     identity: {
       verifier: identityVerifier,
       faceThreshold: e.IDENTITY_FACE_THRESHOLD,

@@ -1,20 +1,13 @@
 /**
  * Every failure leaves as {error:{code,message,field?}} with a 4xx/5xx status and no stack trace.
- * Fastify's own errors (body too large, bad JSON, wrong content type) get stable codes too.
+ * Fastify's own errors (body too large, bad JSON, wrong content type, a body cut off) get stable
+ * codes too (framework-errors.ts); errors raised before routing go through Fastify's frameworkErrors
+ * option, set in app.ts.
  */
 import type { FastifyError, FastifyInstance } from 'fastify'
-import { appError, type ErrorCode } from '../../src/core/errors'
+import { appError } from '../../src/core/errors'
 import { HttpError } from '../http/errors'
-
-function classify(err: FastifyError): { status: number; code: ErrorCode } {
-  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) return { status: 413, code: 'PAYLOAD_TOO_LARGE' }
-  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.statusCode === 415) return { status: 415, code: 'BAD_REQUEST' }
-  if (err.statusCode === 429) return { status: 429, code: 'RATE_LIMITED' }
-  if (err.statusCode === 404) return { status: 404, code: 'NOT_FOUND' }
-  if (err.statusCode === 503) return { status: 503, code: 'SERVICE_UNAVAILABLE' }
-  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return { status: err.statusCode, code: 'BAD_REQUEST' }
-  return { status: 500, code: 'INTERNAL' }
-}
+import { classifyFrameworkError } from './framework-errors'
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -22,7 +15,7 @@ export function installErrorHandling(app: FastifyInstance): void {
       req.log.info({ code: err.code, field: err.body.field }, 'request refused')
       return reply.code(err.statusCode).send({ error: err.body })
     }
-    const { status, code } = classify(err)
+    const { status, code } = classifyFrameworkError(err)
     if (status >= 500) req.log.error({ err }, 'request failed')
     else req.log.info({ code, fastifyCode: err.code }, 'request refused')
     return reply.code(status).send({ error: appError(code) })

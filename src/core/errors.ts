@@ -23,6 +23,7 @@ export const ERROR_MESSAGES = {
   ACCOUNT_ALREADY_BOUND: '您已绑定本人社保卡，如需更换请先解除绑定',
   NOT_BOUND: '请先绑定本人社保卡',
   SSC_AUTH_INVALID: '电子社保卡授权已失效，请重新授权',
+  ID_NUMBER_CHECKS_LIMITED: '这个身份证号今天核对不成功的次数太多了。为保护本人信息，今天先不再核对，请明天再试；着急的话，请带上身份证到当地社保经办机构办理',
   // Certification sessions (开始认证 → 完成认证)
   SESSION_NOT_FOUND: '没有找到这次认证，请重新开始',
   SESSION_EXPIRED: '本次认证已超时，请重新开始',
@@ -50,6 +51,7 @@ export const ERROR_MESSAGES = {
   REQUEST_STALE: '请求已过期，请重试',
   REQUEST_REPLAYED: '重复的请求',
   PAYLOAD_TOO_LARGE: '提交的内容过大',
+  REQUEST_TIMEOUT: '网络太慢，内容没有传完，请再试一次',
   BAD_REQUEST: '请求格式不正确',
   NOT_FOUND: '请求的内容不存在',
   RATE_LIMITED: '操作太频繁，请稍后再试',
