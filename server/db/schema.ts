@@ -78,6 +78,14 @@ export interface UsedNoncesTable {
   expires_at: string
 }
 
+/** Units taken of one limit in one fixed window (migration 010). */
+export interface LimitCountersTable {
+  key: string
+  bucket: string
+  used: number
+  expires_at: string
+}
+
 /** Enrolled reference face of a person (local-face-match): the embedding, encrypted; never the photo. */
 export interface FaceReferencesTable {
   id: string
@@ -258,6 +266,7 @@ export interface Database {
   reminder_outbox: ReminderOutboxTable
   reminder_sweeps: ReminderSweepsTable
   local_message_inbox: LocalMessageInboxTable
+  limit_counters: LimitCountersTable
 }
 
 export type Dialect = 'sqlite' | 'postgres'

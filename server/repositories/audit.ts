@@ -29,15 +29,3 @@ export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
     })
     .execute()
 }
-
-/** How many entries with one of `actions` an actor has since `since` (ISO). */
-export async function countRecentAudit(db: Db, actorRef: string, actions: readonly string[], since: string): Promise<number> {
-  const row = await db
-    .selectFrom('audit_log')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('actor_ref', '=', actorRef)
-    .where('action', 'in', actions)
-    .where('at', '>=', since)
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
-}

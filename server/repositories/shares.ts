@@ -46,17 +46,6 @@ export async function activeShareExpiries(db: Db, relativeIds: string[], now: st
   return new Map(rows.map((r) => [r.relative_id, String(r.until)]))
 }
 
-/** Tokens an account created since `since` (ISO). */
-export async function countSharesCreatedSince(db: Db, accountId: string, since: string): Promise<number> {
-  const row = await db
-    .selectFrom('share_tokens')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('sender_account_id', '=', accountId)
-    .where('created_at', '>=', since)
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
-}
-
 /**
  * The first passed certification of a person at or after `since` (ISO), if any: an in-app record, or
  * the roster's 上次认证日期 (midnight Beijing time) when the agency's roster says so.

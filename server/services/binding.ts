@@ -23,7 +23,8 @@ import { tryUseNonce } from '../repositories/nonces'
 import { findPersonById, findPersonByIdHash } from '../repositories/persons'
 import type { Db, PersonRow } from '../repositories/types'
 import { shanghaiDate } from '../time/clock'
-import { assertNotLockedOut } from './attempts'
+import { IdentityCheck } from './attempts'
+import type { LimitRule } from './limits'
 import type { ServiceContext } from './context'
 import { idNumberHash, normaliseCard, normaliseName } from './identity'
 import { maskedPerson } from './views'
@@ -47,6 +48,10 @@ async function refuse(ctx: ServiceContext, accountId: string, action: string, me
   await audit(ctx, accountId, action, subject, { method, reason: code })
   throw new HttpError(code, field)
 }
+
+/** Audits a limit refusal as binding.rate_limited (which limit, never whose ID number). */
+const limitAudit = (ctx: ServiceContext, accountId: string) => (code: ErrorCode, rule: LimitRule) =>
+  audit(ctx, accountId, 'binding.rate_limited', null, { reason: code, limit: rule.name, max: String(rule.max) })
 
 function bindingView(person: PersonRow, binding: BindingRow): BindingView {
   return { bound: true, person: maskedPerson(person), boundAt: binding.bound_at }
@@ -95,36 +100,60 @@ async function bindInTransaction(
 export async function bindManual(ctx: ServiceContext, input: ManualBindInput): Promise<BindingView> {
   const now = ctx.clock()
   const accountId = await ensureAccount(ctx.db, input.caller, now.toISOString())
-  await assertNotLockedOut(ctx, accountId)
+  const check = await IdentityCheck.begin(ctx, accountId, { onRefused: limitAudit(ctx, accountId) })
   const id = validateIdNumber(input.idNumber, shanghaiDate(now))
-  if (!id.valid) return refuse(ctx, accountId, 'binding.rejected_input', 'manual', id.reason, null, 'idNumber')
+  if (!id.valid) {
+    await check.notCounted()
+    return refuse(ctx, accountId, 'binding.rejected_input', 'manual', id.reason, null, 'idNumber')
+  }
+  const idHash = idNumberHash(ctx.pii, id.idNumber)
+  await check.atIdNumber(idHash)
 
-  const person = await findPersonByIdHash(ctx.db, idNumberHash(ctx.pii, id.idNumber))
-  if (!person) return refuse(ctx, accountId, 'binding.failed', 'manual', 'PERSON_NOT_FOUND', null)
-  const stored = ctx.pii.openPerson(person.pii_enc)
-  const nameMatches = safeEqual(normaliseName(stored.name), normaliseName(input.name))
-  const cardMatches = safeEqual(normaliseCard(stored.cardNumber), normaliseCard(input.cardNumber))
-  const typeMatches = person.insurance_type === input.insuranceType
-  if (!(nameMatches && cardMatches && typeMatches)) return refuse(ctx, accountId, 'binding.failed', 'manual', 'DETAILS_MISMATCH', person.id)
-
+  const person = await findPersonByIdHash(ctx.db, idHash)
+  const stored = person ? ctx.pii.openPerson(person.pii_enc) : undefined
+  const nameMatches = !!stored && safeEqual(normaliseName(stored.name), normaliseName(input.name))
+  const cardMatches = !!stored && safeEqual(normaliseCard(stored.cardNumber), normaliseCard(input.cardNumber))
+  const typeMatches = person?.insurance_type === input.insuranceType
+  if (!person || !(nameMatches && cardMatches && typeMatches)) {
+    check.failed()
+    return refuse(ctx, accountId, 'binding.failed', 'manual', person ? 'DETAILS_MISMATCH' : 'PERSON_NOT_FOUND', person?.id ?? null)
+  }
+  await check.notCounted()
   return bindInTransaction(ctx, accountId, person, 'manual')
 }
 
 export async function bindBySsc(ctx: ServiceContext, caller: Caller, authorization: string): Promise<BindingView> {
   const now = ctx.clock()
   const accountId = await ensureAccount(ctx.db, caller, now.toISOString())
-  await assertNotLockedOut(ctx, accountId)
+  const check = await IdentityCheck.begin(ctx, accountId, { onRefused: limitAudit(ctx, accountId) })
   const verified = await ctx.ssc.verify(authorization, now)
   if (!verified.ok) {
-    if (verified.error.code === 'SERVICE_UNAVAILABLE') throw new HttpError('SERVICE_UNAVAILABLE')
+    if (verified.error.code === 'SERVICE_UNAVAILABLE') {
+      await check.notCounted()
+      throw new HttpError('SERVICE_UNAVAILABLE')
+    }
+    check.failed()
     return refuse(ctx, accountId, 'binding.failed', 'ssc', 'SSC_AUTH_INVALID', null, 'authorization')
   }
   const person = await findPersonById(ctx.db, verified.data.personId)
-  if (!person) return refuse(ctx, accountId, 'binding.failed', 'ssc', 'SSC_AUTH_INVALID', null, 'authorization')
+  if (!person) {
+    check.failed()
+    return refuse(ctx, accountId, 'binding.failed', 'ssc', 'SSC_AUTH_INVALID', null, 'authorization')
+  }
   const { nonce, expiresAt } = verified.data
-  return bindInTransaction(ctx, accountId, person, 'ssc', async (trx) => {
-    if (!(await tryUseNonce(trx, `ssc:${nonce}`, expiresAt.toISOString()))) throw new HttpError('SSC_AUTH_INVALID', 'authorization')
-  })
+  let used = false
+  try {
+    return await bindInTransaction(ctx, accountId, person, 'ssc', async (trx) => {
+      if (!(await tryUseNonce(trx, `ssc:${nonce}`, expiresAt.toISOString()))) {
+        used = true
+        throw new HttpError('SSC_AUTH_INVALID', 'authorization')
+      }
+    })
+  } finally {
+    // An authorisation used before is a failed check like a forged one; any other outcome is not.
+    if (used) check.failed()
+    else await check.notCounted()
+  }
 }
 
 /** Idempotent: unbinding with no active binding succeeds too. Both cases are audited. */

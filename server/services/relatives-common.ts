@@ -1,6 +1,6 @@
 /**
  * What the 家人 / share / notice / 认证查询 services share: their HTTP statuses, the error helper,
- * the dependencies built once from the configuration, audit and rate-limit helpers.
+ * the dependencies built once from the configuration, audit helpers (the limits are in limits.ts).
  */
 import { hkdfSync } from 'node:crypto'
 import * as v from 'valibot'
@@ -8,7 +8,7 @@ import { RELATION_LABELS, type Relation, type RelativeView } from '../../src/cor
 import type { ErrorCode } from '../../src/core/errors'
 import { HttpError } from '../http/errors'
 import { parseBody } from '../http/validate'
-import { appendAudit, countRecentAudit, type AuditEntry } from '../repositories/audit'
+import { appendAudit, type AuditEntry } from '../repositories/audit'
 import type { RelativeRow } from '../repositories/relatives'
 import type { Db, PersonRow } from '../repositories/types'
 import type { ServiceContext } from './context'
@@ -67,20 +67,6 @@ export async function audit(ctx: ServiceContext, db: Db, accountId: string, acti
 export async function refuse(ctx: ServiceContext, accountId: string, action: string, code: ErrorCode, subject: string | null, detail: AuditEntry['detail'] = {}, field?: string): Promise<never> {
   await audit(ctx, ctx.db, accountId, action, subject, { reason: code, ...detail })
   throw familyError(code, field)
-}
-
-/** RATE_LIMITED (audited as `action`) when `actions` of this account since `windowMs` ago reach `max`. */
-export async function assertWithinLimit(
-  ctx: ServiceContext,
-  accountId: string,
-  limit: { actions: readonly string[]; windowMs: number; max: number },
-  action: string,
-): Promise<void> {
-  const since = new Date(ctx.clock().getTime() - limit.windowMs).toISOString()
-  if ((await countRecentAudit(ctx.db, accountId, limit.actions, since)) >= limit.max) {
-    await audit(ctx, ctx.db, accountId, action, null, { reason: 'RATE_LIMITED', windowMs: limit.windowMs, max: limit.max })
-    throw new HttpError('RATE_LIMITED')
-  }
 }
 
 export async function relativeView(ctx: ServiceContext, rel: RelativeRow, person: PersonRow, shareActiveUntil?: string): Promise<RelativeView> {

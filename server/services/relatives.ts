@@ -1,8 +1,9 @@
 /**
  * 家人 (relatives): add by name + ID number + relation (checked against the roster like binding),
  * list, remove. Rules (docs/backend-api.md § 家人):
- *  - rate limits before anything else: 5 failed identity checks in 10 minutes (these and binding's) and
- *    10 added relatives in 24 hours per account → RATE_LIMITED, nothing stored;
+ *  - rate limits before anything else (services/limits.ts): 5 failed identity checks in 10 minutes
+ *    (these and binding's) and 10 added relatives a Beijing day per account → RATE_LIMITED; 10 failed
+ *    checks a day at one ID number from all accounts → ID_NUMBER_CHECKS_LIMITED; nothing stored;
  *  - ID format errors name the reason (field idNumber); not on the roster → PERSON_NOT_FOUND; the name
  *    differs → DETAILS_MISMATCH (never which detail); the caller's own bound person → RELATIVE_IS_SELF;
  *  - already linked → the existing entry (idempotent); 8 active already → RELATIVES_LIMIT;
@@ -11,8 +12,9 @@
  * Every add, refusal, list and removal is audited (no personal data in the audit log).
  */
 import { randomUUID } from 'node:crypto'
-import { MAX_RELATIVES, type AddRelativeForm, type RelativeView, type RelativesView } from '../../src/core/contracts/family'
+import { MAX_RELATIVES, type AddRelativeForm, type Relation, type RelativeView, type RelativesView } from '../../src/core/contracts/family'
 import type { Caller } from '../../src/core/contracts/common'
+import type { ErrorCode } from '../../src/core/errors'
 import { validateIdNumber } from '../../src/core/id-number'
 import { safeEqual } from '../crypto/hmac'
 import { isUniqueViolation } from '../db/errors'
@@ -31,17 +33,15 @@ import {
   type RelativeRow,
 } from '../repositories/relatives'
 import { activeShareExpiries, revokeSharesOfRelative } from '../repositories/shares'
+import type { PersonRow } from '../repositories/types'
 import { shanghaiDate } from '../time/clock'
-import { FAILED_CHECK_ACTIONS } from './attempts'
+import { IdentityCheck } from './attempts'
 import type { ServiceContext } from './context'
 import { idNumberHash, normaliseName } from './identity'
-import { assertWithinLimit, audit, familyError, refuse, relativeView } from './relatives-common'
+import { Held, RELATIVES_ADDED_PER_DAY, takeOrRefuse, type LimitRule } from './limits'
+import { audit, familyError, refuse, relativeView } from './relatives-common'
 
 export const ADD_FAILED_ACTION = 'relative.add_failed'
-/** Failed identity checks (binding's and adding relatives') per account: 5 in 10 minutes. */
-export const ADD_FAILURE_LIMIT = { actions: [...FAILED_CHECK_ACTIONS, ADD_FAILED_ACTION], windowMs: 10 * 60_000, max: 5 } as const
-/** Relatives added per account: 10 in 24 hours. */
-export const ADD_DAILY_LIMIT = { actions: ['relative.added'], windowMs: 24 * 3600_000, max: 10 } as const
 
 export interface AddRelativeInput extends AddRelativeForm {
   caller: Caller
@@ -50,35 +50,61 @@ export interface AddRelativeInput extends AddRelativeForm {
 export async function addRelative(ctx: ServiceContext, input: AddRelativeInput): Promise<RelativeView> {
   const now = ctx.clock()
   const accountId = await ensureAccount(ctx.db, input.caller, now.toISOString())
-  await assertWithinLimit(ctx, accountId, ADD_FAILURE_LIMIT, 'relative.add_rate_limited')
-  await assertWithinLimit(ctx, accountId, ADD_DAILY_LIMIT, 'relative.add_rate_limited')
-
-  const id = validateIdNumber(input.idNumber, shanghaiDate(now))
-  if (!id.valid) return refuse(ctx, accountId, 'relative.add_rejected_input', id.reason, null, {}, 'idNumber')
-  const person = await findPersonByIdHash(ctx.db, idNumberHash(ctx.pii, id.idNumber))
-  if (!person) return refuse(ctx, accountId, ADD_FAILED_ACTION, 'PERSON_NOT_FOUND', null)
-  if (!safeEqual(normaliseName(ctx.pii.openPerson(person.pii_enc).name), normaliseName(input.name))) {
-    return refuse(ctx, accountId, ADD_FAILED_ACTION, 'DETAILS_MISMATCH', person.id)
+  const onRefused = (code: ErrorCode, rule: LimitRule) =>
+    audit(ctx, ctx.db, accountId, 'relative.add_rate_limited', null, { reason: code, limit: rule.name, max: rule.max })
+  // The failed-check units come back when the check passes; the daily-adds unit only when nothing is added.
+  const check = await IdentityCheck.begin(ctx, accountId, { onRefused })
+  const adds = new Held(ctx.db)
+  try {
+    await takeOrRefuse(ctx.db, now, adds, `account:${accountId}`, [RELATIVES_ADDED_PER_DAY], 'RATE_LIMITED', onRefused)
+  } catch (err) {
+    await check.notCounted()
+    throw err
   }
+  let added = false
+  try {
+    const id = validateIdNumber(input.idNumber, shanghaiDate(now))
+    if (!id.valid) {
+      await check.notCounted()
+      return await refuse(ctx, accountId, 'relative.add_rejected_input', id.reason, null, {}, 'idNumber')
+    }
+    const idHash = idNumberHash(ctx.pii, id.idNumber)
+    await check.atIdNumber(idHash)
+    const person = await findPersonByIdHash(ctx.db, idHash)
+    if (!person || !safeEqual(normaliseName(ctx.pii.openPerson(person.pii_enc).name), normaliseName(input.name))) {
+      check.failed()
+      return await refuse(ctx, accountId, ADD_FAILED_ACTION, person ? 'DETAILS_MISMATCH' : 'PERSON_NOT_FOUND', person?.id ?? null)
+    }
+    await check.notCounted()
+    const result = await linkRelative(ctx, accountId, person, input.relation, now)
+    added = result.added
+    return await relativeView(ctx, result.row, person)
+  } finally {
+    if (added) adds.keep()
+    else await adds.giveBack()
+  }
+}
+
+/** The idempotency and the 8-relatives check, and the insert, in one transaction per try. */
+async function linkRelative(ctx: ServiceContext, accountId: string, person: PersonRow, relation: Relation, now: Date): Promise<{ row: RelativeRow; added: boolean }> {
   const self = await activeSelfBindingOfAccount(ctx.db, accountId)
   if (self?.person_id === person.id) return refuse(ctx, accountId, 'relative.add_refused', 'RELATIVE_IS_SELF', person.id)
 
   for (let attempt = 0; ; attempt++) {
     try {
-      const rel = await ctx.db.transaction().execute(async (trx) => {
+      return await ctx.db.transaction().execute(async (trx) => {
         await lockAccountForRelatives(trx, ctx.dialect, accountId)
         const existing = await findActiveRelativeByPerson(trx, accountId, person.id)
         if (existing) {
           await audit(ctx, trx, accountId, 'relative.add_repeated', person.id, { relativeId: existing.id, relation: existing.relation })
-          return existing
+          return { row: existing, added: false }
         }
         if ((await countActiveRelatives(trx, accountId)) >= MAX_RELATIVES) throw familyError('RELATIVES_LIMIT')
-        const row: RelativeRow = { id: randomUUID(), account_id: accountId, person_id: person.id, relation: input.relation, created_at: now.toISOString(), removed_at: null }
+        const row: RelativeRow = { id: randomUUID(), account_id: accountId, person_id: person.id, relation, created_at: now.toISOString(), removed_at: null }
         await insertRelative(trx, row)
         await audit(ctx, trx, accountId, 'relative.added', person.id, { relativeId: row.id, relation: row.relation })
-        return row
+        return { row, added: true }
       })
-      return relativeView(ctx, rel, person)
     } catch (err) {
       if (isUniqueViolation(err) && attempt < 2) continue
       if (err instanceof HttpError && err.code === 'RELATIVES_LIMIT') {

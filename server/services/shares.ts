@@ -12,19 +12,19 @@ import { createHmac, randomBytes } from 'node:crypto'
 import type { Caller } from '../../src/core/contracts/common'
 import { SHARE_TTL_DAYS, sharePath, SHARE_TOKEN_PATTERN, type ShareCreatedView, type ShareOpenedView, type ShareRevokedView } from '../../src/core/contracts/share'
 import { safeEqual } from '../crypto/hmac'
-import { HttpError } from '../http/errors'
 import { ensureAccount } from '../repositories/accounts'
 import { findPersonById } from '../repositories/persons'
-import { findActiveRelativeOfAccount, findRelativeOfAccount } from '../repositories/relatives'
-import { countSharesCreatedSince, findShare, firstPassSince, insertShare, revokeShareById, revokeSharesOfRelative, type ShareRow } from '../repositories/shares'
+import { findActiveRelativeOfAccount, findRelativeOfAccount, type RelativeRow } from '../repositories/relatives'
+import { findShare, firstPassSince, insertShare, revokeShareById, revokeSharesOfRelative, type ShareRow } from '../repositories/shares'
 import type { Db, PersonRow } from '../repositories/types'
 import type { ServiceContext } from './context'
+import { Held, SHARES_PER_DAY, takeOrRefuse } from './limits'
 import { audit, refuse, senderLabelFor, type FamilyDeps } from './relatives-common'
 import { personStatusView } from './status'
 
 export const SHARE_TTL_MS = SHARE_TTL_DAYS * 24 * 3600_000
-/** Share cards an account may create: 20 in 24 hours. */
-export const SHARE_DAILY_MAX = 20
+/** Share cards an account may create: 20 a Beijing day. */
+export const SHARE_DAILY_MAX = SHARES_PER_DAY.max
 
 const macOf = (key: Buffer, id: string): string => createHmac('sha256', key).update(`share:v1:${id}`).digest('base64url')
 
@@ -70,15 +70,30 @@ export async function createShare(ctx: ServiceContext, deps: FamilyDeps, caller:
   const accountId = await ensureAccount(ctx.db, caller, now.toISOString())
   const rel = await findActiveRelativeOfAccount(ctx.db, accountId, relativeId)
   if (!rel) return refuse(ctx, accountId, 'share.create_refused', 'RELATIVE_NOT_FOUND', null)
-  const since = new Date(now.getTime() - 24 * 3600_000).toISOString()
-  if ((await countSharesCreatedSince(ctx.db, accountId, since)) >= SHARE_DAILY_MAX) {
-    await audit(ctx, ctx.db, accountId, 'share.create_rate_limited', rel.person_id, { reason: 'RATE_LIMITED', max: SHARE_DAILY_MAX })
-    throw new HttpError('RATE_LIMITED')
-  }
+  // Taken before the insert and given back unless a link was made: concurrent requests cannot overshoot.
+  const held = new Held(ctx.db)
+  await takeOrRefuse(ctx.db, now, held, `account:${accountId}`, [SHARES_PER_DAY], 'RATE_LIMITED', () =>
+    audit(ctx, ctx.db, accountId, 'share.create_rate_limited', rel.person_id, { reason: 'RATE_LIMITED', max: SHARE_DAILY_MAX }),
+  )
   const person = await findPersonById(ctx.db, rel.person_id)
-  if (!person) return refuse(ctx, accountId, 'share.create_refused', 'RELATIVE_NOT_FOUND', null)
+  if (!person) {
+    await held.giveBack()
+    return refuse(ctx, accountId, 'share.create_refused', 'RELATIVE_NOT_FOUND', null)
+  }
   const id = randomBytes(16).toString('base64url')
   const expiresAt = new Date(now.getTime() + SHARE_TTL_MS).toISOString()
+  try {
+    await insertShareWithAudit(ctx, accountId, rel, id, now, expiresAt)
+  } catch (err) {
+    await held.giveBack()
+    throw err
+  }
+  held.keep()
+  const token = signShareToken(deps.shareKey, id)
+  return { token, path: sharePath(token), title: shareTitle(person.name_masked), expiresAt }
+}
+
+async function insertShareWithAudit(ctx: ServiceContext, accountId: string, rel: RelativeRow, id: string, now: Date, expiresAt: string): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     await insertShare(trx, {
       id,
@@ -93,8 +108,6 @@ export async function createShare(ctx: ServiceContext, deps: FamilyDeps, caller:
     })
     await audit(ctx, trx, accountId, 'share.created', rel.person_id, { shareId: id, relativeId: rel.id, relation: rel.relation, expiresAt })
   })
-  const token = signShareToken(deps.shareKey, id)
-  return { token, path: sharePath(token), title: shareTitle(person.name_masked), expiresAt }
 }
 
 export async function openShare(ctx: ServiceContext, deps: FamilyDeps, caller: Caller, token: string): Promise<ShareOpenedView> {

@@ -1,7 +1,7 @@
 /**
  * The local stand-in for the 电子社保卡 app: given name + ID number of a roster person, issue the
- * signed authorisation the national app would give. Counted by the failed-attempt limit like manual
- * binding, because it takes a name + ID number.
+ * signed authorisation the national app would give. Counted by the failed-check limits like manual
+ * binding (per account, and per ID number across accounts), because it takes a name + ID number.
  */
 import type { Caller } from '../../src/core/contracts/common'
 import { validateIdNumber } from '../../src/core/id-number'
@@ -12,7 +12,7 @@ import { appendAudit } from '../repositories/audit'
 import { findPersonByIdHash } from '../repositories/persons'
 import type { LocalSscIssuer } from '../ssc/port'
 import { shanghaiDate } from '../time/clock'
-import { assertNotLockedOut } from './attempts'
+import { IdentityCheck } from './attempts'
 import type { ServiceContext } from './context'
 import { idNumberHash, normaliseName } from './identity'
 
@@ -24,18 +24,27 @@ export async function localAuthorize(
   const now = ctx.clock()
   const at = now.toISOString()
   const accountId = await ensureAccount(ctx.db, input.caller, at)
-  await assertNotLockedOut(ctx, accountId)
+  const check = await IdentityCheck.begin(ctx, accountId, {
+    onRefused: (code, rule) =>
+      appendAudit(ctx.db, { at, actorType: 'account', actorRef: accountId, action: 'ssc.local_authorize.rate_limited', subjectPersonId: null, detail: { reason: code, limit: rule.name, max: rule.max } }),
+  })
   const failWith = async (action: string, reason: 'PERSON_NOT_FOUND' | 'DETAILS_MISMATCH' | HttpError['code'], subject: string | null, field?: string) => {
     await appendAudit(ctx.db, { at, actorType: 'account', actorRef: accountId, action, subjectPersonId: subject, detail: { reason } })
     throw new HttpError(reason, field)
   }
   const id = validateIdNumber(input.idNumber, shanghaiDate(now))
-  if (!id.valid) return failWith('ssc.local_authorize.rejected_input', id.reason, null, 'idNumber')
-  const person = await findPersonByIdHash(ctx.db, idNumberHash(ctx.pii, id.idNumber))
-  if (!person) return failWith('ssc.local_authorize.failed', 'PERSON_NOT_FOUND', null)
-  if (!safeEqual(normaliseName(ctx.pii.openPerson(person.pii_enc).name), normaliseName(input.name))) {
-    return failWith('ssc.local_authorize.failed', 'DETAILS_MISMATCH', person.id)
+  if (!id.valid) {
+    await check.notCounted()
+    return failWith('ssc.local_authorize.rejected_input', id.reason, null, 'idNumber')
   }
+  const idHash = idNumberHash(ctx.pii, id.idNumber)
+  await check.atIdNumber(idHash)
+  const person = await findPersonByIdHash(ctx.db, idHash)
+  if (!person || !safeEqual(normaliseName(ctx.pii.openPerson(person.pii_enc).name), normaliseName(input.name))) {
+    check.failed()
+    return failWith('ssc.local_authorize.failed', person ? 'DETAILS_MISMATCH' : 'PERSON_NOT_FOUND', person?.id ?? null)
+  }
+  await check.notCounted()
   const authorization = issuer.issue(person.id, now)
   await appendAudit(ctx.db, { at, actorType: 'account', actorRef: accountId, action: 'ssc.local_authorize.issued', subjectPersonId: person.id, detail: {} })
   return { authorization }

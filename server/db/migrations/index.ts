@@ -10,6 +10,7 @@ import * as rosterCertifiedOn from './006-roster-certified-on'
 import * as sealedPersonPii from './007-sealed-person-pii'
 import * as noCardBlindIndex from './008-no-card-blind-index'
 import * as summaryFingerprints from './009-summary-fingerprints'
+import * as limitCounters from './010-limit-counters'
 
 export interface MigrationModule {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -26,4 +27,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['007-sealed-person-pii', sealedPersonPii],
   ['008-no-card-blind-index', noCardBlindIndex],
   ['009-summary-fingerprints', summaryFingerprints],
+  ['010-limit-counters', limitCounters],
 ]
