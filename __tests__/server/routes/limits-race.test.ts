@@ -143,6 +143,15 @@ describe.each(DIALECTS)('limits under concurrent requests on %s', (dialect) => {
     expect(tally(res)).toEqual({ PERSON_NOT_FOUND: 10, ID_NUMBER_CHECKS_LIMITED: 20 })
   })
 
+  it('开始认证: 12 at once from one bound account → exactly 3 open sessions (the account row is locked)', async () => {
+    const [p] = await addRosterPersons(h, 1)
+    const caller = newCaller()
+    const auth = await h.post('/v1/ssc/local-authorize', { caller, name: p.name, idNumber: p.idNumber })
+    expect((await h.post('/v1/bindings/ssc', { caller, authorization: auth.json().authorization })).statusCode).toBe(200)
+    const res = await fire(12, () => ['/v1/certifications/start', { caller, channel: 'h5' }])
+    expect(tally(res)).toEqual({ ok: 3, TOO_MANY_SESSIONS: 9 })
+  })
+
   it('分享 links: 30 at once from one account → exactly 20 created a day', async () => {
     const [p] = await addRosterPersons(h, 1)
     const caller = newCaller()
