@@ -54,10 +54,17 @@ describe('绑定社保卡: inline validation under each field', () => {
     [BAD_CHECK, '身份证号校验位错误，请核对最后一位'],
     ['110101450307002', '15 位旧号码请使用 18 位新号码'],
   ])('ID %s → %s', async (id, message) => {
+    const spoken = speech.speak as jest.Mock
+    spoken.mockClear()
     await openForm()
     type('idNumber', id)
     expect(errorText('idNumber')).toContain(message)
     expect(errorText('idNumber')).toContain('✕')
+    // Read aloud as it appears, once: leaving the same wrong field again says nothing new.
+    expect(spoken).toHaveBeenCalledTimes(1)
+    expect(spoken).toHaveBeenLastCalledWith(message)
+    fireEvent.blur(screen.getByTestId('input-idNumber'))
+    expect(spoken).toHaveBeenCalledTimes(1)
   })
 
   test('the ID field opens the idcard keyboard and takes at most 18 characters', async () => {

@@ -9,7 +9,8 @@ import { BIND_FIELDS, EMPTY_FORM, fieldOf, validateBindForm, validateField, type
  * Form state with inline validation: a field's message appears once the person leaves a field they
  * typed in, or presses the button, and updates as they correct it. Tabbing past an empty field
  * shows nothing: an untouched field is not an error until the form is sent. Only `fields` are
- * checked. On a refused send the first message is also read aloud (errors must be spoken).
+ * checked. Every message is read aloud when it appears: on leaving a field, that field's (when it
+ * is new), on a refused send all of them.
  */
 export function useIdentityForm(fields: readonly BindField[] = BIND_FIELDS) {
   const [values, setValues] = useState<BindFormValues>(EMPTY_FORM)
@@ -19,6 +20,7 @@ export function useIdentityForm(fields: readonly BindField[] = BIND_FIELDS) {
   const check = (field: BindField, next: BindFormValues) => {
     const code = validateField(field, next, todayInChina())
     setErrors((e) => ({ ...e, [field]: code }))
+    return code
   }
 
   const change = (field: BindField, value: string) => {
@@ -32,8 +34,11 @@ export function useIdentityForm(fields: readonly BindField[] = BIND_FIELDS) {
 
   const blur = (field: BindField) => {
     if (!shown[field] && !String(values[field]).trim()) return
+    const before = shown[field] ? errors[field] : undefined
     setShown((s) => ({ ...s, [field]: true }))
-    check(field, values)
+    const code = check(field, values)
+    // Said once as it appears: leaving the same wrong field again does not repeat it.
+    if (code && code !== before) speak(ERROR_MESSAGES[code])
   }
 
   /**
