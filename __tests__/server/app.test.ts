@@ -49,6 +49,34 @@ describe.each(DIALECTS)('bad input on %s', (dialect) => {
     expect(res.json().error.code).toBe('BAD_REQUEST')
   })
 
+  it.each([
+    ['GET', '/%c0%ae%c0%ae/x'],
+    ['POST', '/fn/%c0%ae'],
+    ['POST', '/v1/%c0%ae'],
+    ['GET', '/healthz%'],
+    ['GET', '/v1/status/%E0%A4%A'],
+  ])('answers malformed percent-encoding (%s %s) with 400 BAD_REQUEST, echoing nothing and naming no framework', async (method, url) => {
+    const res = await h.app.inject({ method: method as 'GET' | 'POST', url, ...(method === 'POST' ? { payload: '{}', headers: { 'content-type': 'application/json' } } : {}) })
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toEqual({ error: { code: 'BAD_REQUEST', message: '请求格式不正确' } })
+    expect(res.body).not.toMatch(/%c0|%E0|fastify|FST_|Bad Request|url component/i)
+    noStack(res.body)
+  })
+
+  it.each([
+    ['invalid JSON', 'application/json', '{"caller":', 400, 'BAD_REQUEST'],
+    ['an empty JSON body', 'application/json', '', 400, 'BAD_REQUEST'],
+    ['a content type nobody reads', 'text/plain', 'hello', 415, 'BAD_REQUEST'],
+    ['a body over the limit', 'application/json', JSON.stringify({ pad: 'x'.repeat(70_000) }), 413, 'PAYLOAD_TOO_LARGE'],
+  ])('answers %s with the project format only (%s)', async (_what, contentType, payload, status, code) => {
+    const headers = { 'content-type': contentType, ...signedHeaders('POST', '/v1/status', payload, { timestamp: h.now.getTime() }) }
+    const res = await h.app.inject({ method: 'POST', url: '/v1/status', payload, headers })
+    expect(res.statusCode).toBe(status)
+    expect(Object.keys(res.json())).toEqual(['error'])
+    expect(res.json().error).toEqual({ code, message: expect.stringMatching(/[\u4e00-\u9fff]/) })
+    expect(res.body).not.toMatch(/fastify|FST_|statusCode|Unexpected|hello/i)
+  })
+
   it('answers unknown routes with 404 NOT_FOUND in the same shape', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/nothing-here' })
     expect(res.statusCode).toBe(404)
@@ -96,6 +124,41 @@ describe.each(DIALECTS)('bad input on %s', (dialect) => {
         expect(dump).not.toContain(p.name)
         expect(dump).not.toContain(p.cardNumber)
       }
+    }
+  })
+})
+
+describe('health probes', () => {
+  it('/healthz and /readyz answer a burst far beyond the rate limit, unsigned, while signed routes stay limited', async () => {
+    const h = await startHarness('sqlite', { build: { protection: { rateLimitMax: 3 } } })
+    try {
+      const probes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => h.app.inject({ method: 'GET', url: i % 2 === 0 ? '/healthz' : '/readyz' })),
+      )
+      expect(probes.map((r) => r.statusCode)).toEqual(Array(20).fill(200))
+      expect(probes[0].json()).toEqual({ status: 'ok', store: 'sqlite' })
+      expect(probes[1].json()).toEqual({ status: 'ready', store: 'sqlite' })
+      expect(probes[1].headers['cache-control']).toBe('no-store')
+      const caller = newCaller()
+      for (let i = 0; i < 3; i++) expect((await h.post('/v1/accounts/login', { caller })).statusCode).toBe(200)
+      expect((await h.post('/v1/accounts/login', { caller })).statusCode).toBe(429)
+      expect((await h.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200)
+    } finally {
+      await h.close()
+    }
+  })
+
+  it('/readyz says 503 SERVICE_UNAVAILABLE once the store is gone, /healthz still 200', async () => {
+    const h = await startHarness('sqlite')
+    try {
+      await h.test.store.db.destroy()
+      const ready = await h.app.inject({ method: 'GET', url: '/readyz' })
+      expect(ready.statusCode).toBe(503)
+      expect(ready.json()).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: '服务暂时不可用，请稍后再试' } })
+      expect((await h.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200)
+    } finally {
+      await h.app.close()
+      await h.test.close().catch(() => undefined)
     }
   })
 })

@@ -121,6 +121,12 @@ export function connectionGuard(limits: HttpLimits, envelope: ErrorEnvelope): Co
         // "Connection: close" makes Node end the connection after this answer.
         if (limits.maxRequestsPerSocket > 0 && count >= limits.maxRequestsPerSocket) res.setHeader('connection', 'close')
       })
+      // An answer given before the body arrived (401 from the signature check, 404, 413) ends the
+      // connection: otherwise Node keeps it open, waiting for the rest of a body nobody will read.
+      app.addHook('onSend', async (req, reply, payload) => {
+        if (req.raw.complete === false) reply.header('connection', 'close')
+        return payload
+      })
       app.addHook('onRequest', async (req, reply) => {
         if (req.raw.httpVersion === '1.1' && req.headers.host === undefined) {
           return reply.code(400).header('connection', 'close').send(envelope(appError('BAD_REQUEST')))
