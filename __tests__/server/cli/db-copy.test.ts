@@ -88,6 +88,18 @@ async function rowCounts(url: string, tables: readonly string[]): Promise<Record
   }
 }
 
+async function indexNames(url: string): Promise<string[]> {
+  const c = await pgClient(url)
+  try {
+    return (await c.query(`select indexname from pg_indexes where schemaname = current_schema() order by indexname`)).rows.map((r) => r.indexname)
+  } finally {
+    await c.end()
+  }
+}
+
+/** Indexes no constraint owns: the copy drops them while a table fills and builds them again after. */
+const SECONDARY = ['audit_log_subject_at', 'bindings_active_self_person', 'persons_last_certified_on']
+
 describe('db:copy values', () => {
   it('escapes what COPY text format would read as structure, and writes NULL as \\N', () => {
     expect(copyField('a\tb\nc\\d\re', 'text')).toBe('a\\tb\\nc\\\\d\\re')
@@ -173,6 +185,7 @@ describe('db:copy from SQLite to PostgreSQL', () => {
       await src.close()
       await dst.end()
     }
+    expect(await indexNames(target.location)).toEqual(expect.arrayContaining(SECONDARY))
     // Migrated like the backend would have done it: the same migrations recorded.
     const m = await pgClient(target.location)
     try {
@@ -231,22 +244,26 @@ describe('db:copy from SQLite to PostgreSQL', () => {
 
   it('a copy that fails half-way leaves an empty, migrated target the same command then fills', async () => {
     const target = await emptyTarget()
-    // PostgreSQL text cannot hold U+0000; SQLite can. The row sits in a table copied after the roster.
+    // PostgreSQL text cannot hold U+0000; SQLite can. The row sits in bindings, copied after the roster,
+    // while the indexes of bindings are dropped for the fill.
     const id = randomUUID()
-    await h.test.store.db
-      .insertInto('local_message_inbox')
-      .values({ id, touser: 'o1', template_id: 't', page: 'p', data: 'bad\u0000byte', miniprogram_state: 'developer', lang: 'zh_CN', received_at: h.now.toISOString() })
-      .execute()
+    const db = h.test.store.db
+    const account = (await db.selectFrom('accounts').select('id').executeTakeFirstOrThrow()).id
+    const person = (await db.selectFrom('persons').select('id').where('person_no', '=', 'DEMO0007').executeTakeFirstOrThrow()).id
+    const at = h.now.toISOString()
+    await db.insertInto('bindings').values({ id, account_id: account, person_id: person, relation: 'self', method: 'man\u0000ual' as 'manual', bound_at: at, unbound_at: at, created_at: at }).execute()
     try {
       const failed = await run(['--from', file, '--to', target.location])
       expect(failed.code).toBe(1)
       expect(failed.stderr).toContain('[DB_COPY_FAILED] 复制失败，目标数据库里没有留下任何复制的数据')
-      // Rows had gone in before the bad one (accounts come first): they were rolled back with it.
-      expect(failed.stderr).toMatch(/复制 accounts：[1-9]\d* \/ [1-9]\d* 行/)
+      // Rows had gone in before the bad one (the roster comes first): they were rolled back with it.
+      expect(failed.stderr).toContain('复制 persons：7 / 7 行')
       const counts = await rowCounts(target.location, tables)
       expect(Object.values(counts).every((n) => n === 0)).toBe(true)
+      // The indexes dropped for the fill came back with the rollback.
+      expect(await indexNames(target.location)).toEqual(expect.arrayContaining(SECONDARY))
     } finally {
-      await h.test.store.db.deleteFrom('local_message_inbox').where('id', '=', id).execute()
+      await db.deleteFrom('bindings').where('id', '=', id).execute()
     }
     const retry = await run(['--from', file, '--to', target.location])
     expect({ code: retry.code, stderr: retry.code === 0 ? '' : retry.stderr }).toEqual({ code: 0, stderr: '' })

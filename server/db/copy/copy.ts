@@ -13,13 +13,14 @@ import { openStore } from '../connect'
 import { migrateTo, migrateToLatest } from '../migrate'
 import { MIGRATIONS } from '../migrations'
 import { CopyError } from './errors'
-import { foreignKeyOrder, nonEmptyTables, quoteIdent, sourceMigrations, sourceTables, targetMigrations, targetTableNames, targetTables, type TargetTable } from './inspect'
+import { foreignKeyOrder, nonEmptyTables, quoteIdent, secondaryIndexes, sourceMigrations, sourceTables, targetMigrations, targetTableNames, targetTables, type TargetTable } from './inspect'
 import { copyIn } from './pg-copy-in'
 import { copyField, TableChecksum, type SqlValue } from './values'
 
 export type CopyProgress =
   | { kind: 'migrate'; upTo: string }
   | { kind: 'rows'; table: string; done: number; total: number }
+  | { kind: 'indexes'; table: string; count: number }
   | { kind: 'verify'; table: string }
 
 export interface CopyOptions {
@@ -31,6 +32,8 @@ export interface CopyOptions {
   batchRows?: number
   /** Characters per COPY statement at most (default 8 MiB). */
   batchChars?: number
+  /** Drop indexes no constraint owns before a table's rows go in and build them after (default true). */
+  deferIndexes?: boolean
   onProgress?: (p: CopyProgress) => void
 }
 
@@ -119,7 +122,7 @@ function pairTables(source: Map<string, string[]>, target: Map<string, TargetTab
 }
 
 /** Streams one table from the source into the target; returns the source-side checksum. */
-async function copyTable(source: SQLite.Database, client: pg.Client, table: TargetTable, opts: Required<Pick<CopyOptions, 'batchRows' | 'batchChars'>> & Pick<CopyOptions, 'onProgress'>): Promise<TableChecksum> {
+async function copyTable(source: SQLite.Database, client: pg.Client, table: TargetTable, opts: Required<Pick<CopyOptions, 'batchRows' | 'batchChars' | 'deferIndexes'>> & Pick<CopyOptions, 'onProgress'>): Promise<TableChecksum> {
   const cols = table.columns.map(quoteIdent).join(', ')
   const total = Number(source.prepare(`select count(*) from ${quoteIdent(table.name)}`).pluck().get())
   const sum = new TableChecksum(table.types)
@@ -127,6 +130,9 @@ async function copyTable(source: SQLite.Database, client: pg.Client, table: Targ
     opts.onProgress?.({ kind: 'rows', table: table.name, done: 0, total })
     return sum
   }
+  // Inside the copy's transaction: a failure anywhere brings the dropped indexes back with the rollback.
+  const deferred = opts.deferIndexes ? await secondaryIndexes(client, table.name) : []
+  for (const ix of deferred) await client.query(`drop index ${quoteIdent(ix.name)}`)
   const copySql = `copy ${quoteIdent(table.name)} (${cols}) from stdin`
   const stmt = source.prepare(`select ${cols} from ${quoteIdent(table.name)}`).raw(true).safeIntegers(true)
   // Two COPY statements in flight at most: PostgreSQL takes one batch while the next is read and encoded.
@@ -164,6 +170,10 @@ async function copyTable(source: SQLite.Database, client: pg.Client, table: Targ
     throw err
   }
   if (sum.rows !== total) throw new Error(`${table.name}: read ${sum.rows} rows, counted ${total}`)
+  if (deferred.length > 0) {
+    opts.onProgress?.({ kind: 'indexes', table: table.name, count: deferred.length })
+    for (const ix of deferred) await client.query(ix.definition)
+  }
   return sum
 }
 
@@ -205,7 +215,7 @@ async function rollback(client: pg.Client): Promise<void> {
 }
 
 export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyReport> {
-  const opts = { batchRows: options.batchRows ?? 20_000, batchChars: options.batchChars ?? 8 << 20, onProgress: options.onProgress }
+  const opts = { batchRows: options.batchRows ?? 20_000, batchChars: options.batchChars ?? 8 << 20, deferIndexes: options.deferIndexes ?? true, onProgress: options.onProgress }
   const source = openSource(options.from)
   let client: pg.Client | undefined
   try {
@@ -244,6 +254,8 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
     try {
       // A backend started on the target meanwhile waits (or gives up) instead of writing between our rows.
       await client.query(`set local lock_timeout = '15s'`)
+      // Room to sort the keys of a million-row index in memory when the deferred indexes are built.
+      await client.query(`set local maintenance_work_mem = '256MB'`)
       await client.query(`lock table ${ordered.map((t) => quoteIdent(t.name)).join(', ')} in exclusive mode`)
       const now = await nonEmptyTables(client, ordered.map((t) => t.name))
       if (now.length > 0) throw notEmpty(now)

@@ -105,3 +105,26 @@ export async function foreignKeyOrder(client: pg.ClientBase, names: readonly str
   }
   return order
 }
+
+export interface SecondaryIndex {
+  name: string
+  /** CREATE [UNIQUE] INDEX … as pg_get_indexdef prints it. */
+  definition: string
+}
+
+/**
+ * Indexes of a table that no constraint owns (constraint indexes stay: foreign keys depend on them).
+ * Building one of these once over a full table sorts its keys a single time, where keeping it
+ * up to date row by row inserts a million keys into random pages of it.
+ */
+export async function secondaryIndexes(client: pg.ClientBase, table: string): Promise<SecondaryIndex[]> {
+  const res = await client.query<SecondaryIndex>(
+    `select ci.relname as name, pg_get_indexdef(i.indexrelid) as definition
+       from pg_index i join pg_class ci on ci.oid = i.indexrelid join pg_class ct on ct.oid = i.indrelid
+      where ct.relnamespace = current_schema()::regnamespace and ct.relname = $1
+        and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
+      order by ci.relname`,
+    [table],
+  )
+  return res.rows
+}
