@@ -3,12 +3,14 @@ import { Text, View } from '@tarojs/components'
 import './index.scss'
 
 export interface NoticeProps {
-  /** info: ℹ in a circle; success: ✓; the words say the rest. */
-  tone?: 'info' | 'success'
+  /** info: ℹ in a circle; success: ✓; warning: ! (a caution, e.g. 谨防诈骗); the words say the rest. */
+  tone?: 'info' | 'success' | 'warning'
   title: string
   children?: ReactNode
   testId?: string
 }
+
+const NOTICE_ICONS = { info: 'i', success: '✓', warning: '!' } as const
 
 /** A calm card with a heading and text: empty states, "under construction", "bound". */
 export function Notice({ tone = 'info', title, children, testId }: NoticeProps) {
@@ -17,7 +19,7 @@ export function Notice({ tone = 'info', title, children, testId }: NoticeProps) 
       <View className='yl-notice__head'>
         {/* The title says it in words; a screen reader need not read a lone "i" first. */}
         <Text className='yl-notice__icon' aria-hidden='true'>
-          {tone === 'success' ? '✓' : 'i'}
+          {NOTICE_ICONS[tone]}
         </Text>
         <Text className='yl-notice__title'>{title}</Text>
       </View>

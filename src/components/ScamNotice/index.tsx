@@ -1,6 +1,6 @@
-import { Text, View } from '@tarojs/components'
+import { Text } from '@tarojs/components'
 import { SCAM_TITLE, scamNoticeSentences, type AgencyInfo } from '@/core/scam'
-import './index.scss'
+import { Notice } from '../Notice'
 
 export { SCAM_SHORT, SCAM_TITLE, scamNoticeSentences, type AgencyInfo } from '@/core/scam'
 
@@ -13,17 +13,13 @@ export interface ScamNoticeProps {
 export function ScamNotice({ agency }: ScamNoticeProps) {
   const lines = scamNoticeSentences(agency)
   return (
-    <View className='yl-scam' data-testid='scam-notice'>
-      <View className='yl-scam__head'>
-        <Text className='yl-scam__icon'>!</Text>
-        <Text className='yl-scam__title'>{SCAM_TITLE}</Text>
-      </View>
+    <Notice tone='warning' title={SCAM_TITLE} testId='scam-notice'>
       {lines.map((line, i) => (
-        <Text key={i} className='yl-scam__line' data-testid={agency && i === lines.length - 1 ? 'scam-notice-agency' : undefined}>
+        <Text key={i} className='yl-notice__line' data-testid={agency && i === lines.length - 1 ? 'scam-notice-agency' : undefined}>
           {line}
         </Text>
       ))}
-    </View>
+    </Notice>
   )
 }
 
