@@ -13,7 +13,7 @@ import { openStore } from '../connect'
 import { migrateTo, migrateToLatest } from '../migrate'
 import { MIGRATIONS } from '../migrations'
 import { CopyError } from './errors'
-import { foreignKeyOrder, nonEmptyTables, quoteIdent, secondaryIndexes, sourceMigrations, sourceTables, targetMigrations, targetTableNames, targetTables, type TargetTable } from './inspect'
+import { deferrableConstraints, foreignKeyOrder, nonEmptyTables, quoteIdent, secondaryIndexes, sourceMigrations, sourceTables, targetMigrations, targetTableNames, targetTables, type TargetTable } from './inspect'
 import { copyIn } from './pg-copy-in'
 import { copyField, TableChecksum, type SqlValue } from './values'
 
@@ -32,7 +32,10 @@ export interface CopyOptions {
   batchRows?: number
   /** Characters per COPY statement at most (default 8 MiB). */
   batchChars?: number
-  /** Drop indexes no constraint owns before a table's rows go in and build them after (default true). */
+  /**
+   * Drop indexes, primary keys and unique constraints no foreign key depends on before a table's rows
+   * go in, and build them once after (default true).
+   */
   deferIndexes?: boolean
   onProgress?: (p: CopyProgress) => void
 }
@@ -132,7 +135,9 @@ async function copyTable(source: SQLite.Database, client: pg.Client, table: Targ
   }
   // Inside the copy's transaction: a failure anywhere brings the dropped indexes back with the rollback.
   const deferred = opts.deferIndexes ? await secondaryIndexes(client, table.name) : []
+  const constraints = opts.deferIndexes ? await deferrableConstraints(client, table.name) : []
   for (const ix of deferred) await client.query(`drop index ${quoteIdent(ix.name)}`)
+  for (const c of constraints) await client.query(`alter table ${quoteIdent(table.name)} drop constraint ${quoteIdent(c.name)}`)
   const copySql = `copy ${quoteIdent(table.name)} (${cols}) from stdin`
   const stmt = source.prepare(`select ${cols} from ${quoteIdent(table.name)}`).raw(true).safeIntegers(true)
   // Two COPY statements in flight at most: PostgreSQL takes one batch while the next is read and encoded.
@@ -170,8 +175,10 @@ async function copyTable(source: SQLite.Database, client: pg.Client, table: Targ
     throw err
   }
   if (sum.rows !== total) throw new Error(`${table.name}: read ${sum.rows} rows, counted ${total}`)
-  if (deferred.length > 0) {
-    opts.onProgress?.({ kind: 'indexes', table: table.name, count: deferred.length })
+  if (deferred.length + constraints.length > 0) {
+    opts.onProgress?.({ kind: 'indexes', table: table.name, count: deferred.length + constraints.length })
+    // Re-adding a key checks it over the whole table: a duplicate fails the copy (and rolls it back).
+    for (const c of constraints) await client.query(`alter table ${quoteIdent(table.name)} add constraint ${quoteIdent(c.name)} ${c.definition}`)
     for (const ix of deferred) await client.query(ix.definition)
   }
   return sum

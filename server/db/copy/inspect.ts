@@ -128,3 +128,22 @@ export async function secondaryIndexes(client: pg.ClientBase, table: string): Pr
   )
   return res.rows
 }
+
+export interface DeferrableConstraint {
+  name: string
+  /** PRIMARY KEY (…) / UNIQUE (…) as pg_get_constraintdef prints it. */
+  definition: string
+}
+
+/** Primary keys and unique constraints of a table that no foreign key points at (those must stay). */
+export async function deferrableConstraints(client: pg.ClientBase, table: string): Promise<DeferrableConstraint[]> {
+  const res = await client.query<DeferrableConstraint>(
+    `select c.conname as name, pg_get_constraintdef(c.oid) as definition
+       from pg_constraint c join pg_class t on t.oid = c.conrelid
+      where t.relnamespace = current_schema()::regnamespace and t.relname = $1 and c.contype in ('p', 'u')
+        and not exists (select 1 from pg_constraint f where f.contype = 'f' and f.conindid = c.conindid)
+      order by c.conname`,
+    [table],
+  )
+  return res.rows
+}
