@@ -3,7 +3,8 @@
  *
  *   POST /auth/local-login  → { ok, data: { token, openid, expiresAt } }   (stands in for WeChat identity)
  *   POST /fn/<name>         → HTTP 200 with the CloudFunctionResult; needs Authorization: Bearer <token>
- *   GET  /healthz           → { status: 'ok', service: 'gateway' }
+ *   GET  /healthz           → { status: 'ok', service: 'gateway' }   (liveness: this process answers)
+ *   GET  /readyz            → { status: 'ready', service: 'gateway' } when the backend's /readyz answers, else 503
  *   GET  /*                 → the H5 build (dist/h5), falling back to index.html for app routes
  *
  * Refused entirely when NODE_ENV=production: production identity comes from WeChat, not from here.
@@ -14,6 +15,9 @@ import { createBackendClient, type HttpTransport } from '../../cloudfunctions/_s
 import type { BackendPort, Clock } from '../../cloudfunctions/_shared/ports'
 import { systemClock } from '../../cloudfunctions/_shared/ports'
 import { isCloudFunctionName, runHandler } from '../../cloudfunctions/handlers'
+import { GATEWAY_HTTP_LIMITS, type HttpLimits } from '../../server/config/http-limits'
+import { connectionGuard } from '../../server/plugins/connection-limits'
+import { classifyFrameworkError } from '../../server/plugins/framework-errors'
 import { createStaticHandler } from './static'
 import { registerVendorRoutes } from './vendor'
 import { bearerToken, deriveTokenSecret, DEFAULT_TOKEN_TTL_MS, issueToken, newLocalOpenid, verifyToken } from './token'
@@ -50,6 +54,10 @@ export interface GatewayOptions {
   /** Replaces the whole backend client (tests). */
   backend?: BackendPort
   logger?: boolean | FastifyBaseLogger
+  /** Connection time limits (GATEWAY_* variables); default GATEWAY_HTTP_LIMITS. */
+  http?: HttpLimits
+  /** Whether the backend is ready, for /readyz; default: the backend's own /readyz within READY_TIMEOUT_MS. */
+  backendReady?: () => Promise<boolean>
   /** Where backend problems (route, status, code — no personal data) are reported; default console.warn. */
   logBackendProblem?: (message: string) => void
 }
@@ -62,6 +70,22 @@ export class GatewayRefusedError extends Error {
 }
 
 const failure = (code: ErrorCode) => ({ ok: false as const, error: appError(code) })
+
+/** A backend that does not answer its readiness probe within this counts as not ready. */
+export const READY_TIMEOUT_MS = 2000
+
+function backendReadyProbe(backendUrl: string): () => Promise<boolean> {
+  const url = `${backendUrl.replace(/\/+$/, '')}/readyz`
+  return async () => {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(READY_TIMEOUT_MS) })
+      await res.arrayBuffer()
+      return res.ok
+    } catch {
+      return false
+    }
+  }
+}
 
 export function buildGateway(opts: GatewayOptions): FastifyInstance {
   const nodeEnv = opts.nodeEnv ?? process.env.NODE_ENV
@@ -83,12 +107,14 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
       log: opts.logBackendProblem ?? ((message) => console.warn(message)),
     })
 
+  // Phones on weak networks: a silent or endless upload is closed with 408 instead of held (issue 13).
+  const guard = connectionGuard(opts.http ?? GATEWAY_HTTP_LIMITS, (error) => ({ ok: false, error }))
   const app = Fastify({
+    ...guard.serverOptions,
     logger: opts.logger === undefined ? false : (opts.logger as never),
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    // Requests from the browser on this machine; keep the defaults strict anyway.
-    return503OnClosing: true,
   })
+  guard.install(app)
 
   // An empty JSON body is an empty event (some clients send none); otherwise Fastify's safe parser.
   const defaultJson = app.getDefaultJsonParser('error', 'error')
@@ -106,15 +132,23 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
   })
 
   app.setErrorHandler((error: { statusCode?: number; code?: string; name?: string }, request: FastifyRequest, reply: FastifyReply) => {
-    const status = typeof error.statusCode === 'number' ? error.statusCode : 500
-    if (status === 413) return reply.code(413).send(failure('PAYLOAD_TOO_LARGE'))
-    if (status >= 400 && status < 500) return reply.code(status).send(failure('BAD_REQUEST'))
-    request.log.error({ code: error.code, name: error.name }, 'gateway failure')
-    return reply.code(500).send(failure('INTERNAL'))
+    const { status, code } = classifyFrameworkError(error)
+    if (status >= 500) request.log.error({ code: error.code, name: error.name }, 'gateway failure')
+    return reply.code(status).send(failure(code))
   })
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(failure('NOT_FOUND')))
 
-  app.get('/healthz', async () => ({ status: 'ok', service: 'gateway' }))
+  // Probes: no rate limit or sign-in, never cached.
+  app.get('/healthz', async (_request, reply) => {
+    reply.header('cache-control', 'no-store')
+    return { status: 'ok', service: 'gateway' }
+  })
+  const backendReady = opts.backendReady ?? backendReadyProbe(opts.backendUrl)
+  app.get('/readyz', async (_request, reply) => {
+    reply.header('cache-control', 'no-store')
+    if (!(await backendReady())) return reply.code(503).send(failure('SERVICE_UNAVAILABLE'))
+    return { status: 'ready', service: 'gateway' }
+  })
 
   app.post('/auth/local-login', async (_request, reply) => {
     const openid = newLocalOpenid()

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path'
 import { loadLocalSecrets } from '../../server/config/local-secrets'
+import { GATEWAY_HTTP_LIMITS, readHttpLimits, type HttpLimits } from '../../server/config/http-limits'
 import { DEFAULT_BACKEND_TIMEOUT_MS } from '../../cloudfunctions/_shared/backend-client'
 import { DEFAULT_BODY_LIMIT } from './app'
 
@@ -27,6 +28,8 @@ export interface GatewayConfig {
   dataDir: string
   bodyLimit: number
   backendTimeoutMs: number
+  /** Time limits on the gateway's own connections (GATEWAY_*_TIMEOUT_MS, GATEWAY_MAX_REQUESTS_PER_SOCKET). */
+  http: HttpLimits
 }
 
 export class GatewayConfigError extends Error {
@@ -74,6 +77,7 @@ export function readGatewayConfig(env: Env = process.env, cwd = process.cwd()): 
     if (!Number.isInteger(n) || n < 100 || n > 60_000) problems.push('BACKEND_TIMEOUT_MS 必须是 100 到 60000 之间的毫秒数')
     else backendTimeoutMs = n
   }
+  const http = readHttpLimits(env, 'GATEWAY', GATEWAY_HTTP_LIMITS, (zh) => problems.push(zh))
 
   let hmacSecret = env.BACKEND_HMAC_SECRET ?? ''
   let hmacKeyId = env.BACKEND_HMAC_KEY_ID?.trim() || 'k1'
@@ -100,5 +104,6 @@ export function readGatewayConfig(env: Env = process.env, cwd = process.cwd()): 
     dataDir,
     bodyLimit,
     backendTimeoutMs,
+    http,
   }
 }

@@ -27,6 +27,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     h5Dir: config.h5Dir,
     bodyLimit: config.bodyLimit,
     backendTimeoutMs: config.backendTimeoutMs,
+    http: config.http,
   })
   try {
     await app.listen({ host: config.host, port: config.port })

@@ -36,7 +36,7 @@ const TYPES: Record<string, string> = {
 }
 
 /** Paths owned by the gateway's API: never answered with the SPA page. */
-const API_PREFIXES = ['/fn/', '/auth/', '/healthz']
+const API_PREFIXES = ['/fn/', '/auth/', '/healthz', '/readyz']
 
 export const H5_NOT_BUILT_MESSAGE = 'H5 应用还没有构建。请运行 npm run build:h5 后刷新页面。'
 

@@ -13,7 +13,8 @@
  *
  * Node's own answers without a body (a bare 503 past maxRequestsPerSocket, a bare 400 for an HTTP/1.1
  * request without Host) are replaced: the request cap closes the connection after the last answer
- * itself, and a missing Host is refused by a hook in the project's format.
+ * itself, and a missing Host is refused by a hook in the project's format. Fastify's own 503 while
+ * closing (return503OnClosing, a fixed English body) is replaced by a hook too.
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
@@ -42,6 +43,7 @@ export interface ConnectionGuard {
     connectionTimeout: number
     keepAliveTimeout: number
     requestTimeout: number
+    return503OnClosing: false
     http: { headersTimeout: number; requestTimeout: number; keepAliveTimeout: number; connectionsCheckingInterval: number; requireHostHeader: false }
     clientErrorHandler: (err: ClientError, socket: Socket) => void
     frameworkErrors: ReturnType<typeof frameworkErrorsHandler>
@@ -101,6 +103,7 @@ export function connectionGuard(limits: HttpLimits, envelope: ErrorEnvelope): Co
       connectionTimeout: limits.idleTimeoutMs,
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
+      return503OnClosing: false,
       http: {
         headersTimeout: limits.headersTimeoutMs,
         requestTimeout: limits.requestTimeoutMs,
@@ -127,7 +130,13 @@ export function connectionGuard(limits: HttpLimits, envelope: ErrorEnvelope): Co
         if (req.raw.complete === false) reply.header('connection', 'close')
         return payload
       })
+      let closing = false
+      app.addHook('preClose', async () => {
+        closing = true
+      })
       app.addHook('onRequest', async (req, reply) => {
+        // Requests still arriving on open connections while the server drains: the balancer should retry elsewhere.
+        if (closing) return reply.code(503).header('connection', 'close').send(envelope(appError('SERVICE_UNAVAILABLE')))
         if (req.raw.httpVersion === '1.1' && req.headers.host === undefined) {
           return reply.code(400).header('connection', 'close').send(envelope(appError('BAD_REQUEST')))
         }

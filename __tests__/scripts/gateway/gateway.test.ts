@@ -255,6 +255,66 @@ describe('routing and bad input', () => {
     expect(res.statusCode).toBe(200)
     expect(res.json()).toEqual({ status: 'ok', service: 'gateway' })
   })
+
+  test.each([
+    ['GET', '/%c0%ae%c0%ae/x'],
+    ['POST', '/fn/%c0%ae'],
+    ['POST', '/fn/getStatus%'],
+    ['GET', '/js/%E0%A4%A.js'],
+  ])('malformed percent-encoding (%s %s) → 400 BAD_REQUEST, echoing nothing and naming no framework', async (method, url) => {
+    const { app } = gateway()
+    const { token } = await login(app)
+    const res = await app.inject({
+      method: method as 'GET' | 'POST',
+      url,
+      ...(method === 'POST' ? { payload: '{}', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } } : {}),
+    })
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: '请求格式不正确' } })
+    expect(res.body).not.toMatch(/%c0|%E0|fastify|FST_|Bad Request|url component/i)
+  })
+
+  test.each([
+    ['invalid JSON', 'application/json', '{"a":', 400, 'BAD_REQUEST'],
+    ['a content type nobody reads', 'application/xml', '<hello/>', 415, 'BAD_REQUEST'],
+    ['a text body instead of an event', 'text/plain', 'hello', 400, 'BAD_REQUEST'],
+    ['a body over the limit', 'application/json', JSON.stringify({ pad: 'x'.repeat(300_000) }), 413, 'PAYLOAD_TOO_LARGE'],
+  ])('%s → the project format only', async (_what, contentType, payload, status, code) => {
+    const { app } = gateway()
+    const { token } = await login(app)
+    const res = await app.inject({ method: 'POST', url: '/fn/getStatus', payload, headers: { authorization: `Bearer ${token}`, 'content-type': contentType } })
+    expect(res.statusCode).toBe(status)
+    expect(res.json()).toEqual({ ok: false, error: { code, message: expect.stringMatching(/[\u4e00-\u9fff]/) } })
+    expect(res.body).not.toMatch(/fastify|FST_|statusCode|Unexpected|hello/i)
+  })
+})
+
+describe('probes', () => {
+  test('/readyz follows the backend: ready → 200, not ready → 503 SERVICE_UNAVAILABLE', async () => {
+    let ready = true
+    const { app } = gateway({ backendReady: async () => ready })
+    const res = await app.inject({ method: 'GET', url: '/readyz' })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toEqual({ status: 'ready', service: 'gateway' })
+    expect(res.headers['cache-control']).toBe('no-store')
+    ready = false
+    const down = await app.inject({ method: 'GET', url: '/readyz' })
+    expect(down.statusCode).toBe(503)
+    expect(down.json()).toEqual({ ok: false, error: { code: 'SERVICE_UNAVAILABLE', message: '服务暂时不可用，请稍后再试' } })
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200)
+  })
+
+  test('by default /readyz asks the backend, and an unreachable backend is not ready', async () => {
+    const { app } = gateway({ backendUrl: 'http://127.0.0.1:1' })
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503)
+  })
+
+  test('a burst of probes is answered in full (no limit on them), never the SPA page', async () => {
+    const { app } = gateway({ backendReady: async () => true })
+    const answers = await Promise.all(Array.from({ length: 400 }, (_, i) => app.inject({ method: 'GET', url: i % 2 ? '/readyz' : '/healthz' })))
+    expect(answers.map((r) => r.statusCode)).toEqual(Array(400).fill(200))
+    expect(answers.every((r) => r.headers['content-type']?.startsWith('application/json'))).toBe(true)
+  })
 })
 
 describe('production refusal', () => {

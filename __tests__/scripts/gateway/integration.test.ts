@@ -146,9 +146,14 @@ test('a gateway with the wrong signing secret gets SERVICE_UNAVAILABLE, not the 
   await wrong.close()
 })
 
-test('backend gone → SERVICE_UNAVAILABLE with the Chinese message', async () => {
+test('backend gone → SERVICE_UNAVAILABLE with the Chinese message; the gateway stops saying it is ready', async () => {
+  expect((await gateway.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready', service: 'gateway' })
   const call = await signIn()
   await backend.close()
+  const ready = await gateway.inject({ method: 'GET', url: '/readyz' })
+  expect(ready.statusCode).toBe(503)
+  expect(ready.json().error.code).toBe('SERVICE_UNAVAILABLE')
+  expect((await gateway.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200)
   const warn = jest.spyOn(console, 'warn').mockImplementation(() => {})
   expect(await call('getStatus')).toEqual({ ok: false, error: { code: 'SERVICE_UNAVAILABLE', message: '服务暂时不可用，请稍后再试' } })
   expect(warn).toHaveBeenCalledWith(expect.stringContaining('/v1/status unreachable'))

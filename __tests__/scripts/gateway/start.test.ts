@@ -75,6 +75,8 @@ test('starts backend and gateway, serves the functions, stops everything on SIGT
   const status = await fetch(`${base}/fn/getStatus`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' })
   expect(await status.json()).toEqual({ ok: true, data: { bound: false } })
   expect(await answers(`http://127.0.0.1:${backendPort}/healthz`)).toBe(true)
+  expect(await answers(`http://127.0.0.1:${backendPort}/readyz`)).toBe(true)
+  expect(await answers(`${base}/readyz`)).toBe(true)
 
   run.proc.kill('SIGTERM')
   expect(await run.exited).toBe(0)

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { bearerToken, deriveTokenSecret, issueToken, LOCAL_OPENID_PATTERN, newLocalOpenid, verifyToken } from '../../../scripts/gateway/token'
 import { GatewayConfigError, readGatewayConfig } from '../../../scripts/gateway/config'
+import { GATEWAY_HTTP_LIMITS } from '../../../server/config/http-limits'
 import { CallerSchema } from '../../../src/core/contracts/common'
 import * as v from 'valibot'
 
@@ -65,6 +66,7 @@ describe('gateway configuration', () => {
       dataDir: join(dir, 'd'),
       bodyLimit: 256 * 1024,
       backendTimeoutMs: 2500,
+      http: GATEWAY_HTTP_LIMITS,
     })
     // A second reader gets the same secret (the backend and the gateway agree).
     expect(readGatewayConfig({ DATA_DIR: 'd' }, dir).hmacSecret).toBe(file.hmacSecret)
@@ -72,22 +74,36 @@ describe('gateway configuration', () => {
 
   test('environment overrides', () => {
     const config = readGatewayConfig(
-      { APP_PORT: '9000', APP_HOST: '0.0.0.0', BACKEND_PORT: '9001', BACKEND_HMAC_SECRET: 's'.repeat(40), BACKEND_HMAC_KEY_ID: 'k9', H5_DIR: '/srv/h5', GATEWAY_BODY_LIMIT: '4096', BACKEND_TIMEOUT_MS: '800' },
+      {
+        APP_PORT: '9000',
+        APP_HOST: '0.0.0.0',
+        BACKEND_PORT: '9001',
+        BACKEND_HMAC_SECRET: 's'.repeat(40),
+        BACKEND_HMAC_KEY_ID: 'k9',
+        H5_DIR: '/srv/h5',
+        GATEWAY_BODY_LIMIT: '4096',
+        BACKEND_TIMEOUT_MS: '800',
+        GATEWAY_IDLE_TIMEOUT_MS: '3000',
+        GATEWAY_KEEP_ALIVE_TIMEOUT_MS: '5000',
+        // The backend's limits are the backend's business, not the gateway's.
+        BACKEND_IDLE_TIMEOUT_MS: '999',
+      },
       dir,
     )
     expect(config).toMatchObject({ host: '0.0.0.0', port: 9000, backendUrl: 'http://127.0.0.1:9001', hmacKeyId: 'k9', hmacSecret: 's'.repeat(40), secretSource: 'env', h5Dir: '/srv/h5', bodyLimit: 4096, backendTimeoutMs: 800 })
+    expect(config.http).toEqual({ ...GATEWAY_HTTP_LIMITS, idleTimeoutMs: 3000, keepAliveTimeoutMs: 5000 })
     expect(readGatewayConfig({ BACKEND_URL: 'https://backend.example/api', BACKEND_HMAC_SECRET: 'x'.repeat(40) }, dir).backendUrl).toBe('https://backend.example/api')
   })
 
   test('bad values are reported together, in Chinese', () => {
     try {
-      readGatewayConfig({ APP_PORT: '70000', BACKEND_URL: 'ftp://x', GATEWAY_BODY_LIMIT: 'big', BACKEND_TIMEOUT_MS: '5' }, dir)
+      readGatewayConfig({ APP_PORT: '70000', BACKEND_URL: 'ftp://x', GATEWAY_BODY_LIMIT: 'big', BACKEND_TIMEOUT_MS: '5', GATEWAY_REQUEST_TIMEOUT_MS: 'never' }, dir)
       throw new Error('expected a GatewayConfigError')
     } catch (err) {
       expect(err).toBeInstanceOf(GatewayConfigError)
       const problems = (err as GatewayConfigError).problems
-      expect(problems).toHaveLength(4)
-      expect(problems.join('\n')).toMatch(/APP_PORT[\s\S]*BACKEND_URL[\s\S]*GATEWAY_BODY_LIMIT[\s\S]*BACKEND_TIMEOUT_MS/)
+      expect(problems).toHaveLength(5)
+      expect(problems.join('\n')).toMatch(/APP_PORT[\s\S]*BACKEND_URL[\s\S]*GATEWAY_BODY_LIMIT[\s\S]*BACKEND_TIMEOUT_MS[\s\S]*GATEWAY_REQUEST_TIMEOUT_MS 必须是 100 到 600000 之间的毫秒数/)
     }
   })
 

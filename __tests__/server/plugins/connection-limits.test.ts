@@ -18,9 +18,13 @@ afterAll(async () => {
   await Promise.all(apps.map((a) => a.close()))
 })
 
-async function serve(limits: Partial<HttpLimits>, routes?: (app: FastifyInstance) => void): Promise<{ app: FastifyInstance; port: number }> {
+async function serve(
+  limits: Partial<HttpLimits>,
+  routes?: (app: FastifyInstance) => void,
+  forceCloseConnections: boolean | 'idle' = true,
+): Promise<{ app: FastifyInstance; port: number }> {
   const guard = connectionGuard({ ...BACKEND_HTTP_LIMITS, headersTimeoutMs: LONG, requestTimeoutMs: LONG, idleTimeoutMs: LONG, ...limits }, (error) => ({ error }))
-  const app = Fastify({ ...guard.serverOptions, logger: false, forceCloseConnections: true })
+  const app = Fastify({ ...guard.serverOptions, logger: false, forceCloseConnections })
   guard.install(app)
   app.post('/echo', async (req) => ({ got: req.body }))
   app.get('/ping', async () => ({ pong: true }))
@@ -121,6 +125,29 @@ describe('what the limits leave alone', () => {
     expect(JSON.parse(res.body)).toEqual({ got: { a: 1 } })
     c.socket.destroy()
   })
+})
+
+test('a request still arriving while the server closes → 503 SERVICE_UNAVAILABLE in the project format', async () => {
+  let closeBegun!: () => void
+  const begun = new Promise<void>((resolve) => (closeBegun = resolve))
+  const { app, port } = await serve(
+    {},
+    (a) => {
+      a.addHook('preClose', async () => closeBegun())
+    },
+    'idle',
+  )
+  const c = await rawConnect(port)
+  // Half a request head: the connection is busy, so closing the server does not drop it.
+  await c.send('GET /ping HTTP/1.1\r\nHost: t\r\n')
+  const closing = app.close()
+  await begun
+  await c.send('\r\n')
+  const [res] = await c.responses(1)
+  expect(res.status).toBe(503)
+  expect(res.headers.connection).toBe('close')
+  expect(JSON.parse(res.body)).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: '服务暂时不可用，请稍后再试' } })
+  await closing
 })
 
 describe('keep-alive limits', () => {
