@@ -38,6 +38,7 @@ export function frameworkErrorsHandler(envelope: ErrorEnvelope) {
   return (err: FrameworkErrorLike, req: FastifyRequest, reply: FastifyReply): void => {
     const { status, code } = classifyFrameworkError(err)
     req.log.info({ code, fastifyCode: err.code }, 'request refused before routing')
-    void reply.code(status).header('cache-control', 'no-store').send(envelope(appError(code)))
+    // Raised before routing, so no onSend hook adds the usual headers: set the ones that matter here.
+    void reply.code(status).header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').send(envelope(appError(code)))
   }
 }

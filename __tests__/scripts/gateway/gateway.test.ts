@@ -274,6 +274,14 @@ describe('routing and bad input', () => {
     expect(res.body).not.toMatch(/%c0|%E0|fastify|FST_|Bad Request|url component/i)
   })
 
+  test('a function name over the path-parameter limit → 414 BAD_REQUEST, not the framework\'s answer', async () => {
+    const { app } = gateway()
+    const res = await app.inject({ method: 'POST', url: `/fn/${'a'.repeat(200)}`, payload: {} })
+    expect(res.statusCode).toBe(414)
+    expect(res.json()).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: '请求格式不正确' } })
+    expect(res.headers['x-content-type-options']).toBe('nosniff')
+  })
+
   test.each([
     ['invalid JSON', 'application/json', '{"a":', 400, 'BAD_REQUEST'],
     ['a content type nobody reads', 'application/xml', '<hello/>', 415, 'BAD_REQUEST'],
