@@ -35,7 +35,7 @@ test('a signed request whose body stops after 1 byte → 408 REQUEST_TIMEOUT, co
   expect(responses).toHaveLength(1)
   expect(responses[0].status).toBe(408)
   expect(JSON.parse(responses[0].body)).toEqual({ error: { code: 'REQUEST_TIMEOUT', message: '网络太慢，内容没有传完，请再试一次' } })
-  expect(closedAt - sentAt).toBeGreaterThanOrEqual(IDLE_MS - 20)
+  expect(closedAt - sentAt).toBeGreaterThanOrEqual(IDLE_MS / 2)
   // Far below every default limit: the configured one acted.
   expect(closedAt - sentAt).toBeLessThan(BACKEND_HTTP_LIMITS.idleTimeoutMs)
   expect(h.logs()).toContain('client went silent in the middle of a request')

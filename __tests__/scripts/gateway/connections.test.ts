@@ -43,7 +43,7 @@ test('a signed-in upload that stops after 1 byte → 408 REQUEST_TIMEOUT in the 
   expect(responses).toHaveLength(1)
   expect(responses[0].status).toBe(408)
   expect(JSON.parse(responses[0].body)).toEqual({ ok: false, error: { code: 'REQUEST_TIMEOUT', message: '网络太慢，内容没有传完，请再试一次' } })
-  expect(closedAt - sentAt).toBeGreaterThanOrEqual(IDLE_MS - 20)
+  expect(closedAt - sentAt).toBeGreaterThanOrEqual(IDLE_MS / 2)
   // Far below every default limit: the configured one acted.
   expect(closedAt - sentAt).toBeLessThan(GATEWAY_HTTP_LIMITS.idleTimeoutMs)
 })
