@@ -148,6 +148,22 @@ describe('health probes', () => {
     }
   })
 
+  it('under load shedding /healthz still answers 200 (a busy instance is alive) while /readyz and the API say 503', async () => {
+    // Any heap is over a 1-byte limit: shedding starts with the first sample.
+    const h = await startHarness('sqlite', { build: { protection: { maxHeapUsedBytes: 1 } } })
+    try {
+      const underPressure = () => (h.app as unknown as { isUnderPressure(): boolean }).isUnderPressure()
+      while (!underPressure()) await new Promise((resolve) => setTimeout(resolve, 20))
+      expect((await h.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200)
+      const ready = await h.app.inject({ method: 'GET', url: '/readyz' })
+      expect(ready.statusCode).toBe(503)
+      expect(ready.json()).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: '服务暂时不可用，请稍后再试' } })
+      expect((await h.post('/v1/accounts/login', { caller: newCaller() })).statusCode).toBe(503)
+    } finally {
+      await h.close()
+    }
+  })
+
   it('/readyz says 503 SERVICE_UNAVAILABLE once the store is gone, /healthz still 200', async () => {
     const h = await startHarness('sqlite')
     try {

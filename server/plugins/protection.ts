@@ -12,6 +12,8 @@ export interface ProtectionOptions {
   rateLimitWindowMs?: number
   /** Shed load (503) when the event loop lags more than this (default 1000 ms). */
   maxEventLoopDelayMs?: number
+  /** Also shed load above this heap size (default: no heap limit). */
+  maxHeapUsedBytes?: number
 }
 
 /**
@@ -28,6 +30,7 @@ export async function registerProtection(app: FastifyInstance, opts: ProtectionO
   await app.register(helmet, { global: true })
   await app.register(underPressure, {
     maxEventLoopDelay: opts.maxEventLoopDelayMs ?? 1000,
+    ...(opts.maxHeapUsedBytes !== undefined ? { maxHeapUsedBytes: opts.maxHeapUsedBytes } : {}),
     exposeStatusRoute: false,
     pressureHandler: (_req, reply) => {
       void reply.code(503).send({ error: appError('SERVICE_UNAVAILABLE') })
