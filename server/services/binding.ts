@@ -115,7 +115,7 @@ export async function bindManual(ctx: ServiceContext, input: ManualBindInput): P
   const cardMatches = !!stored && safeEqual(normaliseCard(stored.cardNumber), normaliseCard(input.cardNumber))
   const typeMatches = person?.insurance_type === input.insuranceType
   if (!person || !(nameMatches && cardMatches && typeMatches)) {
-    check.failed()
+    await check.failed()
     return refuse(ctx, accountId, 'binding.failed', 'manual', person ? 'DETAILS_MISMATCH' : 'PERSON_NOT_FOUND', person?.id ?? null)
   }
   await check.notCounted()
@@ -132,12 +132,12 @@ export async function bindBySsc(ctx: ServiceContext, caller: Caller, authorizati
       await check.notCounted()
       throw new HttpError('SERVICE_UNAVAILABLE')
     }
-    check.failed()
+    await check.failed()
     return refuse(ctx, accountId, 'binding.failed', 'ssc', 'SSC_AUTH_INVALID', null, 'authorization')
   }
   const person = await findPersonById(ctx.db, verified.data.personId)
   if (!person) {
-    check.failed()
+    await check.failed()
     return refuse(ctx, accountId, 'binding.failed', 'ssc', 'SSC_AUTH_INVALID', null, 'authorization')
   }
   const { nonce, expiresAt } = verified.data
@@ -151,7 +151,7 @@ export async function bindBySsc(ctx: ServiceContext, caller: Caller, authorizati
     })
   } finally {
     // An authorisation used before is a failed check like a forged one; any other outcome is not.
-    if (used) check.failed()
+    if (used) await check.failed()
     else await check.notCounted()
   }
 }

@@ -72,7 +72,7 @@ export async function addRelative(ctx: ServiceContext, input: AddRelativeInput):
     await check.atIdNumber(idHash)
     const person = await findPersonByIdHash(ctx.db, idHash)
     if (!person || !safeEqual(normaliseName(ctx.pii.openPerson(person.pii_enc).name), normaliseName(input.name))) {
-      check.failed()
+      await check.failed()
       return await refuse(ctx, accountId, ADD_FAILED_ACTION, person ? 'DETAILS_MISMATCH' : 'PERSON_NOT_FOUND', person?.id ?? null)
     }
     await check.notCounted()

@@ -41,7 +41,7 @@ export async function localAuthorize(
   await check.atIdNumber(idHash)
   const person = await findPersonByIdHash(ctx.db, idHash)
   if (!person || !safeEqual(normaliseName(ctx.pii.openPerson(person.pii_enc).name), normaliseName(input.name))) {
-    check.failed()
+    await check.failed()
     return failWith('ssc.local_authorize.failed', person ? 'DETAILS_MISMATCH' : 'PERSON_NOT_FOUND', person?.id ?? null)
   }
   await check.notCounted()

@@ -32,7 +32,7 @@ export async function queryStatus(ctx: ServiceContext, input: StatusQueryForm & 
   await check.atIdNumber(idHash)
   const person = await findPersonByIdHash(ctx.db, idHash)
   if (!person || !safeEqual(normaliseName(ctx.pii.openPerson(person.pii_enc).name), normaliseName(input.name))) {
-    check.failed()
+    await check.failed()
     return refuse(ctx, accountId, 'query.status.failed', person ? 'DETAILS_MISMATCH' : 'PERSON_NOT_FOUND', person?.id ?? null)
   }
   await check.notCounted()

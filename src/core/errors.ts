@@ -23,7 +23,7 @@ export const ERROR_MESSAGES = {
   ACCOUNT_ALREADY_BOUND: '您已绑定本人社保卡，如需更换请先解除绑定',
   NOT_BOUND: '请先绑定本人社保卡',
   SSC_AUTH_INVALID: '电子社保卡授权已失效，请重新授权',
-  ID_NUMBER_CHECKS_LIMITED: '这个身份证号今天核对不成功的次数太多了。为保护本人信息，今天先不再核对，请明天再试；着急的话，请带上身份证到当地社保经办机构办理',
+  ID_NUMBER_CHECKS_LIMITED: '这个身份证号今天核对不成功的次数太多了。为保护本人信息，今天不再说明哪里不对：请仔细核对姓名、身份证号和卡号后再试，或者明天再试；着急的话，请带上身份证到当地社保经办机构办理',
   // Certification sessions (开始认证 → 完成认证)
   SESSION_NOT_FOUND: '没有找到这次认证，请重新开始',
   SESSION_EXPIRED: '本次认证已超时，请重新开始',

@@ -44,7 +44,7 @@ describe.each(DIALECTS)('what the limits count on %s', (dialect) => {
     for (let i = 0; i < 5; i++) expect(await wrongCard(caller, p, i)).toBe('DETAILS_MISMATCH')
   })
 
-  it('an ID number: 10 failed checks a Beijing day from all accounts; a pass is not counted; then everyone is refused until tomorrow', async () => {
+  it('an ID number: 10 failed checks a Beijing day from all accounts; a pass is not counted; then every wrong attempt is refused until tomorrow, the right details still pass', async () => {
     const [p] = await addRosterPersons(h, 1)
     for (let a = 0; a < 3; a++) {
       const caller = newCaller('guess')
@@ -59,14 +59,17 @@ describe.each(DIALECTS)('what the limits count on %s', (dialect) => {
     expect(refused.statusCode).toBe(429)
     expect(refused.json().error).toEqual({
       code: 'ID_NUMBER_CHECKS_LIMITED',
-      message: '这个身份证号今天核对不成功的次数太多了。为保护本人信息，今天先不再核对，请明天再试；着急的话，请带上身份证到当地社保经办机构办理',
+      message: '这个身份证号今天核对不成功的次数太多了。为保护本人信息，今天不再说明哪里不对：请仔细核对姓名、身份证号和卡号后再试，或者明天再试；着急的话，请带上身份证到当地社保经办机构办理',
     })
-    expect(await authorize(own, p.name, p.idNumber)).toBe('ID_NUMBER_CHECKS_LIMITED')
+    // At the limit the right details still pass: failing ten times with her ID number does not lock
+    // the person out of her own binding; a wrong card is refused without saying what was wrong.
+    expect(await authorize(own, p.name, p.idNumber)).toBe('ok')
     expect(await code(h.post('/v1/bindings/manual', { caller: own, name: p.name, idNumber: p.idNumber, cardNumber: 'X00000001', insuranceType: 'enterprise' }))).toBe('ID_NUMBER_CHECKS_LIMITED')
 
-    // The refusal used none of the late account's failed checks: it can still fail 5 times elsewhere.
+    // A wrong guess over the limit still counts against the guessing account: 4 more, then refused.
     const [other] = await addRosterPersons(h, 1)
-    for (let i = 0; i < 5; i++) expect(await wrongCard(late, other, i)).toBe('DETAILS_MISMATCH')
+    for (let i = 0; i < 4; i++) expect(await wrongCard(late, other, i)).toBe('DETAILS_MISMATCH')
+    expect(await wrongCard(late, other, 4)).toBe('RATE_LIMITED')
 
     // Audited with the limit's name, never the number; the counters hold only its keyed hash.
     const entry = (await auditOf(h, 'relative.add_rate_limited')).at(-1)
