@@ -13,8 +13,8 @@
  * light, changing sensor noise (so consecutive frames are not byte-identical, as with a real camera
  * filming a print). It shows no action and no motion and must never pass certification.
  *
- * `actionLoop: true` (cap13_edit2 only) is the clip's own footage cut into an 11.8 s loop in which the
- * challenge `turn_left,blink` comes round again and again (ACTION_LOOP below: two left turns and two
+ * `actionLoop: true` (cap13_edit2 only) is the clip's own footage cut into a 14.8 s loop in which the
+ * challenge `turn_left,blink` comes round again and again (ACTION_LOOP below: two left turns and three
  * blinks per loop, calm frontal stretches between them). The whole clip shows each of those actions
  * about once in 30.6 s, so a tracker starved of CPU (a busy machine: 4-6 fps instead of 12) that
  * missed one had to wait for the next loop, past the 2 x 15 s the engine allows. Every frame is a
@@ -24,7 +24,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from './system'
 
@@ -49,16 +49,20 @@ export const CLIP_FPS = 25
  * __tests__/fixtures/liveness/labels/cap13_edit2.json):
  */
 export const ACTION_LOOP: readonly { from: number; to: number; shows: string }[] = [
-  { from: 5.2, to: 8.0, shows: 'frontal, calm: positioning and the baselines' },
+  // Long enough that the first turn comes ~4 s after the prompt appears: a person who listens to the
+  // whole instruction first (the prompt clip, then the caption 向您自己的左边转头) before turning.
+  { from: 5.2, to: 10.4, shows: 'frontal, calm: positioning, the baselines, the spoken instruction' },
   // The clip's second left turn: it rises over ~0.4 s, so a 5-fps tracker sees the head on its way
   // (the first one, at 20.08 s, jumps 9 deg in 0.12 s and a slow tracker often sees no way there).
   { from: 22.16, to: 23.8, shows: 'turn_left 22.36-23.08 s, from and back to frontal' },
   { from: 5.6, to: 6.6, shows: 'frontal, calm' },
   { from: 22.16, to: 23.8, shows: 'turn_left again' },
-  { from: 5.6, to: 7.6, shows: 'frontal, calm: the blink baseline after the turn' },
+  { from: 5.6, to: 7.0, shows: 'frontal, calm: the blink baseline after the turn' },
   { from: 16.88, to: 17.52, shows: 'blink 17.04-17.16 s (after the mouth closes at 16.76 s, before it opens at 17.80 s)' },
-  { from: 7.6, to: 9.0, shows: 'frontal, calm' },
+  { from: 7.6, to: 8.6, shows: 'frontal, calm' },
   { from: 16.88, to: 17.52, shows: 'blink again' },
+  { from: 8.6, to: 9.6, shows: 'frontal, calm' },
+  { from: 16.88, to: 17.52, shows: 'blink a third time (a 160-ms blink is the action a slow tracker misses most)' },
 ]
 
 const VIDEOS = join(ROOT, '__tests__', 'fixtures', 'videos')
@@ -67,6 +71,8 @@ export const FAKE_CAMERA_DIR = join(ROOT, '.tmp', 'fake-camera')
 /** A frontal, neutral, eyes-open moment of each clip (checked on the landmark traces: |yaw|,|pitch| < 5°). */
 const STILL_AT_S: Record<FakeCameraClip, number> = { cap12_edit: 2.0, cap13_edit2: 9.0 }
 const STILL_SECONDS = 10
+/** A conversion not used for this long is no longer in use by a test run (a browser test takes minutes). */
+const STALE_AFTER_MS = 3 * 3600_000
 
 function ffmpegAvailable(): boolean {
   const r = spawnSync('ffmpeg', ['-hide_banner', '-version'], { stdio: 'ignore' })
@@ -96,12 +102,21 @@ export async function fakeCameraFile(clip: FakeCameraClip, opts: FakeCameraOptio
     .slice(0, 10)
   const stem = `${clip}${still ? '-still' : ''}${actionLoop ? '-actions' : ''}${fps ? `-${fps}fps` : ''}`
   const out = join(FAKE_CAMERA_DIR, `${stem}-${tag}.y4m`)
-  if (existsSync(out)) return out
+  if (existsSync(out)) {
+    // Marks it as in use, so a run of another version does not drop it as stale (below).
+    const now = new Date()
+    utimesSync(out, now, now)
+    return out
+  }
 
   mkdirSync(FAKE_CAMERA_DIR, { recursive: true })
-  // Older conversions of the same variant (an older clip or converter) are large: drop them.
+  // Older conversions of the same variant (an older clip, converter or loop) are large: drop them,
+  // once nobody can still be using them (a run of another checkout's version may have just opened one).
   for (const f of readdirSync(FAKE_CAMERA_DIR)) {
-    if (f.startsWith(`${stem}-`) && /^[0-9a-f]{10}\.y4m$/.test(f.slice(stem.length + 1))) rmSync(join(FAKE_CAMERA_DIR, f), { force: true })
+    if (!f.startsWith(`${stem}-`) || !/^[0-9a-f]{10}\.y4m$/.test(f.slice(stem.length + 1))) continue
+    const old = join(FAKE_CAMERA_DIR, f)
+    const made = statSync(old, { throwIfNoEntry: false })?.mtimeMs
+    if (made !== undefined && Date.now() - made > STALE_AFTER_MS) rmSync(old, { force: true })
   }
   // Written beside the target and renamed, so a parallel run never sees half a file.
   const partial = `${out}.${process.pid}.partial`
