@@ -60,12 +60,14 @@ export async function addRosterPersons(h: Harness, n: number, tag = randomUUID()
     const name = `试${given[i % given.length]}${given[(i * 7 + 3) % given.length]}`
     const personId = randomUUID()
     const now = h.now.toISOString()
-    const card = `T${tag}${String(i).padStart(6, '0')}`.toUpperCase().replace(/[^A-Z0-9]/g, '0')
+    // The process-wide counter keeps person_no and the card unique even when two calls draw the same
+    // random tag (4 hex digits: a clash in a few percent of files that add many people).
+    const card = `T${tag}${String(personCounter).padStart(6, '0')}`.toUpperCase().replace(/[^A-Z0-9]/g, '0')
     await h.test.store.db
       .insertInto('persons')
       .values({
         id: personId,
-        person_no: `T${tag}${i}`,
+        person_no: `T${tag}${personCounter}`,
         pii_enc: pii.sealPerson({ name, idNumber, cardNumber: card }),
         name_masked: maskName(name),
         id_number_hash: idNumberHash(pii, idNumber),
