@@ -5,7 +5,7 @@
  * the backend in its test mode with a fixed challenge.
  *
  * The camera is cap13_edit2's action loop (support/fake-camera.ts, `actionLoop`): the clip's own
- * frames cut into a 14.8 s loop with two left turns and three blinks, so the challenge `turn_left,blink`
+ * frames cut into a 16.4 s loop with two left turns and three blinks, so the challenge `turn_left,blink`
  * comes round every few seconds. The whole clip shows each action about once in 30.6 s: on a busy
  * machine the in-page tracker falls to 4–6 fps, missed the one turn or the 160-ms blink now and then,
  * and the next one came after the 2 × 15 s the engine allows (帮TA认证 ran out of time at 51.7 s once).

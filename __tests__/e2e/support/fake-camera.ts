@@ -13,7 +13,7 @@
  * light, changing sensor noise (so consecutive frames are not byte-identical, as with a real camera
  * filming a print). It shows no action and no motion and must never pass certification.
  *
- * `actionLoop: true` (cap13_edit2 only) is the clip's own footage cut into a 14.8 s loop in which the
+ * `actionLoop: true` (cap13_edit2 only) is the clip's own footage cut into a 16.4 s loop in which the
  * challenge `turn_left,blink` comes round again and again (ACTION_LOOP below: two left turns and three
  * blinks per loop, calm frontal stretches between them). The whole clip shows each of those actions
  * about once in 30.6 s, so a tracker starved of CPU (a busy machine: 4-6 fps instead of 12) that
@@ -49,9 +49,11 @@ export const CLIP_FPS = 25
  * __tests__/fixtures/liveness/labels/cap13_edit2.json):
  */
 export const ACTION_LOOP: readonly { from: number; to: number; shows: string }[] = [
-  // Long enough that the first turn comes ~4 s after the prompt appears: a person who listens to the
-  // whole instruction first (the prompt clip, then the caption 向您自己的左边转头) before turning.
+  // The first turn comes ~6 s after the prompt appears: a person who listens to the whole instruction
+  // first (the prompt clip, 第 1 个动作，共 2 个, the caption 向您自己的左边转头). Not calmer for longer:
+  // 8 s without any movement is the still-photo rule (no_liveness), so the wait ends in an expression.
   { from: 5.2, to: 10.4, shows: 'frontal, calm: positioning, the baselines, the spoken instruction' },
+  { from: 15.2, to: 16.8, shows: 'mouth_open 15.56-16.76 s (not challenged: ignored, but alive)' },
   // The clip's second left turn: it rises over ~0.4 s, so a 5-fps tracker sees the head on its way
   // (the first one, at 20.08 s, jumps 9 deg in 0.12 s and a slow tracker often sees no way there).
   { from: 22.16, to: 23.8, shows: 'turn_left 22.36-23.08 s, from and back to frontal' },
