@@ -28,8 +28,10 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startSystem(extraEnv: Record<string, string> = {}): Promise<RunningSystem> {
-  if (!existsSync(join(ROOT, 'dist', 'h5', 'index.html'))) {
-    throw new Error('dist/h5 is missing: run `npm run build:h5` (npm test does this before jest)')
+  // H5_DIR (E2E_H5_DIR in the tests) serves another build: that one must be there, not dist/h5.
+  const h5Dir = extraEnv.H5_DIR ? resolve(ROOT, extraEnv.H5_DIR) : join(ROOT, 'dist', 'h5')
+  if (!existsSync(join(h5Dir, 'index.html'))) {
+    throw new Error(`${h5Dir} has no index.html: run \`npm run build:h5\` (npm test does this before jest)`)
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'yl-e2e-'))
   const [appPort, backendPort] = [await freePort(), await freePort()]
