@@ -110,6 +110,17 @@ describe('绑定社保卡: inline validation under each field', () => {
     expect(spoken).toHaveBeenLastCalledWith('请填写姓名。请填写身份证号。请填写社会保障卡号。请选择险种')
   })
 
+  test('after a refused send, a new message that appears while typing is read aloud on leaving the field', async () => {
+    const spoken = speech.speak as jest.Mock
+    await openForm()
+    fireEvent.click(screen.getByTestId('submit'))
+    spoken.mockClear()
+    type('idNumber', BAD_CHECK)
+    expect(errorText('idNumber')).toContain('身份证号校验位错误')
+    expect(spoken).toHaveBeenCalledTimes(1)
+    expect(spoken).toHaveBeenLastCalledWith('身份证号校验位错误，请核对最后一位')
+  })
+
   test('tabbing past an empty field turns nothing red; leaving a field one typed in does check it', async () => {
     await openForm()
     fireEvent.focus(screen.getByTestId('input-name'))

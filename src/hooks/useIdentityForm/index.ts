@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import type { BindManualForm } from '@/core/contracts/binding'
 import { ERROR_MESSAGES, type AppError } from '@/core/errors'
 import { speak } from '@/services/speech'
@@ -16,10 +16,14 @@ export function useIdentityForm(fields: readonly BindField[] = BIND_FIELDS) {
   const [values, setValues] = useState<BindFormValues>(EMPTY_FORM)
   const [errors, setErrors] = useState<FieldErrors>({})
   const [shown, setShown] = useState<Partial<Record<BindField, boolean>>>({})
+  // What was last read aloud per field: a message that appeared while typing (the field already
+  // shown) is still said when the person leaves the field, and the same one is not said twice.
+  const spokenCodes = useRef<Partial<Record<BindField, string>>>({})
 
   const check = (field: BindField, next: BindFormValues) => {
     const code = validateField(field, next, todayInChina())
     setErrors((e) => ({ ...e, [field]: code }))
+    if (!code) delete spokenCodes.current[field]
     return code
   }
 
@@ -34,11 +38,13 @@ export function useIdentityForm(fields: readonly BindField[] = BIND_FIELDS) {
 
   const blur = (field: BindField) => {
     if (!shown[field] && !String(values[field]).trim()) return
-    const before = shown[field] ? errors[field] : undefined
     setShown((s) => ({ ...s, [field]: true }))
     const code = check(field, values)
-    // Said once as it appears: leaving the same wrong field again does not repeat it.
-    if (code && code !== before) speak(ERROR_MESSAGES[code])
+    // Said once: leaving the same wrong field again does not repeat it.
+    if (code && spokenCodes.current[field] !== code) {
+      spokenCodes.current[field] = code
+      speak(ERROR_MESSAGES[code])
+    }
   }
 
   /**
@@ -56,6 +62,7 @@ export function useIdentityForm(fields: readonly BindField[] = BIND_FIELDS) {
     setErrors(all)
     setShown(Object.fromEntries(fields.map((f) => [f, true])))
     const messages = fields.flatMap((f) => (all[f] ? [ERROR_MESSAGES[all[f]!]] : []))
+    spokenCodes.current = { ...all }
     const spoken = [...messages, ...extraMessages]
     if (spoken.length > 0) speak(spoken.join('。'))
     return messages.length === 0
