@@ -77,7 +77,7 @@ describe('添加家人', () => {
     ['RELATIVES_LIMIT', '最多可以添加 8 位家人', '移除'],
     ['PERSON_NOT_FOUND', '未找到参保信息', '核对身份证号'],
     ['DETAILS_MISMATCH', '不一致', '核对姓名和身份证号'],
-    ['RATE_LIMITED', '操作太频繁', '10 分钟'],
+    ['RATE_LIMITED', '操作太频繁', '一天里添加家人太多时，请明天再试'],
     ['RELATIVE_IS_SELF', '这是您本人的参保信息', undefined],
   ] as const)('%s → the message in words (and what to do), the form kept', async (code, words, help) => {
     useFakeCloud({ addRelative: () => ({ ok: false, error: { code, message: require('@/core/errors').ERROR_MESSAGES[code] } }) })

@@ -19,7 +19,7 @@ export const SHARE_SAFETY = '发出的卡片上会写明：认证免费，社保
 
 /** Extra words for refusals a person can act on. */
 export const ERROR_HELP: Partial<Record<ErrorCode, string>> = {
-  RATE_LIMITED: '为保护个人信息，核对失败次数过多或添加太频繁时，需要等一会儿（最多 10 分钟）再试。',
+  RATE_LIMITED: '为保护个人信息，核对不成功的次数太多时，请等 10 分钟再试；一天里添加家人太多时，请明天再试。',
   RELATIVES_LIMIT: '可以先在家人列表里点“移除”，再添加新的家人。',
   PERSON_NOT_FOUND: '请核对身份证号。如果确认无误，请联系当地社保经办机构。',
   DETAILS_MISMATCH: '请核对姓名和身份证号是否与身份证上的一致。',
