@@ -1,28 +1,18 @@
-import type { ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
 import type { StatusView } from '@/core/contracts/views'
+import { KeepDates } from '@/components/KeepDates'
 import { StatusIcon } from '@/components/StatusIcon'
 import { deadlineSentence, lastResultText, retryNote, statusLook, suspendedSinceText } from './look'
 import './index.scss'
 
 export type BoundStatus = Extract<StatusView, { bound: true }>
 
-/** Keeps a date in one piece: at the largest text 2027年4月30日 must not break after 2027年4. */
-function Keep({ children }: { children: string }) {
-  return <Text className='yl-status__keep'>{children}</Text>
-}
-
-/** The sentence with each date kept whole (dates as 2027年4月30日 or 2027年4月). */
-export function withDatesKept(text: string): ReactNode[] {
-  return text.split(/(\d{4}年\d{1,2}月(?:\d{1,2}日)?)/).map((part, i) => (i % 2 === 1 ? <Keep key={i}>{part}</Keep> : part))
-}
-
 function Row({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
     <View className='yl-status__row'>
       <Text className='yl-status__key'>{label}</Text>
       <Text className='yl-status__value' data-testid={testId}>
-        {withDatesKept(value)}
+        <KeepDates text={value} />
       </Text>
     </View>
   )
@@ -66,7 +56,7 @@ export function StatusCard({ status }: { status: BoundStatus }) {
       ) : null}
       {status.laterRetry ? (
         <Text className='yl-status__note' data-testid='status-retry'>
-          {withDatesKept(retryNote(status.laterRetry))}
+          <KeepDates text={retryNote(status.laterRetry)} />
         </Text>
       ) : null}
     </View>

@@ -45,7 +45,7 @@ import {
   type Facing,
 } from './flow/texts'
 import { rememberFacing } from './flow/result-store'
-import { KeepDates } from './KeepDates'
+import { KeepDates } from '@/components/KeepDates'
 import { subjectFromParams, subjectQuery, subjectWellFormed, type CertSubject } from './flow/subject'
 import './prompt-audio'
 import './index.scss'

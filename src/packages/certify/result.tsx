@@ -18,7 +18,7 @@ import { SUBSCRIBE_HOW, SUBSCRIBE_LINES, SUBSCRIBE_TITLE } from '@/components/Su
 import { backHome, currentParams, navigateTo, navigateWithQuery, replacePage, ROUTES } from '@/services/navigation'
 import { hasPromptAudio, speak, speechAvailable } from '@/services/speech'
 import { readResult, retryFacing } from './flow/result-store'
-import { KeepDates } from './KeepDates'
+import { KeepDates } from '@/components/KeepDates'
 import { readPageAloud } from './flow/result-reader'
 import { resultViewModel, type RecordsLink } from './flow/result-view'
 import { subjectFromParams, subjectQuery } from './flow/subject'

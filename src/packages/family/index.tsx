@@ -11,7 +11,7 @@ import { BigButton } from '@/components/BigButton'
 import { ErrorBanner } from '@/components/ErrorBanner'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
-import { withDatesKept } from '@/components/StatusCard'
+import { KeepDates } from '@/components/KeepDates'
 import { statusLook } from '@/components/StatusCard/look'
 import { StatusIcon } from '@/components/StatusIcon'
 import type { RelativeView } from '@/core/contracts/family'
@@ -54,7 +54,7 @@ function RelativeItem({ relative, onRemoved }: { relative: RelativeView; onRemov
       </View>
       {relativeLines(relative).map((l) => (
         <Text className='yl-rel__line' key={l}>
-          {withDatesKept(l)}
+          <KeepDates text={l} />
         </Text>
       ))}
       {error ? <ErrorBanner error={error} /> : null}

@@ -3,6 +3,7 @@
  * 2026年12月31日 ("2026年12月3" / "1日" reads as a different date).
  */
 import { Text } from '@tarojs/components'
+import './index.scss'
 
 const DATE = /(\d{4}年\d{1,2}月(?:\d{1,2}日)?)/
 
@@ -23,3 +24,5 @@ export function KeepDates({ text, className = 'yl-keep' }: { text: string; class
     </>
   )
 }
+
+export default KeepDates
