@@ -25,16 +25,30 @@ export async function recordsOf(ctx: ServiceContext, caller: Caller, limit: numb
   if (relativeId !== undefined) return relativeRecordsOf(ctx, caller, relativeId, limit, before)
   const { accountId, person } = await accountAndPerson(ctx, caller)
   if (!person) throw new HttpError('NOT_BOUND')
+  const rows = await listAudited(ctx, accountId, person, limit, before, 'records.list', {})
+  return { records: viewsOf(ctx, rows) }
+}
+
+/** A page of the person's records; every read is audited with whose they are and how many. */
+async function listAudited(
+  ctx: ServiceContext,
+  accountId: string,
+  person: Parameters<typeof listRecordsOfPerson>[1],
+  limit: number,
+  before: string | undefined,
+  action: string,
+  detail: Record<string, unknown>,
+) {
   const rows = await listRecordsOfPerson(ctx.db, person, limit, before ? new Date(before).toISOString() : undefined)
   await appendAudit(ctx.db, {
     at: ctx.clock().toISOString(),
     actorType: 'account',
     actorRef: accountId,
-    action: 'records.list',
+    action,
     subjectPersonId: person.id,
-    detail: { count: rows.length },
+    detail: { ...detail, count: rows.length },
   })
-  return { records: viewsOf(ctx, rows) }
+  return rows
 }
 
 async function relativeRecordsOf(ctx: ServiceContext, caller: Caller, relativeId: string, limit: number, before?: string): Promise<RecordsView> {
@@ -42,15 +56,7 @@ async function relativeRecordsOf(ctx: ServiceContext, caller: Caller, relativeId
   const rel = await findRelativeOfAccount(ctx.db, accountId, relativeId)
   const person = rel && rel.removed_at === null ? await findPersonById(ctx.db, rel.person_id) : undefined
   if (!rel || !person) return refuse(ctx, accountId, 'relative.records_refused', 'RELATIVE_NOT_FOUND', null)
-  const rows = await listRecordsOfPerson(ctx.db, person, limit, before ? new Date(before).toISOString() : undefined)
-  await appendAudit(ctx.db, {
-    at: ctx.clock().toISOString(),
-    actorType: 'account',
-    actorRef: accountId,
-    action: 'relative.records_list',
-    subjectPersonId: person.id,
-    detail: { relativeId: rel.id, relation: rel.relation, count: rows.length },
-  })
+  const rows = await listAudited(ctx, accountId, person, limit, before, 'relative.records_list', { relativeId: rel.id, relation: rel.relation })
   return {
     records: viewsOf(ctx, rows),
     relative: { relativeId: rel.id, maskedName: person.name_masked, relationLabel: RELATION_LABELS[rel.relation] },
