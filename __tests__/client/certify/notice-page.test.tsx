@@ -7,28 +7,20 @@ import CertifyNoticePage from '@/packages/certify/index'
 import { DENIED_SPOKEN_WEAPP } from '@/packages/certify/flow/texts'
 import { PROMPT_AUDIO } from '@/packages/certify/audio/manifest'
 import { registerPromptAudio, resetSpeechForTests } from '@/services/speech'
-import { flush } from './support'
+import { flush, recordSpeech } from './support'
 import { extra, installTaroExtra } from './taro-extra'
 import { resetTaroMock } from '../support/taro-mock'
 
 /** The utterances the speech layer started (interface (b)). */
-let log: string[]
-const g = globalThis as { __ylSpeechLog?: string[] }
+const log = recordSpeech()
 
 beforeEach(() => {
   resetTaroMock()
   resetSpeechForTests()
   installTaroExtra()
   process.env.TARO_ENV = 'weapp'
-  log = []
-  g.__ylSpeechLog = log
 })
 
-afterEach(() => {
-  delete g.__ylSpeechLog
-  delete (window as unknown as Record<string, unknown>).speechSynthesis
-  delete (window as unknown as Record<string, unknown>).SpeechSynthesisUtterance
-})
 
 /** a comes before b in the page. */
 function before(a: string, b: string): boolean {

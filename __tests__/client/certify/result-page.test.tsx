@@ -12,7 +12,7 @@ import { resultViewModel } from '@/packages/certify/flow/result-view'
 import { ROUTES } from '@/services/navigation'
 import { resetSpeechForTests } from '@/services/speech'
 import { resetTaroMock } from '../support/taro-mock'
-import { failedResult, passedResult } from './support'
+import { failedResult, passedResult, recordSpeech } from './support'
 import { extra, installTaroExtra } from './taro-extra'
 
 const RELATIVE_ID = '6f1c7a52-6a0b-4c55-9d1e-3f5a9b0c1d2e'
@@ -26,8 +26,7 @@ function show(r: CertificationResultView, params: Record<string, string> = {}) {
 }
 
 /** The utterances the speech layer started (interface (b)). */
-let log: string[]
-const g = globalThis as { __ylSpeechLog?: string[] }
+const log = recordSpeech()
 
 /** H5 with a voice that never reports its end (as in headless Chromium). */
 function withVoice() {
@@ -52,15 +51,8 @@ beforeEach(() => {
   resetTaroMock()
   resetSpeechForTests()
   process.env.TARO_ENV = 'weapp'
-  log = []
-  g.__ylSpeechLog = log
 })
 
-afterEach(() => {
-  delete g.__ylSpeechLog
-  delete (window as unknown as Record<string, unknown>).speechSynthesis
-  delete (window as unknown as Record<string, unknown>).SpeechSynthesisUtterance
-})
 
 const passedSelf: CertificationResultView = { ...passedResult, nextDueDeadlineLabel: '2027年11月30日', maskedName: '王*英', alreadyCertified: false, recordsOf: 'self' }
 

@@ -114,3 +114,22 @@ export function failedResult(failuresToday: number, reasonText = '时间到了�
 export const flush = async (times = 5): Promise<void> => {
   for (let i = 0; i < times; i++) await new Promise((r) => setTimeout(r, 0))
 }
+
+/**
+ * The utterances the speech layer starts during each test (its `globalThis.__ylSpeechLog` hook),
+ * emptied before every test; a browser voice a test installed is removed after it.
+ */
+export function recordSpeech(): string[] {
+  const log: string[] = []
+  const g = globalThis as { __ylSpeechLog?: string[] }
+  beforeEach(() => {
+    log.length = 0
+    g.__ylSpeechLog = log
+  })
+  afterEach(() => {
+    delete g.__ylSpeechLog
+    delete (window as unknown as Record<string, unknown>).speechSynthesis
+    delete (window as unknown as Record<string, unknown>).SpeechSynthesisUtterance
+  })
+  return log
+}
