@@ -31,6 +31,8 @@ export function checkingIntervalMs(limits: HttpLimits): number {
 interface Exchange {
   req: IncomingMessage
   res: ServerResponse
+  /** Requests served on this connection so far, this one included. */
+  served: number
 }
 
 interface ClientError extends Error {
@@ -55,7 +57,6 @@ export interface ConnectionGuard {
 export function connectionGuard(limits: HttpLimits, envelope: ErrorEnvelope): ConnectionGuard {
   /** The latest exchange on each connection, to tell a stalled upload from an idle kept-alive socket. */
   const exchanges = new WeakMap<Socket, Exchange>()
-  const served = new WeakMap<Socket, number>()
   let log: FastifyInstance['log'] | undefined
 
   const answerAndClose = (socket: Socket, status: number, code: ErrorCode) => {
@@ -118,11 +119,10 @@ export function connectionGuard(limits: HttpLimits, envelope: ErrorEnvelope): Co
       log = app.log
       // Runs before Fastify's own listener, so the header is in place whatever the route answers.
       app.server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
-        exchanges.set(req.socket, { req, res })
-        const count = (served.get(req.socket) ?? 0) + 1
-        served.set(req.socket, count)
+        const served = (exchanges.get(req.socket)?.served ?? 0) + 1
+        exchanges.set(req.socket, { req, res, served })
         // "Connection: close" makes Node end the connection after this answer.
-        if (limits.maxRequestsPerSocket > 0 && count >= limits.maxRequestsPerSocket) res.setHeader('connection', 'close')
+        if (limits.maxRequestsPerSocket > 0 && served >= limits.maxRequestsPerSocket) res.setHeader('connection', 'close')
       })
       // An answer given before the body arrived (401 from the signature check, 404, 413) ends the
       // connection: otherwise Node keeps it open, waiting for the rest of a body nobody will read.
