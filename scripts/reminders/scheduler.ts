@@ -45,7 +45,19 @@ export interface LocalSchedulerOptions {
   demoRecipient?: boolean
   runAtStart?: boolean
   say?: (line: string) => void
+  /**
+   * Runs a round only where it holds the job (server/jobs/run-exclusive.ts over the shared store),
+   * so every instance can keep the same schedule and one round runs at a time. Without it rounds
+   * only never overlap within this process.
+   */
+  guard?: JobGuard
 }
+
+/** The shape of runExclusive bound to a store: ran=false when another instance holds the job. */
+export type JobGuard = <T>(job: string, run: () => Promise<T>) => Promise<{ ran: true; value: T } | { ran: false }>
+
+/** The job name rounds hold in job_leases. */
+export const REMINDER_ROUND_JOB = 'reminders.round'
 
 export interface LocalScheduler {
   /** Runs one round now (also what the schedule calls); rounds never overlap. */
@@ -82,9 +94,14 @@ export function startLocalScheduler(opts: LocalSchedulerOptions): LocalScheduler
     if ((report.swept?.inserted ?? 0) > 0 || report.claimed > 0 || report.stoppedBy === 'backend_error') say(describeReport(report))
     return report
   }
+  const guarded = async (): Promise<SenderReport | null> => {
+    if (!opts.guard) return round()
+    const r = await opts.guard(REMINDER_ROUND_JOB, round)
+    return r.ran ? r.value : null
+  }
   const runOnce = (): Promise<SenderReport | null> => {
     if (running) return running
-    running = round()
+    running = guarded()
       .catch((err) => {
         say(`提醒发送出错：${err instanceof Error ? err.message : String(err)}`)
         return null
