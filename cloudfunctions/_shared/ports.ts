@@ -4,32 +4,10 @@
  */
 import type { Result } from '../../src/core/errors'
 import type { Caller } from '../../src/core/contracts/common'
-import type { BindingView, LoginView, RecordsView, StatusView } from '../../src/core/contracts/views'
-import type { CertificationResultView, CertificationSessionView } from '../../src/core/contracts/certification'
-import type { RelativeView, RelativesView, StatusQueryView } from '../../src/core/contracts/family'
-import type { ShareCreatedView, ShareOpenedView, ShareRevokedView } from '../../src/core/contracts/share'
-import type { NoticeResolvedView } from '../../src/core/contracts/notices'
+import type { RouteAnswers } from '../../src/core/contracts/endpoints'
 
-/** Backend routes (docs/backend-api.md) and what each answers with on success. */
-export interface BackendRoutes {
-  '/v1/accounts/login': LoginView
-  '/v1/bindings/manual': BindingView
-  '/v1/bindings/ssc': BindingView
-  '/v1/bindings/unbind': { unbound: true }
-  '/v1/status': StatusView
-  '/v1/records': RecordsView
-  '/v1/ssc/local-authorize': { authorization: string }
-  '/v1/certifications/start': CertificationSessionView
-  '/v1/certifications/complete': CertificationResultView
-  '/v1/relatives/add': RelativeView
-  '/v1/relatives/list': RelativesView
-  '/v1/relatives/remove': { removed: true }
-  '/v1/shares/create': ShareCreatedView
-  '/v1/shares/open': ShareOpenedView
-  '/v1/shares/revoke': ShareRevokedView
-  '/v1/notices/resolve': NoticeResolvedView
-  '/v1/queries/status': StatusQueryView
-}
+/** Backend routes and what each answers with on success: derived from the endpoint table. */
+export type BackendRoutes = RouteAnswers
 export type BackendRoute = keyof BackendRoutes
 
 /** Signed service calls to the certification backend. Never throws: failures come back as results. */

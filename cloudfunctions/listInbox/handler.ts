@@ -1,4 +1,3 @@
-import '../sendReminders/backend-routes'
 import type { CloudFunctions } from '../../src/core/contracts/functions'
 import { InboxQuerySchema } from '../../src/core/contracts/reminders'
 import { fail } from '../../src/core/errors'

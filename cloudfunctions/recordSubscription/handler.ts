@@ -1,4 +1,3 @@
-import '../sendReminders/backend-routes'
 import type { CloudFunctions } from '../../src/core/contracts/functions'
 import { RecordSubscriptionEventSchema } from '../../src/core/contracts/reminders'
 import { defineHandler } from '../_shared/handler-kit'

@@ -6,7 +6,6 @@
  * unattempted rows are simply re-claimed after their lease; attempted but unacknowledged rows are
  * never sent again (docs/reminders.md § at most once).
  */
-import '../sendReminders/backend-routes'
 import type { ClaimedMessage } from '../../src/core/contracts/reminders'
 import { OUTCOME_UNKNOWN } from '../../src/core/reminders/policy'
 import type { BackendPort, Clock } from '../_shared/ports'

@@ -12,7 +12,7 @@
  */
 import type { ErrorCode } from '../../src/core/errors'
 import type { ServiceContext } from './context'
-import { HttpError } from '../http/errors'
+import { DomainError } from '../../src/core/errors'
 import { ACCOUNT_FAILED_CHECKS, Held, ID_NUMBER_FAILED_CHECKS, take, takeOrRefuse, type LimitRule, type OnRefused } from './limits'
 
 export class IdentityCheck {
@@ -57,7 +57,7 @@ export class IdentityCheck {
     const full = this.idLimitFull
     if (!full) return
     await this.onRefused?.('ID_NUMBER_CHECKS_LIMITED', full)
-    throw new HttpError('ID_NUMBER_CHECKS_LIMITED')
+    throw new DomainError('ID_NUMBER_CHECKS_LIMITED')
   }
 
   /** The check passed, or never ran (bad input, a service down): nothing counts. */

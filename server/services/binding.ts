@@ -12,10 +12,9 @@ import type { BindingView } from '../../src/core/contracts/views'
 import type { Caller } from '../../src/core/contracts/common'
 import type { InsuranceType } from '../../src/core/insurance'
 import { validateIdNumber } from '../../src/core/id-number'
-import type { ErrorCode } from '../../src/core/errors'
+import { DomainError, type ErrorCode } from '../../src/core/errors'
 import { safeEqual } from '../crypto/hmac'
 import { isUniqueViolation } from '../db/errors'
-import { HttpError } from '../http/errors'
 import { ensureAccount } from '../repositories/accounts'
 import { appendAudit } from '../repositories/audit'
 import { activeSelfBindingOfAccount, activeSelfBindingOfPerson, insertSelfBinding, markUnbound, type BindingRow } from '../repositories/bindings'
@@ -46,7 +45,7 @@ async function audit(ctx: ServiceContext, accountId: string, action: string, sub
 /** Audits a refusal (outside any transaction, so it survives the rollback) and throws it. */
 async function refuse(ctx: ServiceContext, accountId: string, action: string, method: string, code: ErrorCode, subject: string | null, field?: string): Promise<never> {
   await audit(ctx, accountId, action, subject, { method, reason: code })
-  throw new HttpError(code, field)
+  throw new DomainError(code, { field })
 }
 
 /** Audits a limit refusal as binding.rate_limited (which limit, never whose ID number). */
@@ -75,9 +74,9 @@ async function bindInTransaction(
         const mine = await activeSelfBindingOfAccount(trx, accountId)
         if (mine) {
           if (mine.person_id === person.id) return bindingView(person, mine)
-          throw new HttpError('ACCOUNT_ALREADY_BOUND')
+          throw new DomainError('ACCOUNT_ALREADY_BOUND')
         }
-        if (await activeSelfBindingOfPerson(trx, person.id)) throw new HttpError('PERSON_BOUND_ELSEWHERE')
+        if (await activeSelfBindingOfPerson(trx, person.id)) throw new DomainError('PERSON_BOUND_ELSEWHERE')
         if (consume) await consume(trx)
         const now = ctx.clock().toISOString()
         const binding = await insertSelfBinding(trx, accountId, person.id, method, now)
@@ -86,10 +85,10 @@ async function bindInTransaction(
       })
     } catch (err) {
       if (isUniqueViolation(err) && attempt < 2) continue
-      if (err instanceof HttpError && (err.code === 'ACCOUNT_ALREADY_BOUND' || err.code === 'PERSON_BOUND_ELSEWHERE')) {
+      if (err instanceof DomainError && (err.code === 'ACCOUNT_ALREADY_BOUND' || err.code === 'PERSON_BOUND_ELSEWHERE')) {
         return refuse(ctx, accountId, 'binding.refused', method, err.code, person.id)
       }
-      if (err instanceof HttpError && err.code === 'SSC_AUTH_INVALID') {
+      if (err instanceof DomainError && err.code === 'SSC_AUTH_INVALID') {
         return refuse(ctx, accountId, 'binding.failed', method, err.code, person.id, 'authorization')
       }
       throw err
@@ -130,7 +129,7 @@ export async function bindBySsc(ctx: ServiceContext, caller: Caller, authorizati
   if (!verified.ok) {
     if (verified.error.code === 'SERVICE_UNAVAILABLE') {
       await check.notCounted()
-      throw new HttpError('SERVICE_UNAVAILABLE')
+      throw new DomainError('SERVICE_UNAVAILABLE')
     }
     await check.failed()
     return refuse(ctx, accountId, 'binding.failed', 'ssc', 'SSC_AUTH_INVALID', null, 'authorization')
@@ -146,7 +145,7 @@ export async function bindBySsc(ctx: ServiceContext, caller: Caller, authorizati
     return await bindInTransaction(ctx, accountId, person, 'ssc', async (trx) => {
       if (!(await tryUseNonce(trx, `ssc:${nonce}`, expiresAt.toISOString()))) {
         used = true
-        throw new HttpError('SSC_AUTH_INVALID', 'authorization')
+        throw new DomainError('SSC_AUTH_INVALID', { field: 'authorization' })
       }
     })
   } finally {

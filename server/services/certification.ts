@@ -35,14 +35,13 @@ import {
 } from '../../src/core/contracts/certification'
 import { RECORD_RESULT_LABELS, type RecordResult } from '../../src/core/contracts/common'
 import { deadlineLabel, firstCycle, firstDayOf, monthLabel, nextCycle, reinstatement, statusOn, type CycleWindow, type YearMonth } from '../../src/core/cycle'
-import type { ErrorCode } from '../../src/core/errors'
+import { DomainError, type ErrorCode } from '../../src/core/errors'
 import { FINGERPRINT_REUSE_THRESHOLD } from '../../src/core/liveness/fingerprint'
 import type { ActionEvent, ActionName } from '../../src/core/liveness/types'
 import { failureText } from '../../src/core/liveness/session/texts'
 import { safeEqual, sha256Hex } from '../crypto/hmac'
 import { isUniqueViolation } from '../db/errors'
 import { newId } from '../db/ids'
-import { HttpError } from '../http/errors'
 import { ImageDecodeError, type FaceAnalysis } from '../identity/human-node'
 import type { IdentityClientStep, IdentityOutcome, IdentityRejectReason, IdentitySubject, IdentityVerifier } from '../identity/port'
 import { ensureAccount, findAccountId } from '../repositories/accounts'
@@ -72,7 +71,7 @@ import type { ServiceContext } from './context'
 import { findActiveRelativeByPerson, findActiveRelativeOfAccount } from '../repositories/relatives'
 import { findShare, markShareUsed } from '../repositories/shares'
 import { usableNotice } from './notices'
-import { FAMILY_STATUS, type FamilyDeps } from './relatives-common'
+import type { FamilyDeps } from './relatives-common'
 import { usableShare } from './shares'
 
 /**
@@ -102,23 +101,6 @@ export interface CertificationDeps {
    * not wait for the next daily sweep). Its failure never undoes or fails the certification.
    */
   afterRecord?: (recordId: string) => Promise<void>
-}
-
-/** HTTP status of the certification codes (the shared table in http/status-codes.ts does not list them). */
-export const CERTIFICATION_STATUS: Partial<Record<ErrorCode, number>> = {
-  SESSION_NOT_FOUND: 404,
-  SESSION_EXPIRED: 410,
-  SESSION_NONCE_MISMATCH: 409,
-  TOO_MANY_SESSIONS: 429,
-  LIVENESS_MISMATCH: 422,
-  TRACE_IMPLAUSIBLE: 422,
-  TRACE_REUSED: 409,
-  EVIDENCE_MISMATCH: 422,
-  ...FAMILY_STATUS,
-}
-
-export function certError(code: ErrorCode, field?: string): HttpError {
-  return new HttpError(code, field, CERTIFICATION_STATUS[code])
 }
 
 // Compile-time guards: the contract's copies must cover the identity port's types.
@@ -169,7 +151,7 @@ async function resolveSubject(ctx: ServiceContext, deps: CertificationDeps, acco
     const person = rel && (await findPersonById(ctx.db, rel.person_id))
     if (!rel || !person) {
       await audit(ctx, ctx.db, accountId, 'certification.start_refused', null, { reason: 'RELATIVE_NOT_FOUND', performer: 'relative' })
-      throw certError('RELATIVE_NOT_FOUND')
+      throw new DomainError('RELATIVE_NOT_FOUND')
     }
     return { person, performer: 'relative', relation: rel.relation, relativeId: rel.id, via: null, viaRef: null }
   }
@@ -190,13 +172,13 @@ async function resolveSubject(ctx: ServiceContext, deps: CertificationDeps, acco
       : { person, performer: 'self', relation: null, relativeId: null, via: 'notice', viaRef: notice.code }
   }
   const binding = await activeSelfBindingOfAccount(ctx.db, accountId)
-  if (!binding) throw new HttpError('NOT_BOUND')
+  if (!binding) throw new DomainError('NOT_BOUND')
   if (body.subjectPersonId !== undefined && body.subjectPersonId !== binding.person_id) {
     await audit(ctx, ctx.db, accountId, 'certification.start_refused', null, { reason: 'RELATIVE_NOT_FOUND', performer: 'relative' })
-    throw certError('RELATIVE_NOT_FOUND')
+    throw new DomainError('RELATIVE_NOT_FOUND')
   }
   const person = await findPersonById(ctx.db, binding.person_id)
-  if (!person) throw new HttpError('NOT_BOUND')
+  if (!person) throw new DomainError('NOT_BOUND')
   return { person, performer: 'self', relation: null, relativeId: null, via: null, viaRef: null }
 }
 
@@ -212,7 +194,7 @@ export async function startCertification(ctx: ServiceContext, deps: Certificatio
 
   if ((await countOpenSessions(ctx.db, accountId, nowIso)) >= config.maxOpenSessions) {
     await audit(ctx, ctx.db, accountId, 'certification.start_refused', person.id, { reason: 'TOO_MANY_SESSIONS' })
-    throw certError('TOO_MANY_SESSIONS')
+    throw new DomainError('TOO_MANY_SESSIONS')
   }
 
   const sessionId = newId()
@@ -233,12 +215,12 @@ export async function startCertification(ctx: ServiceContext, deps: Certificatio
       transient: typeof e?.transient === 'boolean' ? e.transient : null,
       platformCode: typeof e?.code === 'number' ? e.code : null,
     })
-    throw new HttpError('SERVICE_UNAVAILABLE')
+    throw new DomainError('SERVICE_UNAVAILABLE')
   }
 
   await ctx.db.transaction().execute(async (trx) => {
     await lockAccountForSessions(trx, ctx.dialect, accountId)
-    if ((await countOpenSessions(trx, accountId, nowIso)) >= config.maxOpenSessions) throw certError('TOO_MANY_SESSIONS')
+    if ((await countOpenSessions(trx, accountId, nowIso)) >= config.maxOpenSessions) throw new DomainError('TOO_MANY_SESSIONS')
     await insertSession(trx, {
       id: sessionId,
       account_id: accountId,
@@ -355,11 +337,11 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
   const session = await findSession(ctx.db, body.sessionId)
   if (!accountId || !session || session.account_id !== accountId) {
     if (accountId) await audit(ctx, ctx.db, accountId, 'certification.refused', null, { reason: 'SESSION_NOT_FOUND' })
-    throw certError('SESSION_NOT_FOUND')
+    throw new DomainError('SESSION_NOT_FOUND')
   }
   const refuse = async (code: ErrorCode, detail: AuditEntry['detail'] = {}): Promise<never> => {
     await audit(ctx, ctx.db, accountId, 'certification.refused', session.person_id, { sessionId: session.id, reason: code, ...detail })
-    throw certError(code)
+    throw new DomainError(code)
   }
 
   if (!safeEqual(sha256Hex(body.nonce), session.nonce_hash)) return refuse('SESSION_NONCE_MISMATCH')
@@ -410,7 +392,7 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
     })
   } catch {
     await audit(ctx, ctx.db, accountId, 'certification.checks_unavailable', session.person_id, { sessionId: session.id, stage: 'summary' })
-    throw new HttpError('SERVICE_UNAVAILABLE')
+    throw new DomainError('SERVICE_UNAVAILABLE')
   }
   if (exam.closest && exam.closest.score >= FINGERPRINT_REUSE_THRESHOLD) {
     return reject(ctx, accountId, session, 'TRACE_REUSED', 'certification.tamper_suspected', {
@@ -452,7 +434,7 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
       const checked = await checkSessionEvidence(deps, challenge, replay.actions, moments, frames, exam.observations)
       if (checked === 'unavailable') {
         await audit(ctx, ctx.db, accountId, 'certification.checks_unavailable', session.person_id, { sessionId: session.id, stage: 'evidence' })
-        throw new HttpError('SERVICE_UNAVAILABLE')
+        throw new DomainError('SERVICE_UNAVAILABLE')
       }
       if (!checked.ok && checked.problem === 'unbound') {
         return reject(ctx, accountId, session, 'EVIDENCE_MISMATCH', 'certification.tamper_suspected', { check: 'evidence_unbound', detail: checked.detail })
@@ -468,7 +450,7 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
       outcome = { result: 'failed', reasonCode: 'no_face' }
     } else {
       const person = await findPersonById(ctx.db, session.person_id)
-      if (!person) throw new HttpError('INTERNAL')
+      if (!person) throw new DomainError('INTERNAL')
       // Frames reach the verifier only when they are bound to this session (or none were expected).
       const verifiedFrames = evidence === 'checked' ? frames : evidence === 'not_expected' ? frames : undefined
       let verified: IdentityOutcome
@@ -480,7 +462,7 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
       if (verified.outcome === 'unavailable') {
         // Not the person's fault: the session stays open, the same call can be retried.
         await audit(ctx, ctx.db, accountId, 'certification.identity_unavailable', session.person_id, { sessionId: session.id, identity: deps.identity.kind })
-        throw new HttpError('SERVICE_UNAVAILABLE')
+        throw new DomainError('SERVICE_UNAVAILABLE')
       }
       outcome =
         verified.outcome === 'verified'
@@ -502,7 +484,7 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
       const fresh = await findSession(ctx.db, session.id)
       const answer = fresh && (await settledAnswer(ctx, accountId, fresh))
       if (answer) return answer
-      throw new HttpError('INTERNAL')
+      throw new DomainError('INTERNAL')
     }
     if (isUniqueViolation(err)) {
       // The same summary completed another session at the same moment.
@@ -518,7 +500,7 @@ async function settledAnswer(ctx: ServiceContext, accountId: string, session: Se
     await audit(ctx, ctx.db, accountId, 'certification.completion_repeated', session.person_id, { sessionId: session.id, recordId: session.record_id })
     return JSON.parse(session.answer) as CertificationResultView
   }
-  if (session.status === 'rejected') throw certError((session.rejected_code ?? 'SESSION_EXPIRED') as ErrorCode)
+  if (session.status === 'rejected') throw new DomainError((session.rejected_code ?? 'SESSION_EXPIRED') as ErrorCode)
   return undefined
 }
 
@@ -541,7 +523,7 @@ async function reject(
     if (answer) return answer
   }
   await audit(ctx, ctx.db, accountId, action, session.person_id, { sessionId: session.id, reason: code, ...detail })
-  throw certError(code)
+  throw new DomainError(code)
 }
 
 /** Where the person stood before this attempt, as the status view shows it. */
@@ -605,7 +587,7 @@ async function writeOutcome(
     })
 
     const person = await findPersonById(trx, session.person_id)
-    if (!person) throw new HttpError('INTERNAL')
+    if (!person) throw new DomainError('INTERNAL')
     const before = await standingBefore(trx, person, ctx.cyclePolicy, today)
     const answer: CertificationResultView = {
       recordId,

@@ -18,7 +18,8 @@ import { latestPassOfPerson } from '../repositories/records'
 import type { Db, PersonRow } from '../repositories/types'
 import { shanghaiDate } from '../time/clock'
 import type { ServiceContext } from './context'
-import { audit, familyError, refuse } from './relatives-common'
+import { DomainError } from '../../src/core/errors'
+import { audit, refuse } from './relatives-common'
 import { personStatusView } from './status'
 
 export function generateNoticeCode(rand: (max: number) => number = randomInt): string {
@@ -65,7 +66,7 @@ export async function usableNotice(ctx: ServiceContext, accountId: string, code:
   const passed = await lastPassDate(ctx.db, person)
   if (passed && Number(passed.slice(0, 4)) === notice.cycle) {
     await audit(ctx, ctx.db, accountId, action, person.id, { reason: 'NOTICE_ALREADY_CERTIFIED', cycle: notice.cycle })
-    throw familyError('NOTICE_ALREADY_CERTIFIED', undefined, `本年度已于${dateLabel(passed)}完成认证，无需再次认证`)
+    throw new DomainError('NOTICE_ALREADY_CERTIFIED', { message: `本年度已于${dateLabel(passed)}完成认证，无需再次认证` })
   }
   return { notice, person }
 }

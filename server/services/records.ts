@@ -9,9 +9,9 @@ import { RELATION_LABELS } from '../../src/core/contracts/family'
 import type { Caller } from '../../src/core/contracts/common'
 import type { RecordsView } from '../../src/core/contracts/views'
 import { nextCycle } from '../../src/core/cycle'
-import { HttpError } from '../http/errors'
+import { DomainError } from '../../src/core/errors'
 import { ensureAccount } from '../repositories/accounts'
-import { appendAudit } from '../repositories/audit'
+import { appendReadAudit } from '../repositories/audit'
 import { findPersonById } from '../repositories/persons'
 import { listRecordsOfPerson, type RecordRow } from '../repositories/records'
 import { findRelativeOfAccount } from '../repositories/relatives'
@@ -24,7 +24,7 @@ import { recordView } from './views'
 export async function recordsOf(ctx: ServiceContext, caller: Caller, limit: number, before?: string, relativeId?: string): Promise<RecordsView> {
   if (relativeId !== undefined) return relativeRecordsOf(ctx, caller, relativeId, limit, before)
   const { accountId, person } = await accountAndPerson(ctx, caller)
-  if (!person) throw new HttpError('NOT_BOUND')
+  if (!person) throw new DomainError('NOT_BOUND')
   const rows = await listAudited(ctx, accountId, person, limit, before, 'records.list', {})
   return { records: viewsOf(ctx, rows) }
 }
@@ -40,7 +40,7 @@ async function listAudited(
   detail: Record<string, unknown>,
 ) {
   const rows = await listRecordsOfPerson(ctx.db, person, limit, before ? new Date(before).toISOString() : undefined)
-  await appendAudit(ctx.db, {
+  await appendReadAudit(ctx, {
     at: ctx.clock().toISOString(),
     actorType: 'account',
     actorRef: accountId,

@@ -1,53 +1,14 @@
 /**
- * What the 家人 / share / notice / 认证查询 services share: their HTTP statuses, the error helper,
- * the dependencies built once from the configuration, audit helpers (the limits are in limits.ts).
+ * What the 家人 / share / notice / 认证查询 services share: the dependencies built once from the configuration, audit helpers (the limits are in limits.ts).
  */
 import { hkdfSync } from 'node:crypto'
-import * as v from 'valibot'
 import { RELATION_LABELS, type Relation, type RelativeView } from '../../src/core/contracts/family'
-import type { ErrorCode } from '../../src/core/errors'
-import { HttpError } from '../http/errors'
-import { parseBody } from '../http/validate'
+import { DomainError, type ErrorCode } from '../../src/core/errors'
 import { appendAudit, type AuditEntry } from '../repositories/audit'
 import type { RelativeRow } from '../repositories/relatives'
 import type { Db, PersonRow } from '../repositories/types'
 import type { ServiceContext } from './context'
 import { personStatusView } from './status'
-
-/** HTTP status of the codes these services answer (the shared table in http/status-codes.ts does not list them). */
-export const FAMILY_STATUS: Partial<Record<ErrorCode, number>> = {
-  RELATION_INVALID: 400,
-  RELATIVES_LIMIT: 409,
-  RELATIVE_IS_SELF: 409,
-  RELATIVE_NOT_FOUND: 404,
-  SHARE_INVALID: 404,
-  SHARE_EXPIRED: 410,
-  SHARE_REVOKED: 410,
-  SHARE_USED: 409,
-  NOTICE_INVALID: 404,
-  NOTICE_ALREADY_CERTIFIED: 409,
-}
-
-/** Codes about opaque references (relativeId, share token, notice code): never with a field. */
-const OPAQUE_CODES: ReadonlySet<ErrorCode> = new Set(['RELATIVE_NOT_FOUND', 'SHARE_INVALID', 'NOTICE_INVALID'])
-
-export function familyError(code: ErrorCode, field?: string, message?: string): HttpError {
-  const err = new HttpError(code, field, FAMILY_STATUS[code])
-  if (message) err.body.message = message
-  return err
-}
-
-/** parseBody with these services' statuses (e.g. a malformed relativeId → 404 RELATIVE_NOT_FOUND). */
-export function parseFamilyBody<S extends v.GenericSchema>(schema: S, body: unknown): v.InferOutput<S> {
-  try {
-    return parseBody(schema, body)
-  } catch (err) {
-    const status = err instanceof HttpError ? FAMILY_STATUS[err.code] : undefined
-    // An opaque reference that is malformed gets exactly the answer of an unknown one (no field).
-    if (err instanceof HttpError && status !== undefined) throw new HttpError(err.code, OPAQUE_CODES.has(err.code) ? undefined : err.body.field, status)
-    throw err
-  }
-}
 
 /** Built once by buildApp from the configuration. */
 export interface FamilyDeps {
@@ -66,7 +27,7 @@ export async function audit(ctx: ServiceContext, db: Db, accountId: string, acti
 /** Audits a refusal (outside any transaction) and throws it. */
 export async function refuse(ctx: ServiceContext, accountId: string, action: string, code: ErrorCode, subject: string | null, detail: AuditEntry['detail'] = {}, field?: string): Promise<never> {
   await audit(ctx, ctx.db, accountId, action, subject, { reason: code, ...detail })
-  throw familyError(code, field)
+  throw new DomainError(code, { field })
 }
 
 export async function relativeView(ctx: ServiceContext, rel: RelativeRow, person: PersonRow, shareActiveUntil?: string): Promise<RelativeView> {

@@ -14,11 +14,10 @@
 import { randomUUID } from 'node:crypto'
 import { MAX_RELATIVES, type AddRelativeForm, type Relation, type RelativeView, type RelativesView } from '../../src/core/contracts/family'
 import type { Caller } from '../../src/core/contracts/common'
-import type { ErrorCode } from '../../src/core/errors'
+import { DomainError, type ErrorCode } from '../../src/core/errors'
 import { validateIdNumber } from '../../src/core/id-number'
 import { safeEqual } from '../crypto/hmac'
 import { isUniqueViolation } from '../db/errors'
-import { HttpError } from '../http/errors'
 import { ensureAccount } from '../repositories/accounts'
 import { activeSelfBindingOfAccount } from '../repositories/bindings'
 import { findPersonById, findPersonByIdHash } from '../repositories/persons'
@@ -39,7 +38,7 @@ import { IdentityCheck } from './attempts'
 import type { ServiceContext } from './context'
 import { idNumberHash, normaliseName } from './identity'
 import { Held, RELATIVES_ADDED_PER_DAY, takeOrRefuse, type LimitRule } from './limits'
-import { audit, familyError, refuse, relativeView } from './relatives-common'
+import { audit, refuse, relativeView } from './relatives-common'
 
 export const ADD_FAILED_ACTION = 'relative.add_failed'
 
@@ -99,7 +98,7 @@ async function linkRelative(ctx: ServiceContext, accountId: string, person: Pers
           await audit(ctx, trx, accountId, 'relative.add_repeated', person.id, { relativeId: existing.id, relation: existing.relation })
           return { row: existing, added: false }
         }
-        if ((await countActiveRelatives(trx, accountId)) >= MAX_RELATIVES) throw familyError('RELATIVES_LIMIT')
+        if ((await countActiveRelatives(trx, accountId)) >= MAX_RELATIVES) throw new DomainError('RELATIVES_LIMIT')
         const row: RelativeRow = { id: randomUUID(), account_id: accountId, person_id: person.id, relation, created_at: now.toISOString(), removed_at: null }
         await insertRelative(trx, row)
         await audit(ctx, trx, accountId, 'relative.added', person.id, { relativeId: row.id, relation: row.relation })
@@ -107,7 +106,7 @@ async function linkRelative(ctx: ServiceContext, accountId: string, person: Pers
       })
     } catch (err) {
       if (isUniqueViolation(err) && attempt < 2) continue
-      if (err instanceof HttpError && err.code === 'RELATIVES_LIMIT') {
+      if (err instanceof DomainError && err.code === 'RELATIVES_LIMIT') {
         return refuse(ctx, accountId, 'relative.add_refused', 'RELATIVES_LIMIT', person.id, { max: MAX_RELATIVES })
       }
       throw err

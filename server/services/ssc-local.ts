@@ -6,7 +6,7 @@
 import type { Caller } from '../../src/core/contracts/common'
 import { validateIdNumber } from '../../src/core/id-number'
 import { safeEqual } from '../crypto/hmac'
-import { HttpError } from '../http/errors'
+import { DomainError, type ErrorCode } from '../../src/core/errors'
 import { ensureAccount } from '../repositories/accounts'
 import { appendAudit } from '../repositories/audit'
 import { findPersonByIdHash } from '../repositories/persons'
@@ -28,9 +28,9 @@ export async function localAuthorize(
     onRefused: (code, rule) =>
       appendAudit(ctx.db, { at, actorType: 'account', actorRef: accountId, action: 'ssc.local_authorize.rate_limited', subjectPersonId: null, detail: { reason: code, limit: rule.name, max: rule.max } }),
   })
-  const failWith = async (action: string, reason: 'PERSON_NOT_FOUND' | 'DETAILS_MISMATCH' | HttpError['code'], subject: string | null, field?: string) => {
+  const failWith = async (action: string, reason: 'PERSON_NOT_FOUND' | 'DETAILS_MISMATCH' | ErrorCode, subject: string | null, field?: string) => {
     await appendAudit(ctx.db, { at, actorType: 'account', actorRef: accountId, action, subjectPersonId: subject, detail: { reason } })
-    throw new HttpError(reason, field)
+    throw new DomainError(reason, { field })
   }
   const id = validateIdNumber(input.idNumber, shanghaiDate(now))
   if (!id.valid) {

@@ -1,16 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { BackendBindManualSchema, BackendBindSscSchema, BackendCallerOnlySchema } from '../../../src/core/contracts/binding'
-import { parseBody } from '../../http/validate'
+import { route } from '../../http/endpoint'
 import { bindBySsc, bindManual, unbind } from '../../services/binding'
 import type { RouteOptions } from '../options'
 
 export const bindingRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
-  app.post('/bindings/manual', async (req) => bindManual(ctx, parseBody(BackendBindManualSchema, req.body)))
-
-  app.post('/bindings/ssc', async (req) => {
-    const body = parseBody(BackendBindSscSchema, req.body)
-    return bindBySsc(ctx, body.caller, body.authorization)
-  })
-
-  app.post('/bindings/unbind', async (req) => unbind(ctx, parseBody(BackendCallerOnlySchema, req.body).caller))
+  route(app, 'bindManual', (body) => bindManual(ctx, body))
+  route(app, 'bindSsc', (body) => bindBySsc(ctx, body.caller, body.authorization))
+  route(app, 'unbindIdentity', (body) => unbind(ctx, body.caller))
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { sql } from 'kysely'
-import { HttpError } from '../../http/errors'
+import { DomainError } from '../../../src/core/errors'
 import type { ServiceContext } from '../../services/context'
 
 /** A store that does not answer within this is "not ready" (a PostgreSQL connect can otherwise wait for ever). */
@@ -35,7 +35,7 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: ServiceContext; readyTimeou
   })
   app.get('/readyz', { config: { rateLimit: false } }, async (_req, reply) => {
     reply.header('cache-control', 'no-store')
-    if (!(await storeAnswers(ctx, readyTimeoutMs ?? READY_TIMEOUT_MS))) throw new HttpError('SERVICE_UNAVAILABLE')
+    if (!(await storeAnswers(ctx, readyTimeoutMs ?? READY_TIMEOUT_MS))) throw new DomainError('SERVICE_UNAVAILABLE')
     return { status: 'ready', store: ctx.dialect }
   })
 }

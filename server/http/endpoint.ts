@@ -1,0 +1,50 @@
+/**
+ * Registers a backend route from the endpoint table (src/core/contracts/endpoints.ts): the path, the
+ * body validated once by the table's schema before the handler runs, the answer checked against
+ * the table's before it is serialised. Routes supply only the handler.
+ */
+import type { FastifyInstance, FastifyRequest, RouteShorthandOptions } from 'fastify'
+import * as v from 'valibot'
+import { ENDPOINTS, schemaFor, type AnswerOf, type EndpointName, type Endpoints } from '../../src/core/contracts/endpoints'
+import { DomainError } from '../../src/core/errors'
+import { parseBody } from './validate'
+
+/** Endpoints with a backend route of their own. */
+export type RoutedName = { [N in EndpointName]: Endpoints[N]['route'] extends string ? N : never }[EndpointName]
+
+type OutputOf<S> = S extends v.GenericSchema ? v.InferOutput<S> : S extends (payload: unknown) => infer R ? (R extends v.GenericSchema ? v.InferOutput<R> : never) : never
+/** The validated body a route's handler receives (undefined for routes without a body schema). */
+export type BodyOf<N extends RoutedName> = Endpoints[N] extends { body: infer S } ? OutputOf<S> : undefined
+
+export type EndpointHandler<N extends RoutedName> = (body: BodyOf<N>, req: FastifyRequest) => Promise<AnswerOf<N>> | AnswerOf<N>
+
+/** Registers `name` under the /v1 prefix the caller's plugin was registered with. */
+export function route<N extends RoutedName>(app: FastifyInstance, name: N, handler: EndpointHandler<N>, options: RouteShorthandOptions = {}): void {
+  const spec = ENDPOINTS[name] as Endpoints[RoutedName]
+  const path = spec.route.replace(/^\/v1/, '')
+  const body = 'body' in spec ? spec.body : undefined
+  const parsed = new WeakMap<FastifyRequest, unknown>()
+  app.post(
+    path,
+    {
+      ...options,
+      // A route's own preValidation (e.g. a refusal that does not depend on the body) runs first.
+      preValidation: [
+        ...hooks(options.preValidation),
+        async (req: FastifyRequest) => {
+          if (body) parsed.set(req, parseBody(schemaFor(body, req.body), req.body))
+        },
+      ],
+      preSerialization: async (_req, _reply, payload) => {
+        // A handler that answers something other than its declared answer is a server fault.
+        if (!v.is(spec.answer, payload)) throw new DomainError('INTERNAL')
+        return payload
+      },
+    },
+    async (req) => handler(parsed.get(req) as BodyOf<N>, req),
+  )
+}
+
+function hooks<H>(hook: H | H[] | undefined): H[] {
+  return hook === undefined ? [] : Array.isArray(hook) ? hook : [hook]
+}
