@@ -1,0 +1,219 @@
+/**
+ * npm run bench:api [-- --seconds 6 --persons 2000 --store sqlite|postgres|both]
+ *
+ * At 50 connections, through the real processes (backend: server/server.ts; gateway; each its own
+ * process), on SQLite and on PostgreSQL (a throw-away server started like the tests start theirs):
+ *   status      a signed POST /v1/status of a bound person (gateway: /fn/getStatus)
+ *   start       a signed POST /v1/certifications/start (gateway: /fn/startCertification)
+ * Each case runs right after a run against a bare Fastify POST route (own process) with the same
+ * client (same signing, same body; through the gateway: the same bearer header), and again after it;
+ * the ratio is the case's successful req/s over the mean of those two bare runs. Face matching is off
+ * (IDENTITY_VERIFIER=manual-review). Callers rotate over PERSONS bound accounts, so no caller reaches
+ * the per-caller rate limit (300 a minute). 503 = shed by load shedding (through the gateway: the
+ * backend's SERVICE_UNAVAILABLE). Prints a markdown table.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { newNonce, signRequest } from '../../cloudfunctions/_shared/backend-client'
+import { PiiCipher } from '../../server/crypto/pii'
+import { openStore } from '../../server/db/connect'
+import { migrateToLatest } from '../../server/db/migrate'
+import { importRosterBytes } from '../../server/roster/import-file'
+import { deriveTokenSecret, issueToken } from '../gateway/token'
+import { startTestPostgres, stopTestPostgres } from '../../__tests__/support/postgres'
+import { runLoad, type LoadResult, type LoadTarget, CONNECTIONS } from './api/load'
+import { startNode, type Child } from './api/processes'
+import { benchPersons, rosterCsv, type BenchPerson } from './api/roster'
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback
+}
+const SECONDS = Number(arg('seconds', '6'))
+const WARM_SECONDS = 2
+const PERSONS = Math.min(30_000, Number(arg('persons', '2000')))
+const STORES = arg('store', 'both') === 'both' ? (['sqlite', 'postgres'] as const) : ([arg('store', 'sqlite')] as ('sqlite' | 'postgres')[])
+
+const SECRET = 'bench-api-hmac-secret-0123456789abcdef0123'
+const PII_KEY = randomBytes(32)
+const KEY = { keyId: 'k1', secret: SECRET }
+
+interface Account {
+  caller: { platform: 'local'; openid: string }
+  token: string
+}
+
+const say = (s: string) => console.log(s)
+
+function backendEnv(dataDir: string, store: { sqlitePath?: string; databaseUrl?: string }): Record<string, string> {
+  return {
+    NODE_ENV: 'development',
+    DATA_DIR: dataDir,
+    ...(store.databaseUrl ? { DATABASE_URL: store.databaseUrl } : { SQLITE_PATH: store.sqlitePath! }),
+    PII_KEYS: JSON.stringify({ v1: PII_KEY.toString('base64') }),
+    PII_KEY_CURRENT: 'v1',
+    BACKEND_HMAC_KEY_ID: 'k1',
+    BACKEND_HMAC_SECRET: SECRET,
+    DEMO_SEED: 'false',
+    LOG_LEVEL: 'warn',
+    IDENTITY_VERIFIER: 'manual-review',
+    CERT_MAX_OPEN_SESSIONS: '20',
+  }
+}
+
+async function seedRoster(store: { sqlitePath?: string; databaseUrl?: string }, persons: readonly BenchPerson[]): Promise<void> {
+  const opened = openStore({ sqlitePath: store.sqlitePath ?? ':memory:', databaseUrl: store.databaseUrl })
+  try {
+    await migrateToLatest(opened)
+    const pii = new PiiCipher({ keys: { v1: PII_KEY }, current: 'v1', indexVersion: 'v1' })
+    const file = await importRosterBytes(opened.db, rosterCsv(persons), { pii, today: new Date().toISOString().slice(0, 10), now: new Date().toISOString(), cyclePolicy: 'rolling12', actor: 'bench', workers: 1 })
+    if (!file.summary?.committed) throw new Error(`roster import refused: ${JSON.stringify([...file.fatal, ...(file.summary?.errors ?? [])].slice(0, 3))}`)
+  } finally {
+    await opened.db.destroy()
+  }
+}
+
+/** Signed as the gateway's backend client signs (cloudfunctions/_shared/backend-client.ts). */
+function signed(path: string, payload: unknown): { body: string; headers: Record<string, string> } {
+  const body = JSON.stringify(payload)
+  return { body, headers: signRequest(KEY, 'POST', path, body, Date.now(), newNonce()) }
+}
+
+async function bindAll(backendUrl: string, persons: readonly BenchPerson[]): Promise<Account[]> {
+  const tokenSecret = deriveTokenSecret(SECRET)
+  const accounts: Account[] = persons.map(() => {
+    const openid = `local_${randomBytes(16).toString('base64url')}`
+    return { caller: { platform: 'local', openid }, token: issueToken(tokenSecret, openid, Date.now()).token }
+  })
+  let next = 0
+  const worker = async () => {
+    while (next < persons.length) {
+      const i = next++
+      const p = persons[i]
+      const { body, headers } = signed('/v1/bindings/manual', { caller: accounts[i].caller, name: p.name, idNumber: p.idNumber, cardNumber: p.cardNumber, insuranceType: 'enterprise' })
+      const res = await fetch(`${backendUrl}/v1/bindings/manual`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
+      if (res.status !== 200) throw new Error(`bind ${i}: ${res.status} ${await res.text()}`)
+    }
+  }
+  await Promise.all(Array.from({ length: 8 }, worker))
+  return accounts
+}
+
+type Via = 'backend' | 'gateway'
+type CaseName = 'status' | 'start'
+
+const ROUTES: Record<CaseName, { backend: string; gateway: string; extra: Record<string, unknown> }> = {
+  status: { backend: '/v1/status', gateway: '/fn/getStatus', extra: {} },
+  start: { backend: '/v1/certifications/start', gateway: '/fn/startCertification', extra: { channel: 'h5' } },
+}
+
+function rotating(accounts: readonly Account[]): () => Account {
+  let i = 0
+  return () => accounts[i++ % accounts.length]
+}
+
+/** The case's target and its bare twin: same client work per request, same body shape. */
+function targets(name: CaseName, via: Via, urls: { backend: string; gateway: string; bare: string }, accounts: readonly Account[]): { real: LoadTarget; bare: LoadTarget } {
+  const route = ROUTES[name]
+  const pick = rotating(accounts)
+  if (via === 'backend') {
+    const build = (path: string) => () => signed(path, { caller: pick().caller, ...route.extra })
+    return {
+      real: { url: urls.backend, path: route.backend, next: build(route.backend), ok: (s) => s === 200 },
+      bare: { url: urls.bare, path: '/bare', next: build('/bare'), ok: (s) => s === 200 },
+    }
+  }
+  const build = () => () => ({ body: '{}', headers: { authorization: `Bearer ${pick().token}` } })
+  return {
+    real: { url: urls.gateway, path: route.gateway, next: build(), ok: (s, b) => s === 200 && b.startsWith('{"ok":true') },
+    bare: { url: urls.bare, path: '/bare', next: build(), ok: (s) => s === 200 },
+  }
+}
+
+interface Row {
+  name: CaseName
+  store: string
+  via: Via
+  bare: number
+  result: LoadResult
+}
+
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
+
+function table(rows: readonly Row[]): string {
+  const out = [
+    `| case | store | via | req/s | bare req/s | ratio to bare | p50 ms | p99 ms | 503 | other failures |`,
+    `|---|---|---|---:|---:|---:|---:|---:|---:|---:|`,
+  ]
+  for (const r of rows) {
+    out.push(
+      `| ${r.name} | ${r.store} | ${r.via} | ${fmt(r.result.rps)} | ${fmt(r.bare)} | ${fmt((100 * r.result.rps) / r.bare, 1)} % | ${r.result.p50} | ${r.result.p99} | ${r.result.shed} | ${r.result.failed} |`,
+    )
+  }
+  return out.join('\n')
+}
+
+async function benchStore(kind: 'sqlite' | 'postgres', dir: string, bare: Child, rows: Row[]): Promise<void> {
+  let pgServer: Awaited<ReturnType<typeof startTestPostgres>> | undefined
+  const children: Child[] = []
+  try {
+    let store: { sqlitePath?: string; databaseUrl?: string }
+    if (kind === 'postgres') {
+      pgServer = await startTestPostgres()
+      const admin = new pg.Client({ connectionString: pgServer.url })
+      await admin.connect()
+      await admin.query('CREATE DATABASE bench_api')
+      await admin.end()
+      store = { databaseUrl: pgServer.url.replace(/\/postgres$/, '/bench_api') }
+    } else {
+      store = { sqlitePath: join(dir, 'bench-api.sqlite') }
+    }
+    const persons = benchPersons(PERSONS)
+    await seedRoster(store, persons)
+    const backend = await startNode('server/server.ts', backendEnv(dir, store))
+    children.push(backend)
+    const gateway = await startNode('scripts/bench/api/gateway.ts', { BACKEND_URL: backend.url, BACKEND_HMAC_SECRET: SECRET })
+    children.push(gateway)
+    const accounts = await bindAll(backend.url, persons)
+    say(`${kind}: ${persons.length} persons bound; backend ${backend.url}, gateway ${gateway.url}`)
+
+    for (const via of ['backend', 'gateway'] as const) {
+      for (const name of ['status', 'start'] as const) {
+        const t = targets(name, via, { backend: backend.url, gateway: gateway.url, bare: bare.url }, accounts)
+        await runLoad(t.real, WARM_SECONDS)
+        const before = await runLoad(t.bare, SECONDS)
+        const result = await runLoad(t.real, SECONDS)
+        const after = await runLoad(t.bare, SECONDS)
+        const row: Row = { name, store: kind, via, bare: (before.rps + after.rps) / 2, result }
+        rows.push(row)
+        say(table([row]).split('\n')[2] + (result.firstFailure ? `   first failure: ${result.firstFailure}` : ''))
+      }
+    }
+  } finally {
+    for (const c of children.reverse()) await c.stop()
+    if (pgServer) stopTestPostgres(pgServer)
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'yl-bench-api-'))
+  say(`bench:api — ${CONNECTIONS} connections, ${SECONDS} s per run (bare before and after each case), stores: ${STORES.join(', ')}`)
+  const rows: Row[] = []
+  const bare = await startNode('scripts/bench/api/bare.ts', {})
+  try {
+    for (const kind of STORES) await benchStore(kind, dir, bare, rows)
+  } finally {
+    await bare.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  say('')
+  say(table(rows))
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack ?? err.message : String(err))
+  process.exit(1)
+})

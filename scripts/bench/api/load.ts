@@ -1,0 +1,63 @@
+/** One autocannon run at a fixed number of connections, every request built (and signed) afresh. */
+import autocannon from 'autocannon'
+
+export const CONNECTIONS = 50
+
+export interface LoadTarget {
+  /** Base URL of the server under load. */
+  url: string
+  path: string
+  /** The next request's body and headers (a fresh nonce and signature each time). */
+  next(): { body: string; headers: Record<string, string> }
+  /** Whether an answer is the expected success (the gateway answers 200 with ok:false on failure). */
+  ok(status: number, body: string): boolean
+}
+
+export interface LoadResult {
+  rps: number
+  p50: number
+  p99: number
+  /** Requests shed with 503 (through the gateway: the backend's SERVICE_UNAVAILABLE inside a 200). */
+  shed: number
+  /** Answers that were neither a success nor a 503. */
+  failed: number
+  firstFailure?: string
+}
+
+export async function runLoad(target: LoadTarget, seconds: number): Promise<LoadResult> {
+  let shed = 0
+  let failed = 0
+  let okCount = 0
+  let firstFailure: string | undefined
+  const result = await autocannon({
+    url: target.url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: target.path,
+        setupRequest: (req) => {
+          const { body, headers } = target.next()
+          return { ...req, method: 'POST', path: target.path, body, headers: { 'content-type': 'application/json', ...headers } }
+        },
+        onResponse: (status, body) => {
+          if (target.ok(status, body)) okCount++
+          else if (status === 503 || body.includes('"SERVICE_UNAVAILABLE"')) shed++
+          else {
+            failed++
+            firstFailure ??= `${status} ${body.slice(0, 200)}`
+          }
+        },
+      },
+    ],
+  })
+  return {
+    rps: okCount / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    shed,
+    failed: failed + result.errors + result.timeouts,
+    ...(firstFailure ? { firstFailure } : {}),
+  }
+}

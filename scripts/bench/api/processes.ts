@@ -1,0 +1,69 @@
+/** Child processes for npm run bench:api: each server runs alone, so the load client never shares its event loop. */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+
+export const ROOT = join(__dirname, '..', '..', '..')
+
+export interface Child {
+  url: string
+  proc: ChildProcess
+  stop(): Promise<void>
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitReady(url: string, proc: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`${url}: process exited ${proc.exitCode}: ${stderr()}`)
+    try {
+      const res = await fetch(`${url}/healthz`)
+      if (res.ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error(`${url}: not ready within 60 s: ${stderr()}`)
+}
+
+/** Runs a TypeScript entry with tsx on a free port (BENCH_PORT, and the backend's BACKEND_PORT). */
+export async function startNode(file: string, env: Record<string, string>): Promise<Child> {
+  const port = await freePort()
+  let err = ''
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, file)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, BENCH_PORT: String(port), BACKEND_PORT: String(port), BACKEND_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  proc.stderr!.on('data', (d: Buffer) => {
+    err = (err + d.toString()).slice(-4000)
+  })
+  const url = `http://127.0.0.1:${port}`
+  await waitReady(url, proc, () => err)
+  return {
+    url,
+    proc,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null) return resolve()
+        const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000)
+        proc.once('exit', () => {
+          clearTimeout(timer)
+          resolve()
+        })
+        proc.kill('SIGTERM')
+      }),
+  }
+}
