@@ -1,4 +1,7 @@
-/** Two projects: Node-side code (core, server, cloud functions, scripts) and the client pages in jsdom. */
+/**
+ * Projects: Node-side code (core, server, cloud functions, scripts), the client pages in jsdom, the
+ * browser tests, and the cluster test (real processes on one PostgreSQL, killed with SIGKILL).
+ */
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2020' }, module: { type: 'commonjs' } }]
 
 module.exports = {
@@ -11,7 +14,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/__tests__'],
       testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['/__tests__/client/', '/__tests__/e2e/'],
+      testPathIgnorePatterns: ['/__tests__/client/', '/__tests__/e2e/', '/__tests__/cluster/'],
       transform: { '^.+\\.(t|j)sx?$': swc },
       // cookie@2 (used by fastify's inject) ships ESM only: let swc turn it into CommonJS.
       transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
@@ -33,6 +36,14 @@ module.exports = {
       displayName: 'e2e',
       testEnvironment: 'node',
       roots: ['<rootDir>/__tests__/e2e'],
+      testMatch: ['**/*.test.ts'],
+      transform: { '^.+\\.(t|j)sx?$': swc },
+      moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' },
+    },
+    {
+      displayName: 'cluster',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/__tests__/cluster'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.(t|j)sx?$': swc },
       moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' },

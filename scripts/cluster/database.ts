@@ -19,6 +19,8 @@ export interface RosterPerson {
   name: string
   idNumber: string
   cardNumber: string
+  /** The 险种 code the 绑定 form sends. */
+  insuranceType: 'enterprise'
 }
 
 const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗'
@@ -43,6 +45,7 @@ export function generatedRoster(count: number, today: string): { csv: string; pe
       name: `${SURNAMES[i % SURNAMES.length]}${GIVEN[Math.floor(i / SURNAMES.length) % GIVEN.length]}${GIVEN[(i * 7 + 3) % GIVEN.length]}`,
       idNumber: first17 + checkCharFor(first17),
       cardNumber: `C${String(i + 1).padStart(8, '0')}`,
+      insuranceType: 'enterprise',
     }
     people.push(person)
     const lastPass = targets[i % targets.length][0]
