@@ -1,20 +1,117 @@
-/** Nonces in the used_nonces table: shared by all instances on one store (the default). */
+/**
+ * Nonces in the used_nonces table: shared by all instances on one store (the default).
+ *
+ * Group commit: nonces that arrive while one insert is on its way wait and then go in together as one
+ * multi-row INSERT … ON CONFLICT DO NOTHING (one statement, one commit), instead of a commit per
+ * request. Every request still waits for its own row to be in the shared table before it is answered,
+ * and the primary key still decides, so a nonce replayed to another instance is refused exactly as
+ * before. On PostgreSQL the table is UNLOGGED (migration 011): its commits need no WAL flush.
+ *
+ * Expired rows are purged by a timer in batches of PURGE_BATCH (never inside a request), each batch a
+ * short statement, with the event loop free between batches.
+ */
 import type { Db } from '../repositories/types'
-import { purgeExpiredNonces, tryUseNonce } from '../repositories/nonces'
+import { purgeExpiredNonces, tryUseNonces } from '../repositories/nonces'
+import { systemClock, type Clock } from '../time/clock'
 import type { NonceStore } from './store'
 
-const PURGE_EVERY_MS = 60_000
+export interface DbNonceStoreOptions {
+  clock?: Clock
+  /** Most nonces in one INSERT (default 500). */
+  maxBatch?: number
+  /** Purge interval; 0 turns the timer off (default 60 s). */
+  purgeEveryMs?: number
+  /** Rows per purge statement (default 1000); at most PURGE_MAX_BATCHES statements per round. */
+  purgeBatch?: number
+  /** Told about a failed purge round (the next round tries again). */
+  onPurgeError?: (err: unknown) => void
+}
+
+const PURGE_MAX_BATCHES = 100
+
+interface Waiting {
+  nonce: string
+  expiresAt: string
+  resolve: (fresh: boolean) => void
+  reject: (err: unknown) => void
+}
 
 export class DbNonceStore implements NonceStore {
-  private lastPurge = 0
+  private pending: Waiting[] = []
+  private flushing: Promise<void> | undefined
+  private purging: Promise<void> | undefined
+  private readonly timer: NodeJS.Timeout | undefined
+  private readonly maxBatch: number
+  private readonly purgeBatch: number
+  private readonly clock: Clock
 
-  constructor(private readonly db: Db) {}
-
-  async use(nonce: string, expiresAt: Date, now: Date): Promise<boolean> {
-    if (now.getTime() - this.lastPurge > PURGE_EVERY_MS) {
-      this.lastPurge = now.getTime()
-      await purgeExpiredNonces(this.db, now.toISOString())
+  constructor(
+    private readonly db: Db,
+    private readonly opts: DbNonceStoreOptions = {},
+  ) {
+    this.clock = opts.clock ?? systemClock
+    this.maxBatch = opts.maxBatch ?? 500
+    this.purgeBatch = opts.purgeBatch ?? 1000
+    const every = opts.purgeEveryMs ?? 60_000
+    if (every > 0) {
+      this.timer = setInterval(() => void this.purgeNow(), every)
+      this.timer.unref()
     }
-    return tryUseNonce(this.db, nonce, expiresAt.toISOString())
+  }
+
+  use(nonce: string, expiresAt: Date, _now: Date): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.pending.push({ nonce, expiresAt: expiresAt.toISOString(), resolve, reject })
+      // Start at once when idle: a lone request waits for nothing but its own insert.
+      this.flushing ??= this.flush().finally(() => {
+        this.flushing = undefined
+      })
+    })
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.maxBatch)
+      // The same nonce twice in one batch: the first is new, the second a replay.
+      const first = new Map<string, Waiting>()
+      const repeats: Waiting[] = []
+      for (const w of batch) {
+        if (first.has(w.nonce)) repeats.push(w)
+        else first.set(w.nonce, w)
+      }
+      try {
+        const fresh = await tryUseNonces(this.db, [...first.values()])
+        for (const w of first.values()) w.resolve(fresh.has(w.nonce))
+        for (const w of repeats) w.resolve(false)
+      } catch (err) {
+        for (const w of batch) w.reject(err)
+      }
+    }
+  }
+
+  /** One purge round: expired rows in small batches until none are left (or the round's cap). */
+  purgeNow(): Promise<void> {
+    this.purging ??= this.purgeRound().finally(() => {
+      this.purging = undefined
+    })
+    return this.purging
+  }
+
+  private async purgeRound(): Promise<void> {
+    try {
+      const now = this.clock().toISOString()
+      for (let i = 0; i < PURGE_MAX_BATCHES; i++) {
+        if ((await purgeExpiredNonces(this.db, now, this.purgeBatch)) < this.purgeBatch) break
+        await new Promise((r) => setImmediate(r))
+      }
+    } catch (err) {
+      this.opts.onPurgeError?.(err)
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    await this.purging
+    while (this.flushing) await this.flushing
   }
 }

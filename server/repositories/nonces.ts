@@ -1,4 +1,5 @@
 /** Used request nonces, shared by every backend instance on the same store. */
+import { sql } from 'kysely'
 import type { Db } from './types'
 
 /** Records the nonce; false when it was already there (a replay). */
@@ -12,6 +13,35 @@ export async function tryUseNonce(db: Db, nonce: string, expiresAt: string): Pro
   return rows.length === 1
 }
 
-export async function purgeExpiredNonces(db: Db, now: string): Promise<void> {
-  await db.deleteFrom('used_nonces').where('expires_at', '<', now).execute()
+/**
+ * Records several distinct nonces in one statement (one commit); returns those that were new. The
+ * primary key decides, so a nonce recorded at the same moment by another instance is new to exactly one.
+ */
+export async function tryUseNonces(db: Db, entries: readonly { nonce: string; expiresAt: string }[]): Promise<Set<string>> {
+  if (entries.length === 0) return new Set()
+  const rows = await db
+    .insertInto('used_nonces')
+    .values(entries.map((e) => ({ nonce: e.nonce, expires_at: e.expiresAt })))
+    .onConflict((oc) => oc.column('nonce').doNothing())
+    .returning('nonce')
+    .execute()
+  return new Set(rows.map((r) => r.nonce))
+}
+
+/**
+ * Deletes at most `limit` expired nonces (oldest first) and says how many went: callers loop in small
+ * batches so no single statement holds the (SQLite: only) connection for long.
+ */
+export async function purgeExpiredNonces(db: Db, now: string, limit = 1000): Promise<number> {
+  const result = await db
+    .deleteFrom('used_nonces')
+    .where('nonce', 'in', (eb) => eb.selectFrom('used_nonces').select('nonce').where('expires_at', '<', now).orderBy('expires_at').limit(limit))
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+/** Rows in the table (tests and diagnostics). */
+export async function countNonces(db: Db): Promise<number> {
+  const row = await db.selectFrom('used_nonces').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
 }

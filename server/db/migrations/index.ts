@@ -11,6 +11,7 @@ import * as sealedPersonPii from './007-sealed-person-pii'
 import * as noCardBlindIndex from './008-no-card-blind-index'
 import * as summaryFingerprints from './009-summary-fingerprints'
 import * as limitCounters from './010-limit-counters'
+import * as unloggedNonces from './011-unlogged-nonces'
 import * as jobLeases from './013-job-leases'
 
 export interface MigrationModule {
@@ -29,5 +30,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['008-no-card-blind-index', noCardBlindIndex],
   ['009-summary-fingerprints', summaryFingerprints],
   ['010-limit-counters', limitCounters],
+  ['011-unlogged-nonces', unloggedNonces],
   ['013-job-leases', jobLeases],
 ]
