@@ -1,0 +1,42 @@
+/** ensureAccount: an account is created once; last_seen_at is written at most once per LAST_SEEN_RESOLUTION_MS. */
+import { migrateToLatest } from '../../../server/db/migrate'
+import { ensureAccount, LAST_SEEN_RESOLUTION_MS } from '../../../server/repositories/accounts'
+import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
+
+jest.setTimeout(60_000)
+
+const at = (ms: number) => new Date(Date.parse('2026-11-27T02:00:00.000Z') + ms).toISOString()
+
+describe.each(DIALECTS)('accounts on %s', (dialect) => {
+  let t: TestStore
+  beforeAll(async () => {
+    t = await createTestStore(dialect)
+    await migrateToLatest(t.store)
+  }, STORE_SETUP_TIMEOUT_MS)
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  const lastSeen = async (id: string) => (await t.store.db.selectFrom('accounts').select('last_seen_at').where('id', '=', id).executeTakeFirstOrThrow()).last_seen_at
+
+  it('creates the account once, even when first seen by concurrent requests', async () => {
+    const caller = { platform: 'local' as const, openid: `acc_${dialect}_concurrent` }
+    const ids = await Promise.all(Array.from({ length: 5 }, () => ensureAccount(t.store.db, caller, at(0))))
+    expect(new Set(ids).size).toBe(1)
+    const rows = await t.store.db.selectFrom('accounts').select('id').where('openid', '=', caller.openid).execute()
+    expect(rows).toHaveLength(1)
+  })
+
+  it('writes last_seen_at only when the stored time is older than the resolution', async () => {
+    const caller = { platform: 'local' as const, openid: `acc_${dialect}_debounce` }
+    const id = await ensureAccount(t.store.db, caller, at(0))
+    expect(await lastSeen(id)).toBe(at(0))
+    expect(await ensureAccount(t.store.db, caller, at(LAST_SEEN_RESOLUTION_MS - 1))).toBe(id)
+    expect(await lastSeen(id)).toBe(at(0))
+    expect(await ensureAccount(t.store.db, caller, at(LAST_SEEN_RESOLUTION_MS + 1))).toBe(id)
+    expect(await lastSeen(id)).toBe(at(LAST_SEEN_RESOLUTION_MS + 1))
+    // A late request with an older clock never moves it back.
+    expect(await ensureAccount(t.store.db, caller, at(2))).toBe(id)
+    expect(await lastSeen(id)).toBe(at(LAST_SEEN_RESOLUTION_MS + 1))
+  })
+})
