@@ -13,6 +13,7 @@ import { seedDemoRoster } from './demo/seed'
 import { DbNonceStore } from './nonces/db'
 import { MemoryNonceStore } from './nonces/memory'
 import type { NonceStore } from './nonces/store'
+import { AuditBuffer } from './repositories/audit'
 import { BACKEND_HTTP_LIMITS } from './config/http-limits'
 import { connectionGuard } from './plugins/connection-limits'
 import { installErrorHandling } from './plugins/error-handler'
@@ -113,7 +114,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       clock,
       cyclePolicy: config.cyclePolicy,
       ssc: opts.sscAuth ?? createSscAuth(config.sscAuthAdapter, config.hmacSecret),
-      nonces: opts.nonceStore ?? (config.nonceStore === 'memory' ? new MemoryNonceStore() : new DbNonceStore(store.db)),
+      nonces: opts.nonceStore ?? (config.nonceStore === 'memory' ? new MemoryNonceStore() : new DbNonceStore(store.db, { clock, onPurgeError: (err) => app.log.warn({ err }, 'nonce purge failed') })),
+      readAudit: new AuditBuffer(store.db, { onError: (err, dropped) => app.log.error({ err, dropped }, 'read audit rows not written') }),
       ...(config.notices ? { defaultHotline: config.notices.hotline } : {}),
     }
     if (opts.demoSeed ?? config.demoSeed) {
@@ -165,6 +167,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       { prefix: '/v1' },
     )
     if (ownsStore) app.addHook('onClose', async () => store.db.destroy())
+    // Added last, so it runs first (onClose hooks run in reverse): buffered rows go in before the store closes.
+    app.addHook('onClose', async () => {
+      await services.readAudit?.close()
+      await services.nonces.close?.()
+    })
   } catch (err) {
     if (ownsStore) await store.db.destroy()
     await app.close()

@@ -29,3 +29,114 @@ export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
     })
     .execute()
 }
+
+const AUDIT_INSERT_CHUNK = 500
+
+async function appendAuditRows(db: Db, entries: readonly AuditEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += AUDIT_INSERT_CHUNK) {
+    const chunk = entries.slice(i, i + AUDIT_INSERT_CHUNK)
+    await db
+      .insertInto('audit_log')
+      .values(
+        chunk.map((entry) => ({
+          id: newId(),
+          at: entry.at,
+          actor_type: entry.actorType,
+          actor_ref: entry.actorRef,
+          action: entry.action,
+          subject_person_id: entry.subjectPersonId ?? null,
+          detail: JSON.stringify(entry.detail ?? {}),
+        })),
+      )
+      .execute()
+  }
+}
+
+export interface AuditBufferOptions {
+  /** Longest a row waits before it is written (default 100 ms). */
+  flushMs?: number
+  /** A flush starts at once when this many rows wait (default 200). */
+  maxRows?: number
+  /** Rows kept for a retry after failed writes; beyond it the oldest are given up (default 10,000). */
+  maxBuffered?: number
+  /** Told about a failed write; `dropped` rows were given up (0: they stay buffered for the next try). */
+  onError?: (err: unknown, dropped: number) => void
+}
+
+/**
+ * Audit rows of reads, written in batches (one INSERT, one commit, for many rows) a moment after the
+ * read is answered, so a read does not wait for a commit of its own. close() writes what is left: a
+ * clean shutdown loses no row. Writes keep their audit rows in their own transactions (appendAudit).
+ */
+export class AuditBuffer {
+  private rows: AuditEntry[] = []
+  private timer: NodeJS.Timeout | undefined
+  private flushing: Promise<void> | undefined
+  private readonly flushMs: number
+  private readonly maxRows: number
+  private readonly maxBuffered: number
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: AuditBufferOptions = {},
+  ) {
+    this.flushMs = opts.flushMs ?? 100
+    this.maxRows = opts.maxRows ?? 200
+    this.maxBuffered = opts.maxBuffered ?? 10_000
+  }
+
+  /** Rows waiting to be written. */
+  get pending(): number {
+    return this.rows.length
+  }
+
+  append(entry: AuditEntry): void {
+    this.rows.push(entry)
+    if (this.rows.length >= this.maxRows) void this.flush()
+    else this.timer ??= setTimeout(() => void this.flush(), this.flushMs)
+  }
+
+  /** Writes every waiting row (one flush at a time; rows added meanwhile go in the next). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    // .finally runs after this assignment even when there is nothing to write.
+    this.flushing ??= this.writeAll().finally(() => {
+      this.flushing = undefined
+    })
+    return this.flushing
+  }
+
+  private async writeAll(): Promise<void> {
+    while (this.rows.length > 0) {
+      const batch = this.rows
+      this.rows = []
+      try {
+        await appendAuditRows(this.db, batch)
+      } catch (err) {
+        this.rows = batch.concat(this.rows)
+        const dropped = Math.max(0, this.rows.length - this.maxBuffered)
+        if (dropped > 0) this.rows.splice(0, dropped)
+        this.opts.onError?.(err, dropped)
+        return
+      }
+    }
+  }
+
+  /** Writes what is left; rows still failing are reported through onError as dropped. */
+  async close(): Promise<void> {
+    await this.flushing
+    await this.flush()
+    if (this.rows.length > 0) {
+      const dropped = this.rows.length
+      this.rows = []
+      this.opts.onError?.(new Error('audit rows could not be written before close'), dropped)
+    }
+  }
+}
+
+/** Where a read's audit row goes: the context's buffer when it has one, else straight into the table. */
+export async function appendReadAudit(ctx: { db: Db; readAudit?: AuditBuffer }, entry: AuditEntry): Promise<void> {
+  if (ctx.readAudit) ctx.readAudit.append(entry)
+  else await appendAudit(ctx.db, entry)
+}

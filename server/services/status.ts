@@ -5,7 +5,7 @@
 import { CERT_STATUS_LABELS, RECORD_RESULT_LABELS, type Caller } from '../../src/core/contracts/common'
 import type { StatusView } from '../../src/core/contracts/views'
 import { deadlineLabel, firstCycle, firstDayOf, monthLabel, nextCycle, statusOn } from '../../src/core/cycle'
-import { appendAudit } from '../repositories/audit'
+import { appendReadAudit } from '../repositories/audit'
 import { latestPassOfPerson, latestRecordOfPerson, rosterRecordOf, type RecordRow } from '../repositories/records'
 import { shanghaiDate } from '../time/clock'
 import { accountAndPerson } from './account'
@@ -16,7 +16,7 @@ import type { PersonRow } from '../repositories/types'
 export async function statusOf(ctx: ServiceContext, caller: Caller): Promise<StatusView> {
   const now = ctx.clock()
   const { accountId, person } = await accountAndPerson(ctx, caller)
-  await appendAudit(ctx.db, { at: now.toISOString(), actorType: 'account', actorRef: accountId, action: 'status.read', subjectPersonId: person?.id ?? null, detail: {} })
+  await appendReadAudit(ctx, { at: now.toISOString(), actorType: 'account', actorRef: accountId, action: 'status.read', subjectPersonId: person?.id ?? null, detail: {} })
   if (!person) return { bound: false }
   return personStatusView(ctx, person)
 }

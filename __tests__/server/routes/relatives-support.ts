@@ -119,6 +119,8 @@ export async function personIdOf(h: Harness, key: DemoKey): Promise<string> {
 }
 
 export async function auditOf(h: Harness, action: string) {
+  // Audit rows of reads are written in batches just after the answer.
+  await h.app.services.readAudit?.flush()
   const rows = await h.test.store.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('at').execute()
   return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }))
 }
