@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
 import type { Database, Dialect } from './schema'
 
@@ -41,6 +41,37 @@ export function applySqlitePragmas(file: SQLite.Database): void {
   file.pragma('busy_timeout = 5000')
 }
 
+/** Statements kept prepared per SQLite connection (least recently used ones are finalised first). */
+export const SQLITE_STATEMENT_CACHE_SIZE = 500
+
+const nativePrepare = (SQLite as unknown as { prototype: { prepare: unknown } }).prototype.prepare
+
+/**
+ * The connection as Kysely's SqliteDialect sees it, with prepared statements reused: Kysely prepares
+ * every query afresh, and parsing and planning the same few SQL texts again was about a sixth of a
+ * status read's CPU. A better-sqlite3 statement can be run again with new parameters, and SQLite
+ * re-prepares it by itself after a schema change. While prepare() is instrumented (server/roster/
+ * sqlite-raw.ts finds the handle behind Kysely that way) every call goes through, uncached.
+ */
+export function withStatementCache(file: SQLite.Database, size = SQLITE_STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>()
+  return {
+    close: () => file.close(),
+    prepare(sql: string) {
+      if ((SQLite as unknown as { prototype: { prepare: unknown } }).prototype.prepare !== nativePrepare) return file.prepare(sql)
+      let stmt = cache.get(sql)
+      if (stmt) {
+        cache.delete(sql)
+      } else {
+        stmt = file.prepare(sql)
+        if (cache.size >= size) cache.delete(cache.keys().next().value as string)
+      }
+      cache.set(sql, stmt)
+      return stmt
+    },
+  }
+}
+
 export function openStore(options: OpenStoreOptions): Store {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
@@ -55,5 +86,5 @@ export function openStore(options: OpenStoreOptions): Store {
   if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true })
   const file = new SQLite(options.sqlitePath)
   applySqlitePragmas(file)
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) }), dialect: 'sqlite', describe: options.sqlitePath }
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) }), dialect: 'sqlite', describe: options.sqlitePath }
 }
