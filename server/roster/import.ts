@@ -23,6 +23,8 @@ import { HASH_CHARS, P, PERSON_AT, PREPARED_NULLABLE, PREPARED_PERSON_COLUMNS, R
 import { FirstLineIndex } from './first-line-index'
 import { withBulkJournal, withImportCache } from './sqlite-bulk'
 import { rawSqliteHandle } from './sqlite-raw'
+import { rawPgClient } from './pg-copy'
+import { PgRosterWriter } from './pg-rows'
 
 export interface ImportOptions {
   pii: PiiCipher
@@ -93,56 +95,69 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
       const seenIdHash = new FirstLineIndex()
 
       const raw = await rawSqliteHandle(trx)
-      const newRows = openNewRows(trx, raw, { today: opts.today, keyVersion: opts.pii.currentVersion, now: opts.now })
+      const constants = { today: opts.today, keyVersion: opts.pii.currentVersion, now: opts.now }
+      // PostgreSQL: COPY on the transaction's own connection (pg-rows.ts); else prepared statements or Kysely.
+      const pgClient = raw ? undefined : await rawPgClient(trx)
+      const pgRows = pgClient ? new PgRosterWriter(pgClient, constants) : undefined
+      const newRows = pgRows ?? openNewRows(trx, raw, constants)
+      const updateRow = pgRows
+        ? (id: string, fields: Updateable<PersonsTable>) => pgRows.update(id, fields as Record<string, string | null>)
+        : (id: string, fields: Updateable<PersonsTable>) => updatePerson(trx, id, fields)
       // Reused for every new row: the statements copy the values when they bind them.
       const person: unknown[] = new Array(PERSON_COLUMNS.length)
 
-      let done = 0
-      for await (const chunk of chunks) {
-        for (const e of chunk.errors) errors.push(e)
-        summary.rejected += chunk.invalidRows
-        const v = chunk.values
-        for (let i = 0; i < chunk.lines.length; i++) {
-          const line = chunk.lines[i]
-          const at = i * WIDTH
-          const personNo = chunk.personNos[i]
-          const idHash = chunk.idHashes.slice(i * HASH_CHARS, (i + 1) * HASH_CHARS)
-          const firstNo = seenPersonNo.firstLine(personNo, line)
-          const firstId = seenIdHash.firstLine(idHash, line)
-          const holder = byIdHash.get(idHash)
-          if (firstNo !== undefined || firstId !== undefined || (holder && holder.person_no !== personNo)) {
-            if (firstNo !== undefined) errors.push({ line, column: ROSTER_COLUMNS.personNo, reason: `个人编号与第 ${firstNo} 行重复` })
-            if (firstId !== undefined) errors.push({ line, column: ROSTER_COLUMNS.idNumber, reason: `身份证号与第 ${firstId} 行重复` })
-            if (holder && holder.person_no !== personNo) errors.push({ line, column: ROSTER_COLUMNS.idNumber, reason: '该身份证号已登记在其他个人编号下，请核对个人编号' })
-            summary.rejected++
-            continue
-          }
-          // Once a row is refused without skipInvalid nothing will be kept: only check the rest.
-          if (errors.length > 0 && !opts.skipInvalid) continue
+      try {
+        let done = 0
+        for await (const chunk of chunks) {
+          for (const e of chunk.errors) errors.push(e)
+          summary.rejected += chunk.invalidRows
+          const v = chunk.values
+          for (let i = 0; i < chunk.lines.length; i++) {
+            const line = chunk.lines[i]
+            const at = i * WIDTH
+            const personNo = chunk.personNos[i]
+            const idHash = chunk.idHashes.slice(i * HASH_CHARS, (i + 1) * HASH_CHARS)
+            const firstNo = seenPersonNo.firstLine(personNo, line)
+            const firstId = seenIdHash.firstLine(idHash, line)
+            const holder = byIdHash.get(idHash)
+            if (firstNo !== undefined || firstId !== undefined || (holder && holder.person_no !== personNo)) {
+              if (firstNo !== undefined) errors.push({ line, column: ROSTER_COLUMNS.personNo, reason: `个人编号与第 ${firstNo} 行重复` })
+              if (firstId !== undefined) errors.push({ line, column: ROSTER_COLUMNS.idNumber, reason: `身份证号与第 ${firstId} 行重复` })
+              if (holder && holder.person_no !== personNo) errors.push({ line, column: ROSTER_COLUMNS.idNumber, reason: '该身份证号已登记在其他个人编号下，请核对个人编号' })
+              summary.rejected++
+              continue
+            }
+            // Once a row is refused without skipInvalid nothing will be kept: only check the rest.
+            if (errors.length > 0 && !opts.skipInvalid) continue
 
-          const previous = byPersonNo.get(personNo)
-          if (!previous) {
-            person[0] = newSortableId()
-            person[1] = personNo
-            person[2] = idHash
-            for (let k = 0; k < PREPARED_PERSON_COLUMNS.length; k++) person[PREPARED_FROM + k] = stored(v, at, k)
-            const adding = newRows.add(person)
-            if (adding) await adding // only the Kysely path is asynchronous
-            summary.inserted++
-          } else if (sameAs(previous, v, at, idHash, opts.pii)) {
-            summary.unchanged++
-          } else {
-            await updatePerson(trx, previous.id, personFields(v, at, idHash, previous, opts))
-            summary.updated++
+            const previous = byPersonNo.get(personNo)
+            if (!previous) {
+              person[0] = newSortableId()
+              person[1] = personNo
+              person[2] = idHash
+              for (let k = 0; k < PREPARED_PERSON_COLUMNS.length; k++) person[PREPARED_FROM + k] = stored(v, at, k)
+              const adding = newRows.add(person as (string | null)[])
+              if (adding) await adding // Kysely, or COPY when its buffer is full
+              summary.inserted++
+            } else if (sameAs(previous, v, at, idHash, opts.pii)) {
+              summary.unchanged++
+            } else {
+              await updateRow(previous.id, personFields(v, at, idHash, previous, opts))
+              summary.updated++
+            }
           }
+          done += chunk.rows
+          opts.onProgress?.(done, Math.max(done, total))
         }
-        done += chunk.rows
-        opts.onProgress?.(done, Math.max(done, total))
-      }
-      summary.total = done
-      if (errors.length > 0 && !opts.skipInvalid) throw new Abort()
+        summary.total = done
+        if (errors.length > 0 && !opts.skipInvalid) throw new Abort()
 
-      await newRows.finish()
+        await newRows.finish()
+      } catch (err) {
+        // An open COPY holds the connection: cancel it, or the rollback would wait behind it forever.
+        await pgRows?.abort()
+        throw err
+      }
       await appendAudit(trx, {
         at: opts.now,
         actorType: 'import',

@@ -1,0 +1,126 @@
+/**
+ * The PostgreSQL import writes through COPY (new persons straight into persons, changed persons via a
+ * temporary table and one UPDATE … FROM). The same files imported in the same order must leave the
+ * same roster and the same summaries as the SQLite path, and a refused import must roll back cleanly
+ * even though a COPY was open when the refusal came.
+ */
+import { checkCharFor } from '../../../src/core/id-number'
+import { PiiCipher } from '../../../server/crypto/pii'
+import { migrateToLatest } from '../../../server/db/migrate'
+import { decodeRoster } from '../../../server/roster/decode'
+import { importRoster, type ImportOptions, type ImportSummary } from '../../../server/roster/import'
+import { parseRosterCsv } from '../../../server/roster/parse'
+import { copyLine, rawPgClient } from '../../../server/roster/pg-copy'
+import { createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
+import { TEST_KEY_V1 } from '../helpers/config'
+
+const HEADER = '个人编号,姓名,身份证号,社会保障卡号,单位名称,险种,待遇状态,上次认证日期,行政区划'
+const pii = new PiiCipher({ keys: { v1: TEST_KEY_V1 }, current: 'v1', indexVersion: 'v1' })
+const opts = (extra: Partial<ImportOptions> = {}): ImportOptions => ({ pii, today: '2026-11-27', now: '2026-11-27T02:00:00.000Z', cyclePolicy: 'rolling12', actor: 'test', ...extra })
+
+function idNumber(i: number): string {
+  const first17 = `320102${1940 + (i % 20)}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}${String(i % 1000).padStart(3, '0')}`
+  return first17 + checkCharFor(first17)
+}
+
+const line = (i: number, over: { name?: string; status?: string; last?: string; employer?: string; no?: string; id?: string } = {}) =>
+  `${over.no ?? `K${i}`},${over.name ?? '李秀英'},${over.id ?? idNumber(i)},C${String(i).padStart(9, '0')},${over.employer ?? `单位${i % 3}`},企业职工基本养老保险,${over.status ?? '正常'},${over.last ?? `2026-0${1 + (i % 9)}-15`},320102`
+
+const rowsOf = (lines: string[]) => parseRosterCsv(decodeRoster(Buffer.from([HEADER, ...lines].join('\n'))).text).rows
+
+/** 2 500 rows: more than one COPY buffer's worth of updates is not needed, more than one staging batch is. */
+const N = 2500
+const first = Array.from({ length: N }, (_, i) => line(i))
+/** Re-import: every 7th row renamed, every 11th suspended (both: one update), 300 new rows, the rest unchanged. */
+const second = [
+  ...Array.from({ length: N }, (_, i) => line(i, { name: i % 7 === 0 ? '李秀芳' : undefined, status: i % 11 === 0 ? '暂停发放' : undefined })),
+  ...Array.from({ length: 300 }, (_, i) => line(N + i, { employer: '新单位\\分部' })),
+]
+/** Refused as a whole: many good rows (an open COPY), then a duplicate 个人编号, a bad row and an ID number held by another 个人编号. */
+const refused = [
+  ...Array.from({ length: 1500 }, (_, i) => line(5000 + i)),
+  line(6600, { no: 'K5000' }),
+  'BAD1,X,1,2,,?,?,?,?',
+  line(6601, { id: idNumber(3) }),
+]
+/** The same with skipInvalid: the good rows are kept, the bad ones reported. */
+const skipping = refused
+
+type PersonView = Record<string, unknown>
+
+async function roster(t: TestStore): Promise<PersonView[]> {
+  const rows = await t.store.db.selectFrom('persons').selectAll().orderBy('person_no').execute()
+  // ids are made per import and ciphertexts carry a random nonce: compare what they stand for.
+  return rows.map(({ id: _id, pii_enc, ...rest }) => ({ ...rest, pii: pii.openPerson(pii_enc) }))
+}
+
+async function run(t: TestStore): Promise<{ summaries: ImportSummary[]; persons: PersonView[]; audits: number }> {
+  const summaries = [
+    await importRoster(t.store.db, rowsOf(first), opts()),
+    await importRoster(t.store.db, rowsOf(second), opts({ now: '2026-11-28T02:00:00.000Z', today: '2026-11-28' })),
+    await importRoster(t.store.db, rowsOf(refused), opts()),
+    await importRoster(t.store.db, rowsOf(skipping), opts({ skipInvalid: true })),
+  ]
+  const audits = Number((await t.store.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where('action', '=', 'roster.imported').executeTakeFirstOrThrow()).n)
+  return { summaries, persons: await roster(t), audits }
+}
+
+describe('roster import through COPY on PostgreSQL', () => {
+  let sqlite: TestStore
+  let postgres: TestStore
+  beforeAll(async () => {
+    ;[sqlite, postgres] = await Promise.all([createTestStore('sqlite'), createTestStore('postgres')])
+    await migrateToLatest(sqlite.store)
+    await migrateToLatest(postgres.store)
+  }, STORE_SETUP_TIMEOUT_MS)
+  afterAll(async () => {
+    await sqlite?.close()
+    await postgres?.close()
+  })
+
+  it('finds the pg client of a transaction (so the import takes the COPY path there), none on SQLite', async () => {
+    await postgres.store.db.transaction().execute(async (trx) => {
+      const client = await rawPgClient(trx)
+      expect(client).toBeDefined()
+      // The client is the transaction's own: it sees the transaction's uncommitted state.
+      await client!.query('create temp table copy_probe (x int) on commit drop')
+      expect((await trx.selectFrom('copy_probe' as never).selectAll().execute()).length).toBe(0)
+    })
+    await sqlite.store.db.transaction().execute(async (trx) => expect(await rawPgClient(trx)).toBeUndefined())
+  })
+
+  it('leaves the same roster and the same summaries as the SQLite path: inserts, updates, unchanged, duplicates, bad rows', async () => {
+    const [a, b] = await Promise.all([run(sqlite), run(postgres)])
+    expect(b.summaries).toEqual(a.summaries)
+    expect(b.persons).toEqual(a.persons)
+    expect(b.audits).toBe(a.audits)
+
+    // And the outcome is the intended one, not merely the same on both.
+    const [s1, s2, s3, s4] = b.summaries
+    expect(s1).toMatchObject({ committed: true, inserted: N, updated: 0, unchanged: 0, rejected: 0 })
+    const changed = Array.from({ length: N }, (_, i) => i % 7 === 0 || i % 11 === 0).filter(Boolean).length
+    expect(s2).toMatchObject({ committed: true, inserted: 300, updated: changed, unchanged: N - changed, rejected: 0 })
+    expect(s3).toMatchObject({ committed: false, inserted: 0, updated: 0, unchanged: 0, rejected: 3 })
+    expect(s3.errors.map((e) => [e.line, e.column])).toEqual(expect.arrayContaining([[1502, '个人编号'], [1503, '姓名'], [1504, '身份证号']]))
+    expect(s4).toMatchObject({ committed: true, inserted: 1500, rejected: 3 })
+    expect(b.persons).toHaveLength(N + 300 + 1500)
+    const k0 = b.persons.find((p) => p.person_no === 'K0')!
+    expect(k0).toMatchObject({ benefit_status: 'suspended', suspended_since: '2026-11-28', updated_at: '2026-11-28T02:00:00.000Z', pii: { name: '李秀芳', idNumber: idNumber(0), cardNumber: 'C000000000' } })
+    expect(b.persons.find((p) => p.person_no === `K${N}`)).toMatchObject({ employer: '新单位\\分部', enrolled_on: '2026-11-28' })
+  })
+
+  it('after a refused import the connection and the store are usable, and nothing of it was kept', async () => {
+    const before = await roster(postgres)
+    const s = await importRoster(postgres.store.db, rowsOf([...Array.from({ length: 1200 }, (_, i) => line(9000 + i)), 'BAD2,X,1,2,,?,?,?,?']), opts())
+    expect(s.committed).toBe(false)
+    expect(await roster(postgres)).toEqual(before)
+    const ok = await importRoster(postgres.store.db, rowsOf([line(9900)]), opts())
+    expect(ok).toMatchObject({ committed: true, inserted: 1 })
+  })
+})
+
+describe('copyLine', () => {
+  it("writes COPY's text format: tabs between cells, \\N for NULL, special characters escaped", () => {
+    expect(copyLine(['a', null, 'b\\c', 'd\te', 'f\ng\rh', ''])).toBe('a\t\\N\tb\\\\c\td\\te\tf\\ng\\rh\t\n')
+  })
+})

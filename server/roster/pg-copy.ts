@@ -1,0 +1,121 @@
+/**
+ * PostgreSQL COPY for the roster import (and the benchmark's data generation): the node-postgres
+ * client behind a Kysely PostgreSQL instance, and a writer that streams rows in COPY's text format.
+ * A multi-row INSERT costs the server a parse, a plan and a bound parameter per value; COPY only
+ * parses the text (1 M roster rows: 9 k → see docs/bench-reminders.md).
+ */
+import { once } from 'node:events'
+import { CompiledQuery, PostgresAdapter } from 'kysely'
+import pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import type { Writable } from 'node:stream'
+import type { Db } from '../repositories/types'
+
+const PROBE = "select 'yinling-roster-pg-client' as probe"
+
+/** True when the Kysely instance (or transaction) talks to PostgreSQL. */
+export function isPostgres(db: Db): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+}
+
+/**
+ * The pg client a Kysely PostgreSQL transaction runs on. Kysely keeps it private, so it is recognised
+ * once: a marker query runs through the transaction while pg.Client.prototype.query briefly notes
+ * which client runs it. Statements (and COPY) sent on it are part of that transaction; the caller
+ * must not run Kysely queries on the transaction while a COPY is open on the client.
+ * Returns undefined when the store is not node-postgres.
+ */
+export async function rawPgClient(trx: Db): Promise<pg.ClientBase | undefined> {
+  if (!isPostgres(trx)) return undefined
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }
+  const original = proto.query
+  let found: pg.ClientBase | undefined
+  proto.query = function query(this: pg.ClientBase, ...args: unknown[]) {
+    if (args[0] === PROBE) found = this
+    return original.apply(this, args)
+  }
+  try {
+    await trx.executeQuery(CompiledQuery.raw(PROBE, []))
+  } finally {
+    proto.query = original
+  }
+  return found
+}
+
+const SPECIAL = /[\\\t\n\r]/
+const escapeCell = (v: string): string => (SPECIAL.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v)
+
+/** One row in COPY's text format (tab-separated, \N for NULL, line-terminated). */
+export function copyLine(values: ArrayLike<string | null | undefined>): string {
+  let line = ''
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    if (i > 0) line += '\t'
+    line += v === null || v === undefined ? '\\N' : escapeCell(v)
+  }
+  return line + '\n'
+}
+
+/** Text buffered before it is handed to the stream (one write per ~256 KiB, not per row). */
+const FLUSH_CHARS = 256 * 1024
+
+/**
+ * `COPY … FROM STDIN` on `client`, fed line by line (copyLine). A failed COPY (a unique violation, a
+ * check constraint) surfaces at the next write or at end(); the transaction it ran in is then aborted.
+ */
+export class CopyWriter {
+  private readonly stream: Writable & { rowCount?: number }
+  private pending = ''
+  private failure: Error | undefined
+  private settled = false
+
+  constructor(client: pg.ClientBase, statement: string) {
+    this.stream = client.query(copyFrom(statement))
+    // Without a listener an error between writes would be thrown as an uncaught 'error' event.
+    this.stream.on('error', (e: Error) => (this.failure ??= e))
+  }
+
+  /** Queues one line; resolves at once unless the stream wants the caller to wait. */
+  write(line: string): void | Promise<void> {
+    this.pending += line
+    if (this.pending.length >= FLUSH_CHARS) return this.flush()
+  }
+
+  private async flush(): Promise<void> {
+    if (this.failure) throw this.failure
+    if (this.pending === '') return
+    const text = this.pending
+    this.pending = ''
+    if (!this.stream.write(text)) await once(this.stream, 'drain') // rejects if the COPY fails meanwhile
+    if (this.failure) throw this.failure
+  }
+
+  /** Ends the COPY; resolves with the rows the server took, rejects with its error. */
+  async end(): Promise<number> {
+    await this.flush()
+    const done = new Promise<void>((resolve, reject) => {
+      this.stream.once('finish', resolve)
+      this.stream.once('error', reject)
+    })
+    this.stream.end()
+    try {
+      await done
+    } finally {
+      this.settled = true
+    }
+    if (this.failure) throw this.failure
+    return this.stream.rowCount ?? 0
+  }
+
+  /**
+   * Cancels an open COPY (CopyFail): the connection is usable again once the server has answered, so
+   * the transaction around it can be rolled back. Nothing to do when it already ended or failed.
+   */
+  async abort(): Promise<void> {
+    if (this.settled || this.stream.destroyed) return
+    this.settled = true
+    const closed = once(this.stream, 'close').catch(() => undefined)
+    this.stream.destroy(new Error('roster import stopped'))
+    await closed
+  }
+}
