@@ -1,7 +1,11 @@
 /**
- * npm run bench:reminders [-- --persons 1000000 --accounts 300000 --import-rows 1000000 --messages 20000]
+ * npm run bench:reminders [-- --store sqlite|postgres --persons 1000000 --accounts 300000 --import-rows 1000000 --messages 20000]
  *
- * On a temp SQLite file (same pragmas as the backend), measured in ONE run:
+ * --store sqlite (default): a temp SQLite file (same pragmas as the backend). --store postgres: a
+ * throw-away PostgreSQL server started the way the tests start one (__tests__/support/postgres.ts:
+ * Debian's binaries, temp dir, free port, fsync off), one fresh database per part; or with
+ * --pg-url postgres://… an existing server (add --keep to keep the bench databases).
+ * Measured in ONE run:
  *   1. sweep       one daily sweep (the real service: set-based INSERT … SELECT … ON CONFLICT DO NOTHING)
  *                  over PERSONS persons and ACCOUNTS linked accounts (2/3 bound 本人, 1/3 relatives),
  *                  on the heaviest kind of day (due_30 for one month + overdue_1 for the previous);
@@ -13,7 +17,8 @@
  *                  (read file → decode → parse → validate → encrypt/hash in worker threads → one
  *                  transaction), rows/s (target ≥ 50 000 rows/s); then its two halves alone on the
  *                  same rows: preparing on one thread, and writing already-prepared rows (the floor
- *                  one SQLite writer sets), with the ratio import / write-alone.
+ *                  the store's writer sets: one SQLite writer, or COPY on one PostgreSQL connection),
+ *                  with the ratio import / write-alone.
  *                  --import-workers N sets the worker threads (default: one per core beyond the first).
  * Persons for 1–4 are generated with direct bulk inserts (the sweep does not read personal fields, so a
  * handful of pre-encrypted names are reused); the import in 5 encrypts every row for real.
@@ -23,11 +28,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
+import pg from 'pg'
 import { checkCharFor } from '../../src/core/id-number'
 import { addMonths, firstDayOf } from '../../src/core/cycle'
 import { addDays, cycleId, dueMonthSources, lastDayOf, sweepTargets } from '../../src/core/reminders/policy'
 import { PiiCipher } from '../../server/crypto/pii'
-import { applySqlitePragmas, type Store } from '../../server/db/connect'
+import { applySqlitePragmas, openStore, type Store } from '../../server/db/connect'
 import { migrateToLatest } from '../../server/db/migrate'
 import type { Database } from '../../server/db/schema'
 import { defaultRemindersConfig } from '../../server/reminders/config'
@@ -35,19 +41,27 @@ import { ack, attempt, claim, sweep, type RemindersDeps } from '../../server/rem
 import { importPrepared } from '../../server/roster/import'
 import { importRosterBytes } from '../../server/roster/import-file'
 import { parseRosterCsv } from '../../server/roster/parse'
+import { CopyWriter, copyLine } from '../../server/roster/pg-copy'
 import { RosterPreparer } from '../../server/roster/prepare'
 import type { ServiceContext } from '../../server/services/context'
+import { startTestPostgres, stopTestPostgres, type TestPostgres } from '../../__tests__/support/postgres'
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`)
   const v = i >= 0 ? Number(process.argv[i + 1]) : NaN
   return Number.isFinite(v) && v >= 0 ? v : fallback
 }
+function argText(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
 const PERSONS = arg('persons', 1_000_000)
 const ACCOUNTS = arg('accounts', 300_000)
 const IMPORT_ROWS = arg('import-rows', 1_000_000)
 const MESSAGES = arg('messages', 20_000)
 const IMPORT_WORKERS = process.argv.includes('--import-workers') ? arg('import-workers', 1) : undefined
+const STORE_KIND = argText('store') ?? 'sqlite'
+if (STORE_KIND !== 'sqlite' && STORE_KIND !== 'postgres') throw new Error(`--store sqlite|postgres, not ${STORE_KIND}`)
 /** The bench day: due_30 for December (deadline 12-31) and overdue_1 for November. */
 const DAY = '2026-12-01'
 
@@ -55,10 +69,118 @@ const say = (s: string) => console.log(s)
 const fmt = (n: number) => n.toLocaleString('en-US')
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 
+type Cell = string | number | null
+/** Baseline queries: the same SQL on both stores but for the placeholders. */
+const BASE_BY_LAST = 'select id, benefit_status from persons where last_certified_on >= ? and last_certified_on <= ?'
+const BASE_BY_ENROL = 'select id, benefit_status from persons where last_certified_on is null and enrolled_on >= ? and enrolled_on <= ?'
+
+/** One bench database: the Store the services use, plus direct access for generating and the baseline. */
+interface BenchDb {
+  store: Store
+  /** Bulk load (bench data only): prepared inserts in one transaction on SQLite, COPY on PostgreSQL. */
+  insertRows(table: string, columns: string[], rows: Iterable<Cell[]>): Promise<void>
+  /** Fresh planner statistics after the bulk load. */
+  analyze(): Promise<void>
+  /** Runs one baseline query and reads its rows out; returns the row count. */
+  scan(sql: string, params: string[]): Promise<number>
+  close(): Promise<void>
+}
+
+interface Backend {
+  label: string
+  open(name: string): Promise<BenchDb>
+  close(): Promise<void>
+}
+
 function openSqlite(path: string): { store: Store; raw: SQLite.Database } {
   const raw = new SQLite(path)
   applySqlitePragmas(raw)
   return { store: { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) }), dialect: 'sqlite', describe: path }, raw }
+}
+
+function sqliteBackend(dir: string): Backend {
+  return {
+    label: `SQLite in ${dir}`,
+    async open(name) {
+      const { store, raw } = openSqlite(join(dir, `${name}.sqlite`))
+      const statements = new Map<string, SQLite.Statement>()
+      return {
+        store,
+        async insertRows(table, columns, rows) {
+          const stmt = raw.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`)
+          raw.transaction(() => {
+            for (const r of rows) stmt.run(r)
+          })()
+        },
+        async analyze() {
+          raw.exec('analyze')
+        },
+        async scan(sql, params) {
+          let stmt = statements.get(sql)
+          if (!stmt) statements.set(sql, (stmt = raw.prepare(sql)))
+          return stmt.all(...params).length
+        },
+        close: () => store.db.destroy(),
+      }
+    },
+    async close() {},
+  }
+}
+
+/**
+ * A throw-away server, or with --pg-url an existing one (databases bench_<pid>_<part>, dropped at the
+ * end unless --keep is given, e.g. to look at the sweep's plans afterwards).
+ */
+async function postgresBackend(): Promise<Backend> {
+  const given = argText('pg-url')
+  const server: TestPostgres | undefined = given ? undefined : await startTestPostgres()
+  const serverUrl = given ?? server!.url
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  const created: string[] = []
+  return {
+    label: server ? `PostgreSQL (throw-away server on ${new URL(serverUrl).host}, fsync off as in the tests)` : `PostgreSQL on ${new URL(serverUrl).host}`,
+    async open(part) {
+      const name = server ? part : `bench_${process.pid}_${part}`
+      await admin.query(`create database ${name}`)
+      created.push(name)
+      const url = new URL(serverUrl)
+      url.pathname = `/${name}`
+      const store = openStore({ databaseUrl: url.toString(), sqlitePath: '' })
+      const direct = new pg.Client({ connectionString: url.toString() })
+      await direct.connect()
+      const numbered = (sql: string) => {
+        let n = 0
+        return sql.replace(/\?/g, () => `$${++n}`)
+      }
+      return {
+        store,
+        async insertRows(table, columns, rows) {
+          const copy = new CopyWriter(direct, `copy ${table} (${columns.join(', ')}) from stdin`)
+          for (const r of rows) await copy.write(copyLine(r.map((v) => (v === null ? null : String(v)))))
+          await copy.end()
+        },
+        async analyze() {
+          await direct.query('vacuum analyze')
+        },
+        async scan(sql, params) {
+          // Named: prepared once per connection, as the SQLite side prepares once.
+          const name = sql === BASE_BY_LAST ? 'base_by_last' : 'base_by_enrol'
+          return (await direct.query({ name, text: numbered(sql), values: params })).rows.length
+        },
+        async close() {
+          await direct.end()
+          await store.db.destroy()
+        },
+      }
+    },
+    async close() {
+      if (!server && process.argv.includes('--keep')) say(`  kept databases: ${created.join(', ')}`)
+      else if (!server) for (const name of created) await admin.query(`drop database if exists ${name} with (force)`)
+      await admin.end()
+      if (server) stopTestPostgres(server)
+    },
+  }
 }
 
 function pii(): PiiCipher {
@@ -77,7 +199,7 @@ function rng(seed: number): () => number {
   }
 }
 
-async function generate(raw: SQLite.Database, cipher: PiiCipher): Promise<void> {
+async function generate(db: BenchDb, cipher: PiiCipher): Promise<void> {
   const t0 = Date.now()
   const names = Array.from({ length: 64 }, (_, i) => cipher.sealPerson({ name: `测试${'甲乙丙丁戊己庚辛'[i % 8]}${'子丑寅卯辰巳午未'[Math.floor(i / 8) % 8]}`, idNumber: 'x', cardNumber: 'x' }))
   const now = new Date().toISOString()
@@ -85,48 +207,49 @@ async function generate(raw: SQLite.Database, cipher: PiiCipher): Promise<void> 
   // Last pass dates spread over the 13 months before the bench day; 3% never certified (enrolled over the year).
   const start = addMonths({ year: 2026, month: 12 }, -13)
   const startDay = firstDayOf(start)
-  const insPerson = raw.prepare(
-    `insert into persons (id, person_no, pii_enc, name_masked, id_number_hash, id_number_masked,
-      insurance_type, employer, benefit_status, suspended_since, last_certified_on, region_code, enrolled_on, key_version, created_at, updated_at)
-     values (?, ?, ?, '测*甲', ?, 'x', 'enterprise', '', ?, null, ?, '110101', ?, 'v1', ?, ?)`,
-  )
-  raw.transaction(() => {
+  function* persons(): Generator<Cell[]> {
     for (let i = 0; i < PERSONS; i++) {
       const never = rand() < 0.03
       const day = addDays(startDay, Math.floor(rand() * 395))
-      insPerson.run(`p${i}`, `N${i}`, names[i % 64], `ih${i}`, rand() < 0.02 ? 'suspended' : 'normal', never ? null : day, never ? day : '2025-01-01', now, now)
+      const status = rand() < 0.02 ? 'suspended' : 'normal'
+      yield [`p${i}`, `N${i}`, names[i % 64], '测*甲', `ih${i}`, 'x', 'enterprise', '', status, null, never ? null : day, '110101', never ? day : '2025-01-01', 'v1', now, now]
     }
-  })()
-  const insAccount = raw.prepare(`insert into accounts (id, platform, openid, created_at, last_seen_at) values (?, 'wechat', ?, ?, ?)`)
-  const insBinding = raw.prepare(`insert into bindings (id, account_id, person_id, relation, method, bound_at, unbound_at, created_at) values (?, ?, ?, 'self', 'manual', ?, null, ?)`)
-  const insRelative = raw.prepare(`insert into relatives (id, account_id, person_id, relation, created_at, removed_at) values (?, ?, ?, 'father', ?, null)`)
-  const insSub = raw.prepare(`insert into reminder_subscriptions (account_id, template, credits, long_term, accepted_total, updated_at) values (?, ?, 4, 0, 4, ?)`)
+  }
+  await db.insertRows(
+    'persons',
+    ['id', 'person_no', 'pii_enc', 'name_masked', 'id_number_hash', 'id_number_masked', 'insurance_type', 'employer', 'benefit_status', 'suspended_since', 'last_certified_on', 'region_code', 'enrolled_on', 'key_version', 'created_at', 'updated_at'],
+    persons(),
+  )
+  const accounts: Cell[][] = []
+  const bindings: Cell[][] = []
+  const relatives: Cell[][] = []
+  const subs: Cell[][] = []
   const selfCount = Math.round((ACCOUNTS * 2) / 3)
   const stride = Math.max(1, Math.floor(PERSONS / Math.max(1, selfCount)))
-  raw.transaction(() => {
-    for (let a = 0; a < ACCOUNTS; a++) {
-      const id = `a${a}`
-      insAccount.run(id, `o${String(a).padStart(27, '0')}`, now, now)
-      if (a < selfCount) insBinding.run(`b${a}`, id, `p${(a * stride) % PERSONS}`, now, now)
-      else insRelative.run(`r${a}`, id, `p${Math.floor(rand() * PERSONS)}`, now)
-      insSub.run(id, 'certDue', now)
-      if (a % 3 === 0) insSub.run(id, 'certificationResult', now)
-    }
-  })()
-  raw.exec('analyze')
+  for (let a = 0; a < ACCOUNTS; a++) {
+    const id = `a${a}`
+    accounts.push([id, 'wechat', `o${String(a).padStart(27, '0')}`, now, now])
+    if (a < selfCount) bindings.push([`b${a}`, id, `p${(a * stride) % PERSONS}`, 'self', 'manual', now, null, now])
+    else relatives.push([`r${a}`, id, `p${Math.floor(rand() * PERSONS)}`, 'father', now, null])
+    subs.push([id, 'certDue', 4, 0, 4, now])
+    if (a % 3 === 0) subs.push([id, 'certificationResult', 4, 0, 4, now])
+  }
+  await db.insertRows('accounts', ['id', 'platform', 'openid', 'created_at', 'last_seen_at'], accounts)
+  await db.insertRows('bindings', ['id', 'account_id', 'person_id', 'relation', 'method', 'bound_at', 'unbound_at', 'created_at'], bindings)
+  await db.insertRows('relatives', ['id', 'account_id', 'person_id', 'relation', 'created_at', 'removed_at'], relatives)
+  await db.insertRows('reminder_subscriptions', ['account_id', 'template', 'credits', 'long_term', 'accepted_total', 'updated_at'], subs)
+  await db.analyze()
   say(`  generated ${fmt(PERSONS)} persons, ${fmt(ACCOUNTS)} accounts (${fmt(selfCount)} bound 本人, ${fmt(ACCOUNTS - selfCount)} relatives) in ${secs(Date.now() - t0)}`)
 }
 
 /** The plain indexed range scan over the same rows the sweep reads. */
-function baselineScan(raw: SQLite.Database): { ms: number; rows: number } {
-  const byLast = raw.prepare('select id, benefit_status from persons where last_certified_on >= ? and last_certified_on <= ?')
-  const byEnrol = raw.prepare('select id, benefit_status from persons where last_certified_on is null and enrolled_on >= ? and enrolled_on <= ?')
+async function baselineScan(db: BenchDb): Promise<{ ms: number; rows: number }> {
   const t0 = performance.now()
   let rows = 0
   for (const t of sweepTargets(DAY, defaultRemindersConfig().policy)) {
     const s = dueMonthSources(t.dueMonth, 'rolling12')
-    if (s.lastPassBetween) rows += byLast.all(...s.lastPassBetween).length
-    rows += byEnrol.all(...s.enrolledBetween).length
+    if (s.lastPassBetween) rows += await db.scan(BASE_BY_LAST, s.lastPassBetween)
+    rows += await db.scan(BASE_BY_ENROL, s.enrolledBetween)
   }
   return { ms: performance.now() - t0, rows }
 }
@@ -153,22 +276,25 @@ function csvRows(n: number): string {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'yl-bench-reminders-'))
-  say(`bench:reminders — SQLite in ${dir}`)
+  let backend: Backend | undefined
   try {
+    backend = STORE_KIND === 'postgres' ? await postgresBackend() : sqliteBackend(dir)
+    say(`bench:reminders — ${backend.label}`)
     // ── sweep, baseline, re-sweep, claim+ack ──
-    const { store, raw } = openSqlite(join(dir, 'sweep.sqlite'))
+    const bench = await backend.open('sweep')
+    const { store } = bench
     await migrateToLatest(store)
     const cipher = pii()
-    await generate(raw, cipher)
+    await generate(bench, cipher)
     const config = defaultRemindersConfig(false)
     const clockAt = { now: new Date(`${DAY}T10:00:00+08:00`) }
-    const ctx = { db: store.db, dialect: 'sqlite', pii: cipher, clock: () => clockAt.now, cyclePolicy: 'rolling12' } as unknown as ServiceContext
+    const ctx = { db: store.db, dialect: store.dialect, pii: cipher, clock: () => clockAt.now, cyclePolicy: 'rolling12' } as unknown as ServiceContext
     const deps: RemindersDeps = { ctx, config, log: { error: () => {}, warn: () => {}, info: () => {} } }
 
-    baselineScan(raw) // warm the page cache the same way for both
-    const base = baselineScan(raw)
+    await baselineScan(bench) // warm the page cache the same way for both
+    const base = await baselineScan(bench)
     const s1 = await sweep(deps, DAY, true)
-    const base2 = baselineScan(raw)
+    const base2 = await baselineScan(bench)
     const baseMs = Math.min(base.ms, base2.ms)
     const s2 = await sweep(deps, DAY, true)
     const targets = sweepTargets(DAY, config.policy).map((t) => `${t.kind}@${cycleId(t.dueMonth)} (deadline ${lastDayOf(t.dueMonth)})`)
@@ -192,7 +318,7 @@ async function main(): Promise<void> {
     }
     const claimMs = performance.now() - t0
     say(`  claim+ack:  ${fmt(done)} messages in ${secs(claimMs)} → ${fmt(Math.round(done / (claimMs / 1000)))} messages/s (batches of 200, stale re-check, credit reservation, template data)`)
-    await store.db.destroy()
+    await bench.close()
 
     // ── roster import, real path ──
     if (IMPORT_ROWS > 0) {
@@ -200,7 +326,7 @@ async function main(): Promise<void> {
       const g0 = Date.now()
       writeFileSync(csvPath, csvRows(IMPORT_ROWS))
       say(`  import: generated ${fmt(IMPORT_ROWS)} CSV rows in ${secs(Date.now() - g0)}`)
-      const imp = openSqlite(join(dir, 'import.sqlite'))
+      const imp = await backend.open('import')
       await migrateToLatest(imp.store)
       const i0 = performance.now()
       const file = await importRosterBytes(imp.store.db, readFileSync(csvPath), { pii: cipher, today: '2026-11-27', now: new Date().toISOString(), cyclePolicy: 'rolling12', actor: 'bench', workers: IMPORT_WORKERS })
@@ -209,28 +335,29 @@ async function main(): Promise<void> {
       if (!summary?.committed) throw new Error(`import refused rows: ${[...file.fatal, ...(summary?.errors ?? [])].slice(0, 3).map((e) => `${e.line} ${e.column} ${e.reason}`).join('; ')}`)
       const importMs = i1 - i0
       say(`  import:     ${fmt(summary.inserted)} rows in ${secs(importMs)} (read, decode, parse, check, encrypt, write, commit; ${IMPORT_WORKERS ?? 'default'} workers) → ${fmt(Math.round(summary.inserted / (importMs / 1000)))} rows/s (target ≥ 50,000)`)
-      await imp.store.db.destroy()
+      await imp.close()
 
       // The two halves alone, same rows: preparing on one thread (no database), then writing those
-      // prepared rows into an empty store (no parsing, no crypto). The write half is the floor a
-      // single SQLite writer sets for this import on this machine.
+      // prepared rows into an empty store (no parsing, no crypto). The write half is the floor the
+      // store's writer sets for this import on this machine (one SQLite writer; COPY on PostgreSQL).
       const rows = parseRosterCsv(readFileSync(csvPath, 'utf8')).rows
       const preparer = new RosterPreparer({ pii: cipher, today: '2026-11-27', cyclePolicy: 'rolling12' })
       const p0 = performance.now()
       const chunks = []
       for (let i = 0; i < rows.length; i += 1000) chunks.push(preparer.prepare(rows.slice(i, i + 1000)))
       const prepareMs = performance.now() - p0
-      const base = openSqlite(join(dir, 'write-only.sqlite'))
+      const base = await backend.open('write_only')
       await migrateToLatest(base.store)
       const w0 = performance.now()
       const written = await importPrepared(base.store.db, chunks, rows.length, { pii: cipher, today: '2026-11-27', now: new Date().toISOString(), cyclePolicy: 'rolling12', actor: 'bench' })
       const writeMs = performance.now() - w0
-      await base.store.db.destroy()
+      await base.close()
       if (written.inserted !== summary.inserted) throw new Error('write-only baseline wrote a different number of rows')
       say(`  halves:     prepare alone (one thread) ${secs(prepareMs)} = ${fmt(Math.round(rows.length / (prepareMs / 1000)))} rows/s; write alone ${secs(writeMs)} = ${fmt(Math.round(rows.length / (writeMs / 1000)))} rows/s`)
       say(`  ratio:      import / write-alone = ${(importMs / writeMs).toFixed(2)}× (1.00× would mean preparing costs nothing)`)
     }
   } finally {
+    await backend?.close()
     rmSync(dir, { recursive: true, force: true })
   }
 }
