@@ -77,6 +77,8 @@ const figures = {
   limitRace: { max: ACCOUNT_FAILED_CHECKS.max, attempts: LIMIT_TARGETS, passed: 0, limited: 0 },
   sweep: { insertedByInstance: [] as number[], rows: 0, again: [] as number[] },
   senders: { reports: [] as Partial<SenderReport>[], outbox: {} as Record<string, number>, inbox: 0, duplicated: 0 },
+  /** What the proxies saw: requests passed over a dead instance, and 502s given to clients. */
+  proxies: {} as Record<string, unknown>,
 }
 
 /** SIGKILL now, restart in the background (the work goes on meanwhile), remembered for the figures. */
@@ -122,6 +124,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.allSettled(restarts)
+  if (cluster) figures.proxies = { backend: cluster.backendProxy.stats(), gateway: cluster.gatewayProxy.stats() }
   await cluster?.stop()
   await store?.db.destroy()
   if (dbName) {
@@ -138,7 +141,7 @@ afterAll(async () => {
     `cluster test: writes ${figures.writes.total} (subscriptions ${figures.writes.subscriptions}, bindings ${figures.writes.bindings}, completions ${figures.writes.completions}), ` +
       `kills ${figures.kills.total} (backend ${figures.kills.backend}, gateway ${figures.kills.gateway}), lost ${figures.lost}, duplicated ${figures.duplicated}, retries ${figures.retries}; ` +
       `limit ${figures.limitRace.passed}/${figures.limitRace.attempts} passed (max ${figures.limitRace.max}); sweep ${JSON.stringify(figures.sweep)}; ` +
-      `senders outbox ${JSON.stringify(figures.senders.outbox)} inbox ${figures.senders.inbox} duplicated ${figures.senders.duplicated}`,
+      `senders outbox ${JSON.stringify(figures.senders.outbox)} inbox ${figures.senders.inbox} duplicated ${figures.senders.duplicated}; proxies ${JSON.stringify(figures.proxies)}`,
   )
 }, 120_000)
 
