@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
 import type { Database, Dialect } from './schema'
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, SqliteCheckpointer } from './sqlite-checkpointer'
 
 export interface Store {
   db: Kysely<Database>
@@ -17,6 +18,12 @@ export interface OpenStoreOptions {
   databaseUrl?: string
   sqlitePath: string
   poolSize?: number
+  /**
+   * SQLite file: run WAL checkpoints in a worker thread (server/db/sqlite-checkpointer.ts) instead of
+   * inside whichever request's commit fills the WAL. For long-running servers; tools and tests that
+   * open many short-lived stores leave it off.
+   */
+  checkpointInWorker?: boolean
 }
 
 function describePg(url: string): string {
@@ -53,10 +60,13 @@ const nativePrepare = (SQLite as unknown as { prototype: { prepare: unknown } })
  * re-prepares it by itself after a schema change. While prepare() is instrumented (server/roster/
  * sqlite-raw.ts finds the handle behind Kysely that way) every call goes through, uncached.
  */
-export function withStatementCache(file: SQLite.Database, size = SQLITE_STATEMENT_CACHE_SIZE): SqliteDatabase {
+export function withStatementCache(file: SQLite.Database, size = SQLITE_STATEMENT_CACHE_SIZE, onClose?: () => void): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>()
   return {
-    close: () => file.close(),
+    close: () => {
+      onClose?.()
+      file.close()
+    },
     prepare(sql: string) {
       if ((SQLite as unknown as { prototype: { prepare: unknown } }).prototype.prepare !== nativePrepare) return file.prepare(sql)
       let stmt = cache.get(sql)
@@ -86,5 +96,12 @@ export function openStore(options: OpenStoreOptions): Store {
   if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true })
   const file = new SQLite(options.sqlitePath)
   applySqlitePragmas(file)
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) }), dialect: 'sqlite', describe: options.sqlitePath }
+  let checkpointer: SqliteCheckpointer | undefined
+  if (options.checkpointInWorker && options.sqlitePath !== ':memory:') {
+    file.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`)
+    checkpointer = new SqliteCheckpointer(options.sqlitePath)
+  }
+  // Closing asks the worker to end too; whichever connection closes last checkpoints what is left.
+  const database = withStatementCache(file, SQLITE_STATEMENT_CACHE_SIZE, () => void checkpointer?.stop())
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', describe: options.sqlitePath }
 }
