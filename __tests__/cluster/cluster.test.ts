@@ -10,7 +10,8 @@
  *  2. a signed request used on one backend and replayed to another is refused (the nonce is shared);
  *  3. a per-account limit of N, raced by one account over every instance, lets exactly N through;
  *  4. the daily sweep started on two instances at once queues each reminder once;
- *  5. two reminder senders at once (a backend killed under them) never deliver one reminder twice.
+ *  5. two reminder senders at once (the instance under one killed between send and ack) never deliver
+ *     one reminder twice.
  *
  * The figures (writes, kills, lost, duplicated) go to the console and .tmp/cluster/report.json.
  * Nothing here is timed: waits are generous, the machine may be busy.
@@ -291,34 +292,40 @@ test('the daily sweep run by two instances at once queues each reminder once', a
 
 // ───────────── 5. two reminder senders at once, a backend killed under them ─────────────
 
-test('two reminder senders running at once, a backend killed under them, never deliver one reminder twice', async () => {
-  let delivered = 0
-  const sender = async (baseUrl: string) => {
+test('two reminder senders running at once, the instance under one killed between send and ack, never deliver one reminder twice', async () => {
+  const fixed = cluster.backends[1]
+  let deliveredByFixed = 0
+  const sender = async (baseUrl: string, killOwnInstance: boolean) => {
     const backend = backendClient(baseUrl)
     const deps = {
       backend,
       port: localSubscribeMessagePort(backend),
       clock: systemClock,
       log: () => undefined,
+      // Delivered, not yet acknowledged: the worst moment to lose the instance. Those rows stay
+      // "attempted" (outcome unknown) and must never be sent again by the other sender.
       afterSend: async () => {
-        if (++delivered === 8) killAndRestart('backend', 0)
+        if (killOwnInstance && ++deliveredByFixed === 3) killAndRestart('backend', 1)
       },
     }
+    const options = { noSweep: true, batchSize: 4, concurrency: 2, leaseMs: 3000 }
     // A sender that lost its backend stops its round; the next round (the next timer tick) goes on.
-    for (let round = 0; round < 40; round++) {
-      const report = await runSender(deps, { noSweep: true, batchSize: 4, concurrency: 2, leaseMs: 3000 })
+    const deadline = Date.now() + 150_000
+    while (Date.now() < deadline) {
+      const report = await runSender(deps, options)
       figures.senders.reports.push({ claimed: report.claimed, attempted: report.attempted, results: report.results, stoppedBy: report.stoppedBy })
       if (report.stoppedBy === 'empty') {
-        // Rows a dead instance claimed come back when their 3 s lease ends: look once more after it.
+        // Rows a lost round claimed come back when their 3 s lease ends: look once more after it.
         await sleep(3500)
-        const last = await runSender(deps, { noSweep: true, batchSize: 4, concurrency: 2, leaseMs: 3000 })
+        const last = await runSender(deps, options)
         figures.senders.reports.push({ claimed: last.claimed, attempted: last.attempted, results: last.results, stoppedBy: last.stoppedBy })
         if (last.claimed === 0 && last.stoppedBy === 'empty') return
       } else if (report.stoppedBy === 'backend_error') await sleep(1000)
     }
+    throw new Error('a sender did not finish within 150 s')
   }
-  // One sender on the proxy (so the killed instance is under it), one on a fixed instance.
-  await Promise.all([sender(cluster.backendProxy.url), sender(cluster.backends[1].url)])
+  // One sender on the proxy, one on a fixed instance (the one killed under it).
+  await Promise.all([sender(cluster.backendProxy.url, false), sender(fixed.url, true)])
   await Promise.all(restarts)
 
   const outbox = await outboxByStatus(store)
@@ -326,13 +333,13 @@ test('two reminder senders running at once, a backend killed under them, never d
   figures.senders.outbox = outbox
   figures.senders.inbox = inbox.messages
   figures.senders.duplicated = inbox.duplicated
-  expect(figures.kills.backend).toBe(4)
+  expect(fixed.kills).toBe(2)
   // Nothing left waiting, every row settled: sent, or attempted with its outcome unknown (never resent).
   expect(outbox.pending ?? 0).toBe(0)
   expect(outbox.claimed ?? 0).toBe(0)
   const sent = outbox.sent ?? 0
   const unknown = (outbox.unknown ?? 0) + (outbox.attempted ?? 0)
-  expect(sent + unknown + (outbox.skipped_stale ?? 0)).toBe(PEOPLE)
+  expect(sent + unknown).toBe(PEOPLE)
   expect(sent).toBeGreaterThan(0)
   // Each sent row was delivered once; an unknown one at most once; none twice.
   expect(inbox.duplicated).toBe(0)
