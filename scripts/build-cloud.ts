@@ -11,6 +11,7 @@
 import { build } from 'esbuild'
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
+import { DEPLOYED_FUNCTIONS, openapiPermissionsOf, type DeployedFunction } from '../src/core/contracts/endpoints'
 
 /** Current wx-server-sdk line (`npm view wx-server-sdk version` → 4.0.2 when this was written). */
 export const WX_SERVER_SDK_RANGE = '~4.0.2'
@@ -42,12 +43,20 @@ function fatal(message: string): never {
   process.exit(1)
 }
 
-/** Folders with an index.ts, except _shared and other _private folders. */
+/**
+ * Folders with an index.ts, except _shared and other _private folders. Each must be a deployed
+ * function of the endpoint table, and each of those must have its folder.
+ */
 export function discoverFunctions(): string[] {
-  return readdirSync(SOURCE_DIR)
+  const found = readdirSync(SOURCE_DIR)
     .filter((name) => !name.startsWith('_') && !name.startsWith('.'))
     .filter((name) => statSync(join(SOURCE_DIR, name)).isDirectory() && existsSync(join(SOURCE_DIR, name, 'index.ts')))
     .sort()
+  const declared = Object.keys(DEPLOYED_FUNCTIONS).sort()
+  if (JSON.stringify(found) !== JSON.stringify(declared)) {
+    throw new Error(`cloudfunctions/ 下的云函数（${found.join(', ')}）与 endpoints.ts 的 DEPLOYED_FUNCTIONS（${declared.join(', ')}）不一致`)
+  }
+  return found
 }
 
 function readConfig(name: string): string {
@@ -62,6 +71,11 @@ function readConfig(name: string): string {
   const openapi = (parsed as { permissions?: { openapi?: unknown } }).permissions?.openapi
   if (!Array.isArray(openapi) || !openapi.every((x) => typeof x === 'string')) {
     throw new Error(`${name}: config.json 需要 permissions.openapi 字符串数组`)
+  }
+  // The permissions follow from the endpoint table: a missing one fails on WeChat only at run time.
+  const expected = openapiPermissionsOf(name as DeployedFunction)
+  if (JSON.stringify([...openapi].sort()) !== JSON.stringify(expected)) {
+    throw new Error(`${name}: config.json 的 permissions.openapi 应为 [${expected.join(', ')}]（见 src/core/contracts/endpoints.ts）`)
   }
   return JSON.stringify(parsed, null, 2) + '\n'
 }

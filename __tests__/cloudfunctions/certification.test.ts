@@ -2,14 +2,14 @@
 import { fail, ok } from '../../src/core/errors'
 import type { CertificationResultView, CertificationSessionView } from '../../src/core/contracts/certification'
 import { EVIDENCE_FRAME_MAX_CHARS, EVIDENCE_MAX_FRAMES } from '../../src/core/contracts/certification'
-import { handler as startCertification } from '../../cloudfunctions/startCertification/handler'
-import { handler as completeCertification } from '../../cloudfunctions/completeCertification/handler'
 import { HANDLERS } from '../../cloudfunctions/handlers'
 import { ROUTE_MIN_TIMEOUT_MS, createBackendClient, type HttpRequest } from '../../cloudfunctions/_shared/backend-client'
 import type { BackendPort } from '../../cloudfunctions/_shared/ports'
 import { buildGateway, DEFAULT_BODY_LIMIT } from '../../scripts/gateway/app'
 import { deps, FakeBackend } from './fakes'
 import { SUMMARY_VERSION } from '../../src/core/liveness/summary'
+
+const { startCertification, completeCertification } = HANDLERS
 
 const wechat = { platform: 'wechat' as const, openid: 'oWx_test_openid_000001' }
 const local = { platform: 'local' as const, openid: 'local_test_openid_01' }

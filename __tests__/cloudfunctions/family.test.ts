@@ -5,17 +5,10 @@
  * subjects are passed through, one at a time.
  */
 import { ok } from '../../src/core/errors'
-import { handler as addRelative } from '../../cloudfunctions/addRelative/handler'
-import { handler as listRelatives } from '../../cloudfunctions/listRelatives/handler'
-import { handler as removeRelative } from '../../cloudfunctions/removeRelative/handler'
-import { handler as createShare } from '../../cloudfunctions/createShare/handler'
-import { handler as openShare } from '../../cloudfunctions/openShare/handler'
-import { handler as revokeShare } from '../../cloudfunctions/revokeShare/handler'
-import { handler as resolveNotice } from '../../cloudfunctions/resolveNotice/handler'
-import { handler as queryStatus } from '../../cloudfunctions/queryStatus/handler'
-import { handler as startCertification } from '../../cloudfunctions/startCertification/handler'
 import { HANDLERS } from '../../cloudfunctions/handlers'
 import { deps, FakeBackend } from './fakes'
+
+const { addRelative, listRelatives, removeRelative, createShare, openShare, revokeShare, resolveNotice, queryStatus, startCertification } = HANDLERS
 
 const caller = { platform: 'wechat', openid: 'oWx_test_openid_000001' }
 const RELATIVE_ID = '6f1c7a52-6a0b-4c55-9d1e-3f5a9b0c1d2e'

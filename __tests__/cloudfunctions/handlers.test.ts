@@ -1,17 +1,13 @@
 import { validateIdNumber } from '../../src/core/id-number'
 import { ok } from '../../src/core/errors'
 import type { BindingView, LoginView, StatusView } from '../../src/core/contracts/views'
-import { handler as login } from '../../cloudfunctions/login/handler'
-import { handler as bindIdentity } from '../../cloudfunctions/bindIdentity/handler'
-import { handler as unbindIdentity } from '../../cloudfunctions/unbindIdentity/handler'
-import { handler as getStatus } from '../../cloudfunctions/getStatus/handler'
-import { handler as listRecords } from '../../cloudfunctions/listRecords/handler'
-import { handler as localSscAuthorize } from '../../cloudfunctions/localSscAuthorize/handler'
 import { HANDLERS, isCloudFunctionName } from '../../cloudfunctions/handlers'
 import { CLOUD_FUNCTION_NAMES } from '../../src/core/contracts/functions'
 import type { BackendPort } from '../../cloudfunctions/_shared/ports'
 import { deps, FakeBackend } from './fakes'
 import { SUMMARY_FIELDS, SUMMARY_VERSION } from '../../src/core/liveness/summary'
+
+const { login, bindIdentity, unbindIdentity, getStatus, listRecords, localSscAuthorize } = HANDLERS
 
 const VALID_ID = '110101195203140127'
 const person = { maskedName: '王*英', maskedIdNumber: '110***********0127', insuranceType: 'enterprise' as const, insuranceLabel: '企业职工基本养老保险' }

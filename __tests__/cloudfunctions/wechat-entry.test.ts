@@ -14,9 +14,12 @@ jest.mock(
   { virtual: true },
 )
 
-import { main as getStatusMain } from '../../cloudfunctions/getStatus/index'
-import { main as localSscMain } from '../../cloudfunctions/localSscAuthorize/index'
+import { main as apiMain } from '../../cloudfunctions/api/index'
 import { isProductionDeployment } from '../../cloudfunctions/_shared/wechat-entry'
+
+/** The routed function `api` called as the mini-program calls it: {name, data}. */
+const getStatusMain = (data: unknown) => apiMain({ name: 'getStatus', data })
+const localSscMain = (data: unknown) => apiMain({ name: 'localSscAuthorize', data })
 
 const sdk = jest.requireMock('wx-server-sdk') as { init: jest.Mock; context: { OPENID?: string } }
 const wxContext = sdk.context
@@ -89,6 +92,15 @@ test('localSscAuthorize is off on WeChat unless LOCAL_SSC_ENABLED=1 outside prod
   process.env.NODE_ENV = 'production'
   expect(await localSscMain(event)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_IN_PRODUCTION' } })
   expect(received).toHaveLength(1)
+})
+
+test('`api` answers an unknown name NOT_FOUND without calling the backend', async () => {
+  wxContext.OPENID = 'oAbCdEfGhIjKlMnOpQrStUvWxYz0'
+  expect(await apiMain({ name: 'noSuchEndpoint', data: {} })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+  // Backend-only endpoints of the table are not callable through `api` either.
+  expect(await apiMain({ name: 'claimReminders', data: {} })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+  expect(await apiMain(undefined)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+  expect(received).toHaveLength(0)
 })
 
 test('isProductionDeployment', () => {

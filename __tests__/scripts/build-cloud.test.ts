@@ -9,11 +9,11 @@ import { builtinModules } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { CLOUD_FUNCTION_NAMES } from '../../src/core/contracts/functions'
+import { DEPLOYED_FUNCTIONS, openapiPermissionsOf, type DeployedFunction } from '../../src/core/contracts/endpoints'
 import { TIMER_FUNCTIONS } from '../../cloudfunctions/handlers'
 
-/** Every deployable function: those clients call, and the timer-triggered ones. */
-const ALL_FUNCTIONS = [...CLOUD_FUNCTION_NAMES, ...TIMER_FUNCTIONS]
+/** Every deployable function: the routed `api` clients call, and the timer-triggered ones. */
+const ALL_FUNCTIONS = ['api', ...TIMER_FUNCTIONS]
 
 jest.setTimeout(120_000)
 
@@ -31,7 +31,8 @@ beforeAll(async () => {
 })
 afterAll(() => rmSync(out, { recursive: true, force: true }))
 
-test('builds exactly the contract functions and prints each size', () => {
+test('builds exactly the functions the endpoint table deploys and prints each size', () => {
+  expect([...ALL_FUNCTIONS].sort()).toEqual(Object.keys(DEPLOYED_FUNCTIONS).sort())
   expect(readdirSync(join(out, 'functions')).sort()).toEqual([...ALL_FUNCTIONS].sort())
   for (const name of ALL_FUNCTIONS) expect(stdout).toMatch(new RegExp(`✓ ${name}\\s+index\\.js\\s+[\\d.]+ KB`))
 })
@@ -55,6 +56,7 @@ describe.each(ALL_FUNCTIONS)('%s', (name) => {
     const built = JSON.parse(readFileSync(join(dir(), 'config.json'), 'utf8'))
     expect(built).toEqual(JSON.parse(readFileSync(join(ROOT, 'cloudfunctions', name, 'config.json'), 'utf8')))
     expect(Array.isArray(built.permissions.openapi)).toBe(true)
+    expect([...built.permissions.openapi].sort()).toEqual(openapiPermissionsOf(name as DeployedFunction))
   })
 
   test('index.js is CommonJS and requires only node built-ins and wx-server-sdk', () => {
@@ -89,22 +91,22 @@ describe('the bundles run with a stand-in wx-server-sdk', () => {
   const backendDown = { BACKEND_URL: 'http://127.0.0.1:9', BACKEND_HMAC_SECRET: 'bundle-test-secret-0123456789abcdefgh', BACKEND_TIMEOUT_MS: '500' }
 
   test('exports.main answers a typed result; backend unreachable → SERVICE_UNAVAILABLE', async () => {
-    expect(await invoke('getStatus', {}, backendDown, 'oAbCdEfGhIjKlMnOpQrStUvWxYz0')).toEqual({
+    expect(await invoke('api', { name: 'getStatus', data: {} }, backendDown, 'oAbCdEfGhIjKlMnOpQrStUvWxYz0')).toEqual({
       ok: false,
       error: { code: 'SERVICE_UNAVAILABLE', message: '服务暂时不可用，请稍后再试' },
     })
   })
 
   test('validation runs inside the bundle', async () => {
-    expect(await invoke('bindIdentity', { method: 'manual', name: '王秀英', idNumber: '110101195203140128', cardNumber: 'A00000001', insuranceType: 'enterprise' }, backendDown, 'oAbCdEfGhIjKlMnOpQrStUvWxYz0')).toEqual({
+    expect(await invoke('api', { name: 'bindIdentity', data: { method: 'manual', name: '王秀英', idNumber: '110101195203140128', cardNumber: 'A00000001', insuranceType: 'enterprise' } }, backendDown, 'oAbCdEfGhIjKlMnOpQrStUvWxYz0')).toEqual({
       ok: false,
       error: { code: 'ID_CHECKSUM', message: '身份证号校验位错误，请核对最后一位', field: 'idNumber' },
     })
   })
 
   test('no OPENID → UNAUTHENTICATED; localSscAuthorize refused by default', async () => {
-    expect(await invoke('login', {}, backendDown)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
-    expect(await invoke('localSscAuthorize', { name: '王秀英', idNumber: '110101195203140127' }, backendDown, 'oAbCdEfGhIjKlMnOpQrStUvWxYz0')).toMatchObject({
+    expect(await invoke('api', { name: 'login', data: {} }, backendDown)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+    expect(await invoke('api', { name: 'localSscAuthorize', data: { name: '王秀英', idNumber: '110101195203140127' } }, backendDown, 'oAbCdEfGhIjKlMnOpQrStUvWxYz0')).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN_IN_PRODUCTION' },
     })

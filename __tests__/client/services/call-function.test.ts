@@ -50,13 +50,13 @@ describe('transport selection', () => {
     expect(opts.data).toEqual({})
   })
 
-  test('TARO_ENV=weapp → Taro.cloud.callFunction({name, data}); no HTTP', async () => {
+  test('TARO_ENV=weapp → Taro.cloud.callFunction of the routed function api with {name, data}; no HTTP', async () => {
     process.env.TARO_ENV = 'weapp'
     cloud.callFunction.mockResolvedValue({ result: { ok: true, data: { records: [] } } })
     const r = await callFunction('listRecords', { limit: 5 })
     expect(r).toEqual({ ok: true, data: { records: [] } })
     expect(cloud.init).toHaveBeenCalledTimes(1)
-    expect(cloud.callFunction).toHaveBeenCalledWith({ name: 'listRecords', data: { limit: 5 } })
+    expect(cloud.callFunction).toHaveBeenCalledWith({ name: 'api', data: { name: 'listRecords', data: { limit: 5 } } })
     expect(request).not.toHaveBeenCalled()
   })
 })

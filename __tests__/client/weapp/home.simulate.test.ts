@@ -24,8 +24,8 @@ describe('weapp build, 首页 (miniprogram-simulate)', () => {
 
   beforeAll(() => {
     wx = installWx()
-    wx.cloud.callFunction.mockImplementation(async ({ name }: { name: string }) => {
-      if (name === 'getStatus') {
+    wx.cloud.callFunction.mockImplementation(async ({ name, data }: { name: string; data?: { name?: string } }) => {
+      if (name === 'api' && data?.name === 'getStatus') {
         return {
           result: {
             ok: true,
@@ -58,7 +58,7 @@ describe('weapp build, 首页 (miniprogram-simulate)', () => {
       return h.includes('王*华') ? h : undefined
     })
     expect(wx.cloud.init).toHaveBeenCalled()
-    expect(wx.cloud.callFunction).toHaveBeenCalledWith(expect.objectContaining({ name: 'getStatus' }))
+    expect(wx.cloud.callFunction).toHaveBeenCalledWith({ name: 'api', data: { name: 'getStatus', data: {} } })
     expect(html).toContain('王*华')
     // suspended: since when and how payment comes back, not the past due month
     expect(html).toContain('2026年4月')

@@ -92,6 +92,8 @@ export interface EndpointSpec {
   callers: readonly Role[]
   errors: readonly ErrorCode[]
   exposed: Exposure
+  /** WeChat openapi calls the exposing cloud function makes for it (its config.json must grant them). */
+  openapi?: readonly string[]
 }
 
 /** The declared answer of an endpoint: its type, checked to be a JSON object at run time. */
@@ -260,4 +262,23 @@ export function isApiName(name: unknown): name is ApiName {
 /** The schema for a payload: fixed, or chosen by the payload itself. */
 export function schemaFor(schema: v.GenericSchema | SchemaFor, payload: unknown): v.GenericSchema {
   return typeof schema === 'function' ? schema(payload) : schema
+}
+
+/**
+ * The deployed cloud functions: the routed `api`, and those that do real work of their own (the
+ * timer sender, which calls subscribeMessage.send itself). Nothing else gets a folder.
+ */
+export const DEPLOYED_FUNCTIONS = {
+  api: { trigger: 'call', openapi: [] as readonly string[] },
+  sendReminders: { trigger: 'timer', openapi: ['subscribeMessage.send'] as readonly string[] },
+} as const
+export type DeployedFunction = keyof typeof DEPLOYED_FUNCTIONS
+
+/** The openapi permissions a deployed function's config.json must list: its own plus its endpoints'. */
+export function openapiPermissionsOf(fn: DeployedFunction): string[] {
+  const fromEndpoints = ENDPOINT_NAMES.flatMap((n) => {
+    const spec: EndpointSpec = ENDPOINTS[n]
+    return spec.exposed === fn ? (spec.openapi ?? []) : []
+  })
+  return [...new Set([...DEPLOYED_FUNCTIONS[fn].openapi, ...fromEndpoints])].sort()
 }

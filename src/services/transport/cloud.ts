@@ -1,6 +1,7 @@
 /**
- * weapp transport: Taro.cloud.callFunction. The caller's identity (OPENID) is added by the platform
- * inside the cloud function, so nothing about who we are is sent from here.
+ * weapp transport: Taro.cloud.callFunction of the ONE routed function `api` with {name, data}
+ * (src/core/contracts/endpoints.ts). The caller's identity (OPENID) is added by the platform inside
+ * the cloud function, so nothing about who we are is sent from here.
  */
 import Taro from '@tarojs/taro'
 import { fail, type Result } from '@/core/errors'
@@ -8,6 +9,8 @@ import { buildEnv } from '../platform'
 import { normalizeResult } from './result'
 
 export const CLOUD_TIMEOUT_MS = 20000
+/** The routed cloud function every endpoint exposed as 'api' is called through. */
+export const API_FUNCTION = 'api'
 
 let initialised = false
 
@@ -57,7 +60,7 @@ export async function callViaCloud<T>(name: string, event: unknown): Promise<Res
   const c = cloud()
   if (!c || !initCloud()) return fail('SERVICE_UNAVAILABLE')
   try {
-    const res = await withTimeout(c.callFunction({ name, data: event ?? {} }), CLOUD_TIMEOUT_MS)
+    const res = await withTimeout(c.callFunction({ name: API_FUNCTION, data: { name, data: event ?? {} } }), CLOUD_TIMEOUT_MS)
     if (res === 'timeout') return fail('SERVICE_UNAVAILABLE')
     return normalizeResult<T>(res?.result)
   } catch {

@@ -1,0 +1,23 @@
+/**
+ * The cloud-function side of an endpoint that only validates, adds the caller and forwards: its
+ * event schema and backend route come from the endpoint table, so such an endpoint has no code here.
+ */
+import { ENDPOINTS, schemaFor, type ApiName, type EndpointName } from '../../src/core/contracts/endpoints'
+import type { CloudFunctions } from '../../src/core/contracts/functions'
+import { defineHandler } from './handler-kit'
+import type { BackendRoute, Handler } from './ports'
+import { parseEvent } from './validate'
+
+/** Endpoints with both a client event and a backend route of their own. */
+type Forwardable = { [N in ApiName]: (typeof ENDPOINTS)[N] extends { event: unknown; route: `/v1/${string}` } ? N : never }[ApiName]
+
+export function forward<N extends Forwardable>(name: N): Handler<CloudFunctions[N]['answer']> {
+  const spec = ENDPOINTS[name as EndpointName] as { event: Parameters<typeof schemaFor>[0]; route: BackendRoute }
+  return defineHandler<CloudFunctions[N]['answer']>(name, async (event, { backend }, caller) => {
+    const parsed = parseEvent(schemaFor(spec.event, event ?? {}), event)
+    if (!parsed.ok) return parsed
+    // Keys the schema left undefined are dropped by JSON, as the hand-written handlers did.
+    const result = await backend.post(spec.route, { caller, ...(parsed.data as Record<string, unknown>) })
+    return result as Awaited<ReturnType<Handler<CloudFunctions[N]['answer']>>>
+  })
+}
