@@ -1,6 +1,6 @@
 jest.mock('@tarojs/taro', () => require('../support/taro-mock'))
 
-import { countdownView, countdownWords } from '@/packages/certify/flow/countdown'
+import { countdownView, countdownWords } from '@/components/Countdown/countdown'
 import { PromptSpeaker, SPEECH_MIN_GAP_MS, SPEECH_MS_PER_CHAR, SPEECH_PAUSE_MS, type SpeakerClock } from '@/packages/certify/flow/prompt-speaker'
 import { PROMPT_AUDIO } from '@/packages/certify/audio/manifest'
 import { ACTION_PROMPTS, FAIL_TEXTS, HINTS, POSITION_PROMPT } from '@/core/liveness'

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import { Text, View } from '@tarojs/components'
-import { countdownView, countdownWords } from '@/packages/certify/flow/countdown'
+import { countdownView, countdownWords } from './countdown'
 import './index.scss'
 
 export interface CountdownProps {

@@ -9,7 +9,6 @@
  * the H5 FaceSource puts its own <video> into the preview View (id PREVIEW_ID).
  */
 import { useEffect, useState } from 'react'
-import Taro from '@tarojs/taro'
 import { Camera, Text, View } from '@tarojs/components'
 import { ActionIllustration } from '@/components/ActionIllustration'
 import { BigButton } from '@/components/BigButton'
@@ -17,6 +16,7 @@ import { Countdown } from '@/components/Countdown'
 import { ErrorBanner } from '@/components/ErrorBanner'
 import { Notice } from '@/components/Notice'
 import { useFontScale } from '@/hooks/useFontScale'
+import { keepScreenOn, weappWindowHeight } from '@/services/device'
 import { openCameraSettings } from '@/services/camera-permission'
 import { backHome, currentParams, navigateTo, replacePage, ROUTES } from '@/services/navigation'
 import { currentPlatform } from '@/services/platform'
@@ -80,8 +80,7 @@ function useWindowHeight(platform: 'h5' | 'weapp'): number {
   const read = () => {
     try {
       if (platform === 'h5') return typeof window !== 'undefined' ? window.innerHeight : 0
-      const t = Taro as unknown as { getWindowInfo?: () => { windowHeight: number }; getSystemInfoSync?: () => { windowHeight: number } }
-      return (t.getWindowInfo ?? t.getSystemInfoSync)?.()?.windowHeight ?? 0
+      return weappWindowHeight()
     } catch {
       return 0
     }
@@ -132,19 +131,8 @@ export default function CameraPage() {
   // Keep the screen on while the camera runs (weapp; a no-op elsewhere).
   useEffect(() => {
     if (!showCamera) return
-    const t = Taro as unknown as { setKeepScreenOn?: (o: { keepScreenOn: boolean }) => unknown }
-    try {
-      void Promise.resolve(t.setKeepScreenOn?.({ keepScreenOn: true })).catch(() => undefined)
-    } catch {
-      // not available
-    }
-    return () => {
-      try {
-        void Promise.resolve(t.setKeepScreenOn?.({ keepScreenOn: false })).catch(() => undefined)
-      } catch {
-        // not available
-      }
-    }
+    keepScreenOn(true)
+    return () => keepScreenOn(false)
   }, [showCamera])
 
   const onOpenSettings = () => {

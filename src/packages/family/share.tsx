@@ -7,7 +7,7 @@
  * 撤销 withdraws the card (revokeShare): the link then says it was withdrawn.
  */
 import { useRef, useState } from 'react'
-import Taro, { useShareAppMessage } from '@tarojs/taro'
+import { useShareAppMessage } from '@tarojs/taro'
 import { Button, Text, View } from '@tarojs/components'
 import { BigButton } from '@/components/BigButton'
 import { ErrorBanner } from '@/components/ErrorBanner'
@@ -18,6 +18,7 @@ import type { ShareCreatedView } from '@/core/contracts/share'
 import type { AppError } from '@/core/errors'
 import { SCAM_SHORT, scamNoticeSentences } from '@/core/scam'
 import { useAsync } from '@/hooks/useAsync'
+import { copyText } from '@/services/device'
 import { createShare, revokeShare } from '@/services/family'
 import { formatChinaDate } from '@/services/format'
 import { currentParams, goBack, ROUTES } from '@/services/navigation'
@@ -65,7 +66,7 @@ export default function SharePage() {
 
   const copy = async (url: string) => {
     try {
-      await Taro.setClipboardData({ data: url })
+      await copyText(url)
       setCopied('yes')
     } catch {
       setCopied('failed')
