@@ -27,6 +27,15 @@ export function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+class ExitedWhileStarting extends Error {}
+
+/**
+ * Instances live in their own process groups (so a kill reaches the whole instance), which also
+ * means they outlive a launcher that dies without stopping them. Last resort: kill them on exit.
+ */
+const live = new Set<ClusterInstance>()
+process.once('exit', () => live.forEach((i) => i.killNow()))
+
 export interface InstanceSpec {
   label: string
   /** Entry file relative to the repository root. */
@@ -61,10 +70,25 @@ export class ClusterInstance {
     return !!this.proc && this.proc.exitCode === null && this.proc.signalCode === null
   }
 
-  /** Starts the process (on its old port when it had one) and waits until GET /readyz answers 200. */
+  /**
+   * Starts the process (on its old port when it had one) and waits until GET /readyz answers 200.
+   * A first start that dies at once is tried again on another port: the free port found may have
+   * been taken in between by some other program on this machine.
+   */
   async start(): Promise<void> {
+    if (this.port) return this.startOnce()
+    for (let attempt = 1; ; attempt++) {
+      this.port = await freePort()
+      try {
+        return await this.startOnce()
+      } catch (err) {
+        if (!(err instanceof ExitedWhileStarting) || attempt >= 3) throw err
+      }
+    }
+  }
+
+  private async startOnce(): Promise<void> {
     if (this.running) throw new Error(`${this.label} is already running`)
-    if (!this.port) this.port = await freePort()
     const log = openSync(this.spec.logFile, 'a')
     const proc = spawn(process.execPath, ['--import', 'tsx', this.spec.entry], {
       cwd: ROOT,
@@ -75,6 +99,8 @@ export class ClusterInstance {
     closeSync(log)
     this.proc = proc
     this.starts++
+    live.add(this)
+    proc.once('exit', () => live.delete(this))
     let gone = false
     this.exited = new Promise((r) =>
       proc.once('exit', () => {
@@ -84,7 +110,7 @@ export class ClusterInstance {
     )
     const deadline = Date.now() + READY_TIMEOUT_MS
     while (Date.now() < deadline) {
-      if (gone) throw new Error(`${this.label} exited while starting (log: ${this.spec.logFile})`)
+      if (gone) throw new ExitedWhileStarting(`${this.label} exited while starting (log: ${this.spec.logFile})`)
       try {
         const res = await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(3000) })
         if (res.status === 200) return
@@ -94,6 +120,11 @@ export class ClusterInstance {
       await sleep(200)
     }
     throw new Error(`${this.label} not ready after ${READY_TIMEOUT_MS / 1000} s (log: ${this.spec.logFile})`)
+  }
+
+  /** Synchronous SIGKILL for the exit handler (no waiting, no counting). */
+  killNow(): void {
+    this.signal('SIGKILL')
   }
 
   private signal(signal: NodeJS.Signals): void {
