@@ -3,6 +3,8 @@
  *
  *   POST /auth/local-login  → { ok, data: { token, openid, expiresAt } }   (stands in for WeChat identity)
  *   POST /fn/<name>         → HTTP 200 with the CloudFunctionResult; needs Authorization: Bearer <token>
+ *                             (<name>: an endpoint the table exposes as 'api'; the same handlers as the
+ *                             routed cloud function `api`)
  *   GET  /healthz           → { status: 'ok', service: 'gateway' }   (liveness: this process answers)
  *   GET  /readyz            → { status: 'ready', service: 'gateway' } when the backend's /readyz answers, else 503
  *   GET  /*                 → the H5 build (dist/h5), falling back to index.html for app routes
@@ -10,7 +12,7 @@
  * Refused entirely when NODE_ENV=production: production identity comes from WeChat, not from here.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
-import { appError, type ErrorCode } from '../../src/core/errors'
+import { appError, httpStatusOf, type ErrorCode } from '../../src/core/errors'
 import { createBackendClient, type HttpTransport } from '../../cloudfunctions/_shared/backend-client'
 import type { BackendPort, Clock } from '../../cloudfunctions/_shared/ports'
 import { systemClock } from '../../cloudfunctions/_shared/ports'
@@ -70,6 +72,8 @@ export class GatewayRefusedError extends Error {
 }
 
 const failure = (code: ErrorCode) => ({ ok: false as const, error: appError(code) })
+/** Refuses with the code's status from the one error table (src/core/errors.ts), as the backend does. */
+const refuse = (reply: FastifyReply, code: ErrorCode) => reply.code(httpStatusOf(code)).send(failure(code))
 
 /** A backend that does not answer its readiness probe within this counts as not ready. */
 export const READY_TIMEOUT_MS = 2000
@@ -136,7 +140,7 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
     if (status >= 500) request.log.error({ code: error.code, name: error.name }, 'gateway failure')
     return reply.code(status).send(failure(code))
   })
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send(failure('NOT_FOUND')))
+  app.setNotFoundHandler((_request, reply) => refuse(reply, 'NOT_FOUND'))
 
   // Probes: no rate limit or sign-in, never cached.
   app.get('/healthz', async (_request, reply) => {
@@ -146,7 +150,7 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
   const backendReady = opts.backendReady ?? backendReadyProbe(opts.backendUrl)
   app.get('/readyz', async (_request, reply) => {
     reply.header('cache-control', 'no-store')
-    if (!(await backendReady())) return reply.code(503).send(failure('SERVICE_UNAVAILABLE'))
+    if (!(await backendReady())) return refuse(reply, 'SERVICE_UNAVAILABLE')
     return { status: 'ready', service: 'gateway' }
   })
 
@@ -168,21 +172,21 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
     // Name and identity are checked before the body is read: unknown → 404, no/bad token → 401.
     fn.addHook('onRequest', async (request, reply) => {
       const name = functionName(request)
-      if (!isCloudFunctionName(name)) return reply.code(404).send(failure('NOT_FOUND'))
+      if (!isCloudFunctionName(name)) return refuse(reply, 'NOT_FOUND')
       const token = bearerToken(request.headers.authorization)
       const openid = token ? verifyToken(tokenSecret, token, clock.now().getTime()) : null
-      if (!openid) return reply.code(401).header('www-authenticate', 'Bearer').send(failure('UNAUTHENTICATED'))
+      if (!openid) return refuse(reply.header('www-authenticate', 'Bearer'), 'UNAUTHENTICATED')
       openids.set(request, openid)
     })
 
     const handle = async (request: FastifyRequest, reply: FastifyReply) => {
       const name = functionName(request)
       const openid = openids.get(request)
-      if (!isCloudFunctionName(name)) return reply.code(404).send(failure('NOT_FOUND'))
-      if (!openid) return reply.code(401).send(failure('UNAUTHENTICATED'))
+      if (!isCloudFunctionName(name)) return refuse(reply, 'NOT_FOUND')
+      if (!openid) return refuse(reply, 'UNAUTHENTICATED')
       // The event is a JSON object (as on WeChat); no body at all is an empty event.
       const body = request.body === undefined ? {} : request.body
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) return reply.code(400).send(failure('BAD_REQUEST'))
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) return refuse(reply, 'BAD_REQUEST')
       const result = await runHandler(name, body, {
         caller: { platform: 'local', openid },
         backend,
