@@ -1,7 +1,7 @@
 /** Platform identities (WeChat openid, or the local sign-in) as accounts. */
 import type { Caller } from '../../src/core/contracts/common'
 import { newId } from '../db/ids'
-import type { Db } from './types'
+import type { Db, PersonRow } from './types'
 
 /**
  * last_seen_at is kept to this resolution: a request writes it only when the stored time is older, so
@@ -18,11 +18,7 @@ export async function ensureAccount(db: Db, caller: Caller, now: string): Promis
     .where('openid', '=', caller.openid)
     .executeTakeFirst()
   if (found) {
-    const stale = new Date(Date.parse(now) - LAST_SEEN_RESOLUTION_MS).toISOString()
-    if (found.last_seen_at < stale) {
-      // Conditional: of several instances touching it at once, one writes and the others match nothing.
-      await db.updateTable('accounts').set({ last_seen_at: now }).where('id', '=', found.id).where('last_seen_at', '<', stale).execute()
-    }
+    await touchLastSeen(db, found.id, found.last_seen_at, now)
     return found.id
   }
   // First sight; another request may be creating the same account at this moment.
@@ -33,6 +29,33 @@ export async function ensureAccount(db: Db, caller: Caller, now: string): Promis
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id
+}
+
+/** Writes last_seen_at when the stored value (`seen`) is older than the resolution. */
+export async function touchLastSeen(db: Db, accountId: string, seen: string, now: string): Promise<void> {
+  const stale = new Date(Date.parse(now) - LAST_SEEN_RESOLUTION_MS).toISOString()
+  if (seen >= stale) return
+  // Conditional: of several instances touching it at once, one writes and the others match nothing.
+  await db.updateTable('accounts').set({ last_seen_at: now }).where('id', '=', accountId).where('last_seen_at', '<', stale).execute()
+}
+
+/**
+ * The account and the person it is bound to as 本人 (if any) in one query: a read then costs one round
+ * trip to the store instead of three. undefined when the account does not exist yet.
+ */
+export async function accountWithSelfPerson(db: Db, caller: Caller): Promise<{ id: string; lastSeenAt: string; person?: PersonRow } | undefined> {
+  const row = await db
+    .selectFrom('accounts')
+    .leftJoin('bindings', (join) => join.onRef('bindings.account_id', '=', 'accounts.id').on('bindings.relation', '=', 'self').on('bindings.unbound_at', 'is', null))
+    .leftJoin('persons', 'persons.id', 'bindings.person_id')
+    .selectAll('persons')
+    .select(['accounts.id as account_id', 'accounts.last_seen_at as account_last_seen_at'])
+    .where('accounts.platform', '=', caller.platform)
+    .where('accounts.openid', '=', caller.openid)
+    .executeTakeFirst()
+  if (!row) return undefined
+  const { account_id, account_last_seen_at, ...person } = row
+  return { id: account_id, lastSeenAt: account_last_seen_at, ...(person.id === null ? {} : { person: person as PersonRow }) }
 }
 
 export async function findAccountId(db: Db, caller: Caller): Promise<string | undefined> {

@@ -1,7 +1,9 @@
 /** ensureAccount: an account is created once; last_seen_at is written at most once per LAST_SEEN_RESOLUTION_MS. */
 import { migrateToLatest } from '../../../server/db/migrate'
-import { ensureAccount, LAST_SEEN_RESOLUTION_MS } from '../../../server/repositories/accounts'
+import { accountWithSelfPerson, ensureAccount, LAST_SEEN_RESOLUTION_MS } from '../../../server/repositories/accounts'
 import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
+import { DEMO } from '../helpers/demo'
+import { newCaller, startHarness } from '../helpers/harness'
 
 jest.setTimeout(60_000)
 
@@ -39,4 +41,26 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     expect(await ensureAccount(t.store.db, caller, at(2))).toBe(id)
     expect(await lastSeen(id)).toBe(at(LAST_SEEN_RESOLUTION_MS + 1))
   })
+})
+
+describe.each(DIALECTS)('accountWithSelfPerson on %s', (dialect) => {
+  it('finds the account and its bound 本人 in one query; nobody before binding and after unbinding', async () => {
+    const h = await startHarness(dialect)
+    try {
+      const caller = newCaller()
+      expect(await accountWithSelfPerson(h.test.store.db, caller)).toBeUndefined()
+      const id = await ensureAccount(h.test.store.db, caller, at(0))
+      expect(await accountWithSelfPerson(h.test.store.db, caller)).toEqual({ id, lastSeenAt: at(0) })
+      expect((await h.post('/v1/bindings/manual', { caller, ...DEMO.wang })).statusCode).toBe(200)
+      const bound = await accountWithSelfPerson(h.test.store.db, caller)
+      expect(bound?.id).toBe(id)
+      const person = await h.test.store.db.selectFrom('persons').selectAll().where('id', '=', bound!.person!.id).executeTakeFirstOrThrow()
+      expect(bound?.person).toEqual(person)
+      expect(person.person_no).toBe('DEMO0001')
+      expect((await h.post('/v1/bindings/unbind', { caller })).statusCode).toBe(200)
+      expect((await accountWithSelfPerson(h.test.store.db, caller))?.person).toBeUndefined()
+    } finally {
+      await h.close()
+    }
+  }, STORE_SETUP_TIMEOUT_MS)
 })
