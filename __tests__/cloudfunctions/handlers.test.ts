@@ -2,6 +2,8 @@ import { validateIdNumber } from '../../src/core/id-number'
 import { ok } from '../../src/core/errors'
 import type { BindingView, LoginView, StatusView } from '../../src/core/contracts/views'
 import { HANDLERS, isCloudFunctionName } from '../../cloudfunctions/handlers'
+import { forward } from '../../cloudfunctions/_shared/forward'
+import { API_NAMES } from '../../src/core/contracts/endpoints'
 import { CLOUD_FUNCTION_NAMES } from '../../src/core/contracts/functions'
 import type { BackendPort } from '../../cloudfunctions/_shared/ports'
 import { deps, FakeBackend } from './fakes'
@@ -226,5 +228,21 @@ describe('localSscAuthorize', () => {
       error: { code: 'ID_CHECKSUM', field: 'idNumber' },
     })
     expect(backend.calls).toHaveLength(0)
+  })
+})
+
+describe('the routed function api follows the endpoint table', () => {
+  test('every endpoint exposed as api has a handler, and nothing else does', () => {
+    expect(Object.keys(HANDLERS).sort()).toEqual([...API_NAMES].sort())
+  })
+
+  test('a pass-through endpoint forwards its event with the caller to its table route', async () => {
+    const backend = new FakeBackend().answer('/v1/relatives/remove', ok({ removed: true as const }))
+    expect(await HANDLERS.removeRelative({ relativeId: '7d444840-9dc0-11d1-b245-5ffdce74fad2', extra: 'dropped' }, deps(backend))).toEqual(ok({ removed: true }))
+    expect(backend.calls).toEqual([{ route: '/v1/relatives/remove', body: { caller: expect.any(Object), relativeId: '7d444840-9dc0-11d1-b245-5ffdce74fad2' } }])
+  })
+
+  test('forward refuses an endpoint without a route of its own (it needs a handler in api/custom/)', () => {
+    expect(() => forward('bindIdentity' as never)).toThrow(/api\/custom/)
   })
 })

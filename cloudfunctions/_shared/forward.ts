@@ -11,13 +11,17 @@ import { parseEvent } from './validate'
 /** Endpoints with both a client event and a backend route of their own. */
 type Forwardable = { [N in ApiName]: (typeof ENDPOINTS)[N] extends { event: unknown; route: `/v1/${string}` } ? N : never }[ApiName]
 
-export function forward<N extends Forwardable>(name: N): Handler<CloudFunctions[N]['answer']> {
-  const spec = ENDPOINTS[name as EndpointName] as { event: Parameters<typeof schemaFor>[0]; route: BackendRoute }
-  return defineHandler<CloudFunctions[N]['answer']>(name, async (event, { backend }, caller) => {
-    const parsed = parseEvent(schemaFor(spec.event, event ?? {}), event)
+export function forward<N extends Forwardable>(name: N): Handler<CloudFunctions[N]['answer']>
+export function forward(name: ApiName): Handler<unknown>
+export function forward(name: ApiName): Handler<unknown> {
+  const spec = ENDPOINTS[name as EndpointName] as { event?: Parameters<typeof schemaFor>[0]; route: BackendRoute | null }
+  // An endpoint without its own route or event needs a handler of its own (api/custom/).
+  if (!spec.event || !spec.route) throw new Error(`${name}: no event schema and route to forward; give it a handler in cloudfunctions/api/custom/`)
+  const { event: schema, route } = spec as { event: Parameters<typeof schemaFor>[0]; route: BackendRoute }
+  return defineHandler<unknown>(name, async (event, { backend }, caller) => {
+    const parsed = parseEvent(schemaFor(schema, event ?? {}), event)
     if (!parsed.ok) return parsed
     // Keys the schema left undefined are dropped by JSON, as the hand-written handlers did.
-    const result = await backend.post(spec.route, { caller, ...(parsed.data as Record<string, unknown>) })
-    return result as Awaited<ReturnType<Handler<CloudFunctions[N]['answer']>>>
+    return backend.post(route, { caller, ...(parsed.data as Record<string, unknown>) })
   })
 }

@@ -1,10 +1,10 @@
 /**
  * Every endpoint the routed function `api` answers, by name. Pass-through endpoints are forward(name)
- * (all they do is in the endpoint table); the others have a handler in custom/ because they do work
- * of their own before the backend call (GB 11643 check, channel from the platform, scene parsing,
- * local-only refusal).
+ * (all they do is in the endpoint table), so adding one needs nothing here; the others have a
+ * handler in custom/ because they do work of their own before the backend call (GB 11643 check,
+ * channel from the platform, scene parsing, local-only refusal).
  */
-import type { CloudFunctionName, CloudFunctions } from '../../src/core/contracts/functions'
+import { CLOUD_FUNCTION_NAMES, type CloudFunctionName, type CloudFunctions } from '../../src/core/contracts/functions'
 import { forward } from '../_shared/forward'
 import type { Handler } from '../_shared/ports'
 import { handler as addRelative } from './custom/addRelative'
@@ -15,23 +15,17 @@ import { handler as queryStatus } from './custom/queryStatus'
 import { handler as resolveNotice } from './custom/resolveNotice'
 import { handler as startCertification } from './custom/startCertification'
 
-export const HANDLERS: { [N in CloudFunctionName]: Handler<CloudFunctions[N]['answer']> } = {
-  login: forward('login'),
+/** The endpoints with work of their own; every other 'api' endpoint of the table is forward(name). */
+const CUSTOM: Partial<{ [N in CloudFunctionName]: Handler<CloudFunctions[N]['answer']> }> = {
   bindIdentity,
-  unbindIdentity: forward('unbindIdentity'),
-  getStatus: forward('getStatus'),
-  listRecords: forward('listRecords'),
   localSscAuthorize,
   startCertification,
-  completeCertification: forward('completeCertification'),
   addRelative,
-  listRelatives: forward('listRelatives'),
-  removeRelative: forward('removeRelative'),
-  createShare: forward('createShare'),
-  openShare: forward('openShare'),
-  revokeShare: forward('revokeShare'),
   resolveNotice,
   queryStatus,
-  recordSubscription: forward('recordSubscription'),
   listInbox,
+}
+
+export const HANDLERS = Object.fromEntries(CLOUD_FUNCTION_NAMES.map((name) => [name, CUSTOM[name] ?? forward(name)])) as {
+  [N in CloudFunctionName]: Handler<CloudFunctions[N]['answer']>
 }
