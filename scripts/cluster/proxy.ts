@@ -51,6 +51,7 @@ export async function startProxy(upstreams: Upstream[], opts: { host?: string; p
   const stats: ProxyStats = { forwarded: 0, passedOver: 0, badGateway: 0 }
 
   const fail = (res: ServerResponse) => {
+    if (res.destroyed) return // the client left first: nobody to answer
     stats.badGateway++
     if (res.headersSent) {
       res.destroy()
@@ -62,6 +63,7 @@ export async function startProxy(upstreams: Upstream[], opts: { host?: string; p
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const tried = new Set<number>()
+    let current: ReturnType<typeof httpRequest> | null = null
     const attempt = () => {
       if (list.length === 0 || tried.size >= list.length) return fail(res)
       const index = next++ % list.length
@@ -72,6 +74,7 @@ export async function startProxy(upstreams: Upstream[], opts: { host?: string; p
       // agent: false — a fresh connection per request, so "refused on connect" (safe to pass over)
       // is told apart from "failed after sending" (never retried); a pooled socket has no connect.
       const upstream = httpRequest({ host: target.host, port: target.port, method: req.method, path: req.url, headers: forwardHeaders(req.headers), agent: false })
+      current = upstream
       upstream.on('socket', (socket) => {
         socket.once('connect', () => {
           connected = true
@@ -95,7 +98,9 @@ export async function startProxy(upstreams: Upstream[], opts: { host?: string; p
     }
     // A client that goes away: drop the upstream request too (its answer would have no reader).
     res.on('close', () => {
-      if (!res.writableFinished) req.destroy()
+      if (res.writableFinished) return
+      req.destroy()
+      current?.destroy()
     })
     attempt()
   }
