@@ -17,7 +17,7 @@
  * Nothing here is timed: waits are generous, the machine may be busy.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { createBackendClient } from '../../cloudfunctions/_shared/backend-client'
@@ -91,7 +91,17 @@ function killAndRestart(kind: 'backend' | 'gateway', index: number): void {
   restarts.push(instance.kill9().then(() => instance.start()))
 }
 
+/** Logs of earlier runs: kept an hour (long enough to read after a failure), then removed. */
+function dropOldLogs(): void {
+  mkdirSync(reportDir, { recursive: true })
+  for (const name of readdirSync(reportDir)) {
+    const path = join(reportDir, name)
+    if (name.startsWith('test-') && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true })
+  }
+}
+
 beforeAll(async () => {
+  dropOldLogs()
   adminUrl = process.env[PG_URL_ENV] ?? ''
   if (!adminUrl) {
     server = await startTestPostgres()
