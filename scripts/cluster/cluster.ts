@@ -28,6 +28,16 @@ export function newClusterSecrets(): ClusterSecrets {
   }
 }
 
+/**
+ * The secrets from PII_KEYS / PII_KEY_CURRENT / BACKEND_HMAC_SECRET (/ BACKEND_HMAC_KEY_ID) when set
+ * — a lasting database needs the same keys every time — otherwise null.
+ */
+export function clusterSecretsFromEnv(env: NodeJS.ProcessEnv): ClusterSecrets | null {
+  const { PII_KEYS, PII_KEY_CURRENT, BACKEND_HMAC_SECRET } = env
+  if (!PII_KEYS || !PII_KEY_CURRENT || !BACKEND_HMAC_SECRET) return null
+  return { hmacKeyId: env.BACKEND_HMAC_KEY_ID?.trim() || 'k1', hmacSecret: BACKEND_HMAC_SECRET, piiKeys: PII_KEYS, piiKeyCurrent: PII_KEY_CURRENT }
+}
+
 /** The variables every backend (and tools reading the same store) needs to agree on. */
 export function sharedEnv(secrets: ClusterSecrets, databaseUrl: string): Record<string, string> {
   return {

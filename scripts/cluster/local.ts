@@ -5,6 +5,8 @@
  * loaded, the reminder scheduler on every gateway under the shared job guard. Ctrl-C stops all.
  *
  *   CLUSTER_BACKENDS (3) CLUSTER_GATEWAYS (2) APP_PORT (10086: gateway proxy) BACKEND_PORT (8787: backend proxy)
+ *   DATABASE_URL with PII_KEYS, PII_KEY_CURRENT, BACKEND_HMAC_SECRET: a lasting database and its keys
+ *   (without DATABASE_URL the keys are made up for the run, like the database itself)
  *
  * docs/cluster.md explains what runs and how the proxy behaves.
  */
@@ -12,7 +14,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import pg from 'pg'
 import { startTestPostgres, stopTestPostgres, type TestPostgres } from '../../__tests__/support/postgres'
-import { newClusterSecrets, startCluster, type LocalCluster } from './cluster'
+import { clusterSecretsFromEnv, newClusterSecrets, startCluster, type LocalCluster } from './cluster'
 import { prepareDatabase } from './database'
 import { ROOT } from './instance'
 
@@ -46,8 +48,12 @@ async function main(): Promise<void> {
 
   try {
     let databaseUrl = env.DATABASE_URL?.trim()
-    if (databaseUrl) say(`使用 DATABASE_URL 指定的 PostgreSQL（库为空时载入演示名单）`)
-    else {
+    let secrets = clusterSecretsFromEnv(env)
+    if (databaseUrl) {
+      // Keys made up for this run would leave the rows unreadable on the next one.
+      if (!secrets) throw new Error('使用 DATABASE_URL 时必须同时设置 PII_KEYS、PII_KEY_CURRENT 和 BACKEND_HMAC_SECRET（每次相同），否则下次启动将无法读取已加密的数据')
+      say(`使用 DATABASE_URL 指定的 PostgreSQL（库为空时载入演示名单）`)
+    } else {
       say('正在启动 PostgreSQL（Debian 软件包，临时目录）…')
       server = await startTestPostgres()
       const admin = new pg.Client({ connectionString: server.url })
@@ -59,7 +65,7 @@ async function main(): Promise<void> {
       databaseUrl = u.toString()
       say(`✓ PostgreSQL：${databaseUrl}（数据目录 ${server.dir}，停止时删除）`)
     }
-    const secrets = newClusterSecrets()
+    secrets ??= newClusterSecrets()
     await prepareDatabase(databaseUrl, secrets, { demo: true })
     say('✓ 数据库已迁移，演示名单已载入')
     const logDir = join(ROOT, '.tmp', 'cluster', `local-${randomBytes(3).toString('hex')}`)
