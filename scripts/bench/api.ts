@@ -1,10 +1,18 @@
 /**
- * npm run bench:api [-- --seconds 6 --persons 2000 --store sqlite|postgres|both]
+ * npm run bench:api [-- --seconds 6 --persons 2000 --completions 3000 --store sqlite|postgres|both
+ *                      --cases status,start,complete,scale --via backend,gateway]
  *
  * At 50 connections, through the real processes (backend: server/server.ts; gateway; each its own
  * process), on SQLite and on PostgreSQL (a throw-away server started like the tests start theirs):
  *   status      a signed POST /v1/status of a bound person (gateway: /fn/getStatus)
  *   start       a signed POST /v1/certifications/start (gateway: /fn/startCertification)
+ *   complete    a signed POST /v1/certifications/complete (gateway: /fn/completeCertification) of a
+ *               session started beforehand, with the verdict and observation summary of a real recorded
+ *               clip: the backend replays it in its worker; face matching off. One per person (a
+ *               person's second summary would be refused as reused), COMPLETIONS/2 persons per via.
+ *   scale       PostgreSQL only: status reads spread over three backend instances on the one database
+ *               (connections split between them, rates summed) vs. one instance, alternated
+ *               one, three, one; the ratio is three over the mean of the two single runs.
  * Each case runs right after a run against a bare Fastify POST route (own process) with the same
  * client (same signing, same body; through the gateway: the same bearer header), and again after it;
  * the ratio is the case's successful req/s over the mean of those two bare runs. Face matching is off
@@ -24,9 +32,10 @@ import { migrateToLatest } from '../../server/db/migrate'
 import { importRosterBytes } from '../../server/roster/import-file'
 import { deriveTokenSecret, issueToken } from '../gateway/token'
 import { startTestPostgres, stopTestPostgres } from '../../__tests__/support/postgres'
-import { runLoad, type LoadResult, type LoadTarget, CONNECTIONS } from './api/load'
+import { runLoad, runLoadSpread, type LoadResult, type LoadTarget, CONNECTIONS } from './api/load'
 import { startNode, type Child } from './api/processes'
 import { benchPersons, rosterCsv, type BenchPerson } from './api/roster'
+import { BENCH_CHALLENGE, clientRun, movedSummary, type ClientRun } from './api/completion'
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`)
@@ -35,6 +44,9 @@ function arg(name: string, fallback: string): string {
 const SECONDS = Number(arg('seconds', '6'))
 const WARM_SECONDS = 2
 const PERSONS = Math.min(30_000, Number(arg('persons', '2000')))
+const COMPLETIONS = Number(arg('completions', '3000'))
+const CASES = arg('cases', 'status,start,complete,scale').split(',')
+const VIAS = arg('via', 'backend,gateway').split(',') as Via[]
 const STORES = arg('store', 'both') === 'both' ? (['sqlite', 'postgres'] as const) : ([arg('store', 'sqlite')] as ('sqlite' | 'postgres')[])
 
 const SECRET = 'bench-api-hmac-secret-0123456789abcdef0123'
@@ -61,6 +73,7 @@ function backendEnv(dataDir: string, store: { sqlitePath?: string; databaseUrl?:
     LOG_LEVEL: 'warn',
     IDENTITY_VERIFIER: 'manual-review',
     CERT_MAX_OPEN_SESSIONS: '20',
+    CERT_TEST_CHALLENGE: BENCH_CHALLENGE,
   }
 }
 
@@ -103,9 +116,9 @@ async function bindAll(backendUrl: string, persons: readonly BenchPerson[]): Pro
 }
 
 type Via = 'backend' | 'gateway'
-type CaseName = 'status' | 'start'
+type CaseName = 'status' | 'start' | 'complete'
 
-const ROUTES: Record<CaseName, { backend: string; gateway: string; extra: Record<string, unknown> }> = {
+const ROUTES: Record<Exclude<CaseName, 'complete'>, { backend: string; gateway: string; extra: Record<string, unknown> }> = {
   status: { backend: '/v1/status', gateway: '/fn/getStatus', extra: {} },
   start: { backend: '/v1/certifications/start', gateway: '/fn/startCertification', extra: { channel: 'h5' } },
 }
@@ -116,7 +129,7 @@ function rotating(accounts: readonly Account[]): () => Account {
 }
 
 /** The case's target and its bare twin: same client work per request, same body shape. */
-function targets(name: CaseName, via: Via, urls: { backend: string; gateway: string; bare: string }, accounts: readonly Account[]): { real: LoadTarget; bare: LoadTarget } {
+function targets(name: Exclude<CaseName, 'complete'>, via: Via, urls: { backend: string; gateway: string; bare: string }, accounts: readonly Account[]): { real: LoadTarget; bare: LoadTarget } {
   const route = ROUTES[name]
   const pick = rotating(accounts)
   if (via === 'backend') {
@@ -131,6 +144,58 @@ function targets(name: CaseName, via: Via, urls: { backend: string; gateway: str
     real: { url: urls.gateway, path: route.gateway, next: build(), ok: (s, b) => s === 200 && b.startsWith('{"ok":true') },
     bare: { url: urls.bare, path: '/bare', next: build(), ok: (s) => s === 200 },
   }
+}
+
+interface OpenSession {
+  account: Account
+  sessionId: string
+  nonce: string
+  /** Which moved copy of the summary this session completes with (unique across the run). */
+  variant: number
+}
+
+let variants = 0
+
+/** One session per account, started through the backend, to be completed later. */
+async function startSessions(backendUrl: string, accounts: readonly Account[]): Promise<OpenSession[]> {
+  const out: OpenSession[] = []
+  let next = 0
+  const worker = async () => {
+    while (next < accounts.length) {
+      const account = accounts[next++]
+      const { body, headers } = signed('/v1/certifications/start', { caller: account.caller, channel: 'h5' })
+      const res = await fetch(`${backendUrl}/v1/certifications/start`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
+      if (res.status !== 200) throw new Error(`start for completion: ${res.status} ${await res.text()}`)
+      const view = (await res.json()) as { sessionId: string; nonce: string }
+      out.push({ account, sessionId: view.sessionId, nonce: view.nonce, variant: ++variants })
+    }
+  }
+  await Promise.all(Array.from({ length: 8 }, worker))
+  return out
+}
+
+/** Each request completes the next open session; once all are used, requests fail (and are counted). */
+function completionTargets(via: Via, urls: { backend: string; gateway: string; bare: string }, sessions: OpenSession[], run: ClientRun): { real: LoadTarget; bare: LoadTarget } {
+  let i = 0
+  const event = (s: OpenSession) => ({ sessionId: s.sessionId, nonce: s.nonce, verdict: run.verdict, summary: movedSummary(run, s.variant) })
+  const take = () => sessions[Math.min(i++, sessions.length - 1)]
+  const sample = sessions[0]
+  if (via === 'backend') {
+    return {
+      real: { url: urls.backend, path: '/v1/certifications/complete', next: () => { const s = take(); return signed('/v1/certifications/complete', { caller: s.account.caller, ...event(s) }) }, ok: (st) => st === 200 },
+      bare: { url: urls.bare, path: '/bare', next: () => signed('/bare', { caller: sample.account.caller, ...event(sample) }), ok: (st) => st === 200 },
+    }
+  }
+  const bearer = (s: OpenSession) => ({ authorization: `Bearer ${s.account.token}` })
+  return {
+    real: { url: urls.gateway, path: '/fn/completeCertification', next: () => { const s = take(); return { body: JSON.stringify(event(s)), headers: bearer(s) } }, ok: (st, b) => st === 200 && b.startsWith('{"ok":true') },
+    bare: { url: urls.bare, path: '/bare', next: () => ({ body: JSON.stringify(event(sample)), headers: bearer(sample) }), ok: (st) => st === 200 },
+  }
+}
+
+interface ScaleRow {
+  one: LoadResult[]
+  three: LoadResult
 }
 
 interface Row {
@@ -156,7 +221,18 @@ function table(rows: readonly Row[]): string {
   return out.join('\n')
 }
 
-async function benchStore(kind: 'sqlite' | 'postgres', dir: string, bare: Child, rows: Row[]): Promise<void> {
+function scaleTable(r: ScaleRow): string {
+  const one = (r.one[0].rps + r.one[1].rps) / 2
+  return [
+    `| status read on PostgreSQL | req/s | p50 ms | p99 ms | 503 | other failures |`,
+    `|---|---:|---:|---:|---:|---:|`,
+    ...r.one.map((o, i) => `| one instance (run ${i + 1}) | ${fmt(o.rps)} | ${o.p50} | ${o.p99} | ${o.shed} | ${o.failed} |`),
+    `| three instances | ${fmt(r.three.rps)} | ${r.three.p50} | ${r.three.p99} | ${r.three.shed} | ${r.three.failed} |`,
+    `| three / one | ${fmt(r.three.rps / one, 2)}× | | | | |`,
+  ].join('\n')
+}
+
+async function benchStore(kind: 'sqlite' | 'postgres', dir: string, bare: Child, rows: Row[], scale: ScaleRow[]): Promise<void> {
   let pgServer: Awaited<ReturnType<typeof startTestPostgres>> | undefined
   const children: Child[] = []
   try {
@@ -171,26 +247,53 @@ async function benchStore(kind: 'sqlite' | 'postgres', dir: string, bare: Child,
     } else {
       store = { sqlitePath: join(dir, 'bench-api.sqlite') }
     }
-    const persons = benchPersons(PERSONS)
+    const persons = benchPersons(PERSONS + COMPLETIONS)
     await seedRoster(store, persons)
     const backend = await startNode('server/server.ts', backendEnv(dir, store))
     children.push(backend)
     const gateway = await startNode('scripts/bench/api/gateway.ts', { BACKEND_URL: backend.url, BACKEND_HMAC_SECRET: SECRET })
     children.push(gateway)
-    const accounts = await bindAll(backend.url, persons)
+    const bound = await bindAll(backend.url, persons)
+    const accounts = bound.slice(0, PERSONS)
     say(`${kind}: ${persons.length} persons bound; backend ${backend.url}, gateway ${gateway.url}`)
+    const urls = { backend: backend.url, gateway: gateway.url, bare: bare.url }
 
-    for (const via of ['backend', 'gateway'] as const) {
-      for (const name of ['status', 'start'] as const) {
-        const t = targets(name, via, { backend: backend.url, gateway: gateway.url, bare: bare.url }, accounts)
-        await runLoad(t.real, WARM_SECONDS)
-        const before = await runLoad(t.bare, SECONDS)
-        const result = await runLoad(t.real, SECONDS)
-        const after = await runLoad(t.bare, SECONDS)
-        const row: Row = { name, store: kind, via, bare: (before.rps + after.rps) / 2, result }
-        rows.push(row)
-        say(table([row]).split('\n')[2] + (result.firstFailure ? `   first failure: ${result.firstFailure}` : ''))
+    const measure = async (name: CaseName, via: Via, t: { real: LoadTarget; bare: LoadTarget }) => {
+      await runLoad(t.real, WARM_SECONDS)
+      const before = await runLoad(t.bare, SECONDS)
+      const result = await runLoad(t.real, SECONDS)
+      const after = await runLoad(t.bare, SECONDS)
+      const row: Row = { name, store: kind, via, bare: (before.rps + after.rps) / 2, result }
+      rows.push(row)
+      say(table([row]).split('\n')[2] + (result.firstFailure ? `   first failure: ${result.firstFailure}` : ''))
+    }
+
+    for (const via of VIAS) {
+      for (const name of ['status', 'start'] as const) if (CASES.includes(name)) await measure(name, via, targets(name, via, urls, accounts))
+    }
+
+    if (kind === 'postgres' && CASES.includes('scale')) {
+      const more = [await startNode('server/server.ts', backendEnv(dir, store)), await startNode('server/server.ts', backendEnv(dir, store))]
+      children.push(...more)
+      const instance = (url: string) => targets('status', 'backend', { ...urls, backend: url }, accounts).real
+      await runLoadSpread([backend, ...more].map((b) => instance(b.url)), WARM_SECONDS)
+      const first = await runLoad(instance(backend.url), SECONDS)
+      const three = await runLoadSpread([backend, ...more].map((b) => instance(b.url)), SECONDS)
+      const second = await runLoad(instance(backend.url), SECONDS)
+      scale.push({ one: [first, second], three })
+      say(scaleTable(scale[scale.length - 1]))
+    }
+
+    if (COMPLETIONS > 0 && CASES.includes('complete')) {
+      const run = clientRun()
+      const half = Math.floor(COMPLETIONS / 2)
+      const sessions = {
+        backend: await startSessions(backend.url, bound.slice(PERSONS, PERSONS + half)),
+        gateway: await startSessions(backend.url, bound.slice(PERSONS + half, PERSONS + 2 * half)),
       }
+      // The backend refuses a summary longer than the session's age: wait out the clip's span.
+      await new Promise((r) => setTimeout(r, run.spanMs + 1500))
+      for (const via of VIAS) await measure('complete', via, completionTargets(via, urls, sessions[via], run))
     }
   } finally {
     for (const c of children.reverse()) await c.stop()
@@ -202,15 +305,17 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'yl-bench-api-'))
   say(`bench:api — ${CONNECTIONS} connections, ${SECONDS} s per run (bare before and after each case), stores: ${STORES.join(', ')}`)
   const rows: Row[] = []
+  const scale: ScaleRow[] = []
   const bare = await startNode('scripts/bench/api/bare.ts', {})
   try {
-    for (const kind of STORES) await benchStore(kind, dir, bare, rows)
+    for (const kind of STORES) await benchStore(kind, dir, bare, rows, scale)
   } finally {
     await bare.stop()
     rmSync(dir, { recursive: true, force: true })
   }
   say('')
   say(table(rows))
+  for (const r of scale) say(`\n${scaleTable(r)}`)
 }
 
 main().catch((err) => {

@@ -24,14 +24,14 @@ export interface LoadResult {
   firstFailure?: string
 }
 
-export async function runLoad(target: LoadTarget, seconds: number): Promise<LoadResult> {
+export async function runLoad(target: LoadTarget, seconds: number, connections = CONNECTIONS): Promise<LoadResult> {
   let shed = 0
   let failed = 0
   let okCount = 0
   let firstFailure: string | undefined
   const result = await autocannon({
     url: target.url,
-    connections: CONNECTIONS,
+    connections,
     duration: seconds,
     requests: [
       {
@@ -59,5 +59,19 @@ export async function runLoad(target: LoadTarget, seconds: number): Promise<Load
     shed,
     failed: failed + result.errors + result.timeouts,
     ...(firstFailure ? { firstFailure } : {}),
+  }
+}
+
+/** CONNECTIONS spread over several targets at once (a round-robin balancer's view): summed rate, worst p99. */
+export async function runLoadSpread(targets: readonly LoadTarget[], seconds: number): Promise<LoadResult> {
+  const share = (i: number) => Math.floor(CONNECTIONS / targets.length) + (i < CONNECTIONS % targets.length ? 1 : 0)
+  const results = await Promise.all(targets.map((t, i) => runLoad(t, seconds, share(i))))
+  return {
+    rps: results.reduce((a, r) => a + r.rps, 0),
+    p50: Math.max(...results.map((r) => r.p50)),
+    p99: Math.max(...results.map((r) => r.p99)),
+    shed: results.reduce((a, r) => a + r.shed, 0),
+    failed: results.reduce((a, r) => a + r.failed, 0),
+    ...(results.find((r) => r.firstFailure) ? { firstFailure: results.find((r) => r.firstFailure)!.firstFailure } : {}),
   }
 }

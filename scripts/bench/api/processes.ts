@@ -42,7 +42,9 @@ async function waitReady(url: string, proc: ChildProcess, stderr: () => string):
 export async function startNode(file: string, env: Record<string, string>): Promise<Child> {
   const port = await freePort()
   let err = ''
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, file)], {
+  // BENCH_PROFILE_DIR: the backend writes a V8 CPU profile there when it stops (for finding what is slow).
+  const profile = process.env.BENCH_PROFILE_DIR && file === 'server/server.ts' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []
+  const proc = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, file)], {
     cwd: ROOT,
     env: { ...process.env, ...env, BENCH_PORT: String(port), BACKEND_PORT: String(port), BACKEND_HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
