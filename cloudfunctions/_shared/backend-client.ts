@@ -42,7 +42,7 @@ export const DEFAULT_BACKEND_TIMEOUT_MS = 2500
 /**
  * Routes that may take longer than the configured timeout: completing a certification runs the replay
  * and the identity check (a face match may take seconds). The cloud function's own timeout (WeChat
- * default 3 s) must be raised for completeCertification too.
+ * default 3 s) must be raised for `api` (which carries completeCertification) too.
  */
 export const ROUTE_MIN_TIMEOUT_MS: Partial<Record<BackendRoute, number>> = { '/v1/certifications/complete': 20_000 }
 /** Answers larger than this are treated as a broken backend. */
