@@ -78,6 +78,8 @@ const figures = {
   limitRace: { max: ACCOUNT_FAILED_CHECKS.max, attempts: LIMIT_TARGETS, passed: 0, limited: 0 },
   sweep: { insertedByInstance: [] as number[], rows: 0, again: [] as number[] },
   senders: { reports: [] as Partial<SenderReport>[], outbox: {} as Record<string, number>, inbox: 0, duplicated: 0 },
+  /** How long the cluster took to be ready, and each SIGKILL to ready again (reported, never asserted). */
+  startup: { clusterMs: 0, restartMs: [] as number[] },
   /** What the proxies saw: requests passed over a dead instance, and 502s given to clients. */
   proxies: {} as Record<string, unknown>,
 }
@@ -88,7 +90,13 @@ function killAndRestart(kind: 'backend' | 'gateway', index: number): void {
   const instance = kind === 'backend' ? cluster.backends[index] : cluster.gateways[index]
   figures.kills[kind]++
   figures.kills.total++
-  restarts.push(instance.kill9().then(() => instance.start()))
+  const killedAt = Date.now()
+  restarts.push(
+    instance
+      .kill9()
+      .then(() => instance.start())
+      .then(() => void figures.startup.restartMs.push(Date.now() - killedAt)),
+  )
 }
 
 /** Logs of earlier runs: kept an hour (long enough to read after a failure), then removed. */
@@ -122,6 +130,7 @@ beforeAll(async () => {
   people = roster.people
   await prepareDatabase(databaseUrl, secrets, { csv: roster.csv })
   store = openStore({ databaseUrl, sqlitePath: '', poolSize: 3 })
+  const startedAt = Date.now()
   cluster = await startCluster({
     databaseUrl,
     secrets,
@@ -131,6 +140,7 @@ beforeAll(async () => {
     // Face matching off (manual review) and the fixed challenge the recorded clip performs.
     backendEnv: { IDENTITY_VERIFIER: 'manual-review', CERT_TEST_CHALLENGE: CHALLENGE.join(','), CERT_WORKERS: '1' },
   })
+  figures.startup.clusterMs = Date.now() - startedAt
 }, 280_000)
 
 afterAll(async () => {
@@ -152,7 +162,8 @@ afterAll(async () => {
     `cluster test: writes ${figures.writes.total} (subscriptions ${figures.writes.subscriptions}, bindings ${figures.writes.bindings}, completions ${figures.writes.completions}), ` +
       `kills ${figures.kills.total} (backend ${figures.kills.backend}, gateway ${figures.kills.gateway}), lost ${figures.lost}, duplicated ${figures.duplicated}, retries ${figures.retries}; ` +
       `limit ${figures.limitRace.passed}/${figures.limitRace.attempts} passed (max ${figures.limitRace.max}); sweep ${JSON.stringify(figures.sweep)}; ` +
-      `senders outbox ${JSON.stringify(figures.senders.outbox)} inbox ${figures.senders.inbox} duplicated ${figures.senders.duplicated}; proxies ${JSON.stringify(figures.proxies)}`,
+      `senders outbox ${JSON.stringify(figures.senders.outbox)} inbox ${figures.senders.inbox} duplicated ${figures.senders.duplicated}; proxies ${JSON.stringify(figures.proxies)}; ` +
+      `startup ${figures.startup.clusterMs} ms, kill→ready ${figures.startup.restartMs.join('/')} ms`,
   )
 }, 120_000)
 
