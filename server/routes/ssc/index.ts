@@ -7,7 +7,6 @@ import type { RouteOptions } from '../options'
 
 /** Local stand-in for the national 电子社保卡 app. Refused in production and with the national adapter. */
 export const sscRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx, production }) => {
-  const refused = production || !(ctx.ssc instanceof LocalSscAuth)
   route(
     app,
     'localSscAuthorize',
@@ -15,7 +14,7 @@ export const sscRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx, pr
     // Refused after the signature check and before the body is looked at.
     {
       preValidation: async () => {
-        if (refused) throw new DomainError('FORBIDDEN_IN_PRODUCTION')
+        if (production || !(ctx.ssc instanceof LocalSscAuth)) throw new DomainError('FORBIDDEN_IN_PRODUCTION')
       },
     },
   )

@@ -94,6 +94,10 @@ export interface EndpointSpec {
   exposed: Exposure
   /** WeChat openapi calls the exposing cloud function makes for it (its config.json must grant them). */
   openapi?: readonly string[]
+  /** The event's idNumber gets the GB 11643 check (and its reason) in the cloud-function layer, before any backend call. */
+  checksIdNumber?: true
+  /** A local stand-in: refused (FORBIDDEN_IN_PRODUCTION) by production deployments before anything else. */
+  localOnly?: true
 }
 
 /** The declared answer of an endpoint: its type, checked to be a JSON object at run time. */
@@ -138,6 +142,8 @@ export const ENDPOINTS = {
     callers: RETIREE,
     errors: ['FORBIDDEN_IN_PRODUCTION', 'PERSON_NOT_FOUND', 'DETAILS_MISMATCH', 'ID_CHECKSUM', 'ID_LENGTH'],
     exposed: 'api',
+    checksIdNumber: true,
+    localOnly: true,
   },
   /** 开始认证: a single-use session with the backend's challenge, nonce and expiry. */
   startCertification: {
@@ -168,6 +174,7 @@ export const ENDPOINTS = {
     callers: RELATIVE,
     errors: ['RELATION_INVALID', 'PERSON_NOT_FOUND', 'DETAILS_MISMATCH', 'RELATIVE_IS_SELF', 'RELATIVES_LIMIT', 'ID_NUMBER_CHECKS_LIMITED'],
     exposed: 'api',
+    checksIdNumber: true,
   },
   /** 家人 list: masked names, relation, 下次认证日期, status. */
   listRelatives: { event: NoInput, route: '/v1/relatives/list', body: BackendCallerOnlySchema, answer: answer<RelativesView>(), callers: RELATIVE, errors: [], exposed: 'api' },
@@ -206,11 +213,21 @@ export const ENDPOINTS = {
     callers: ACCOUNT,
     errors: ['PERSON_NOT_FOUND', 'DETAILS_MISMATCH', 'ID_NUMBER_CHECKS_LIMITED'],
     exposed: 'api',
+    checksIdNumber: true,
   },
   /** What wx.requestSubscribeMessage answered: each accept is one send credit for that template. */
   recordSubscription: { event: RecordSubscriptionEventSchema, route: '/v1/reminders/subscriptions', body: BackendRecordSubscriptionSchema, answer: answer<SubscriptionsView>(), callers: ACCOUNT, errors: [], exposed: 'api' },
   /** Developer-only 消息发件箱: messages the local openapi adapter stored; refused in production. */
-  listInbox: { event: InboxQuerySchema, route: '/v1/reminders/inbox', body: BackendInboxQuerySchema, answer: answer<InboxView>(), callers: ACCOUNT, errors: ['FORBIDDEN_IN_PRODUCTION'], exposed: 'api' },
+  listInbox: {
+    event: InboxQuerySchema,
+    route: '/v1/reminders/inbox',
+    body: BackendInboxQuerySchema,
+    answer: answer<InboxView>(),
+    callers: ACCOUNT,
+    errors: ['FORBIDDEN_IN_PRODUCTION'],
+    exposed: 'api',
+    localOnly: true,
+  },
   // The reminder sender (docs/reminders.md): the timer function sendReminders, or the local scheduler.
   sweepReminders: { route: '/v1/reminders/sweep', body: SweepRequestSchema, answer: answer<SweepView>(), callers: TIMER, errors: [], exposed: 'sendReminders' },
   claimReminders: { route: '/v1/reminders/claim', body: ClaimRequestSchema, answer: answer<ClaimView>(), callers: TIMER, errors: [], exposed: 'sendReminders' },
