@@ -51,6 +51,7 @@ import {
   latestSweep,
   markAttempted,
   markCreditHeld,
+  prepareSweep,
   queueDue,
   queueResults,
   startSweep,
@@ -99,20 +100,22 @@ export async function sweep(deps: RemindersDeps, day: string | undefined, force:
   const byKind: Record<string, number> = {}
   let inserted = 0
   await ctx.db.transaction().execute(async (trx) => {
+    await prepareSweep(trx, ctx.dialect)
     await startSweep(trx, today, now)
     if (config.templateIds.certDue) {
-      for (const target of sweepTargets(today, config.policy)) {
+      const targets = sweepTargets(today, config.policy).map((target) => {
         const sources = dueMonthSources(target.dueMonth, ctx.cyclePolicy)
-        const n = await queueDue(trx, ctx.dialect, {
+        return {
           kind: target.kind,
           cycle: cycleId(target.dueMonth),
-          template: 'certDue',
           lastPassBetween: sources.lastPassBetween,
           enrolledBetween: sources.enrolledBetween,
           normalOnly: target.kind !== 'overdue_1',
-          now,
-        })
-        byKind[target.kind] = (byKind[target.kind] ?? 0) + n
+        }
+      })
+      const added = await queueDue(trx, ctx.dialect, { template: 'certDue', targets, now })
+      for (const [kind, n] of Object.entries(added)) {
+        byKind[kind] = (byKind[kind] ?? 0) + n
         inserted += n
       }
     }

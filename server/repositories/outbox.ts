@@ -1,7 +1,7 @@
 /**
  * reminder_outbox and reminder_sweeps: data only (the rules live in server/reminders/).
- * The queueing statements are set-based (INSERT … SELECT … ON CONFLICT DO NOTHING) and identical on
- * SQLite and PostgreSQL except for the id expression.
+ * The queueing statements are set-based (INSERT … SELECT … ON CONFLICT DO NOTHING), the same SQL on
+ * SQLite and PostgreSQL but for the id expression (and, on PostgreSQL, all due kinds in one statement).
  */
 import { sql, type RawBuilder, type Selectable } from 'kysely'
 import type { Dialect, ReminderOutboxTable } from '../db/schema'
@@ -18,46 +18,96 @@ function idExpr(dialect: Dialect): RawBuilder<string> {
 /** Who receives messages about a person: the bound 本人 account, and linked relatives' accounts. */
 export type RecipientSource = 'self' | 'relative'
 
-export interface DueQueueSpec {
+/** One kind for one due month. */
+export interface DueTarget {
   kind: string
   cycle: string
-  template: string
   /** persons.last_certified_on within this range (undefined: no certified person has this due month). */
   lastPassBetween?: [string, string]
   /** Never-certified persons: enrolled_on within this range. */
   enrolledBetween: [string, string]
   /** Only persons whose benefit is paid (due_* kinds; overdue_1 also reaches suspended persons). */
   normalOnly: boolean
+}
+
+export interface DueQueueSpec {
+  template: string
+  targets: DueTarget[]
   now: string
 }
 
 /**
- * Queues one kind for one due month, in ONE statement: the due persons are read once (an indexed range
- * on last_certified_on, plus the never-certified persons by enrolled_on) into a materialised CTE, then
- * joined to both recipient sources — the bound 本人 account and linked relatives — and to the
- * subscriptions that still have a credit (or are long-term). Returns rows added.
+ * Settings for the sweep's transaction (call first inside it). PostgreSQL: the queueing statement
+ * hashes the bindings, relatives and subscriptions tables; with the default 4 MB of work_mem those
+ * hashes spill to temporary files at a few hundred thousand accounts. SET LOCAL ends with the
+ * transaction. SQLite: nothing to set.
  */
-export async function queueDue(db: Db, dialect: Dialect, s: DueQueueSpec): Promise<number> {
-  const normal = s.normalOnly ? sql`and benefit_status = 'normal'` : sql``
-  const certified = s.lastPassBetween
-    ? sql`select id from persons where last_certified_on >= ${s.lastPassBetween[0]} and last_certified_on <= ${s.lastPassBetween[1]} ${normal} union all `
+export async function prepareSweep(db: Db, dialect: Dialect): Promise<void> {
+  if (dialect === 'postgres') await sql`set local work_mem = '64MB'`.execute(db)
+}
+
+/** The due persons of one target, tagged with its cycle and kind. */
+function dueOf(t: DueTarget): RawBuilder<unknown> {
+  const normal = t.normalOnly ? sql`and benefit_status = 'normal'` : sql``
+  const tag = sql`cast(${t.cycle} as text) as cycle, cast(${t.kind} as text) as kind`
+  const certified = t.lastPassBetween
+    ? sql`select id, ${tag} from persons where last_certified_on >= ${t.lastPassBetween[0]} and last_certified_on <= ${t.lastPassBetween[1]} ${normal} union all `
     : sql``
-  const r = await sql`
-    with due as materialized (
-      ${certified}select id from persons where last_certified_on is null and enrolled_on >= ${s.enrolledBetween[0]} and enrolled_on <= ${s.enrolledBetween[1]} ${normal}
+  return sql`${certified}select id, ${tag} from persons where last_certified_on is null and enrolled_on >= ${t.enrolledBetween[0]} and enrolled_on <= ${t.enrolledBetween[1]} ${normal}`
+}
+
+/**
+ * The due persons (an indexed range on last_certified_on, plus the never-certified persons by
+ * enrolled_on) read once into a materialised CTE, then joined to both recipient sources — the bound
+ * 本人 account and linked relatives.
+ */
+function dueCtes(targets: DueTarget[]): RawBuilder<unknown> {
+  return sql`
+    due as materialized (
+      ${sql.join(targets.map(dueOf), sql` union all `)}
     ),
     recipients as (
-      select l.person_id, l.account_id, 'self' as relation from due join bindings l on l.person_id = due.id and l.relation = 'self' and l.unbound_at is null
+      select due.cycle, due.kind, l.person_id, l.account_id, 'self' as relation from due join bindings l on l.person_id = due.id and l.relation = 'self' and l.unbound_at is null
       union all
-      select l.person_id, l.account_id, 'relative' as relation from due join relatives l on l.person_id = due.id and l.removed_at is null
-    )
+      select due.cycle, due.kind, l.person_id, l.account_id, 'relative' as relation from due join relatives l on l.person_id = due.id and l.removed_at is null
+    )`
+}
+
+/** The outbox rows for those recipients whose subscription still has a credit (or is long-term). */
+function dueInsert(s: DueQueueSpec, dialect: Dialect): RawBuilder<unknown> {
+  return sql`
     insert into reminder_outbox (id, person_id, cycle, kind, recipient_account_id, template, relation, status, attempts, next_attempt_at, credit_held, created_at, updated_at)
-    select ${idExpr(dialect)}, r.person_id, ${s.cycle}, ${s.kind}, r.account_id, ${s.template}, r.relation, 'pending', 0, ${s.now}, 0, ${s.now}, ${s.now}
+    select ${idExpr(dialect)}, r.person_id, r.cycle, r.kind, r.account_id, ${s.template}, r.relation, 'pending', 0, ${s.now}, 0, ${s.now}, ${s.now}
     from recipients r
     join reminder_subscriptions sub on sub.account_id = r.account_id and sub.template = ${s.template} and (sub.credits > 0 or sub.long_term = 1)
     where true
-    on conflict (person_id, cycle, kind, recipient_account_id) do nothing`.execute(db)
-  return Number(r.numAffectedRows ?? 0n)
+    on conflict (person_id, cycle, kind, recipient_account_id) do nothing`
+}
+
+/**
+ * Queues the due targets of a sweep; returns rows added by kind (every target's kind present).
+ *
+ * PostgreSQL: ONE statement for all targets, so the bindings, relatives and subscriptions tables are
+ * read and hashed once per sweep, not once per kind; the insert is a data-modifying CTE whose
+ * RETURNING is counted by kind on the server. SQLite (nested index lookups, nothing to share, and no
+ * INSERT inside WITH): one statement per target.
+ */
+export async function queueDue(db: Db, dialect: Dialect, s: DueQueueSpec): Promise<Record<string, number>> {
+  const added: Record<string, number> = Object.fromEntries(s.targets.map((t) => [t.kind, 0]))
+  if (s.targets.length === 0) return added
+  if (dialect === 'postgres') {
+    const r = await sql<{ kind: string; n: string }>`
+      with ${dueCtes(s.targets)},
+      ins as (${dueInsert(s, dialect)} returning kind)
+      select kind, count(*) as n from ins group by kind`.execute(db)
+    for (const row of r.rows) added[row.kind] = (added[row.kind] ?? 0) + Number(row.n)
+    return added
+  }
+  for (const t of s.targets) {
+    const r = await sql`with ${dueCtes([t])} ${dueInsert(s, dialect)}`.execute(db)
+    added[t.kind] += Number(r.numAffectedRows ?? 0n)
+  }
+  return added
 }
 
 export interface ResultQueueSpec {

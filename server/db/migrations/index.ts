@@ -12,6 +12,7 @@ import * as noCardBlindIndex from './008-no-card-blind-index'
 import * as summaryFingerprints from './009-summary-fingerprints'
 import * as limitCounters from './010-limit-counters'
 import * as unloggedNonces from './011-unlogged-nonces'
+import * as outboxWithoutRowChecks from './012-outbox-without-row-checks'
 import * as jobLeases from './013-job-leases'
 
 export interface MigrationModule {
@@ -31,5 +32,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['009-summary-fingerprints', summaryFingerprints],
   ['010-limit-counters', limitCounters],
   ['011-unlogged-nonces', unloggedNonces],
+  ['012-outbox-without-row-checks', outboxWithoutRowChecks],
   ['013-job-leases', jobLeases],
 ]
