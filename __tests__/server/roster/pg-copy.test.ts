@@ -14,6 +14,10 @@ import { copyLine, rawPgClient } from '../../../server/roster/pg-copy'
 import { createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
 import { TEST_KEY_V1 } from '../helpers/config'
 
+// Imports of thousands of rows into both stores: 2–3 s each on an idle 2-core machine, more than
+// jest's default 5 s when the machine is busy (a timeout, not a speed check).
+jest.setTimeout(60_000)
+
 const HEADER = '个人编号,姓名,身份证号,社会保障卡号,单位名称,险种,待遇状态,上次认证日期,行政区划'
 const pii = new PiiCipher({ keys: { v1: TEST_KEY_V1 }, current: 'v1', indexVersion: 'v1' })
 const opts = (extra: Partial<ImportOptions> = {}): ImportOptions => ({ pii, today: '2026-11-27', now: '2026-11-27T02:00:00.000Z', cyclePolicy: 'rolling12', actor: 'test', ...extra })
