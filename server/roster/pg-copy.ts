@@ -2,7 +2,7 @@
  * PostgreSQL COPY for the roster import (and the benchmark's data generation): the node-postgres
  * client behind a Kysely PostgreSQL instance, and a writer that streams rows in COPY's text format.
  * A multi-row INSERT costs the server a parse, a plan and a bound parameter per value; COPY only
- * parses the text (1 M roster rows: 9 k → see docs/bench-reminders.md).
+ * parses the text (the import's write half at 1 M rows: 7 k → 57 k rows/s, docs/bench-reminders.md).
  */
 import { once } from 'node:events'
 import { CompiledQuery, PostgresAdapter } from 'kysely'
@@ -11,33 +11,54 @@ import { from as copyFrom } from 'pg-copy-streams'
 import type { Writable } from 'node:stream'
 import type { Db } from '../repositories/types'
 
-const PROBE = "select 'yinling-roster-pg-client' as probe"
-
 /** True when the Kysely instance (or transaction) talks to PostgreSQL. */
 export function isPostgres(db: Db): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter
 }
 
+type QueryFn = (this: pg.ClientBase, ...args: unknown[]) => unknown
+
+/** Probes waiting for their marker query, by its text; the query hook is installed while any waits. */
+const probes = new Map<string, (client: pg.ClientBase) => void>()
+let originalQuery: QueryFn | undefined
+let probeSeq = 0
+
+function hookQuery(): void {
+  if (originalQuery) return
+  const proto = pg.Client.prototype as unknown as { query: QueryFn }
+  const original = proto.query
+  originalQuery = original
+  proto.query = function query(this: pg.ClientBase, ...args: unknown[]) {
+    const found = typeof args[0] === 'string' ? probes.get(args[0]) : undefined
+    if (found) found(this)
+    return original.apply(this, args)
+  }
+}
+
+function unhookQuery(): void {
+  if (probes.size > 0 || !originalQuery) return
+  ;(pg.Client.prototype as unknown as { query: QueryFn }).query = originalQuery
+  originalQuery = undefined
+}
+
 /**
  * The pg client a Kysely PostgreSQL transaction runs on. Kysely keeps it private, so it is recognised
- * once: a marker query runs through the transaction while pg.Client.prototype.query briefly notes
- * which client runs it. Statements (and COPY) sent on it are part of that transaction; the caller
- * must not run Kysely queries on the transaction while a COPY is open on the client.
- * Returns undefined when the store is not node-postgres.
+ * once: a marker query (its own text per call, so imports probing at the same time do not mix) runs
+ * through the transaction while pg.Client.prototype.query notes which client runs it. Statements (and
+ * COPY) sent on it are part of that transaction; the caller must not run Kysely queries on the
+ * transaction while a COPY is open on the client. Returns undefined when the store is not node-postgres.
  */
 export async function rawPgClient(trx: Db): Promise<pg.ClientBase | undefined> {
   if (!isPostgres(trx)) return undefined
-  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }
-  const original = proto.query
+  const probe = `select 'yinling-roster-pg-client-${++probeSeq}' as probe`
   let found: pg.ClientBase | undefined
-  proto.query = function query(this: pg.ClientBase, ...args: unknown[]) {
-    if (args[0] === PROBE) found = this
-    return original.apply(this, args)
-  }
+  probes.set(probe, (client) => (found = client))
+  hookQuery()
   try {
-    await trx.executeQuery(CompiledQuery.raw(PROBE, []))
+    await trx.executeQuery(CompiledQuery.raw(probe, []))
   } finally {
-    proto.query = original
+    probes.delete(probe)
+    unhookQuery()
   }
   return found
 }

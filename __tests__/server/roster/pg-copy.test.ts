@@ -4,6 +4,8 @@
  * same roster and the same summaries as the SQLite path, and a refused import must roll back cleanly
  * even though a COPY was open when the refusal came.
  */
+import { sql } from 'kysely'
+import pg from 'pg'
 import { checkCharFor } from '../../../src/core/id-number'
 import { PiiCipher } from '../../../server/crypto/pii'
 import { migrateToLatest } from '../../../server/db/migrate'
@@ -91,6 +93,23 @@ describe('roster import through COPY on PostgreSQL', () => {
       expect((await trx.selectFrom('copy_probe' as never).selectAll().execute()).length).toBe(0)
     })
     await sqlite.store.db.transaction().execute(async (trx) => expect(await rawPgClient(trx)).toBeUndefined())
+  })
+
+  it('two transactions looking for their client at once each get their own, and pg is left as it was', async () => {
+    const query = pg.Client.prototype.query
+    const pids = await Promise.all(
+      [0, 1].map(() =>
+        postgres.store.db.transaction().execute(async (trx) => {
+          const client = await rawPgClient(trx)
+          const direct = (await client!.query('select pg_backend_pid() as pid')).rows[0].pid
+          const viaTrx = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)).rows[0].pid
+          expect(direct).toBe(viaTrx)
+          return direct
+        }),
+      ),
+    )
+    expect(pids[0]).not.toBe(pids[1])
+    expect(pg.Client.prototype.query).toBe(query)
   })
 
   it('leaves the same roster and the same summaries as the SQLite path: inserts, updates, unchanged, duplicates, bad rows', async () => {
