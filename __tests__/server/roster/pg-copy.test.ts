@@ -34,13 +34,17 @@ const line = (i: number, over: { name?: string; status?: string; last?: string; 
 
 const rowsOf = (lines: string[]) => parseRosterCsv(decodeRoster(Buffer.from([HEADER, ...lines].join('\n'))).text).rows
 
-/** 2 500 rows: more than one COPY buffer's worth of updates is not needed, more than one staging batch is. */
+/** 2 500 rows: enough for more than one staging batch of changed rows (1 000). */
 const N = 2500
 const first = Array.from({ length: N }, (_, i) => line(i))
-/** Re-import: every 7th row renamed, every 11th suspended (both: one update), 300 new rows, the rest unchanged. */
+/**
+ * Re-import: 300 new rows first (a COPY into persons is open when the changes come), then every 2nd row
+ * renamed and every 11th suspended (both: one update) — more changes than one staging batch — the rest
+ * unchanged.
+ */
 const second = [
-  ...Array.from({ length: N }, (_, i) => line(i, { name: i % 7 === 0 ? '李秀芳' : undefined, status: i % 11 === 0 ? '暂停发放' : undefined })),
   ...Array.from({ length: 300 }, (_, i) => line(N + i, { employer: '新单位\\分部' })),
+  ...Array.from({ length: N }, (_, i) => line(i, { name: i % 2 === 0 ? '李秀芳' : undefined, status: i % 11 === 0 ? '暂停发放' : undefined })),
 ]
 /** Refused as a whole: many good rows (an open COPY), then a duplicate 个人编号, a bad row and an ID number held by another 个人编号. */
 const refused = [
@@ -121,7 +125,8 @@ describe('roster import through COPY on PostgreSQL', () => {
     // And the outcome is the intended one, not merely the same on both.
     const [s1, s2, s3, s4] = b.summaries
     expect(s1).toMatchObject({ committed: true, inserted: N, updated: 0, unchanged: 0, rejected: 0 })
-    const changed = Array.from({ length: N }, (_, i) => i % 7 === 0 || i % 11 === 0).filter(Boolean).length
+    const changed = Array.from({ length: N }, (_, i) => i % 2 === 0 || i % 11 === 0).filter(Boolean).length
+    expect(changed).toBeGreaterThan(1000)
     expect(s2).toMatchObject({ committed: true, inserted: 300, updated: changed, unchanged: N - changed, rejected: 0 })
     expect(s3).toMatchObject({ committed: false, inserted: 0, updated: 0, unchanged: 0, rejected: 3 })
     expect(s3.errors.map((e) => [e.line, e.column])).toEqual(expect.arrayContaining([[1502, '个人编号'], [1503, '姓名'], [1504, '身份证号']]))
