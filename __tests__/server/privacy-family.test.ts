@@ -6,7 +6,7 @@
  */
 import { noticeScene } from '../../src/core/contracts/notices'
 import { CERTIFY_ENTRY_PAGE } from '../../src/core/contracts/share'
-import { LocalQrCodes } from '../../server/openapi/local'
+import { LocalQrCodes } from '../../server/wechat/wxacode/local'
 import { ensureNoticeCodes } from '../../server/services/notices'
 import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../support/db'
 import { DEMO } from './helpers/demo'

@@ -14,7 +14,7 @@ import { CERTIFY_ENTRY_PAGE } from '../../src/core/contracts/share'
 import { noticeScene } from '../../src/core/contracts/notices'
 import { DEFAULT_APP_PUBLIC_URL, DEFAULT_NOTICE_FONT_PATH } from '../../server/notices/config'
 import { NoticePdfWriter, type NoticePage } from '../../server/notices/pdf'
-import { LocalQrCodes } from '../../server/openapi/local'
+import { LocalQrCodes } from '../../server/wechat/wxacode/local'
 import { generateNoticeCode } from '../../server/services/notices'
 
 const countArg = process.argv.indexOf('--count')

@@ -21,7 +21,7 @@ import { migrateToLatest } from '../db/migrate'
 import { defaultNoticesConfig } from '../notices/config'
 import { generateNotices, REGION_PATTERN } from '../notices/generate'
 import { NoticeFontMissingError } from '../notices/pdf'
-import { createMiniProgramCodes } from '../openapi'
+import { createMiniProgramCodes } from '../wechat/wxacode'
 
 interface Args {
   region: string

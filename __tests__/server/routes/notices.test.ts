@@ -4,7 +4,7 @@
  * NOTICE_ALREADY_CERTIFIED with the date), certifying from a notice; plus the local QR adapter.
  */
 import { noticeH5Url, noticeScene, parseNoticeScene, SCENE_PATTERN } from '../../../src/core/contracts/notices'
-import { LocalQrCodes } from '../../../server/openapi/local'
+import { LocalQrCodes } from '../../../server/wechat/wxacode/local'
 import { ensureNoticeCodes, generateNoticeCode } from '../../../server/services/notices'
 import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../support/db'
 import { DEFAULT_NOW, newCaller, type Harness } from '../helpers/harness'

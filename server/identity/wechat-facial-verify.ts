@@ -10,12 +10,12 @@
  * try again); any other verify_ret or a refused query → rejected wechat_not_passed; WeChat busy or
  * unreachable → unavailable. Evidence frames are never needed: WeChat keeps the face images.
  */
-import { findWechatCheck, saveWechatCheck } from '../../repositories/face-references'
-import type { Db } from '../../repositories/types'
-import { IdentityPrepareError, silentLogger, type IdentityLogger } from '../errors'
-import type { IdentityClientStep, IdentityEvidence, IdentityOutcome, IdentitySubject, IdentityVerifier } from '../port'
-import { WechatApiError, WechatUnavailableError } from './access-token'
-import { certHash, normaliseCert, outSeqNoFor, VERIFY_RET_PASSED, type WechatFaceClient } from './facial-verify-client'
+import { findWechatCheck, saveWechatCheck } from '../repositories/face-references'
+import type { Db } from '../repositories/types'
+import { IdentityPrepareError, silentLogger, type IdentityLogger } from './errors'
+import type { IdentityClientStep, IdentityEvidence, IdentityOutcome, IdentitySubject, IdentityVerifier } from './port'
+import { WechatApiError, WechatUnavailableError } from '../wechat/access-token'
+import { certHash, normaliseCert, outSeqNoFor, VERIFY_RET_PASSED, type WechatFaceClient } from '../wechat/facial-verify-client'
 
 export const isUserSideVerifyRet = (ret: number): boolean => ret >= 90000 && ret <= 90999
 

@@ -1,7 +1,7 @@
 /** Picks the mini-program code adapter named by MINIPROGRAM_CODE_ADAPTER (notices/config.ts). */
-import type { AppConfig } from '../config/env'
-import { StableTokenProvider } from '../identity/wechat/access-token'
-import { defaultNoticesConfig } from '../notices/config'
+import type { AppConfig } from '../../config/env'
+import { StableTokenProvider } from '../access-token'
+import { defaultNoticesConfig } from '../../notices/config'
 import { LocalQrCodes } from './local'
 import type { MiniProgramCodePort } from './port'
 import { WechatMiniProgramCodes } from './wechat'

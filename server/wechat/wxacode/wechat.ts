@@ -11,8 +11,8 @@
  *     or publish the page); 40097/40129 bad scene → WechatApiError.
  * The scene carries only the notice code; nothing personal is sent.
  */
-import { SCENE_PATTERN } from '../../src/core/contracts/notices'
-import { TOKEN_ERRCODES, WechatApiError, WechatUnavailableError, type AccessTokenProvider } from '../identity/wechat/access-token'
+import { SCENE_PATTERN } from '../../../src/core/contracts/notices'
+import { TOKEN_ERRCODES, WechatApiError, WechatUnavailableError, type AccessTokenProvider } from '../access-token'
 import { sniffImage, type MiniProgramCodeImage, type MiniProgramCodePort, type MiniProgramCodeRequest } from './port'
 
 export type BinaryFetch = (

@@ -1,7 +1,7 @@
 /**
  * Mini-program codes for printed notices (DESIGN §2: every platform capability behind a port).
  *   production: WechatMiniProgramCodes — wxacode.getUnlimited over HTTPS from the backend
- *               (POST /wxa/getwxacodeunlimit?access_token=…), see server/openapi/wechat.ts;
+ *               (POST /wxa/getwxacodeunlimit?access_token=…), see server/wechat/wxacode/wechat.ts;
  *   local:      LocalQrCodes — a plain QR code (npm `qrcode`) pointing at the H5 entry page.
  * Both take the same request: the page (no leading "/", no query) and the scene (≤ 32 allowed chars).
  */

@@ -7,8 +7,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { StableTokenProvider, WechatApiError, WechatUnavailableError } from '../../../server/identity/wechat/access-token'
-import { WechatMiniProgramCodes } from '../../../server/openapi/wechat'
+import { StableTokenProvider, WechatApiError, WechatUnavailableError } from '../../../server/wechat/access-token'
+import { WechatMiniProgramCodes } from '../../../server/wechat/wxacode/wechat'
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)])
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 2)])
