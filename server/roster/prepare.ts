@@ -6,7 +6,7 @@
 import { nextCycle, type CyclePolicy } from '../../src/core/cycle'
 import { maskIdNumber, maskName } from '../../src/core/mask'
 import type { PiiCipher } from '../crypto/pii'
-import { idNumberHash } from '../services/identity'
+import { idNumberHash } from '../crypto/pii-fields'
 import type { RawRosterRow, RowError } from './columns'
 import { validateRosterRow, type RosterRow } from './validate'
 

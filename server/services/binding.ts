@@ -25,7 +25,7 @@ import { shanghaiDate } from '../time/clock'
 import { IdentityCheck } from './attempts'
 import type { LimitRule } from './limits'
 import type { ServiceContext } from './context'
-import { idNumberHash, normaliseCard, normaliseName } from './identity'
+import { idNumberHash, normaliseCard, normaliseName } from '../crypto/pii-fields'
 import { maskedPerson } from './views'
 
 type Method = BindingRow['method']

@@ -36,7 +36,7 @@ import type { PersonRow } from '../repositories/types'
 import { shanghaiDate } from '../time/clock'
 import { IdentityCheck } from './attempts'
 import type { ServiceContext } from './context'
-import { idNumberHash, normaliseName } from './identity'
+import { idNumberHash, normaliseName } from '../crypto/pii-fields'
 import { Held, RELATIVES_ADDED_PER_DAY, takeOrRefuse, type LimitRule } from './limits'
 import { audit, refuse, relativeView } from './relatives-common'
 

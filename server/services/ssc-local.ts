@@ -14,7 +14,7 @@ import type { LocalSscIssuer } from '../ssc/port'
 import { shanghaiDate } from '../time/clock'
 import { IdentityCheck } from './attempts'
 import type { ServiceContext } from './context'
-import { idNumberHash, normaliseName } from './identity'
+import { idNumberHash, normaliseName } from '../crypto/pii-fields'
 
 export async function localAuthorize(
   ctx: ServiceContext,

@@ -1,6 +1,9 @@
-/** Normalisation of personal fields and the ID-number blind index, shared by binding and roster import. */
+/**
+ * Personal fields as they are encrypted and looked up: name and card normalisation, and the ID-number blind
+ * index (an HMAC under the PII index key), shared by binding, queries, relatives and roster import.
+ */
 import { normalizeIdNumber } from '../../src/core/id-number'
-import type { PiiCipher } from '../crypto/pii'
+import type { PiiCipher } from './pii'
 
 export const normaliseName = (name: string): string => name.trim().replace(/[•]/g, '·')
 export const normaliseCard = (card: string): string => card.trim().toUpperCase()
