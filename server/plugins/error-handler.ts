@@ -5,13 +5,12 @@
  * option, set in app.ts.
  */
 import type { FastifyError, FastifyInstance } from 'fastify'
-import { appError } from '../../src/core/errors'
-import { HttpError } from '../http/errors'
+import { appError, DomainError } from '../../src/core/errors'
 import { classifyFrameworkError } from './framework-errors'
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof HttpError) {
+    if (err instanceof DomainError) {
       req.log.info({ code: err.code, field: err.body.field }, 'request refused')
       return reply.code(err.statusCode).send({ error: err.body })
     }

@@ -3,8 +3,7 @@ import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { appError } from '../../src/core/errors'
-import { HttpError } from '../http/errors'
+import { appError, DomainError } from '../../src/core/errors'
 
 export interface ProtectionOptions {
   /** Requests per caller per window (default 300 per minute). */
@@ -42,6 +41,6 @@ export async function registerProtection(app: FastifyInstance, opts: ProtectionO
     max: opts.rateLimitMax ?? 300,
     timeWindow: opts.rateLimitWindowMs ?? 60_000,
     keyGenerator: callerKey,
-    errorResponseBuilder: () => new HttpError('RATE_LIMITED'),
+    errorResponseBuilder: () => new DomainError('RATE_LIMITED'),
   })
 }

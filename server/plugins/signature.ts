@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { canonicalRequest, NONCE_PATTERN, SIGNATURE_HEADERS, SIGNATURE_MAX_SKEW_MS } from '../../src/core/signing'
 import { hmacHex, safeEqual, sha256Hex } from '../crypto/hmac'
-import { HttpError } from '../http/errors'
+import { DomainError } from '../../src/core/errors'
 import type { NonceStore } from '../nonces/store'
 import type { Clock } from '../time/clock'
 
@@ -43,11 +43,11 @@ export function installSignatureCheck(app: FastifyInstance, opts: SignatureOptio
     const timestamp = header(req, SIGNATURE_HEADERS.timestamp)
     const nonce = header(req, SIGNATURE_HEADERS.nonce)
     const signature = header(req, SIGNATURE_HEADERS.signature)
-    if (!keyId || !timestamp || !nonce || !signature) throw new HttpError('SIGNATURE_MISSING')
+    if (!keyId || !timestamp || !nonce || !signature) throw new DomainError('SIGNATURE_MISSING')
     if (!/^\d{1,16}$/.test(timestamp) || !NONCE_PATTERN.test(nonce) || !/^[0-9a-f]{64}$/.test(signature)) {
-      throw new HttpError('SIGNATURE_INVALID')
+      throw new DomainError('SIGNATURE_INVALID')
     }
-    if (Math.abs(opts.clock().getTime() - Number(timestamp)) > SIGNATURE_MAX_SKEW_MS) throw new HttpError('REQUEST_STALE')
+    if (Math.abs(opts.clock().getTime() - Number(timestamp)) > SIGNATURE_MAX_SKEW_MS) throw new DomainError('REQUEST_STALE')
   })
 
   app.addHook('preValidation', async (req) => {
@@ -58,17 +58,17 @@ export function installSignatureCheck(app: FastifyInstance, opts: SignatureOptio
     const secret = Object.prototype.hasOwnProperty.call(opts.keys, keyId) ? opts.keys[keyId] : undefined
     const raw = req.rawBody ?? Buffer.alloc(0)
     const expected = secret === undefined ? '' : hmacHex(secret, canonicalRequest(req.method, req.url, timestamp, nonce, sha256Hex(raw)))
-    if (secret === undefined || !safeEqual(expected, signature)) throw new HttpError('SIGNATURE_INVALID')
+    if (secret === undefined || !safeEqual(expected, signature)) throw new DomainError('SIGNATURE_INVALID')
 
     const now = opts.clock()
     const expiresAt = new Date(Math.max(now.getTime(), Number(timestamp)) + SIGNATURE_MAX_SKEW_MS)
-    if (!(await opts.nonces.use(`req:${keyId}:${nonce}`, expiresAt, now))) throw new HttpError('REQUEST_REPLAYED')
+    if (!(await opts.nonces.use(`req:${keyId}:${nonce}`, expiresAt, now))) throw new DomainError('REQUEST_REPLAYED')
 
     if (req.rawBody !== undefined) {
       try {
         req.body = JSON.parse(req.rawBody.toString('utf8'))
       } catch {
-        throw new HttpError('BAD_REQUEST')
+        throw new DomainError('BAD_REQUEST')
       }
     }
   })

@@ -35,7 +35,7 @@ import {
 } from '../../src/core/reminders/policy'
 import { certDueData, certificationResultData, REMINDER_PAGE, relativeCertifiedData } from '../../src/core/reminders/templates'
 import { newId } from '../db/ids'
-import { HttpError } from '../http/errors'
+import { DomainError } from '../../src/core/errors'
 import { ensureAccount } from '../repositories/accounts'
 import { appendAudit } from '../repositories/audit'
 import { insertInboxMessage, listInboxMessages } from '../repositories/inbox'
@@ -412,7 +412,7 @@ export async function recordSubscription(deps: RemindersDeps, caller: Caller, te
 // ───────────── local openapi adapter's inbox (developer only) ─────────────
 
 function refuseInProduction(production: boolean): void {
-  if (production) throw new HttpError('FORBIDDEN_IN_PRODUCTION')
+  if (production) throw new DomainError('FORBIDDEN_IN_PRODUCTION')
 }
 
 /** What subscribeMessage.send would answer, checked with the SAME field rules; stored when fine. */

@@ -11,8 +11,7 @@
  * 10-minute limit resets at 10:00, 10:10 …). A burst across a slice boundary can reach 2 × max in a
  * short time; the daily limits bound the total.
  */
-import type { ErrorCode } from '../../src/core/errors'
-import { HttpError } from '../http/errors'
+import { DomainError, type ErrorCode } from '../../src/core/errors'
 import { giveBackUnit, purgeExpiredCounters, takeUnit, type CounterSlot } from '../repositories/limit-counters'
 import type { Db } from '../repositories/types'
 import { shanghaiDate, shanghaiMidnightIso } from '../time/clock'
@@ -123,7 +122,7 @@ export async function takeOrRefuse(
   if (!full) return
   await held.giveBack()
   await onRefused?.(code, full)
-  throw new HttpError(code)
+  throw new DomainError(code)
 }
 
 const PURGE_EVERY_MS = 60_000
