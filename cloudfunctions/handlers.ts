@@ -12,7 +12,7 @@ export { HANDLERS }
 /**
  * Cloud functions that are deployed (npm run build:cloud) besides `api`: timer-triggered, never
  * called by the mini-program or the gateway. sendReminders (docs/reminders.md) runs locally from
- * scripts/reminders/ instead.
+ * servers/scheduler/ instead.
  */
 export const TIMER_FUNCTIONS = ['sendReminders'] as const
 

@@ -6,7 +6,7 @@
  *      default) unless BACKEND_URL points at one that is already running; we wait for its /healthz
  *   3. the H5 app is built if dist/h5 is missing or older than src/ (skip: START_SKIP_H5_BUILD=1)
  *   4. the local gateway (same cloud-function handlers over HTTP + the H5 files) starts on APP_PORT
- *   5. the local reminder sender (scripts/reminders/): the sendReminders handler with the local openapi
+ *   5. the local reminder sender (servers/scheduler/): the sendReminders handler with the local openapi
  *      adapter, on the function's timer schedule, every REMINDERS_LOCAL_CRON, and once at start
  *
  * Ctrl-C / SIGTERM stops everything; a child that dies stops everything with a clear message.
@@ -17,9 +17,9 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, st
 import { createServer } from 'node:net'
 import { join, relative, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
-import { GatewayConfigError, parsePort, readGatewayConfig, DEFAULT_APP_HOST, DEFAULT_APP_PORT, DEFAULT_BACKEND_PORT, DEFAULT_DATA_DIR, DEFAULT_H5_DIR } from './gateway/config'
-import { PortInUseError, startGateway, type RunningGateway } from './gateway/server'
-import { startRemindersForStart, type LocalScheduler } from './reminders/start'
+import { GatewayConfigError, parsePort, readGatewayConfig, DEFAULT_APP_HOST, DEFAULT_APP_PORT, DEFAULT_BACKEND_PORT, DEFAULT_DATA_DIR, DEFAULT_H5_DIR } from '../servers/gateway/config'
+import { PortInUseError, startGateway, type RunningGateway } from '../servers/gateway/server'
+import { startRemindersForStart, type LocalScheduler } from '../servers/scheduler/start'
 
 const ROOT = resolve(__dirname, '..')
 const HEALTH_TIMEOUT_MS = 60_000

@@ -5,7 +5,7 @@ import { EVIDENCE_FRAME_MAX_CHARS, EVIDENCE_MAX_FRAMES } from '../../src/core/co
 import { HANDLERS } from '../../cloudfunctions/handlers'
 import { ROUTE_MIN_TIMEOUT_MS, createBackendClient, type HttpRequest } from '../../cloudfunctions/_shared/backend-client'
 import type { BackendPort } from '../../cloudfunctions/_shared/ports'
-import { buildGateway, DEFAULT_BODY_LIMIT } from '../../scripts/gateway/app'
+import { buildGateway, DEFAULT_BODY_LIMIT } from '../../servers/gateway/app'
 import { deps, FakeBackend } from './fakes'
 import { SUMMARY_VERSION } from '../../src/core/liveness/summary'
 

@@ -1,7 +1,7 @@
 /**
  * SubscribeMessagePort: one subscribe message out, WeChat's {errcode, errmsg} back. Never throws.
  * Production: cloud.openapi.subscribeMessage.send (openapi-port.ts, declared in config.json).
- * Locally: scripts/reminders/local-port.ts (same field rules, stored for the 消息发件箱).
+ * Locally: servers/scheduler/local-port.ts (same field rules, stored for the 消息发件箱).
  */
 import type { TemplateData } from '../../src/core/reminders/fields'
 

@@ -1,5 +1,5 @@
 /**
- * One gateway instance of a local cluster: the local gateway (scripts/gateway) on APP_PORT, and,
+ * One gateway instance of a local cluster: the local gateway (servers/gateway) on APP_PORT, and,
  * with CLUSTER_REMINDERS=1, the local reminder scheduler of `npm start` — on EVERY gateway, each
  * round under runExclusive on the shared PostgreSQL (DATABASE_URL), so one round runs at a time
  * across the cluster and a killed instance's round is taken over when its lease ends.
@@ -7,9 +7,9 @@
 import { createBackendClient } from '../../cloudfunctions/_shared/backend-client'
 import { openStore } from '../../server/db/connect'
 import { runExclusive } from '../../server/jobs/run-exclusive'
-import { GatewayConfigError, readGatewayConfig } from '../gateway/config'
-import { startGateway } from '../gateway/server'
-import { startLocalScheduler, type JobGuard, type LocalScheduler } from '../reminders/scheduler'
+import { GatewayConfigError, readGatewayConfig } from '../../servers/gateway/config'
+import { startGateway } from '../../servers/gateway/server'
+import { startLocalScheduler, type JobGuard, type LocalScheduler } from '../../servers/scheduler/scheduler'
 
 /** A round sends a batch or two: a minute covers it on a busy machine, and is what a crash costs. */
 const ROUND_LEASE_MS = 60_000

@@ -1,5 +1,5 @@
 /** The local gateway in its own process for npm run bench:api (quiet, no H5 build). */
-import { buildGateway } from '../../gateway/app'
+import { buildGateway } from '../../../servers/gateway/app'
 
 async function main(): Promise<void> {
   const app = buildGateway({

@@ -1,5 +1,5 @@
 /**
- * URLs under which the local gateway serves the face tracker's files (scripts/gateway/vendor.ts),
+ * URLs under which the local gateway serves the face tracker's files (servers/gateway/vendor.ts),
  * shared by the gateway and the H5 face source. The versions are part of the URL, so the files can be
  * cached for a year (`immutable`) and an upgrade of @vladmandic/human or tfjs changes the URL.
  * Nothing is ever fetched from a CDN.

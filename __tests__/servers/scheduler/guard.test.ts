@@ -8,7 +8,7 @@ import type { BackendPort } from '../../../cloudfunctions/_shared/ports'
 import { openStore, type Store } from '../../../server/db/connect'
 import { migrateToLatest } from '../../../server/db/migrate'
 import { runExclusive } from '../../../server/jobs/run-exclusive'
-import { startLocalScheduler, type JobGuard, type LocalScheduler } from '../../../scripts/reminders/scheduler'
+import { startLocalScheduler, type JobGuard, type LocalScheduler } from '../../../servers/scheduler/scheduler'
 import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
 
 jest.setTimeout(60_000)

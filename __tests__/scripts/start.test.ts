@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path'
 
 jest.setTimeout(90_000)
 
-const ROOT = resolve(__dirname, '../../..')
+const ROOT = resolve(__dirname, '../..')
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs')
 
 let dataDir: string

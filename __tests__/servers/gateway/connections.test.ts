@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import { buildGateway } from '../../../scripts/gateway/app'
+import { buildGateway } from '../../../servers/gateway/app'
 import { GATEWAY_HTTP_LIMITS } from '../../../server/config/http-limits'
 import { FakeBackend } from '../../cloudfunctions/fakes'
 import { parseResponses, rawConnect } from '../../server/plugins/raw-socket'

@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../../server/app'
 import { loadConfig } from '../../../server/config/env'
-import { buildGateway } from '../../../scripts/gateway/app'
-import { readGatewayConfig } from '../../../scripts/gateway/config'
+import { buildGateway } from '../../../servers/gateway/app'
+import { readGatewayConfig } from '../../../servers/gateway/config'
 
 jest.setTimeout(30_000)
 

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Fastify from 'fastify'
-import { buildGateway } from '../../../scripts/gateway/app'
-import { VENDOR_CACHE_CONTROL, registerVendorRoutes, vendorFiles } from '../../../scripts/gateway/vendor'
+import { buildGateway } from '../../../servers/gateway/app'
+import { VENDOR_CACHE_CONTROL, registerVendorRoutes, vendorFiles } from '../../../servers/gateway/vendor'
 import { HUMAN_MODEL_FILES, TFJS_WASM_FILES, humanModelsPath, tfjsWasmPath } from '../../../src/liveness/h5/vendor-paths'
 
 const root = join(__dirname, '..', '..', '..')
