@@ -1,5 +1,5 @@
 /**
- * npm run bench:api [-- --seconds 6 --persons 2000 --completions 3000 --store sqlite|postgres|both
+ * npm run bench:api [-- --seconds 6 --persons 2000 --completions 5000 --store sqlite|postgres|both
  *                      --cases status,start,complete,scale --via backend,gateway]
  *
  * At 50 connections, through the real processes (backend: server/server.ts; gateway; each its own
@@ -44,7 +44,7 @@ function arg(name: string, fallback: string): string {
 const SECONDS = Number(arg('seconds', '6'))
 const WARM_SECONDS = 2
 const PERSONS = Math.min(30_000, Number(arg('persons', '2000')))
-const COMPLETIONS = Number(arg('completions', '3000'))
+const COMPLETIONS = Number(arg('completions', '5000'))
 const CASES = arg('cases', 'status,start,complete,scale').split(',')
 const VIAS = arg('via', 'backend,gateway').split(',') as Via[]
 const STORES = arg('store', 'both') === 'both' ? (['sqlite', 'postgres'] as const) : ([arg('store', 'sqlite')] as ('sqlite' | 'postgres')[])
@@ -174,7 +174,10 @@ async function startSessions(backendUrl: string, accounts: readonly Account[]): 
   return out
 }
 
-/** Each request completes the next open session; once all are used, requests fail (and are counted). */
+/**
+ * Each request completes the next open session; once all are used, the last one is sent again and
+ * refused (counted as failures; the per-caller rate limit answers 429 after 300): raise --completions.
+ */
 function completionTargets(via: Via, urls: { backend: string; gateway: string; bare: string }, sessions: OpenSession[], run: ClientRun): { real: LoadTarget; bare: LoadTarget } {
   let i = 0
   const event = (s: OpenSession) => ({ sessionId: s.sessionId, nonce: s.nonce, verdict: run.verdict, summary: movedSummary(run, s.variant) })
