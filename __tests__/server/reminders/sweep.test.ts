@@ -7,7 +7,8 @@
 import { openStore, type Store } from '../../../server/db/connect'
 import { migrateToLatest } from '../../../server/db/migrate'
 import { defaultRemindersConfig } from '../../../server/reminders/config'
-import { sweep, type RemindersDeps } from '../../../server/reminders/service'
+import type { RemindersDeps } from '../../../server/reminders/deps'
+import { sweep } from '../../../server/reminders/sweep'
 import type { ServiceContext } from '../../../server/services/context'
 import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
 

@@ -6,7 +6,7 @@
  * statements (repositories/outbox.ts), which select them FROM persons, bindings / relatives and
  * certification records in the same statement, and persons and accounts are never deleted. Should one
  * be missing at claim time all the same, its row is closed (skipped_stale for a person, failed for an
- * account: reminders/service.ts claim), never sent.
+ * account: reminders/claim.ts), never sent.
  * SQLite keeps them: its checks are cheap index probes, and dropping one needs a table rebuild.
  */
 import { sql, type Kysely } from 'kysely'

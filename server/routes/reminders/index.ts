@@ -7,7 +7,14 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { route } from '../../http/endpoint'
 import type { RemindersConfig } from '../../reminders/config'
-import { ack, attempt, claim, ensureDemoRecipient, listInbox, localDeliver, recordSubscription, stats, sweep, type RemindersDeps } from '../../reminders/service'
+import { ack, attempt } from '../../reminders/ack'
+import { claim } from '../../reminders/claim'
+import { ensureDemoRecipient } from '../../reminders/demo'
+import type { RemindersDeps } from '../../reminders/deps'
+import { listInbox, localDeliver } from '../../reminders/inbox'
+import { stats } from '../../reminders/stats'
+import { recordSubscription } from '../../reminders/subscriptions'
+import { sweep } from '../../reminders/sweep'
 import type { RouteOptions } from '../options'
 
 export interface ReminderRouteOptions extends RouteOptions {

@@ -1,0 +1,143 @@
+/**
+ * Claiming due messages for sending: each claimed row is checked again against the person's current
+ * standing (stale, late, no subscription credit) and built into the message subscribeMessage.send takes.
+ * The claim is a lease; attempt and ack (ack.ts) close it.
+ */
+import { randomBytes } from 'node:crypto'
+import type { ClaimedMessage, ClaimView } from '../../src/core/contracts/reminders'
+import { firstCycle, nextCycle, type CyclePolicy, type YearMonth } from '../../src/core/cycle'
+import type { TemplateData } from '../../src/core/reminders/fields'
+import { cycleId, inSendWindow, isLate, parseCycleId, type SubscriptionTemplate } from '../../src/core/reminders/policy'
+import { certDueData, certificationResultData, REMINDER_PAGE, relativeCertifiedData } from '../../src/core/reminders/templates'
+import { claimRows, closeRows, markCreditHeld, type OutboxRow } from '../repositories/outbox'
+import { refundCredit, takeCredit } from '../repositories/subscriptions'
+import type { ServiceContext } from '../services/context'
+import { shanghaiDate } from '../time/clock'
+import type { RemindersDeps } from './deps'
+
+// ───────────── current due month (authoritative, as services/status.ts computes it) ─────────────
+
+interface PersonState {
+  dueMonth: YearMonth
+  suspended: boolean
+  name: string
+  lastPassDate?: string
+}
+
+async function personStates(ctx: ServiceContext, personIds: string[]): Promise<Map<string, PersonState>> {
+  const out = new Map<string, PersonState>()
+  if (personIds.length === 0) return out
+  const persons = await ctx.db
+    .selectFrom('persons')
+    .select(['id', 'pii_enc', 'last_certified_on', 'enrolled_on', 'benefit_status'])
+    .where('id', 'in', personIds)
+    .execute()
+  const passes = await ctx.db
+    .selectFrom('certification_records')
+    .select(['person_id', (eb) => eb.fn.max('certified_at').as('last')])
+    .where('person_id', 'in', personIds)
+    .where('result', '=', 'passed')
+    .groupBy('person_id')
+    .execute()
+  const lastPass = new Map(passes.map((p) => [p.person_id, p.last ? shanghaiDate(new Date(String(p.last))) : undefined]))
+  for (const p of persons) {
+    const dates = [lastPass.get(p.id), p.last_certified_on ?? undefined].filter((d): d is string => !!d).sort()
+    const last = dates.at(-1)
+    const window = last ? nextCycle(last, ctx.cyclePolicy as CyclePolicy) : firstCycle(p.enrolled_on)
+    out.set(p.id, { dueMonth: window.dueMonth, suspended: p.benefit_status === 'suspended', name: ctx.pii.openPerson(p.pii_enc).name, lastPassDate: last })
+  }
+  return out
+}
+
+function messageData(row: OutboxRow, state: PersonState, today: string, record: { certified_at: string } | undefined, policy: CyclePolicy): TemplateData | undefined {
+  if (row.kind === 'result' || row.kind === 'relative_result') {
+    if (!record) return undefined
+    const next = cycleId(nextCycle(shanghaiDate(new Date(record.certified_at)), policy).dueMonth)
+    const input = { personName: state.name, certifiedAt: record.certified_at, nextCycle: next }
+    return row.kind === 'result' ? certificationResultData(input) : relativeCertifiedData(input)
+  }
+  return certDueData({ personName: state.name, kind: row.kind as never, cycle: row.cycle, today })
+}
+
+export async function claim(deps: RemindersDeps, batchSize: number, leaseMs: number): Promise<ClaimView> {
+  const { ctx, config } = deps
+  const nowDate = ctx.clock()
+  const now = nowDate.toISOString()
+  const token = randomBytes(16).toString('hex')
+  const leaseUntil = new Date(nowDate.getTime() + leaseMs).toISOString()
+  const skipped = { stale: 0, late: 0, noCredit: 0 }
+  if (!inSendWindow(nowDate, config.policy)) return { claimToken: token, leaseUntil, outsideWindow: true, messages: [], skipped }
+
+  const today = shanghaiDate(nowDate)
+  const messages: ClaimedMessage[] = []
+  await ctx.db.transaction().execute(async (trx) => {
+    const rows = await claimRows(trx, token, leaseUntil, now, batchSize)
+    if (rows.length === 0) return
+    const tctx = { ...ctx, db: trx }
+    const states = await personStates(tctx, [...new Set(rows.map((r) => r.person_id))])
+    const recordIds = rows.map((r) => r.record_id).filter((x): x is string => !!x)
+    const records = new Map(
+      recordIds.length === 0 ? [] : (await trx.selectFrom('certification_records').select(['id', 'certified_at']).where('id', 'in', recordIds).execute()).map((r) => [r.id, r]),
+    )
+    const accounts = new Map(
+      (await trx.selectFrom('accounts').select(['id', 'openid']).where('id', 'in', [...new Set(rows.map((r) => r.recipient_account_id))]).execute()).map((a) => [a.id, a.openid]),
+    )
+    const longTerm = new Map(
+      (
+        await trx
+          .selectFrom('reminder_subscriptions')
+          .select(['account_id', 'template', 'long_term'])
+          .where('account_id', 'in', [...new Set(rows.map((r) => r.recipient_account_id))])
+          .execute()
+      ).map((s) => [`${s.account_id}|${s.template}`, s.long_term === 1]),
+    )
+
+    const close = async (row: OutboxRow, status: 'skipped_stale' | 'skipped_late' | 'skipped_no_credit' | 'failed', error?: string) => {
+      if (row.credit_held === 1) await refundCredit(trx, row.recipient_account_id, row.template, now)
+      await closeRows(trx, [row.id], status, now, error)
+    }
+
+    for (const row of rows) {
+      const state = states.get(row.person_id)
+      const template = row.template as SubscriptionTemplate
+      const due = row.kind !== 'result' && row.kind !== 'relative_result'
+      if (!state) {
+        await close(row, 'skipped_stale')
+        skipped.stale++
+        continue
+      }
+      if (due) {
+        const queued = parseCycleId(row.cycle)
+        // Passed since it was queued (the due month moved on), or no longer paid for a due_* kind.
+        if (cycleId(state.dueMonth) !== row.cycle || (row.kind !== 'overdue_1' && state.suspended)) {
+          await close(row, 'skipped_stale')
+          skipped.stale++
+          continue
+        }
+        if (isLate(row.kind, queued, today, config.policy)) {
+          await close(row, 'skipped_late')
+          skipped.late++
+          continue
+        }
+      }
+      const templateId = config.templateIds[template]
+      const touser = accounts.get(row.recipient_account_id)
+      const data = messageData(row, state, today, row.record_id ? records.get(row.record_id) : undefined, ctx.cyclePolicy)
+      if (!templateId || !touser || !data) {
+        await close(row, 'failed', !templateId ? 'template id not configured' : !touser ? 'recipient account missing' : 'record missing')
+        deps.log.error({ outboxId: row.id, kind: row.kind, template }, '提醒无法发送：模板或收件人缺失 / reminder cannot be built')
+        continue
+      }
+      if (row.credit_held !== 1 && !longTerm.get(`${row.recipient_account_id}|${template}`)) {
+        if (!(await takeCredit(trx, row.recipient_account_id, template, now))) {
+          await close(row, 'skipped_no_credit')
+          skipped.noCredit++
+          continue
+        }
+        await markCreditHeld(trx, row.id, now)
+      }
+      messages.push({ id: row.id, kind: row.kind, touser, templateId, page: REMINDER_PAGE, data, miniprogramState: config.miniprogramState, lang: config.lang })
+    }
+  })
+  return { claimToken: token, leaseUntil, outsideWindow: false, messages, skipped }
+}
