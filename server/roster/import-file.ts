@@ -7,7 +7,7 @@ import type { RowError } from './columns'
 import { decodeAs, detectRosterEncoding, type RosterEncoding } from './decode'
 import type { Db } from '../repositories/types'
 import { importPrepared, importRoster, type ImportOptions, type ImportSummary } from './import'
-import { BROKEN_CSV_REASON, EMPTY_FILE_REASON, indexHeader, parseCsvRecords, parseRosterCsv } from './parse'
+import { absentFields, BROKEN_CSV_REASON, EMPTY_FILE_REASON, indexHeader, parseCsvRecords, parseRosterCsv } from './parse'
 import { RosterPreparer, ROWS_PER_PIECE } from './prepare'
 import { preparePiece } from './prepare-piece'
 import { prepareInOrder, PreparePool, splitPieces, type Piece } from './prepare-pool'
@@ -83,7 +83,7 @@ export async function importRosterBytes(db: Db, bytes: Buffer, opts: FileImportO
   const preparer = new RosterPreparer(opts)
   const here = (piece: Piece) => preparePiece(preparer, { index, encoding }, piece.bytes, piece.firstLine)
   try {
-    return { encoding, fatal: [], summary: await importPrepared(db, prepareInOrder(pool, split.pieces, workers * 4, here), split.rows, opts) }
+    return { encoding, fatal: [], summary: await importPrepared(db, prepareInOrder(pool, split.pieces, workers * 4, here), split.rows, { ...opts, absentFields: absentFields(index) }) }
   } finally {
     await pool.close()
   }

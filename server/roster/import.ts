@@ -10,21 +10,16 @@
  * prepared here (importRoster).
  */
 import type { CyclePolicy } from '../../src/core/cycle'
-import type { Updateable } from 'kysely'
 import type { PiiCipher } from '../crypto/pii'
-import type { PersonsTable } from '../db/schema'
 import { newSortableId } from '../db/ids'
 import { appendAudit } from '../repositories/audit'
-import { listAllPersons, updatePerson } from '../repositories/persons'
+import { openPersonBulkWriter } from '../repositories/person-bulk'
+import { listAllPersons } from '../repositories/persons'
 import type { Db, PersonRow } from '../repositories/types'
-import { ROSTER_COLUMNS, type RawRosterRow, type RowError } from './columns'
-import { openNewRows, PERSON_COLUMNS, PREPARED_FROM } from './batch-insert'
-import { HASH_CHARS, P, PERSON_AT, PREPARED_NULLABLE, PREPARED_PERSON_COLUMNS, RosterPreparer, ROWS_PER_PIECE, WIDTH, type PreparedChunk } from './prepare'
+import { ROSTER_CODEC, ROSTER_COLUMNS, ROSTER_FIELDS, type RawRosterRow, type RosterField, type RowError } from './columns'
+import { HASH_CHARS, PERSON_AT, PREPARED_NULLABLE, PREPARED_PERSON_COLUMNS, RosterPreparer, ROWS_PER_PIECE, SEALED_SLOTS, SLOTS, WIDTH, type PreparedChunk } from './prepare'
 import { FirstLineIndex } from './first-line-index'
 import { withBulkJournal, withImportCache } from './sqlite-bulk'
-import { rawSqliteHandle } from './sqlite-raw'
-import { rawPgClient } from './pg-copy'
-import { PgRosterWriter } from './pg-rows'
 
 export interface ImportOptions {
   pii: PiiCipher
@@ -37,6 +32,11 @@ export interface ImportOptions {
   /** Who imports, for the audit log (e.g. "cli", "demo-seed"). */
   actor: string
   onProgress?: (done: number, total: number) => void
+  /**
+   * Optional columns the file leaves out (parse.ts absentFields): persons already on the roster keep
+   * what is stored for them. importRoster works it out from the rows itself.
+   */
+  absentFields?: readonly RosterField[]
 }
 
 export interface ImportSummary {
@@ -58,28 +58,44 @@ const stored = (v: string[], at: number, k: number): string | null => {
   return value === '' && PREPARED_NULLABLE[k] ? null : value
 }
 
-/** The person columns a roster row sets on an existing person, from its prepared values at `at`. */
-function personFields(v: string[], at: number, idHash: string, previous: PersonRow, opts: ImportOptions): Updateable<PersonsTable> {
-  const fields: Record<string, string | null> = { id_number_hash: idHash, key_version: opts.pii.currentVersion, updated_at: opts.now }
-  PREPARED_PERSON_COLUMNS.forEach((column, k) => (fields[column] = stored(v, at, k)))
-  // A person already suspended stays suspended since the same day.
-  if (fields.benefit_status === 'suspended' && previous.benefit_status === 'suspended' && previous.suspended_since) fields.suspended_since = previous.suspended_since
-  return fields as Updateable<PersonsTable>
-}
+/** New persons: these columns vary by row (id, key, blind index, then the prepared ones). */
+const NEW_PERSON_COLUMNS = ['id', 'person_no', 'id_number_hash', ...PREPARED_PERSON_COLUMNS]
+const PREPARED_FROM = NEW_PERSON_COLUMNS.length - PREPARED_PERSON_COLUMNS.length
 
-function sameAs(p: PersonRow, v: string[], at: number, idHash: string, pii: PiiCipher): boolean {
-  if (p.id_number_hash !== idHash) return false
-  const sealed = pii.openPerson(p.pii_enc)
-  return (
-    sealed.name === v[at + P.name] &&
-    sealed.cardNumber === v[at + P.cardNumber] &&
-    p.insurance_type === v[at + P.insuranceType] &&
-    p.employer === v[at + P.employer] &&
-    p.benefit_status === v[at + P.benefitStatus] &&
-    p.last_certified_on === stored(v, at, P.lastCertifiedOn - PERSON_AT) &&
-    p.region_code === v[at + P.regionCode] &&
-    p.roster_certified_on === stored(v, at, P.rosterCertifiedOn - PERSON_AT)
-  )
+/** What a re-import compares and sets, given the optional columns the file leaves out (generated from the slots). */
+class ExistingPersons {
+  /** Indexes k into PREPARED_PERSON_COLUMNS of the columns a re-import sets. */
+  private readonly setK: number[]
+  /** Those compared to tell a changed person from an unchanged one. */
+  private readonly comparedK: number[]
+  readonly updatedColumns: string[]
+
+  constructor(private readonly opts: ImportOptions) {
+    const absent = new Set((opts.absentFields ?? []).map((f) => ROSTER_CODEC[f].storage))
+    const kept = (k: number) => !absent.has(PREPARED_PERSON_COLUMNS[k] as never)
+    const ks = PREPARED_PERSON_COLUMNS.map((_, k) => k).filter(kept)
+    this.setK = ks
+    this.comparedK = ks.filter((k) => SLOTS[PERSON_AT + k].compared)
+    this.updatedColumns = ['id_number_hash', 'key_version', 'updated_at', ...ks.map((k) => PREPARED_PERSON_COLUMNS[k])]
+  }
+
+  same(p: PersonRow, v: string[], at: number, idHash: string): boolean {
+    if (p.id_number_hash !== idHash) return false
+    const row = p as unknown as Record<string, string | null>
+    for (const k of this.comparedK) if (row[PREPARED_PERSON_COLUMNS[k]] !== stored(v, at, k)) return false
+    const sealed = this.opts.pii.openPerson(p.pii_enc)
+    for (const s of SEALED_SLOTS) if (sealed[s.field as 'name'] !== v[at + s.at]) return false
+    return true
+  }
+
+  /** The person columns a roster row sets on an existing person, from its prepared values at `at`. */
+  fields(v: string[], at: number, idHash: string, previous: PersonRow): Record<string, string | null> {
+    const fields: Record<string, string | null> = { id_number_hash: idHash, key_version: this.opts.pii.currentVersion, updated_at: this.opts.now }
+    for (const k of this.setK) fields[PREPARED_PERSON_COLUMNS[k]] = stored(v, at, k)
+    // A person already suspended stays suspended since the same day.
+    if (fields.benefit_status === 'suspended' && previous.benefit_status === 'suspended' && previous.suspended_since) fields.suspended_since = previous.suspended_since
+    return fields
+  }
 }
 
 /** The writing half: prepared chunks in line order → one transaction (exported for the benchmark's write-only baseline). */
@@ -94,17 +110,14 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
       const seenPersonNo = new FirstLineIndex()
       const seenIdHash = new FirstLineIndex()
 
-      const raw = await rawSqliteHandle(trx)
-      const constants = { today: opts.today, keyVersion: opts.pii.currentVersion, now: opts.now }
-      // PostgreSQL: COPY on the transaction's own connection (pg-rows.ts); else prepared statements or Kysely.
-      const pgClient = raw ? undefined : await rawPgClient(trx)
-      const pgRows = pgClient ? new PgRosterWriter(pgClient, constants) : undefined
-      const newRows = pgRows ?? openNewRows(trx, raw, constants)
-      const updateRow = pgRows
-        ? (id: string, fields: Updateable<PersonsTable>) => pgRows.update(id, fields as Record<string, string | null>)
-        : (id: string, fields: Updateable<PersonsTable>) => updatePerson(trx, id, fields)
-      // Reused for every new row: the statements copy the values when they bind them.
-      const person: unknown[] = new Array(PERSON_COLUMNS.length)
+      const existingPersons = new ExistingPersons(opts)
+      const writer = await openPersonBulkWriter(trx, {
+        columns: NEW_PERSON_COLUMNS,
+        constants: { enrolled_on: opts.today, key_version: opts.pii.currentVersion, created_at: opts.now, updated_at: opts.now },
+        updatedColumns: existingPersons.updatedColumns,
+      })
+      // Reused for every new row: the writers copy the values when they take them.
+      const person: (string | null)[] = new Array(NEW_PERSON_COLUMNS.length)
 
       try {
         let done = 0
@@ -136,13 +149,13 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
               person[1] = personNo
               person[2] = idHash
               for (let k = 0; k < PREPARED_PERSON_COLUMNS.length; k++) person[PREPARED_FROM + k] = stored(v, at, k)
-              const adding = newRows.add(person as (string | null)[])
-              if (adding) await adding // Kysely, or COPY when its buffer is full
+              const adding = writer.insert(person)
+              if (adding) await adding // a full buffer
               summary.inserted++
-            } else if (sameAs(previous, v, at, idHash, opts.pii)) {
+            } else if (existingPersons.same(previous, v, at, idHash)) {
               summary.unchanged++
             } else {
-              await updateRow(previous.id, personFields(v, at, idHash, previous, opts))
+              await writer.update(previous.id, existingPersons.fields(v, at, idHash, previous))
               summary.updated++
             }
           }
@@ -152,10 +165,10 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
         summary.total = done
         if (errors.length > 0 && !opts.skipInvalid) throw new Abort()
 
-        await newRows.finish()
+        await writer.finish()
       } catch (err) {
         // An open COPY holds the connection: cancel it, or the rollback would wait behind it forever.
-        await pgRows?.abort()
+        await writer.abort()
         throw err
       }
       await appendAudit(trx, {
@@ -184,5 +197,6 @@ function* preparedHere(rows: RawRosterRow[], opts: ImportOptions): Generator<Pre
 
 /** Imports rows already read and parsed, preparing them on this thread. */
 export async function importRoster(db: Db, rows: RawRosterRow[], opts: ImportOptions): Promise<ImportSummary> {
-  return importPrepared(db, preparedHere(rows, opts), rows.length, opts)
+  const absentFields = opts.absentFields ?? (rows.length === 0 ? [] : ROSTER_FIELDS.filter((f) => !ROSTER_CODEC[f].required && rows.every((r) => r.cells[f] === undefined)))
+  return importPrepared(db, preparedHere(rows, opts), rows.length, { ...opts, absentFields })
 }

@@ -1,6 +1,6 @@
 /** CSV text → raw rows with their line numbers in the file (header is line 1). */
 import { parse } from 'csv-parse/sync'
-import { ROSTER_COLUMNS, type RawRosterRow, type RosterField, type RowError } from './columns'
+import { ROSTER_CODEC, ROSTER_FIELDS, type RawRosterRow, type RosterField, type RowError } from './columns'
 
 export interface ParsedRoster {
   rows: RawRosterRow[]
@@ -10,7 +10,7 @@ export interface ParsedRoster {
 
 export type CsvRecord = { record: string[]; info: { lines: number } }
 
-/** Where each roster field sits in a file's rows (column order does not matter). */
+/** Where each roster field sits in a file's rows (column order does not matter); -1 for an optional column the file leaves out. */
 export type ColumnIndex = Record<RosterField, number>
 
 export const CSV_OPTIONS = { info: true, relax_column_count: true, skip_empty_lines: true, trim: true } as const
@@ -65,25 +65,32 @@ export function parseCsvRecords(text: string, lineOffset = 0): CsvRecord[] {
   return records
 }
 
-/** The column index from the header row, or the missing columns as fatal errors. */
+/** The column index from the header row, or the missing required columns as fatal errors. */
 export function indexHeader(header: string[], line: number): { index: ColumnIndex; fatal: RowError[] } {
   const titles = header.map((h) => h.replace(/^\uFEFF/, '').trim())
   const index = {} as ColumnIndex
   const fatal: RowError[] = []
-  for (const [field, title] of Object.entries(ROSTER_COLUMNS) as [RosterField, string][]) {
+  for (const field of ROSTER_FIELDS) {
+    const { header: title, required } = ROSTER_CODEC[field]
     const at = titles.indexOf(title)
-    if (at < 0) fatal.push({ line, column: title, reason: `缺少“${title}”列` })
+    if (at < 0 && required) fatal.push({ line, column: title, reason: `缺少“${title}”列` })
     index[field] = at
   }
   return { index, fatal }
 }
 
-const FIELDS = Object.keys(ROSTER_COLUMNS) as RosterField[]
+/** The optional fields a file leaves out, by its column index. */
+export function absentFields(index: ColumnIndex): RosterField[] {
+  return ROSTER_FIELDS.filter((f) => index[f] < 0)
+}
 
-/** One record's cells by field name (a missing cell is ''). */
+/** One record's cells by field name (a missing cell is ''; an absent optional column has no cell). */
 export function rowOf(record: CsvRecord, index: ColumnIndex): RawRosterRow {
   const cells: RawRosterRow['cells'] = {}
-  for (const field of FIELDS) cells[field] = record.record[index[field]] ?? ''
+  for (const field of ROSTER_FIELDS) {
+    const at = index[field]
+    if (at >= 0) cells[field] = record.record[at] ?? ''
+  }
   return { line: record.info.lines, cells }
 }
 

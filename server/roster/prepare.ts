@@ -7,39 +7,54 @@ import { nextCycle, type CyclePolicy } from '../../src/core/cycle'
 import { maskIdNumber, maskName } from '../../src/core/mask'
 import type { PiiCipher } from '../crypto/pii'
 import { idNumberHash } from '../crypto/pii-fields'
-import type { RawRosterRow, RowError } from './columns'
+import { ROSTER_CODEC, ROSTER_FIELDS, type RawRosterRow, type RosterField, type RowError } from './columns'
 import { validateRosterRow, type RosterRow } from './validate'
 
 /**
- * The person columns a prepared row carries, in this order from position PERSON_AT. 个人编号 and the
- * ID-number blind index travel apart (PreparedChunk.personNos / idHashes).
+ * The prepared-row layout, generated from the codec (columns.ts): a row is WIDTH consecutive strings.
+ *  1. the sealed columns without a blind index, in plain (name, card number): only compared with an
+ *     existing person on re-import, never written;
+ *  2. the persons columns, from PERSON_AT: pii_enc and the masks (derived from the sealed columns),
+ *     each 'plain' codec column in its storage column, then the columns derived from the row
+ *     (suspended_since, roster_certified_on).
+ * 个人编号 ('key') and the ID-number blind index travel apart (PreparedChunk.personNos / idHashes).
  */
-export const PREPARED_PERSON_COLUMNS = [
-  'pii_enc', 'name_masked', 'id_number_masked',
-  'insurance_type', 'employer', 'benefit_status', 'suspended_since', 'last_certified_on', 'region_code', 'roster_certified_on',
-] as const
-/** For each of those, whether '' stands for NULL (the date columns). */
-export const PREPARED_NULLABLE: readonly boolean[] = PREPARED_PERSON_COLUMNS.map((c) => c === 'suspended_since' || c === 'last_certified_on' || c === 'roster_certified_on')
+export interface Slot {
+  /** The codec field whose value the slot holds, if any. */
+  field?: RosterField
+  /** The persons column written from the slot; undefined for the compare-only ones. */
+  column?: string
+  /** '' stands for NULL. */
+  nullable: boolean
+  /** Compared with the stored person on re-import. */
+  compared: boolean
+}
 
-/** Positions of a prepared row's values; a row is WIDTH consecutive strings. */
-export const P = {
-  /** The plain name and card number, only to compare with an existing person on re-import (never written). */
-  name: 0,
-  cardNumber: 1,
-  piiEnc: 2,
-  insuranceType: 5,
-  employer: 6,
-  benefitStatus: 7,
+const SEALED_COMPARED = ROSTER_FIELDS.filter((f) => ROSTER_CODEC[f].protection === 'sealed' && !ROSTER_CODEC[f].blindIndex)
+const PLAIN = ROSTER_FIELDS.filter((f) => ROSTER_CODEC[f].protection === 'plain')
+
+export const SLOTS: readonly Slot[] = [
+  ...SEALED_COMPARED.map((field) => ({ field, nullable: false, compared: true })),
+  { column: 'pii_enc', nullable: false, compared: false },
+  { column: 'name_masked', nullable: false, compared: false },
+  { column: 'id_number_masked', nullable: false, compared: false },
+  ...PLAIN.map((field) => ({ field, column: ROSTER_CODEC[field].storage!, nullable: ROSTER_CODEC[field].nullable === true, compared: true })),
   /** Since when benefits are suspended, for a person new to the roster. */
-  suspendedSince: 8,
-  lastCertifiedOn: 9,
-  regionCode: 10,
-  /** The roster's 上次认证日期 as given (roster_certified_on); lastCertifiedOn is the same for a new person. */
-  rosterCertifiedOn: 11,
-} as const
-/** Where PREPARED_PERSON_COLUMNS start. */
-export const PERSON_AT = P.piiEnc
-export const WIDTH = 12
+  { column: 'suspended_since', nullable: true, compared: false },
+  /** The roster's 上次认证日期 as given; last_certified_on is the same for a new person. */
+  { column: 'roster_certified_on', nullable: true, compared: true },
+]
+export const WIDTH = SLOTS.length
+/** Where the persons columns start. */
+export const PERSON_AT = SEALED_COMPARED.length
+/** The persons columns a prepared row carries, in slot order from PERSON_AT. */
+export const PREPARED_PERSON_COLUMNS: readonly string[] = SLOTS.slice(PERSON_AT).map((s) => s.column!)
+/** For each of those, whether '' stands for NULL. */
+export const PREPARED_NULLABLE: readonly boolean[] = SLOTS.slice(PERSON_AT).map((s) => s.nullable)
+/** Slot of a field or persons column. */
+export const slotOf = (key: string): number => SLOTS.findIndex((s) => s.field === key || s.column === key)
+/** The compare-only sealed fields with their slots (re-import compares them with the opened pii_enc). */
+export const SEALED_SLOTS: readonly { field: RosterField; at: number }[] = SEALED_COMPARED.map((field, at) => ({ field, at }))
 
 /**
  * Rows per prepared piece: small enough to keep every thread busy, large enough to pay for a message.
@@ -131,21 +146,11 @@ export class RosterPreparer {
       lines.push(raw.line)
       personNos.push(row.personNo)
       idHashes.push(idHash)
-      // P.name, P.cardNumber, then PREPARED_PERSON_COLUMNS.
-      values.push(
-        row.name,
-        row.cardNumber,
-        pii.sealPerson(row),
-        maskName(row.name),
-        maskIdNumber(row.idNumber),
-        row.insuranceType,
-        row.employer,
-        row.benefitStatus,
-        row.benefitStatus === 'suspended' ? this.suspendedSince(row) : '',
-        row.lastCertifiedOn ?? '',
-        row.regionCode,
-        row.lastCertifiedOn ?? '',
-      )
+      // In SLOTS order.
+      for (const f of SEALED_COMPARED) values.push(row[f] as string)
+      values.push(pii.sealPerson(row), maskName(row.name), maskIdNumber(row.idNumber))
+      for (const f of PLAIN) values.push((row[f] as string | null) ?? '')
+      values.push(row.benefitStatus === 'suspended' ? this.suspendedSince(row) : '', row.lastCertifiedOn ?? '')
     }
     return { rows, invalidRows, errors, lines: Int32Array.from(lines), values, personNos, idHashes: idHashes.join('') }
   }

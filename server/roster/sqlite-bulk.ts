@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely'
 import type { Db } from '../repositories/types'
-import { isSqlite } from './batch-insert'
+import { isSqlite } from '../repositories/person-bulk'
 
 /** Imports from this many rows on take the rollback journal when they can (withBulkJournal). */
 export const BULK_JOURNAL_MIN_ROWS = 20_000

@@ -12,7 +12,7 @@ import { migrateToLatest } from '../../../server/db/migrate'
 import { decodeRoster } from '../../../server/roster/decode'
 import { importRoster, type ImportOptions, type ImportSummary } from '../../../server/roster/import'
 import { parseRosterCsv } from '../../../server/roster/parse'
-import { copyLine, rawPgClient } from '../../../server/roster/pg-copy'
+import { copyLine, rawPgClient } from '../../../server/repositories/person-bulk/pg-copy'
 import { createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
 import { TEST_KEY_V1 } from '../helpers/config'
 

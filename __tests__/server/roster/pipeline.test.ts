@@ -223,7 +223,7 @@ describe.each(DIALECTS)('worker-thread import on %s', (dialect) => {
 
     const missing = await importRosterBytes(a.store.db, Buffer.from('个人编号,姓名\n' + 'A1,王秀英\n'.repeat(10)), options())
     expect(missing.summary).toBeUndefined()
-    expect(missing.fatal.map((e) => e.column)).toEqual(['身份证号', '社会保障卡号', '单位名称', '险种', '待遇状态', '上次认证日期', '行政区划'])
+    expect(missing.fatal.map((e) => e.column)).toEqual(['身份证号', '社会保障卡号', '险种', '待遇状态', '上次认证日期', '行政区划'])
     expect(parseRosterCsv(decodeRoster(Buffer.from('个人编号,姓名\nA1,王秀英\n')).text).fatal).toEqual(missing.fatal)
     expect((await importRosterBytes(a.store.db, Buffer.from('\n\n'), options())).fatal).toEqual([{ line: 1, column: '', reason: '文件为空，缺少表头' }])
   })

@@ -1,5 +1,5 @@
 /**
- * PostgreSQL COPY for the roster import (and the benchmark's data generation): the node-postgres
+ * PostgreSQL COPY for the persons bulk writer (and the benchmark's data generation): the node-postgres
  * client behind a Kysely PostgreSQL instance, and a writer that streams rows in COPY's text format.
  * A multi-row INSERT costs the server a parse, a plan and a bound parameter per value; COPY only
  * parses the text (the import's write half at 1 M rows: 7 k → 57 k rows/s, docs/bench-reminders.md).
@@ -9,7 +9,7 @@ import { CompiledQuery, PostgresAdapter } from 'kysely'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import type { Writable } from 'node:stream'
-import type { Db } from '../repositories/types'
+import type { Db } from '../types'
 
 /** True when the Kysely instance (or transaction) talks to PostgreSQL. */
 export function isPostgres(db: Db): boolean {

@@ -1,0 +1,31 @@
+/**
+ * Bulk writes of persons (the roster import): the repository-level writer that owns each store's
+ * fastest path, so callers give column values and never a driver handle.
+ *  - better-sqlite3: one prepared statement run per row on the transaction's connection (sqlite.ts);
+ *  - node-postgres: COPY on the transaction's client, changed rows staged and applied at once (pg.ts);
+ *  - anything else: multi-row INSERTs through Kysely (kysely.ts).
+ */
+import { SqliteAdapter } from 'kysely'
+import type { Db } from '../types'
+import { KyselyPersonBulkWriter } from './kysely'
+import { PgPersonBulkWriter } from './pg'
+import { rawPgClient } from './pg-copy'
+import { SqlitePersonBulkWriter } from './sqlite'
+import { rawSqliteHandle } from './sqlite-handle'
+import type { PersonBulkOptions, PersonBulkWriter } from './types'
+
+export type { PersonBulkOptions, PersonBulkWriter } from './types'
+
+/** True when the Kysely instance (or transaction) talks to SQLite. */
+export function isSqlite(db: Db): boolean {
+  return db.getExecutor().adapter instanceof SqliteAdapter
+}
+
+/** A bulk writer on the open transaction `trx` (must be the transaction the caller commits). */
+export async function openPersonBulkWriter(trx: Db, options: PersonBulkOptions): Promise<PersonBulkWriter> {
+  const raw = await rawSqliteHandle(trx)
+  if (raw) return new SqlitePersonBulkWriter(raw, trx, options)
+  const client = await rawPgClient(trx)
+  if (client) return new PgPersonBulkWriter(client, options)
+  return new KyselyPersonBulkWriter(trx, options)
+}

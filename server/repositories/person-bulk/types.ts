@@ -1,0 +1,29 @@
+/** The persons bulk writer's contract, the same on every store (index.ts picks the implementation). */
+
+export interface PersonBulkOptions {
+  /** The persons columns each new person gives, in the order insert() takes its values. */
+  columns: readonly string[]
+  /** Columns with the same value for every new person of this batch (e.g. created_at). */
+  constants: Readonly<Record<string, string>>
+  /** The persons columns update() sets; a column left out keeps its stored value. */
+  updatedColumns: readonly string[]
+}
+
+/**
+ * Writes many persons inside ONE open transaction. insert() may return a promise only when the
+ * writer wants the caller to wait (a buffer is full); the values array may be reused afterwards.
+ * Nothing is guaranteed written before finish(); after a failure, abort() before rolling back.
+ */
+export interface PersonBulkWriter {
+  insert(values: ArrayLike<string | null>): void | Promise<void>
+  update(id: string, fields: Record<string, string | null | undefined>): Promise<void>
+  finish(): Promise<void>
+  abort(): Promise<void>
+}
+
+/** The updatedColumns of `fields` (a missing one set to NULL, as COPY into the staging table does). */
+export function pickUpdated(updatedColumns: readonly string[], fields: Record<string, string | null | undefined>): Record<string, string | null> {
+  const picked: Record<string, string | null> = {}
+  for (const c of updatedColumns) picked[c] = fields[c] ?? null
+  return picked
+}
