@@ -10,7 +10,7 @@
  *      adapter, on the function's timer schedule, every REMINDERS_LOCAL_CRON, and once at start
  *
  * Ctrl-C / SIGTERM stops everything; a child that dies stops everything with a clear message.
- * Every variable: docs/configuration-gateway.md.
+ * Every variable: docs/configuration.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs'

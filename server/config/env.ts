@@ -1,40 +1,10 @@
 /**
  * Backend configuration, read from the environment once at boot and validated with valibot.
- * A bad value stops the start with a message in Chinese and English. Every variable, its default
- * and meaning (see also docs/configuration-backend.md):
- *
- *   NODE_ENV             development | test | production          (default development)
- *   BACKEND_HOST         address to listen on                       (default 127.0.0.1)
- *   BACKEND_PORT         port to listen on                          (default 8787)
- *   DATABASE_URL         postgres://… — unset: SQLite file          (default unset)
- *   SQLITE_PATH          SQLite file when DATABASE_URL is unset     (default data/yinling.sqlite)
- *   DATA_DIR             local data (SQLite file, local-keys.json)  (default data)
- *   PII_KEYS             JSON {"v1":"<base64 of 32 bytes>", …}      (default: DATA_DIR/local-keys.json)
- *   PII_KEY_CURRENT      key version used for new encryptions       (required with PII_KEYS)
- *   PII_INDEX_KEY_VERSION key version the blind index derives from  (default v1 if present, else current)
- *   BACKEND_HMAC_KEY_ID  id of the request-signing secret           (default k1)
- *   BACKEND_HMAC_SECRET  request-signing secret, ≥ 32 chars         (default: DATA_DIR/local-keys.json)
- *   CYCLE_POLICY         rolling12 | calendarYear | rolling6        (default rolling12)
- *   DEMO_SEED            true | false: load the demo roster into an empty store (default true, false in production)
- *   SSC_AUTH_ADAPTER     local | national                           (default local)
- *   NONCE_STORE          db | memory (replay cache)                 (default db)
- *   LOG_LEVEL            fatal|error|warn|info|debug|trace|silent   (default info)
- *   IDENTITY_VERIFIER    wechat-facial-verify | local-face-match | manual-review
- *                        (default local-face-match; manual-review when NODE_ENV=production)
- *   IDENTITY_FACE_THRESHOLD   local-face-match: Human similarity 0–1 to accept (default 0.55)
- *   IDENTITY_FACE_MAX_FRAMES  local-face-match: evidence frames examined, 1–10 (default 5)
- *   IDENTITY_NO_REFERENCE     local-face-match without an enrolled photo: review | reject (default review)
- *   IDENTITY_WEAPP_FRAME_UPLOAD  true | false: weapp may upload evidence frames (default false)
- *   WECHAT_APPID / WECHAT_SECRET  mini-program credentials (required with wechat-facial-verify)
- *   WECHAT_API_BASE      WeChat API origin (default https://api.weixin.qq.com; tests point it at a fake)
- *
- *   BACKEND_HEADERS_TIMEOUT_MS / _REQUEST_TIMEOUT_MS / _IDLE_TIMEOUT_MS / _KEEP_ALIVE_TIMEOUT_MS /
- *   BACKEND_MAX_REQUESTS_PER_SOCKET  time limits on every connection: see config/http-limits.ts
- *
- *   CERT_* / LIVENESS_*  certification sessions and engine timing: see services/certification-config.ts
- *   REMINDER_*           subscribe-message reminders (days, send window, template ids): see reminders/config.ts
- *   APP_PUBLIC_URL, MINIPROGRAM_CODE_ADAPTER, WXACODE_*, NOTICE_*  printed notices and mini-program codes: see notices/config.ts
- *                        (CERT_TEST_CHALLENGE is refused when NODE_ENV=production)
+ * A bad value stops the start with a message in Chinese and English. The variables, their defaults,
+ * readers and meaning are in ONE table, server/config/variables.ts (docs/configuration.md is generated
+ * from it; a test checks that EnvSchema's defaults are the table's). Groups with readers of their own:
+ * certification (services/certification-config.ts), reminders (reminders/config.ts), notices
+ * (notices/config.ts), connection limits (config/http-limits.ts).
  *
  * In production (NODE_ENV=production) PII_KEYS, PII_KEY_CURRENT and BACKEND_HMAC_SECRET must be set:
  * the local key file is never created there.
@@ -110,7 +80,7 @@ const msg = (zh: string, en: string) => `${zh} / ${en}`
 const bool = (name: string) =>
   v.optional(v.picklist(['true', 'false', '1', '0'], msg(`${name} 只能是 true 或 false`, `${name} must be true or false`)))
 
-const EnvSchema = v.object({
+export const EnvSchema = v.object({
   NODE_ENV: v.optional(v.picklist(NODE_ENVS, msg('NODE_ENV 只能是 development、test 或 production', 'NODE_ENV must be development, test or production')), 'development'),
   BACKEND_HOST: v.optional(v.pipe(v.string(), v.minLength(1, msg('BACKEND_HOST 不能为空', 'BACKEND_HOST must not be empty'))), '127.0.0.1'),
   BACKEND_PORT: v.optional(

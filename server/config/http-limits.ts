@@ -1,15 +1,9 @@
 /**
  * Time limits on every connection, shared by the backend (BACKEND_*) and the local gateway (GATEWAY_*).
  * A slow or silent client must never hold a connection: without these a request that announced a
- * body and then stopped sending stayed open for minutes (issue 13).
- *
- *   <P>_HEADERS_TIMEOUT_MS       whole request head must arrive within this           (default 10000)
- *   <P>_REQUEST_TIMEOUT_MS       whole request (head + body) must arrive within this  (backend 30000, gateway 60000)
- *   <P>_IDLE_TIMEOUT_MS          nothing received for this long mid-request → 408     (default 10000)
- *   <P>_KEEP_ALIVE_TIMEOUT_MS    an idle kept-alive connection is closed after this  (default 72000)
- *   <P>_MAX_REQUESTS_PER_SOCKET  requests on one kept-alive connection, 0 = no limit  (default 1000)
- *
- * See docs/configuration-backend.md and docs/configuration-gateway.md.
+ * body and then stopped sending stayed open for minutes (issue 13). The five variables of each prefix
+ * (<P>_HEADERS_TIMEOUT_MS, _REQUEST_TIMEOUT_MS, _IDLE_TIMEOUT_MS, _KEEP_ALIVE_TIMEOUT_MS,
+ * _MAX_REQUESTS_PER_SOCKET) are in the one table, server/config/variables.ts (docs/configuration.md).
  */
 
 export interface HttpLimits {

@@ -1,16 +1,7 @@
 /**
- * Printed-notice and mini-program-code settings, read by loadConfig (server/config/env.ts); listed in
- * docs/configuration-backend.md and docs/notices.md:
- *
- *   APP_PUBLIC_URL           the H5 app's public origin; local notice QR codes point at
- *                            ${APP_PUBLIC_URL}/packages/certify/index?scene=n%3D<code>  (default http://127.0.0.1:10086)
- *   MINIPROGRAM_CODE_ADAPTER local | wechat: who draws the code on notices                (default local; wechat needs WECHAT_APPID/SECRET)
- *   WXACODE_ENV_VERSION      release | trial | develop (wxacode.getUnlimited env_version)  (default release)
- *   WXACODE_CHECK_PATH       true | false (check_path: false allows an unpublished page) (default true)
- *   WXACODE_WIDTH            280–1280 px                                                  (default 430)
- *   NOTICE_HOTLINE           the agency hotline printed on notices                        (default 12333)
- *   NOTICE_FONT_PATH         Noto Sans CJK collection (Debian fonts-noto-cjk)
- *                                                    (default /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc)
+ * Printed-notice and mini-program-code settings (APP_PUBLIC_URL, MINIPROGRAM_CODE_ADAPTER, WXACODE_*,
+ * NOTICE_*), read by loadConfig (server/config/env.ts). Names, defaults and meaning: the one table in
+ * server/config/variables.ts (docs/configuration.md).
  */
 export const DEFAULT_APP_PUBLIC_URL = 'http://127.0.0.1:10086'
 export const DEFAULT_NOTICE_FONT_PATH = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'

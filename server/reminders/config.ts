@@ -1,21 +1,6 @@
 /**
- * Reminder settings, read by loadConfig (server/config/env.ts); listed in docs/configuration-backend.md:
- *
- *   REMINDER_DAYS_BEFORE          days before the deadline (last day of the due month)   (default 30,7,1)
- *   REMINDER_OVERDUE              true | false: send overdue_1 (first day overdue)       (default true)
- *   REMINDER_OVERDUE_WINDOW_DAYS  overdue_1 still queued up to this overdue day, 1–31    (default 7)
- *   REMINDER_SEND_WINDOW          HH:MM-HH:MM Beijing time, messages only inside it      (default 09:00-20:00)
- *   REMINDER_MAX_ATTEMPTS         sends tried for transient errors, 1–20                 (default 5)
- *   REMINDER_BACKOFF_BASE_SECONDS first retry delay, doubled each time (max 1 h)         (default 60)
- *   REMINDER_LONG_TERM            templates with LONG-TERM subscription (government category):
- *                                 comma list of certDue, certificationResult, relativeCertified, or "all"
- *                                                                                      (default none)
- *   REMINDER_TEMPLATE_CERT_DUE / REMINDER_TEMPLATE_RESULT / REMINDER_TEMPLATE_RELATIVE
- *                                 WeChat template ids (认证到期提醒 / 认证结果通知 / 家人认证完成通知)
- *                                 (default outside production: local-cert-due, local-cert-result,
- *                                 local-relative-certified; production: unset → that template is not queued)
- *   REMINDER_MINIPROGRAM_STATE    developer | trial | formal                             (default formal; developer outside production)
- *   REMINDER_LANG                 zh_CN | en_US | zh_HK | zh_TW                           (default zh_CN)
+ * Reminder settings (REMINDER_*), read by loadConfig (server/config/env.ts). Names, defaults and
+ * meaning: the one table in server/config/variables.ts (docs/configuration.md).
  */
 import {
   DEFAULT_REMINDER_POLICY,

@@ -1,20 +1,8 @@
 /**
- * Certification settings, read from the environment by loadConfig (server/config/env.ts) and listed in
- * docs/configuration-backend.md:
- *
- *   CERT_CHALLENGE_LENGTH       actions per session, 1–6                         (default 2)
- *   CERT_CHALLENGE_ACTIONS      comma list the backend picks from                (default all six)
- *   CERT_TEST_CHALLENGE         e.g. blink,turn_left: EVERY session uses exactly this challenge
- *                               (browser end-to-end test with a recorded clip). Refused in production.
- *   CERT_SESSION_TTL_SECONDS    session lifetime, 60–1800                        (default 300)
- *   CERT_MAX_OPEN_SESSIONS      open sessions per account, 1–20                  (default 3)
- *   CERT_COMPLETE_BODY_LIMIT    body limit of /v1/certifications/complete, bytes (default 1572864 = 1.5 MB)
- *   CERT_MIN_FPS / CERT_MAX_FPS plausible frame rate of a submitted summary      (default 5 / 60)
- *   CERT_WORKERS                worker threads for completions (Human on evidence frames, summary
- *                               fingerprint and replay), 1–8                     (default 1)
- *   LIVENESS_POSITIONING_TIMEOUT_MS / LIVENESS_ACTION_TIMEOUT_MS / LIVENESS_ACTION_RETRIES /
- *   LIVENESS_TOTAL_TIMEOUT_MS   engine timing sent to the client and used for the replay
- *                               (defaults: the engine's, DEFAULT_LIVENESS_TIMING in src/core/contracts)
+ * Certification settings (CERT_*, LIVENESS_*), read from the environment by loadConfig
+ * (server/config/env.ts). Names, defaults and meaning: the one table in server/config/variables.ts
+ * (docs/configuration.md). The liveness timing defaults are the engine's, DEFAULT_LIVENESS_TIMING in
+ * src/core/contracts.
  */
 import { DEFAULT_LIVENESS_TIMING, type LivenessTimingConfig } from '../../src/core/contracts/certification'
 import { ACTION_NAMES, isActionName, type ActionName } from '../../src/core/liveness/types'

@@ -1,5 +1,5 @@
 /**
- * Gateway settings from the environment (see docs/configuration-gateway.md). Problems are
+ * Gateway settings from the environment (docs/configuration.md; what it does: docs/configuration-gateway.md). Problems are
  * collected as plain Chinese sentences so `npm start` / `npm run gateway` can print them and stop.
  */
 import { resolve } from 'node:path'
