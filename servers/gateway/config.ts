@@ -1,6 +1,7 @@
 /**
- * Gateway settings from the environment (docs/configuration.md; what it does: docs/configuration-gateway.md). Problems are
- * collected as plain Chinese sentences so `npm start` / `npm run gateway` can print them and stop.
+ * Gateway settings from the environment (docs/configuration.md; what the gateway does with them:
+ * docs/configuration-gateway.md). Problems are collected as plain Chinese sentences so `npm start` /
+ * `npm run gateway` can print them and stop.
  */
 import { resolve } from 'node:path'
 import { loadLocalSecrets } from '../../server/config/local-secrets'
