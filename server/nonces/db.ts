@@ -62,8 +62,10 @@ export class DbNonceStore implements NonceStore {
   use(nonce: string, expiresAt: Date, _now: Date): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.pending.push({ nonce, expiresAt: expiresAt.toISOString(), resolve, reject })
-      // Start at once when idle: a lone request waits for nothing but its own insert.
-      this.flushing ??= this.flush().finally(() => {
+      // Start after the current turn of the event loop: every request whose body arrived in the same
+      // turn joins this insert. Starting at once would insert each alone on SQLite, whose driver
+      // answers before the next request is read (one commit per request again).
+      this.flushing ??= new Promise<void>((r) => setImmediate(r)).then(() => this.flush()).finally(() => {
         this.flushing = undefined
       })
     })

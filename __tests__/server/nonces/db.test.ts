@@ -56,6 +56,28 @@ describe.each(DIALECTS)('DbNonceStore on %s', (dialect) => {
     expect(twiceOnA.filter((x) => x)).toHaveLength(1)
   })
 
+  it('puts nonces that arrive in separate callbacks of one event-loop turn into one INSERT', async () => {
+    // As requests read from different sockets in one turn: each use() from its own callback. SQLite's
+    // driver answers at once, so a store that started inserting straight away would commit each alone.
+    const inserts: string[] = []
+    const counting = new DbNonceStore(
+      t.store.db.withPlugin({
+        transformQuery: (args) => {
+          if (args.node.kind === 'InsertQueryNode') inserts.push(args.queryId.queryId)
+          return args.node
+        },
+        transformResult: async (args) => args.result,
+      }),
+      { purgeEveryMs: 0, clock: () => NOW },
+    )
+    const nonces = Array.from({ length: 20 }, (_, i) => `req:k1:one-turn-${String(i).padStart(6, '0')}`)
+    const answers = await Promise.all(nonces.map((n) => new Promise<boolean>((resolve, reject) => setImmediate(() => counting.use(n, LATER, NOW).then(resolve, reject)))))
+    await counting.close()
+    expect(answers.every((x) => x)).toBe(true)
+    expect(inserts).toHaveLength(1)
+    expect(await b.use(nonces[7], LATER, NOW)).toBe(false)
+  })
+
   it('purges expired nonces in batches and keeps the live ones', async () => {
     const before = await countNonces(t.store.db)
     const past = new Date(NOW.getTime() - 1000)
