@@ -24,7 +24,7 @@
  * handful of pre-encrypted names are reused); the import in 5 encrypts every row for real.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
@@ -344,7 +344,8 @@ async function main(): Promise<void> {
       // prepared rows into an empty store (no parsing, no crypto). The write half is the floor the
       // store's writer sets for this import on this machine (one SQLite writer; COPY on PostgreSQL).
       const rows = parseRosterCsv(readFileSync(csvPath, 'utf8')).rows
-      const preparer = new RosterPreparer({ pii: cipher, today: '2026-11-27', cyclePolicy: 'rolling12' })
+      // As the real import prepares for this store (PostgreSQL: rows also formatted for COPY).
+      const preparer = new RosterPreparer({ pii: cipher, today: '2026-11-27', cyclePolicy: 'rolling12', encoding: STORE_KIND === 'postgres' ? 'copy-text' : undefined })
       const p0 = performance.now()
       const chunks = []
       for (let i = 0; i < rows.length; i += 1000) chunks.push(preparer.prepare(rows.slice(i, i + 1000)))
@@ -358,6 +359,7 @@ async function main(): Promise<void> {
       if (written.inserted !== summary.inserted) throw new Error('write-only baseline wrote a different number of rows')
       say(`  halves:     prepare alone (one thread) ${secs(prepareMs)} = ${fmt(Math.round(rows.length / (prepareMs / 1000)))} rows/s; write alone ${secs(writeMs)} = ${fmt(Math.round(rows.length / (writeMs / 1000)))} rows/s`)
       say(`  ratio:      import / write-alone = ${(importMs / writeMs).toFixed(2)}× (1.00× would mean preparing costs nothing)`)
+      say(`  load:       ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min load average at the end; ${availableParallelism()} cores)`)
     }
   } finally {
     await backend?.close()

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os'
 import type { RowError } from './columns'
 import { decodeAs, detectRosterEncoding, type RosterEncoding } from './decode'
+import { personBulkEncoding } from '../repositories/person-bulk'
 import type { Db } from '../repositories/types'
 import { importPrepared, importRoster, type ImportOptions, type ImportSummary } from './import'
 import { absentFields, BROKEN_CSV_REASON, EMPTY_FILE_REASON, indexHeader, parseCsvRecords, parseRosterCsv } from './parse'
@@ -79,8 +80,9 @@ export async function importRosterBytes(db: Db, bytes: Buffer, opts: FileImportO
   const { index, fatal } = indexHeader(header.record, headerLine)
   if (fatal.length > 0) return { encoding, fatal }
 
-  const pool = new PreparePool(workers, { keys: opts.pii.derivedKeys(), today: opts.today, cyclePolicy: opts.cyclePolicy, index, encoding })
-  const preparer = new RosterPreparer(opts)
+  const bulkEncoding = personBulkEncoding(db)
+  const pool = new PreparePool(workers, { keys: opts.pii.derivedKeys(), today: opts.today, cyclePolicy: opts.cyclePolicy, index, encoding, bulkEncoding })
+  const preparer = new RosterPreparer({ ...opts, encoding: bulkEncoding })
   const here = (piece: Piece) => preparePiece(preparer, { index, encoding }, piece.bytes, piece.firstLine)
   try {
     return { encoding, fatal: [], summary: await importPrepared(db, prepareInOrder(pool, split.pieces, workers * 4, here), split.rows, { ...opts, absentFields: absentFields(index) }) }

@@ -118,13 +118,14 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
       })
       // Reused for every new row: the writers copy the values when they take them.
       const person: (string | null)[] = new Array(NEW_PERSON_COLUMNS.length)
+      const head: string[] = new Array(PREPARED_FROM)
 
       try {
         let done = 0
         for await (const chunk of chunks) {
           for (const e of chunk.errors) errors.push(e)
           summary.rejected += chunk.invalidRows
-          const v = chunk.values
+          const tails = writer.insertEncoded ? chunk.tails : undefined
           for (let i = 0; i < chunk.lines.length; i++) {
             const line = chunk.lines[i]
             const at = i * WIDTH
@@ -144,6 +145,17 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
             if (errors.length > 0 && !opts.skipInvalid) continue
 
             const previous = byPersonNo.get(personNo)
+            if (!previous && tails) {
+              head[0] = newSortableId()
+              head[1] = personNo
+              head[2] = idHash
+              const adding = writer.insertEncoded!(head, tails[i])
+              if (adding) await adding // a full buffer
+              summary.inserted++
+              continue
+            }
+            // Read only here: a chunk from the workers unpacks its values on first use.
+            const v = chunk.values
             if (!previous) {
               person[0] = newSortableId()
               person[1] = personNo

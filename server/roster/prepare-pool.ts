@@ -18,6 +18,8 @@ export interface WorkerInit {
   cyclePolicy: CyclePolicy
   index: ColumnIndex
   encoding: RosterEncoding
+  /** PrepareContext.encoding, named apart from the file's text encoding. */
+  bulkEncoding?: 'copy-text'
 }
 
 export interface PieceRequest {
@@ -27,7 +29,7 @@ export interface PieceRequest {
 }
 
 export type PieceResponse =
-  | { seq: number; rows: number; invalidRows: number; errors: RowError[]; lines: Int32Array; packed: string; personNos: string[]; idHashes: string }
+  | { seq: number; rows: number; invalidRows: number; errors: RowError[]; lines: Int32Array; packed: string; personNos: string[]; idHashes: string; tails?: string[] }
   | { seq: number; failure: string }
 
 /** Whole lines of the file's body, as bytes, and the line number of the first. */
@@ -71,6 +73,18 @@ export function splitPieces(body: Uint8Array, firstLine: number, linesPerPiece: 
   return { pieces, rows }
 }
 
+/**
+ * A worker's answer as a chunk. With encoded rows (tails) the values are only read for persons
+ * already on the roster, so they are unpacked on first use: splitting a piece into its thousands of
+ * strings was a sizeable part of the importing thread's time and garbage.
+ */
+function chunkOf(m: Extract<PieceResponse, { packed: string }>): PreparedChunk {
+  const chunk = { rows: m.rows, invalidRows: m.invalidRows, errors: m.errors, lines: m.lines, personNos: m.personNos, idHashes: m.idHashes, tails: m.tails } as PreparedChunk
+  let values: string[] | undefined
+  Object.defineProperty(chunk, 'values', { enumerable: true, get: () => (values ??= unpackValues(m.packed)) })
+  return chunk
+}
+
 const ENTRY = join(__dirname, 'prepare-worker-entry.cjs')
 
 export class PreparePool {
@@ -107,7 +121,7 @@ export class PreparePool {
     if (!waiter) return
     this.waiting.delete(m.seq)
     if ('failure' in m) waiter.reject(new Error(`roster import worker failed: ${m.failure}`))
-    else waiter.resolve({ rows: m.rows, invalidRows: m.invalidRows, errors: m.errors, lines: m.lines, values: unpackValues(m.packed), personNos: m.personNos, idHashes: m.idHashes })
+    else waiter.resolve(chunkOf(m))
   }
 
   private fail(e: Error): void {

@@ -10,13 +10,13 @@ import { preparePiece } from './prepare-piece'
 import type { PieceRequest, PieceResponse, WorkerInit } from './prepare-pool'
 
 const init = workerData as WorkerInit
-const preparer = new RosterPreparer({ pii: new PiiCipher({ derived: init.keys }), today: init.today, cyclePolicy: init.cyclePolicy })
+const preparer = new RosterPreparer({ pii: new PiiCipher({ derived: init.keys }), today: init.today, cyclePolicy: init.cyclePolicy, encoding: init.bulkEncoding })
 
 parentPort!.on('message', (req: PieceRequest) => {
   let res: PieceResponse
   try {
     const chunk = preparePiece(preparer, init, new Uint8Array(req.bytes), req.firstLine)
-    res = { seq: req.seq, rows: chunk.rows, invalidRows: chunk.invalidRows, errors: chunk.errors, lines: chunk.lines, packed: packValues(chunk.values), personNos: chunk.personNos, idHashes: chunk.idHashes }
+    res = { seq: req.seq, rows: chunk.rows, invalidRows: chunk.invalidRows, errors: chunk.errors, lines: chunk.lines, packed: packValues(chunk.values), personNos: chunk.personNos, idHashes: chunk.idHashes, tails: chunk.tails }
     parentPort!.postMessage(res, [chunk.lines.buffer as ArrayBuffer])
   } catch (err) {
     res = { seq: req.seq, failure: err instanceof Error ? err.message : String(err) }

@@ -6,6 +6,7 @@
 import { nextCycle, type CyclePolicy } from '../../src/core/cycle'
 import { maskIdNumber, maskName } from '../../src/core/mask'
 import type { PiiCipher } from '../crypto/pii'
+import { copyCells } from '../repositories/person-bulk/copy-text'
 import { idNumberHash } from '../crypto/pii-fields'
 import { ROSTER_CODEC, ROSTER_FIELDS, type RawRosterRow, type RosterField, type RowError } from './columns'
 import { validateRosterRow, type RosterRow } from './validate'
@@ -81,6 +82,11 @@ export interface PreparedChunk {
    */
   personNos: string[]
   idHashes: string
+  /**
+   * With PrepareContext.encoding: each valid row's persons columns (from PERSON_AT) already encoded
+   * for the bulk writer (PersonBulkWriter.insertEncoded), so the importing thread does not format them.
+   */
+  tails?: string[]
 }
 
 /** Length of a blind index (hex HMAC-SHA256). */
@@ -91,6 +97,8 @@ export interface PrepareContext {
   /** Today in Beijing time (YYYY-MM-DD). */
   today: string
   cyclePolicy: CyclePolicy
+  /** The store's bulk encoding (repositories/person-bulk personBulkEncoding), if any. */
+  encoding?: 'copy-text'
 }
 
 /** Only a few hundred distinct dates occur in a roster: convert each once. */
@@ -131,6 +139,7 @@ export class RosterPreparer {
     const values: string[] = []
     const personNos: string[] = []
     const idHashes: string[] = []
+    const tails: string[] | undefined = this.ctx.encoding ? [] : undefined
     let rows = 0
     let invalidRows = 0
     for (const raw of raws) {
@@ -151,8 +160,9 @@ export class RosterPreparer {
       values.push(pii.sealPerson(row), maskName(row.name), maskIdNumber(row.idNumber))
       for (const f of PLAIN) values.push((row[f] as string | null) ?? '')
       values.push(row.benefitStatus === 'suspended' ? this.suspendedSince(row) : '', row.lastCertifiedOn ?? '')
+      if (tails) tails.push(copyCells(values, values.length - WIDTH + PERSON_AT, PREPARED_NULLABLE))
     }
-    return { rows, invalidRows, errors, lines: Int32Array.from(lines), values, personNos, idHashes: idHashes.join('') }
+    return { rows, invalidRows, errors, lines: Int32Array.from(lines), values, personNos, idHashes: idHashes.join(''), tails }
   }
 }
 

@@ -4,7 +4,8 @@
  * leaves the columns it is not given as they were.
  */
 import { migrateToLatest } from '../../../server/db/migrate'
-import { openPersonBulkWriter, type PersonBulkOptions } from '../../../server/repositories/person-bulk'
+import { openPersonBulkWriter, personBulkEncoding, type PersonBulkOptions } from '../../../server/repositories/person-bulk'
+import { copyCells } from '../../../server/repositories/person-bulk/copy-text'
 import { KyselyPersonBulkWriter } from '../../../server/repositories/person-bulk/kysely'
 import type { Db } from '../../../server/repositories/types'
 import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
@@ -63,6 +64,29 @@ describe.each(DIALECTS)('persons bulk writer on %s', (dialect) => {
     expect(rows.slice(0, 1200).every((r) => r.region_code === '310101' && r.employer === "O'Brien\\单位\t1" && r.updated_at === '2026-11-28T00:00:00.000Z')).toBe(true)
     expect(rows[1200].region_code).toBe('110101')
     expect(await persons('id-02')).toHaveLength(2)
+  })
+
+  it('takes rows encoded off the writing thread where the store has an encoding (PostgreSQL), the same as plain ones', async () => {
+    const encoding = personBulkEncoding(t.store.db)
+    expect(encoding).toBe(dialect === 'postgres' ? 'copy-text' : undefined)
+    await t.store.db.transaction().execute(async (trx) => {
+      const w = await openPersonBulkWriter(trx, options())
+      expect(typeof w.insertEncoded).toBe(encoding ? 'function' : 'undefined')
+      if (!w.insertEncoded) return
+      const nullable = COLUMNS.slice(3).map((c) => c === 'last_certified_on')
+      for (let i = 40_000; i < 40_003; i++) {
+        const values = person(i).map((v) => v ?? '')
+        await w.insertEncoded(values.slice(0, 3), copyCells(values, 3, nullable))
+      }
+      await w.finish()
+    })
+    if (!encoding) return
+    const rows = await persons('id-04')
+    expect(rows.map((r) => [r.employer, r.last_certified_on])).toEqual([
+      ["O'Brien\\单位\t1", '2026-03-05'],
+      ["O'Brien\\单位\t1", null],
+      ["O'Brien\\单位\t1", '2026-03-05'],
+    ])
   })
 
   it('leaves nothing after the transaction is rolled back (an open COPY is cancelled first)', async () => {

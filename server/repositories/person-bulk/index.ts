@@ -9,7 +9,7 @@ import { SqliteAdapter } from 'kysely'
 import type { Db } from '../types'
 import { KyselyPersonBulkWriter } from './kysely'
 import { PgPersonBulkWriter } from './pg'
-import { rawPgClient } from './pg-copy'
+import { isPostgres, rawPgClient } from './pg-copy'
 import { SqlitePersonBulkWriter } from './sqlite'
 import { rawSqliteHandle } from './sqlite-handle'
 import type { PersonBulkOptions, PersonBulkWriter } from './types'
@@ -19,6 +19,14 @@ export type { PersonBulkOptions, PersonBulkWriter } from './types'
 /** True when the Kysely instance (or transaction) talks to SQLite. */
 export function isSqlite(db: Db): boolean {
   return db.getExecutor().adapter instanceof SqliteAdapter
+}
+
+/**
+ * How new persons can be handed over already encoded (PersonBulkWriter.insertEncoded), so the caller
+ * can have them formatted off its own thread: 'copy-text' on PostgreSQL (copy-text.ts copyCells).
+ */
+export function personBulkEncoding(db: Db): 'copy-text' | undefined {
+  return isPostgres(db) ? 'copy-text' : undefined
 }
 
 /** A bulk writer on the open transaction `trx` (must be the transaction the caller commits). */

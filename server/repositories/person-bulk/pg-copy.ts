@@ -63,19 +63,7 @@ export async function rawPgClient(trx: Db): Promise<pg.ClientBase | undefined> {
   return found
 }
 
-const SPECIAL = /[\\\t\n\r]/
-const escapeCell = (v: string): string => (SPECIAL.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v)
-
-/** One row in COPY's text format (tab-separated, \N for NULL, line-terminated). */
-export function copyLine(values: ArrayLike<string | null | undefined>): string {
-  let line = ''
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]
-    if (i > 0) line += '\t'
-    line += v === null || v === undefined ? '\\N' : escapeCell(v)
-  }
-  return line + '\n'
-}
+export { copyLine } from './copy-text'
 
 /** Text buffered before it is handed to the stream (one write per ~256 KiB, not per row). */
 const FLUSH_CHARS = 256 * 1024

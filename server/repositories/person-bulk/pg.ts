@@ -38,13 +38,22 @@ export class PgPersonBulkWriter implements PersonBulkWriter {
     this.updatedColumns = options.updatedColumns
   }
 
-  insert(person: ArrayLike<string | null>): void | Promise<void> {
+  private open(): CopyWriter {
     if (!this.persons) {
       const columns = [...this.options.columns, ...Object.keys(this.options.constants)].map(ident).join(', ')
       this.persons = new CopyWriter(this.client, `copy persons (${columns}) from stdin`)
     }
+    return this.persons
+  }
+
+  insert(person: ArrayLike<string | null>): void | Promise<void> {
     const line = copyLine(person)
-    return this.persons.write(line.slice(0, -1) + '\t' + this.constantsText)
+    return this.open().write(line.slice(0, -1) + '\t' + this.constantsText)
+  }
+
+  insertEncoded(head: ArrayLike<string>, tail: string): void | Promise<void> {
+    const line = copyLine(head)
+    return this.open().write(line.slice(0, -1) + '\t' + tail + '\t' + this.constantsText)
   }
 
   async update(id: string, fields: Record<string, string | null | undefined>): Promise<void> {

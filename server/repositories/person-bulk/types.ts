@@ -16,6 +16,11 @@ export interface PersonBulkOptions {
  */
 export interface PersonBulkWriter {
   insert(values: ArrayLike<string | null>): void | Promise<void>
+  /**
+   * Only on a writer whose `encoding` is set: a new person whose first `head.length` columns are
+   * given as values and the rest already encoded (copy-text.ts copyCells, by a worker thread).
+   */
+  insertEncoded?(head: ArrayLike<string>, tail: string): void | Promise<void>
   update(id: string, fields: Record<string, string | null | undefined>): Promise<void>
   finish(): Promise<void>
   abort(): Promise<void>
