@@ -1,6 +1,7 @@
 /** Platform identities (WeChat openid, or the local sign-in) as accounts. */
 import type { Caller } from '../../src/core/contracts/common'
 import { newId } from '../db/ids'
+import { compiledOnce } from './compiled'
 import type { Db, PersonRow } from './types'
 
 /**
@@ -44,19 +45,23 @@ export async function touchLastSeen(db: Db, accountId: string, seen: string, now
  * trip to the store instead of three. undefined when the account does not exist yet.
  */
 export async function accountWithSelfPerson(db: Db, caller: Caller): Promise<{ id: string; lastSeenAt: string; person?: PersonRow } | undefined> {
-  const row = await db
+  const [row] = await selectAccountWithSelfPerson(db, caller.platform, caller.openid)
+  if (!row) return undefined
+  const { account_id, account_last_seen_at, ...person } = row
+  return { id: account_id, lastSeenAt: account_last_seen_at, ...(person.id === null ? {} : { person: person as PersonRow }) }
+}
+
+// Every status, records and start request runs this first: compiled once.
+const selectAccountWithSelfPerson = compiledOnce(2, (db, platform: string, openid: string) =>
+  db
     .selectFrom('accounts')
     .leftJoin('bindings', (join) => join.onRef('bindings.account_id', '=', 'accounts.id').on('bindings.relation', '=', 'self').on('bindings.unbound_at', 'is', null))
     .leftJoin('persons', 'persons.id', 'bindings.person_id')
     .selectAll('persons')
     .select(['accounts.id as account_id', 'accounts.last_seen_at as account_last_seen_at'])
-    .where('accounts.platform', '=', caller.platform)
-    .where('accounts.openid', '=', caller.openid)
-    .executeTakeFirst()
-  if (!row) return undefined
-  const { account_id, account_last_seen_at, ...person } = row
-  return { id: account_id, lastSeenAt: account_last_seen_at, ...(person.id === null ? {} : { person: person as PersonRow }) }
-}
+    .where('accounts.platform', '=', platform as Caller['platform'])
+    .where('accounts.openid', '=', openid),
+)
 
 export async function findAccountId(db: Db, caller: Caller): Promise<string | undefined> {
   const row = await db

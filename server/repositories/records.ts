@@ -2,6 +2,7 @@
 import type { Insertable, Selectable } from 'kysely'
 import type { CertificationRecordsTable } from '../db/schema'
 import { shanghaiMidnightIso } from '../time/clock'
+import { compiledOnce } from './compiled'
 import type { Db, PersonRow } from './types'
 
 export type RecordRow = Selectable<CertificationRecordsTable>
@@ -32,9 +33,7 @@ const newerFirst = (a: RecordRow, b: RecordRow): number => (a.certified_at === b
 
 /** Newest first, the roster's record among them; `before` (exclusive) pages backwards by certified_at. */
 export async function listRecordsOfPerson(db: Db, person: PersonRow, limit: number, before?: string): Promise<RecordRow[]> {
-  let q = db.selectFrom('certification_records').selectAll().where('person_id', '=', person.id)
-  if (before) q = q.where('certified_at', '<', before)
-  const rows = await q.orderBy('certified_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
+  const rows = before ? await selectRecordsBefore(db, person.id, before, limit) : await selectRecords(db, person.id, limit)
   const roster = rosterRecordOf(person)
   if (!roster || (before !== undefined && roster.certified_at >= before)) return rows
   return [...rows, roster].sort(newerFirst).slice(0, limit)
@@ -50,15 +49,26 @@ export async function latestRecordOfPerson(db: Db, person: PersonRow): Promise<R
  * of this and persons.last_certified_on, which the roster import sets.
  */
 export async function latestPassOfPerson(db: Db, personId: string): Promise<RecordRow | undefined> {
-  return db
+  return (await selectLatestPass(db, personId))[0]
+}
+
+// Every status read runs these: compiled once.
+const selectRecords = compiledOnce(2, (db, personId: string, limit: number) =>
+  db.selectFrom('certification_records').selectAll().where('person_id', '=', personId).orderBy('certified_at', 'desc').orderBy('id', 'desc').limit(limit),
+)
+const selectRecordsBefore = compiledOnce(3, (db, personId: string, before: string, limit: number) =>
+  db
     .selectFrom('certification_records')
     .selectAll()
     .where('person_id', '=', personId)
-    .where('result', '=', 'passed')
+    .where('certified_at', '<', before)
     .orderBy('certified_at', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-}
+    .orderBy('id', 'desc')
+    .limit(limit),
+)
+const selectLatestPass = compiledOnce(1, (db, personId: string) =>
+  db.selectFrom('certification_records').selectAll().where('person_id', '=', personId).where('result', '=', 'passed').orderBy('certified_at', 'desc').limit(1),
+)
 
 export async function insertRecord(db: Db, row: Insertable<CertificationRecordsTable>): Promise<void> {
   await db.insertInto('certification_records').values(row).execute()
