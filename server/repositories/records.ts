@@ -1,5 +1,5 @@
 /** Certification records (历史认证记录). */
-import type { Insertable, Selectable } from 'kysely'
+import { sql, type Insertable, type Selectable } from 'kysely'
 import type { CertificationRecordsTable } from '../db/schema'
 import { shanghaiMidnightIso } from '../time/clock'
 import { compiledOnce } from './compiled'
@@ -52,6 +52,23 @@ export async function latestPassOfPerson(db: Db, personId: string): Promise<Reco
   return (await selectLatestPass(db, personId))[0]
 }
 
+/**
+ * The person's newest record (the roster's included) and newest passed in-app record, in one
+ * statement: a status read needs both, and on PostgreSQL each statement is a round trip.
+ */
+export async function latestRecordAndPassOfPerson(db: Db, person: PersonRow): Promise<{ latest?: RecordRow; lastPass?: RecordRow }> {
+  const rows = await selectLatestAndPass(db, person.id)
+  let latest: RecordRow | undefined
+  let lastPass: RecordRow | undefined
+  for (const { kind, ...row } of rows) {
+    if (kind === 'latest') latest = row
+    else lastPass = row
+  }
+  const roster = rosterRecordOf(person)
+  if (roster && (!latest || newerFirst(roster, latest) < 0)) latest = roster
+  return { ...(latest ? { latest } : {}), ...(lastPass ? { lastPass } : {}) }
+}
+
 // Every status read runs these: compiled once.
 const selectRecords = compiledOnce(2, (db, personId: string, limit: number) =>
   db.selectFrom('certification_records').selectAll().where('person_id', '=', personId).orderBy('certified_at', 'desc').orderBy('id', 'desc').limit(limit),
@@ -78,3 +95,26 @@ export async function countRecords(db: Db): Promise<number> {
   const row = await db.selectFrom('certification_records').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
   return Number(row.n)
 }
+const selectLatestAndPass = compiledOnce(1, (db, personId: string) =>
+  db
+    .selectFrom(
+      db.selectFrom('certification_records').selectAll().where('person_id', '=', personId).orderBy('certified_at', 'desc').orderBy('id', 'desc').limit(1).as('latest'),
+    )
+    .selectAll()
+    .select(sql.lit('latest').as('kind'))
+    .unionAll(
+      db
+        .selectFrom(
+          db
+            .selectFrom('certification_records')
+            .selectAll()
+            .where('person_id', '=', personId)
+            .where('result', '=', 'passed')
+            .orderBy('certified_at', 'desc')
+            .limit(1)
+            .as('pass'),
+        )
+        .selectAll()
+        .select(sql.lit('pass').as('kind')),
+    ),
+)

@@ -6,7 +6,7 @@ import { CERT_STATUS_LABELS, RECORD_RESULT_LABELS, type Caller } from '../../src
 import type { StatusView } from '../../src/core/contracts/views'
 import { deadlineLabel, firstCycle, firstDayOf, monthLabel, nextCycle, statusOn } from '../../src/core/cycle'
 import { appendReadAudit } from '../repositories/audit'
-import { latestPassOfPerson, latestRecordOfPerson, rosterRecordOf, type RecordRow } from '../repositories/records'
+import { latestRecordAndPassOfPerson, rosterRecordOf, type RecordRow } from '../repositories/records'
 import { shanghaiDate } from '../time/clock'
 import { accountAndPerson } from './account'
 import type { ServiceContext } from './context'
@@ -24,7 +24,7 @@ export async function statusOf(ctx: ServiceContext, caller: Caller): Promise<Sta
 /** The masked status view of one roster person (also used for 家人, share cards, notices and 认证查询). */
 export async function personStatusView(ctx: ServiceContext, person: PersonRow): Promise<Extract<StatusView, { bound: true }>> {
   const now = ctx.clock()
-  const lastPass = await latestPassOfPerson(ctx.db, person.id)
+  const { latest, lastPass } = await latestRecordAndPassOfPerson(ctx.db, person)
   const passDates = [lastPass ? shanghaiDate(new Date(lastPass.certified_at)) : undefined, person.last_certified_on ?? undefined].filter(
     (d): d is string => d !== undefined,
   )
@@ -38,7 +38,6 @@ export async function personStatusView(ctx: ServiceContext, person: PersonRow): 
   } else if (status === 'overdue_suspended') {
     suspendedSince = window.overdueFrom
   }
-  const latest = await latestRecordOfPerson(ctx.db, person)
   // Certified and then tried again without passing: the cycle's result is still the pass; the
   // later try is shown apart as a retry that changes nothing.
   const passRow = [lastPass, rosterRecordOf(person)].filter((r): r is RecordRow => r !== undefined).sort((a, b) => (a.certified_at < b.certified_at ? 1 : -1))[0]

@@ -1,6 +1,6 @@
 import { migrateToLatest } from '../../../server/db/migrate'
 import { findPersonById, updatePerson } from '../../../server/repositories/persons'
-import { insertRecord, latestRecordOfPerson, listRecordsOfPerson } from '../../../server/repositories/records'
+import { insertRecord, latestPassOfPerson, latestRecordAndPassOfPerson, latestRecordOfPerson, listRecordsOfPerson } from '../../../server/repositories/records'
 import { firstPassSince } from '../../../server/repositories/shares'
 import type { PersonRow } from '../../../server/repositories/types'
 import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
@@ -46,6 +46,26 @@ describe.each(DIALECTS)('certification history with the roster date on %s', (dia
     await updatePerson(t.store.db, onlyRoster.id, { roster_certified_on: '2026-02-01' })
     const updated = (await findPersonById(t.store.db, onlyRoster.id))!
     expect(await latestRecordOfPerson(t.store.db, updated)).toMatchObject({ id: `roster-${updated.id}`, certified_at: '2026-01-31T16:00:00.000Z' })
+  })
+
+  it('gives the latest record and the latest in-app pass in one call, the same as asked apart', async () => {
+    const both = async (p: PersonRow) => {
+      const one = await latestRecordAndPassOfPerson(t.store.db, p)
+      expect(one.latest).toEqual(await latestRecordOfPerson(t.store.db, p))
+      expect(one.lastPass).toEqual(await latestPassOfPerson(t.store.db, p.id))
+      return { latest: one.latest?.id, lastPass: one.lastPass?.id }
+    }
+    expect(await both(person)).toEqual({ latest: 'f-june', lastPass: 'f-june' })
+    const p3 = await addPerson(t, 'H3')
+    await updatePerson(t.store.db, p3, { roster_certified_on: '2026-09-01' })
+    await insertRecord(t.store.db, face('h3-pass', p3, '2026-05-01T03:00:00.000Z', 'passed'))
+    await insertRecord(t.store.db, face('h3-fail', p3, '2026-07-01T03:00:00.000Z', 'failed'))
+    // The roster date is the newest record but not an in-app pass.
+    expect(await both((await findPersonById(t.store.db, p3))!)).toEqual({ latest: `roster-${p3}`, lastPass: 'h3-pass' })
+    const p4 = await addPerson(t, 'H4')
+    await insertRecord(t.store.db, face('h4-fail', p4, '2026-07-01T03:00:00.000Z', 'failed'))
+    expect(await both((await findPersonById(t.store.db, p4))!)).toEqual({ latest: 'h4-fail', lastPass: undefined })
+    expect(await both((await findPersonById(t.store.db, await addPerson(t, 'H5')))!)).toEqual({ latest: undefined, lastPass: undefined })
   })
 
   it('counts the roster date as a pass for share cards created before it', async () => {
