@@ -12,12 +12,7 @@ export const LAST_SEEN_RESOLUTION_MS = 10 * 60_000
 
 /** Creates the account on first sight; otherwise returns it, touching last_seen_at at most once per resolution. */
 export async function ensureAccount(db: Db, caller: Caller, now: string): Promise<string> {
-  const found = await db
-    .selectFrom('accounts')
-    .select(['id', 'last_seen_at'])
-    .where('platform', '=', caller.platform)
-    .where('openid', '=', caller.openid)
-    .executeTakeFirst()
+  const [found] = await selectAccount(db, caller.platform, caller.openid)
   if (found) {
     await touchLastSeen(db, found.id, found.last_seen_at, now)
     return found.id
@@ -64,11 +59,15 @@ const selectAccountWithSelfPerson = compiledOnce(2, (db, platform: string, openi
 )
 
 export async function findAccountId(db: Db, caller: Caller): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('accounts')
-    .select('id')
-    .where('platform', '=', caller.platform)
-    .where('openid', '=', caller.openid)
-    .executeTakeFirst()
+  const [row] = await selectAccount(db, caller.platform, caller.openid)
   return row?.id
 }
+
+// Every start and completion looks the account up first: compiled once.
+const selectAccount = compiledOnce(2, (db, platform: string, openid: string) =>
+  db
+    .selectFrom('accounts')
+    .select(['id', 'last_seen_at'])
+    .where('platform', '=', platform as Caller['platform'])
+    .where('openid', '=', openid),
+)
