@@ -47,7 +47,7 @@ import { parseRosterCsv } from '../../server/roster/parse'
 import { CopyWriter, copyLine } from '../../server/repositories/person-bulk/pg-copy'
 import { RosterPreparer } from '../../server/roster/prepare'
 import type { ServiceContext } from '../../server/services/context'
-import { startTestPostgres, stopTestPostgres, type TestPostgres } from '../../__tests__/support/postgres'
+import { startTestPostgres, stopTestPostgres, type TestPostgres } from '../support/throwaway-postgres'
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`)

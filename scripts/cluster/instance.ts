@@ -6,24 +6,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { resolve } from 'node:path'
+import { freePort } from '../support/free-port'
+export { freePort }
 
 export const ROOT = resolve(__dirname, '..', '..')
 /** Generous: three instances compiling TypeScript at once on a busy 2-core machine. */
 export const READY_TIMEOUT_MS = 120_000
 const STOP_GRACE_MS = 10_000
 
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port
-      srv.close(() => resolvePort(port))
-    })
-  })
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import pg from 'pg'
-import { startTestPostgres, stopTestPostgres, type TestPostgres } from '../../__tests__/support/postgres'
+import { startTestPostgres, stopTestPostgres, type TestPostgres } from '../support/throwaway-postgres'
 import { clusterSecretsFromEnv, newClusterSecrets, startCluster, type LocalCluster } from './cluster'
 import { prepareDatabase } from './database'
 import { ROOT } from './instance'

@@ -5,9 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { freePort } from '../../../scripts/support/free-port'
+export { freePort }
 
 export const ROOT = resolve(__dirname, '../../..')
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs')
@@ -19,13 +20,6 @@ export interface RunningSystem {
   stop: () => Promise<void>
 }
 
-export async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const { port } = s.address() as AddressInfo
-  await new Promise((r) => s.close(r))
-  return port
-}
 
 export async function startSystem(extraEnv: Record<string, string> = {}): Promise<RunningSystem> {
   // H5_DIR (E2E_H5_DIR in the tests) serves another build: that one must be there, not dist/h5.

@@ -1,7 +1,8 @@
 /** Child processes for npm run bench:api: each server runs alone, so the load client never shares its event loop. */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { freePort } from '../../support/free-port'
+export { freePort }
 
 export const ROOT = join(__dirname, '..', '..', '..')
 
@@ -11,17 +12,6 @@ export interface Child {
   stop(): Promise<void>
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.unref()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 async function waitReady(url: string, proc: ChildProcess, stderr: () => string): Promise<void> {
   const deadline = Date.now() + 60_000
