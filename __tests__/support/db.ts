@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { openStore, type Store } from '../../server/db/connect'
+import { migrateToLatest } from '../../server/db/migrate'
 import type { Dialect } from '../../server/db/schema'
 import { PG_URL_ENV, startTestPostgres, stopTestPostgres, type TestPostgres } from './postgres'
 
@@ -92,4 +93,18 @@ export async function createTestStore(dialect: Dialect): Promise<TestStore> {
       }
     },
   }
+}
+
+/**
+ * A migrated store for the enclosing describe block: created before its tests, closed after them.
+ * The returned object is filled in by beforeAll, so tests read `t.store` as they would a TestStore.
+ */
+export function migratedStoreFor(dialect: Dialect): TestStore {
+  const holder = { dialect } as TestStore
+  beforeAll(async () => {
+    Object.assign(holder, await createTestStore(dialect))
+    await migrateToLatest(holder.store)
+  }, STORE_SETUP_TIMEOUT_MS)
+  afterAll(async () => holder.close?.())
+  return holder
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { migrateToLatest } from '../../../server/db/migrate'
 import { appendAudit } from '../../../server/repositories/audit'
-import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
+import { DIALECTS, migratedStoreFor } from '../../support/db'
 
 /**
  * The message of a rejected database call. better-sqlite3 creates its errors in the realm that first
@@ -18,12 +18,7 @@ async function dbError(p: Promise<unknown>): Promise<string> {
 }
 
 describe.each(DIALECTS)('schema on %s', (dialect) => {
-  let t: TestStore
-  beforeAll(async () => {
-    t = await createTestStore(dialect)
-    await migrateToLatest(t.store)
-  }, STORE_SETUP_TIMEOUT_MS)
-  afterAll(async () => t?.close())
+  const t = migratedStoreFor(dialect)
 
   it('migrates idempotently', async () => {
     expect(await migrateToLatest(t.store)).toEqual([])

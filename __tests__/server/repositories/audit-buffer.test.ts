@@ -5,7 +5,7 @@
 import type { AuditEntry } from '../../../server/repositories/audit'
 import { AuditBuffer } from '../../../server/repositories/audit'
 import { migrateToLatest } from '../../../server/db/migrate'
-import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
+import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, migratedStoreFor } from '../../support/db'
 import { DEMO } from '../helpers/demo'
 import { newCaller, startHarness } from '../helpers/harness'
 
@@ -14,12 +14,7 @@ jest.setTimeout(60_000)
 const entry = (n: number): AuditEntry => ({ at: '2026-11-27T02:00:00.000Z', actorType: 'account', actorRef: `acc-${n}`, action: 'test.read', subjectPersonId: null, detail: { n } })
 
 describe.each(DIALECTS)('AuditBuffer on %s', (dialect) => {
-  let t: TestStore
-  beforeAll(async () => {
-    t = await createTestStore(dialect)
-    await migrateToLatest(t.store)
-  }, STORE_SETUP_TIMEOUT_MS)
-  afterAll(async () => t?.close())
+  const t = migratedStoreFor(dialect)
 
   const rowsOf = async (action: string) => t.store.db.selectFrom('audit_log').select(['actor_ref', 'detail']).where('action', '=', action).execute()
 

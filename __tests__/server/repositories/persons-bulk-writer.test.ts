@@ -3,12 +3,11 @@
  * persons inside one transaction, committed together, nothing left after a rollback, and an update
  * leaves the columns it is not given as they were.
  */
-import { migrateToLatest } from '../../../server/db/migrate'
 import { openPersonBulkWriter, personBulkEncoding, type PersonBulkOptions } from '../../../server/repositories/person-bulk'
 import { copyCells } from '../../../server/repositories/person-bulk/copy-text'
 import { KyselyPersonBulkWriter } from '../../../server/repositories/person-bulk/kysely'
 import type { Db } from '../../../server/repositories/types'
-import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
+import { DIALECTS, migratedStoreFor } from '../../support/db'
 
 const COLUMNS = ['id', 'person_no', 'id_number_hash', 'pii_enc', 'name_masked', 'id_number_masked', 'insurance_type', 'employer', 'benefit_status', 'region_code', 'last_certified_on']
 const NOW = '2026-11-27T02:00:00.000Z'
@@ -22,12 +21,7 @@ const person = (i: number, employer = "O'Brien\\单位\t1"): (string | null)[] =
 ]
 
 describe.each(DIALECTS)('persons bulk writer on %s', (dialect) => {
-  let t: TestStore
-  beforeAll(async () => {
-    t = await createTestStore(dialect)
-    await migrateToLatest(t.store)
-  }, STORE_SETUP_TIMEOUT_MS)
-  afterAll(async () => t?.close())
+  const t = migratedStoreFor(dialect)
 
   const persons = (prefix: string) => t.store.db.selectFrom('persons').select(['person_no', 'employer', 'region_code', 'last_certified_on', 'enrolled_on', 'updated_at']).where('id', 'like', `${prefix}%`).orderBy('id').execute()
 

@@ -5,14 +5,13 @@
  */
 import { checkCharFor } from '../../../src/core/id-number'
 import { PiiCipher } from '../../../server/crypto/pii'
-import { migrateToLatest } from '../../../server/db/migrate'
 import { ROSTER_CODEC, ROSTER_COLUMNS, ROSTER_FIELDS } from '../../../server/roster/columns'
 import { importRoster, type ImportOptions } from '../../../server/roster/import'
 import { importRosterBytes } from '../../../server/roster/import-file'
 import { indexHeader, parseRosterCsv } from '../../../server/roster/parse'
 import { PREPARED_PERSON_COLUMNS, SLOTS, WIDTH } from '../../../server/roster/prepare'
 import { validateRosterRow } from '../../../server/roster/validate'
-import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
+import { DIALECTS, migratedStoreFor } from '../../support/db'
 import { TEST_KEY_V1 } from '../helpers/config'
 
 const pii = new PiiCipher({ keys: { v1: TEST_KEY_V1 }, current: 'v1', indexVersion: 'v1' })
@@ -60,12 +59,7 @@ describe('roster codec', () => {
 })
 
 describe.each(DIALECTS)('optional roster column on %s', (dialect) => {
-  let t: TestStore
-  beforeAll(async () => {
-    t = await createTestStore(dialect)
-    await migrateToLatest(t.store)
-  }, STORE_SETUP_TIMEOUT_MS)
-  afterAll(async () => t?.close())
+  const t = migratedStoreFor(dialect)
 
   const employerOf = async (no: string) => (await t.store.db.selectFrom('persons').select('employer').where('person_no', '=', no).executeTakeFirstOrThrow()).employer
 

@@ -3,12 +3,11 @@ import SQLite from 'better-sqlite3'
 import { parse } from 'csv-parse/sync'
 import { checkCharFor } from '../../../src/core/id-number'
 import { PiiCipher } from '../../../server/crypto/pii'
-import { migrateToLatest } from '../../../server/db/migrate'
 import { listRecordsOfPerson } from '../../../server/repositories/records'
 import { importRoster } from '../../../server/roster/import'
 import { parseRosterCsv } from '../../../server/roster/parse'
 import { rawSqliteHandle } from '../../../server/roster/sqlite-raw'
-import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
+import { DIALECTS, migratedStoreFor } from '../../support/db'
 import { TEST_KEY_V1 } from '../helpers/config'
 
 const HEADER = '个人编号,姓名,身份证号,社会保障卡号,单位名称,险种,待遇状态,上次认证日期,行政区划'
@@ -66,12 +65,7 @@ describe('PII IV pool', () => {
 })
 
 describe.each(DIALECTS)('roster import fast path on %s', (dialect) => {
-  let t: TestStore
-  beforeAll(async () => {
-    t = await createTestStore(dialect)
-    await migrateToLatest(t.store)
-  }, STORE_SETUP_TIMEOUT_MS)
-  afterAll(async () => t?.close())
+  const t = migratedStoreFor(dialect)
 
   it('finds the better-sqlite3 handle on SQLite only, and restores prepare', async () => {
     const prepare = SQLite.prototype.prepare

@@ -4,14 +4,13 @@ import { join } from 'node:path'
 import iconv from 'iconv-lite'
 import { main as rosterImportCli } from '../../../server/cli/roster-import'
 import { PiiCipher } from '../../../server/crypto/pii'
-import { migrateToLatest } from '../../../server/db/migrate'
 import { DEMO_ROSTER_PATH } from '../../../server/demo/seed'
 import { listRecordsOfPerson } from '../../../server/repositories/records'
 import { decodeRoster } from '../../../server/roster/decode'
 import { importRoster, type ImportOptions } from '../../../server/roster/import'
 import { parseRosterCsv } from '../../../server/roster/parse'
 import { reportCsv } from '../../../server/roster/report'
-import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
+import { DIALECTS, migratedStoreFor } from '../../support/db'
 import { TEST_HMAC_SECRET, TEST_KEY_V1 } from '../helpers/config'
 
 const HEADER = '个人编号,姓名,身份证号,社会保障卡号,单位名称,险种,待遇状态,上次认证日期,行政区划'
@@ -63,12 +62,7 @@ describe('roster file decoding', () => {
 })
 
 describe.each(DIALECTS)('roster import on %s', (dialect) => {
-  let t: TestStore
-  beforeAll(async () => {
-    t = await createTestStore(dialect)
-    await migrateToLatest(t.store)
-  }, STORE_SETUP_TIMEOUT_MS)
-  afterAll(async () => t?.close())
+  const t = migratedStoreFor(dialect)
 
   const count = async (table: 'persons' | 'certification_records' | 'audit_log') =>
     Number((await t.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
