@@ -15,19 +15,21 @@ export interface AuditEntry {
   detail?: Record<string, string | number | boolean | null>
 }
 
+/** The stored row of an entry (a new id each time). */
+function auditRow(entry: AuditEntry) {
+  return {
+    id: newId(),
+    at: entry.at,
+    actor_type: entry.actorType,
+    actor_ref: entry.actorRef,
+    action: entry.action,
+    subject_person_id: entry.subjectPersonId ?? null,
+    detail: JSON.stringify(entry.detail ?? {}),
+  }
+}
+
 export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      id: newId(),
-      at: entry.at,
-      actor_type: entry.actorType,
-      actor_ref: entry.actorRef,
-      action: entry.action,
-      subject_person_id: entry.subjectPersonId ?? null,
-      detail: JSON.stringify(entry.detail ?? {}),
-    })
-    .execute()
+  await db.insertInto('audit_log').values(auditRow(entry)).execute()
 }
 
 const AUDIT_INSERT_CHUNK = 500
@@ -35,20 +37,7 @@ const AUDIT_INSERT_CHUNK = 500
 async function appendAuditRows(db: Db, entries: readonly AuditEntry[]): Promise<void> {
   for (let i = 0; i < entries.length; i += AUDIT_INSERT_CHUNK) {
     const chunk = entries.slice(i, i + AUDIT_INSERT_CHUNK)
-    await db
-      .insertInto('audit_log')
-      .values(
-        chunk.map((entry) => ({
-          id: newId(),
-          at: entry.at,
-          actor_type: entry.actorType,
-          actor_ref: entry.actorRef,
-          action: entry.action,
-          subject_person_id: entry.subjectPersonId ?? null,
-          detail: JSON.stringify(entry.detail ?? {}),
-        })),
-      )
-      .execute()
+    await db.insertInto('audit_log').values(chunk.map(auditRow)).execute()
   }
 }
 
