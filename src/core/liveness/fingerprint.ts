@@ -208,11 +208,11 @@ interface Prepared {
 function highPass(values: ArrayLike<number>, n: number, missing: (v: number) => boolean, half: number): { hp: Float64Array; moving: boolean[] } {
   const hp = new Float64Array(C * n).fill(NOT_A_NUMBER)
   const moving: boolean[] = []
+  const sum = new Float64Array(n + 1)
+  const cnt = new Int32Array(n + 1)
   for (let c = 0; c < C; c++) {
     const base = c * n
     // prefix sums of valid values
-    const sum = new Float64Array(n + 1)
-    const cnt = new Int32Array(n + 1)
     for (let i = 0; i < n; i++) {
       const v = values[base + i]
       const ok = !missing(v)
@@ -266,53 +266,124 @@ function coarse(raw: SummaryFingerprint, k: number): Prepared {
 }
 
 /**
- * Median channel correlation of a and b at "b index = a index × scale + offset" (linear
- * interpolation in b), over a's points that land inside b; overlap in a's points.
+ * The alignment loop's working memory, allocated once per pair: scoreAt runs a few thousand times
+ * per pair and must not allocate.
  */
-function scoreAt(a: Prepared, b: Prepared, scale: number, offset: number, minOverlap: number): { score: number; overlap: number; channels: number } {
-  // a's index range that maps inside b: 0 <= i*scale + offset <= b.n - 1
-  const lo = mMax(0, mCeil(-offset / scale))
-  const hi = mMin(a.n - 1, mFloor((b.n - 1 - offset) / scale))
-  const overlap = hi - lo + 1
-  if (overlap < minOverlap) return { score: 0, overlap: mMax(0, overlap), channels: 0 }
-  const rs: number[] = []
-  for (let c = 0; c < C; c++) {
-    if (!a.moving[c] || !b.moving[c]) continue
-    const ab = c * a.n
-    const bb = c * b.n
-    let sx = 0
-    let sy = 0
-    let sxx = 0
-    let syy = 0
-    let sxy = 0
-    let m = 0
+class Scorer {
+  /** b's interpolation point for each of a's indices at the current alignment. */
+  private readonly j0: Int32Array
+  private readonly w: Float64Array
+  private readonly rs = new Float64Array(C)
+  /** Channels moving in both fingerprints. */
+  private readonly both: Int32Array
+  score = 0
+  overlap = 0
+  channels = 0
+
+  constructor(
+    private readonly a: Prepared,
+    private readonly b: Prepared,
+  ) {
+    this.j0 = new Int32Array(mMax(1, a.n))
+    this.w = new Float64Array(mMax(1, a.n))
+    const both: number[] = []
+    for (let c = 0; c < C; c++) if (a.moving[c] && b.moving[c]) both.push(c)
+    this.both = Int32Array.from(both)
+  }
+
+  /**
+   * Median channel correlation of a and b at "b index = a index × scale + offset" (linear
+   * interpolation in b), over a's points that land inside b; overlap in a's points. Results in
+   * this.score / overlap / channels.
+   *
+   * `bound`: the caller only wants an alignment whose score exceeds it. A median over channels can
+   * exceed it only if at least as many channels correlate above it as at or below it, so once the
+   * channels left cannot restore that balance the rest are skipped and channels is set to 0 (the
+   * alignment is of no use). Every score that is computed is computed exactly as without the bound.
+   */
+  scoreAt(scale: number, offset: number, minOverlap: number, bound: number): void {
+    const a = this.a
+    const b = this.b
+    const j0s = this.j0
+    const ws = this.w
+    // a's index range that maps inside b: 0 <= i*scale + offset <= b.n - 1
+    const lo = mMax(0, mCeil(-offset / scale))
+    const hi = mMin(a.n - 1, mFloor((b.n - 1 - offset) / scale))
+    const overlap = hi - lo + 1
+    this.score = 0
+    if (overlap < minOverlap) {
+      this.overlap = mMax(0, overlap)
+      this.channels = 0
+      return
+    }
+    this.overlap = overlap
+    // The interpolation point depends on the alignment only: computed once for all channels.
+    const bn = b.n
     for (let i = lo; i <= hi; i++) {
-      const x = a.hp[ab + i]
-      if (x !== x) continue
       const j = i * scale + offset
       const j0 = mFloor(j)
-      const w = j - j0
-      const y0 = b.hp[bb + j0]
-      const y = w === 0 || j0 + 1 >= b.n ? y0 : y0 + (b.hp[bb + j0 + 1] - y0) * w
-      if (y !== y) continue
-      sx += x
-      sy += y
-      sxx += x * x
-      syy += y * y
-      sxy += x * y
-      m++
+      j0s[i] = j0
+      ws[i] = j - j0
     }
-    if (m < minOverlap * 0.5) continue
-    const vx = sxx - (sx * sx) / m
-    const vy = syy - (sy * sy) / m
-    if (vx <= 0 || vy <= 0) continue
-    rs.push((sxy - (sx * sy) / m) / mSqrt(vx * vy))
+    const ahp = a.hp
+    const bhp = b.hp
+    const rs = this.rs
+    const both = this.both
+    let r = 0
+    let above = 0
+    for (let k = 0; k < both.length; k++) {
+      // Prune: even if every channel left took part above the bound, the median could not exceed it.
+      if (above + (both.length - k) < r - above) {
+        this.channels = 0
+        return
+      }
+      const c = both[k]
+      const ab = c * a.n
+      const bb = c * bn
+      let sx = 0
+      let sy = 0
+      let sxx = 0
+      let syy = 0
+      let sxy = 0
+      let m = 0
+      for (let i = lo; i <= hi; i++) {
+        const x = ahp[ab + i]
+        if (x !== x) continue
+        const j0 = j0s[i]
+        const w = ws[i]
+        const y0 = bhp[bb + j0]
+        const y = w === 0 || j0 + 1 >= bn ? y0 : y0 + (bhp[bb + j0 + 1] - y0) * w
+        if (y !== y) continue
+        sx += x
+        sy += y
+        sxx += x * x
+        syy += y * y
+        sxy += x * y
+        m++
+      }
+      if (m < minOverlap * 0.5) continue
+      const vx = sxx - (sx * sx) / m
+      const vy = syy - (sy * sy) / m
+      if (vx <= 0 || vy <= 0) continue
+      const rho = (sxy - (sx * sy) / m) / mSqrt(vx * vy)
+      rs[r++] = rho
+      if (rho > bound) above++
+    }
+    this.channels = r
+    if (r < MIN_CHANNELS) return
+    // r ≤ 7: insertion sort of the first r values.
+    for (let i = 1; i < r; i++) {
+      const v = rs[i]
+      let j = i - 1
+      while (j >= 0 && rs[j] > v) {
+        rs[j + 1] = rs[j]
+        j--
+      }
+      rs[j + 1] = v
+    }
+    const mid = r >> 1
+    this.score = r % 2 ? rs[mid] : (rs[mid - 1] + rs[mid]) / 2
   }
-  if (rs.length < MIN_CHANNELS) return { score: 0, overlap, channels: rs.length }
-  rs.sort((p, q) => p - q)
-  const mid = rs.length >> 1
-  const score = rs.length % 2 ? rs[mid] : (rs[mid - 1] + rs[mid]) / 2
-  return { score, overlap, channels: rs.length }
 }
 
 function minOverlapPoints(na: number, nb: number, stepMs: number): number {
@@ -320,40 +391,54 @@ function minOverlapPoints(na: number, nb: number, stepMs: number): number {
   return mMax(mCeil(MIN_OVERLAP_MS / stepMs), mCeil(shorter * MIN_OVERLAP_SHARE))
 }
 
+interface Candidate {
+  score: number
+  scale: number
+  offset: number
+}
+
 /**
  * How alike two fingerprints are, at their best alignment (see the file comment). Symmetric up to the
- * search grid. Cost: a few million multiply-adds for two 30 s summaries.
+ * search grid. Cost: a few million multiply-adds for two 30 s summaries, fewer where alignments are
+ * pruned (Scorer.scoreAt); the result is the same as scoring every alignment.
  */
 export function fingerprintSimilarity(a: SummaryFingerprint, b: SummaryFingerprint): FingerprintMatch {
   const none: FingerprintMatch = { score: 0, scale: 1, offsetMs: 0, overlapMs: 0, channels: 0 }
   if (a.stepMs !== b.stepMs || a.n < 2 || b.n < 2) return none
-  // Coarse: 500 ms means, every scale step and every offset with enough overlap.
+  // Coarse: 500 ms means, every scale step and every offset with enough overlap. Only the COARSE_KEEP
+  // best are kept, in the order a stable sort by descending score would give (earlier wins a tie), so
+  // an alignment needs a score above the kept last one to enter once COARSE_KEEP are kept.
   const ca = coarse(a, COARSE)
   const cb = coarse(b, COARSE)
   const coarseMin = minOverlapPoints(ca.n, cb.n, a.stepMs * COARSE)
-  const candidates: { score: number; scale: number; offset: number }[] = []
+  const kept: Candidate[] = []
   if (ca.n >= 2 && cb.n >= 2) {
+    const sc = new Scorer(ca, cb)
     for (let s = SCALE_MIN; s <= SCALE_MAX + 1e-9; s += COARSE_SCALE_STEP) {
       for (let o = -mCeil(ca.n * s); o <= cb.n; o++) {
-        const r = scoreAt(ca, cb, s, o, coarseMin)
-        if (r.channels < MIN_CHANNELS) continue
-        candidates.push({ score: r.score, scale: s, offset: o })
+        const bound = kept.length < COARSE_KEEP ? Number.NEGATIVE_INFINITY : kept[COARSE_KEEP - 1].score
+        sc.scoreAt(s, o, coarseMin, bound)
+        if (sc.channels < MIN_CHANNELS) continue
+        const score = sc.score
+        if (kept.length === COARSE_KEEP && !(score > bound)) continue
+        let at = kept.length
+        while (at > 0 && kept[at - 1].score < score) at--
+        kept.splice(at, 0, { score, scale: s, offset: o })
+        if (kept.length > COARSE_KEEP) kept.pop()
       }
     }
   }
-  candidates.sort((p, q) => q.score - p.score)
   // Fine: 100 ms grid around the best coarse alignments.
-  const pa = prepare(a)
-  const pb = prepare(b)
+  const fine = new Scorer(prepare(a), prepare(b))
   const fineMin = minOverlapPoints(a.n, b.n, a.stepMs)
   let best = none
-  for (const cand of candidates.slice(0, COARSE_KEEP)) {
+  for (const cand of kept) {
     const centre = cand.offset * COARSE
     for (let s = cand.scale - 2 * COARSE_SCALE_STEP; s <= cand.scale + 2 * COARSE_SCALE_STEP + 1e-9; s += FINE_SCALE_STEP) {
       for (let o = centre - COARSE; o <= centre + COARSE; o++) {
-        const r = scoreAt(pa, pb, s, o, fineMin)
-        if (r.channels >= MIN_CHANNELS && r.score > best.score) {
-          best = { score: r.score, scale: mRound(s * 1000) / 1000, offsetMs: o * a.stepMs, overlapMs: r.overlap * a.stepMs, channels: r.channels }
+        fine.scoreAt(s, o, fineMin, best.score)
+        if (fine.channels >= MIN_CHANNELS && fine.score > best.score) {
+          best = { score: fine.score, scale: mRound(s * 1000) / 1000, offsetMs: o * a.stepMs, overlapMs: fine.overlap * a.stepMs, channels: fine.channels }
         }
       }
     }
