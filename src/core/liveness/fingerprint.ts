@@ -274,8 +274,13 @@ class Scorer {
   private readonly j0: Int32Array
   private readonly w: Float64Array
   private readonly rs = new Float64Array(C)
-  /** Channels moving in both fingerprints. */
+  /**
+   * Channels moving in both fingerprints, lowest correlation at the last alignment first: neighbouring
+   * alignments correlate alike, so a poor alignment meets its poor channels early and is pruned sooner.
+   * The order changes which channels are computed, never a computed value (the median sorts them).
+   */
   private readonly both: Int32Array
+  private readonly lastRho = new Float64Array(C)
   score = 0
   overlap = 0
   channels = 0
@@ -329,12 +334,14 @@ class Scorer {
     const bhp = b.hp
     const rs = this.rs
     const both = this.both
+    const lastRho = this.lastRho
     let r = 0
     let above = 0
     for (let k = 0; k < both.length; k++) {
       // Prune: even if every channel left took part above the bound, the median could not exceed it.
       if (above + (both.length - k) < r - above) {
         this.channels = 0
+        this.reorder()
         return
       }
       const c = both[k]
@@ -361,15 +368,18 @@ class Scorer {
         sxy += x * y
         m++
       }
+      lastRho[c] = Number.POSITIVE_INFINITY // no part in the score: last in line
       if (m < minOverlap * 0.5) continue
       const vx = sxx - (sx * sx) / m
       const vy = syy - (sy * sy) / m
       if (vx <= 0 || vy <= 0) continue
       const rho = (sxy - (sx * sy) / m) / mSqrt(vx * vy)
+      lastRho[c] = rho
       rs[r++] = rho
       if (rho > bound) above++
     }
     this.channels = r
+    this.reorder()
     if (r < MIN_CHANNELS) return
     // r ≤ 7: insertion sort of the first r values.
     for (let i = 1; i < r; i++) {
@@ -383,6 +393,20 @@ class Scorer {
     }
     const mid = r >> 1
     this.score = r % 2 ? rs[mid] : (rs[mid - 1] + rs[mid]) / 2
+  }
+
+  private reorder(): void {
+    const both = this.both
+    const lastRho = this.lastRho
+    for (let i = 1; i < both.length; i++) {
+      const c = both[i]
+      let j = i - 1
+      while (j >= 0 && lastRho[both[j]] > lastRho[c]) {
+        both[j + 1] = both[j]
+        j--
+      }
+      both[j + 1] = c
+    }
   }
 }
 
@@ -432,10 +456,16 @@ export function fingerprintSimilarity(a: SummaryFingerprint, b: SummaryFingerpri
   const fine = new Scorer(prepare(a), prepare(b))
   const fineMin = minOverlapPoints(a.n, b.n, a.stepMs)
   let best = none
+  // Neighbouring candidates' windows share alignments (the very same scale and offset): a repeat
+  // scores what it scored before, which never beats the best, so it is not scored again.
+  const seen = new Set<string>()
   for (const cand of kept) {
     const centre = cand.offset * COARSE
     for (let s = cand.scale - 2 * COARSE_SCALE_STEP; s <= cand.scale + 2 * COARSE_SCALE_STEP + 1e-9; s += FINE_SCALE_STEP) {
       for (let o = centre - COARSE; o <= centre + COARSE; o++) {
+        const key = `${s}:${o}`
+        if (seen.has(key)) continue
+        seen.add(key)
         fine.scoreAt(s, o, fineMin, best.score)
         if (fine.channels >= MIN_CHANNELS && fine.score > best.score) {
           best = { score: fine.score, scale: mRound(s * 1000) / 1000, offsetMs: o * a.stepMs, overlapMs: fine.overlap * a.stepMs, channels: fine.channels }
