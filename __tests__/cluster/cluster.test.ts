@@ -316,6 +316,10 @@ test('the daily sweep run by two instances at once queues each reminder once', a
 test('two reminder senders running at once, the instance under one killed between send and ack, never deliver one reminder twice', async () => {
   const fixed = cluster.backends[1]
   let deliveredByFixed = 0
+  // The sender on the proxy starts once the fixed one has delivered its first message, so the kill
+  // below always finds a delivered, unacknowledged message, however the machine schedules the two.
+  let fixedDelivered!: () => void
+  const fixedHasDelivered = new Promise<void>((resolve) => (fixedDelivered = resolve))
   const sender = async (baseUrl: string, killOwnInstance: boolean) => {
     const backend = backendClient(baseUrl)
     const deps = {
@@ -326,9 +330,13 @@ test('two reminder senders running at once, the instance under one killed betwee
       // Delivered, not yet acknowledged: the worst moment to lose the instance. Those rows stay
       // "attempted" (outcome unknown) and must never be sent again by the other sender.
       afterSend: async () => {
-        if (killOwnInstance && ++deliveredByFixed === 3) killAndRestart('backend', 1)
+        if (killOwnInstance && ++deliveredByFixed === 1) {
+          killAndRestart('backend', 1)
+          fixedDelivered()
+        }
       },
     }
+    if (!killOwnInstance) await fixedHasDelivered
     const options = { noSweep: true, batchSize: 4, concurrency: 2, leaseMs: 3000 }
     // A sender that lost its backend stops its round; the next round (the next timer tick) goes on.
     const deadline = Date.now() + 150_000
