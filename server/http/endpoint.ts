@@ -1,12 +1,15 @@
 /**
  * Registers a backend route from the endpoint table (src/core/contracts/endpoints.ts): the path, the
- * body validated once by the table's schema before the handler runs, the answer checked against
- * the table's before it is serialised. Routes supply only the handler.
+ * body validated once by the table's schema before the handler runs, and the table's answer schema
+ * as the route's 200 response schema, so Fastify serialises the answer by it (fast-json-stringify:
+ * undeclared fields are dropped, a missing required field is a server fault). Routes supply only
+ * the handler.
  */
-import type { FastifyInstance, FastifyRequest, RouteShorthandOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify'
 import * as v from 'valibot'
 import { ENDPOINTS, schemaFor, type AnswerOf, type EndpointName, type Endpoints } from '../../src/core/contracts/endpoints'
 import { DomainError } from '../../src/core/errors'
+import { answerJsonSchema } from './answer-schema'
 import { parseBody } from './validate'
 
 /** Endpoints with a backend route of their own. */
@@ -24,10 +27,15 @@ export function route<N extends RoutedName>(app: FastifyInstance, name: N, handl
   const path = spec.route.replace(/^\/v1/, '')
   const body = 'body' in spec ? spec.body : undefined
   const parsed = new WeakMap<FastifyRequest, unknown>()
+  // Outside production every answer is also checked in full against the valibot schema, so a
+  // handler that drifts from its declaration fails in tests rather than being coerced by the
+  // serialiser; production relies on the serialiser alone (one pass per answer).
+  const strict = process.env.NODE_ENV !== 'production'
   app.post(
     path,
     {
       ...options,
+      schema: { ...options.schema, response: { 200: answerJsonSchema(name, spec.answer) } },
       // A route's own preValidation (e.g. a refusal that does not depend on the body) runs first.
       preValidation: [
         ...hooks(options.preValidation),
@@ -35,11 +43,14 @@ export function route<N extends RoutedName>(app: FastifyInstance, name: N, handl
           if (body) parsed.set(req, parseBody(schemaFor(body, req.body), req.body))
         },
       ],
-      preSerialization: async (_req, _reply, payload) => {
-        // A handler that answers something other than its declared answer is a server fault.
-        if (!v.is(spec.answer, payload)) throw new DomainError('INTERNAL')
-        return payload
-      },
+      ...(strict && {
+        preSerialization: async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+          // A handler that answers something other than its declared answer is a server fault
+          // (error answers pass through this hook too, with their own status and shape).
+          if (reply.statusCode === 200 && !v.is(spec.answer, payload)) throw new DomainError('INTERNAL')
+          return payload
+        },
+      }),
     },
     async (req) => handler(parsed.get(req) as BodyOf<N>, req),
   )

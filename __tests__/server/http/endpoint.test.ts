@@ -1,7 +1,8 @@
 /**
  * route() registers a backend route from the endpoint table: the body is validated by the table's
- * schema before the handler runs, the answer is checked against the table's, and domain errors are
- * answered with the status and message of the one error table.
+ * schema before the handler runs, the answer is serialised by the table's answer schema (declared
+ * as the route's 200 response), and domain errors are answered with the status and message of the
+ * one error table.
  */
 import Fastify, { type FastifyInstance } from 'fastify'
 import { DomainError, ERRORS } from '../../../src/core/errors'
@@ -72,11 +73,59 @@ test('an answer that is not the declared one is a server fault, not sent as it i
   expect(res.json().error.code).toBe('INTERNAL')
 })
 
-test('a route without a body schema takes any JSON object', async () => {
-  answer = { queued: 0 }
+test('an answer missing a declared field is a server fault', async () => {
+  answer = {}
+  const res = await post('/v1/relatives/remove', { caller, relativeId: RELATIVE_ID })
+  expect(res.statusCode).toBe(500)
+  expect(res.json()).toEqual({ error: { code: 'INTERNAL', message: ERRORS.INTERNAL.message } })
+})
+
+test('a field the answer schema does not declare never leaves the backend', async () => {
+  answer = { removed: true, personId: 'p-1', idNumber: '110101195001011234' }
+  const res = await post('/v1/relatives/remove', { caller, relativeId: RELATIVE_ID })
+  expect(res.statusCode).toBe(200)
+  expect(res.body).toBe('{"removed":true}')
+})
+
+test('a route without a body schema takes any JSON object; nested undeclared fields are dropped too', async () => {
+  answer = { byStatus: { queued: 2 }, attemptedUnacked: 0, lastSweep: { day: '2026-12-01', inserted: 2, finishedAt: null, openid: 'secret' } }
   const res = await post('/v1/reminders/stats', { anything: true })
   expect(res.statusCode).toBe(200)
-  expect(res.json()).toEqual({ queued: 0 })
+  expect(res.json()).toEqual({ byStatus: { queued: 2 }, attemptedUnacked: 0, lastSweep: { day: '2026-12-01', inserted: 2, finishedAt: null } })
+})
+
+describe('in production (no second validation: the serialiser alone)', () => {
+  let prod: FastifyInstance
+  beforeAll(async () => {
+    const before = process.env.NODE_ENV
+    process.env.NODE_ENV = 'production'
+    try {
+      prod = Fastify()
+      installErrorHandling(prod)
+      await prod.register(async (v1) => route(v1, 'removeRelative', async () => answer as { removed: true }), { prefix: '/v1' })
+      await prod.ready()
+    } finally {
+      process.env.NODE_ENV = before
+    }
+  })
+  afterAll(() => prod.close())
+  const postProd = (payload: unknown) => prod.inject({ method: 'POST', url: '/v1/relatives/remove', payload: payload as object })
+
+  test('undeclared fields are dropped', async () => {
+    answer = { removed: true, personId: 'p-1' }
+    const res = await postProd({ caller, relativeId: RELATIVE_ID })
+    expect(res.statusCode).toBe(200)
+    expect(res.body).toBe('{"removed":true}')
+  })
+
+  test('an answer of the wrong shape is still INTERNAL', async () => {
+    for (const wrong of [{}, ['not', 'an', 'object']]) {
+      answer = wrong
+      const res = await postProd({ caller, relativeId: RELATIVE_ID })
+      expect(res.statusCode).toBe(500)
+      expect(res.json().error.code).toBe('INTERNAL')
+    }
+  })
 })
 
 test('every status in the error table is an HTTP error status', () => {

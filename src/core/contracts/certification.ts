@@ -9,8 +9,8 @@ import * as v from 'valibot'
 import { DEFAULT_SESSION_CONFIG, type SessionConfigInput } from '../liveness/session/config'
 import { FAIL_TEXTS, type FailReason } from '../liveness/session/texts'
 import { SUMMARY_FIELDS, SUMMARY_VERSION } from '../liveness/summary'
-import { ACTION_NAMES, type ActionName } from '../liveness/types'
-import { CallerSchema, type RecordResult } from './common'
+import { ACTION_NAMES } from '../liveness/types'
+import { CallerSchema, RECORD_RESULTS } from './common'
 import { NOTICE_CODE_PATTERN } from './notices'
 import { SHARE_TOKEN_PATTERN } from './share'
 
@@ -180,68 +180,78 @@ export const BackendCompleteCertificationSchema = v.object({ caller: CallerSchem
 export type BackendCompleteCertification = v.InferOutput<typeof BackendCompleteCertificationSchema>
 
 /** What the phone must do for identity before or with the camera step (see server/identity/port.ts). */
-export type IdentityStepView = { kind: 'none' } | { kind: 'wechat-facial-verify'; verifyId: string }
+export const IdentityStepViewSchema = v.variant('kind', [v.object({ kind: v.literal('none') }), v.object({ kind: v.literal('wechat-facial-verify'), verifyId: v.string() })])
+export type IdentityStepView = v.InferOutput<typeof IdentityStepViewSchema>
+
+const LivenessTimingConfigSchema = v.object({
+  positioningTimeoutMs: v.number(),
+  actionTimeoutMs: v.number(),
+  actionRetries: v.number(),
+  totalTimeoutMs: v.number(),
+})
 
 /** Answer of 开始认证. */
-export interface CertificationSessionView {
-  sessionId: string
+export const CertificationSessionViewSchema = v.object({
+  sessionId: v.string(),
   /** Send back unchanged with 完成认证. */
-  nonce: string
+  nonce: v.string(),
   /** The actions, in this order. */
-  challenge: ActionName[]
+  challenge: v.array(v.picklist(ACTION_NAMES)),
   /** ISO timestamp; completing after it → SESSION_EXPIRED. */
-  expiresAt: string
-  identityStep: IdentityStepView
+  expiresAt: v.string(),
+  identityStep: IdentityStepViewSchema,
   /**
    * How many evidence frames to send with 完成认证 (0: none; keep them on the phone): 1 + the
    * challenge length — a neutral frame when positioning ends, then one at each action's peak, each
    * with its moment (evidence.moments).
    */
-  evidenceFrames: number
+  evidenceFrames: v.number(),
   /** Engine timing the backend replays with; pass it to the engine (livenessEngineConfig). */
-  livenessConfig?: LivenessTimingConfig
-}
+  livenessConfig: v.optional(LivenessTimingConfigSchema),
+})
+export type CertificationSessionView = v.InferOutput<typeof CertificationSessionViewSchema>
 
-export interface ReinstatementView {
+export const ReinstatementViewSchema = v.object({
   /** 次月恢复发放, e.g. 2026年12月 */
-  resumeMonthLabel: string
+  resumeMonthLabel: v.string(),
   /** How many withheld months are paid back (补发). */
-  backPaidMonths: number
-}
+  backPaidMonths: v.number(),
+})
+export type ReinstatementView = v.InferOutput<typeof ReinstatementViewSchema>
+
+export const RESULT_RECORDS_OF = ['self', 'relative', 'none'] as const
+export type ResultRecordsOf = (typeof RESULT_RECORDS_OF)[number]
 
 /** Answer of 完成认证 (the same answer again when the same session is completed twice). */
-export interface CertificationResultView {
-  recordId: string
-  result: RecordResult
-  resultLabel: string
-  reasonCode?: CertReasonCode
-  reasonText?: string
+export const CertificationResultViewSchema = v.object({
+  recordId: v.string(),
+  result: v.picklist(RECORD_RESULTS),
+  resultLabel: v.string(),
+  reasonCode: v.optional(v.picklist(Object.keys(CERT_REASON_TEXTS) as CertReasonCode[])),
+  reasonText: v.optional(v.string()),
   /**
    * After a pass, or a failed retry of a person already certified this cycle (then unchanged): first
    * day of the next due month (YYYY-MM-DD), its label, and the deadline as a day (2027年11月30日).
    */
-  nextDueDate?: string
-  nextDueMonthLabel?: string
-  nextDueDeadlineLabel?: string
-  reinstatement?: ReinstatementView
+  nextDueDate: v.optional(v.string()),
+  nextDueMonthLabel: v.optional(v.string()),
+  nextDueDeadlineLabel: v.optional(v.string()),
+  reinstatement: v.optional(ReinstatementViewSchema),
   /** Failed certifications of this person today (Beijing time), this one included. */
-  failuresToday: number
+  failuresToday: v.number(),
   /** Whose certification it was, masked (张*华). Absent only in answers stored before it existed. */
-  maskedName?: string
+  maskedName: v.optional(v.string()),
   /**
    * The person was already certified for the current cycle before this attempt (a voluntary
    * retry): a failure leaves their certification and pension as they were.
    */
-  alreadyCertified?: boolean
+  alreadyCertified: v.optional(v.boolean()),
   /**
    * Where the caller finds this person's records: their own 认证记录 ('self'), the 家人 link's
    * records ('relative', with relativeId), or nowhere, e.g. a parent who came from a share card or a
    * notice without binding ('none').
    */
-  recordsOf?: ResultRecordsOf
-  relativeId?: string
-}
-
-export const RESULT_RECORDS_OF = ['self', 'relative', 'none'] as const
-export type ResultRecordsOf = (typeof RESULT_RECORDS_OF)[number]
-
+  recordsOf: v.optional(v.picklist(RESULT_RECORDS_OF)),
+  relativeId: v.optional(v.string()),
+})
+export type CertificationResultView = v.InferOutput<typeof CertificationResultViewSchema>

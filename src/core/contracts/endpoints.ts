@@ -13,8 +13,8 @@ import {
   BackendStartCertificationSchema,
   CompleteCertificationEventSchema,
   StartCertificationEventSchema,
-  type CertificationResultView,
-  type CertificationSessionView,
+  CertificationResultViewSchema,
+  CertificationSessionViewSchema,
 } from './certification'
 import {
   AddRelativeFormSchema,
@@ -23,11 +23,12 @@ import {
   BackendStatusQuerySchema,
   RelativeRefSchema,
   StatusQueryFormSchema,
-  type RelativeView,
-  type RelativesView,
-  type StatusQueryView,
+  RelativeViewSchema,
+  RelativesViewSchema,
+  StatusQueryViewSchema,
+  RemovedViewSchema,
 } from './family'
-import { BackendNoticeCodeSchema, ResolveNoticeEventSchema, type NoticeResolvedView } from './notices'
+import { BackendNoticeCodeSchema, ResolveNoticeEventSchema, NoticeResolvedViewSchema } from './notices'
 import {
   AckRequestSchema,
   AttemptRequestSchema,
@@ -38,17 +39,18 @@ import {
   LocalDeliverSchema,
   RecordSubscriptionEventSchema,
   SweepRequestSchema,
-  type AckView,
-  type AttemptView,
-  type ClaimView,
-  type InboxView,
-  type LocalDeliverView,
-  type ReminderStatsView,
-  type SubscriptionsView,
-  type SweepView,
+  AckViewSchema,
+  AttemptViewSchema,
+  ClaimViewSchema,
+  InboxViewSchema,
+  LocalDeliverViewSchema,
+  ReminderStatsViewSchema,
+  SubscriptionsViewSchema,
+  SweepViewSchema,
+  DemoRecipientViewSchema,
 } from './reminders'
-import { BackendShareTokenSchema, BackendCreateShareSchema, backendRevokeShareSchemaFor, revokeShareSchemaFor, ShareTokenRefSchema, type RevokeShareEvent, type ShareCreatedView, type ShareOpenedView, type ShareRevokedView } from './share'
-import { BackendRecordsSchema, RecordsQuerySchema, type BindingView, type LoginView, type RecordsView, type StatusView } from './views'
+import { BackendShareTokenSchema, BackendCreateShareSchema, backendRevokeShareSchemaFor, revokeShareSchemaFor, ShareTokenRefSchema, type RevokeShareEvent, ShareCreatedViewSchema, ShareOpenedViewSchema, ShareRevokedViewSchema } from './share'
+import { BackendRecordsSchema, RecordsQuerySchema, BindingViewSchema, LoginViewSchema, RecordsViewSchema, StatusViewSchema } from './views'
 
 /**
  * Who may make a call. A WeChat (or local) account is a retiree for its own binding and a relative
@@ -88,6 +90,10 @@ export interface EndpointSpec {
   /** The backend route and its body (with the caller added by the cloud-function layer); null: none of its own. */
   route: `/v1/${string}` | null
   body?: v.GenericSchema | SchemaFor
+  /**
+   * What it answers on success: the route declares it as its 200 response schema (JSON Schema via
+   * @valibot/to-json-schema), so Fastify serialises by it and drops any field it does not declare.
+   */
   answer: v.GenericSchema
   callers: readonly Role[]
   errors: readonly ErrorCode[]
@@ -100,8 +106,6 @@ export interface EndpointSpec {
   localOnly?: true
 }
 
-/** The declared answer of an endpoint: its type, checked to be a JSON object at run time. */
-const answer = <T>() => v.custom<T>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'SERVICE_UNAVAILABLE')
 /** A cloud call without input. */
 const NoInput = v.object({})
 
@@ -111,12 +115,12 @@ const RELATIVE: readonly Role[] = ['relative']
 const TIMER: readonly Role[] = ['timer']
 
 export const ENDPOINTS = {
-  login: { event: NoInput, route: '/v1/accounts/login', body: BackendCallerOnlySchema, answer: answer<LoginView>(), callers: ACCOUNT, errors: [], exposed: 'api' },
+  login: { event: NoInput, route: '/v1/accounts/login', body: BackendCallerOnlySchema, answer: LoginViewSchema, callers: ACCOUNT, errors: [], exposed: 'api' },
   /** Dispatches to bindManual or bindSsc by `method` (the cloud-function handler applies GB 11643 first). */
   bindIdentity: {
     event: BindIdentityEventSchema,
     route: null,
-    answer: answer<BindingView>(),
+    answer: BindingViewSchema,
     callers: RETIREE,
     errors: ['ID_LENGTH', 'ID_ILLEGAL_CHARS', 'ID_BIRTH_DATE', 'ID_CHECKSUM', 'ID_LEGACY_15', 'PERSON_NOT_FOUND', 'DETAILS_MISMATCH', 'PERSON_BOUND_ELSEWHERE', 'ACCOUNT_ALREADY_BOUND', 'SSC_AUTH_INVALID', 'ID_NUMBER_CHECKS_LIMITED'],
     exposed: 'api',
@@ -124,21 +128,21 @@ export const ENDPOINTS = {
   bindManual: {
     route: '/v1/bindings/manual',
     body: BackendBindManualSchema,
-    answer: answer<BindingView>(),
+    answer: BindingViewSchema,
     callers: RETIREE,
     errors: ['ID_LENGTH', 'ID_ILLEGAL_CHARS', 'ID_BIRTH_DATE', 'ID_CHECKSUM', 'ID_LEGACY_15', 'PERSON_NOT_FOUND', 'DETAILS_MISMATCH', 'PERSON_BOUND_ELSEWHERE', 'ACCOUNT_ALREADY_BOUND', 'ID_NUMBER_CHECKS_LIMITED'],
     exposed: null,
   },
-  bindSsc: { route: '/v1/bindings/ssc', body: BackendBindSscSchema, answer: answer<BindingView>(), callers: RETIREE, errors: ['SSC_AUTH_INVALID', 'PERSON_NOT_FOUND', 'PERSON_BOUND_ELSEWHERE', 'ACCOUNT_ALREADY_BOUND'], exposed: null },
-  unbindIdentity: { event: NoInput, route: '/v1/bindings/unbind', body: BackendCallerOnlySchema, answer: answer<{ unbound: true }>(), callers: RETIREE, errors: [], exposed: 'api' },
-  getStatus: { event: NoInput, route: '/v1/status', body: BackendCallerOnlySchema, answer: answer<StatusView>(), callers: RETIREE, errors: [], exposed: 'api' },
-  listRecords: { event: RecordsQuerySchema, route: '/v1/records', body: BackendRecordsSchema, answer: answer<RecordsView>(), callers: ACCOUNT, errors: ['NOT_BOUND', 'RELATIVE_NOT_FOUND'], exposed: 'api' },
+  bindSsc: { route: '/v1/bindings/ssc', body: BackendBindSscSchema, answer: BindingViewSchema, callers: RETIREE, errors: ['SSC_AUTH_INVALID', 'PERSON_NOT_FOUND', 'PERSON_BOUND_ELSEWHERE', 'ACCOUNT_ALREADY_BOUND'], exposed: null },
+  unbindIdentity: { event: NoInput, route: '/v1/bindings/unbind', body: BackendCallerOnlySchema, answer: v.object({ unbound: v.literal(true) }), callers: RETIREE, errors: [], exposed: 'api' },
+  getStatus: { event: NoInput, route: '/v1/status', body: BackendCallerOnlySchema, answer: StatusViewSchema, callers: RETIREE, errors: [], exposed: 'api' },
+  listRecords: { event: RecordsQuerySchema, route: '/v1/records', body: BackendRecordsSchema, answer: RecordsViewSchema, callers: ACCOUNT, errors: ['NOT_BOUND', 'RELATIVE_NOT_FOUND'], exposed: 'api' },
   /** Local-only stand-in for the 电子社保卡 app's authorisation; refused in production. */
   localSscAuthorize: {
     event: v.object({ name: NameSchema, idNumber: IdNumberInputSchema }),
     route: '/v1/ssc/local-authorize',
     body: BackendLocalSscAuthorizeSchema,
-    answer: answer<{ authorization: string }>(),
+    answer: v.object({ authorization: v.string() }),
     callers: RETIREE,
     errors: ['FORBIDDEN_IN_PRODUCTION', 'PERSON_NOT_FOUND', 'DETAILS_MISMATCH', 'ID_CHECKSUM', 'ID_LENGTH'],
     exposed: 'api',
@@ -150,7 +154,7 @@ export const ENDPOINTS = {
     event: StartCertificationEventSchema,
     route: '/v1/certifications/start',
     body: BackendStartCertificationSchema,
-    answer: answer<CertificationSessionView>(),
+    answer: CertificationSessionViewSchema,
     callers: ACCOUNT,
     errors: ['NOT_BOUND', 'RELATIVE_NOT_FOUND', 'TOO_MANY_SESSIONS', 'SHARE_INVALID', 'SHARE_EXPIRED', 'SHARE_REVOKED', 'SHARE_USED', 'NOTICE_INVALID', 'NOTICE_ALREADY_CERTIFIED'],
     exposed: 'api',
@@ -160,7 +164,7 @@ export const ENDPOINTS = {
     event: CompleteCertificationEventSchema,
     route: '/v1/certifications/complete',
     body: BackendCompleteCertificationSchema,
-    answer: answer<CertificationResultView>(),
+    answer: CertificationResultViewSchema,
     callers: ACCOUNT,
     errors: ['SESSION_NOT_FOUND', 'SESSION_EXPIRED', 'SESSION_NONCE_MISMATCH', 'LIVENESS_MISMATCH', 'TRACE_IMPLAUSIBLE', 'TRACE_REUSED', 'EVIDENCE_MISMATCH', 'NOT_BOUND', 'RELATIVE_NOT_FOUND', 'SHARE_REVOKED'],
     exposed: 'api',
@@ -170,24 +174,24 @@ export const ENDPOINTS = {
     event: AddRelativeFormSchema,
     route: '/v1/relatives/add',
     body: BackendAddRelativeSchema,
-    answer: answer<RelativeView>(),
+    answer: RelativeViewSchema,
     callers: RELATIVE,
     errors: ['RELATION_INVALID', 'PERSON_NOT_FOUND', 'DETAILS_MISMATCH', 'RELATIVE_IS_SELF', 'RELATIVES_LIMIT', 'ID_NUMBER_CHECKS_LIMITED'],
     exposed: 'api',
     checksIdNumber: true,
   },
   /** 家人 list: masked names, relation, 下次认证日期, status. */
-  listRelatives: { event: NoInput, route: '/v1/relatives/list', body: BackendCallerOnlySchema, answer: answer<RelativesView>(), callers: RELATIVE, errors: [], exposed: 'api' },
+  listRelatives: { event: NoInput, route: '/v1/relatives/list', body: BackendCallerOnlySchema, answer: RelativesViewSchema, callers: RELATIVE, errors: [], exposed: 'api' },
   /** Removes a relative (idempotent); their share links stop working. */
-  removeRelative: { event: RelativeRefSchema, route: '/v1/relatives/remove', body: BackendRelativeRefSchema, answer: answer<{ removed: true }>(), callers: RELATIVE, errors: ['RELATIVE_NOT_FOUND'], exposed: 'api' },
+  removeRelative: { event: RelativeRefSchema, route: '/v1/relatives/remove', body: BackendRelativeRefSchema, answer: RemovedViewSchema, callers: RELATIVE, errors: ['RELATIVE_NOT_FOUND'], exposed: 'api' },
   /** 发给家人: a signed share token + path for one relative (7 days). No WeChat openapi call. */
-  createShare: { event: RelativeRefSchema, route: '/v1/shares/create', body: BackendCreateShareSchema, answer: answer<ShareCreatedView>(), callers: RELATIVE, errors: ['RELATIVE_NOT_FOUND'], exposed: 'api' },
+  createShare: { event: RelativeRefSchema, route: '/v1/shares/create', body: BackendCreateShareSchema, answer: ShareCreatedViewSchema, callers: RELATIVE, errors: ['RELATIVE_NOT_FOUND'], exposed: 'api' },
   /** Opens a share card: whose certification, from whom. */
   openShare: {
     event: ShareTokenRefSchema,
     route: '/v1/shares/open',
     body: BackendShareTokenSchema,
-    answer: answer<ShareOpenedView>(),
+    answer: ShareOpenedViewSchema,
     callers: RETIREE,
     errors: ['SHARE_INVALID', 'SHARE_EXPIRED', 'SHARE_REVOKED', 'SHARE_USED'],
     exposed: 'api',
@@ -197,47 +201,47 @@ export const ENDPOINTS = {
     event: revokeShareSchemaFor,
     route: '/v1/shares/revoke',
     body: backendRevokeShareSchemaFor,
-    answer: answer<ShareRevokedView>(),
+    answer: ShareRevokedViewSchema,
     callers: RELATIVE,
     errors: ['SHARE_INVALID', 'RELATIVE_NOT_FOUND'],
     exposed: 'api',
   },
   /** A printed notice's scanned code (scene n=<code>) → whose notice, where they stand. No WeChat openapi call. */
-  resolveNotice: { event: ResolveNoticeEventSchema, route: '/v1/notices/resolve', body: BackendNoticeCodeSchema, answer: answer<NoticeResolvedView>(), callers: RETIREE, errors: ['NOTICE_INVALID', 'NOTICE_ALREADY_CERTIFIED'], exposed: 'api' },
+  resolveNotice: { event: ResolveNoticeEventSchema, route: '/v1/notices/resolve', body: BackendNoticeCodeSchema, answer: NoticeResolvedViewSchema, callers: RETIREE, errors: ['NOTICE_INVALID', 'NOTICE_ALREADY_CERTIFIED'], exposed: 'api' },
   /** 认证查询 by name + ID number (rate-limited; masked answer). */
   queryStatus: {
     event: StatusQueryFormSchema,
     route: '/v1/queries/status',
     body: BackendStatusQuerySchema,
-    answer: answer<StatusQueryView>(),
+    answer: StatusQueryViewSchema,
     callers: ACCOUNT,
     errors: ['PERSON_NOT_FOUND', 'DETAILS_MISMATCH', 'ID_NUMBER_CHECKS_LIMITED'],
     exposed: 'api',
     checksIdNumber: true,
   },
   /** What wx.requestSubscribeMessage answered: each accept is one send credit for that template. */
-  recordSubscription: { event: RecordSubscriptionEventSchema, route: '/v1/reminders/subscriptions', body: BackendRecordSubscriptionSchema, answer: answer<SubscriptionsView>(), callers: ACCOUNT, errors: [], exposed: 'api' },
+  recordSubscription: { event: RecordSubscriptionEventSchema, route: '/v1/reminders/subscriptions', body: BackendRecordSubscriptionSchema, answer: SubscriptionsViewSchema, callers: ACCOUNT, errors: [], exposed: 'api' },
   /** Developer-only 消息发件箱: messages the local openapi adapter stored; refused in production. */
   listInbox: {
     event: InboxQuerySchema,
     route: '/v1/reminders/inbox',
     body: BackendInboxQuerySchema,
-    answer: answer<InboxView>(),
+    answer: InboxViewSchema,
     callers: ACCOUNT,
     errors: ['FORBIDDEN_IN_PRODUCTION'],
     exposed: 'api',
     localOnly: true,
   },
   // The reminder sender (docs/reminders.md): the timer function sendReminders, or the local scheduler.
-  sweepReminders: { route: '/v1/reminders/sweep', body: SweepRequestSchema, answer: answer<SweepView>(), callers: TIMER, errors: [], exposed: 'sendReminders' },
-  claimReminders: { route: '/v1/reminders/claim', body: ClaimRequestSchema, answer: answer<ClaimView>(), callers: TIMER, errors: [], exposed: 'sendReminders' },
-  attemptReminders: { route: '/v1/reminders/attempt', body: AttemptRequestSchema, answer: answer<AttemptView>(), callers: TIMER, errors: [], exposed: 'sendReminders' },
-  ackReminders: { route: '/v1/reminders/ack', body: AckRequestSchema, answer: answer<AckView>(), callers: TIMER, errors: [], exposed: 'sendReminders' },
-  reminderStats: { route: '/v1/reminders/stats', answer: answer<ReminderStatsView>(), callers: TIMER, errors: [], exposed: null },
-  localDeliver: { route: '/v1/reminders/local/deliver', body: LocalDeliverSchema, answer: answer<LocalDeliverView>(), callers: TIMER, errors: ['FORBIDDEN_IN_PRODUCTION'], exposed: null },
+  sweepReminders: { route: '/v1/reminders/sweep', body: SweepRequestSchema, answer: SweepViewSchema, callers: TIMER, errors: [], exposed: 'sendReminders' },
+  claimReminders: { route: '/v1/reminders/claim', body: ClaimRequestSchema, answer: ClaimViewSchema, callers: TIMER, errors: [], exposed: 'sendReminders' },
+  attemptReminders: { route: '/v1/reminders/attempt', body: AttemptRequestSchema, answer: AttemptViewSchema, callers: TIMER, errors: [], exposed: 'sendReminders' },
+  ackReminders: { route: '/v1/reminders/ack', body: AckRequestSchema, answer: AckViewSchema, callers: TIMER, errors: [], exposed: 'sendReminders' },
+  reminderStats: { route: '/v1/reminders/stats', answer: ReminderStatsViewSchema, callers: TIMER, errors: [], exposed: null },
+  localDeliver: { route: '/v1/reminders/local/deliver', body: LocalDeliverSchema, answer: LocalDeliverViewSchema, callers: TIMER, errors: ['FORBIDDEN_IN_PRODUCTION'], exposed: null },
   demoRecipient: {
     route: '/v1/reminders/local/demo-recipient',
-    answer: answer<{ created: boolean; subscriptions: SubscriptionsView }>(),
+    answer: DemoRecipientViewSchema,
     callers: TIMER,
     errors: ['FORBIDDEN_IN_PRODUCTION'],
     exposed: null,

@@ -4,9 +4,8 @@
  * per account), never by the person's id, name or ID number. Issue messages are error codes.
  */
 import * as v from 'valibot'
-import type { CertStatus, RecordResult } from './common'
-import type { StatusView } from './views'
-import { CallerSchema } from './common'
+import { BoundStatusViewSchema, LastResultViewSchema } from './views'
+import { CallerSchema, CERT_STATUSES } from './common'
 import { IdNumberInputSchema, NameSchema } from './binding'
 
 /** The relation the account holder recorded: the person is my 父亲 / 母亲 / 配偶 / 其他亲属. */
@@ -38,32 +37,36 @@ export const RelativeRefSchema = v.object({ relativeId: RelativeIdSchema })
 export type RelativeRef = v.InferOutput<typeof RelativeRefSchema>
 
 /** One entry of the 家人 list: masked, with the relative's certification state. */
-export interface RelativeView {
-  relativeId: string
-  maskedName: string
-  relation: Relation
-  relationLabel: string
-  status: CertStatus
-  statusLabel: string
+export const RelativeViewSchema = v.object({
+  relativeId: v.string(),
+  maskedName: v.string(),
+  relation: v.picklist(RELATIONS),
+  relationLabel: v.string(),
+  status: v.picklist(CERT_STATUSES),
+  statusLabel: v.string(),
   /** First day of the due month (YYYY-MM-DD) and its label (下次认证日期, e.g. 2027年3月). */
-  nextDueDate: string
-  nextDueMonthLabel: string
+  nextDueDate: v.string(),
+  nextDueMonthLabel: v.string(),
   /** The last day to certify, e.g. 2027年3月31日. */
-  nextDueDeadlineLabel: string
-  suspendedSince?: string
-  lastResult?: { result: RecordResult; resultLabel: string; certifiedAt: string }
+  nextDueDeadlineLabel: v.string(),
+  suspendedSince: v.optional(v.string()),
+  lastResult: v.optional(LastResultViewSchema),
   /** A try after this cycle's pass that did not pass (as on the status view): a retry, not the result. */
-  laterRetry?: { result: RecordResult; resultLabel: string; certifiedAt: string }
+  laterRetry: v.optional(LastResultViewSchema),
   /** Expiry of the newest share link still usable, if one was sent (ISO). */
-  shareActiveUntil?: string
-  addedAt: string
-}
+  shareActiveUntil: v.optional(v.string()),
+  addedAt: v.string(),
+})
+export type RelativeView = v.InferOutput<typeof RelativeViewSchema>
 
-export interface RelativesView {
-  relatives: RelativeView[]
+export const RelativesViewSchema = v.object({
+  relatives: v.array(RelativeViewSchema),
   /** MAX_RELATIVES, so the page can say how many more may be added. */
-  max: number
-}
+  max: v.number(),
+})
+export type RelativesView = v.InferOutput<typeof RelativesViewSchema>
+
+export const RemovedViewSchema = v.object({ removed: v.literal(true) })
 
 /** Backend request bodies. */
 export const BackendAddRelativeSchema = v.object({ caller: CallerSchema, ...AddRelativeFormSchema.entries })
@@ -74,4 +77,5 @@ export const StatusQueryFormSchema = v.object({ name: NameSchema, idNumber: IdNu
 export type StatusQueryForm = v.InferOutput<typeof StatusQueryFormSchema>
 export const BackendStatusQuerySchema = v.object({ caller: CallerSchema, ...StatusQueryFormSchema.entries })
 /** The masked status of the person asked about (the same fields as the 本人 status view). */
-export type StatusQueryView = Extract<StatusView, { bound: true }>
+export const StatusQueryViewSchema = BoundStatusViewSchema
+export type StatusQueryView = v.InferOutput<typeof StatusQueryViewSchema>

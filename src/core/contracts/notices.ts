@@ -48,20 +48,21 @@ export const ResolveNoticeEventSchema = v.union([v.object({ code: v.string('NOTI
 export type ResolveNoticeEvent = v.InferOutput<typeof ResolveNoticeEventSchema>
 
 /** Answer of resolveNotice: whose notice it is (masked) and where they stand. */
-export interface NoticeResolvedView {
-  maskedName: string
+export const NoticeResolvedViewSchema = v.object({
+  maskedName: v.string(),
   /** The notice's cycle (year). */
-  cycle: number
-  nextDueMonthLabel: string
+  cycle: v.number(),
+  nextDueMonthLabel: v.string(),
   /** The last day to certify, e.g. 2026年12月31日. */
-  nextDueDeadlineLabel: string
-  statusLabel: string
+  nextDueDeadlineLabel: v.string(),
+  statusLabel: v.string(),
   /**
    * The agency serving the person, from the roster person's region on the server (never from the
    * code or link): how the person tells a genuine notice from a fake one.
    */
-  agency: { name: string; hotline: string }
-}
+  agency: v.object({ name: v.string(), hotline: v.string() }),
+})
+export type NoticeResolvedView = v.InferOutput<typeof NoticeResolvedViewSchema>
 
 export const BackendNoticeCodeSchema = v.object({ caller: CallerSchema, code: NoticeCodeSchema })
 

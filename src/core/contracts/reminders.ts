@@ -4,7 +4,6 @@
  */
 import * as v from 'valibot'
 import { SUBSCRIPTION_TEMPLATES, TEMPLATE_TITLES, type SubscriptionTemplate } from '../reminders/policy'
-import type { TemplateData } from '../reminders/fields'
 import { CallerSchema } from './common'
 
 export { SUBSCRIPTION_TEMPLATES, TEMPLATE_TITLES, type SubscriptionTemplate }
@@ -26,17 +25,19 @@ export const RecordSubscriptionEventSchema = v.object({
 export type RecordSubscriptionEvent = v.InferInput<typeof RecordSubscriptionEventSchema>
 export const BackendRecordSubscriptionSchema = v.object({ caller: CallerSchema, ...RecordSubscriptionEventSchema.entries })
 
-export interface SubscriptionView {
-  kind: SubscriptionTemplate
-  title: string
+const TemplateDataSchema = v.record(v.string(), v.object({ value: v.string() }))
+
+export const SubscriptionViewSchema = v.object({
+  kind: SubscriptionTemplateSchema,
+  title: v.string(),
   /** One-time credits left (each accept is one message). */
-  credits: number
+  credits: v.number(),
   /** Long-term subscription (government category deployments): no credits needed. */
-  longTerm: boolean
-}
-export interface SubscriptionsView {
-  subscriptions: SubscriptionView[]
-}
+  longTerm: v.boolean(),
+})
+export type SubscriptionView = v.InferOutput<typeof SubscriptionViewSchema>
+export const SubscriptionsViewSchema = v.object({ subscriptions: v.array(SubscriptionViewSchema) })
+export type SubscriptionsView = v.InferOutput<typeof SubscriptionsViewSchema>
 
 /** Cloud function `listInbox` (developer only): what the local openapi adapter stored. */
 export const InboxQuerySchema = v.object({
@@ -49,24 +50,24 @@ export const InboxQuerySchema = v.object({
 export type InboxQuery = v.InferOutput<typeof InboxQuerySchema>
 export const BackendInboxQuerySchema = v.object({ caller: CallerSchema, ...InboxQuerySchema.entries })
 
-export interface InboxMessageView {
-  id: string
+export const InboxMessageViewSchema = v.object({
+  id: v.string(),
   /** Recipient openid (what WeChat would have pushed to). */
-  touser: string
-  mine: boolean
-  templateId: string
+  touser: v.string(),
+  mine: v.boolean(),
+  templateId: v.string(),
   /** certDue | certificationResult | relativeCertified, when the template id is one we know. */
-  template?: SubscriptionTemplate
-  title: string
-  page: string
-  data: TemplateData
-  miniprogramState: string
-  lang: string
-  receivedAt: string
-}
-export interface InboxView {
-  messages: InboxMessageView[]
-}
+  template: v.optional(SubscriptionTemplateSchema),
+  title: v.string(),
+  page: v.string(),
+  data: TemplateDataSchema,
+  miniprogramState: v.string(),
+  lang: v.string(),
+  receivedAt: v.string(),
+})
+export type InboxMessageView = v.InferOutput<typeof InboxMessageViewSchema>
+export const InboxViewSchema = v.object({ messages: v.array(InboxMessageViewSchema) })
+export type InboxView = v.InferOutput<typeof InboxViewSchema>
 
 // ───────────── service routes (the sendReminders function / local scheduler) ─────────────
 
@@ -79,50 +80,57 @@ export const SweepRequestSchema = v.object({
   /** Sweep again even if this day was swept already (still adds nothing already queued). */
   force: v.optional(v.boolean(), false),
 })
-export interface SweepView {
-  day: string
+export const SweepViewSchema = v.object({
+  day: v.string(),
   /** True when the day had been swept already and force was not set. */
-  skipped: boolean
-  inserted: number
-  byKind: Record<string, number>
-  ms: number
-}
+  skipped: v.boolean(),
+  inserted: v.number(),
+  byKind: v.record(v.string(), v.number()),
+  ms: v.number(),
+})
+export type SweepView = v.InferOutput<typeof SweepViewSchema>
 
 export const ClaimRequestSchema = v.object({
   batchSize: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500)), 50),
   leaseMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1000), v.maxValue(15 * 60_000)), 60_000),
 })
 
-export interface ClaimedMessage {
-  id: string
-  kind: string
-  touser: string
-  templateId: string
-  page: string
-  data: TemplateData
-  miniprogramState: 'developer' | 'trial' | 'formal'
-  lang: 'zh_CN' | 'en_US' | 'zh_HK' | 'zh_TW'
-}
-export interface ClaimView {
-  claimToken: string
-  leaseUntil: string
+const MINIPROGRAM_STATES = ['developer', 'trial', 'formal'] as const
+const LANGS = ['zh_CN', 'en_US', 'zh_HK', 'zh_TW'] as const
+
+export const ClaimedMessageSchema = v.object({
+  id: v.string(),
+  kind: v.string(),
+  touser: v.string(),
+  templateId: v.string(),
+  page: v.string(),
+  data: TemplateDataSchema,
+  miniprogramState: v.picklist(MINIPROGRAM_STATES),
+  lang: v.picklist(LANGS),
+})
+export type ClaimedMessage = v.InferOutput<typeof ClaimedMessageSchema>
+export const ClaimViewSchema = v.object({
+  claimToken: v.string(),
+  leaseUntil: v.string(),
   /** Outside the send window (09:00–20:00 Beijing time by default): nothing is claimed. */
-  outsideWindow: boolean
-  messages: ClaimedMessage[]
+  outsideWindow: v.boolean(),
+  messages: v.array(ClaimedMessageSchema),
   /** Rows closed at claim time instead of being handed out. */
-  skipped: { stale: number; late: number; noCredit: number }
-}
+  skipped: v.object({ stale: v.number(), late: v.number(), noCredit: v.number() }),
+})
+export type ClaimView = v.InferOutput<typeof ClaimViewSchema>
 
 export const AttemptRequestSchema = v.object({
   claimToken: Id,
   ids: v.pipe(v.array(Id), v.minLength(1), v.maxLength(500)),
 })
-export interface AttemptView {
+export const AttemptViewSchema = v.object({
   /** Marked attempted: send these now, each at most once. */
-  attempted: string[]
+  attempted: v.array(v.string()),
   /** Not yours any more (lease expired, or already attempted): do NOT send. */
-  refused: string[]
-}
+  refused: v.array(v.string()),
+})
+export type AttemptView = v.InferOutput<typeof AttemptViewSchema>
 
 export const AckRequestSchema = v.object({
   claimToken: Id,
@@ -132,18 +140,20 @@ export const AckRequestSchema = v.object({
     v.maxLength(500),
   ),
 })
-export interface AckView {
-  counts: Record<'sent' | 'refused' | 'invalid' | 'retry' | 'unknown' | 'failed', number>
+export const AckViewSchema = v.object({
+  counts: v.object({ sent: v.number(), refused: v.number(), invalid: v.number(), retry: v.number(), unknown: v.number(), failed: v.number() }),
   /** Ids this token does not hold in the attempted state (nothing changed for them). */
-  ignored: string[]
-}
+  ignored: v.array(v.string()),
+})
+export type AckView = v.InferOutput<typeof AckViewSchema>
 
-export interface ReminderStatsView {
-  byStatus: Record<string, number>
+export const ReminderStatsViewSchema = v.object({
+  byStatus: v.record(v.string(), v.number()),
   /** Attempted but never acknowledged after the lease: sent or lost — never sent again. */
-  attemptedUnacked: number
-  lastSweep?: { day: string; inserted: number; finishedAt: string | null }
-}
+  attemptedUnacked: v.number(),
+  lastSweep: v.optional(v.object({ day: v.string(), inserted: v.number(), finishedAt: v.nullable(v.string()) })),
+})
+export type ReminderStatsView = v.InferOutput<typeof ReminderStatsViewSchema>
 
 /** The body of subscribeMessage.send as the local adapter hands it to the backend's local inbox. */
 export const LocalDeliverSchema = v.object({
@@ -151,11 +161,11 @@ export const LocalDeliverSchema = v.object({
   templateId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
   page: v.optional(v.pipe(v.string(), v.maxLength(256)), ''),
   data: v.record(v.string(), v.object({ value: v.string() })),
-  miniprogramState: v.optional(v.picklist(['developer', 'trial', 'formal']), 'formal'),
-  lang: v.optional(v.picklist(['zh_CN', 'en_US', 'zh_HK', 'zh_TW']), 'zh_CN'),
+  miniprogramState: v.optional(v.picklist(MINIPROGRAM_STATES), 'formal'),
+  lang: v.optional(v.picklist(LANGS), 'zh_CN'),
 })
 export type LocalDeliver = v.InferOutput<typeof LocalDeliverSchema>
-export interface LocalDeliverView {
-  errcode: number
-  errmsg: string
-}
+export const LocalDeliverViewSchema = v.object({ errcode: v.number(), errmsg: v.string() })
+export type LocalDeliverView = v.InferOutput<typeof LocalDeliverViewSchema>
+
+export const DemoRecipientViewSchema = v.object({ created: v.boolean(), subscriptions: SubscriptionsViewSchema })

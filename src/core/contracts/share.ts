@@ -36,37 +36,40 @@ export function revokeShareSchemaFor(event: unknown) {
 }
 
 /** Answer of createShare (to the sender). */
-export interface ShareCreatedView {
-  token: string
+export const ShareCreatedViewSchema = v.object({
+  token: v.string(),
   /** `/packages/certify/index?share=<token>` for useShareAppMessage and the H5 link. */
-  path: string
+  path: v.string(),
   /** Card title, e.g. 张*华的养老资格认证 */
-  title: string
-  expiresAt: string
-}
+  title: v.string(),
+  expiresAt: v.string(),
+})
+export type ShareCreatedView = v.InferOutput<typeof ShareCreatedViewSchema>
 
 /** Answer of openShare (to whoever opens the card, usually the parent). */
-export interface ShareOpenedView {
-  maskedName: string
+export const ShareOpenedViewSchema = v.object({
+  maskedName: v.string(),
   /** e.g. 张*华的养老资格认证 */
-  title: string
+  title: v.string(),
   /** Who sent it, from the opener's point of view: 您的子女 / 您的配偶 / 您的家人. */
-  senderLabel: string
+  senderLabel: v.string(),
   /** e.g. 来自您的子女 */
-  fromText: string
-  expiresAt: string
+  fromText: v.string(),
+  expiresAt: v.string(),
   /** The person's 下次认证日期 label and state, as on the 家人 list. */
-  nextDueMonthLabel: string
+  nextDueMonthLabel: v.string(),
   /** The last day to certify, e.g. 2026年12月31日. */
-  nextDueDeadlineLabel: string
-  statusLabel: string
-}
+  nextDueDeadlineLabel: v.string(),
+  statusLabel: v.string(),
+})
+export type ShareOpenedView = v.InferOutput<typeof ShareOpenedViewSchema>
 
-export interface ShareRevokedView {
-  revoked: true
+export const ShareRevokedViewSchema = v.object({
+  revoked: v.literal(true),
   /** How many tokens this call revoked (0 when already revoked: idempotent). */
-  count: number
-}
+  count: v.number(),
+})
+export type ShareRevokedView = v.InferOutput<typeof ShareRevokedViewSchema>
 
 export const BackendCreateShareSchema = v.object({ caller: CallerSchema, relativeId: RelativeIdSchema })
 export const BackendShareTokenSchema = v.object({ caller: CallerSchema, token: ShareTokenSchema })

@@ -1,77 +1,71 @@
 import * as v from 'valibot'
-import type { InsuranceType } from '../insurance'
-import type { CertStatus, Performer, RecordChannel, RecordMethod, RecordResult } from './common'
-import { CallerSchema } from './common'
+import { CallerSchema, CERT_STATUSES, InsuranceTypeSchema, PERFORMERS, RECORD_CHANNELS, RECORD_METHODS, RECORD_RESULTS } from './common'
 
 /** A person as shown in the app: masked, never the whole ID number. */
-export interface MaskedPerson {
-  maskedName: string
-  maskedIdNumber: string
-  insuranceType: InsuranceType
-  insuranceLabel: string
-}
+export const MaskedPersonSchema = v.object({
+  maskedName: v.string(),
+  maskedIdNumber: v.string(),
+  insuranceType: InsuranceTypeSchema,
+  insuranceLabel: v.string(),
+})
+export type MaskedPerson = v.InferOutput<typeof MaskedPersonSchema>
 
-export interface LoginView {
-  bound: boolean
-  person?: MaskedPerson
-}
+export const LoginViewSchema = v.object({ bound: v.boolean(), person: v.optional(MaskedPersonSchema) })
+export type LoginView = v.InferOutput<typeof LoginViewSchema>
 
-export interface BindingView {
-  bound: true
-  person: MaskedPerson
-  boundAt: string
-}
+export const BindingViewSchema = v.object({ bound: v.literal(true), person: MaskedPersonSchema, boundAt: v.string() })
+export type BindingView = v.InferOutput<typeof BindingViewSchema>
 
-export interface LastResultView {
-  result: RecordResult
-  resultLabel: string
-  certifiedAt: string
-}
+export const LastResultViewSchema = v.object({ result: v.picklist(RECORD_RESULTS), resultLabel: v.string(), certifiedAt: v.string() })
+export type LastResultView = v.InferOutput<typeof LastResultViewSchema>
 
-export type StatusView =
-  | { bound: false }
-  | {
-      bound: true
-      person: MaskedPerson
-      status: CertStatus
-      statusLabel: string
-      /** ISO date (YYYY-MM-DD) of the first day of the due month. */
-      nextDueDate: string
-      /** e.g. 2027年3月 */
-      nextDueMonthLabel: string
-      /** The last day to certify, e.g. 2027年3月31日 (what the pages show: 请在…前完成认证). */
-      nextDueDeadlineLabel: string
-      /** Set while the pension is suspended for a missed certification. */
-      suspendedSince?: string
-      /** The latest record that counts for the state: a pass while certified, else the latest record. */
-      lastResult?: LastResultView
-      /**
-       * A voluntary retry after this cycle's pass that did not pass (failed, or still under review):
-       * shown as a retry that changes nothing, never as the cycle's result.
-       */
-      laterRetry?: LastResultView
-    }
+/** The bound person's status (also the masked answer of 认证查询). */
+export const BoundStatusViewSchema = v.object({
+  bound: v.literal(true),
+  person: MaskedPersonSchema,
+  status: v.picklist(CERT_STATUSES),
+  statusLabel: v.string(),
+  /** ISO date (YYYY-MM-DD) of the first day of the due month. */
+  nextDueDate: v.string(),
+  /** e.g. 2027年3月 */
+  nextDueMonthLabel: v.string(),
+  /** The last day to certify, e.g. 2027年3月31日 (what the pages show: 请在…前完成认证). */
+  nextDueDeadlineLabel: v.string(),
+  /** Set while the pension is suspended for a missed certification. */
+  suspendedSince: v.optional(v.string()),
+  /** The latest record that counts for the state: a pass while certified, else the latest record. */
+  lastResult: v.optional(LastResultViewSchema),
+  /**
+   * A voluntary retry after this cycle's pass that did not pass (failed, or still under review):
+   * shown as a retry that changes nothing, never as the cycle's result.
+   */
+  laterRetry: v.optional(LastResultViewSchema),
+})
+export const StatusViewSchema = v.variant('bound', [v.object({ bound: v.literal(false) }), BoundStatusViewSchema])
+export type StatusView = v.InferOutput<typeof StatusViewSchema>
 
-export interface RecordView {
-  id: string
-  certifiedAt: string
-  result: RecordResult
-  resultLabel: string
-  method: RecordMethod
-  methodLabel: string
-  channel: RecordChannel
-  channelLabel: string
-  performedBy: Performer
-  performedByLabel: string
+export const RecordViewSchema = v.object({
+  id: v.string(),
+  certifiedAt: v.string(),
+  result: v.picklist(RECORD_RESULTS),
+  resultLabel: v.string(),
+  method: v.picklist(RECORD_METHODS),
+  methodLabel: v.string(),
+  channel: v.picklist(RECORD_CHANNELS),
+  channelLabel: v.string(),
+  performedBy: v.picklist(PERFORMERS),
+  performedByLabel: v.string(),
   /** A try made while the person was already certified for the cycle (it does not change the state). */
-  retryAfterPass?: boolean
-}
+  retryAfterPass: v.optional(v.boolean()),
+})
+export type RecordView = v.InferOutput<typeof RecordViewSchema>
 
-export interface RecordsView {
-  records: RecordView[]
+export const RecordsViewSchema = v.object({
+  records: v.array(RecordViewSchema),
   /** Set when the records are a 家人's: whose they are (masked), for the page's heading. */
-  relative?: { relativeId: string; maskedName: string; relationLabel: string }
-}
+  relative: v.optional(v.object({ relativeId: v.string(), maskedName: v.string(), relationLabel: v.string() })),
+})
+export type RecordsView = v.InferOutput<typeof RecordsViewSchema>
 
 export const RecordsQuerySchema = v.object({
   /** A 家人's records (the account's own link, opaque id) instead of the bound person's. */
