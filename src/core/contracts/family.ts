@@ -4,8 +4,8 @@
  * per account), never by the person's id, name or ID number. Issue messages are error codes.
  */
 import * as v from 'valibot'
-import { BoundStatusViewSchema, LastResultViewSchema } from './views'
-import { CallerSchema, CERT_STATUSES } from './common'
+import { BoundStatusViewSchema, STANDING_ENTRIES } from './views'
+import { CallerSchema } from './common'
 import { IdNumberInputSchema, NameSchema } from './binding'
 
 /** The relation the account holder recorded: the person is my 父亲 / 母亲 / 配偶 / 其他亲属. */
@@ -42,17 +42,7 @@ export const RelativeViewSchema = v.object({
   maskedName: v.string(),
   relation: v.picklist(RELATIONS),
   relationLabel: v.string(),
-  status: v.picklist(CERT_STATUSES),
-  statusLabel: v.string(),
-  /** First day of the due month (YYYY-MM-DD) and its label (下次认证日期, e.g. 2027年3月). */
-  nextDueDate: v.string(),
-  nextDueMonthLabel: v.string(),
-  /** The last day to certify, e.g. 2027年3月31日. */
-  nextDueDeadlineLabel: v.string(),
-  suspendedSince: v.optional(v.string()),
-  lastResult: v.optional(LastResultViewSchema),
-  /** A try after this cycle's pass that did not pass (as on the status view): a retry, not the result. */
-  laterRetry: v.optional(LastResultViewSchema),
+  ...STANDING_ENTRIES,
   /** Expiry of the newest share link still usable, if one was sent (ISO). */
   shareActiveUntil: v.optional(v.string()),
   addedAt: v.string(),

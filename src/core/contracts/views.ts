@@ -19,10 +19,8 @@ export type BindingView = v.InferOutput<typeof BindingViewSchema>
 export const LastResultViewSchema = v.object({ result: v.picklist(RECORD_RESULTS), resultLabel: v.string(), certifiedAt: v.string() })
 export type LastResultView = v.InferOutput<typeof LastResultViewSchema>
 
-/** The bound person's status (also the masked answer of 认证查询). */
-export const BoundStatusViewSchema = v.object({
-  bound: v.literal(true),
-  person: MaskedPersonSchema,
+/** Where a person stands this cycle: the fields the status view and a relative's entry share. */
+export const STANDING_ENTRIES = {
   status: v.picklist(CERT_STATUSES),
   statusLabel: v.string(),
   /** ISO date (YYYY-MM-DD) of the first day of the due month. */
@@ -40,6 +38,13 @@ export const BoundStatusViewSchema = v.object({
    * shown as a retry that changes nothing, never as the cycle's result.
    */
   laterRetry: v.optional(LastResultViewSchema),
+}
+
+/** The bound person's status (also the masked answer of 认证查询). */
+export const BoundStatusViewSchema = v.object({
+  bound: v.literal(true),
+  person: MaskedPersonSchema,
+  ...STANDING_ENTRIES,
 })
 export const StatusViewSchema = v.variant('bound', [v.object({ bound: v.literal(false) }), BoundStatusViewSchema])
 export type StatusView = v.InferOutput<typeof StatusViewSchema>
