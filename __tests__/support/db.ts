@@ -108,3 +108,8 @@ export function migratedStoreFor(dialect: Dialect): TestStore {
   afterAll(async () => holder.close?.())
   return holder
 }
+
+/** Another handle on the same store with its own connection(s), as a second backend instance would have. */
+export function openSecondHandle(t: TestStore, poolSize = 5): Store {
+  return t.dialect === 'postgres' ? openStore({ databaseUrl: t.location, sqlitePath: '', poolSize }) : openStore({ sqlitePath: t.location })
+}

@@ -3,11 +3,11 @@
  * runners started together exactly one runs; a finished job is free again at once; a lease left by
  * a runner that died is taken over only after it ends; a long job keeps its lease by renewing it.
  */
-import { openStore, type Store } from '../../../server/db/connect'
+import type { Store } from '../../../server/db/connect'
 import { migrateToLatest } from '../../../server/db/migrate'
 import { claimLease, leaseOf } from '../../../server/jobs/leases'
 import { runExclusive } from '../../../server/jobs/run-exclusive'
-import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
+import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore, openSecondHandle } from '../../support/db'
 
 jest.setTimeout(60_000)
 
@@ -19,7 +19,7 @@ describe.each(DIALECTS)('runExclusive on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestStore(dialect)
     await migrateToLatest(t.store)
-    other = dialect === 'postgres' ? openStore({ databaseUrl: t.location, sqlitePath: '', poolSize: 5 }) : openStore({ sqlitePath: t.location })
+    other = openSecondHandle(t)
   }, STORE_SETUP_TIMEOUT_MS)
   afterAll(async () => {
     await other?.db.destroy()

@@ -4,11 +4,11 @@
  * one use is accepted. Purging removes expired rows only, in small batches.
  */
 import { sql } from 'kysely'
-import { openStore, type Store } from '../../../server/db/connect'
+import type { Store } from '../../../server/db/connect'
 import { migrateToLatest } from '../../../server/db/migrate'
 import { DbNonceStore } from '../../../server/nonces/db'
 import { countNonces, purgeExpiredNonces } from '../../../server/repositories/nonces'
-import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
+import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore, openSecondHandle } from '../../support/db'
 
 jest.setTimeout(60_000)
 
@@ -24,7 +24,7 @@ describe.each(DIALECTS)('DbNonceStore on %s', (dialect) => {
     t = await createTestStore(dialect)
     await migrateToLatest(t.store)
     // A second handle on the same store: its own connection(s), as another instance would have.
-    other = dialect === 'postgres' ? openStore({ databaseUrl: t.location, sqlitePath: '', poolSize: 5 }) : openStore({ sqlitePath: t.location })
+    other = openSecondHandle(t)
     a = new DbNonceStore(t.store.db, { purgeEveryMs: 0, clock: () => NOW })
     b = new DbNonceStore(other.db, { purgeEveryMs: 0, clock: () => NOW })
   }, STORE_SETUP_TIMEOUT_MS)

@@ -1,8 +1,8 @@
 /** limit_counters on both stores: the conditional upsert never lets more than `max` through, even from two connections at once. */
-import { openStore, type Store } from '../../../server/db/connect'
+import type { Store } from '../../../server/db/connect'
 import { migrateToLatest } from '../../../server/db/migrate'
 import { giveBackUnit, purgeExpiredCounters, takeUnit, unitsTaken } from '../../../server/repositories/limit-counters'
-import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
+import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore, openSecondHandle } from '../../support/db'
 
 jest.setTimeout(60_000)
 
@@ -15,7 +15,7 @@ describe.each(DIALECTS)('limit counters on %s', (dialect) => {
     t = await createTestStore(dialect)
     await migrateToLatest(t.store)
     // A second handle on the same store: its own connection(s), as another instance would have.
-    other = dialect === 'postgres' ? openStore({ databaseUrl: t.location, sqlitePath: '', poolSize: 5 }) : openStore({ sqlitePath: t.location })
+    other = openSecondHandle(t)
   }, STORE_SETUP_TIMEOUT_MS)
   afterAll(async () => {
     await other?.db.destroy()

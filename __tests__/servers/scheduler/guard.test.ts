@@ -5,11 +5,11 @@
  */
 import { ok } from '../../../src/core/errors'
 import type { BackendPort } from '../../../cloudfunctions/_shared/ports'
-import { openStore, type Store } from '../../../server/db/connect'
+import type { Store } from '../../../server/db/connect'
 import { migrateToLatest } from '../../../server/db/migrate'
 import { runExclusive } from '../../../server/jobs/run-exclusive'
 import { startLocalScheduler, type JobGuard, type LocalScheduler } from '../../../servers/scheduler/scheduler'
-import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
+import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore, openSecondHandle } from '../../support/db'
 
 jest.setTimeout(60_000)
 
@@ -37,7 +37,7 @@ describe.each(DIALECTS)('reminder rounds on two instances under the job guard (%
   beforeAll(async () => {
     t = await createTestStore(dialect)
     await migrateToLatest(t.store)
-    other = dialect === 'postgres' ? openStore({ databaseUrl: t.location, sqlitePath: '', poolSize: 2 }) : openStore({ sqlitePath: t.location })
+    other = openSecondHandle(t, 2)
   }, STORE_SETUP_TIMEOUT_MS)
   afterAll(async () => {
     schedulers.forEach((s) => s.stop())
