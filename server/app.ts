@@ -34,6 +34,7 @@ import { noticeRoutes } from './routes/notices'
 import { queryRoutes } from './routes/queries'
 import { relativeRoutes } from './routes/relatives'
 import { shareRoutes } from './routes/shares'
+import { agencyApi } from './routes/agency'
 import { familyDepsFor } from './services/relatives-common'
 import type { CertificationDeps } from './services/certification'
 import { DEFAULT_CERTIFICATION_CONFIG } from './services/certification-config'
@@ -166,6 +167,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       },
       { prefix: '/v1' },
     )
+    // The agency console's API: its own sign-in (session cookies, CSRF), never the cloud functions' signatures.
+    await app.register(agencyApi, { ctx: services, production: config.nodeEnv === 'production', reminders: remindersConfig, afterRecord: cert.afterRecord!, prefix: '/agency/api' })
     if (ownsStore) app.addHook('onClose', async () => store.db.destroy())
     // Added last, so it runs first (onClose hooks run in reverse): buffered rows go in before the store closes.
     app.addHook('onClose', async () => {

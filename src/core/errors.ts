@@ -68,6 +68,11 @@ export const ERRORS = {
   SERVICE_UNAVAILABLE: { status: 503, message: '服务暂时不可用，请稍后再试' },
   NETWORK_ERROR: { status: 503, message: '网络连接不稳定，请稍后再试' },
   INTERNAL: { status: 500, message: '服务暂时不可用，请稍后再试' },
+  // Agency console: sign-in and authority (server/agency/). Add a resource's own codes in a block below.
+  AGENCY_SIGNIN_REQUIRED: { status: 401, message: '请先登录，或登录已过期，请重新登录' },
+  AGENCY_ROLE_FORBIDDEN: { status: 403, message: '您的岗位没有这项操作的权限' },
+  AGENCY_CSRF_INVALID: { status: 403, message: '页面已过期，请刷新后重试' },
+  AGENCY_OUT_OF_SCOPE: { status: 404, message: '未找到该人员，或不在您的管辖范围内' },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof ERRORS
