@@ -13,6 +13,8 @@ export interface PersonsTable {
   name_masked: string
   id_number_hash: string
   id_number_masked: string
+  /** Migration 016: blind index of the normalised name (nameHash); NULL until the start-up backfill reaches it. */
+  name_hash: string | null
   insurance_type: InsuranceType
   employer: string
   benefit_status: 'normal' | 'suspended'
@@ -60,6 +62,17 @@ export interface CertificationRecordsTable {
   performer_relation: string | null
   /** 'share' / 'notice' when the certification was started from a share card or a printed notice. */
   via: 'share' | 'notice' | null
+  /** Migration 016: a reviewer's decision on a pending_review record (ISO time, agency user id, reason code, note ≤ 200). */
+  decided_at: string | null
+  decided_by: string | null
+  decision_reason: string | null
+  decision_note: string | null
+  /** Migration 016: an offline record (线下认证登记): the clerk, where, and how the person was verified. */
+  performer_agency_user_id: string | null
+  offline_place: string | null
+  offline_verified_how: 'id_card' | 'video' | 'home_visit' | null
+  /** Migration 016: the clerk's request id of an offline record (a retry gives the same record). */
+  agency_request_id: string | null
 }
 
 export interface AuditLogTable {
@@ -249,6 +262,45 @@ export interface LocalMessageInboxTable {
   received_at: string
 }
 
+/** A console user of the social-security office (migration 015). Booleans are 0/1. */
+export interface AgencyUsersTable {
+  id: string
+  username: string
+  display_name: string
+  role: 'clerk' | 'reviewer' | 'admin'
+  /** 行政区划 prefix the user may see; '' = the whole deployment. */
+  region_prefix: string
+  /** argon2id PHC string. */
+  password_hash: string
+  /** Sealed base32 TOTP secret (server/agency/secret-cipher.ts); set at enrolment, confirmed by totp_enrolled_at. */
+  totp_secret_enc: string | null
+  totp_enrolled_at: string | null
+  /** Last TOTP time step accepted: a code of that step or an earlier one is refused (no reuse). */
+  totp_last_step: number | null
+  must_change_password: number
+  failed_count: number
+  locked_until: string | null
+  disabled_at: string | null
+  created_at: string
+  /** Agency user id of the creator, or 'cli' / 'demo'. */
+  created_by: string
+  updated_at: string
+}
+
+/** A console session; id = SHA-256 hex of the cookie's token (migration 015). */
+export interface AgencySessionsTable {
+  id: string
+  user_id: string
+  csrf_token: string
+  created_at: string
+  last_seen_at: string
+  /** Absolute end, whatever the activity. */
+  expires_at: string
+  /** 0 while the TOTP step (or enrolment) is pending: such a session can only finish signing in. */
+  second_factor_done: number
+  revoked_at: string | null
+}
+
 export interface Database {
   persons: PersonsTable
   accounts: AccountsTable
@@ -267,6 +319,8 @@ export interface Database {
   reminder_sweeps: ReminderSweepsTable
   local_message_inbox: LocalMessageInboxTable
   limit_counters: LimitCountersTable
+  agency_users: AgencyUsersTable
+  agency_sessions: AgencySessionsTable
 }
 
 export type Dialect = 'sqlite' | 'postgres'

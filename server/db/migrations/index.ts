@@ -14,6 +14,8 @@ import * as limitCounters from './010-limit-counters'
 import * as unloggedNonces from './011-unlogged-nonces'
 import * as outboxWithoutRowChecks from './012-outbox-without-row-checks'
 import * as jobLeases from './013-job-leases'
+import * as agencyReview from './016-agency-review'
+import * as agencyAccounts from './015-agency-accounts'
 
 export interface MigrationModule {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -34,4 +36,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['011-unlogged-nonces', unloggedNonces],
   ['012-outbox-without-row-checks', outboxWithoutRowChecks],
   ['013-job-leases', jobLeases],
+  ['016-agency-review', agencyReview],
+  ['015-agency-accounts', agencyAccounts],
 ]
