@@ -9,6 +9,7 @@ import type { AppConfig } from './config/env'
 import { PiiCipher } from './crypto/pii'
 import { openStore, type Store } from './db/connect'
 import { migrateToLatest } from './db/migrate'
+import { backfillNameHashes } from './roster/name-hash-backfill'
 import { seedDemoRoster } from './demo/seed'
 import { DbNonceStore } from './nonces/db'
 import { MemoryNonceStore } from './nonces/memory'
@@ -108,6 +109,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   try {
     await migrateToLatest(store)
     const pii = new PiiCipher({ keys: config.piiKeys, current: config.piiKeyCurrent, indexVersion: config.piiIndexKeyVersion })
+    const names = await backfillNameHashes(store.db, pii)
+    if (names.filled > 0 || names.unreadable > 0) app.log.info(names, 'persons.name_hash filled')
     const services: ServiceContext = {
       db: store.db,
       dialect: store.dialect,

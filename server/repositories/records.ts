@@ -25,6 +25,14 @@ export function rosterRecordOf(person: Pick<PersonRow, 'id' | 'roster_certified_
     created_at: person.updated_at,
     performer_relation: null,
     via: null,
+    decided_at: null,
+    decided_by: null,
+    decision_reason: null,
+    decision_note: null,
+    performer_agency_user_id: null,
+    offline_place: null,
+    offline_verified_how: null,
+    agency_request_id: null,
   }
 }
 

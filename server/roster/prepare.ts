@@ -7,7 +7,7 @@ import { nextCycle, type CyclePolicy } from '../../src/core/cycle'
 import { maskIdNumber, maskName } from '../../src/core/mask'
 import type { PiiCipher } from '../crypto/pii'
 import { copyCells } from '../repositories/person-bulk/copy-text'
-import { idNumberHash } from '../crypto/pii-fields'
+import { idNumberHash, nameHash } from '../crypto/pii-fields'
 import { ROSTER_CODEC, ROSTER_FIELDS, type RawRosterRow, type RosterField, type RowError } from './columns'
 import { validateRosterRow, type RosterRow } from './validate'
 
@@ -15,7 +15,7 @@ import { validateRosterRow, type RosterRow } from './validate'
  * The prepared-row layout, generated from the codec (columns.ts): a row is WIDTH consecutive strings.
  *  1. the sealed columns without a blind index, in plain (name, card number): only compared with an
  *     existing person on re-import, never written;
- *  2. the persons columns, from PERSON_AT: pii_enc and the masks (derived from the sealed columns),
+ *  2. the persons columns, from PERSON_AT: pii_enc, the name's blind index and the masks (derived from the sealed columns),
  *     each 'plain' codec column in its storage column, then the columns derived from the row
  *     (suspended_since, roster_certified_on).
  * 个人编号 ('key') and the ID-number blind index travel apart (PreparedChunk.personNos / idHashes).
@@ -37,6 +37,8 @@ const PLAIN = ROSTER_FIELDS.filter((f) => ROSTER_CODEC[f].protection === 'plain'
 export const SLOTS: readonly Slot[] = [
   ...SEALED_COMPARED.map((field) => ({ field, nullable: false, compared: true })),
   { column: 'pii_enc', nullable: false, compared: false },
+  /** Blind index of the name (persons.name_hash, the console's name search); follows the sealed name. */
+  { column: 'name_hash', nullable: false, compared: false },
   { column: 'name_masked', nullable: false, compared: false },
   { column: 'id_number_masked', nullable: false, compared: false },
   ...PLAIN.map((field) => ({ field, column: ROSTER_CODEC[field].storage!, nullable: ROSTER_CODEC[field].nullable === true, compared: true })),
@@ -157,7 +159,7 @@ export class RosterPreparer {
       idHashes.push(idHash)
       // In SLOTS order.
       for (const f of SEALED_COMPARED) values.push(row[f] as string)
-      values.push(pii.sealPerson(row), maskName(row.name), maskIdNumber(row.idNumber))
+      values.push(pii.sealPerson(row), nameHash(pii, row.name), maskName(row.name), maskIdNumber(row.idNumber))
       for (const f of PLAIN) values.push((row[f] as string | null) ?? '')
       values.push(row.benefitStatus === 'suspended' ? this.suspendedSince(row) : '', row.lastCertifiedOn ?? '')
       if (tails) tails.push(copyCells(values, values.length - WIDTH + PERSON_AT, PREPARED_NULLABLE))
