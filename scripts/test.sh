@@ -9,5 +9,6 @@ bash scripts/setup-system.sh
 echo "== typecheck" && npx tsc --noEmit -p tsconfig.json
 echo "== build:weapp" && npm run --silent build:weapp > build-weapp.log 2>&1 || { tail -50 build-weapp.log; exit 1; }
 echo "== build:h5" && npm run --silent build:h5 > build-h5.log 2>&1 || { tail -50 build-h5.log; exit 1; }
+echo "== build:console" && npm run --silent build:console
 echo "== jest"
 npx jest --ci "$@"

@@ -1,0 +1,5 @@
+import { UnderConstruction } from '../components/UnderConstruction'
+
+export default function Overview() {
+  return <UnderConstruction title="概览" />
+}

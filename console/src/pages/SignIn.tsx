@@ -1,0 +1,5 @@
+import { UnderConstruction } from '../components/UnderConstruction'
+
+export function SignIn() {
+  return <UnderConstruction title="登录" />
+}
