@@ -8,6 +8,9 @@
  *   4. the local gateway (same cloud-function handlers over HTTP + the H5 files) starts on APP_PORT
  *   5. the local reminder sender (servers/scheduler/): the sendReminders handler with the local openapi
  *      adapter, on the function's timer schedule, every REMINDERS_LOCAL_CRON, and once at start
+ *   6. the agency console is built if dist/console is missing or older than console/ or the endpoint
+ *      table (skip: START_SKIP_CONSOLE_BUILD=1); the backend serves it at <backend>/agency/, and its
+ *      address is printed with the demo sign-ins the backend logged (lines starting 演示账号)
  *
  * Ctrl-C / SIGTERM stops everything; a child that dies stops everything with a clear message.
  * Every variable: docs/configuration.md.
@@ -20,6 +23,7 @@ import { createInterface } from 'node:readline'
 import { GatewayConfigError, parsePort, readGatewayConfig, DEFAULT_APP_HOST, DEFAULT_APP_PORT, DEFAULT_BACKEND_PORT, DEFAULT_DATA_DIR, DEFAULT_H5_DIR } from '../servers/gateway/config'
 import { PortInUseError, startGateway, type RunningGateway } from '../servers/gateway/server'
 import { startRemindersForStart, type LocalScheduler } from '../servers/scheduler/start'
+import { buildConsole, consoleBuildReason } from '../console/build'
 
 const ROOT = resolve(__dirname, '..')
 const HEALTH_TIMEOUT_MS = 60_000
@@ -47,6 +51,20 @@ const children = new Set<Child>()
 let gateway: RunningGateway | null = null
 let reminders: LocalScheduler | null = null
 let shuttingDown = false
+/** The backend's demo sign-in lines (演示账号…), repeated next to the console address at the end. */
+const demoSignIns: string[] = []
+
+/** A backend log line (JSON from pino, or plain) → its message when it announces a demo sign-in. */
+function demoSignInOf(line: string): string | null {
+  let msg = line
+  try {
+    const parsed = JSON.parse(line) as { msg?: unknown }
+    if (typeof parsed.msg === 'string') msg = parsed.msg
+  } catch {
+    /* plain text */
+  }
+  return msg.trimStart().startsWith('演示账号') ? msg.trim() : null
+}
 
 function startChild(label: string, args: string[], env: NodeJS.ProcessEnv, output: 'prefix' | { log: string }): Child {
   // Own process group (detached) so a stop reaches grandchildren (tsx runs node in a child; taro
@@ -56,7 +74,10 @@ function startChild(label: string, args: string[], env: NodeJS.ProcessEnv, outpu
     for (const stream of [proc.stdout, proc.stderr]) {
       if (!stream) continue
       createInterface({ input: stream }).on('line', (line) => {
-        if (line.trim()) console.log(`[${label}] ${line}`)
+        if (!line.trim()) return
+        console.log(`[${label}] ${line}`)
+        const demo = demoSignInOf(line)
+        if (demo) demoSignIns.push(demo)
       })
     }
   } else {
@@ -259,6 +280,23 @@ async function main(): Promise<void> {
   }
   if (!existsSync(join(h5Dir, 'index.html'))) say(`⚠ ${h5Dir} 里没有 index.html：网页会提示先构建 H5（npm run build:h5）`)
 
+  if (env.START_SKIP_CONSOLE_BUILD === '1') {
+    say('跳过经办机构工作台构建（START_SKIP_CONSOLE_BUILD=1）')
+  } else {
+    const reason = consoleBuildReason()
+    if (reason) {
+      say(`${reason}，正在构建经办机构工作台…`)
+      try {
+        const built = await buildConsole()
+        say(`✓ 工作台构建完成（${(built.gzipBytes / 1024).toFixed(0)} KB gzip）`)
+      } catch (err) {
+        throw new StartError(`经办机构工作台构建失败：${err instanceof Error ? err.message : String(err)}\n  可单独运行 npm run build:console 查看详情。`)
+      }
+    } else {
+      say('✓ 经办机构工作台构建是最新的')
+    }
+  }
+
   let config
   try {
     config = readGatewayConfig({ ...env, APP_PORT: String(appPort), APP_HOST: appHost, BACKEND_URL: backendUrl, DATA_DIR: dataDir, H5_DIR: h5Dir }, ROOT)
@@ -275,6 +313,11 @@ async function main(): Promise<void> {
   say(`  ✓ 银龄认证已在本机启动。请用浏览器打开：${gateway.url}`)
   say(`  演示用的退休人员身份（均为虚构）：${shortPath(demoDoc)}`)
   say(`  后端：${backendUrl}    数据：${shortPath(dataDir)}`)
+  // Served by the backend itself: the console's session cookie is SameSite=Strict and its API is
+  // the backend's /agency/api, so one origin needs no proxy (the gateway is the mini-program's).
+  say(`  经办机构工作台：${backendUrl.replace(/\/+$/, '')}/agency/`)
+  if (demoSignIns.length > 0) for (const line of demoSignIns) say(`    ${line}`)
+  else if (!externalBackend) say('    （后端没有打印演示账号：数据库里已有工作台账号时不再创建；新建账号：npm run agency:user -- add <用户名> --role admin --region <区划>）')
   say('  按 Ctrl-C 停止全部服务')
   say('==============================================================')
 }

@@ -36,6 +36,7 @@ import { queryRoutes } from './routes/queries'
 import { relativeRoutes } from './routes/relatives'
 import { shareRoutes } from './routes/shares'
 import { agencyApi } from './routes/agency'
+import { agencyConsole } from './agency/static'
 import { familyDepsFor } from './services/relatives-common'
 import type { CertificationDeps } from './services/certification'
 import { DEFAULT_CERTIFICATION_CONFIG } from './services/certification-config'
@@ -78,6 +79,8 @@ export interface BuildAppOptions {
    * of CERT_WORKERS (default 1), created here and closed with the app.
    */
   certificationPool?: CertificationPool
+  /** The built agency console served at /agency/; default dist/console. */
+  consoleDir?: string
 }
 
 declare module 'fastify' {
@@ -172,6 +175,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     )
     // The agency console's API: its own sign-in (session cookies, CSRF), never the cloud functions' signatures.
     await app.register(agencyApi, { ctx: services, production: config.nodeEnv === 'production', reminders: remindersConfig, afterRecord: cert.afterRecord!, prefix: '/agency/api' })
+    await app.register(agencyConsole, { dir: opts.consoleDir })
     if (ownsStore) app.addHook('onClose', async () => store.db.destroy())
     // Added last, so it runs first (onClose hooks run in reverse): buffered rows go in before the store closes.
     app.addHook('onClose', async () => {
