@@ -20,6 +20,7 @@ import { ROSTER_CODEC, ROSTER_COLUMNS, ROSTER_FIELDS, type RawRosterRow, type Ro
 import { HASH_CHARS, PERSON_AT, PREPARED_NULLABLE, PREPARED_PERSON_COLUMNS, RosterPreparer, ROWS_PER_PIECE, SEALED_SLOTS, SLOTS, WIDTH, type PreparedChunk } from './prepare'
 import { FirstLineIndex } from './first-line-index'
 import { withBulkJournal, withImportCache } from './sqlite-bulk'
+import { shanghaiDate } from '../time/clock'
 
 export interface ImportOptions {
   pii: PiiCipher
@@ -75,7 +76,9 @@ class ExistingPersons {
     const kept = (k: number) => !absent.has(PREPARED_PERSON_COLUMNS[k] as never)
     const ks = PREPARED_PERSON_COLUMNS.map((_, k) => k).filter(kept)
     this.setK = ks
-    this.comparedK = ks.filter((k) => SLOTS[PERSON_AT + k].compared)
+    // last_certified_on also moves with in-app passes (the authoritative last pass, migration 014): the
+    // roster's own date is compared through roster_certified_on, which holds the same cell.
+    this.comparedK = ks.filter((k) => SLOTS[PERSON_AT + k].compared && PREPARED_PERSON_COLUMNS[k] !== 'last_certified_on')
     this.updatedColumns = ['id_number_hash', 'key_version', 'updated_at', ...ks.map((k) => PREPARED_PERSON_COLUMNS[k])]
   }
 
@@ -178,6 +181,7 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
         if (errors.length > 0 && !opts.skipInvalid) throw new Abort()
 
         await writer.finish()
+        await keepLaterPasses(trx, opts.now)
       } catch (err) {
         // An open COPY holds the connection: cancel it, or the rollback would wait behind it forever.
         await writer.abort()
@@ -200,6 +204,27 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
   // Each row's own problems first, then what it clashed with: one stable order, by line.
   summary.errors = errors.sort((a, b) => a.line - b.line)
   return summary
+}
+
+/**
+ * A re-import writes the roster's 上次认证日期 into last_certified_on; a person who passed in the app
+ * after that date keeps the later pass (the authoritative last pass, src/core/standing.ts). Only rows
+ * this import updated (updated_at = now) with a passed record are read, in one statement; only those
+ * whose pass is later than the roster's date are written.
+ */
+async function keepLaterPasses(trx: Db, now: string): Promise<void> {
+  const rows = await trx
+    .selectFrom('persons as p')
+    .innerJoin('certification_records as r', 'r.person_id', 'p.id')
+    .select(['p.id', 'p.last_certified_on', (eb) => eb.fn.max('r.certified_at').as('last_pass_at')])
+    .where('p.updated_at', '=', now)
+    .where('r.result', '=', 'passed')
+    .groupBy(['p.id', 'p.last_certified_on'])
+    .execute()
+  for (const row of rows) {
+    const passed = shanghaiDate(new Date(String(row.last_pass_at)))
+    if (!row.last_certified_on || passed > row.last_certified_on) await trx.updateTable('persons').set({ last_certified_on: passed }).where('id', '=', row.id).execute()
+  }
 }
 
 function* preparedHere(rows: RawRosterRow[], opts: ImportOptions): Generator<PreparedChunk> {

@@ -34,7 +34,8 @@ import {
   type LivenessTimingConfig,
 } from '../../src/core/contracts/certification'
 import { RECORD_RESULT_LABELS, type RecordResult } from '../../src/core/contracts/common'
-import { deadlineLabel, firstCycle, firstDayOf, monthLabel, nextCycle, reinstatement, statusOn, type CycleWindow, type YearMonth } from '../../src/core/cycle'
+import { deadlineLabel, firstDayOf, monthLabel, type CycleWindow } from '../../src/core/cycle'
+import { standingOf } from '../../src/core/standing'
 import { DomainError, type ErrorCode } from '../../src/core/errors'
 import { FINGERPRINT_REUSE_THRESHOLD } from '../../src/core/liveness/fingerprint'
 import type { ActionEvent, ActionName } from '../../src/core/liveness/types'
@@ -47,8 +48,8 @@ import type { IdentityClientStep, IdentityOutcome, IdentityRejectReason, Identit
 import { ensureAccount, findAccountId } from '../repositories/accounts'
 import { appendAudit, type AuditEntry } from '../repositories/audit'
 import { activeSelfBindingOfAccount } from '../repositories/bindings'
-import { findPersonById, updatePerson } from '../repositories/persons'
-import { insertRecord, latestPassOfPerson } from '../repositories/records'
+import { findPersonById } from '../repositories/persons'
+import { insertRecord } from '../repositories/records'
 import {
   countFailedFaceRecordsSince,
   countOpenSessions,
@@ -71,6 +72,7 @@ import type { ServiceContext } from './context'
 import { findActiveRelativeByPerson, findActiveRelativeOfAccount } from '../repositories/relatives'
 import { findShare, markShareUsed } from '../repositories/shares'
 import { usableNotice } from './notices'
+import { applyPass, reinstatedAuditDetail, type Reinstated } from './passes'
 import type { FamilyDeps } from './relatives-common'
 import { usableShare } from './shares'
 
@@ -112,8 +114,6 @@ const IDENTITY_REASONS_COVERED: Record<IdentityRejectReason, IdentityFailReason>
   wechat_user_cancelled: 'wechat_user_cancelled',
 }
 const toStepView = (step: IdentityClientStep): IdentityStepView => step
-
-const ymText = (ym: YearMonth): string => `${ym.year}-${String(ym.month).padStart(2, '0')}`
 
 async function audit(ctx: ServiceContext, db: Db, accountId: string, action: string, subject: string | null, detail: AuditEntry['detail']): Promise<void> {
   await appendAudit(db, { at: ctx.clock().toISOString(), actorType: 'account', actorRef: accountId, action, subjectPersonId: subject, detail })
@@ -526,24 +526,6 @@ async function reject(
   throw new DomainError(code)
 }
 
-/** Where the person stood before this attempt, as the status view shows it. */
-interface Standing {
-  window: CycleWindow
-  /** Certified for the current cycle already (a voluntary retry). */
-  certified: boolean
-  /** When the pension counts as suspended, or undefined. */
-  suspendedSince?: string
-}
-
-async function standingBefore(trx: Db, person: PersonRow, policy: ServiceContext['cyclePolicy'], today: string): Promise<Standing> {
-  const lastPass = await latestPassOfPerson(trx, person.id)
-  const dates = [lastPass ? shanghaiDate(new Date(lastPass.certified_at)) : undefined, person.last_certified_on ?? undefined].filter((d): d is string => !!d)
-  const last = dates.sort().at(-1)
-  const window = last ? nextCycle(last, policy) : firstCycle(person.enrolled_on)
-  if (person.benefit_status === 'suspended') return { window, certified: false, suspendedSince: person.suspended_since ?? window.overdueFrom }
-  return { window, certified: statusOn(window, today) === 'certified', suspendedSince: today >= window.overdueFrom ? window.overdueFrom : undefined }
-}
-
 function nextDueOf(window: CycleWindow): Pick<CertificationResultView, 'nextDueDate' | 'nextDueMonthLabel' | 'nextDueDeadlineLabel'> {
   const first = firstDayOf(window.dueMonth)
   return { nextDueDate: first, nextDueMonthLabel: monthLabel(window.dueMonth), nextDueDeadlineLabel: deadlineLabel(first) }
@@ -588,32 +570,35 @@ async function writeOutcome(
 
     const person = await findPersonById(trx, session.person_id)
     if (!person) throw new DomainError('INTERNAL')
-    const before = await standingBefore(trx, person, ctx.cyclePolicy, today)
+    // Where the person stood before this attempt, as the status view shows it (src/core/standing.ts).
+    const before = standingOf(
+      { lastCertifiedOn: person.last_certified_on, enrolledOn: person.enrolled_on, benefitStatus: person.benefit_status, suspendedSince: person.suspended_since },
+      today,
+      ctx.cyclePolicy,
+    )
+    const certifiedBefore = before.state === 'certified'
     const answer: CertificationResultView = {
       recordId,
       result: outcome.result,
       resultLabel: RECORD_RESULT_LABELS[outcome.result],
       failuresToday: 0,
       maskedName: person.name_masked,
-      alreadyCertified: before.certified,
+      alreadyCertified: certifiedBefore,
       ...(await recordsPlace(trx, accountId, session)),
     }
     if (outcome.reasonCode) {
       answer.reasonCode = outcome.reasonCode
       answer.reasonText = outcome.missedAction ? missedActionText(outcome.reasonCode, outcome.missedAction) : CERT_REASON_TEXTS[outcome.reasonCode]
     }
-    let reinstated: { since: string; resume: YearMonth; months: YearMonth[] } | undefined
+    let reinstated: Reinstated | undefined
     if (outcome.result === 'passed') {
-      const since = before.suspendedSince
-      await updatePerson(trx, person.id, { last_certified_on: today, benefit_status: 'normal', suspended_since: null, updated_at: nowIso })
+      // The one path every pass takes (services/passes.ts): 下次认证日期 and the suspension.
+      const pass = await applyPass(trx, ctx, { personId: person.id, passDate: today, nowIso })
       if (session.via === 'share' && session.via_ref) await markShareUsed(trx, session.via_ref, nowIso)
-      Object.assign(answer, nextDueOf(nextCycle(today, ctx.cyclePolicy)))
-      if (since) {
-        const r = reinstatement(since, today)
-        reinstated = { since, resume: r.resumeMonth, months: r.backPaidMonths }
-        answer.reinstatement = { resumeMonthLabel: monthLabel(r.resumeMonth), backPaidMonths: r.backPaidMonths.length }
-      }
-    } else if (outcome.result === 'failed' && before.certified) {
+      Object.assign(answer, nextDueOf(pass.nextDue))
+      reinstated = pass.reinstatement
+      if (reinstated) answer.reinstatement = { resumeMonthLabel: monthLabel(reinstated.resumeMonth), backPaidMonths: reinstated.backPaidMonths.length }
+    } else if (outcome.result === 'failed' && certifiedBefore) {
       // A voluntary retry that did not pass: the standing deadline, unchanged, says nothing is lost.
       Object.assign(answer, nextDueOf(before.window))
     }
@@ -645,16 +630,7 @@ async function writeOutcome(
       ...(outcome.identityScore !== undefined ? { identityScore: Math.round(outcome.identityScore * 1000) / 1000 } : {}),
       failuresToday: answer.failuresToday,
     })
-    if (reinstated) {
-      await audit(ctx, trx, accountId, 'benefit.reinstated', session.person_id, {
-        recordId,
-        suspendedSince: reinstated.since,
-        resumeMonth: ymText(reinstated.resume),
-        backPaidMonths: reinstated.months.length,
-        backPaidFrom: reinstated.months.length ? ymText(reinstated.months[0]) : null,
-        backPaidTo: reinstated.months.length ? ymText(reinstated.months[reinstated.months.length - 1]) : null,
-      })
-    }
+    if (reinstated) await audit(ctx, trx, accountId, 'benefit.reinstated', session.person_id, reinstatedAuditDetail(recordId, reinstated))
     return answer
   })
 }
