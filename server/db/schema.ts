@@ -301,6 +301,65 @@ export interface AgencySessionsTable {
   revoked_at: string | null
 }
 
+/** An agency export (migration 017): results for the core pension system, or the overdue list. */
+export interface AgencyExportsTable {
+  id: string
+  kind: 'results' | 'overdue'
+  region_prefix: string
+  /** Agency user id. */
+  created_by: string
+  created_at: string
+  /** results: the change stamps covered, (cursor_from, cursor_to]; '' = from the beginning. NULL for overdue. */
+  cursor_from: string | null
+  cursor_to: string | null
+  /** JSON of the overdue filters ('{}' for results); no personal data. */
+  filters: string
+  status: 'building' | 'ready' | 'failed'
+  rows_total: number | null
+  rows_done: number
+  row_count: number | null
+  sha256_csv_utf8: string | null
+  sha256_csv_gbk: string | null
+  sha256_xlsx: string | null
+  error_code: string | null
+  finished_at: string | null
+}
+
+/** A built export file, sealed (it holds full names and ID numbers). */
+export interface AgencyExportFilesTable {
+  export_id: string
+  format: 'csv-utf8' | 'csv-gbk' | 'xlsx'
+  sha256: string
+  bytes: number
+  body_enc: string
+}
+
+/** A roster CSV uploaded from the console (migration 017): staged, checked, imported on confirm. */
+export interface AgencyImportsTable {
+  id: string
+  created_by: string
+  region_prefix: string
+  created_at: string
+  updated_at: string
+  filename: string
+  encoding: string | null
+  sha256: string
+  bytes: number
+  status: 'staged' | 'validated' | 'failed' | 'imported'
+  rows_total: number | null
+  rows_done: number
+  inserted: number
+  updated: number
+  unchanged: number
+  rejected: number
+  error_count: number
+  /** JSON RowError[] (line, column, reason; never a cell's value). */
+  errors_json: string
+  /** The uploaded bytes, sealed; NULL once imported. */
+  body_enc: string | null
+  finished_at: string | null
+}
+
 export interface Database {
   persons: PersonsTable
   accounts: AccountsTable
@@ -321,6 +380,9 @@ export interface Database {
   limit_counters: LimitCountersTable
   agency_users: AgencyUsersTable
   agency_sessions: AgencySessionsTable
+  agency_exports: AgencyExportsTable
+  agency_export_files: AgencyExportFilesTable
+  agency_imports: AgencyImportsTable
 }
 
 export type Dialect = 'sqlite' | 'postgres'

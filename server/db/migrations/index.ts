@@ -14,8 +14,10 @@ import * as limitCounters from './010-limit-counters'
 import * as unloggedNonces from './011-unlogged-nonces'
 import * as outboxWithoutRowChecks from './012-outbox-without-row-checks'
 import * as jobLeases from './013-job-leases'
+import * as standing from './014-standing'
 import * as agencyReview from './016-agency-review'
 import * as agencyAccounts from './015-agency-accounts'
+import * as agencyExports from './017-agency-exports'
 
 export interface MigrationModule {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -36,6 +38,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['011-unlogged-nonces', unloggedNonces],
   ['012-outbox-without-row-checks', outboxWithoutRowChecks],
   ['013-job-leases', jobLeases],
+  ['014-standing', standing],
   ['016-agency-review', agencyReview],
   ['015-agency-accounts', agencyAccounts],
+  ['017-agency-exports', agencyExports],
 ]
