@@ -2,10 +2,23 @@
  * THE agency-console endpoint table: one resource per file, merged here. Add a resource by adding
  * its file and one spread line below.
  */
+import { AUTH_ENDPOINTS } from './auth'
 import { agencyEndpoints } from './define'
+import { EXPORTS_ENDPOINTS } from './exports'
+import { OFFLINE_ENDPOINTS } from './offline'
+import { PERSONS_ENDPOINTS } from './persons'
+import { REVIEW_ENDPOINTS } from './review'
+import { ROSTER_ENDPOINTS } from './roster'
+import { USERS_ENDPOINTS } from './users'
 
 export const AGENCY_ENDPOINTS = agencyEndpoints({
-  // ...AUTH_ENDPOINTS,
+  ...REVIEW_ENDPOINTS,
+  ...OFFLINE_ENDPOINTS,
+  ...PERSONS_ENDPOINTS,
+  ...EXPORTS_ENDPOINTS,
+  ...ROSTER_ENDPOINTS,
+  ...AUTH_ENDPOINTS,
+  ...USERS_ENDPOINTS,
 })
 
 export type AgencyEndpoints = typeof AGENCY_ENDPOINTS

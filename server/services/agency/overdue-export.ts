@@ -1,0 +1,151 @@
+/**
+ * 逾期名单 as XLSX: built in the background after POST /exports/overdue answers, with progress the
+ * console polls (GET /exports/:id: rows done / total), then downloaded as the stored file.
+ *
+ * The rows come from the standing engineer's set-based overdue read (server/repositories/agency/
+ * standing.ts), the same one the console's list pages through, so the file and the list never
+ * disagree. Columns: the full name (a clerk needs it to phone or visit the person; an audited read,
+ * one audit row per export and per download) and the MASKED ID number (not needed for that).
+ */
+import { createHash } from 'node:crypto'
+import type { ExportView, OverdueExportInput } from '../../../src/core/contracts/agency/exports'
+import { INSURANCE_LABELS, type InsuranceType } from '../../../src/core/insurance'
+import { DomainError } from '../../../src/core/errors'
+import type { AgencyActor } from '../../agency/actor'
+import { newId } from '../../db/ids'
+import { appendAudit } from '../../repositories/audit'
+import { insertExport, putExportFiles, setExportProgress, setExportStatus, type ExportRow } from '../../repositories/agency/exports'
+import type { Db } from '../../repositories/types'
+import { shanghaiDate } from '../../time/clock'
+import type { ServiceContext } from '../context'
+import { exportView, startBuild } from './exports'
+import { sealBytes } from './sealed-file'
+import { tableXlsx } from './xlsx'
+
+export const OVERDUE_HEADERS = ['个人编号', '姓名', '身份证号（脱敏）', '险种', '行政区划', '待遇状态', '应认证月份', '暂停发放起始', '逾期月数'] as const
+
+/** One overdue person as the export needs it (sealed fields still sealed). */
+export interface OverdueSourceRow {
+  personNo: string
+  piiEnc: string
+  idNumberMasked: string
+  insuranceType: string
+  regionCode: string
+  benefitStatus: 'normal' | 'suspended'
+  /** YYYY-MM of the cycle the person missed. */
+  dueMonth: string
+  suspendedSince: string | null
+  monthsOverdue: number
+}
+
+export interface OverdueQuery {
+  /** The region prefix read (the sub-region asked for, inside the actor's own). */
+  regionPrefix: string
+  insuranceType?: InsuranceType
+  minMonthsOverdue?: number
+  /** Today in Beijing time. */
+  today: string
+}
+
+/** Reads the overdue list in pages, in a fixed order; `total` (if known up front) drives the progress bar. */
+export interface OverdueSource {
+  count?(db: Db, q: OverdueQuery, ctx: ServiceContext): Promise<number>
+  pages(db: Db, q: OverdueQuery, ctx: ServiceContext): AsyncIterable<readonly OverdueSourceRow[]>
+}
+
+let source: OverdueSource | undefined
+
+/** Wires the overdue read (server/repositories/agency/standing.ts's overdueList, adapted). */
+export function useOverdueSource(s: OverdueSource): void {
+  source = s
+}
+
+const PROGRESS_EVERY = 2000
+
+export async function createOverdueExport(ctx: ServiceContext, actor: AgencyActor, input: OverdueExportInput): Promise<ExportView> {
+  const regionPrefix = input.subRegion ?? actor.regionPrefix
+  // A sub-region must lie inside the user's own region: outside it is answered like an unknown one.
+  if (!regionPrefix.startsWith(actor.regionPrefix)) throw new DomainError('AGENCY_OUT_OF_SCOPE')
+  if (!source) throw new DomainError('FEATURE_NOT_READY')
+  const now = ctx.clock()
+  const filters = {
+    ...(input.subRegion !== undefined ? { subRegion: input.subRegion } : {}),
+    ...(input.insuranceType ? { insuranceType: input.insuranceType } : {}),
+    ...(input.minMonthsOverdue !== undefined ? { minMonthsOverdue: input.minMonthsOverdue } : {}),
+  }
+  const row: ExportRow = {
+    id: newId(),
+    kind: 'overdue',
+    region_prefix: regionPrefix,
+    created_by: actor.userId,
+    created_at: now.toISOString(),
+    cursor_from: null,
+    cursor_to: null,
+    filters: JSON.stringify(filters),
+    status: 'building',
+    rows_total: null,
+    rows_done: 0,
+    row_count: null,
+    sha256_csv_utf8: null,
+    sha256_csv_gbk: null,
+    sha256_xlsx: null,
+    error_code: null,
+    finished_at: null,
+  }
+  await insertExport(ctx.db, row)
+  const q: OverdueQuery = { regionPrefix, today: shanghaiDate(now), ...(input.insuranceType ? { insuranceType: input.insuranceType } : {}), ...(input.minMonthsOverdue !== undefined ? { minMonthsOverdue: input.minMonthsOverdue } : {}) }
+  // Not awaited: the console polls the export's progress. Failures are kept on the row.
+  startBuild(row.id, () => buildOverdue(ctx, actor, row, q, source!))
+  return exportView(row)
+}
+
+const STATUS_LABELS = { normal: '正常', suspended: '暂停发放' } as const
+
+function overdueCells(ctx: ServiceContext, r: OverdueSourceRow): string[] {
+  const { name } = ctx.pii.openPerson(r.piiEnc)
+  return [
+    r.personNo,
+    name,
+    r.idNumberMasked,
+    INSURANCE_LABELS[r.insuranceType as InsuranceType] ?? r.insuranceType,
+    r.regionCode,
+    STATUS_LABELS[r.benefitStatus] ?? r.benefitStatus,
+    r.dueMonth,
+    r.suspendedSince ?? '',
+    String(r.monthsOverdue),
+  ]
+}
+
+export async function buildOverdue(ctx: ServiceContext, actor: AgencyActor, row: ExportRow, q: OverdueQuery, from: OverdueSource): Promise<ExportRow> {
+  try {
+    const total = from.count ? await from.count(ctx.db, q, ctx) : null
+    await setExportProgress(ctx.db, row.id, 0, total)
+    const rows: string[][] = []
+    let reported = 0
+    for await (const page of from.pages(ctx.db, q, ctx)) {
+      for (const r of page) rows.push(overdueCells(ctx, r))
+      if (rows.length - reported >= PROGRESS_EVERY) {
+        reported = rows.length
+        await setExportProgress(ctx.db, row.id, rows.length, total === null ? null : Math.max(total, rows.length))
+      }
+    }
+    const body = await tableXlsx({ sheet: '逾期名单', headers: OVERDUE_HEADERS, rows }, new Date(row.created_at))
+    const sum = createHash('sha256').update(body).digest('hex')
+    const done: Partial<ExportRow> = { status: 'ready', row_count: rows.length, rows_done: rows.length, rows_total: rows.length, sha256_xlsx: sum, finished_at: ctx.clock().toISOString() }
+    await ctx.db.transaction().execute(async (trx) => {
+      await putExportFiles(trx, row.id, [{ format: 'xlsx', sha256: sum, bytes: body.length, bodyEnc: sealBytes(ctx.pii, body) }])
+      await setExportStatus(trx, row.id, done)
+      await appendAudit(trx, {
+        at: ctx.clock().toISOString(),
+        actorType: 'agency',
+        actorRef: actor.userId,
+        action: 'agency.export.overdue.created',
+        detail: { exportId: row.id, regionPrefix: row.region_prefix, rows: rows.length },
+      })
+    })
+    return { ...row, ...done }
+  } catch (err) {
+    await setExportStatus(ctx.db, row.id, { status: 'failed', error_code: err instanceof DomainError ? err.code : 'INTERNAL' }).catch(() => undefined)
+    throw err
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Tables of text → XLSX and CSV bytes that are the same every time for the same rows: the export id
+ * promises the same file, and its checksum must not change between two downloads or two builds.
+ *
+ * exceljs stamps the workbook's created/modified dates (docProps/core.xml) with the time of writing,
+ * and JSZip stamps every zip entry with it: the first are pinned to the date given, the second are
+ * rewritten in the finished zip (pinZipTimes). Cells are all text (an ID number must not become a
+ * number Excel rounds), one sheet, fixed column order.
+ */
+import ExcelJS from 'exceljs'
+import iconv from 'iconv-lite'
+
+export interface Table {
+  sheet: string
+  headers: readonly string[]
+  rows: readonly (readonly string[])[]
+}
+
+/** The XLSX of a table; `pinnedAt` is written as the document's created/modified date. */
+export async function tableXlsx(table: Table, pinnedAt: Date, onRow?: (done: number) => void): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook()
+  wb.creator = '银龄认证'
+  wb.lastModifiedBy = '银龄认证'
+  wb.created = pinnedAt
+  wb.modified = pinnedAt
+  const ws = wb.addWorksheet(table.sheet)
+  ws.columns = table.headers.map((h) => ({ header: h, width: Math.max(10, h.length * 2 + 4) }))
+  ws.getRow(1).font = { bold: true }
+  let done = 0
+  for (const r of table.rows) {
+    ws.addRow(r as string[])
+    if (onRow && ++done % 5000 === 0) onRow(done)
+  }
+  const out = Buffer.from(await wb.xlsx.writeBuffer())
+  pinZipTimes(out)
+  return out
+}
+
+/** DOS date 1980-01-01 00:00:00, the earliest a zip entry can carry. */
+const DOS_TIME = 0
+const DOS_DATE = (0 << 9) | (1 << 5) | 1
+
+/**
+ * Sets every entry's modification time in a zip (local headers and central directory) to a fixed
+ * value, in place. The CRCs cover the data only, so the archive stays valid. Throws on a zip it
+ * cannot walk (zip64, a comment): then the build fails loudly instead of handing out varying bytes.
+ */
+export function pinZipTimes(zip: Buffer): void {
+  const eocd = zip.length - 22
+  if (eocd < 0 || zip.readUInt32LE(eocd) !== 0x06054b50) throw new Error('zip: end of central directory not where expected')
+  const entries = zip.readUInt16LE(eocd + 10)
+  let at = zip.readUInt32LE(eocd + 16)
+  for (let i = 0; i < entries; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('zip: central directory entry expected')
+    zip.writeUInt16LE(DOS_TIME, at + 12)
+    zip.writeUInt16LE(DOS_DATE, at + 14)
+    const local = zip.readUInt32LE(at + 42)
+    if (zip.readUInt32LE(local) !== 0x04034b50) throw new Error('zip: local header expected')
+    zip.writeUInt16LE(DOS_TIME, local + 10)
+    zip.writeUInt16LE(DOS_DATE, local + 12)
+    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32)
+  }
+}
+
+const cell = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)
+
+/** The table as CSV text: header line, CRLF line ends (what Excel writes and the roster import reads). */
+export function tableCsvText(table: Table): string {
+  const lines = [table.headers.map(cell).join(',')]
+  for (const r of table.rows) lines.push(r.map(cell).join(','))
+  return lines.join('\r\n') + '\r\n'
+}
+
+/** UTF-8 with BOM: Excel on Windows then shows the Chinese right. */
+export function csvUtf8Bom(text: string): Buffer {
+  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')])
+}
+
+/**
+ * "GBK" as the core systems read it. Encoded as GB18030, its superset: every character GBK has gets
+ * exactly its GBK bytes, and a rare name character GBK lacks (e.g. 㛃) gets its GB18030 bytes
+ * instead of a '?' — the roster import decodes GBK files as GB18030 too (server/roster/decode.ts).
+ */
+export function csvGbk(text: string): Buffer {
+  return iconv.encode(text, 'gb18030')
+}
