@@ -16,8 +16,9 @@ module.exports = {
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/__tests__/client/', '/__tests__/e2e/', '/__tests__/cluster/'],
       transform: { '^.+\\.(t|j)sx?$': swc },
-      // cookie@2 (used by fastify's inject) ships ESM only: let swc turn it into CommonJS.
-      transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
+      // cookie@2 (used by fastify's inject) and otplib's base32 and hash plugins (@scure/base, @noble/hashes)
+      // ship ESM only (noble also nested under @otplib/plugin-crypto-noble): let swc turn them into CommonJS.
+      transformIgnorePatterns: ['/node_modules/(?!(cookie|@scure/base|@noble/hashes)/)(?!.*/node_modules/)'],
       moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' },
     },
     {

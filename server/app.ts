@@ -11,6 +11,9 @@ import { openStore, type Store } from './db/connect'
 import { migrateToLatest } from './db/migrate'
 import { backfillNameHashes } from './roster/name-hash-backfill'
 import { seedDemoRoster } from './demo/seed'
+import { seedDemoAgencyUsers } from './demo/agency-users'
+import { DEFAULT_AGENCY_AUTH } from './agency/config'
+import { SecretCipher } from './agency/secret-cipher'
 import { DbNonceStore } from './nonces/db'
 import { MemoryNonceStore } from './nonces/memory'
 import type { NonceStore } from './nonces/store'
@@ -128,6 +131,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     if (opts.demoSeed ?? config.demoSeed) {
       const seeded = await seedDemoRoster(store.db, pii, clock(), config.cyclePolicy)
       if (seeded) app.log.warn(`已载入演示名单（虚构人员）/ demo roster loaded: ${seeded.inserted} persons`)
+      for (const line of await seedDemoAgencyUsers({ db: store.db, clock }, config.nodeEnv === 'production')) app.log.warn(line)
     }
 
     app.decorate('store', store)
@@ -174,7 +178,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       { prefix: '/v1' },
     )
     // The agency console's API: its own sign-in (session cookies, CSRF), never the cloud functions' signatures.
-    await app.register(agencyApi, { ctx: services, production: config.nodeEnv === 'production', reminders: remindersConfig, afterRecord: cert.afterRecord!, prefix: '/agency/api' })
+    await app.register(agencyApi, { ctx: services, production: config.nodeEnv === 'production', reminders: remindersConfig, afterRecord: cert.afterRecord!, auth: { config: config.agency ?? DEFAULT_AGENCY_AUTH, secrets: new SecretCipher(config.piiKeys, config.piiKeyCurrent) }, prefix: '/agency/api' })
     await app.register(agencyConsole, { dir: opts.consoleDir })
     if (ownsStore) app.addHook('onClose', async () => store.db.destroy())
     // Added last, so it runs first (onClose hooks run in reverse): buffered rows go in before the store closes.

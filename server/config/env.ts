@@ -17,6 +17,7 @@ import { readCertificationConfig, type CertificationConfig } from '../services/c
 import { readRemindersConfig, type RemindersConfig } from '../reminders/config'
 import { readNoticesConfig, type NoticesConfig } from '../notices/config'
 import { BACKEND_HTTP_LIMITS, readHttpLimits, type HttpLimits } from './http-limits'
+import { readAgencyAuthConfig, type AgencyAuthConfig } from '../agency/config'
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -49,6 +50,8 @@ export interface AppConfig {
   notices?: NoticesConfig
   /** Connection time limits (config/http-limits.ts). Optional: BACKEND_HTTP_LIMITS when absent. */
   http?: HttpLimits
+  /** Agency console sign-in (agency/config.ts). Optional: DEFAULT_AGENCY_AUTH when absent. */
+  agency?: AgencyAuthConfig
 }
 
 export const IDENTITY_VERIFIERS = ['wechat-facial-verify', 'local-face-match', 'manual-review'] as const
@@ -241,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   const reminders = readRemindersConfig(clean, production, problems)
   const notices = readNoticesConfig(clean, production, problems)
   const http = readHttpLimits(clean, 'BACKEND', BACKEND_HTTP_LIMITS, (zh, en) => problems.push(msg(zh, en)))
+  const agency = readAgencyAuthConfig(clean, problems)
   if (problems.length > 0) throw new ConfigError(problems)
 
   return {
@@ -264,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     reminders,
     notices,
     http,
+    agency,
     identity: {
       verifier: identityVerifier,
       faceThreshold: e.IDENTITY_FACE_THRESHOLD,

@@ -151,6 +151,16 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
     ],
   },
   {
+    title: 'Agency console sign-in',
+    see: 'server/agency/README.md',
+    variables: [
+      { name: 'AGENCY_SESSION_IDLE_MINUTES', default: '`30`', readers: ['backend'], description: 'A console session unused this long is signed out (1–1440 minutes, not above `AGENCY_SESSION_MAX_HOURS`).' },
+      { name: 'AGENCY_SESSION_MAX_HOURS', default: '`12`', readers: ['backend'], description: 'A console session ends this long after sign-in however active it is (1–168 hours).' },
+      { name: 'AGENCY_LOCKOUT_FAILURES', default: '`5`', readers: ['backend'], description: 'Wrong passwords or TOTP codes in a row before a console account is locked (3–100).' },
+      { name: 'AGENCY_LOCKOUT_MINUTES', default: '`15`', readers: ['backend'], description: 'How long a locked console account stays locked (1–1440 minutes); a 管理员 or `npm run agency:user -- unlock` ends it sooner.' },
+    ],
+  },
+  {
     title: 'Cloud functions and the build',
     see: 'docs/configuration-gateway.md',
     variables: [

@@ -79,7 +79,8 @@ function authorise(req: FastifyRequest, spec: import('../../../src/core/contract
   if (spec.method !== 'GET' && !csrfMatches(req.headers[CSRF_HEADER], session.csrfToken)) throw new DomainError('AGENCY_CSRF_INVALID')
 }
 
-function csrfMatches(sent: string | string[] | undefined, expected: string): boolean {
+/** The X-CSRF-Token header against the session's token (also used by the public sign-in steps that need a session). */
+export function csrfMatches(sent: string | string[] | undefined, expected: string): boolean {
   if (typeof sent !== 'string' || sent.length !== expected.length) return false
   return timingSafeEqual(Buffer.from(sent), Buffer.from(expected))
 }

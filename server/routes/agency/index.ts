@@ -4,9 +4,26 @@
  * Add a resource: its folder here with an index.ts plugin, and one register line below.
  */
 import type { FastifyPluginAsync } from 'fastify'
+import { agencyAuthDeps } from '../../agency/accounts'
+import { installAgencySessions } from '../../agency/session'
+import { authRoutes } from './auth'
+import { agencyExportsRoutes } from './exports'
+import { offlineRoutes } from './offline'
 import type { AgencyRouteOptions } from './options'
+import { personRoutes } from './persons'
+import { reviewRoutes } from './review'
+import { agencyRosterRoutes } from './roster'
+import { userRoutes } from './users'
 
-export const agencyApi: FastifyPluginAsync<AgencyRouteOptions> = async (api, _opts) => {
-  // Until the session plugin lands every request is signed out.
-  api.decorateRequest('agencySession', null)
+export const agencyApi: FastifyPluginAsync<AgencyRouteOptions> = async (api, mountOpts) => {
+  // The options carry the mount's own prefix; handed on, every resource would sit at /agency/api/agency/api.
+  const { prefix: _mount, ...opts } = mountOpts as AgencyRouteOptions & { prefix?: string }
+  installAgencySessions(api, agencyAuthDeps(opts.ctx, opts.auth))
+  await api.register(authRoutes, opts)
+  await api.register(userRoutes, opts)
+  await api.register(reviewRoutes, opts)
+  await api.register(offlineRoutes, opts)
+  await api.register(personRoutes, opts)
+  await api.register(agencyExportsRoutes, opts)
+  await api.register(agencyRosterRoutes, opts)
 }
