@@ -1,0 +1,268 @@
+/**
+ * 名册导入 from the console: the upload is staged (sealed, in the database), checked in the
+ * background, and imported only on confirm — by the SAME import as `npm run roster:import`
+ * (server/roster/import-file.ts: encoding detection, header, codec, duplicates, one transaction, the
+ * same per-row report). A file with any bad row imports nothing.
+ *
+ * The check before confirm: decode and parse as the import does, every row through the roster codec
+ * (validateRosterRow), and the console's own rule — only persons of the uploader's region: a row whose
+ * 行政区划 lies outside it, or whose 个人编号 another region already keeps, is a row error. Clashes
+ * the import finds against the stored roster (an ID number under another 个人编号) and duplicates
+ * inside the file are found by the import itself on confirm: then nothing is imported, the upload
+ * turns 'failed' and its report lists them.
+ *
+ * Progress is kept in memory (rows checked / imported): on SQLite the import's transaction holds the
+ * one connection, so a progress write from inside it would wait for itself.
+ */
+import { createHash } from 'node:crypto'
+import { ROSTER_UPLOAD_FIRST_ERRORS, type RosterUploadView } from '../../../src/core/contracts/agency/roster'
+import type { AgencyFile } from '../../../src/core/contracts/agency/define'
+import { DomainError } from '../../../src/core/errors'
+import type { AgencyActor } from '../../agency/actor'
+import { newId } from '../../db/ids'
+import { appendAudit } from '../../repositories/audit'
+import { claimImport, importInScope, insertImport, personNosOutside, updateImport, type ImportRow } from '../../repositories/agency/imports'
+import { ROSTER_CODEC, ROSTER_COLUMNS, type RowError } from '../../roster/columns'
+import { decodeRoster } from '../../roster/decode'
+import { importRosterBytes } from '../../roster/import-file'
+import { parseRosterCsv } from '../../roster/parse'
+import { reportCsv } from '../../roster/report'
+import { validateRosterRow } from '../../roster/validate'
+import { shanghaiDate } from '../../time/clock'
+import type { ServiceContext } from '../context'
+import { openBytes, sealBytes } from './sealed-file'
+
+export const OUTSIDE_REGION_REASON = '该人员的行政区划不在您的管辖范围内'
+export const KEPT_ELSEWHERE_REASON = '该个人编号已登记在您管辖范围以外的地区'
+
+/** Rows done / total of uploads being checked or imported in this process. */
+const progress = new Map<string, { done: number; total: number | null }>()
+/** Checks in flight, by upload id (tests wait for them). */
+const checks = new Map<string, Promise<void>>()
+
+export async function settledUpload(id: string): Promise<void> {
+  await checks.get(id)
+}
+
+function errorsOf(row: ImportRow): RowError[] {
+  try {
+    return JSON.parse(row.errors_json) as RowError[]
+  } catch {
+    return []
+  }
+}
+
+export function uploadView(row: ImportRow): RosterUploadView {
+  const live = progress.get(row.id)
+  return {
+    uploadId: row.id,
+    filename: row.filename,
+    status: row.status,
+    encoding: row.encoding,
+    createdAt: row.created_at,
+    rowsTotal: live?.total ?? (row.rows_total === null ? null : Number(row.rows_total)),
+    rowsDone: live?.done ?? Number(row.rows_done),
+    inserted: Number(row.inserted),
+    updated: Number(row.updated),
+    unchanged: Number(row.unchanged),
+    rejected: Number(row.rejected),
+    errorCount: Number(row.error_count),
+    firstErrors: errorsOf(row).slice(0, ROSTER_UPLOAD_FIRST_ERRORS),
+  }
+}
+
+/** A file name as a label only (no path, no control characters, bounded). */
+function cleanFilename(name: string | undefined): string {
+  const base = (name ?? '').split(/[\\/]/).pop() ?? ''
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 120)
+  return clean || '名册.csv'
+}
+
+export async function createRosterUpload(ctx: ServiceContext, actor: AgencyActor, bytes: Buffer, filename?: string): Promise<RosterUploadView> {
+  if (bytes.length === 0) throw new DomainError('AGENCY_ROSTER_UPLOAD_EMPTY')
+  const now = ctx.clock().toISOString()
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  const row: ImportRow = {
+    id: newId(),
+    created_by: actor.userId,
+    region_prefix: actor.regionPrefix,
+    created_at: now,
+    updated_at: now,
+    filename: cleanFilename(filename),
+    encoding: null,
+    sha256,
+    bytes: bytes.length,
+    status: 'staged',
+    rows_total: null,
+    rows_done: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    error_count: 0,
+    errors_json: '[]',
+    body_enc: sealBytes(ctx.pii, bytes),
+    finished_at: null,
+  }
+  await insertImport(ctx.db, row)
+  await appendAudit(ctx.db, { at: now, actorType: 'agency', actorRef: actor.userId, action: 'agency.roster.uploaded', detail: { uploadId: row.id, bytes: bytes.length, sha256 } })
+  progress.set(row.id, { done: 0, total: null })
+  const check = checkUpload(ctx, actor, row.id, bytes)
+    .catch(async () => {
+      await updateImport(ctx.db, row.id, { status: 'failed', updated_at: ctx.clock().toISOString(), errors_json: JSON.stringify([{ line: 0, column: '', reason: '检查名册时出错，请重新上传' }]), error_count: 1 })
+    })
+    .finally(() => {
+      progress.delete(row.id)
+      checks.delete(row.id)
+    })
+  checks.set(row.id, check)
+  return uploadView(row)
+}
+
+interface CheckResult {
+  encoding: string
+  total: number
+  errors: RowError[]
+  rejected: number
+}
+
+/** The check before confirm (see the file comment): codec, and the uploader's region. */
+export async function checkRosterBytes(ctx: ServiceContext, actor: AgencyActor, bytes: Buffer, onRow?: (done: number, total: number) => void): Promise<CheckResult> {
+  const { text, encoding } = decodeRoster(bytes)
+  const parsed = parseRosterCsv(text)
+  if (parsed.fatal.length > 0) return { encoding, total: 0, errors: parsed.fatal, rejected: 0 }
+  const today = shanghaiDate(ctx.clock())
+  const errors: RowError[] = []
+  const badLines = new Set<number>()
+  const lineOf = new Map<string, number[]>()
+  const total = parsed.rows.length
+  for (let i = 0; i < total; i++) {
+    const raw = parsed.rows[i]
+    const checked = validateRosterRow(raw, today)
+    for (const e of checked.errors) errors.push(e)
+    if (checked.errors.length > 0) badLines.add(raw.line)
+    const region = (raw.cells.regionCode ?? '').trim()
+    if ('value' in ROSTER_CODEC.regionCode.parse(region, { today }) && !region.startsWith(actor.regionPrefix)) {
+      errors.push({ line: raw.line, column: ROSTER_COLUMNS.regionCode, reason: OUTSIDE_REGION_REASON })
+      badLines.add(raw.line)
+    }
+    const personNo = ROSTER_CODEC.personNo.parse(raw.cells.personNo ?? '', { today })
+    if ('value' in personNo) lineOf.set(personNo.value, [...(lineOf.get(personNo.value) ?? []), raw.line])
+    if (onRow && (i + 1) % 5000 === 0) onRow(i + 1, total)
+  }
+  for (const personNo of await personNosOutside(ctx.db, [...lineOf.keys()], actor.regionPrefix)) {
+    for (const line of lineOf.get(personNo) ?? []) {
+      errors.push({ line, column: ROSTER_COLUMNS.personNo, reason: KEPT_ELSEWHERE_REASON })
+      badLines.add(line)
+    }
+  }
+  onRow?.(total, total)
+  return { encoding, total, errors: errors.sort((a, b) => a.line - b.line), rejected: badLines.size }
+}
+
+async function checkUpload(ctx: ServiceContext, actor: AgencyActor, id: string, bytes: Buffer): Promise<void> {
+  const result = await checkRosterBytes(ctx, actor, bytes, (done, total) => progress.set(id, { done, total }))
+  await updateImport(ctx.db, id, {
+    status: result.errors.length > 0 ? 'failed' : 'validated',
+    encoding: result.encoding,
+    rows_total: result.total,
+    rows_done: result.total,
+    rejected: result.rejected,
+    error_count: result.errors.length,
+    errors_json: JSON.stringify(result.errors),
+    updated_at: ctx.clock().toISOString(),
+  })
+}
+
+async function uploadOf(ctx: ServiceContext, actor: AgencyActor, id: string): Promise<ImportRow> {
+  const row = await importInScope(ctx.db, id, actor.regionPrefix)
+  if (!row) throw new DomainError('AGENCY_ROSTER_UPLOAD_NOT_FOUND')
+  return row
+}
+
+export async function rosterUploadStatus(ctx: ServiceContext, actor: AgencyActor, id: string): Promise<RosterUploadView> {
+  return uploadView(await uploadOf(ctx, actor, id))
+}
+
+/** The full per-row error report, as the CLI writes it (UTF-8 with BOM; line, column, reason). */
+export async function rosterUploadReport(ctx: ServiceContext, actor: AgencyActor, id: string): Promise<AgencyFile> {
+  const row = await uploadOf(ctx, actor, id)
+  if (row.status === 'staged') throw new DomainError('AGENCY_ROSTER_UPLOAD_NOT_READY')
+  return {
+    filename: `名册错误明细_${row.id.slice(0, 8)}.csv`,
+    contentType: 'text/csv; charset=utf-8',
+    body: Buffer.from(reportCsv(errorsOf(row)), 'utf8'),
+    headers: { 'x-error-count': String(row.error_count) },
+  }
+}
+
+/**
+ * Imports a checked upload. Idempotent: confirming an imported upload answers it again. Two confirms
+ * at once: one moves it validated → staged and imports, the other is told it is still being worked on.
+ */
+export async function confirmRosterUpload(ctx: ServiceContext, actor: AgencyActor, id: string): Promise<RosterUploadView> {
+  const row = await uploadOf(ctx, actor, id)
+  if (row.status === 'imported') return uploadView(row)
+  if (row.status === 'failed') throw new DomainError('AGENCY_ROSTER_UPLOAD_HAS_ERRORS')
+  if (row.status === 'staged' || !row.body_enc) throw new DomainError('AGENCY_ROSTER_UPLOAD_NOT_READY')
+  if (!(await claimImport(ctx.db, id, 'validated', 'staged', ctx.clock().toISOString()))) return confirmAgain(ctx, actor, id)
+  const bytes = openBytes(ctx.pii, row.body_enc)
+  progress.set(id, { done: 0, total: row.rows_total === null ? null : Number(row.rows_total) })
+  try {
+    const fail = async (errors: RowError[], rejected: number): Promise<never> => {
+      await updateImport(ctx.db, id, { status: 'failed', error_count: errors.length, rejected, errors_json: JSON.stringify(errors), updated_at: ctx.clock().toISOString() })
+      throw new DomainError('AGENCY_ROSTER_UPLOAD_HAS_ERRORS')
+    }
+    // The region rule again: the roster may have changed since the check.
+    const again = await checkRosterBytes(ctx, actor, bytes)
+    if (again.errors.length > 0) return await fail(again.errors, again.rejected)
+    const now = ctx.clock()
+    const file = await importRosterBytes(ctx.db, bytes, {
+      pii: ctx.pii,
+      today: shanghaiDate(now),
+      now: now.toISOString(),
+      cyclePolicy: ctx.cyclePolicy,
+      skipInvalid: false,
+      actor: `agency:${actor.userId}`,
+      onProgress: (done, total) => progress.set(id, { done, total }),
+    })
+    if (!file.summary) return await fail(file.fatal, 0)
+    const s = file.summary
+    if (!s.committed) return await fail(s.errors, s.rejected)
+    const at = ctx.clock().toISOString()
+    await updateImport(ctx.db, id, {
+      status: 'imported',
+      rows_done: s.total,
+      rows_total: s.total,
+      inserted: s.inserted,
+      updated: s.updated,
+      unchanged: s.unchanged,
+      rejected: 0,
+      body_enc: null,
+      updated_at: at,
+      finished_at: at,
+    })
+    await appendAudit(ctx.db, {
+      at,
+      actorType: 'agency',
+      actorRef: actor.userId,
+      action: 'agency.roster.imported',
+      detail: { uploadId: id, total: s.total, inserted: s.inserted, updated: s.updated, unchanged: s.unchanged },
+    })
+    return uploadView(await uploadOf(ctx, actor, id))
+  } catch (err) {
+    // Anything but the answer above (a crash of the import): back to checked, so confirm can be repeated.
+    if (!(err instanceof DomainError)) await updateImport(ctx.db, id, { status: 'validated', updated_at: ctx.clock().toISOString() }).catch(() => undefined)
+    throw err
+  } finally {
+    progress.delete(id)
+  }
+}
+
+async function confirmAgain(ctx: ServiceContext, actor: AgencyActor, id: string): Promise<RosterUploadView> {
+  const row = await uploadOf(ctx, actor, id)
+  if (row.status === 'imported') return uploadView(row)
+  if (row.status === 'failed') throw new DomainError('AGENCY_ROSTER_UPLOAD_HAS_ERRORS')
+  throw new DomainError('AGENCY_ROSTER_UPLOAD_NOT_READY')
+}
