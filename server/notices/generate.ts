@@ -7,7 +7,8 @@
 import type { Writable } from 'node:stream'
 import { CERTIFY_ENTRY_PAGE } from '../../src/core/contracts/share'
 import { noticeScene } from '../../src/core/contracts/notices'
-import { deadlineLabel, firstCycle, firstDayOf, monthLabel, nextCycle, statusOn, type CyclePolicy } from '../../src/core/cycle'
+import { deadlineLabel, firstDayOf, monthLabel, type CyclePolicy } from '../../src/core/cycle'
+import { standingFactsOf, standingOf } from '../../src/core/standing'
 import type { PiiCipher } from '../crypto/pii'
 import type { MiniProgramCodePort } from '../wechat/wxacode/port'
 import { countPersonsOfRegion, personsOfRegionPage } from '../repositories/notices'
@@ -66,6 +67,7 @@ export async function generateNotices(o: GenerateNoticesOptions): Promise<Genera
   const result: GenerateNoticesResult = { total, printed: 0, skippedCertified: 0 }
   let done = 0
   let after: string | null = null
+  const today = shanghaiDate(o.clock())
   try {
     for (;;) {
       const persons = await personsOfRegionPage(o.db, o.region, after, o.pageSize ?? 200)
@@ -74,22 +76,21 @@ export async function generateNotices(o: GenerateNoticesOptions): Promise<Genera
       const todo: Prepared[] = []
       const due: PersonRow[] = []
       for (const person of persons) {
-        const passed = await lastPassDate(o.db, person)
+        const passed = lastPassDate(person)
         if (passed && Number(passed.slice(0, 4)) === o.cycle && !o.includeCertified) {
           result.skippedCertified++
           done++
           continue
         }
-        const window = passed ? nextCycle(passed, o.cyclePolicy) : firstCycle(person.enrolled_on)
-        // Suspended (on the roster, or past the due month today): the notice says so and how payment
-        // comes back, rather than printing a due date already gone.
-        const suspended = person.benefit_status === 'suspended' || statusOn(window, shanghaiDate(o.clock())) === 'overdue_suspended'
+        // The 首页's standing (src/core/standing.ts). Suspended (on the roster, or past the due month
+        // today): the notice says so and how payment comes back, rather than printing a due date already gone.
+        const standing = standingOf(standingFactsOf(person), today, o.cyclePolicy)
         todo.push({
           person,
           code: '',
-          nextDueMonthLabel: monthLabel(window.dueMonth),
-          deadlineLabel: deadlineLabel(firstDayOf(window.dueMonth)),
-          ...(suspended ? { suspendedSinceLabel: sinceLabel(person.suspended_since ?? window.overdueFrom) } : {}),
+          nextDueMonthLabel: monthLabel(standing.dueMonth),
+          deadlineLabel: deadlineLabel(firstDayOf(standing.dueMonth)),
+          ...(standing.suspendedSince ? { suspendedSinceLabel: sinceLabel(standing.suspendedSince) } : {}),
         })
         due.push(person)
       }

@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { ClaimedMessage, ClaimView } from '../../src/core/contracts/reminders'
-import { firstCycle, nextCycle, type CyclePolicy, type YearMonth } from '../../src/core/cycle'
+import { nextCycle, type CyclePolicy, type YearMonth } from '../../src/core/cycle'
+import { standingFactsOf, standingOf } from '../../src/core/standing'
 import type { TemplateData } from '../../src/core/reminders/fields'
 import { cycleId, inSendWindow, isLate, parseCycleId, type SubscriptionTemplate } from '../../src/core/reminders/policy'
 import { certDueData, certificationResultData, REMINDER_PAGE, relativeCertifiedData } from '../../src/core/reminders/templates'
@@ -15,7 +16,7 @@ import type { ServiceContext } from '../services/context'
 import { shanghaiDate } from '../time/clock'
 import type { RemindersDeps } from './deps'
 
-// ───────────── current due month (authoritative, as services/status.ts computes it) ─────────────
+// ───────────── current standing (authoritative, as services/status.ts computes it) ─────────────
 
 interface PersonState {
   dueMonth: YearMonth
@@ -29,31 +30,24 @@ async function personStates(ctx: ServiceContext, personIds: string[]): Promise<M
   if (personIds.length === 0) return out
   const persons = await ctx.db
     .selectFrom('persons')
-    .select(['id', 'pii_enc', 'last_certified_on', 'enrolled_on', 'benefit_status'])
+    .select(['id', 'pii_enc', 'last_certified_on', 'enrolled_on', 'benefit_status', 'suspended_since'])
     .where('id', 'in', personIds)
     .execute()
-  const passes = await ctx.db
-    .selectFrom('certification_records')
-    .select(['person_id', (eb) => eb.fn.max('certified_at').as('last')])
-    .where('person_id', 'in', personIds)
-    .where('result', '=', 'passed')
-    .groupBy('person_id')
-    .execute()
-  const lastPass = new Map(passes.map((p) => [p.person_id, p.last ? shanghaiDate(new Date(String(p.last))) : undefined]))
+  const today = shanghaiDate(ctx.clock())
   for (const p of persons) {
-    const dates = [lastPass.get(p.id), p.last_certified_on ?? undefined].filter((d): d is string => !!d).sort()
-    const last = dates.at(-1)
-    const window = last ? nextCycle(last, ctx.cyclePolicy as CyclePolicy) : firstCycle(p.enrolled_on)
-    out.set(p.id, { dueMonth: window.dueMonth, suspended: p.benefit_status === 'suspended', name: ctx.pii.openPerson(p.pii_enc).name, lastPassDate: last })
+    // The due month of the standing the 首页 shows (src/core/standing.ts), from the authoritative last pass.
+    const { dueMonth } = standingOf(standingFactsOf(p), today, ctx.cyclePolicy)
+    out.set(p.id, { dueMonth, suspended: p.benefit_status === 'suspended', name: ctx.pii.openPerson(p.pii_enc).name, lastPassDate: p.last_certified_on ?? undefined })
   }
   return out
 }
 
-function messageData(row: OutboxRow, state: PersonState, today: string, record: { certified_at: string } | undefined, policy: CyclePolicy): TemplateData | undefined {
+function messageData(row: OutboxRow, state: PersonState, today: string, record: { certified_at: string; result: string } | undefined, policy: CyclePolicy): TemplateData | undefined {
   if (row.kind === 'result' || row.kind === 'relative_result') {
     if (!record) return undefined
     const next = cycleId(nextCycle(shanghaiDate(new Date(record.certified_at)), policy).dueMonth)
-    const input = { personName: state.name, certifiedAt: record.certified_at, nextCycle: next }
+    // Only passes and reviewers' rejections are queued (repositories/outbox.ts queueResults).
+    const input = { personName: state.name, certifiedAt: record.certified_at, nextCycle: next, rejected: record.result !== 'passed' }
     return row.kind === 'result' ? certificationResultData(input) : relativeCertifiedData(input)
   }
   return certDueData({ personName: state.name, kind: row.kind as never, cycle: row.cycle, today })
@@ -77,7 +71,7 @@ export async function claim(deps: RemindersDeps, batchSize: number, leaseMs: num
     const states = await personStates(tctx, [...new Set(rows.map((r) => r.person_id))])
     const recordIds = rows.map((r) => r.record_id).filter((x): x is string => !!x)
     const records = new Map(
-      recordIds.length === 0 ? [] : (await trx.selectFrom('certification_records').select(['id', 'certified_at']).where('id', 'in', recordIds).execute()).map((r) => [r.id, r]),
+      recordIds.length === 0 ? [] : (await trx.selectFrom('certification_records').select(['id', 'certified_at', 'result']).where('id', 'in', recordIds).execute()).map((r) => [r.id, r]),
     )
     const accounts = new Map(
       (await trx.selectFrom('accounts').select(['id', 'openid']).where('id', 'in', [...new Set(rows.map((r) => r.recipient_account_id))]).execute()).map((a) => [a.id, a.openid]),

@@ -35,7 +35,7 @@ import {
 } from '../../src/core/contracts/certification'
 import { RECORD_RESULT_LABELS, type RecordResult } from '../../src/core/contracts/common'
 import { deadlineLabel, firstDayOf, monthLabel, type CycleWindow } from '../../src/core/cycle'
-import { standingOf } from '../../src/core/standing'
+import { standingFactsOf, standingOf } from '../../src/core/standing'
 import { DomainError, type ErrorCode } from '../../src/core/errors'
 import { FINGERPRINT_REUSE_THRESHOLD } from '../../src/core/liveness/fingerprint'
 import type { ActionEvent, ActionName } from '../../src/core/liveness/types'
@@ -571,11 +571,7 @@ async function writeOutcome(
     const person = await findPersonById(trx, session.person_id)
     if (!person) throw new DomainError('INTERNAL')
     // Where the person stood before this attempt, as the status view shows it (src/core/standing.ts).
-    const before = standingOf(
-      { lastCertifiedOn: person.last_certified_on, enrolledOn: person.enrolled_on, benefitStatus: person.benefit_status, suspendedSince: person.suspended_since },
-      today,
-      ctx.cyclePolicy,
-    )
+    const before = standingOf(standingFactsOf(person), today, ctx.cyclePolicy)
     const certifiedBefore = before.state === 'certified'
     const answer: CertificationResultView = {
       recordId,

@@ -14,7 +14,6 @@ import { agencyForRegion } from '../notices/agencies'
 import { ensureAccount } from '../repositories/accounts'
 import { findNoticeCode, insertNoticeCodes, noticeCodesOfPersons, type NoticeCodeRow } from '../repositories/notices'
 import { findPersonById } from '../repositories/persons'
-import { latestPassOfPerson } from '../repositories/records'
 import type { Db, PersonRow } from '../repositories/types'
 import { shanghaiDate } from '../time/clock'
 import type { ServiceContext } from './context'
@@ -42,13 +41,12 @@ export async function ensureNoticeCodes(db: Db, persons: readonly PersonRow[], c
   return have
 }
 
-/** The person's latest pass as a Beijing date (records or the roster's 上次认证日期), if any. */
-export async function lastPassDate(db: Db, person: PersonRow): Promise<string | undefined> {
-  const pass = await latestPassOfPerson(db, person.id)
-  return [pass ? shanghaiDate(new Date(pass.certified_at)) : undefined, person.last_certified_on ?? undefined]
-    .filter((d): d is string => !!d)
-    .sort()
-    .at(-1)
+/**
+ * The person's latest pass as a Beijing date, if any: persons.last_certified_on, the later of the
+ * roster's 上次认证日期 and every passed record (src/core/standing.ts; migration 014).
+ */
+export function lastPassDate(person: Pick<PersonRow, 'last_certified_on'>): string | undefined {
+  return person.last_certified_on ?? undefined
 }
 
 const dateLabel = (iso: string): string => `${Number(iso.slice(0, 4))}年${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`
@@ -63,7 +61,7 @@ export async function usableNotice(ctx: ServiceContext, accountId: string, code:
   const notice = NOTICE_CODE_PATTERN.test(code) ? await findNoticeCode(ctx.db, code) : undefined
   const person = notice ? await findPersonById(ctx.db, notice.person_id) : undefined
   if (!notice || !person) return refuse(ctx, accountId, action, 'NOTICE_INVALID', null)
-  const passed = await lastPassDate(ctx.db, person)
+  const passed = lastPassDate(person)
   if (passed && Number(passed.slice(0, 4)) === notice.cycle) {
     await audit(ctx, ctx.db, accountId, action, person.id, { reason: 'NOTICE_ALREADY_CERTIFIED', cycle: notice.cycle })
     throw new DomainError('NOTICE_ALREADY_CERTIFIED', { message: `本年度已于${dateLabel(passed)}完成认证，无需再次认证` })

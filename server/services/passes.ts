@@ -14,7 +14,7 @@
 import { sql } from 'kysely'
 import { reinstatement as reinstatementOf, type CycleWindow, type YearMonth } from '../../src/core/cycle'
 import { DomainError } from '../../src/core/errors'
-import { laterDate, standingOf, windowOf, type Standing } from '../../src/core/standing'
+import { laterDate, standingFactsOf, standingOf, windowOf, type Standing } from '../../src/core/standing'
 import { findPersonById } from '../repositories/persons'
 import type { Db, PersonRow } from '../repositories/types'
 import { shanghaiDate } from '../time/clock'
@@ -58,11 +58,7 @@ export async function applyPass(trx: Db, ctx: Pick<ServiceContext, 'cyclePolicy'
   const before = await findPersonById(trx, input.personId)
   if (!before) throw new DomainError('INTERNAL')
   const today = shanghaiDate(new Date(input.nowIso))
-  const standingBefore = standingOf(
-    { lastCertifiedOn: before.last_certified_on, enrolledOn: before.enrolled_on, benefitStatus: before.benefit_status, suspendedSince: before.suspended_since },
-    today,
-    ctx.cyclePolicy,
-  )
+  const standingBefore = standingOf(standingFactsOf(before), today, ctx.cyclePolicy)
   // The later date wins in SQL too, so two passes committing at once cannot move it backwards.
   await trx
     .updateTable('persons')

@@ -1,10 +1,11 @@
 /**
- * StatusView for the bound person: next due month by the configured cycle policy, today in Beijing
- * time from the injected clock. Suspended on the roster, or past the due month → overdue_suspended.
+ * StatusView for the bound person: its standing (src/core/standing.ts standingOf over the person's
+ * authoritative last pass), today in Beijing time from the injected clock.
  */
 import { CERT_STATUS_LABELS, RECORD_RESULT_LABELS, type Caller } from '../../src/core/contracts/common'
 import type { StatusView } from '../../src/core/contracts/views'
-import { deadlineLabel, firstCycle, firstDayOf, monthLabel, nextCycle, statusOn } from '../../src/core/cycle'
+import { deadlineLabel, firstDayOf, monthLabel } from '../../src/core/cycle'
+import { standingFactsOf, standingOf } from '../../src/core/standing'
 import { appendReadAudit } from '../repositories/audit'
 import { latestRecordAndPassOfPerson, rosterRecordOf, type RecordRow } from '../repositories/records'
 import { shanghaiDate } from '../time/clock'
@@ -24,20 +25,11 @@ export async function statusOf(ctx: ServiceContext, caller: Caller): Promise<Sta
 /** The masked status view of one roster person (also used for 家人, share cards, notices and 认证查询). */
 export async function personStatusView(ctx: ServiceContext, person: PersonRow): Promise<Extract<StatusView, { bound: true }>> {
   const now = ctx.clock()
+  // Standing from the authoritative last pass (persons.last_certified_on; src/core/standing.ts). The
+  // records are read only to show the latest result.
   const { latest, lastPass } = await latestRecordAndPassOfPerson(ctx.db, person)
-  const passDates = [lastPass ? shanghaiDate(new Date(lastPass.certified_at)) : undefined, person.last_certified_on ?? undefined].filter(
-    (d): d is string => d !== undefined,
-  )
-  const lastPassDate = passDates.sort().at(-1)
-  const window = lastPassDate ? nextCycle(lastPassDate, ctx.cyclePolicy) : firstCycle(person.enrolled_on)
-  let status = statusOn(window, shanghaiDate(now))
-  let suspendedSince: string | undefined
-  if (person.benefit_status === 'suspended') {
-    status = 'overdue_suspended'
-    suspendedSince = person.suspended_since ?? window.overdueFrom
-  } else if (status === 'overdue_suspended') {
-    suspendedSince = window.overdueFrom
-  }
+  const standing = standingOf(standingFactsOf(person), shanghaiDate(now), ctx.cyclePolicy)
+  const { state: status, window, suspendedSince } = standing
   // Certified and then tried again without passing: the cycle's result is still the pass; the
   // later try is shown apart as a retry that changes nothing.
   const passRow = [lastPass, rosterRecordOf(person)].filter((r): r is RecordRow => r !== undefined).sort((a, b) => (a.certified_at < b.certified_at ? 1 : -1))[0]
@@ -61,3 +53,4 @@ export async function personStatusView(ctx: ServiceContext, person: PersonRow): 
 function resultView(r: RecordRow): { result: RecordRow['result']; resultLabel: string; certifiedAt: string } {
   return { result: r.result, resultLabel: RECORD_RESULT_LABELS[r.result], certifiedAt: r.certified_at }
 }
+

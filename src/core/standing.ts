@@ -36,6 +36,11 @@ export interface Standing {
   monthsOverdue: number
 }
 
+/** The stored facts standingOf reads, from a persons row (its column names). */
+export function standingFactsOf(p: { last_certified_on: string | null; enrolled_on: string; benefit_status: 'normal' | 'suspended'; suspended_since: string | null }): StandingFacts {
+  return { lastCertifiedOn: p.last_certified_on, enrolledOn: p.enrolled_on, benefitStatus: p.benefit_status, suspendedSince: p.suspended_since }
+}
+
 /** The cycle window following the last pass, or the first one (enrolment month) for a person never certified. */
 export function windowOf(lastCertifiedOn: string | null | undefined, enrolledOn: string, policy: CyclePolicy): CycleWindow {
   return lastCertifiedOn ? nextCycle(lastCertifiedOn, policy) : firstCycle(enrolledOn)
