@@ -5,6 +5,7 @@ import {
   RECORD_METHOD_LABELS,
   RECORD_RESULT_LABELS,
 } from '../../src/core/contracts/common'
+import { REJECTED_NEXT_STEP, REVIEW_REJECT_REASON_LABELS, type ReviewRejectReason } from '../../src/core/contracts/agency/review'
 import type { MaskedPerson, RecordView } from '../../src/core/contracts/views'
 import { INSURANCE_LABELS } from '../../src/core/insurance'
 import type { RecordRow } from '../repositories/records'
@@ -19,8 +20,17 @@ export function maskedPerson(p: PersonRow): MaskedPerson {
   }
 }
 
+/** 审核未通过：<reason>。请重新刷脸认证或到社保经办机构办理 — for a record an agency reviewer rejected. */
+export function reviewNoteOf(r: Pick<RecordRow, 'result' | 'decided_at' | 'decision_reason'>): string | undefined {
+  if (r.result !== 'failed' || !r.decided_at) return undefined
+  const reason = REVIEW_REJECT_REASON_LABELS[r.decision_reason as ReviewRejectReason]
+  return `审核未通过${reason && r.decision_reason !== 'other' ? `：${reason}` : ''}。${REJECTED_NEXT_STEP}`
+}
+
 export function recordView(r: RecordRow): RecordView {
+  const reviewNote = reviewNoteOf(r)
   return {
+    ...(reviewNote ? { reviewNote } : {}),
     id: r.id,
     certifiedAt: r.certified_at,
     result: r.result,

@@ -50,6 +50,6 @@ export function retryNote(retry: Pick<LastResultView, 'result' | 'certifiedAt'>)
  * 认证通过，2026年3月15日 — a comma, not brackets: at the largest text （2026年3月15日） cannot break
  * anywhere and is wider than a phone.
  */
-export function lastResultText(r: Pick<LastResultView, 'resultLabel' | 'certifiedAt'>): string {
-  return `${r.resultLabel}，${formatChinaDate(r.certifiedAt)}`
+export function lastResultText(r: Pick<LastResultView, 'resultLabel' | 'certifiedAt' | 'reviewNote'>): string {
+  return `${r.resultLabel}，${formatChinaDate(r.certifiedAt)}${r.reviewNote ? `。${r.reviewNote}` : ''}`
 }

@@ -27,7 +27,8 @@ export const RECORD_RESULT_LABELS: Record<RecordResult, string> = {
   pending_review: '人工审核中',
 }
 
-export const RECORD_METHODS = ['face', 'counter', 'home_visit', 'data_comparison', 'legacy'] as const
+/** 'community': a certification a clerk records as done in the community (线下认证登记, 社区). */
+export const RECORD_METHODS = ['face', 'counter', 'home_visit', 'data_comparison', 'legacy', 'community'] as const
 export type RecordMethod = (typeof RECORD_METHODS)[number]
 export const RECORD_METHOD_LABELS: Record<RecordMethod, string> = {
   face: '刷脸认证',
@@ -35,6 +36,7 @@ export const RECORD_METHOD_LABELS: Record<RecordMethod, string> = {
   home_visit: '上门认证',
   data_comparison: '数据比对认证',
   legacy: '原系统认证',
+  community: '社区认证',
 }
 
 export const RECORD_CHANNELS = ['weapp', 'h5', 'agency', 'import'] as const

@@ -16,7 +16,10 @@ export type LoginView = v.InferOutput<typeof LoginViewSchema>
 export const BindingViewSchema = v.object({ bound: v.literal(true), person: MaskedPersonSchema, boundAt: v.string() })
 export type BindingView = v.InferOutput<typeof BindingViewSchema>
 
-export const LastResultViewSchema = v.object({ result: v.picklist(RECORD_RESULTS), resultLabel: v.string(), certifiedAt: v.string() })
+/** Set on a record an agency reviewer rejected: 审核未通过 with the reason, and what to do next. */
+const ReviewNoteEntry = { reviewNote: v.optional(v.string()) }
+
+export const LastResultViewSchema = v.object({ result: v.picklist(RECORD_RESULTS), resultLabel: v.string(), certifiedAt: v.string(), ...ReviewNoteEntry })
 export type LastResultView = v.InferOutput<typeof LastResultViewSchema>
 
 /** Where a person stands this cycle: the fields the status view and a relative's entry share. */
@@ -62,6 +65,7 @@ export const RecordViewSchema = v.object({
   performedByLabel: v.string(),
   /** A try made while the person was already certified for the cycle (it does not change the state). */
   retryAfterPass: v.optional(v.boolean()),
+  ...ReviewNoteEntry,
 })
 export type RecordView = v.InferOutput<typeof RecordViewSchema>
 

@@ -12,6 +12,7 @@
  */
 import { BASIC_HAN, cp, type TemplateData } from './fields'
 import { daysBetween, lastDayOf, parseCycleId, type ReminderKind, type SubscriptionTemplate } from './policy'
+import { REJECTED_NEXT_STEP } from '../contracts/agency/review'
 
 export const TEMPLATE_FIELDS: Record<SubscriptionTemplate, readonly string[]> = {
   certDue: ['name1', 'date2', 'phrase3', 'thing4', 'character_string5'],
@@ -82,7 +83,10 @@ export interface ResultInput {
   certifiedAt: string
   /** Cycle id of the NEXT due month after this pass. */
   nextCycle: string
+  /** An agency reviewer rejected the certification: say so, and what to do next. */
+  rejected?: boolean
 }
+
 
 /** The next deadline as a day (下次请在2027年11月30日前认证): a bare month reads as late within it. */
 const nextText = (cycle: string) => `下次请在${chineseDate(lastDayOf(parseCycleId(cycle)))}前认证`
@@ -91,9 +95,9 @@ const nextText = (cycle: string) => `下次请在${chineseDate(lastDayOf(parseCy
 export function certificationResultData(input: ResultInput): TemplateData {
   return {
     name1: { value: messageName(input.personName) },
-    phrase2: { value: '认证通过' },
+    phrase2: { value: input.rejected ? '未通过' : '认证通过' },
     time3: { value: chineseDateTime(input.certifiedAt) },
-    thing4: { value: clip(nextText(input.nextCycle), 20) },
+    thing4: { value: clip(input.rejected ? REJECTED_NEXT_STEP : nextText(input.nextCycle), 20) },
   }
 }
 
@@ -101,9 +105,9 @@ export function certificationResultData(input: ResultInput): TemplateData {
 export function relativeCertifiedData(input: ResultInput): TemplateData {
   return {
     name1: { value: messageName(input.personName) },
-    phrase2: { value: '认证完成' },
+    phrase2: { value: input.rejected ? '未通过' : '认证完成' },
     time3: { value: chineseDateTime(input.certifiedAt) },
-    thing4: { value: clip(nextText(input.nextCycle), 20) },
+    thing4: { value: clip(input.rejected ? REJECTED_NEXT_STEP : nextText(input.nextCycle), 20) },
   }
 }
 

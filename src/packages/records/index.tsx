@@ -38,6 +38,11 @@ function RecordItem({ record }: { record: RecordView }) {
           {RETRY_NOTE}
         </Text>
       ) : null}
+      {record.reviewNote ? (
+        <Text className='yl-record__note' data-testid='record-review'>
+          {record.reviewNote}
+        </Text>
+      ) : null}
       <Line label='日期' value={formatChinaDate(record.certifiedAt)} />
       <Line label='方式' value={record.methodLabel} />
       <Line label='渠道' value={record.channelLabel} />

@@ -15,7 +15,8 @@ export const RETRY_NOTE = '本期已认证，这次没有通过不影响发放�
 /** One record read aloud / shown as a line. */
 export function recordSentence(r: RecordView): string {
   const retry = r.retryAfterPass ? `，${RETRY_NOTE.replace(/。$/, '')}` : ''
-  return `${formatChinaDate(r.certifiedAt)}，${resultText(r)}${retry}，${r.methodLabel}，${r.channelLabel}，办理人：${r.performedByLabel}`
+  const review = r.reviewNote ? `，${r.reviewNote.replace(/。$/, '')}` : ''
+  return `${formatChinaDate(r.certifiedAt)}，${resultText(r)}${retry}${review}，${r.methodLabel}，${r.channelLabel}，办理人：${r.performedByLabel}`
 }
 
 /** 李*国（父亲）的认证记录, or plain 认证记录 for the person's own. */
