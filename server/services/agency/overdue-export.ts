@@ -2,8 +2,8 @@
  * 逾期名单 as XLSX: built in the background after POST /exports/overdue answers, with progress the
  * console polls (GET /exports/:id: rows done / total), then downloaded as the stored file.
  *
- * The rows come from the standing engineer's set-based overdue read (server/repositories/agency/
- * standing.ts), the same one the console's list pages through, so the file and the list never
+ * The rows come from the set-based overdue read (server/repositories/agency/standing.ts
+ * overduePages), the same one the console's list pages through, so the file and the list never
  * disagree. Columns: the full name (a clerk needs it to phone or visit the person; an audited read,
  * one audit row per export and per download) and the MASKED ID number (not needed for that).
  */
@@ -15,7 +15,7 @@ import type { AgencyActor } from '../../agency/actor'
 import { newId } from '../../db/ids'
 import { appendAudit } from '../../repositories/audit'
 import { insertExport, putExportFiles, setExportProgress, setExportStatus, type ExportRow } from '../../repositories/agency/exports'
-import type { Db } from '../../repositories/types'
+import { countOverdue, overduePages, type OverdueFilter, type OverdueRow } from '../../repositories/agency/standing'
 import { shanghaiDate } from '../../time/clock'
 import type { ServiceContext } from '../context'
 import { exportView, startBuild } from './exports'
@@ -24,49 +24,12 @@ import { tableXlsx } from './xlsx'
 
 export const OVERDUE_HEADERS = ['个人编号', '姓名', '身份证号（脱敏）', '险种', '行政区划', '待遇状态', '应认证月份', '暂停发放起始', '逾期月数'] as const
 
-/** One overdue person as the export needs it (sealed fields still sealed). */
-export interface OverdueSourceRow {
-  personNo: string
-  piiEnc: string
-  idNumberMasked: string
-  insuranceType: string
-  regionCode: string
-  benefitStatus: 'normal' | 'suspended'
-  /** YYYY-MM of the cycle the person missed. */
-  dueMonth: string
-  suspendedSince: string | null
-  monthsOverdue: number
-}
-
-export interface OverdueQuery {
-  /** The region prefix read (the sub-region asked for, inside the actor's own). */
-  regionPrefix: string
-  insuranceType?: InsuranceType
-  minMonthsOverdue?: number
-  /** Today in Beijing time. */
-  today: string
-}
-
-/** Reads the overdue list in pages, in a fixed order; `total` (if known up front) drives the progress bar. */
-export interface OverdueSource {
-  count?(db: Db, q: OverdueQuery, ctx: ServiceContext): Promise<number>
-  pages(db: Db, q: OverdueQuery, ctx: ServiceContext): AsyncIterable<readonly OverdueSourceRow[]>
-}
-
-let source: OverdueSource | undefined
-
-/** Wires the overdue read (server/repositories/agency/standing.ts's overdueList, adapted). */
-export function useOverdueSource(s: OverdueSource): void {
-  source = s
-}
-
 const PROGRESS_EVERY = 2000
 
 export async function createOverdueExport(ctx: ServiceContext, actor: AgencyActor, input: OverdueExportInput): Promise<ExportView> {
   const regionPrefix = input.subRegion ?? actor.regionPrefix
   // A sub-region must lie inside the user's own region: outside it is answered like an unknown one.
   if (!regionPrefix.startsWith(actor.regionPrefix)) throw new DomainError('AGENCY_OUT_OF_SCOPE')
-  if (!source) throw new DomainError('FEATURE_NOT_READY')
   const now = ctx.clock()
   const filters = {
     ...(input.subRegion !== undefined ? { subRegion: input.subRegion } : {}),
@@ -93,15 +56,20 @@ export async function createOverdueExport(ctx: ServiceContext, actor: AgencyActo
     finished_at: null,
   }
   await insertExport(ctx.db, row)
-  const q: OverdueQuery = { regionPrefix, today: shanghaiDate(now), ...(input.insuranceType ? { insuranceType: input.insuranceType } : {}), ...(input.minMonthsOverdue !== undefined ? { minMonthsOverdue: input.minMonthsOverdue } : {}) }
+  const filter: OverdueFilter = {
+    regionPrefix: actor.regionPrefix,
+    ...(input.subRegion !== undefined ? { subRegion: input.subRegion } : {}),
+    ...(input.insuranceType ? { insuranceType: input.insuranceType } : {}),
+    ...(input.minMonthsOverdue !== undefined ? { minMonthsOverdue: input.minMonthsOverdue } : {}),
+  }
   // Not awaited: the console polls the export's progress. Failures are kept on the row.
-  startBuild(row.id, () => buildOverdue(ctx, actor, row, q, source!))
+  startBuild(row.id, () => buildOverdue(ctx, actor, row, filter, shanghaiDate(now)))
   return exportView(row)
 }
 
 const STATUS_LABELS = { normal: '正常', suspended: '暂停发放' } as const
 
-function overdueCells(ctx: ServiceContext, r: OverdueSourceRow): string[] {
+function overdueCells(ctx: ServiceContext, r: OverdueRow): string[] {
   const { name } = ctx.pii.openPerson(r.piiEnc)
   return [
     r.personNo,
@@ -111,22 +79,23 @@ function overdueCells(ctx: ServiceContext, r: OverdueSourceRow): string[] {
     r.regionCode,
     STATUS_LABELS[r.benefitStatus] ?? r.benefitStatus,
     r.dueMonth,
-    r.suspendedSince ?? '',
+    r.suspendedSince,
     String(r.monthsOverdue),
   ]
 }
 
-export async function buildOverdue(ctx: ServiceContext, actor: AgencyActor, row: ExportRow, q: OverdueQuery, from: OverdueSource): Promise<ExportRow> {
+/** Reads the list page by page (rows done / total on the export row as it goes), then writes the XLSX once. */
+export async function buildOverdue(ctx: ServiceContext, actor: AgencyActor, row: ExportRow, filter: OverdueFilter, today: string): Promise<ExportRow> {
   try {
-    const total = from.count ? await from.count(ctx.db, q, ctx) : null
+    const total = await countOverdue(ctx.db, filter, today, ctx.cyclePolicy)
     await setExportProgress(ctx.db, row.id, 0, total)
     const rows: string[][] = []
     let reported = 0
-    for await (const page of from.pages(ctx.db, q, ctx)) {
+    for await (const page of overduePages(ctx.db, filter, today, ctx.cyclePolicy)) {
       for (const r of page) rows.push(overdueCells(ctx, r))
       if (rows.length - reported >= PROGRESS_EVERY) {
         reported = rows.length
-        await setExportProgress(ctx.db, row.id, rows.length, total === null ? null : Math.max(total, rows.length))
+        await setExportProgress(ctx.db, row.id, rows.length, Math.max(total, rows.length))
       }
     }
     const body = await tableXlsx({ sheet: '逾期名单', headers: OVERDUE_HEADERS, rows }, new Date(row.created_at))
