@@ -3,19 +3,14 @@
  * the client sends on every POST); a 401 anywhere sends the clerk back to the sign-in page.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
-import type { AgencyRole } from '../../src/core/contracts/agency'
-import { setCsrfToken, setSignedOutHandler } from './api/client'
+import type { AgencyUserView } from '../../src/core/contracts/agency/auth'
+import { call, setCsrfToken, setSignedOutHandler } from './api/client'
 import { navigate } from './router'
 
-export interface ConsoleUser {
-  userId: string
-  username: string
-  displayName: string
-  role: AgencyRole
-  regionPrefix: string
-  /** What the header shows for the region. */
-  regionLabel: string
-}
+export type ConsoleUser = AgencyUserView
+
+/** The header's words for a region prefix ('' = every region). */
+export const regionLabel = (prefix: string) => (prefix ? prefix : '全部地区')
 
 export type Session =
   | { state: 'loading' }
@@ -54,9 +49,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>
 }
 
-/** Until the sign-in endpoints land nobody is signed in. */
 async function loadMe(): Promise<{ user: ConsoleUser; csrfToken: string } | null> {
-  return null
+  const me = await call('authMe')
+  return me.ok ? me.value : null
 }
 
-async function endSession(): Promise<void> {}
+async function endSession(): Promise<void> {
+  await call('authSignOut')
+}

@@ -186,3 +186,42 @@ export function saveFile(file: DownloadedFile, filename = file.filename): void {
   a.remove()
   setTimeout(() => URL.revokeObjectURL(url), 60_000)
 }
+
+/**
+ * Sends a file as the raw request body (the roster upload), with upload progress (fetch has none,
+ * hence XMLHttpRequest). Same result shape and CSRF header as call().
+ */
+export function upload<N extends AgencyEndpointName>(
+  name: N,
+  file: File,
+  opts: { params?: ParamsOf<N>; onProgress?: (sent: number, total: number) => void } = {},
+): Promise<ApiResult<AnswerOf<N>>> {
+  const spec = AGENCY_ENDPOINTS[name] as unknown as AgencyEndpointSpec
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open(spec.method, API_BASE + fillPath(spec.path, opts.params as Record<string, unknown> | undefined))
+    xhr.setRequestHeader('content-type', /\.csv$/i.test(file.name) || file.type === 'text/csv' ? 'text/csv' : 'application/octet-stream')
+    xhr.setRequestHeader('x-filename', encodeURIComponent(file.name))
+    xhr.setRequestHeader('accept', 'application/json')
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken)
+    xhr.upload.onprogress = (e) => opts.onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size)
+    xhr.onerror = () => resolve(failure('NETWORK', 0))
+    xhr.onload = () => {
+      let body: unknown = null
+      try {
+        body = JSON.parse(xhr.responseText)
+      } catch {
+        /* handled below */
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(body === null ? failure('BAD_ANSWER', xhr.status) : { ok: true, value: body as AnswerOf<N> })
+        return
+      }
+      const err = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error
+      const code = typeof err?.code === 'string' ? err.code : `HTTP_${xhr.status}`
+      if (xhr.status === 401 && code === 'AGENCY_SIGNIN_REQUIRED') onSignedOut?.()
+      resolve({ ok: false, code, message: typeof err?.message === 'string' ? err.message : `服务器暂时无法处理（${xhr.status}），请稍后再试`, status: xhr.status })
+    }
+    xhr.send(file)
+  })
+}

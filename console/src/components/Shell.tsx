@@ -5,7 +5,7 @@ import type { ReactNode } from 'react'
 import { AGENCY_ROLE_LABELS } from '../../../src/core/contracts/agency'
 import { navigate } from '../router'
 import { PAGES } from '../pages/registry'
-import { useSession } from '../session'
+import { regionLabel, useSession } from '../session'
 
 export function Shell({ active, children }: { active: string; children: ReactNode }) {
   const session = useSession()
@@ -26,7 +26,7 @@ export function Shell({ active, children }: { active: string; children: ReactNod
           <Space size="middle">
             <Typography.Text strong>{user.displayName}</Typography.Text>
             <Tag color="blue">{AGENCY_ROLE_LABELS[user.role]}</Tag>
-            <Typography.Text className="yl-muted">辖区 {user.regionLabel}</Typography.Text>
+            <Typography.Text className="yl-muted">辖区 {regionLabel(user.regionPrefix)}</Typography.Text>
             <Button icon={<LogoutOutlined />} onClick={() => void session.signOut()}>
               退出登录
             </Button>

@@ -1,0 +1,8 @@
+/** How dates and numbers read in the console (the clerk's browser runs on Beijing time). */
+import dayjs from 'dayjs'
+
+export const fmtDateTime = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY-MM-DD HH:mm') : '—')
+export const fmtDate = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY-MM-DD') : '—')
+export const fmtCount = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString('zh-CN'))
+/** A fresh id for an idempotent form submission (the same id on a retry gives the same record). */
+export const newRequestId = () => crypto.randomUUID()
