@@ -35,7 +35,8 @@ export async function seedDemoAgencyUsers(deps: { db: Db; clock: Clock }, produc
   const lines: string[] = []
   for (const demo of DEMO_AGENCY_USERS) {
     const existing = await findAgencyUserByUsername(deps.db, demo.username)
-    const mfa = demo.role === 'clerk' ? '' : '，首次登录时绑定动态验证码 / enrol TOTP at first sign-in'
+    // A space before anything after the password, so it can be copied off the line cleanly.
+    const mfa = demo.role === 'clerk' ? '' : ' （首次登录时绑定动态验证码 / enrol TOTP at first sign-in）'
     if (!existing) {
       const { oneTimePassword } = await createAgencyUser(deps, { ...demo, regionPrefix: region, createdBy: 'demo' })
       lines.push(`演示账号 / demo agency sign-in: ${demo.username}（${demo.displayName}，${scope}）一次性密码 / one-time password ${oneTimePassword}${mfa}`)
