@@ -20,6 +20,8 @@
 import { createHash } from 'node:crypto'
 import type { AgencyFile } from '../../../src/core/contracts/agency/define'
 import type { ExportView, ResultsFormat } from '../../../src/core/contracts/agency/exports'
+import { OFFLINE_VERIFIED_HOW_LABELS, type OfflineVerifiedHow } from '../../../src/core/contracts/agency/offline'
+import { REVIEW_REJECT_REASON_LABELS, type ReviewRejectReason } from '../../../src/core/contracts/agency/review'
 import { PERFORMER_LABELS, RECORD_CHANNEL_LABELS, RECORD_METHOD_LABELS, RECORD_RESULT_LABELS, type Performer, type RecordChannel, type RecordMethod, type RecordResult } from '../../../src/core/contracts/common'
 import { DomainError } from '../../../src/core/errors'
 import type { AgencyActor } from '../../agency/actor'
@@ -83,14 +85,15 @@ function channelLabel(r: ResultsSourceRow): string {
 
 function performerLabel(r: ResultsSourceRow): string {
   const who = PERFORMER_LABELS[r.performed_by as Performer] ?? r.performed_by
-  return r.performer_name ? `${who}：${r.performer_name}` : who
+  const how = r.offline_verified_how ? `（${OFFLINE_VERIFIED_HOW_LABELS[r.offline_verified_how as OfflineVerifiedHow] ?? r.offline_verified_how}）` : ''
+  return r.performer_name ? `${who}：${r.performer_name}${how}` : `${who}${how}`
 }
 
 function reviewLabel(r: ResultsSourceRow): string {
   if (r.result === 'pending_review') return '待审核'
   if (!r.decided_at) return ''
   const by = r.decider_name ? `（审核员：${r.decider_name}）` : ''
-  return r.result === 'passed' ? `审核通过${by}` : `审核不通过${r.decision_reason ? `：${r.decision_reason}` : ''}${by}`
+  return r.result === 'passed' ? `审核通过${by}` : `审核不通过${r.decision_reason ? `：${REVIEW_REJECT_REASON_LABELS[r.decision_reason as ReviewRejectReason] ?? r.decision_reason}` : ''}${by}`
 }
 
 /** One record as the core system's row (full name and ID number: this is the audited read). */

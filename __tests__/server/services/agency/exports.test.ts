@@ -17,6 +17,7 @@ import { buildResultsFiles, createResultsExport, downloadResults, exportStatus, 
 import { tableXlsx } from '../../../../server/services/agency/xlsx'
 import { DomainError } from '../../../../src/core/errors'
 import { DIALECTS, migratedStoreFor } from '../../../support/db'
+import { createAgencyUser } from '../../helpers/agency'
 
 const pii = new PiiCipher({ keys: { v1: Buffer.alloc(32, 7) }, current: 'v1', indexVersion: 'v1' })
 const REVIEWER: AgencyActor = { userId: 'u-rev-1101', username: 'rev', displayName: '审核员甲', role: 'reviewer', regionPrefix: '1101' }
@@ -207,6 +208,18 @@ describe.each(DIALECTS)('results export on %s', (dialect) => {
     const next = await createResultsExport(ctxWith(), REVIEWER)
     expect(next.exportId).not.toBe(resumed.exportId)
     expect(csvRows((await downloadResults(ctxWith(), REVIEWER, next.exportId, 'csv-utf8')).body.toString('utf8')).slice(1).map((r) => r[9])).toEqual([later])
+  })
+
+  it('a rejection shows the reason and the reviewer by name', async () => {
+    advance(60_000)
+    const pending = await record(wang, 'pending_review')
+    const reviewer = await createAgencyUser(t.store.db, { role: 'reviewer', regionPrefix: '1101', displayName: '赵审核' })
+    advance(60_000)
+    await t.store.db.updateTable('certification_records').set({ result: 'failed', decided_at: now.toISOString(), decided_by: reviewer.id, decision_reason: 'face_mismatch' }).where('id', '=', pending).execute()
+    advance(60_000)
+    const view = await createResultsExport(ctxWith(), REVIEWER)
+    const rows = csvRows((await downloadResults(ctxWith(), REVIEWER, view.exportId, 'csv-utf8')).body.toString('utf8')).slice(1)
+    expect(rows.map((r) => [r[4], r[8], r[9]])).toEqual([['未通过', '审核不通过：人脸与登记照片不符（审核员：赵审核）', pending]])
   })
 
   it('audits creation and downloads without any name or ID number', async () => {
