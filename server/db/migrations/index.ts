@@ -39,7 +39,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['012-outbox-without-row-checks', outboxWithoutRowChecks],
   ['013-job-leases', jobLeases],
   ['014-standing', standing],
-  ['016-agency-review', agencyReview],
   ['015-agency-accounts', agencyAccounts],
+  ['016-agency-review', agencyReview],
   ['017-agency-exports', agencyExports],
 ]
