@@ -9,6 +9,7 @@ import { installAgencySessions } from '../../agency/session'
 import { authRoutes } from './auth'
 import { agencyExportsRoutes } from './exports'
 import { offlineRoutes } from './offline'
+import { overviewRoutes } from './overview'
 import type { AgencyRouteOptions } from './options'
 import { personRoutes } from './persons'
 import { reviewRoutes } from './review'
@@ -26,4 +27,5 @@ export const agencyApi: FastifyPluginAsync<AgencyRouteOptions> = async (api, mou
   await api.register(personRoutes, opts)
   await api.register(agencyExportsRoutes, opts)
   await api.register(agencyRosterRoutes, opts)
+  await api.register(overviewRoutes, opts)
 }

@@ -6,6 +6,7 @@ import { AUTH_ENDPOINTS } from './auth'
 import { agencyEndpoints } from './define'
 import { EXPORTS_ENDPOINTS } from './exports'
 import { OFFLINE_ENDPOINTS } from './offline'
+import { OVERVIEW_ENDPOINTS } from './overview'
 import { PERSONS_ENDPOINTS } from './persons'
 import { REVIEW_ENDPOINTS } from './review'
 import { ROSTER_ENDPOINTS } from './roster'
@@ -19,6 +20,7 @@ export const AGENCY_ENDPOINTS = agencyEndpoints({
   ...ROSTER_ENDPOINTS,
   ...AUTH_ENDPOINTS,
   ...USERS_ENDPOINTS,
+  ...OVERVIEW_ENDPOINTS,
 })
 
 export type AgencyEndpoints = typeof AGENCY_ENDPOINTS

@@ -1,0 +1,106 @@
+/**
+ * 概览's charts and queue figures in SQL, region-scoped in the query (the standing counts themselves
+ * are in ./standing.ts). Each is one aggregate statement; only aggregated rows reach JS.
+ */
+import { sql, type Expression, type SqlBool } from 'kysely'
+import type { CyclePolicy } from '../../../src/core/cycle'
+import type { OverviewChannel } from '../../../src/core/contracts/agency/overview'
+import { standingBounds } from '../../../src/core/standing'
+import type { Dialect } from '../../db/schema'
+import { shanghaiMidnightIso } from '../../time/clock'
+import type { Db } from '../types'
+import { prefixRange } from './standing'
+
+/** region_code inside the prefix, on the given table alias (digits only: prefixRange checks). */
+function inRange(column: string, prefix: string): Expression<SqlBool> {
+  const { lo, hi } = prefixRange(prefix)
+  if (prefix === '') return sql<SqlBool>`1 = 1`
+  const c = sql.ref(column)
+  return hi === undefined ? sql<SqlBool>`${c} >= ${lo}` : sql<SqlBool>`${c} >= ${lo} and ${c} < ${hi}`
+}
+
+/** Records waiting for 人工审核 of persons in the region. */
+export async function countPendingReview(db: Db, regionPrefix: string): Promise<number> {
+  const row = await db
+    .selectFrom('certification_records as r')
+    .innerJoin('persons as p', 'p.id', 'r.person_id')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('r.result', '=', 'pending_review')
+    .where(inRange('p.region_code', regionPrefix))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/**
+ * The 概览 channel of a record: 静默 (data comparison), 上门 (home visit), 窗口 (counter or community,
+ * recorded by a clerk), then for in-app ones 分享 / 通知单 (how it was reached), 家人 (a relative
+ * performed it), else 本人.
+ */
+const CHANNEL_SQL = sql<OverviewChannel>`case
+  when r.method = 'data_comparison' then 'silent'
+  when r.method = 'home_visit' then 'home'
+  when r.method in ('counter', 'community') then 'window'
+  when r.via = 'share' then 'share'
+  when r.via = 'notice' then 'notice'
+  when r.performed_by = 'relative' then 'relative'
+  else 'self' end`
+
+/** Passed certifications per Beijing day and channel from `fromDate` on (the caller folds days into weeks). */
+export async function passesPerDayAndChannel(db: Db, dialect: Dialect, regionPrefix: string, fromDate: string): Promise<{ day: string; channel: OverviewChannel; n: number }[]> {
+  const day = dialect === 'postgres' ? sql<string>`to_char(r.certified_at::timestamptz at time zone 'Asia/Shanghai', 'YYYY-MM-DD')` : sql<string>`date(r.certified_at, '+8 hours')`
+  const rows = await sql<{ day: string; channel: OverviewChannel; n: number | string }>`
+    select ${day} as day, ${CHANNEL_SQL} as channel, count(*) as n
+    from certification_records r join persons p on p.id = r.person_id
+    where r.result = 'passed' and r.certified_at >= ${shanghaiMidnightIso(fromDate)} and ${inRange('p.region_code', regionPrefix)}
+    group by 1, 2`.execute(db)
+  return rows.rows.map((r) => ({ day: r.day, channel: r.channel, n: Number(r.n) }))
+}
+
+/** Certified this cycle / persons, per region code cut to `length` digits (the next 行政区划 level). */
+export async function coverageBySubRegion(
+  db: Db,
+  regionPrefix: string,
+  length: number,
+  today: string,
+  policy: CyclePolicy,
+): Promise<{ regionCode: string; certified: number; total: number }[]> {
+  const b = standingBounds(today, policy)
+  const rows = await sql<{ sub: string; total: number | string; certified: number | string | null }>`
+    select substr(region_code, 1, ${length}) as sub, count(*) as total,
+      sum(case when benefit_status = 'suspended' then 0
+               when last_certified_on is not null then (case when last_certified_on >= ${b.passDueBefore} then 1 else 0 end)
+               else (case when enrolled_on >= ${b.enrolDueBefore} then 1 else 0 end) end) as certified
+    from persons where ${inRange('region_code', regionPrefix)}
+    group by 1 order by 1`.execute(db)
+  return rows.rows.map((r) => ({ regionCode: r.sub, certified: Number(r.certified ?? 0), total: Number(r.total) }))
+}
+
+/**
+ * Persons overdue at the start of `day` (a month's first day), as the records and roster dates say:
+ * on the roster then (enrolled before), and either suspended on the roster since then, or their last
+ * pass as of that day — the later of the roster date and the passed records before it — lies before
+ * the overdue bound of that day (never certified: the enrolment bound). A person whose
+ * last_certified_on is still before the bound needs no record lookup; only persons who passed since
+ * are looked up in their records (index certification_records(person_id, result, certified_at)).
+ * A roster suspension that was lifted since is not known any more: past suspensions count only
+ * through the dates.
+ */
+export async function overdueAt(db: Db, regionPrefix: string, day: string, policy: CyclePolicy): Promise<number> {
+  const b = standingBounds(day, policy)
+  const P = b.passOverdueBefore
+  const E = b.enrolOverdueBefore
+  const mP = shanghaiMidnightIso(P)
+  const mD = shanghaiMidnightIso(day)
+  const row = await sql<{ n: number | string }>`
+    select count(*) as n from persons p
+    where ${inRange('p.region_code', regionPrefix)} and p.enrolled_on < ${day} and (
+      (p.benefit_status = 'suspended' and p.suspended_since is not null and p.suspended_since <= ${day})
+      or p.last_certified_on < ${P}
+      or (p.last_certified_on is null and p.enrolled_on < ${E})
+      or (p.last_certified_on >= ${day}
+        and (p.roster_certified_on is null or p.roster_certified_on < ${P} or p.roster_certified_on >= ${day})
+        and not exists (select 1 from certification_records r where r.person_id = p.id and r.result = 'passed' and r.certified_at >= ${mP} and r.certified_at < ${mD})
+        and (p.roster_certified_on < ${P} or p.enrolled_on < ${E}
+          or exists (select 1 from certification_records r where r.person_id = p.id and r.result = 'passed' and r.certified_at < ${mP}))))`.execute(db)
+  return Number(row.rows[0]?.n ?? 0)
+}

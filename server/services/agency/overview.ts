@@ -1,0 +1,140 @@
+/**
+ * 概览 and 逾期名单 for the actor's region, today in Beijing time. The standing figures and the list
+ * come from the set-based read that shares its definition with the 首页 (repositories/agency/
+ * standing.ts), so the console never tells a clerk something the retiree's phone contradicts.
+ * Masked data only: no audit row (no full name or ID number is read here).
+ */
+import { OVERVIEW_CHANNELS, type OverdueListView, type OverdueQuery, type OverviewChannel, type OverviewView } from '../../../src/core/contracts/agency/overview'
+import { addMonths, firstDayOf, yearMonthOf } from '../../../src/core/cycle'
+import { DomainError } from '../../../src/core/errors'
+import type { AgencyActor } from '../../agency/actor'
+import { countPendingReview, coverageBySubRegion, overdueAt, passesPerDayAndChannel } from '../../repositories/agency/overview'
+import { countOverdue, overdueList, standingCounts, type OverdueCursor, type OverdueFilter } from '../../repositories/agency/standing'
+import { shanghaiDate } from '../../time/clock'
+import type { ServiceContext } from '../context'
+
+export const OVERVIEW_WEEKS = 12
+export const OVERVIEW_TREND_MONTHS = 6
+const DEFAULT_PAGE = 50
+
+/** The 行政区划 levels: 省 2, 市 4, 县 6, 乡 9, 村 12 digits. */
+const LEVELS = [2, 4, 6, 9, 12]
+
+/** Length of the next 行政区划 level below a prefix (12 stays 12: a village has no sub-regions). */
+export function nextLevelLength(prefix: string): number {
+  return LEVELS.find((l) => l > prefix.length) ?? 12
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+const dateAt = (iso: string): Date => new Date(`${iso}T00:00:00Z`)
+const isoOf = (d: Date): string => d.toISOString().slice(0, 10)
+
+/** Monday of the ISO week holding the date. */
+export function weekStartOf(date: string): string {
+  const d = dateAt(date)
+  const dow = (d.getUTCDay() + 6) % 7 // Monday 0 … Sunday 6
+  return isoOf(new Date(d.getTime() - dow * DAY_MS))
+}
+
+/** ISO week label, e.g. 2026-W48 (the week's Thursday decides its year). */
+export function isoWeekLabel(weekStart: string): string {
+  const thursday = new Date(dateAt(weekStart).getTime() + 3 * DAY_MS)
+  const year = thursday.getUTCFullYear()
+  const jan4 = new Date(Date.UTC(year, 0, 4))
+  const week1 = dateAt(weekStartOf(isoOf(jan4)))
+  const week = Math.round((thursday.getTime() - 3 * DAY_MS - week1.getTime()) / (7 * DAY_MS)) + 1
+  return `${year}-W${String(week).padStart(2, '0')}`
+}
+
+const zeroChannels = (): Record<OverviewChannel, number> => Object.fromEntries(OVERVIEW_CHANNELS.map((c) => [c, 0])) as Record<OverviewChannel, number>
+
+export async function overview(ctx: ServiceContext, actor: AgencyActor): Promise<OverviewView> {
+  const today = shanghaiDate(ctx.clock())
+  const month = yearMonthOf(today)
+  const region = actor.regionPrefix
+  const counts = await standingCounts(ctx.db, region, today, ctx.cyclePolicy)
+  const pendingReview = await countPendingReview(ctx.db, region)
+
+  const thisWeek = weekStartOf(today)
+  const weekStarts = Array.from({ length: OVERVIEW_WEEKS }, (_, i) => isoOf(new Date(dateAt(thisWeek).getTime() - (OVERVIEW_WEEKS - 1 - i) * 7 * DAY_MS)))
+  const weeks = new Map(weekStarts.map((w) => [w, zeroChannels()]))
+  for (const r of await passesPerDayAndChannel(ctx.db, ctx.dialect, region, weekStarts[0])) {
+    const bucket = weeks.get(weekStartOf(r.day))
+    if (bucket) bucket[r.channel] += r.n
+  }
+
+  const coverage = await coverageBySubRegion(ctx.db, region, nextLevelLength(region), today, ctx.cyclePolicy)
+
+  const overdueTrend: OverviewView['overdueTrend'] = []
+  for (let i = OVERVIEW_TREND_MONTHS - 1; i >= 0; i--) {
+    const ym = addMonths(month, -i)
+    overdueTrend.push({ month: firstDayOf(ym).slice(0, 7), overdue: await overdueAt(ctx.db, region, firstDayOf(ym), ctx.cyclePolicy) })
+  }
+
+  return {
+    regionPrefix: region,
+    today,
+    month: today.slice(0, 7),
+    counts: {
+      persons: counts.persons,
+      receiving: counts.persons - counts.suspended,
+      certified: counts.certified,
+      due: counts.due,
+      overdue: counts.overdue,
+      pendingReview,
+      pendingAppeals: 0,
+      appealsAvailable: false,
+    },
+    weekly: weekStarts.map((w) => {
+      const c = weeks.get(w)!
+      return { week: isoWeekLabel(w), weekStart: w, counts: c, total: OVERVIEW_CHANNELS.reduce((s, k) => s + c[k], 0) }
+    }),
+    coverage,
+    overdueTrend,
+  }
+}
+
+/** The cursor a page hands out: opaque to the console (base64url of the keyset position). */
+export function encodeCursor(c: OverdueCursor): string {
+  return Buffer.from(JSON.stringify([c.regionCode, c.personNo])).toString('base64url')
+}
+
+export function decodeCursor(s: string): OverdueCursor {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'))
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && /^\d{0,12}$/.test(v[0]) && v[1].length <= 64) {
+      return { regionCode: v[0], personNo: v[1] }
+    }
+  } catch {
+    // fall through: one answer for every bad cursor
+  }
+  throw new DomainError('VALIDATION_FAILED', { field: 'after' })
+}
+
+/** The filters of a list or export, scoped: a sub-region outside the actor's own is answered like an unknown one. */
+export function overdueFilterOf(actor: AgencyActor, input: Pick<OverdueQuery, 'subRegion' | 'insuranceType' | 'minMonthsOverdue'>): OverdueFilter {
+  if (input.subRegion !== undefined && !input.subRegion.startsWith(actor.regionPrefix)) throw new DomainError('AGENCY_OUT_OF_SCOPE')
+  return {
+    regionPrefix: actor.regionPrefix,
+    ...(input.subRegion !== undefined ? { subRegion: input.subRegion } : {}),
+    ...(input.insuranceType ? { insuranceType: input.insuranceType } : {}),
+    ...(input.minMonthsOverdue !== undefined ? { minMonthsOverdue: input.minMonthsOverdue } : {}),
+  }
+}
+
+export async function overdueListOf(ctx: ServiceContext, actor: AgencyActor, input: OverdueQuery): Promise<OverdueListView> {
+  const filter = overdueFilterOf(actor, input)
+  const after = input.after !== undefined ? decodeCursor(input.after) : undefined
+  const limit = input.limit ?? DEFAULT_PAGE
+  const today = shanghaiDate(ctx.clock())
+  // One row more than asked tells whether another page follows.
+  const rows = await overdueList(ctx.db, filter, today, ctx.cyclePolicy, { limit: limit + 1, ...(after ? { after } : {}) })
+  const page = rows.slice(0, limit)
+  const last = page.at(-1)
+  return {
+    // The sealed fields stay on the server: the list shows masked data only.
+    rows: page.map(({ piiEnc: _sealed, ...row }) => row),
+    ...(rows.length > limit && last ? { nextAfter: encodeCursor({ regionCode: last.regionCode, personNo: last.personNo }) } : {}),
+    total: await countOverdue(ctx.db, filter, today, ctx.cyclePolicy),
+  }
+}
