@@ -119,7 +119,11 @@ export interface ResultQueueSpec {
   now: string
 }
 
-/** Result notices: a pass → certificationResult to the 本人 account, relativeCertified to relatives. */
+/**
+ * Result notices: a pass, or an agency reviewer's decision (a rejection too: the person must hear it
+ * and what to do next) → certificationResult to the 本人 account, relativeCertified to relatives.
+ * Records of every channel but the roster's own import (an offline record by a clerk is included).
+ */
 export async function queueResults(db: Db, dialect: Dialect, s: ResultQueueSpec): Promise<number> {
   const [kind, template] = s.recipients === 'self' ? ['result', 'certificationResult'] : ['relative_result', 'relativeCertified']
   const link =
@@ -133,7 +137,7 @@ export async function queueResults(db: Db, dialect: Dialect, s: ResultQueueSpec)
     from certification_records r
     ${link}
     join reminder_subscriptions sub on sub.account_id = l.account_id and sub.template = ${template} and (sub.credits > 0 or sub.long_term = 1)
-    where ${which} and r.result = 'passed' and r.channel in ('weapp', 'h5')
+    where ${which} and (r.result = 'passed' or (r.decided_at is not null and r.result = 'failed')) and r.channel <> 'import'
     on conflict (person_id, cycle, kind, recipient_account_id) do nothing`.execute(db)
   return Number(res.numAffectedRows ?? 0n)
 }

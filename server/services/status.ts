@@ -11,7 +11,7 @@ import { latestRecordAndPassOfPerson, rosterRecordOf, type RecordRow } from '../
 import { shanghaiDate } from '../time/clock'
 import { accountAndPerson } from './account'
 import type { ServiceContext } from './context'
-import { maskedPerson } from './views'
+import { maskedPerson, reviewNoteOf } from './views'
 import type { PersonRow } from '../repositories/types'
 
 export async function statusOf(ctx: ServiceContext, caller: Caller): Promise<StatusView> {
@@ -50,7 +50,8 @@ export async function personStatusView(ctx: ServiceContext, person: PersonRow): 
   }
 }
 
-function resultView(r: RecordRow): { result: RecordRow['result']; resultLabel: string; certifiedAt: string } {
-  return { result: r.result, resultLabel: RECORD_RESULT_LABELS[r.result], certifiedAt: r.certified_at }
+function resultView(r: RecordRow): { result: RecordRow['result']; resultLabel: string; certifiedAt: string; reviewNote?: string } {
+  const reviewNote = reviewNoteOf(r)
+  return { result: r.result, resultLabel: RECORD_RESULT_LABELS[r.result], certifiedAt: r.certified_at, ...(reviewNote ? { reviewNote } : {}) }
 }
 

@@ -10,7 +10,7 @@ export async function personByNo(db: Db, personNo: string): Promise<PersonRow> {
   return db.selectFrom('persons').selectAll().where('person_no', '=', personNo).executeTakeFirstOrThrow()
 }
 
-/** An account bound to the person as 本人 (the one already bound, if any), with a credit for 认证结果通知. */
+/** An account bound to the person as 本人 (the one already bound, if any), subscribed long-term to 认证结果通知. */
 export async function boundSubscriber(db: Db, personId: string, now: string): Promise<string> {
   const bound = await db.selectFrom('bindings').select('account_id').where('person_id', '=', personId).where('unbound_at', 'is', null).executeTakeFirst()
   if (bound) return bound.account_id
@@ -20,7 +20,7 @@ export async function boundSubscriber(db: Db, personId: string, now: string): Pr
     .insertInto('bindings')
     .values({ id: newId(), account_id: accountId, person_id: personId, relation: 'self', bound_at: now, unbound_at: null, method: 'manual', created_at: now })
     .execute()
-  await db.insertInto('reminder_subscriptions').values({ account_id: accountId, template: 'certificationResult', credits: 1, long_term: 0, accepted_total: 1, updated_at: now }).execute()
+  await db.insertInto('reminder_subscriptions').values({ account_id: accountId, template: 'certificationResult', credits: 1, long_term: 1, accepted_total: 1, updated_at: now }).execute()
   return accountId
 }
 

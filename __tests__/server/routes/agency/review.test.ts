@@ -4,6 +4,9 @@
  * reads as 未通过, two reviewers at once, the result notice queued, audit rows without personal data.
  */
 import type { FastifyInstance } from 'fastify'
+import { REJECTED_NEXT_STEP } from '../../../../src/core/contracts/agency/review'
+import { claim } from '../../../../server/reminders/claim'
+import { defaultRemindersConfig } from '../../../../server/reminders/config'
 import { personStatusView } from '../../../../server/services/status'
 import { recordView } from '../../../../server/services/views'
 import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../../support/db'
@@ -147,8 +150,22 @@ describe.each(DIALECTS)('agency review routes on %s', (dialect) => {
     expect((await personByNo(app.store.db, 'DEMO0003')).last_certified_on).toBe(before.last_certified_on)
     const queued = await app.store.db.selectFrom('reminder_outbox').selectAll().where('record_id', '=', recordId).execute()
     expect(queued.map((q) => q.kind)).toEqual(['result'])
+    // The message built for it says the outcome and what to do next, not 认证通过.
+    const claimed = await claim({ ctx: app.services, config: defaultRemindersConfig(false), log: app.log }, 100, 60_000)
+    const message = claimed.messages.find((m) => m.id === queued[0].id)
+    expect(message?.data).toMatchObject({ phrase2: { value: '未通过' }, thing4: { value: REJECTED_NEXT_STEP } })
     const detail = (await get(nanjing, `/reviews/${recordId}`)).json()
     expect(detail.record.decision).toMatchObject({ decidedBy: '审核员甲', reason: 'face_mismatch', reasonLabel: '人脸与登记照片不符', note: '照片与本人差异明显' })
+  })
+
+  test('a rejected person never certified: the 首页 shows 未通过, why, and what to do next; still 待认证', async () => {
+    const beijing = await signInAgency(app, await createAgencyUser(app, { role: 'admin', regionPrefix: '1101' }))
+    const liu = await personByNo(app.store.db, 'DEMO0004')
+    const accountId = await boundSubscriber(app.store.db, liu.id, nowIso())
+    const recordId = await pendingRecord(app.store.db, liu.id, accountId, '2026-11-26T03:00:00.000Z')
+    expect((await post(beijing, `/reviews/${recordId}/reject`, { reason: 'not_the_person' })).statusCode).toBe(200)
+    const status = await personStatusView(app.services, await personByNo(app.store.db, 'DEMO0004'))
+    expect(status).toMatchObject({ status: 'due', lastResult: { result: 'failed', resultLabel: '未通过', reviewNote: '审核未通过：非本人操作。请重新刷脸认证或到社保经办机构办理' } })
   })
 
   test('two reviewers deciding the same record at once: exactly one wins, the other is told', async () => {
