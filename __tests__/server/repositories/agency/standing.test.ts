@@ -10,6 +10,7 @@ import { newId } from '../../../../server/db/ids'
 import type { Insertable } from 'kysely'
 import type { PersonsTable } from '../../../../server/db/schema'
 import { allOverdue, countOverdue, overdueList, prefixRange, standingCounts } from '../../../../server/repositories/agency/standing'
+import { overdueAt } from '../../../../server/repositories/agency/overview'
 import { insertPerson } from '../../../../server/repositories/persons'
 import { insertRecord } from '../../../../server/repositories/records'
 import type { PersonRow } from '../../../../server/repositories/types'
@@ -168,6 +169,23 @@ describe.each(DIALECTS)('agency standing read on %s', (dialect) => {
         const view = await personStatusView(ctx, p)
         expect({ id: p.id, today, overdue: view.status === 'overdue_suspended' }).toEqual({ id: p.id, today, overdue: overdue.has(p.id) })
         expect(view.status).toBe(standingOf(standingFactsOf(p), today, 'rolling12').state)
+      }
+    }
+  })
+
+  it('the overdue trend (overdue at a month start, from records and roster dates) follows its definition', async () => {
+    const passes = await t.store.db.selectFrom('certification_records').select(['person_id', 'certified_at']).where('result', '=', 'passed').execute()
+    for (const day of ['2025-06-01', '2026-01-01', '2026-09-01', '2026-12-01', '2027-02-01']) {
+      for (const prefix of ['', '4301', '44']) {
+        const expected = inPrefix(prefix).filter((p) => {
+          if (p.enrolled_on >= day) return false
+          if (p.benefit_status === 'suspended' && p.suspended_since !== null && p.suspended_since <= day) return true
+          const before = passes.filter((x) => x.person_id === p.id).map((x) => shanghaiDate(new Date(x.certified_at))).filter((d) => d < day)
+          if (p.roster_certified_on && p.roster_certified_on < day) before.push(p.roster_certified_on)
+          const asOf = before.sort().at(-1) ?? null
+          return standingOf({ lastCertifiedOn: asOf, enrolledOn: p.enrolled_on, benefitStatus: 'normal', suspendedSince: null }, day, 'rolling12').state === 'overdue_suspended'
+        }).length
+        expect({ day, prefix, n: await overdueAt(t.store.db, prefix, day, 'rolling12') }).toEqual({ day, prefix, n: expected })
       }
     }
   })
