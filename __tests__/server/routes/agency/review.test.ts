@@ -9,7 +9,9 @@ import { claim } from '../../../../server/reminders/claim'
 import { defaultRemindersConfig } from '../../../../server/reminders/config'
 import { personStatusView } from '../../../../server/services/status'
 import { recordView } from '../../../../server/services/views'
-import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../../support/db'
+import { buildApp } from '../../../../server/app'
+import { DIALECTS, openSecondHandle, STORE_SETUP_TIMEOUT_MS } from '../../../support/db'
+import { testConfig } from '../../helpers/config'
 import { createAgencyUser, signInAgency, type AgencySignIn } from '../../helpers/agency'
 import { DEMO } from '../../helpers/demo'
 import { startHarness, type Harness } from '../../helpers/harness'
@@ -181,6 +183,25 @@ describe.each(DIALECTS)('agency review routes on %s', (dialect) => {
       expect(row.result).toBe(winner.json().result)
       const decided = [...(await auditRows(app.store.db, 'agency.review.approved')), ...(await auditRows(app.store.db, 'agency.review.rejected'))]
       expect(decided.filter((r) => JSON.parse(r.detail).recordId === recordId)).toHaveLength(1)
+    }
+  })
+
+  test('two backend instances on the same store: the same record decided on both at once, exactly one wins', async () => {
+    const second = await buildApp({ config: testConfig(), store: openSecondHandle(h.test), clock: () => h.now, logger: false, demoSeed: false })
+    try {
+      for (let round = 0; round < 3; round++) {
+        const { recordId } = await zhangPending()
+        const [a, b] = await Promise.all([
+          post(nanjing, `/reviews/${recordId}/reject`, { reason: 'photo_unclear' }),
+          second.inject({ method: 'POST', url: `/agency/api/reviews/${recordId}/approve`, headers: nanjing2.headers(), payload: {} }),
+        ])
+        expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409])
+        const winner = a.statusCode === 200 ? a : b
+        expect((await recordRow(app.store.db, recordId)).result).toBe(winner.json().result)
+      }
+    } finally {
+      await second.close()
+      await second.store.db.destroy()
     }
   })
 
