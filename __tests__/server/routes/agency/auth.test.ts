@@ -209,6 +209,26 @@ describe.each(DIALECTS)('agency sign-in (%s)', (dialect) => {
     expect((await post('/auth/sign-out', {})).statusCode).toBe(200)
   })
 
+  test('session rows that ended over a day ago are deleted at the next sign-in; recent ones stay', async () => {
+    const clerk = await createAgencyUser(h.app, { role: 'clerk', regionPrefix: '4301' })
+    const row = (id: string, expires: number) => ({
+      id,
+      user_id: clerk.id,
+      csrf_token: 'x',
+      created_at: DEFAULT_NOW.toISOString(),
+      last_seen_at: DEFAULT_NOW.toISOString(),
+      expires_at: new Date(DEFAULT_NOW.getTime() + expires).toISOString(),
+      second_factor_done: 1,
+      revoked_at: null,
+    })
+    const oldId = 'a'.repeat(64)
+    const recentId = 'b'.repeat(64)
+    await h.test.store.db.insertInto('agency_sessions').values([row(oldId, -minutes(25 * 60)), row(recentId, -minutes(60))]).execute()
+    expect((await signInPassword(clerk)).statusCode).toBe(200)
+    const left = (await h.test.store.db.selectFrom('agency_sessions').select('id').where('id', 'in', [oldId, recentId]).execute()).map((r) => r.id)
+    expect(left).toEqual([recentId])
+  })
+
   test('cookie: HttpOnly, SameSite=Strict, Path=/agency, not Secure outside production; the table holds only its hash', async () => {
     const clerk = await createAgencyUser(h.app, { role: 'clerk', regionPrefix: '4301' })
     const res = await signInPassword(clerk)
