@@ -53,8 +53,8 @@ export async function latestRecordOfPerson(db: Db, person: PersonRow): Promise<R
 }
 
 /**
- * The newest passed in-app certification. The roster's date is not among them: callers take the later
- * of this and persons.last_certified_on, which the roster import sets.
+ * The newest passed in-app certification (the roster's date is not among them). For a person's standing
+ * read persons.last_certified_on instead: it already holds the later of the two (src/core/standing.ts).
  */
 export async function latestPassOfPerson(db: Db, personId: string): Promise<RecordRow | undefined> {
   return (await selectLatestPass(db, personId))[0]
