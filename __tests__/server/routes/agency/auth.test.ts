@@ -94,6 +94,15 @@ describe.each(DIALECTS)('agency sign-in (%s)', (dialect) => {
     expect((await post('/auth/totp', { code: far }, halfHeaders(third))).statusCode).toBe(401)
   })
 
+  test('the same code sent from two half-signed-in sessions at once is accepted exactly once', async () => {
+    const reviewer = await createAgencyUser(h.app, { role: 'reviewer', regionPrefix: '4301' })
+    const a = await signInPassword(reviewer)
+    const b = await signInPassword(reviewer)
+    const code = await totpCodeFor(h.app, reviewer)
+    const results = await Promise.all([post('/auth/totp', { code }, halfHeaders(a)), post('/auth/totp', { code }, halfHeaders(b))])
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 401])
+  })
+
   test('lockout after 5 failures says when to retry; an admin unlocks; it also ends by itself', async () => {
     const clerk = await createAgencyUser(h.app, { role: 'clerk', regionPrefix: '430102' })
     const admin = await createAgencyUser(h.app, { role: 'admin', regionPrefix: '4301' })
