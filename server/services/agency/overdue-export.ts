@@ -20,7 +20,7 @@ import { shanghaiDate } from '../../time/clock'
 import type { ServiceContext } from '../context'
 import { exportView, startBuild } from './exports'
 import { sealBytes } from './sealed-file'
-import { tableXlsx } from './xlsx'
+import { XlsxTableWriter } from './xlsx'
 
 export const OVERDUE_HEADERS = ['个人编号', '姓名', '身份证号（脱敏）', '险种', '行政区划', '待遇状态', '应认证月份', '暂停发放起始', '逾期月数'] as const
 
@@ -89,18 +89,19 @@ export async function buildOverdue(ctx: ServiceContext, actor: AgencyActor, row:
   try {
     const total = await countOverdue(ctx.db, filter, today, ctx.cyclePolicy)
     await setExportProgress(ctx.db, row.id, 0, total)
-    const rows: string[][] = []
+    // Rows go straight into the streaming XLSX writer: the list is never held in memory whole.
+    const xlsx = new XlsxTableWriter('逾期名单', OVERDUE_HEADERS, new Date(row.created_at))
     let reported = 0
     for await (const page of overduePages(ctx.db, filter, today, ctx.cyclePolicy)) {
-      for (const r of page) rows.push(overdueCells(ctx, r))
-      if (rows.length - reported >= PROGRESS_EVERY) {
-        reported = rows.length
-        await setExportProgress(ctx.db, row.id, rows.length, Math.max(total, rows.length))
+      for (const r of page) xlsx.add(overdueCells(ctx, r))
+      if (xlsx.rows - reported >= PROGRESS_EVERY) {
+        reported = xlsx.rows
+        await setExportProgress(ctx.db, row.id, xlsx.rows, Math.max(total, xlsx.rows))
       }
     }
-    const body = await tableXlsx({ sheet: '逾期名单', headers: OVERDUE_HEADERS, rows }, new Date(row.created_at))
+    const body = await xlsx.finish()
     const sum = createHash('sha256').update(body).digest('hex')
-    const done: Partial<ExportRow> = { status: 'ready', row_count: rows.length, rows_done: rows.length, rows_total: rows.length, sha256_xlsx: sum, finished_at: ctx.clock().toISOString() }
+    const done: Partial<ExportRow> = { status: 'ready', row_count: xlsx.rows, rows_done: xlsx.rows, rows_total: xlsx.rows, sha256_xlsx: sum, finished_at: ctx.clock().toISOString() }
     await ctx.db.transaction().execute(async (trx) => {
       await putExportFiles(trx, row.id, [{ format: 'xlsx', sha256: sum, bytes: body.length, bodyEnc: sealBytes(ctx.pii, body) }])
       await setExportStatus(trx, row.id, done)
@@ -109,7 +110,7 @@ export async function buildOverdue(ctx: ServiceContext, actor: AgencyActor, row:
         actorType: 'agency',
         actorRef: actor.userId,
         action: 'agency.export.overdue.created',
-        detail: { exportId: row.id, regionPrefix: row.region_prefix, rows: rows.length },
+        detail: { exportId: row.id, regionPrefix: row.region_prefix, rows: xlsx.rows },
       })
     })
     return { ...row, ...done }

@@ -3,12 +3,13 @@
  * promises the same file, and its checksum must not change between two downloads or two builds.
  *
  * exceljs stamps the workbook's created/modified dates (docProps/core.xml) with the time of writing,
- * and JSZip stamps every zip entry with it: the first are pinned to the date given, the second are
+ * and its zip writer stamps every zip entry with it: the first are pinned to the date given, the second are
  * rewritten in the finished zip (pinZipTimes). Cells are all text (an ID number must not become a
  * number Excel rounds), one sheet, fixed column order.
  */
 import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
+import { PassThrough } from 'node:stream'
 
 export interface Table {
   sheet: string
@@ -16,24 +17,49 @@ export interface Table {
   rows: readonly (readonly string[])[]
 }
 
-/** The XLSX of a table; `pinnedAt` is written as the document's created/modified date. */
-export async function tableXlsx(table: Table, pinnedAt: Date, onRow?: (done: number) => void): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook()
-  wb.creator = '银龄认证'
-  wb.lastModifiedBy = '银龄认证'
-  wb.created = pinnedAt
-  wb.modified = pinnedAt
-  const ws = wb.addWorksheet(table.sheet)
-  ws.columns = table.headers.map((h) => ({ header: h, width: Math.max(10, h.length * 2 + 4) }))
-  ws.getRow(1).font = { bold: true }
-  let done = 0
-  for (const r of table.rows) {
-    ws.addRow(r as string[])
-    if (onRow && ++done % 5000 === 0) onRow(done)
+/**
+ * Writes one sheet of text cells row by row with exceljs's streaming writer (rows are not kept, the
+ * zip is deflated by zlib as it goes: about twice as fast as the in-memory workbook and flat in memory),
+ * collecting the file's bytes. Inline strings, no shared-string table: the cells are written in row order.
+ */
+export class XlsxTableWriter {
+  private readonly chunks: Buffer[] = []
+  private readonly wb: ExcelJS.stream.xlsx.WorkbookWriter
+  private readonly ws: ExcelJS.Worksheet
+  rows = 0
+
+  constructor(sheet: string, headers: readonly string[], pinnedAt: Date) {
+    const out = new PassThrough()
+    out.on('data', (c: Buffer) => this.chunks.push(c))
+    this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
+    this.wb.creator = '银龄认证'
+    this.wb.lastModifiedBy = '银龄认证'
+    this.wb.created = pinnedAt
+    this.wb.modified = pinnedAt
+    this.ws = this.wb.addWorksheet(sheet)
+    this.ws.columns = headers.map((h) => ({ header: h, width: Math.max(10, h.length * 2 + 4) }))
+    this.ws.getRow(1).font = { bold: true }
   }
-  const out = Buffer.from(await wb.xlsx.writeBuffer())
-  pinZipTimes(out)
-  return out
+
+  add(row: readonly string[]): void {
+    this.ws.addRow(row as string[]).commit()
+    this.rows++
+  }
+
+  async finish(): Promise<Buffer> {
+    this.ws.commit()
+    await this.wb.commit()
+    const out = Buffer.concat(this.chunks)
+    pinZipTimes(out)
+    return out
+  }
+}
+
+/** The XLSX of a table; `pinnedAt` is written as the document's created/modified date. */
+export async function tableXlsx(table: Table, pinnedAt: Date): Promise<Buffer> {
+  const w = new XlsxTableWriter(table.sheet, table.headers, pinnedAt)
+  for (const r of table.rows) w.add(r)
+  return w.finish()
 }
 
 /** DOS date 1980-01-01 00:00:00, the earliest a zip entry can carry. */

@@ -82,7 +82,7 @@ describe.each(DIALECTS)('results export on %s', (dialect) => {
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(body as unknown as ArrayBuffer)
     const rows: string[][] = []
-    wb.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))))
+    wb.worksheets[0].eachRow((row) => rows.push(Array.from(row.values as unknown[]).slice(1).map((v) => String(v ?? ''))))
     return rows
   }
 
