@@ -4,6 +4,7 @@
  * before it existed.
  */
 import type { FastifyInstance } from 'fastify'
+import { newId } from '../../../../server/db/ids'
 import { backfillNameHashes } from '../../../../server/roster/name-hash-backfill'
 import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../../support/db'
 import { createAgencyUser, signInAgency, type AgencySignIn } from '../../helpers/agency'
@@ -74,6 +75,9 @@ describe.each(DIALECTS)('agency person search and page on %s', (dialect) => {
     const zhang = await personByNo(app.store.db, 'DEMO0003')
     const accountId = await boundSubscriber(app.store.db, zhang.id, h.now.toISOString())
     const recordId = await pendingRecord(app.store.db, zhang.id, accountId, '2026-11-20T03:00:00.000Z')
+    const helper = newId()
+    await app.store.db.insertInto('accounts').values({ id: helper, platform: 'local', openid: `wx_helper_${helper}`, created_at: h.now.toISOString(), last_seen_at: h.now.toISOString() }).execute()
+    await app.store.db.insertInto('relatives').values({ id: newId(), account_id: helper, person_id: zhang.id, relation: 'mother', created_at: h.now.toISOString(), removed_at: null }).execute()
     const rejected = await app.inject({ method: 'POST', url: `/agency/api/reviews/${recordId}/reject`, headers: nanjingReviewer.headers(), payload: { reason: 'photo_unclear' } })
     expect(rejected.statusCode).toBe(200)
 
@@ -87,7 +91,8 @@ describe.each(DIALECTS)('agency person search and page on %s', (dialect) => {
     expect(body.history.some((r: { channel: string }) => r.channel === 'import')).toBe(true)
     expect(body.sessions.map((s: { recordId: string }) => s.recordId)).toContain(recordId)
     expect(body.reminders.map((r: { kind: string }) => r.kind)).toContain('result')
-    expect(body.relatives).toEqual([])
+    expect(body.relatives).toEqual([{ relation: 'mother', relationLabel: '母亲', linkedAt: h.now.toISOString(), account: `微信用户 ${helper.slice(-4)}` }])
+    expect(res.body).not.toContain(`wx_helper_${helper}`)
 
     const viewed = (await auditRows(app.store.db, 'agency.person.viewed')).filter((r) => r.actor_ref === nanjingId && r.subject_person_id === zhang.id)
     expect(viewed).toHaveLength(1)
