@@ -5,8 +5,8 @@
 import { DomainError } from '../../src/core/errors'
 import { appendAudit } from '../repositories/audit'
 import { revokeAgencyUserSessions } from '../repositories/agency/sessions'
-import { clearAgencyFailures, disableAgencyUser, findAgencyUserInScope, listAgencyUsersInScope, type AgencyUserRow } from '../repositories/agency/users'
-import { createAgencyUser, type AgencyAuthDeps, type NewAgencyUser } from './accounts'
+import { clearAgencyFailures, clearAgencyTotp, disableAgencyUser, findAgencyUserInScope, listAgencyUsersInScope, type AgencyUserRow } from '../repositories/agency/users'
+import { createAgencyUser, resetAgencyPassword, type AgencyAuthDeps, type NewAgencyUser } from './accounts'
 import type { AgencyActor } from './actor'
 
 export function listUsersInScope(deps: AgencyAuthDeps, actor: AgencyActor): Promise<AgencyUserRow[]> {
@@ -42,4 +42,17 @@ export async function disableUserInScope(deps: AgencyAuthDeps, actor: AgencyActo
     await appendAudit(deps.db, { at: now, actorType: 'agency', actorRef: actor.userId, action: 'agency.user.disabled', detail: { userId: user.id } })
   }
   return (await inScope(deps, actor, userId))
+}
+
+/** A new one-time password for a user in scope (their sessions end); resetTotp: they enrol again. */
+export async function resetPasswordInScope(deps: AgencyAuthDeps, actor: AgencyActor, userId: string, resetTotp: boolean): Promise<{ user: AgencyUserRow; oneTimePassword: string }> {
+  const user = await inScope(deps, actor, userId)
+  const oneTimePassword = await resetAgencyPassword(deps, user, actor.userId)
+  const now = deps.clock().toISOString()
+  await revokeAgencyUserSessions(deps.db, user.id, now)
+  if (resetTotp) {
+    await clearAgencyTotp(deps.db, user.id, now)
+    await appendAudit(deps.db, { at: now, actorType: 'agency', actorRef: actor.userId, action: 'agency.user.totp_reset', detail: { userId: user.id } })
+  }
+  return { user: await inScope(deps, actor, userId), oneTimePassword }
 }

@@ -314,6 +314,25 @@ describe.each(DIALECTS)('agency sign-in (%s)', (dialect) => {
     expect((await post(`/users/${admin.id}/disable`, {}, s.headers())).json().error.code).toBe('AGENCY_USER_SELF')
   })
 
+  test('an admin resets a password (and TOTP): the old password and sessions end, the user starts over', async () => {
+    const admin = await createAgencyUser(h.app, { role: 'admin', regionPrefix: '4301' })
+    const reviewer = await createAgencyUser(h.app, { role: 'reviewer', regionPrefix: '430102' })
+    const outside = await createAgencyUser(h.app, { role: 'clerk', regionPrefix: '4302' })
+    const rs = await signInAgency(h.app, reviewer)
+    const s = await signInAgency(h.app, admin)
+    expect((await post(`/users/${outside.id}/reset-password`, {}, s.headers())).statusCode).toBe(404)
+    const res = await post(`/users/${reviewer.id}/reset-password`, { resetTotp: true }, s.headers())
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['cache-control']).toBe('no-store')
+    const { user, oneTimePassword } = res.json()
+    expect(user).toMatchObject({ mustChangePassword: true, totpEnrolled: false })
+    expect((await get('/auth/me', rs.headers())).statusCode).toBe(401)
+    expect((await signInPassword(reviewer)).json().error.code).toBe('AGENCY_SIGNIN_FAILED')
+    const again = await signInPassword({ username: reviewer.username, password: oneTimePassword })
+    expect(again.json().step).toBe('totpEnrolment')
+    expect(await auditActions(admin.id)).toEqual(expect.arrayContaining(['agency:agency.user.password_reset', 'agency:agency.user.totp_reset']))
+  })
+
   test('disabling a user ends their sessions and refuses their sign-in like a wrong password', async () => {
     const admin = await createAgencyUser(h.app, { role: 'admin', regionPrefix: '4301' })
     const clerk = await createAgencyUser(h.app, { role: 'clerk', regionPrefix: '4301' })

@@ -1,7 +1,7 @@
 /** /agency/api/users: 管理员 manage the accounts inside their own region (scope in the queries). */
 import type { FastifyPluginAsync } from 'fastify'
 import { agencyAuthDeps, userView } from '../../../agency/accounts'
-import { createUserInScope, disableUserInScope, listUsersInScope, unlockUserInScope } from '../../../agency/users'
+import { createUserInScope, disableUserInScope, listUsersInScope, resetPasswordInScope, unlockUserInScope } from '../../../agency/users'
 import type { AgencyRouteOptions } from '../options'
 import { agencyRoute } from '../../../agency/http/route'
 
@@ -20,4 +20,10 @@ export const userRoutes: FastifyPluginAsync<AgencyRouteOptions> = async (app, op
   agencyRoute(app, 'usersUnlock', async ({ actor, params }) => ({ user: userView(await unlockUserInScope(deps, actor, params.userId), now()) }))
 
   agencyRoute(app, 'usersDisable', async ({ actor, params }) => ({ user: userView(await disableUserInScope(deps, actor, params.userId), now()) }))
+
+  agencyRoute(app, 'usersResetPassword', async ({ actor, params, input, reply }) => {
+    const { user, oneTimePassword } = await resetPasswordInScope(deps, actor, params.userId, input.resetTotp)
+    reply.header('cache-control', 'no-store')
+    return { user: userView(user, now()), oneTimePassword }
+  })
 }

@@ -26,4 +26,13 @@ export const USERS_ENDPOINTS = agencyEndpoints({
   },
   usersUnlock: { method: 'POST', path: '/users/:userId/unlock', roles: ['admin'], params: UserParams, answer: UserAnswer },
   usersDisable: { method: 'POST', path: '/users/:userId/disable', roles: ['admin'], params: UserParams, answer: UserAnswer },
+  /** A new one-time password (the user's sessions end); resetTotp also removes the authenticator (lost phone). */
+  usersResetPassword: {
+    method: 'POST',
+    path: '/users/:userId/reset-password',
+    roles: ['admin'],
+    params: UserParams,
+    input: v.object({ resetTotp: v.optional(v.boolean('VALIDATION_FAILED'), false) }),
+    answer: v.object({ user: AgencyUserViewSchema, oneTimePassword: v.string() }),
+  },
 })
