@@ -33,6 +33,9 @@ import type { ServiceContext } from '../context'
 import { openBytes, sealBytes } from './sealed-file'
 
 export const OUTSIDE_REGION_REASON = '该人员的行政区划不在您的管辖范围内'
+/** Rows checked between two yields to the event loop. */
+const CHECK_SLICE = 5000
+
 export const KEPT_ELSEWHERE_REASON = '该个人编号已登记在您管辖范围以外的地区'
 
 /** Rows done / total of uploads being checked or imported in this process. */
@@ -149,7 +152,11 @@ export async function checkRosterBytes(ctx: ServiceContext, actor: AgencyActor, 
     }
     const personNo = ROSTER_CODEC.personNo.parse(raw.cells.personNo ?? '', { today })
     if ('value' in personNo) lineOf.set(personNo.value, [...(lineOf.get(personNo.value) ?? []), raw.line])
-    if (onRow && (i + 1) % 5000 === 0) onRow(i + 1, total)
+    if ((i + 1) % CHECK_SLICE === 0) {
+      onRow?.(i + 1, total)
+      // Let other requests run between slices: a 50 MB roster takes seconds to check.
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
   }
   for (const personNo of await personNosOutside(ctx.db, [...lineOf.keys()], actor.regionPrefix)) {
     for (const line of lineOf.get(personNo) ?? []) {

@@ -222,6 +222,19 @@ describe.each(DIALECTS)('results export on %s', (dialect) => {
     expect(rows.map((r) => [r[4], r[8], r[9]])).toEqual([['未通过', '审核不通过：人脸与登记照片不符（审核员：赵审核）', pending]])
   })
 
+  it('two exports started at once: one export, never two covering the same range', async () => {
+    advance(60_000)
+    await record(wang, 'passed')
+    advance(60_000)
+    const both = await Promise.allSettled([createResultsExport(ctxWith(), REVIEWER), createResultsExport(ctxWith(), REVIEWER)])
+    const made = both.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ exportId: string }>).value.exportId)
+    const refused = both.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as DomainError).code)
+    expect(new Set(made).size).toBe(1)
+    expect(refused.every((c) => c === 'AGENCY_EXPORT_BUSY')).toBe(true)
+    const ranges = (await listExports(ctxWith(), REVIEWER, 'results')).exports.map((e) => e.cursorFrom)
+    expect(new Set(ranges).size).toBe(ranges.length)
+  })
+
   it('audits creation and downloads without any name or ID number', async () => {
     const rows = await t.store.db.selectFrom('audit_log').selectAll().where('actor_type', '=', 'agency').execute()
     const actions = new Set(rows.map((r) => r.action))
