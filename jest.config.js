@@ -39,6 +39,8 @@ module.exports = {
       roots: ['<rootDir>/__tests__/e2e'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.(t|j)sx?$': swc },
+      // otplib (the console test computes TOTP codes) pulls ESM-only @scure/base and @noble/hashes.
+      transformIgnorePatterns: ['/node_modules/(?!(@scure/base|@noble/hashes)/)(?!.*/node_modules/)'],
       moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' },
     },
     {

@@ -2,15 +2,17 @@
  * 逾期名单: the overdue persons of the region (filters: sub-region, 险种, months overdue), exported
  * as XLSX with a progress bar.
  */
-import { Alert, Button, Card, Form, Input, InputNumber, Progress, Select, Space, Typography } from 'antd'
+import { Alert, Button, Card, Form, Input, InputNumber, Progress, Select, Space, Table, Tag, Typography } from 'antd'
 import { useState } from 'react'
+import type { OverdueRowView } from '../../../src/core/contracts/agency/overview'
 import type { OverdueExportInput } from '../../../src/core/contracts/agency/exports'
 import { INSURANCE_LABELS, INSURANCE_TYPES, type InsuranceType } from '../../../src/core/insurance'
 import { call, saveFile } from '../api/client'
 import { PageHeader } from '../components/PageHeader'
-import { UnderConstruction } from '../components/UnderConstruction'
+import { useLoad } from '../components/useCall'
 import { percentOf, useExportProgress } from '../components/useExportProgress'
-import { fmtCount } from '../format'
+import { fmtCount, fmtDate } from '../format'
+import { Link } from '../router'
 
 export interface OverdueFilters {
   subRegion?: string
@@ -33,9 +35,7 @@ export default function Overdue() {
         <OverdueFilterForm onChange={setFilters} />
       </Card>
       <OverdueExport filters={filters} />
-      <Card style={{ marginTop: 16 }}>
-        <UnderConstruction title="名单列表" />
-      </Card>
+      <OverdueTable filters={filters} />
     </>
   )
 }
@@ -97,6 +97,68 @@ export function OverdueExport({ filters }: { filters: OverdueFilters }) {
             </Typography.Text>
           </div>
         )}
+      </Space>
+    </Card>
+  )
+}
+
+const PAGE = 20
+
+/** The list itself: keyset pages of PAGE rows, the total under the filters. */
+function OverdueTable({ filters }: { filters: OverdueFilters }) {
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined])
+  const [key, setKey] = useState(filters)
+  if (key !== filters) {
+    // New filters: back to the first page.
+    setKey(filters)
+    setCursors([undefined])
+  }
+  const after = cursors[cursors.length - 1]
+  const { result, loading } = useLoad(
+    () =>
+      call('overviewOverdueList', {
+        input: {
+          ...(filters.subRegion?.trim() ? { subRegion: filters.subRegion.trim() } : {}),
+          ...(filters.insuranceType ? { insuranceType: filters.insuranceType } : {}),
+          // The list counts from 1 month; 0 means "any".
+          ...(filters.minMonthsOverdue ? { minMonthsOverdue: String(filters.minMonthsOverdue) } : {}),
+          ...(after ? { after } : {}),
+          limit: String(PAGE),
+        },
+      }),
+    [filters, after],
+  )
+  const list = result?.ok ? result.value : null
+  return (
+    <Card style={{ marginTop: 16 }} title={<span data-testid="overdue-total">{list ? `共 ${fmtCount(list.total)} 人` : '名单'}</span>}>
+      {result && !result.ok && <Alert type="error" showIcon message={result.message} style={{ marginBottom: 12 }} />}
+      <Table<OverdueRowView>
+        rowKey="personId"
+        loading={loading}
+        dataSource={list?.rows ?? []}
+        pagination={false}
+        locale={{ emptyText: '没有符合条件的逾期人员' }}
+        columns={[
+          { title: '姓名', dataIndex: 'nameMasked', width: 100 },
+          { title: '个人编号', dataIndex: 'personNo', width: 130 },
+          { title: '身份证号', dataIndex: 'idNumberMasked', width: 190 },
+          { title: '行政区划', dataIndex: 'regionCode', width: 110 },
+          { title: '险种', dataIndex: 'insuranceType', width: 200, render: (t: InsuranceType) => INSURANCE_LABELS[t] },
+          { title: '应认证月份', dataIndex: 'dueMonth', width: 110 },
+          { title: '逾期', dataIndex: 'monthsOverdue', width: 90, render: (m: number) => <Tag color={m >= 3 ? 'red' : 'orange'}>{m} 个月</Tag> },
+          { title: '上次认证', dataIndex: 'lastCertifiedOn', width: 120, render: fmtDate },
+          { title: '暂停发放起', dataIndex: 'suspendedSince', width: 120, render: fmtDate },
+          { title: '', key: 'open', render: (_, r) => <Link to={`/persons/${r.personId}`}>详情</Link> },
+        ]}
+      />
+      <Space style={{ marginTop: 16 }}>
+        <Button disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+          上一页
+        </Button>
+        <Button disabled={!list?.nextAfter} onClick={() => setCursors([...cursors, list?.nextAfter])}>
+          下一页
+        </Button>
+        <Typography.Text className="yl-muted">第 {cursors.length} 页</Typography.Text>
       </Space>
     </Card>
   )

@@ -1,0 +1,215 @@
+/**
+ * The agency console in headless Chromium against the processes `npm start` runs, with identity
+ * verification sending every certification to manual review (IDENTITY_VERIFIER=manual-review):
+ *
+ *  - a retiree (李建国, due this month) binds in the H5 app and certifies through the same cloud-
+ *    function calls the mini-program makes (a recorded clip's summary): the record waits for review;
+ *  - the demo 管理员 signs in (one-time password → TOTP enrolment from the secret the page shows →
+ *    new password) and creates a 审核员 on 账号管理 (its one-time password read off the page);
+ *  - the demo 经办员 records a 上门 certification for 张桂兰 (suspended): the 逾期名单 shrinks by one;
+ *  - the 审核员 signs in with TOTP, approves the pending record, and the retiree's 首页 in the H5 app
+ *    shows 已认证 with the new due month; then the results export downloads and its rows match the
+ *    records in the database.
+ *
+ * Every console page is photographed at 1366×768 to .tmp/audit/console-<page>.png. Nothing waits a
+ * fixed time: every step waits for what the page shows.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'csv-parse/sync'
+import type { BrowserContext, Page } from 'playwright-core'
+import { RECORD_RESULT_LABELS, type RecordResult } from '../../src/core/contracts/common'
+import { openStore, type Store } from '../../server/db/connect'
+import { EXPORT_SETTLE_MS } from '../../server/services/agency/exports'
+import { certifyThroughFunctions, consoleUrlFrom, demoPasswordFrom, shoot, signInConsole, signOutConsole, AGENCY_E2E_CHALLENGE } from './support/agency'
+import { openBrowser, type Browser } from './support/browser'
+import { DEMO, openAndBind } from './support/flows'
+import { ROOT, startSystem, type RunningSystem } from './support/system'
+
+jest.setTimeout(300_000)
+
+const DESK = { width: 1366, height: 768 }
+const ZHANG = { personNo: 'DEMO0003', name: '张桂兰' }
+
+let system: RunningSystem
+let phone: Browser
+let desk: Browser
+let consoleUrl: string
+let store: Store
+
+beforeAll(async () => {
+  mkdirSync(join(ROOT, '.tmp', 'audit'), { recursive: true })
+  system = await startSystem({ IDENTITY_VERIFIER: 'manual-review', CERT_TEST_CHALLENGE: AGENCY_E2E_CHALLENGE.join(','), CERT_WORKERS: '1' })
+  consoleUrl = consoleUrlFrom(system.output())
+  phone = await openBrowser()
+  desk = await openBrowser()
+  store = openStore({ sqlitePath: join(system.dataDir, 'yinling.sqlite') })
+}, 120_000)
+
+afterAll(async () => {
+  // What npm start printed (demo sign-ins, backend warnings), for reading after a failure.
+  if (system) writeFileSync(join(ROOT, '.tmp', 'audit', 'console-e2e-start-output.txt'), system.output())
+  await store?.db.destroy()
+  await phone?.close()
+  await desk?.close()
+  await system?.stop()
+})
+
+async function deskPage(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage()
+  await page.setViewportSize(DESK)
+  return page
+}
+
+/** The row count the 逾期名单 export reports (the whole list under the current filters). */
+async function overdueCount(page: Page): Promise<number> {
+  await page.getByRole('menuitem', { name: '逾期名单' }).click()
+  const progress = page.getByTestId('overdue-export-progress')
+  const downloaded = page.waitForEvent('download')
+  await page.getByTestId('overdue-export').click()
+  await progress.getByText(/已生成 [\d,]+ 行/).waitFor()
+  const download = await downloaded
+  expect(download.suggestedFilename()).toMatch(/\.xlsx$/)
+  const text = (await progress.textContent()) ?? ''
+  return Number(/已生成 ([\d,]+) 行/.exec(text)![1].replace(/,/g, ''))
+}
+
+test('a reviewer approves a pending certification, a clerk records a 上门 certification, the results export matches the records', async () => {
+  // 1. The retiree certifies in the H5 app's flow; face matching is off, so the record waits for review.
+  const h5 = await phone.context.newPage()
+  let token = ''
+  h5.on('request', (req) => {
+    const auth = req.headers().authorization
+    if (req.url().includes('/fn/') && auth?.startsWith('Bearer ')) token = auth.slice('Bearer '.length)
+  })
+  await openAndBind(h5, system.url, DEMO.liJianguo)
+  expect(token).not.toBe('')
+  const completed = await certifyThroughFunctions(system.url, token)
+  expect(completed.result).toBe('pending_review')
+
+  const page = await deskPage(desk.context)
+
+  // 2. The demo 管理员: one-time password, TOTP enrolment, new password; creates a 审核员.
+  await page.goto(consoleUrl)
+  await page.getByTestId('signin-username').waitFor()
+  await shoot(page, 'signin')
+  const admin = await signInConsole(page, consoleUrl, { username: 'admin-demo', password: demoPasswordFrom(system.output(), 'admin-demo') })
+  expect(admin.totp?.secret).toMatch(/^[A-Z2-7]{16,}$/)
+  await page.getByRole('menuitem', { name: '账号管理' }).click()
+  await page.getByRole('cell', { name: 'clerk-demo' }).waitFor()
+  await shoot(page, 'users')
+  await page.getByRole('button', { name: '新建账号' }).click()
+  const dialog = page.getByRole('dialog', { name: '新建账号' })
+  await dialog.getByLabel('用户名').fill('reviewer-e2e')
+  await dialog.getByLabel('姓名').fill('测试审核员')
+  await dialog.getByLabel('岗位').click()
+  await page.getByTitle('审核员').click()
+  await dialog.getByRole('button', { name: /创\s*建/ }).click()
+  const created = page.getByRole('dialog', { name: '账号已创建' })
+  await created.waitFor()
+  await shoot(page, 'users-created')
+  const reviewerOtp = ((await created.locator('.ant-typography').nth(1).textContent()) ?? '').trim()
+  expect(reviewerOtp).toMatch(/^\S{8,}$/)
+  await created.getByRole('button', { name: '我已记下' }).click()
+  await page.getByRole('menuitem', { name: '名册导入' }).click()
+  await page.getByText('点击选择名册文件').waitFor()
+  await shoot(page, 'roster')
+  await signOutConsole(page)
+
+  // 3. The demo 经办员 records a 上门 certification for a suspended person: the overdue list shrinks by one.
+  await signInConsole(page, consoleUrl, { username: 'clerk-demo', password: demoPasswordFrom(system.output(), 'clerk-demo') })
+  await shoot(page, 'overview')
+  const before = await overdueCount(page)
+  await shoot(page, 'overdue')
+  expect(before).toBeGreaterThan(0)
+  await page.getByRole('menuitem', { name: '线下认证登记' }).click()
+  await page.getByTestId('person-search-text').fill(ZHANG.personNo)
+  await page.getByTestId('person-search-go').click()
+  await page.getByTestId(`offline-pick-${ZHANG.personNo}`).click()
+  await page.getByTestId('offline-person').waitFor()
+  await page.locator('label.ant-radio-button-wrapper', { hasText: '上门' }).click()
+  await page.getByTestId('offline-place').fill('张桂兰家中（示例街道 1 号）')
+  await page.locator('label.ant-radio-button-wrapper', { hasText: '入户' }).click()
+  await shoot(page, 'offline')
+  await page.getByTestId('offline-submit').click()
+  const done = page.getByTestId('offline-done')
+  await done.waitFor()
+  await expect(done.textContent()).resolves.toContain('已恢复发放')
+  await shoot(page, 'offline-done')
+  expect(await overdueCount(page)).toBe(before - 1)
+  // The person page (the one page with the full ID number) shows the new standing.
+  await page.getByRole('menuitem', { name: '人员查询' }).click()
+  await page.getByTestId('person-search-text').fill(ZHANG.personNo)
+  await page.getByTestId('person-search-go').click()
+  await shoot(page, 'persons')
+  await page.getByTestId(`person-open-${ZHANG.personNo}`).click()
+  await expect(page.getByTestId('person-standing').textContent()).resolves.toBe('已认证')
+  await shoot(page, 'person-detail')
+  await signOutConsole(page)
+
+  // 4. The new 审核员 signs in (enrols TOTP from the page's secret) and approves the pending record.
+  const reviewer = await signInConsole(page, consoleUrl, { username: 'reviewer-e2e', password: reviewerOtp })
+  await page.getByRole('menuitem', { name: '人工审核' }).click()
+  await page.getByTestId(`review-open-${DEMO.liJianguo.personNo}`).click()
+  await page.getByTestId('review-approve').waitFor()
+  await shoot(page, 'reviews')
+  await page.getByTestId('review-approve').click()
+  await page.getByRole('button', { name: '确认通过' }).click()
+  const approved = page.getByTestId('review-done')
+  await approved.waitFor()
+  await shoot(page, 'review-approved')
+  const nextDue = /下次认证日期：(\d{4})-(\d{2})-\d{2}/.exec((await approved.textContent()) ?? '')
+  expect(nextDue).not.toBeNull()
+  // Deciding it again (a second reviewer's stale page) is told plainly who decided it.
+  await page.reload()
+  await expect(page.getByTestId('review-decided').textContent()).resolves.toContain('测试审核员')
+
+  // 5. The retiree's 首页 shows 已认证 with the new due month.
+  await h5.reload()
+  const card = h5.locator('[data-testid="status-card"]')
+  await card.waitFor()
+  await expect(card.getAttribute('data-status')).resolves.toBe('certified')
+  const cardText = (await card.textContent()) ?? ''
+  expect(cardText).toContain('已认证')
+  expect(cardText).toContain(`${Number(nextDue![1])}年${Number(nextDue![2])}月`)
+
+  // 6. The results export (records settle EXPORT_SETTLE_MS before an export takes them) matches the records.
+  const lastAction = await store.db.selectFrom('certification_records').select((eb) => eb.fn.max('created_at').as('c')).executeTakeFirstOrThrow()
+  while (Date.now() < Date.parse(String(lastAction.c)) + EXPORT_SETTLE_MS + 500) await new Promise((r) => setTimeout(r, 200))
+  await page.getByRole('menuitem', { name: '结果导出' }).click()
+  await page.getByTestId('export-create').click()
+  await page.getByTestId('export-progress').getByText(/已完成，共 [\d,]+ 行/).waitFor()
+  const shown = Number(/共 ([\d,]+) 行/.exec((await page.getByTestId('export-progress').textContent()) ?? '')![1].replace(/,/g, ''))
+  await page.getByTestId('export-download-csv-utf8').first().waitFor()
+  await shoot(page, 'exports')
+  const downloaded = page.waitForEvent('download')
+  await page.getByTestId('export-download-csv-utf8').first().click()
+  const file = await downloaded
+  const csv = readFileSync((await file.path())!, 'utf8')
+  expect(csv.charCodeAt(0)).toBe(0xfeff)
+  const rows = parse(csv.slice(1), { columns: true, skip_empty_lines: true }) as Record<string, string>[]
+  expect(rows).toHaveLength(shown)
+
+  const list = await page.request.get(`${consoleUrl.replace(/\/+$/, '')}/api/exports?kind=results`)
+  const [latest] = ((await list.json()) as { exports: { cursorFrom: string | null; cursorTo: string }[] }).exports
+  const from = latest.cursorFrom ?? ''
+  const to = latest.cursorTo
+  const records = await store.db
+    .selectFrom('certification_records as r')
+    .innerJoin('persons as p', 'p.id', 'r.person_id')
+    .select(['r.id', 'r.result', 'r.created_at', 'r.decided_at', 'p.person_no'])
+    .execute()
+  const inRange = (t: string | null) => t !== null && t > from && t <= to
+  const expected = records.filter((r) => inRange(r.created_at) || inRange(r.decided_at))
+  expect(expected.length).toBeGreaterThanOrEqual(2)
+  expect(rows.map((r) => r['记录编号']).sort()).toEqual(expected.map((r) => r.id).sort())
+  for (const r of expected) {
+    const row = rows.find((x) => x['记录编号'] === r.id)!
+    expect(row['个人编号']).toBe(r.person_no)
+    expect(row['认证结果']).toBe(RECORD_RESULT_LABELS[r.result as RecordResult])
+  }
+  // Both of today's decisions are in it: the approval and the 上门 record.
+  expect(rows.find((r) => r['记录编号'] === completed.recordId)?.['认证结果']).toBe(RECORD_RESULT_LABELS.passed)
+  expect(rows.some((r) => r['个人编号'] === ZHANG.personNo && r['认证方式'].includes('上门'))).toBe(true)
+  expect(reviewer.totp?.secret).toBeDefined()
+})
