@@ -8,7 +8,7 @@ import { OVERVIEW_CHANNELS, type OverdueListView, type OverdueQuery, type Overvi
 import { addMonths, firstDayOf, yearMonthOf } from '../../../src/core/cycle'
 import { DomainError } from '../../../src/core/errors'
 import type { AgencyActor } from '../../agency/actor'
-import { countPendingReview, coverageBySubRegion, overdueAt, passesPerDayAndChannel } from '../../repositories/agency/overview'
+import { countPendingReview, coverageBySubRegion, overdueAt, passesPerDayAndChannel, withoutJit } from '../../repositories/agency/overview'
 import { countOverdue, overdueList, standingCounts, type OverdueCursor, type OverdueFilter } from '../../repositories/agency/standing'
 import { shanghaiDate } from '../../time/clock'
 import type { ServiceContext } from '../context'
@@ -49,6 +49,10 @@ export function isoWeekLabel(weekStart: string): string {
 const zeroChannels = (): Record<OverviewChannel, number> => Object.fromEntries(OVERVIEW_CHANNELS.map((c) => [c, 0])) as Record<OverviewChannel, number>
 
 export async function overview(ctx: ServiceContext, actor: AgencyActor): Promise<OverviewView> {
+  return withoutJit(ctx.db, ctx.dialect, (db) => overviewIn({ ...ctx, db }, actor))
+}
+
+async function overviewIn(ctx: ServiceContext, actor: AgencyActor): Promise<OverviewView> {
   const today = shanghaiDate(ctx.clock())
   const month = yearMonthOf(today)
   const region = actor.regionPrefix
@@ -127,14 +131,16 @@ export async function overdueListOf(ctx: ServiceContext, actor: AgencyActor, inp
   const after = input.after !== undefined ? decodeCursor(input.after) : undefined
   const limit = input.limit ?? DEFAULT_PAGE
   const today = shanghaiDate(ctx.clock())
-  // One row more than asked tells whether another page follows.
-  const rows = await overdueList(ctx.db, filter, today, ctx.cyclePolicy, { limit: limit + 1, ...(after ? { after } : {}) })
-  const page = rows.slice(0, limit)
-  const last = page.at(-1)
-  return {
-    // The sealed fields stay on the server: the list shows masked data only.
-    rows: page.map(({ piiEnc: _sealed, ...row }) => row),
-    ...(rows.length > limit && last ? { nextAfter: encodeCursor({ regionCode: last.regionCode, personNo: last.personNo }) } : {}),
-    total: await countOverdue(ctx.db, filter, today, ctx.cyclePolicy),
-  }
+  return withoutJit(ctx.db, ctx.dialect, async (db) => {
+    // One row more than asked tells whether another page follows.
+    const rows = await overdueList(db, filter, today, ctx.cyclePolicy, { limit: limit + 1, ...(after ? { after } : {}) })
+    const page = rows.slice(0, limit)
+    const last = page.at(-1)
+    return {
+      // The sealed fields stay on the server: the list shows masked data only.
+      rows: page.map(({ piiEnc: _sealed, ...row }) => row),
+      ...(rows.length > limit && last ? { nextAfter: encodeCursor({ regionCode: last.regionCode, personNo: last.personNo }) } : {}),
+      total: await countOverdue(db, filter, today, ctx.cyclePolicy),
+    }
+  })
 }
