@@ -5,6 +5,8 @@
  * personal data.
  */
 import type { FastifyInstance } from 'fastify'
+import { claim } from '../../../../server/reminders/claim'
+import { defaultRemindersConfig } from '../../../../server/reminders/config'
 import { standingCounts } from '../../../../server/repositories/agency/standing'
 import { personStatusView } from '../../../../server/services/status'
 import { shanghaiDate } from '../../../../server/time/clock'
@@ -12,7 +14,7 @@ import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../../support/db'
 import { createAgencyUser, signInAgency, type AgencySignIn } from '../../helpers/agency'
 import { DEMO } from '../../helpers/demo'
 import { startHarness, type Harness } from '../../helpers/harness'
-import { auditRows, personByNo } from './review-support'
+import { auditRows, boundSubscriber, personByNo } from './review-support'
 
 describe.each(DIALECTS)('agency offline records on %s', (dialect) => {
   let h: Harness
@@ -48,6 +50,7 @@ describe.each(DIALECTS)('agency offline records on %s', (dialect) => {
   test('a 上门 record for a suspended person: passed, performed by the clerk, suspension lifted, overdue count one less', async () => {
     const zhang = await personByNo(app.store.db, 'DEMO0003')
     expect(zhang.benefit_status).toBe('suspended')
+    await boundSubscriber(app.store.db, zhang.id, h.now.toISOString())
     const before = await standingCounts(app.store.db, '3201', today(), app.services.cyclePolicy)
     const res = await record(clerk, form(zhang.id, { note: '老人卧床，家属在场' }))
     expect(res.statusCode).toBe(200)
@@ -70,6 +73,12 @@ describe.each(DIALECTS)('agency offline records on %s', (dialect) => {
     const person = await personByNo(app.store.db, 'DEMO0003')
     expect(person).toMatchObject({ benefit_status: 'normal', suspended_since: null, last_certified_on: today() })
     expect(await personStatusView(app.services, person)).toMatchObject({ status: 'certified', nextDueDate: '2027-11-01' })
+
+    // The person hears of it like any pass: 认证通过 and the next deadline.
+    const queued = await app.store.db.selectFrom('reminder_outbox').selectAll().where('record_id', '=', res.json().recordId).execute()
+    expect(queued.map((q) => q.kind)).toEqual(['result'])
+    const claimed = await claim({ ctx: app.services, config: defaultRemindersConfig(false), log: app.log }, 100, 60_000)
+    expect(claimed.messages.find((m) => m.id === queued[0].id)?.data).toMatchObject({ phrase2: { value: '认证通过' }, thing4: { value: '下次请在2027年11月30日前认证' } })
 
     const audit = (await auditRows(app.store.db, 'agency.offline.recorded')).find((r) => JSON.parse(r.detail).recordId === res.json().recordId)
     expect(audit).toMatchObject({ actor_type: 'agency', actor_ref: clerkId, subject_person_id: zhang.id })
