@@ -55,6 +55,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       { name: 'DATA_DIR', default: '`data`', readers: ['backend', 'start', 'gateway'], description: 'Local data: the SQLite file, `local-keys.json` (local keys and the shared signing secret), `h5-build.log`.' },
       { name: 'H5_DIR', default: '`dist/h5`', readers: ['start', 'gateway'], description: 'The H5 build the gateway serves; a non-default folder is served as is, never built.' },
       { name: 'START_SKIP_H5_BUILD', default: '', readers: ['start'], description: '`1`: never (re)build the H5 app.' },
+      { name: 'START_SKIP_CONSOLE_BUILD', default: '', readers: ['start'], description: '`1`: never (re)build the agency console (dist/console); otherwise it is built when missing or older than console/ or the endpoint table.' },
       { name: 'LOG_LEVEL', default: '`info` (`warn` under `npm start`)', readers: ['backend', 'start'], description: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. Names, ID numbers, card numbers and authorisations are redacted from logs in any case.' },
     ],
   },
