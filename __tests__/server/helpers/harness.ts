@@ -50,6 +50,10 @@ export async function startHarness(dialect: Dialect, opts: HarnessOptions = {}):
       clock: () => h.now,
       logger: { stream },
       ...opts.build,
+      // Load shedding on event-loop lag is real-time behaviour: on a busy CI machine a test app's
+      // loop can lag past the 1-s default (startup, GC, other jest workers) and answer 503 to a
+      // test that is about something else. Shedding is tested on its own (heap limit, app.test.ts).
+      protection: { maxEventLoopDelayMs: 600_000, ...opts.build?.protection },
     })
   } catch (err) {
     await test.close()
