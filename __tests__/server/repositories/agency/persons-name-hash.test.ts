@@ -7,6 +7,11 @@ import { PiiCipher } from '../../../../server/crypto/pii'
 import { nameHash } from '../../../../server/crypto/pii-fields'
 import { newSortableId } from '../../../../server/db/ids'
 import { backfillNameHashes } from '../../../../server/roster/name-hash-backfill'
+import { readFileSync } from 'node:fs'
+import { DEMO_ROSTER_PATH } from '../../../../server/demo/seed'
+import { decodeRoster } from '../../../../server/roster/decode'
+import { importRoster } from '../../../../server/roster/import'
+import { parseRosterCsv } from '../../../../server/roster/parse'
 import { DIALECTS, migratedStoreFor } from '../../../support/db'
 import { testConfig } from '../../helpers/config'
 
@@ -47,5 +52,16 @@ describe.each(DIALECTS)('name_hash backfill on %s', (dialect) => {
     expect(stored[7].name_hash).toBeNull()
     expect(stored.filter((r) => r.name_hash === null)).toHaveLength(1)
     expect(await backfillNameHashes(t.store.db, pii)).toEqual({ filled: 0, unreadable: 1 })
+  })
+
+  test('the roster import writes the name index, and a re-import with a new name moves it', async () => {
+    const rowsOf = (csv: string) => parseRosterCsv(decodeRoster(Buffer.from(csv)).text).rows
+    const opts = { pii, today: '2026-11-27', now: NOW, cyclePolicy: 'rolling12' as const, actor: 'test' }
+    const csv = readFileSync(DEMO_ROSTER_PATH, 'utf8')
+    expect(await importRoster(t.store.db, rowsOf(csv), opts)).toMatchObject({ committed: true, inserted: 7 })
+    const hashOf = async (no: string) => (await t.store.db.selectFrom('persons').select('name_hash').where('person_no', '=', no).executeTakeFirstOrThrow()).name_hash
+    expect(await hashOf('DEMO0001')).toBe(nameHash(pii, '王秀英'))
+    expect(await importRoster(t.store.db, rowsOf(csv.replace('DEMO0001,王秀英', 'DEMO0001,王秀芳')), opts)).toMatchObject({ committed: true, updated: 1 })
+    expect(await hashOf('DEMO0001')).toBe(nameHash(pii, '王秀芳'))
   })
 })
