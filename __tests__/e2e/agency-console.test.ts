@@ -61,17 +61,24 @@ async function deskPage(context: BrowserContext): Promise<Page> {
   return page
 }
 
-/** The row count the 逾期名单 export reports (the whole list under the current filters). */
+/**
+ * The 逾期名单 page's total, and the XLSX export under the same (no) filters: the export reports as
+ * many rows as the list counts, and its file downloads.
+ */
 async function overdueCount(page: Page): Promise<number> {
   await page.getByRole('menuitem', { name: '逾期名单' }).click()
+  const total = page.getByTestId('overdue-total')
+  await total.getByText(/共 [\d,]+ 人/).waitFor()
+  const listed = Number(/共 ([\d,]+) 人/.exec((await total.textContent()) ?? '')![1].replace(/,/g, ''))
   const progress = page.getByTestId('overdue-export-progress')
   const downloaded = page.waitForEvent('download')
   await page.getByTestId('overdue-export').click()
   await progress.getByText(/已生成 [\d,]+ 行/).waitFor()
   const download = await downloaded
   expect(download.suggestedFilename()).toMatch(/\.xlsx$/)
-  const text = (await progress.textContent()) ?? ''
-  return Number(/已生成 ([\d,]+) 行/.exec(text)![1].replace(/,/g, ''))
+  const exported = Number(/已生成 ([\d,]+) 行/.exec((await progress.textContent()) ?? '')![1].replace(/,/g, ''))
+  expect(exported).toBe(listed)
+  return listed
 }
 
 test('a reviewer approves a pending certification, a clerk records a 上门 certification, the results export matches the records', async () => {
@@ -93,7 +100,7 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   await page.goto(consoleUrl)
   await page.getByTestId('signin-username').waitFor()
   await shoot(page, 'signin')
-  const admin = await signInConsole(page, consoleUrl, { username: 'admin-demo', password: demoPasswordFrom(system.output(), 'admin-demo') })
+  const admin = await signInConsole(page, consoleUrl, { username: 'admin-demo', password: demoPasswordFrom(system.output(), 'admin-demo') }, (step) => shoot(page, `signin-${step}`))
   expect(admin.totp?.secret).toMatch(/^[A-Z2-7]{16,}$/)
   await page.getByRole('menuitem', { name: '账号管理' }).click()
   await page.getByRole('cell', { name: 'clerk-demo' }).waitFor()
@@ -118,6 +125,7 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
 
   // 3. The demo 经办员 records a 上门 certification for a suspended person: the overdue list shrinks by one.
   await signInConsole(page, consoleUrl, { username: 'clerk-demo', password: demoPasswordFrom(system.output(), 'clerk-demo') })
+  await page.getByRole('img', { name: '逾期人数走势折线图' }).waitFor()
   await shoot(page, 'overview')
   const before = await overdueCount(page)
   await shoot(page, 'overdue')
@@ -150,9 +158,11 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   // 4. The new 审核员 signs in (enrols TOTP from the page's secret) and approves the pending record.
   const reviewer = await signInConsole(page, consoleUrl, { username: 'reviewer-e2e', password: reviewerOtp })
   await page.getByRole('menuitem', { name: '人工审核' }).click()
+  await page.getByTestId(`review-open-${DEMO.liJianguo.personNo}`).waitFor()
+  await shoot(page, 'reviews')
   await page.getByTestId(`review-open-${DEMO.liJianguo.personNo}`).click()
   await page.getByTestId('review-approve').waitFor()
-  await shoot(page, 'reviews')
+  await shoot(page, 'review-detail')
   await page.getByTestId('review-approve').click()
   await page.getByRole('button', { name: '确认通过' }).click()
   const approved = page.getByTestId('review-done')

@@ -51,7 +51,13 @@ async function freshCode(totp: Totp): Promise<string> {
  * Signs in on the console's page and goes through whatever step it shows until the signed-in
  * layout appears. Answers the account's TOTP state (enrolled on the way if it was not).
  */
-export async function signInConsole(page: Page, consoleUrl: string, who: { username: string; password: string; newPassword?: string; totp?: Totp }): Promise<{ password: string; totp?: Totp }> {
+export async function signInConsole(
+  page: Page,
+  consoleUrl: string,
+  who: { username: string; password: string; newPassword?: string; totp?: Totp },
+  /** Called on each step's page before it is filled in (screenshots). */
+  onStep?: (step: 'password-change' | 'totp-enrolment' | 'totp') => Promise<void>,
+): Promise<{ password: string; totp?: Totp }> {
   await page.goto(`${consoleUrl.replace(/\/+$/, '')}/login`)
   await page.getByTestId('signin-username').fill(who.username)
   await page.getByTestId('signin-password').fill(who.password)
@@ -68,6 +74,7 @@ export async function signInConsole(page: Page, consoleUrl: string, who: { usern
     if (await error.isVisible()) throw new Error(`sign-in refused for ${who.username}: ${await error.textContent()}`)
     if (await signedOut.isVisible()) return { password, totp }
     if (await newPassword.isVisible()) {
+      await onStep?.('password-change')
       password = who.newPassword ?? `Neu${who.username.replace(/[^a-z]/g, '')}2026x`
       await newPassword.fill(password)
       await page.getByTestId('signin-new-password-again').fill(password)
@@ -76,7 +83,9 @@ export async function signInConsole(page: Page, consoleUrl: string, who: { usern
       await newPassword.waitFor({ state: 'detached' }).catch(() => undefined)
       continue
     }
-    if (await secret.isVisible()) {
+    const enrolling = await secret.isVisible()
+    await onStep?.(enrolling ? 'totp-enrolment' : 'totp')
+    if (enrolling) {
       const text = (await secret.textContent()) ?? ''
       totp = { secret: text.replace(/\s+/g, '') }
     }
