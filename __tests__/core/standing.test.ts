@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { CYCLE_POLICIES, firstCycle, nextCycle, statusOn, type CyclePolicy } from '@/core/cycle'
+import { dueMonthSources } from '@/core/reminders/policy'
 import { monthsSuspended, overdueBounds, standingBounds, standingOf, type StandingFacts } from '@/core/standing'
 
 const normal = (lastCertifiedOn: string | null, enrolledOn = '2020-01-01'): StandingFacts => ({ lastCertifiedOn, enrolledOn, benefitStatus: 'normal', suspendedSince: null })
@@ -77,6 +78,23 @@ describe('standingOf agrees with the cycle and with its SQL ranges (properties)'
         expect(ranged).toBe(s.state === 'overdue_suspended' && s.monthsOverdue >= m)
       }),
       { numRuns: 1000 },
+    )
+  })
+
+  it('the reminder sweep picks exactly the persons whose standing is due in that month (dueMonthSources over the same column)', () => {
+    fc.assert(
+      fc.property(fc.option(date, { nil: null }), date, policy, (last, enrolled, p) => {
+        const { dueMonth } = standingOf(normal(last, enrolled), '2026-11-27', p)
+        const sources = dueMonthSources(dueMonth, p)
+        const key = last ?? enrolled
+        const range = last ? sources.lastPassBetween : sources.enrolledBetween
+        expect(range && key >= range[0] && key <= range[1]).toBe(true)
+        // …and no other month's sources pick the person.
+        const other = dueMonthSources({ year: dueMonth.year, month: (dueMonth.month % 12) + 1 }, p)
+        const otherRange = last ? other.lastPassBetween : other.enrolledBetween
+        expect(!!otherRange && key >= otherRange[0] && key <= otherRange[1]).toBe(false)
+      }),
+      { numRuns: 500 },
     )
   })
 
