@@ -33,6 +33,7 @@ import {
   type QueueCursor,
 } from '../../repositories/agency/review'
 import type { RecordRow } from '../../repositories/records'
+import { markShareUsed } from '../../repositories/shares'
 import { shanghaiDate } from '../../time/clock'
 import type { ServiceContext } from '../context'
 import { applyPass, reinstatedAuditDetail } from '../passes'
@@ -227,6 +228,9 @@ export async function decideReview(ctx: ServiceContext, actor: AgencyActor, reco
       // The pass counts from the day the person certified, not the day it was reviewed.
       const pass = await applyPass(trx, ctx, { personId: record.person_id, passDate: shanghaiDate(new Date(record.certified_at)), nowIso })
       out.nextDueDate = firstDayOf(pass.nextDue.dueMonth)
+      // As after an automatic pass: a share card that led to this certification has done its job.
+      const session = await findSessionOfRecord(trx, recordId)
+      if (session?.via === 'share' && session.via_ref) await markShareUsed(trx, session.via_ref, nowIso)
       if (pass.reinstatement) {
         await appendAudit(trx, {
           at: nowIso,

@@ -25,7 +25,7 @@ export async function boundSubscriber(db: Db, personId: string, now: string): Pr
 }
 
 /** A completed manual-review certification of the person by `accountId`, waiting for a decision. */
-export async function pendingRecord(db: Db, personId: string, accountId: string, certifiedAt: string): Promise<string> {
+export async function pendingRecord(db: Db, personId: string, accountId: string, certifiedAt: string, via?: { kind: 'share'; ref: string }): Promise<string> {
   const recordId = newId()
   const sessionId = newId()
   await db
@@ -66,6 +66,8 @@ export async function pendingRecord(db: Db, personId: string, accountId: string,
       rejected_code: null,
       summary_digest: null,
       answer: null,
+      via: via?.kind ?? null,
+      via_ref: via?.ref ?? null,
     })
     .execute()
   await db
@@ -89,4 +91,16 @@ export async function recordRow(db: Db, recordId: string) {
 
 export async function auditRows(db: Db, action: string) {
   return db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('at').execute()
+}
+
+/** A share card the account sent for the person (its id is what a session's via_ref names). */
+export async function shareCard(db: Db, personId: string, senderAccountId: string, now: string): Promise<string> {
+  const relativeId = newId()
+  await db.insertInto('relatives').values({ id: relativeId, account_id: senderAccountId, person_id: personId, relation: 'mother', created_at: now, removed_at: null }).execute()
+  const id = newId()
+  await db
+    .insertInto('share_tokens')
+    .values({ id, relative_id: relativeId, sender_account_id: senderAccountId, person_id: personId, relation: 'mother', created_at: now, expires_at: '2099-01-01T00:00:00.000Z', revoked_at: null, used_after_pass_at: null })
+    .execute()
+  return id
 }

@@ -15,7 +15,7 @@ import { testConfig } from '../../helpers/config'
 import { createAgencyUser, signInAgency, type AgencySignIn } from '../../helpers/agency'
 import { DEMO } from '../../helpers/demo'
 import { startHarness, type Harness } from '../../helpers/harness'
-import { auditRows, boundSubscriber, pendingRecord, personByNo, recordRow } from './review-support'
+import { auditRows, boundSubscriber, pendingRecord, personByNo, recordRow, shareCard } from './review-support'
 
 describe.each(DIALECTS)('agency review routes on %s', (dialect) => {
   let h: Harness
@@ -168,6 +168,16 @@ describe.each(DIALECTS)('agency review routes on %s', (dialect) => {
     expect((await post(beijing, `/reviews/${recordId}/reject`, { reason: 'not_the_person' })).statusCode).toBe(200)
     const status = await personStatusView(app.services, await personByNo(app.store.db, 'DEMO0004'))
     expect(status).toMatchObject({ status: 'due', lastResult: { result: 'failed', resultLabel: '未通过', reviewNote: '审核未通过：非本人操作。请重新刷脸认证或到社保经办机构办理' } })
+  })
+
+  test('approving a certification started from a share card marks the card used, as an automatic pass does', async () => {
+    const zhao = await personByNo(app.store.db, 'DEMO0006')
+    const sender = await boundSubscriber(app.store.db, (await personByNo(app.store.db, 'DEMO0001')).id, nowIso())
+    const card = await shareCard(app.store.db, zhao.id, sender, nowIso())
+    const recordId = await pendingRecord(app.store.db, zhao.id, sender, '2026-11-26T03:00:00.000Z', { kind: 'share', ref: card })
+    expect((await post(nanjing, `/reviews/${recordId}/approve`, {})).statusCode).toBe(200)
+    const row = await app.store.db.selectFrom('share_tokens').selectAll().where('id', '=', card).executeTakeFirstOrThrow()
+    expect(row.used_after_pass_at).toBe(nowIso())
   })
 
   test('two reviewers deciding the same record at once: exactly one wins, the other is told', async () => {
