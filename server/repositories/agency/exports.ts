@@ -57,6 +57,14 @@ export async function setExportStatus(
   await db.updateTable('agency_exports').set(fields).where('id', '=', id).execute()
 }
 
+/**
+ * Marks a build failed, only while it is still building: a concurrent build of the same export (two
+ * instances resuming it) that already finished keeps its 'ready'.
+ */
+export async function failExport(db: Db, id: string, errorCode: string): Promise<void> {
+  await db.updateTable('agency_exports').set({ status: 'failed', error_code: errorCode }).where('id', '=', id).where('status', '=', 'building').execute()
+}
+
 export interface StoredFile {
   format: ExportFormat
   sha256: string

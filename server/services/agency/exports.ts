@@ -29,6 +29,7 @@ import { newId } from '../../db/ids'
 import { appendAudit } from '../../repositories/audit'
 import {
   exportFile,
+  failExport,
   exportInScope,
   insertExport,
   latestResultsExport,
@@ -168,6 +169,8 @@ export async function createResultsExport(ctx: ServiceContext, actor: AgencyActo
   const previous = await latestResultsExport(ctx.db, actor.regionPrefix)
   let row: ExportRow
   if (previous && previous.status !== 'ready') {
+    // Resumed: the same id and range, building again.
+    if (previous.status === 'failed' && !inFlight.has(previous.id)) await setExportStatus(ctx.db, previous.id, { status: 'building', error_code: null })
     row = previous
   } else {
     const from = previous?.cursor_to ?? ''
@@ -234,7 +237,7 @@ async function buildResults(ctx: ServiceContext, actor: AgencyActor, row: Export
     })
     return { ...row, ...done }
   } catch (err) {
-    await setExportStatus(ctx.db, row.id, { status: 'failed', error_code: err instanceof DomainError ? err.code : 'INTERNAL' }).catch(() => undefined)
+    await failExport(ctx.db, row.id, err instanceof DomainError ? err.code : 'INTERNAL').catch(() => undefined)
     throw err
   }
 }

@@ -14,7 +14,7 @@ import { DomainError } from '../../../src/core/errors'
 import type { AgencyActor } from '../../agency/actor'
 import { newId } from '../../db/ids'
 import { appendAudit } from '../../repositories/audit'
-import { insertExport, putExportFiles, setExportProgress, setExportStatus, type ExportRow } from '../../repositories/agency/exports'
+import { failExport, insertExport, putExportFiles, setExportProgress, setExportStatus, type ExportRow } from '../../repositories/agency/exports'
 import { countOverdue, overduePages, type OverdueFilter, type OverdueRow } from '../../repositories/agency/standing'
 import { shanghaiDate } from '../../time/clock'
 import type { ServiceContext } from '../context'
@@ -115,7 +115,7 @@ export async function buildOverdue(ctx: ServiceContext, actor: AgencyActor, row:
     })
     return { ...row, ...done }
   } catch (err) {
-    await setExportStatus(ctx.db, row.id, { status: 'failed', error_code: err instanceof DomainError ? err.code : 'INTERNAL' }).catch(() => undefined)
+    await failExport(ctx.db, row.id, err instanceof DomainError ? err.code : 'INTERNAL').catch(() => undefined)
     throw err
   }
 }
