@@ -5,6 +5,7 @@
 import { sql } from 'kysely'
 import type { Db, PersonRow } from '../types'
 import type { RecordRow } from '../records'
+import { prefixRange } from './standing'
 
 /**
  * persons (aliased p) whose region_code starts with the prefix ('' = everything), as a range
@@ -12,12 +13,7 @@ import type { RecordRow } from '../records'
  */
 export function inRegion(prefix: string) {
   if (prefix === '') return sql<boolean>`1 = 1`
-  if (!/^\d+$/.test(prefix)) throw new RangeError('region prefix must be digits')
-  // The next prefix: '3201' → '3202', '3209' → '321' (trailing 9s carry).
-  let p = prefix
-  while (p.endsWith('9')) p = p.slice(0, -1)
-  const lo = prefix
-  const hi = p === '' ? undefined : p.slice(0, -1) + String(Number(p.at(-1)) + 1)
+  const { lo, hi } = prefixRange(prefix)
   return hi === undefined ? sql<boolean>`p.region_code >= ${lo}` : sql<boolean>`p.region_code >= ${lo} and p.region_code < ${hi}`
 }
 
