@@ -6,3 +6,5 @@ export const fmtDate = (iso: string | null | undefined) => (iso ? dayjs(iso).for
 export const fmtCount = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString('zh-CN'))
 /** A fresh id for an idempotent form submission (the same id on a retry gives the same record). */
 export const newRequestId = () => crypto.randomUUID()
+/** A next-due date (first day of the due month) as the month a clerk says: 2027-12-01 → 2027年12月. */
+export const fmtDueMonth = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY年M月') : '—')

@@ -21,7 +21,7 @@ import {
 import { call } from '../api/client'
 import { PageHeader } from '../components/PageHeader'
 import { PersonSearch } from '../components/PersonSearch'
-import { fmtDate, fmtDateTime, newRequestId } from '../format'
+import { fmtDateTime, fmtDueMonth, newRequestId } from '../format'
 import { Link } from '../router'
 
 interface FormValues {
@@ -57,6 +57,7 @@ export default function Offline() {
     setBusy(false)
     if (!res.ok) return setError(res.message)
     setDone(res.value)
+    window.scrollTo(0, 0)
   }
 
   if (done && person)
@@ -80,7 +81,7 @@ export default function Offline() {
             <Descriptions column={1} bordered data-testid="offline-done">
               <Descriptions.Item label="认证结果">{done.resultLabel}</Descriptions.Item>
               <Descriptions.Item label="认证时间">{fmtDateTime(done.certifiedAt)}</Descriptions.Item>
-              <Descriptions.Item label="下次认证日期">{fmtDate(done.nextDueDate)}</Descriptions.Item>
+              <Descriptions.Item label="下次认证">{fmtDueMonth(done.nextDueDate)}</Descriptions.Item>
               <Descriptions.Item label="待遇发放">{done.reinstated ? <Tag color="green">已恢复发放</Tag> : '不变'}</Descriptions.Item>
             </Descriptions>
             {done.repeated && <Alert type="info" showIcon style={{ marginTop: 12 }} message="这次登记之前已经提交过，没有重复记录。" />}
@@ -106,7 +107,7 @@ export default function Offline() {
       </Card>
       <Card title="第二步：填写认证情况">
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="offline-error" />}
-        <Form<FormValues> form={form} layout="vertical" size="large" style={{ maxWidth: 640 }} disabled={!person} initialValues={{ date: dayjs() }} onFinish={(v) => void submit(v)}>
+        <Form<FormValues> form={form} layout="horizontal" labelCol={{ flex: '110px' }} size="large" style={{ maxWidth: 760 }} disabled={!person} initialValues={{ date: dayjs() }} onFinish={(v) => void submit(v)}>
           <Form.Item label="认证日期" name="date" rules={[{ required: true, message: '请选择认证日期' }]}>
             <DatePicker disabledDate={(d) => d.isAfter(dayjs(), 'day')} allowClear={false} style={{ width: 220 }} data-testid="offline-date" />
           </Form.Item>
@@ -120,11 +121,13 @@ export default function Offline() {
             <Radio.Group optionType="button" buttonStyle="solid" options={OFFLINE_VERIFIED_HOW.map((m) => ({ value: m, label: OFFLINE_VERIFIED_HOW_LABELS[m] }))} data-testid="offline-verified" />
           </Form.Item>
           <Form.Item label="备注" name="note">
-            <Input.TextArea rows={3} maxLength={OFFLINE_NOTE_MAX} showCount placeholder="可不填" />
+            <Input.TextArea rows={2} maxLength={OFFLINE_NOTE_MAX} showCount placeholder="可不填" />
           </Form.Item>
-          <Button type="primary" htmlType="submit" loading={busy} disabled={!person} data-testid="offline-submit">
-            确认登记
-          </Button>
+          <Form.Item label=" " colon={false}>
+            <Button type="primary" htmlType="submit" loading={busy} disabled={!person} data-testid="offline-submit">
+              确认登记
+            </Button>
+          </Form.Item>
         </Form>
       </Card>
     </>

@@ -8,7 +8,7 @@ import type { PersonDetail as Detail } from '../../../src/core/contracts/agency/
 import { call } from '../api/client'
 import { PageHeader } from '../components/PageHeader'
 import { useLoad } from '../components/useCall'
-import { fmtDate, fmtDateTime } from '../format'
+import { fmtDate, fmtDateTime, fmtDueMonth } from '../format'
 import { navigate } from '../router'
 import type { PageProps } from './registry'
 
@@ -40,7 +40,7 @@ export default function PersonDetail({ params }: PageProps) {
               {standing.statusLabel}
             </Tag>
           </Descriptions.Item>
-          <Descriptions.Item label="下次认证">{`${fmtDate(standing.nextDueDate)}（${standing.nextDueDeadlineLabel}）`}</Descriptions.Item>
+          <Descriptions.Item label="下次认证">{`${fmtDueMonth(standing.nextDueDate)}（最晚 ${standing.nextDueDeadlineLabel}）`}</Descriptions.Item>
           <Descriptions.Item label="待遇发放">{person.benefitStatus === 'suspended' ? <Tag color="red">暂停发放（{fmtDate(person.suspendedSince)} 起）</Tag> : '正常发放'}</Descriptions.Item>
           <Descriptions.Item label="上次认证">{fmtDate(person.lastCertifiedOn)}</Descriptions.Item>
           <Descriptions.Item label="参保登记">{fmtDate(person.enrolledOn)}</Descriptions.Item>

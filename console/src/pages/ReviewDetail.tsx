@@ -9,7 +9,7 @@ import { REVIEW_NOTE_MAX, REVIEW_REJECT_REASON_LABELS, REVIEW_REJECT_REASONS, ty
 import { call } from '../api/client'
 import { PageHeader } from '../components/PageHeader'
 import { useLoad } from '../components/useCall'
-import { fmtDate, fmtDateTime } from '../format'
+import { fmtDate, fmtDateTime, fmtDueMonth } from '../format'
 import type { PageProps } from './registry'
 import { Link, navigate } from '../router'
 
@@ -26,6 +26,7 @@ export default function ReviewDetail({ params }: PageProps) {
 
   const decided = (answer: DecisionAnswer) => {
     setDone(answer)
+    window.scrollTo(0, 0)
     void reload()
   }
   const failed = (message: string) => {
@@ -41,14 +42,30 @@ export default function ReviewDetail({ params }: PageProps) {
           showIcon
           style={{ marginBottom: 16 }}
           data-testid="review-done"
-          message={done.result === 'passed' ? `已审核通过。下次认证日期：${fmtDate(done.nextDueDate)}` : `已审核不通过（${done.resultLabel}），本人和绑定的家属会收到通知。`}
+          message={done.result === 'passed' ? `已审核通过。下次认证：${fmtDueMonth(done.nextDueDate)}` : `已审核不通过（${done.resultLabel}），本人和绑定的家属会收到通知。`}
           action={<Button type="primary" onClick={() => navigate('/reviews')}>审核下一条</Button>}
         />
       )}
       {refused && <Alert type="error" showIcon style={{ marginBottom: 16 }} message={refused} data-testid="review-refused" />}
       <Row gutter={16}>
         <Col span={14}>
-          <Card title="照片比对" style={{ marginBottom: 16 }}>
+          <Card title="活体检测与核验" style={{ marginBottom: 16 }}>
+            {d.session ? (
+              <Descriptions column={1} bordered size="middle">
+                <Descriptions.Item label="活体检测结论">
+                  {d.session.liveness.passed === null ? '无结论' : d.session.liveness.passed ? <Tag color="green">通过</Tag> : <Tag color="red">未通过</Tag>}
+                  <span data-testid="liveness-summary">{d.session.liveness.summary}</span>
+                </Descriptions.Item>
+                <Descriptions.Item label="转人工原因">{d.session.reasonCode ?? '—'}</Descriptions.Item>
+                <Descriptions.Item label="人脸相似度">{d.session.liveness.identityScore === null ? '—' : d.session.liveness.identityScore.toFixed(2)}</Descriptions.Item>
+                <Descriptions.Item label="动作">{d.session.challenge.join('、') || '—'}</Descriptions.Item>
+                <Descriptions.Item label="开始 / 完成">{`${fmtDateTime(d.session.createdAt)} / ${fmtDateTime(d.session.completedAt)}`}</Descriptions.Item>
+              </Descriptions>
+            ) : (
+              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="这条认证没有对应的刷脸过程" />
+            )}
+          </Card>
+          <Card title="照片比对">
             <Row gutter={16}>
               <Col span={12}>
                 <Typography.Title level={5}>登记的参考照片</Typography.Title>
@@ -69,38 +86,9 @@ export default function ReviewDetail({ params }: PageProps) {
               </Col>
             </Row>
           </Card>
-          <Card title="活体检测与核验">
-            {d.session ? (
-              <Descriptions column={1} bordered size="middle">
-                <Descriptions.Item label="活体检测结论">
-                  {d.session.liveness.passed === null ? '无结论' : d.session.liveness.passed ? <Tag color="green">通过</Tag> : <Tag color="red">未通过</Tag>}
-                  <span data-testid="liveness-summary">{d.session.liveness.summary}</span>
-                </Descriptions.Item>
-                <Descriptions.Item label="转人工原因">{d.session.reasonCode ?? '—'}</Descriptions.Item>
-                <Descriptions.Item label="人脸相似度">{d.session.liveness.identityScore === null ? '—' : d.session.liveness.identityScore.toFixed(2)}</Descriptions.Item>
-                <Descriptions.Item label="动作">{d.session.challenge.join('、') || '—'}</Descriptions.Item>
-                <Descriptions.Item label="开始 / 完成">{`${fmtDateTime(d.session.createdAt)} / ${fmtDateTime(d.session.completedAt)}`}</Descriptions.Item>
-              </Descriptions>
-            ) : (
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="这条认证没有对应的刷脸过程" />
-            )}
-          </Card>
         </Col>
         <Col span={10}>
-          <Card title="人员与认证" style={{ marginBottom: 16 }}>
-            <Descriptions column={1} size="middle">
-              <Descriptions.Item label="姓名">{d.person.maskedName}</Descriptions.Item>
-              <Descriptions.Item label="个人编号">{d.person.personNo}</Descriptions.Item>
-              <Descriptions.Item label="身份证号">{d.person.maskedIdNumber}</Descriptions.Item>
-              <Descriptions.Item label="险种">{d.person.insuranceLabel}</Descriptions.Item>
-              <Descriptions.Item label="待遇状态">{d.person.benefitStatus === 'suspended' ? <Tag color="red">暂停发放</Tag> : '正常发放'}</Descriptions.Item>
-              <Descriptions.Item label="认证方式">{`${d.record.methodLabel} · ${d.record.channelLabel}`}</Descriptions.Item>
-              <Descriptions.Item label="办理人">{d.record.performerRelation ? `${d.record.performerLabel}（${d.record.performerRelation}）` : d.record.performerLabel}</Descriptions.Item>
-              <Descriptions.Item label="当前结果">{d.record.resultLabel}</Descriptions.Item>
-            </Descriptions>
-            <Link to={`/persons/${d.person.personId}`}>查看人员详情</Link>
-          </Card>
-          <Card title="审核决定">
+          <Card title="审核决定" style={{ marginBottom: 16 }}>
             {d.record.decision ? (
               <Alert
                 type="info"
@@ -114,6 +102,19 @@ export default function ReviewDetail({ params }: PageProps) {
             ) : (
               <Decide recordId={recordId} onDone={decided} onRefused={failed} />
             )}
+          </Card>
+          <Card title="人员与认证">
+            <Descriptions column={1} size="middle">
+              <Descriptions.Item label="姓名">{d.person.maskedName}</Descriptions.Item>
+              <Descriptions.Item label="个人编号">{d.person.personNo}</Descriptions.Item>
+              <Descriptions.Item label="身份证号">{d.person.maskedIdNumber}</Descriptions.Item>
+              <Descriptions.Item label="险种">{d.person.insuranceLabel}</Descriptions.Item>
+              <Descriptions.Item label="待遇状态">{d.person.benefitStatus === 'suspended' ? <Tag color="red">暂停发放</Tag> : '正常发放'}</Descriptions.Item>
+              <Descriptions.Item label="认证方式">{`${d.record.methodLabel} · ${d.record.channelLabel}`}</Descriptions.Item>
+              <Descriptions.Item label="办理人">{d.record.performerRelation ? `${d.record.performerLabel}（${d.record.performerRelation}）` : d.record.performerLabel}</Descriptions.Item>
+              <Descriptions.Item label="当前结果">{d.record.resultLabel}</Descriptions.Item>
+            </Descriptions>
+            <Link to={`/persons/${d.person.personId}`}>查看人员详情</Link>
           </Card>
         </Col>
       </Row>

@@ -8,8 +8,11 @@ import { toDataURL } from 'qrcode'
 import { useEffect, useState } from 'react'
 import type { SignInAnswer } from '../../../src/core/contracts/agency/auth'
 import { call, setCsrfToken, type ApiResult } from '../api/client'
-import { navigate } from '../router'
+import { currentPath, navigate } from '../router'
 import { useSession } from '../session'
+
+/** Back to the page the session ran out on (the URL stays while the sign-in page shows), else 概览. */
+const afterSignIn = () => (currentPath() === '/login' ? '/' : currentPath())
 
 export function SignIn() {
   const session = useSession()
@@ -20,7 +23,7 @@ export function SignIn() {
 
   useEffect(() => {
     // Signed in already (e.g. /login typed by hand): go to 概览.
-    if (session.state === 'signed-in') navigate('/', { replace: true })
+    if (session.state === 'signed-in') navigate(afterSignIn(), { replace: true })
   }, [session.state])
 
   const step = async (run: () => Promise<ApiResult<SignInAnswer>>) => {
@@ -34,7 +37,7 @@ export function SignIn() {
     setAnswer((prev) => (res.value.step === 'totpEnrolment' && !res.value.enrolment && prev?.enrolment ? { ...res.value, enrolment: prev.enrolment } : res.value))
     if (res.value.step === 'signedIn' && session.state !== 'signed-in') {
       if (session.state === 'signed-out') await session.refresh()
-      navigate('/', { replace: true })
+      navigate(afterSignIn(), { replace: true })
     }
   }
 

@@ -3,7 +3,7 @@
  * sign-in page does not pull ECharts or the tables).
  */
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react'
-import type { AgencyRole } from '../../../src/core/contracts/agency'
+import { REVIEW_ROLES, type AgencyRole } from '../../../src/core/contracts/agency'
 
 export interface PageProps {
   params: Record<string, string>
@@ -29,7 +29,7 @@ export const PAGES: PageEntry[] = [
   { path: '/reviews/:recordId', menu: '/reviews', roles: ['reviewer', 'admin'], component: page(() => import('./ReviewDetail')) },
   { path: '/offline', label: '线下认证登记', menu: '/offline', component: page(() => import('./Offline')) },
   { path: '/overdue', label: '逾期名单', menu: '/overdue', component: page(() => import('./Overdue')) },
-  { path: '/exports', label: '结果导出', menu: '/exports', component: page(() => import('./Exports')) },
-  { path: '/roster', label: '名册导入', menu: '/roster', component: page(() => import('./Roster')) },
+  { path: '/exports', label: '结果导出', menu: '/exports', roles: REVIEW_ROLES, component: page(() => import('./Exports')) },
+  { path: '/roster', label: '名册导入', menu: '/roster', roles: ['admin'], component: page(() => import('./Roster')) },
   { path: '/users', label: '账号管理', menu: '/users', roles: ['admin'], component: page(() => import('./Users')) },
 ]
