@@ -9,7 +9,7 @@
 
 /** The processes that read configuration. */
 export const READERS = {
-  backend: 'the backend (`npm run server`) and the CLIs on its config: `roster:import`, `notices`, `identity:enrol`',
+  backend: 'the backend (`npm run server`) and the CLIs on its config: `roster:import`, `signals:import`, `notices`, `identity:enrol`',
   start: '`npm start` (scripts/start.ts), which passes everything else on to the backend it starts',
   gateway: 'the local gateway (servers/gateway/, `npm run gateway`, also inside `npm start`)',
   scheduler: 'the local reminder scheduler (servers/scheduler/, inside `npm start`)',
@@ -101,6 +101,10 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       { name: 'LIVENESS_ACTION_TIMEOUT_MS', default: '`15000`', readers: ['backend'], description: 'Engine: time per action attempt (8000–300000; never under 8 s for elderly users).' },
       { name: 'LIVENESS_ACTION_RETRIES', default: '`1`', readers: ['backend'], description: 'Engine: extra attempts per action after a timeout (0–5).' },
       { name: 'LIVENESS_TOTAL_TIMEOUT_MS', default: '`180000`', readers: ['backend'], description: 'Engine: whole camera session; at least 30 s shorter than the session lifetime.' },
+      { name: 'SIGNALS_SOURCES', default: '`medical,transport,civil_affairs,police`', readers: ['backend'], description: '静默认证 (`signals:import`, console upload): comma list of the signal sources that count towards a pass: `medical` (医保结算), `transport` (交通出行), `civil_affairs` (民政), `police` (公安), or their Chinese names. A death or 殡葬 signal never counts: it suspends payment and flags the person for review.' },
+      { name: 'SIGNALS_RECENT_DAYS', default: '`90`', readers: ['backend'], description: '静默认证: a signal counts when it occurred at most this many days before today (0–730).' },
+      { name: 'SIGNALS_MIN_SIGNALS', default: '`2`', readers: ['backend'], description: '静默认证: distinct recent signals (source + day) a due or overdue person needs to pass (1–50).' },
+      { name: 'SIGNALS_MIN_SOURCES', default: '`1`', readers: ['backend'], description: '静默认证: distinct sources among those signals (1–6).' },
     ],
   },
   {
@@ -127,6 +131,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       { name: 'REMINDER_TEMPLATE_CERT_DUE', default: '`local-cert-due` (unset in production)', readers: ['backend'], description: 'WeChat template id of 认证到期提醒; a template without an id is not queued. The weapp build needs the same id as `TARO_APP_REMINDER_TEMPLATE_CERT_DUE`.' },
       { name: 'REMINDER_TEMPLATE_RESULT', default: '`local-cert-result` (unset in production)', readers: ['backend'], description: 'WeChat template id of 认证结果通知 (same as `TARO_APP_REMINDER_TEMPLATE_RESULT`).' },
       { name: 'REMINDER_TEMPLATE_RELATIVE', default: '`local-relative-certified` (unset in production)', readers: ['backend'], description: 'WeChat template id of 家人认证完成通知 (same as `TARO_APP_REMINDER_TEMPLATE_RELATIVE`).' },
+      { name: 'REMINDER_TEMPLATE_APPEAL', default: '`local-appeal-update` (unset in production)', readers: ['backend'], description: 'WeChat template id of 申诉进度通知 (same as `TARO_APP_REMINDER_TEMPLATE_APPEAL`).' },
       { name: 'REMINDER_MINIPROGRAM_STATE', default: '`formal` (`developer` outside production)', readers: ['backend'], description: '`miniprogram_state` of sent messages: `developer`, `trial` or `formal`.' },
       { name: 'REMINDER_LANG', default: '`zh_CN`', readers: ['backend'], description: '`lang` of sent messages: `zh_CN`, `en_US`, `zh_HK` or `zh_TW`.' },
       { name: 'REMINDER_BUDGET_MS', default: '`45000`', readers: ['sendReminders'], description: 'Time one timer run may spend sending (1000–55000).' },
@@ -174,6 +179,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       { name: 'TARO_APP_REMINDER_TEMPLATE_CERT_DUE', default: '`local-cert-due`', readers: ['build'], description: "Template id the client asks consent for; set in Taro's `.env` files (a shell variable is not picked up), equal to the backend's `REMINDER_TEMPLATE_CERT_DUE`." },
       { name: 'TARO_APP_REMINDER_TEMPLATE_RESULT', default: '`local-cert-result`', readers: ['build'], description: 'As above, for `REMINDER_TEMPLATE_RESULT`.' },
       { name: 'TARO_APP_REMINDER_TEMPLATE_RELATIVE', default: '`local-relative-certified`', readers: ['build'], description: 'As above, for `REMINDER_TEMPLATE_RELATIVE`.' },
+      { name: 'TARO_APP_REMINDER_TEMPLATE_APPEAL', default: '`local-appeal-update`', readers: ['build'], description: 'As above, for `REMINDER_TEMPLATE_APPEAL` (asked for when an appeal is filed).' },
     ],
   },
 ]

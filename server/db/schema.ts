@@ -168,6 +168,8 @@ export interface CertificationSessionsTable {
   via: 'share' | 'notice' | null
   /** The share token id or notice code of `via`. */
   via_ref: string | null
+  /** Migration 019: performer 'unit_admin': the appointment the session was started under. */
+  unit_appointment_id: string | null
 }
 
 /** 家人: an account's link to a roster person it helps certify. */
@@ -360,6 +362,109 @@ export interface AgencyImportsTable {
   finished_at: string | null
 }
 
+/** 我要申诉 / 申请上门认证 (migration 018): at most one open appeal per person. */
+export interface AppealsTable {
+  id: string
+  person_id: string
+  filed_by_account_id: string
+  filed_for: 'self' | 'relative'
+  relative_id: string | null
+  kind: 'appeal' | 'home_visit'
+  reason: 'face_failed' | 'bedridden' | 'no_smartphone' | 'other'
+  note: string | null
+  /** Sealed with the PII key (field 'phone'); phone_masked is what screens show. */
+  phone_enc: string
+  phone_masked: string
+  /** 上门 only, sealed (field 'address'). */
+  address_enc: string | null
+  state: 'submitted' | 'processing' | 'visit_scheduled' | 'completed' | 'rejected'
+  assigned_to: string | null
+  visit_date: string | null
+  visit_staff: string | null
+  outcome: 'certified' | 'not_certified' | null
+  /** certified: where it was done ('home_visit' 上门 or 'counter' 窗口). */
+  close_method: 'home_visit' | 'counter' | null
+  reject_reason: string | null
+  record_id: string | null
+  /** SLA date (Beijing YYYY-MM-DD). */
+  due_on: string
+  created_at: string
+  updated_at: string
+  closed_at: string | null
+}
+
+/** 静默认证 signals (migration 020): one row per imported file (CLI or console upload). */
+export interface SignalImportsTable {
+  id: string
+  actor_type: 'import' | 'agency'
+  actor_ref: string
+  /** The uploader's region prefix ('' for the CLI: every region). */
+  region_prefix: string
+  filename: string
+  encoding: string | null
+  sha256: string
+  bytes: number
+  status: 'staged' | 'validated' | 'failed' | 'imported'
+  rows_total: number | null
+  rows_done: number
+  inserted: number
+  /** Rows already stored by an earlier import (the same file again changes nothing). */
+  already_known: number
+  rejected: number
+  certified: number
+  flagged: number
+  error_count: number
+  /** JSON RowError[] (line, column, reason; never a cell's value). */
+  errors_json: string
+  /** A staged console upload's bytes, sealed; NULL once imported. */
+  body_enc: string | null
+  created_at: string
+  updated_at: string
+  finished_at: string | null
+}
+
+/** Migration 020: one evidence-of-life (or death) signal; UNIQUE (person_id, source, occurred_on). */
+export interface LifeSignalsTable {
+  id: string
+  person_id: string
+  source: import('../../src/core/silent-certification').SignalSource
+  occurred_on: string
+  imported_in: string
+  created_at: string
+}
+
+/** Migration 020: persons flagged for agency review by a death/殡葬 signal or a conflict; UNIQUE (person_id, reason). */
+export interface SignalReviewsTable {
+  id: string
+  person_id: string
+  reason: 'death' | 'conflict'
+  source: string
+  occurred_on: string
+  import_id: string
+  status: 'open' | 'closed'
+  created_at: string
+}
+
+/** 单位专管员 (migration 019): an account appointed to certify one unit's retirees in a region. */
+export interface UnitAdminAppointmentsTable {
+  id: string
+  /** The mini-program account, once it claimed the invitation code. */
+  account_id: string | null
+  /** persons.employer exactly as on the roster (单位名称). */
+  unit_name: string
+  region_prefix: string
+  /** The agency admin who appointed. */
+  appointed_by: string
+  appointed_at: string
+  expires_at: string
+  /** sha256 hex of the one-time invitation code. */
+  invite_code_hash: string
+  invite_expires_at: string
+  claimed_at: string | null
+  revoked_at: string | null
+  revoked_by: string | null
+}
+
 export interface Database {
   persons: PersonsTable
   accounts: AccountsTable
@@ -383,6 +488,11 @@ export interface Database {
   agency_exports: AgencyExportsTable
   agency_export_files: AgencyExportFilesTable
   agency_imports: AgencyImportsTable
+  unit_admin_appointments: UnitAdminAppointmentsTable
+  appeals: AppealsTable
+  signal_imports: SignalImportsTable
+  life_signals: LifeSignalsTable
+  signal_reviews: SignalReviewsTable
 }
 
 export type Dialect = 'sqlite' | 'postgres'

@@ -18,6 +18,9 @@ import * as standing from './014-standing'
 import * as agencyReview from './016-agency-review'
 import * as agencyAccounts from './015-agency-accounts'
 import * as agencyExports from './017-agency-exports'
+import * as appeals from './018-appeals'
+import * as unitAdmins from './019-unit-admins'
+import * as signals from './020-signals'
 
 export interface MigrationModule {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -42,4 +45,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['015-agency-accounts', agencyAccounts],
   ['016-agency-review', agencyReview],
   ['017-agency-exports', agencyExports],
+  ['018-appeals', appeals],
+  ['019-unit-admins', unitAdmins],
+  ['020-signals', signals],
 ]
