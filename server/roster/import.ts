@@ -30,6 +30,12 @@ export interface ImportOptions {
   now: string
   cyclePolicy: CyclePolicy
   skipInvalid?: boolean
+  /**
+   * Check every row as the import would (cells, duplicates, clashes with the stored roster) and count
+   * what it would insert / update / leave unchanged, but write nothing (the console's check before
+   * confirm). committed stays false.
+   */
+  checkOnly?: boolean
   /** Who imports, for the audit log (e.g. "cli", "demo-seed"). */
   actor: string
   onProgress?: (done: number, total: number) => void
@@ -146,6 +152,13 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
             }
             // Once a row is refused without skipInvalid nothing will be kept: only check the rest.
             if (errors.length > 0 && !opts.skipInvalid) continue
+            if (opts.checkOnly) {
+              const known = byPersonNo.get(personNo)
+              if (!known) summary.inserted++
+              else if (existingPersons.same(known, chunk.values, at, idHash)) summary.unchanged++
+              else summary.updated++
+              continue
+            }
 
             const previous = byPersonNo.get(personNo)
             if (!previous && tails) {
@@ -178,7 +191,7 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
           opts.onProgress?.(done, Math.max(done, total))
         }
         summary.total = done
-        if (errors.length > 0 && !opts.skipInvalid) throw new Abort()
+        if ((errors.length > 0 && !opts.skipInvalid) || opts.checkOnly) throw new Abort()
 
         await writer.finish()
         await keepLaterPasses(trx, opts.now)
@@ -198,8 +211,8 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
     summary.committed = true
   } catch (err) {
     if (!(err instanceof Abort)) throw err
-    // Rolled back: nothing was inserted, updated or kept.
-    summary.inserted = summary.updated = summary.unchanged = 0
+    // Rolled back: nothing was inserted, updated or kept (checkOnly: the counts say what it would have done).
+    if (!opts.checkOnly) summary.inserted = summary.updated = summary.unchanged = 0
   }
   // Each row's own problems first, then what it clashed with: one stable order, by line.
   summary.errors = errors.sort((a, b) => a.line - b.line)

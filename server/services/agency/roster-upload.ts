@@ -4,12 +4,12 @@
  * (server/roster/import-file.ts: encoding detection, header, codec, duplicates, one transaction, the
  * same per-row report). A file with any bad row imports nothing.
  *
- * The check before confirm: decode and parse as the import does, every row through the roster codec
- * (validateRosterRow), and the console's own rule — only persons of the uploader's region: a row whose
- * 行政区划 lies outside it, or whose 个人编号 another region already keeps, is a row error. Clashes
- * the import finds against the stored roster (an ID number under another 个人编号) and duplicates
- * inside the file are found by the import itself on confirm: then nothing is imported, the upload
- * turns 'failed' and its report lists them.
+ * The check before confirm: the console's own rule — only persons of the uploader's region: a row
+ * whose 行政区划 lies outside it, or whose 个人编号 another region already keeps, is a row error — and
+ * then the import itself with checkOnly (every cell through the roster codec, duplicates inside the
+ * file, an ID number already under another 个人编号), which writes nothing. Confirm runs the region
+ * rule and the real import again (the roster may have changed meanwhile): any refused row, and
+ * nothing is imported; the upload turns 'failed' and its report lists the rows.
  *
  * Progress is kept in memory (rows checked / imported): on SQLite the import's transaction holds the
  * one connection, so a progress write from inside it would wait for itself.
@@ -22,12 +22,11 @@ import type { AgencyActor } from '../../agency/actor'
 import { newId } from '../../db/ids'
 import { appendAudit } from '../../repositories/audit'
 import { claimImport, importInScope, insertImport, personNosOutside, updateImport, type ImportRow } from '../../repositories/agency/imports'
-import { ROSTER_CODEC, ROSTER_COLUMNS, type RowError } from '../../roster/columns'
+import { ROSTER_CODEC, ROSTER_COLUMNS, type RawRosterRow, type RowError } from '../../roster/columns'
 import { decodeRoster } from '../../roster/decode'
 import { importRosterBytes } from '../../roster/import-file'
 import { parseRosterCsv } from '../../roster/parse'
 import { reportCsv } from '../../roster/report'
-import { validateRosterRow } from '../../roster/validate'
 import { shanghaiDate } from '../../time/clock'
 import type { ServiceContext } from '../context'
 import { openBytes, sealBytes } from './sealed-file'
@@ -128,44 +127,68 @@ interface CheckResult {
   total: number
   errors: RowError[]
   rejected: number
+  /** What the import would do (meaningful when there are no errors). */
+  inserted: number
+  updated: number
+  unchanged: number
 }
 
-/** The check before confirm (see the file comment): codec, and the uploader's region. */
-export async function checkRosterBytes(ctx: ServiceContext, actor: AgencyActor, bytes: Buffer, onRow?: (done: number, total: number) => void): Promise<CheckResult> {
-  const { text, encoding } = decodeRoster(bytes)
-  const parsed = parseRosterCsv(text)
-  if (parsed.fatal.length > 0) return { encoding, total: 0, errors: parsed.fatal, rejected: 0 }
-  const today = shanghaiDate(ctx.clock())
+/** The console's own rule: rows of the uploader's region only (行政区划 inside it, 个人编号 not kept by another region). */
+async function regionErrors(ctx: ServiceContext, actor: AgencyActor, rows: readonly RawRosterRow[]): Promise<RowError[]> {
   const errors: RowError[] = []
-  const badLines = new Set<number>()
-  const lineOf = new Map<string, number[]>()
-  const total = parsed.rows.length
-  for (let i = 0; i < total; i++) {
-    const raw = parsed.rows[i]
-    const checked = validateRosterRow(raw, today)
-    for (const e of checked.errors) errors.push(e)
-    if (checked.errors.length > 0) badLines.add(raw.line)
+  const today = shanghaiDate(ctx.clock())
+  const linesOf = new Map<string, number[]>()
+  for (let i = 0; i < rows.length; i++) {
+    const raw = rows[i]
     const region = (raw.cells.regionCode ?? '').trim()
     if ('value' in ROSTER_CODEC.regionCode.parse(region, { today }) && !region.startsWith(actor.regionPrefix)) {
       errors.push({ line: raw.line, column: ROSTER_COLUMNS.regionCode, reason: OUTSIDE_REGION_REASON })
-      badLines.add(raw.line)
     }
     const personNo = ROSTER_CODEC.personNo.parse(raw.cells.personNo ?? '', { today })
-    if ('value' in personNo) lineOf.set(personNo.value, [...(lineOf.get(personNo.value) ?? []), raw.line])
-    if ((i + 1) % CHECK_SLICE === 0) {
-      onRow?.(i + 1, total)
-      // Let other requests run between slices: a 50 MB roster takes seconds to check.
-      await new Promise<void>((resolve) => setImmediate(resolve))
-    }
+    if ('value' in personNo) linesOf.set(personNo.value, [...(linesOf.get(personNo.value) ?? []), raw.line])
+    // Let other requests run between slices: a 50 MB roster has hundreds of thousands of rows.
+    if ((i + 1) % CHECK_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve))
   }
-  for (const personNo of await personNosOutside(ctx.db, [...lineOf.keys()], actor.regionPrefix)) {
-    for (const line of lineOf.get(personNo) ?? []) {
-      errors.push({ line, column: ROSTER_COLUMNS.personNo, reason: KEPT_ELSEWHERE_REASON })
-      badLines.add(line)
-    }
+  for (const personNo of await personNosOutside(ctx.db, [...linesOf.keys()], actor.regionPrefix)) {
+    for (const line of linesOf.get(personNo) ?? []) errors.push({ line, column: ROSTER_COLUMNS.personNo, reason: KEPT_ELSEWHERE_REASON })
   }
-  onRow?.(total, total)
-  return { encoding, total, errors: errors.sort((a, b) => a.line - b.line), rejected: badLines.size }
+  return errors
+}
+
+/** Parses the file as the import does, and applies the region rule; fatal problems of the file come back as errors. */
+async function regionCheck(ctx: ServiceContext, actor: AgencyActor, bytes: Buffer): Promise<{ encoding: string; total: number; errors: RowError[] }> {
+  const { text, encoding } = decodeRoster(bytes)
+  const parsed = parseRosterCsv(text)
+  if (parsed.fatal.length > 0) return { encoding, total: 0, errors: parsed.fatal }
+  return { encoding, total: parsed.rows.length, errors: await regionErrors(ctx, actor, parsed.rows) }
+}
+
+const distinctLines = (errors: readonly RowError[]): number => new Set(errors.map((e) => e.line)).size
+
+/**
+ * The check before confirm: the region rule, then the import itself run with checkOnly — every cell,
+ * duplicates inside the file and clashes with the stored roster, exactly as confirm will find them,
+ * with nothing written — and what it would insert, update or leave unchanged.
+ */
+export async function checkRosterBytes(ctx: ServiceContext, actor: AgencyActor, bytes: Buffer, onRow?: (done: number, total: number) => void): Promise<CheckResult> {
+  const region = await regionCheck(ctx, actor, bytes)
+  const none = { inserted: 0, updated: 0, unchanged: 0 }
+  if (region.total === 0 && region.errors.length > 0) return { encoding: region.encoding, total: 0, errors: region.errors, rejected: 0, ...none }
+  const now = ctx.clock()
+  const dry = await importRosterBytes(ctx.db, bytes, {
+    pii: ctx.pii,
+    today: shanghaiDate(now),
+    now: now.toISOString(),
+    cyclePolicy: ctx.cyclePolicy,
+    skipInvalid: false,
+    checkOnly: true,
+    actor: `agency:${actor.userId}`,
+    ...(onRow ? { onProgress: onRow } : {}),
+  })
+  if (!dry.summary) return { encoding: dry.encoding, total: 0, errors: dry.fatal, rejected: 0, ...none }
+  const errors = [...dry.summary.errors, ...region.errors].sort((a, b) => a.line - b.line)
+  const counts = errors.length > 0 ? none : { inserted: dry.summary.inserted, updated: dry.summary.updated, unchanged: dry.summary.unchanged }
+  return { encoding: dry.encoding, total: region.total, errors, rejected: distinctLines(errors), ...counts }
 }
 
 async function checkUpload(ctx: ServiceContext, actor: AgencyActor, id: string, bytes: Buffer): Promise<void> {
@@ -175,6 +198,9 @@ async function checkUpload(ctx: ServiceContext, actor: AgencyActor, id: string, 
     encoding: result.encoding,
     rows_total: result.total,
     rows_done: result.total,
+    inserted: result.inserted,
+    updated: result.updated,
+    unchanged: result.unchanged,
     rejected: result.rejected,
     error_count: result.errors.length,
     errors_json: JSON.stringify(result.errors),
@@ -221,9 +247,9 @@ export async function confirmRosterUpload(ctx: ServiceContext, actor: AgencyActo
       await updateImport(ctx.db, id, { status: 'failed', error_count: errors.length, rejected, errors_json: JSON.stringify(errors), updated_at: ctx.clock().toISOString() })
       throw new DomainError('AGENCY_ROSTER_UPLOAD_HAS_ERRORS')
     }
-    // The region rule again: the roster may have changed since the check.
-    const again = await checkRosterBytes(ctx, actor, bytes)
-    if (again.errors.length > 0) return await fail(again.errors, again.rejected)
+    // The region rule again: the roster may have changed since the check (the import re-checks the rest).
+    const again = await regionCheck(ctx, actor, bytes)
+    if (again.errors.length > 0) return await fail(again.errors, distinctLines(again.errors))
     const now = ctx.clock()
     const file = await importRosterBytes(ctx.db, bytes, {
       pii: ctx.pii,

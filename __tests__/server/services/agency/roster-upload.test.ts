@@ -63,7 +63,7 @@ describe.each(DIALECTS)('roster upload on %s', (dialect) => {
   it('a good GBK file is checked, then imported on confirm; the persons appear with their names', async () => {
     const bytes = iconv.encode(csv(row('U001', '王秀英', '110101195203140127', 'A00000001', '110101'), row('U002', '孙淑珍', '110101195504100823', 'A00000007', '110102')), 'gbk')
     const view = await upload(ADMIN, bytes, 'C:\\名册\\十一月.csv')
-    expect(view).toMatchObject({ status: 'validated', encoding: 'gbk', rowsTotal: 2, errorCount: 0, filename: '十一月.csv' })
+    expect(view).toMatchObject({ status: 'validated', encoding: 'gbk', rowsTotal: 2, errorCount: 0, filename: '十一月.csv', inserted: 2 })
     expect(await persons()).toHaveLength(0) // nothing before confirm
     const done = await confirmRosterUpload(ctx(), ADMIN, view.uploadId)
     expect(done).toMatchObject({ status: 'imported', inserted: 2, updated: 0 })
@@ -94,14 +94,36 @@ describe.each(DIALECTS)('roster upload on %s', (dialect) => {
     expect((await persons())[0].region_code).toBe('110101')
   })
 
-  it('a clash only the import sees (an ID number under another 个人编号) fails on confirm and imports nothing', async () => {
-    const view = await upload(ADMIN, Buffer.from(csv(row('U009', '王秀英', '110101195203140127', 'A00000001', '110101'), row('U010', '刘德福', '110101193809170532', 'A00000004', '110101'))))
-    expect(view.status).toBe('validated')
+  it('clashes the import finds (an ID number under another 个人编号, a duplicate in the file) fail the check; nothing is written', async () => {
+    const view = await upload(
+      ADMIN,
+      Buffer.from(
+        csv(
+          row('U009', '王秀英', '110101195203140127', 'A00000001', '110101'),
+          row('U010', '刘德福', '110101193809170532', 'A00000004', '110101'),
+          row('U010', '刘德福', '110101193809170532', 'A00000004', '110101'),
+        ),
+      ),
+    )
+    expect(view).toMatchObject({ status: 'failed', rejected: 2, inserted: 0 })
+    expect(view.firstErrors.map((e) => [e.line, e.column])).toEqual([
+      [2, '身份证号'],
+      [4, '个人编号'],
+      [4, '身份证号'],
+    ])
     await expect(confirmRosterUpload(ctx(), ADMIN, view.uploadId)).rejects.toMatchObject({ code: 'AGENCY_ROSTER_UPLOAD_HAS_ERRORS' })
-    const after = await rosterUploadStatus(ctx(), ADMIN, view.uploadId)
-    expect(after).toMatchObject({ status: 'failed', errorCount: 1 })
-    expect(after.firstErrors[0]).toMatchObject({ line: 2, column: '身份证号' })
     expect((await persons()).map((p) => p.person_no)).toEqual(['U001', 'U002'])
+  })
+
+  it('the check says what the import would do; the roster changing before confirm is caught by the import', async () => {
+    const view = await upload(ADMIN, Buffer.from(csv(row('U001', '王秀英', '110101195203140127', 'A00000009', '110101'), row('U011', '刘德福', '110101193809170532', 'A00000004', '110101'))))
+    expect(view).toMatchObject({ status: 'validated', inserted: 1, updated: 0, unchanged: 1 })
+    // Meanwhile another upload registers 刘德福's ID number under another 个人编号.
+    const other = await upload(ADMIN, Buffer.from(csv(row('U012', '刘德福', '110101193809170532', 'A00000004', '110101'))))
+    expect(await confirmRosterUpload(ctx(), ADMIN, other.uploadId)).toMatchObject({ status: 'imported', inserted: 1 })
+    await expect(confirmRosterUpload(ctx(), ADMIN, view.uploadId)).rejects.toMatchObject({ code: 'AGENCY_ROSTER_UPLOAD_HAS_ERRORS' })
+    expect(await rosterUploadStatus(ctx(), ADMIN, view.uploadId)).toMatchObject({ status: 'failed', errorCount: 1 })
+    expect((await persons()).map((p) => p.person_no)).toEqual(['U001', 'U002', 'U012'])
   })
 
   it('an empty body and a file without the header are refused plainly', async () => {
