@@ -242,10 +242,21 @@ async function buildResults(ctx: ServiceContext, actor: AgencyActor, row: Export
   }
 }
 
+/**
+ * A build still 'building' this long after it started has died with its process (a 1 M-person
+ * overdue list takes well under a minute): it is failed, so the console stops polling and offers to
+ * export again. A results export is resumed by the next POST anyway.
+ */
+export const STALE_BUILD_MS = 15 * 60_000
+
 /** An export the actor may see, or 404 exactly like an unknown id. */
 export async function exportOf(ctx: ServiceContext, actor: AgencyActor, exportId: string): Promise<ExportRow> {
   const row = await exportInScope(ctx.db, exportId, actor.regionPrefix)
   if (!row) throw new DomainError('AGENCY_EXPORT_NOT_FOUND')
+  if (row.status === 'building' && !inFlight.has(row.id) && ctx.clock().getTime() - Date.parse(row.created_at) > STALE_BUILD_MS) {
+    await failExport(ctx.db, row.id, 'AGENCY_EXPORT_FAILED')
+    return { ...row, status: 'failed', error_code: 'AGENCY_EXPORT_FAILED' }
+  }
   return row
 }
 

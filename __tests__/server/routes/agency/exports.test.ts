@@ -181,6 +181,30 @@ describe.each(DIALECTS)('agency export routes on %s', (dialect) => {
     expect(code(await get(clerk32, `/exports/overdue/${started.exportId}`))).toBe('AGENCY_EXPORT_NOT_FOUND')
   })
 
+  it('an overdue build that fails midway is failed, not left building; its download says so; a build left by a dead process turns failed', async () => {
+    const real = h.app.services.pii.openPerson.bind(h.app.services.pii)
+    let opened = 0
+    const spy = jest.spyOn(h.app.services.pii, 'openPerson').mockImplementation((text: string) => {
+      if (++opened === 2) throw new Error('disk gone')
+      return real(text)
+    })
+    try {
+      const started = (await post(clerk, '/exports/overdue', {})).json() as { exportId: string }
+      await settledExport(started.exportId)
+      expect((await get(clerk, `/exports/${started.exportId}`)).json()).toMatchObject({ status: 'failed', errorCode: 'INTERNAL' })
+      expect(code(await get(clerk, `/exports/overdue/${started.exportId}`))).toBe('AGENCY_EXPORT_FAILED')
+    } finally {
+      spy.mockRestore()
+    }
+    // A row still 'building' long after its start, with no build running here.
+    const id = newId()
+    await h.test.store.db
+      .insertInto('agency_exports')
+      .values({ id, kind: 'overdue', region_prefix: '1101', created_by: 'x', created_at: new Date(h.now.getTime() - 16 * 60_000).toISOString(), cursor_from: null, cursor_to: null, filters: '{}', status: 'building', rows_total: null, rows_done: 0, row_count: null, sha256_csv_utf8: null, sha256_csv_gbk: null, sha256_xlsx: null, error_code: null, finished_at: null })
+      .execute()
+    expect((await get(clerk, `/exports/${id}`)).json()).toMatchObject({ status: 'failed', errorCode: 'AGENCY_EXPORT_FAILED' })
+  })
+
   it('no full ID number in any URL or log line', async () => {
     const logs = h.logs()
     for (const id of FULL_IDS) {
