@@ -1,0 +1,27 @@
+/**
+ * npm run bench:agency keeps running: a small SQLite run prints every line of the table, and the
+ * bench's own checks (each measured operation read as many rows as its plain-scan baseline) pass.
+ * No timing is asserted: speed lives in the bench's ratios (docs/bench-agency.md).
+ */
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+
+const ROOT = join(__dirname, '..', '..')
+
+it('bench:agency on 3,000 persons prints the table for SQLite', () => {
+  const out = execFileSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/bench/agency.ts', '--persons', '3000', '--store', 'sqlite'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
+  const lines = out.split('\n').filter((l) => l.startsWith('| SQLite |'))
+  expect(lines.map((l) => l.split('|')[2].trim())).toEqual([
+    'overdue list, first page (50 rows)',
+    'overdue list, every page (1,000 a page)',
+    'overdue XLSX export (read, decrypt, XLSX, seal, store)',
+    '— of which XLSX writing alone (same cells in memory)',
+    'results export (read, decrypt, CSV ×2 + XLSX, seal, store)',
+  ])
+  // Every line carries a ratio to its baseline.
+  for (const l of lines) expect(l).toMatch(/\| [\d.]+× \|$/)
+}, 150_000)
