@@ -45,6 +45,7 @@ export async function relativeView(ctx: ServiceContext, rel: RelativeRow, person
     ...(s.suspendedSince ? { suspendedSince: s.suspendedSince } : {}),
     ...(s.lastResult ? { lastResult: s.lastResult } : {}),
     ...(s.laterRetry ? { laterRetry: s.laterRetry } : {}),
+    ...(s.silentCertifiedOn ? { silentCertifiedOn: s.silentCertifiedOn } : {}),
     ...(shareActiveUntil ? { shareActiveUntil } : {}),
     addedAt: rel.created_at,
   }

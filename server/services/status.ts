@@ -47,6 +47,7 @@ export async function personStatusView(ctx: ServiceContext, person: PersonRow): 
     ...(suspendedSince ? { suspendedSince } : {}),
     ...(shownResult ? { lastResult: resultView(shownResult) } : {}),
     ...(retried ? { laterRetry: resultView(latest) } : {}),
+    ...(status === 'certified' && passRow?.method === 'data_comparison' ? { silentCertifiedOn: shanghaiDate(new Date(passRow.certified_at)) } : {}),
   }
 }
 

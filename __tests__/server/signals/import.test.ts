@@ -17,6 +17,10 @@ import { daysBefore, DEFAULT_SILENT_POLICY, type SilentPolicy } from '../../../s
 import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
 import { migrateToLatest } from '../../../server/db/migrate'
 import { shanghaiDate } from '../../../server/time/clock'
+import type { ServiceContext } from '../../../server/services/context'
+import { personStatusView } from '../../../server/services/status'
+import { relativeView } from '../../../server/services/relatives-common'
+import type { RelativeRow } from '../../../server/repositories/relatives'
 import { TEST_HMAC_SECRET, TEST_KEY_V1 } from '../helpers/config'
 
 const pii = new PiiCipher({ keys: { v1: TEST_KEY_V1 }, current: 'v1', indexVersion: 'v1' })
@@ -75,6 +79,17 @@ describe.each(DIALECTS)('signals import on %s', (dialect) => {
     expect(certified).toEqual([expect.objectContaining({ actor_type: 'import', subject_person_id: records[0].person_id })])
     expect(certified[0].detail).not.toMatch(/\d{17}[\dX]/)
     expect(await count('signal_imports')).toBe(1)
+  })
+
+  it("the person's status (首页, a relative's page) carries the silent pass's date; a face pass does not", async () => {
+    await importSignalsBytes(db(), utf8([HEADER, 'DEMO0002,,医保结算,2026-11-01', 'DEMO0002,,交通出行,2026-10-20']), opts())
+    const ctx = { db: db(), clock: () => new Date('2026-11-28T03:00:00.000Z'), cyclePolicy: 'rolling12' } as unknown as ServiceContext
+    expect(await personStatusView(ctx, await person('DEMO0002'))).toMatchObject({ status: 'certified', silentCertifiedOn: TODAY, lastResult: { result: 'passed', certifiedAt: NOW } })
+    const relation = { id: 'r1', relation: 'father', created_at: NOW } as unknown as RelativeRow
+    expect(await relativeView(ctx, relation, await person('DEMO0002'))).toMatchObject({ status: 'certified', silentCertifiedOn: TODAY })
+    const other = await personStatusView(ctx, await person('DEMO0001'))
+    expect(other.status).toBe('certified')
+    expect(other).not.toHaveProperty('silentCertifiedOn')
   })
 
   it('reads a BOM file by 身份证号 (matched by blind index): an overdue, suspended person passes and payment resumes', async () => {

@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components'
 import type { StatusView } from '@/core/contracts/views'
 import { KeepDates } from '@/components/KeepDates'
 import { StatusIcon } from '@/components/StatusIcon'
-import { deadlineSentence, lastResultText, retryNote, statusLook, suspendedSinceText } from './look'
+import { deadlineSentence, lastResultText, retryNote, silentCertifiedText, statusLook, suspendedSinceText } from './look'
 import './index.scss'
 
 export type BoundStatus = Extract<StatusView, { bound: true }>
@@ -53,6 +53,11 @@ export function StatusCard({ status }: { status: BoundStatus }) {
           value={lastResultText(status.lastResult)}
           testId='status-last'
         />
+      ) : null}
+      {status.silentCertifiedOn ? (
+        <Text className='yl-status__note' data-testid='status-silent'>
+          <KeepDates text={silentCertifiedText(status.silentCertifiedOn)} />
+        </Text>
       ) : null}
       {status.laterRetry ? (
         <Text className='yl-status__note' data-testid='status-retry'>

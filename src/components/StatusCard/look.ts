@@ -46,6 +46,14 @@ export function retryNote(retry: Pick<LastResultView, 'result' | 'certifiedAt'>)
     : `本期已认证。${day}又试了一次没有通过，不影响发放。`
 }
 
+/** 静默认证 (data comparison) this cycle: said on 首页 and a relative's page so nobody certifies twice. */
+export const SILENT_CERTIFIED = '已通过静默认证（数据比对），本期无需刷脸'
+
+/** 您已通过静默认证（数据比对），本期无需刷脸。认证日期：2026年11月27日 (`who`: 您, or a relative's masked name). */
+export function silentCertifiedText(silentCertifiedOn: string, who = '您'): string {
+  return `${who}${SILENT_CERTIFIED}。认证日期：${formatChinaDate(silentCertifiedOn)}`
+}
+
 /**
  * 认证通过，2026年3月15日 — a comma, not brackets: at the largest text （2026年3月15日） cannot break
  * anywhere and is wider than a phone.

@@ -41,6 +41,8 @@ export const STANDING_ENTRIES = {
    * shown as a retry that changes nothing, never as the cycle's result.
    */
   laterRetry: v.optional(LastResultViewSchema),
+  /** Beijing date (YYYY-MM-DD) of this cycle's pass when it was 静默认证 (data comparison): no face check needed. */
+  silentCertifiedOn: v.optional(v.string()),
 }
 
 /** The bound person's status (also the masked answer of 认证查询). */

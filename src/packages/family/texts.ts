@@ -1,7 +1,7 @@
 /** Every sentence of the 家人 pages (shown and read aloud), and the little view logic behind them. */
 import { RELATION_LABELS, RELATIONS, type Relation, type RelativeView } from '@/core/contracts/family'
 import type { ErrorCode } from '@/core/errors'
-import { deadlineSentence, lastResultText, retryNote, statusLook, SUSPENDED_ADVICE, suspendedSinceText } from '@/components/StatusCard/look'
+import { deadlineSentence, lastResultText, retryNote, silentCertifiedText, statusLook, SUSPENDED_ADVICE, suspendedSinceText } from '@/components/StatusCard/look'
 import { formatChinaDate } from '@/services/format'
 
 export const RELATION_CHOICES: ReadonlyArray<{ value: Relation; label: string }> = RELATIONS.map((r) => ({ value: r, label: RELATION_LABELS[r] }))
@@ -40,12 +40,13 @@ export function relativeLines(r: RelativeView): string[] {
   const lines = [relativeDeadline(r), `状态：${statusLook(r.status).icon} ${r.statusLabel}`]
   if (r.lastResult) lines.push(`上次认证：${lastResultText(r.lastResult)}`)
   if (r.laterRetry) lines.push(retryNote(r.laterRetry))
+  if (r.silentCertifiedOn) lines.push(silentCertifiedText(r.silentCertifiedOn, r.maskedName))
   if (r.shareActiveUntil) lines.push(`已发给TA，链接 ${formatChinaDate(r.shareActiveUntil)} 前有效`)
   return lines
 }
 
 export function listSpeech(relatives: readonly RelativeView[], max: number): string {
   if (relatives.length === 0) return `您还没有添加家人。${FAMILY_INTRO}请点击添加家人按钮。`
-  const each = relatives.map((r) => `${relativeTitle(r)}，${r.statusLabel}，${relativeDeadline(r).replace(/。$/, '')}`).join('；')
+  const each = relatives.map((r) => `${relativeTitle(r)}，${r.statusLabel}，${relativeDeadline(r).replace(/。$/, '')}${r.silentCertifiedOn ? `，${silentCertifiedText(r.silentCertifiedOn, '')}` : ''}`).join('；')
   return `您已添加 ${relatives.length} 位家人，最多 ${max} 位。${each}。要帮家人认证，请点击帮TA认证；要让家人自己认证，请点击发给TA自己认证；要看家人的认证记录，请点击认证记录。`
 }

@@ -1,7 +1,7 @@
 import type { StatusView } from '@/core/contracts/views'
 import { scamNoticeSentences } from '@/core/scam'
 import { REMINDERS } from '@/components/Reminders/texts'
-import { deadlineSentence, lastResultText, retryNote, statusLook, suspendedSinceText } from '@/components/StatusCard/look'
+import { deadlineSentence, lastResultText, retryNote, silentCertifiedText, statusLook, suspendedSinceText } from '@/components/StatusCard/look'
 
 export const UNBOUND_TITLE = '绑定本人社保卡'
 export const UNBOUND_BODY = '查看本人的认证情况，请先绑定社保卡。只需绑定一次。'
@@ -26,6 +26,7 @@ export function homeSpeech(state: { phase: 'loading' } | { phase: 'error'; messa
     `险种：${s.person.insuranceLabel}。`,
     s.lastResult ? `上次认证：${lastResultText(s.lastResult)}。` : '',
     s.laterRetry ? retryNote(s.laterRetry) : '',
+    s.silentCertifiedOn ? `${silentCertifiedText(s.silentCertifiedOn)}。` : '',
     certified ? '如果还想再认证一次，可以点击再认证一次按钮。' : '请点击开始认证按钮。',
     family,
     scam,
