@@ -37,7 +37,9 @@ import { statusRoutes } from './routes/status'
 import { noticeRoutes } from './routes/notices'
 import { queryRoutes } from './routes/queries'
 import { relativeRoutes } from './routes/relatives'
+import { appealRoutes } from './routes/appeals'
 import { shareRoutes } from './routes/shares'
+import { unitAdminRoutes } from './routes/unit-admins'
 import { agencyApi } from './routes/agency'
 import { agencyConsole } from './agency/static'
 import { familyDepsFor } from './services/relatives-common'
@@ -170,7 +172,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         await v1.register(sscRoutes, routeOptions)
         await v1.register(certificationRoutes, { ...routeOptions, cert })
         await v1.register(relativeRoutes, routeOptions)
+        await v1.register(appealRoutes, routeOptions)
         await v1.register(shareRoutes, { ...routeOptions, family })
+        await v1.register(unitAdminRoutes, { ...routeOptions, family })
         await v1.register(noticeRoutes, routeOptions)
         await v1.register(queryRoutes, routeOptions)
         await v1.register(reminderRoutes, { ...routeOptions, reminders: remindersConfig })

@@ -32,6 +32,7 @@ const FAMILY_EVENTS: Record<string, unknown> = {
   revokeShare: { token: `${'A'.repeat(22)}.${'B'.repeat(43)}` },
   resolveNotice: { scene: 'n=Ab3dE5gH7jK9' },
   queryStatus: { name: '王秀英', idNumber: VALID_ID },
+  claimUnitInvite: { code: 'ABCD2345' },
 }
 const validEvent = (name: string): unknown =>
   name in FAMILY_EVENTS ? FAMILY_EVENTS[name] : name === 'bindIdentity' ? manual : name === 'localSscAuthorize' ? { name: '王秀英', idNumber: VALID_ID } : name === 'completeCertification' ? completeCertificationEvent : {}

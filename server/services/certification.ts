@@ -75,6 +75,7 @@ import { usableNotice } from './notices'
 import { applyPass, reinstatedAuditDetail, type Reinstated } from './passes'
 import type { FamilyDeps } from './relatives-common'
 import { usableShare } from './shares'
+import { resolveUnitSubject, unitAdminMayStill } from './unit-admins'
 
 /**
  * The CPU-heavy work of a completion, done off the event loop (server/workers/certification-pool.ts):
@@ -129,11 +130,13 @@ function identitySubject(ctx: ServiceContext, person: PersonRow, sessionId: stri
 /** Whose certification a session is, who performs it, and how the subject was reached. */
 interface Subject {
   person: PersonRow
-  performer: 'self' | 'relative'
+  performer: 'self' | 'relative' | 'unit_admin'
   relation: string | null
   relativeId: string | null
   via: 'share' | 'notice' | null
   viaRef: string | null
+  /** performer 'unit_admin': the live appointment (services/unit-admins.ts). */
+  unitAppointmentId?: string
 }
 
 /**
@@ -146,6 +149,10 @@ interface Subject {
  *   when the scanner has that person among their 家人.
  */
 async function resolveSubject(ctx: ServiceContext, deps: CertificationDeps, accountId: string, body: BackendStartCertification): Promise<Subject> {
+  if (body.unitMemberRef !== undefined) {
+    const { person, appointmentId } = await resolveUnitSubject(ctx, deps.family, accountId, body.unitMemberRef)
+    return { person, performer: 'unit_admin', relation: null, relativeId: null, via: null, viaRef: null, unitAppointmentId: appointmentId }
+  }
   if (body.relativeId !== undefined) {
     const rel = await findActiveRelativeOfAccount(ctx.db, accountId, body.relativeId)
     const person = rel && (await findPersonById(ctx.db, rel.person_id))
@@ -231,6 +238,7 @@ export async function startCertification(ctx: ServiceContext, deps: Certificatio
       relative_id: subject.relativeId,
       via: subject.via,
       via_ref: subject.viaRef,
+      unit_appointment_id: subject.unitAppointmentId ?? null,
       challenge: encodeChallenge(challenge),
       nonce_hash: sha256Hex(nonce),
       liveness_config: JSON.stringify(timing),
@@ -252,6 +260,7 @@ export async function startCertification(ctx: ServiceContext, deps: Certificatio
       relation: subject.relation,
       relativeId: subject.relativeId,
       via: subject.via,
+      ...(subject.unitAppointmentId ? { appointmentId: subject.unitAppointmentId } : {}),
       channel: body.channel,
       challenge: encodeChallenge(challenge),
       testChallenge: config.testChallenge !== undefined,
@@ -279,6 +288,8 @@ function framesExpected(deps: CertificationDeps, channel: SessionRow['channel'])
 
 /** Another completion of the same session won the race (its answer is used). */
 class AlreadyClosed extends Error {}
+/** A 专管员's appointment was revoked or expired (or the person left the unit) while the checks ran. */
+class UnitAppointmentEnded extends Error {}
 
 /**
  * What the evidence frames proved: 'checked' (bound to this session's moments and showing them),
@@ -357,6 +368,10 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
     return refuse('RELATIVE_NOT_FOUND')
   }
   if (session.via === 'share' && session.via_ref && (await findShare(ctx.db, session.via_ref))?.revoked_at) return refuse('SHARE_REVOKED')
+  // 单位专管员: the appointment must still be live and the person still in its unit (checked again when writing).
+  if (session.performer === 'unit_admin' && !(await unitAdminMayStill(ctx.db, accountId, session.unit_appointment_id, session.person_id, now.toISOString()))) {
+    return reject(ctx, accountId, session, 'UNIT_ADMIN_NOT_APPOINTED', 'certification.refused', { performer: 'unit_admin', appointmentId: session.unit_appointment_id })
+  }
 
   // The observations: timing first, then reuse, then the replay.
   const trace = checkTrace(body.summary, {
@@ -480,6 +495,9 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
     if (deps.afterRecord) await deps.afterRecord(answer.recordId).catch(() => undefined)
     return answer
   } catch (err) {
+    if (err instanceof UnitAppointmentEnded) {
+      return reject(ctx, accountId, session, 'UNIT_ADMIN_NOT_APPOINTED', 'certification.refused', { performer: 'unit_admin', appointmentId: session.unit_appointment_id, stage: 'write' })
+    }
     if (err instanceof AlreadyClosed) {
       const fresh = await findSession(ctx.db, session.id)
       const answer = fresh && (await settledAnswer(ctx, accountId, fresh))
@@ -554,6 +572,7 @@ async function writeOutcome(
     const nowIso = now.toISOString()
     const today = shanghaiDate(now)
     const recordId = newId()
+    if (session.performer === 'unit_admin' && !(await unitAdminMayStill(trx, accountId, session.unit_appointment_id, session.person_id, nowIso))) throw new UnitAppointmentEnded()
     await insertRecord(trx, {
       id: recordId,
       person_id: session.person_id,
@@ -619,6 +638,7 @@ async function writeOutcome(
       performer: session.performer,
       relation: session.relation ?? null,
       via: session.via ?? null,
+      ...(session.unit_appointment_id ? { appointmentId: session.unit_appointment_id } : {}),
       actions: challengeLength,
       identity: deps.identity.kind,
       evidence: outcome.evidence ?? 'not_expected',

@@ -6,6 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { agencyAuthDeps } from '../../agency/accounts'
 import { installAgencySessions } from '../../agency/session'
+import { appealsRoutes } from './appeals'
 import { authRoutes } from './auth'
 import { agencyExportsRoutes } from './exports'
 import { offlineRoutes } from './offline'
@@ -14,6 +15,7 @@ import type { AgencyRouteOptions } from './options'
 import { personRoutes } from './persons'
 import { reviewRoutes } from './review'
 import { agencyRosterRoutes } from './roster'
+import { unitAdminAgencyRoutes } from './unit-admins'
 import { userRoutes } from './users'
 
 export const agencyApi: FastifyPluginAsync<AgencyRouteOptions> = async (api, mountOpts) => {
@@ -28,4 +30,6 @@ export const agencyApi: FastifyPluginAsync<AgencyRouteOptions> = async (api, mou
   await api.register(agencyExportsRoutes, opts)
   await api.register(agencyRosterRoutes, opts)
   await api.register(overviewRoutes, opts)
+  await api.register(unitAdminAgencyRoutes, opts)
+  await api.register(appealsRoutes, opts)
 }

@@ -13,6 +13,7 @@ import { ACTION_NAMES } from '../liveness/types'
 import { CallerSchema, RECORD_RESULTS } from './common'
 import { NOTICE_CODE_PATTERN } from './notices'
 import { SHARE_TOKEN_PATTERN } from './share'
+import { MemberRefSchema } from './unit-admin'
 
 /** Where a certification runs: the mini-program or the browser (H5). */
 export const CERT_CHANNELS = ['weapp', 'h5'] as const
@@ -145,9 +146,11 @@ export const StartCertificationEventSchema = v.pipe(
     shareToken: v.optional(v.pipe(v.string('SHARE_INVALID'), v.trim(), v.regex(SHARE_TOKEN_PATTERN, 'SHARE_INVALID'))),
     /** A printed notice's code (from the scene n=<code>). */
     noticeCode: v.optional(v.pipe(v.string('NOTICE_INVALID'), v.trim(), v.regex(NOTICE_CODE_PATTERN, 'NOTICE_INVALID'))),
+    /** 单位专管员: a member of the caller's unit (its opaque ref from the 单位认证 list). */
+    unitMemberRef: v.optional(MemberRefSchema),
   }),
   v.check(
-    (e) => [e.subjectPersonId, e.relativeId, e.shareToken, e.noticeCode].filter((x) => x !== undefined).length <= 1,
+    (e) => [e.subjectPersonId, e.relativeId, e.shareToken, e.noticeCode, e.unitMemberRef].filter((x) => x !== undefined).length <= 1,
     'VALIDATION_FAILED',
   ),
 )
@@ -171,7 +174,7 @@ export const BackendStartCertificationSchema = v.pipe(
     ...StartCertificationEventSchema.pipe[0].entries,
   }),
   v.check(
-    (e) => [e.subjectPersonId, e.relativeId, e.shareToken, e.noticeCode].filter((x) => x !== undefined).length <= 1,
+    (e) => [e.subjectPersonId, e.relativeId, e.shareToken, e.noticeCode, e.unitMemberRef].filter((x) => x !== undefined).length <= 1,
     'VALIDATION_FAILED',
   ),
 )

@@ -28,7 +28,9 @@ import {
   StatusQueryViewSchema,
   RemovedViewSchema,
 } from './family'
+import { AppealRefEventSchema, AppealStatusViewSchema, AppealViewSchema, BackendAppealRefSchema, BackendFileAppealSchema, FileAppealEventSchema } from './appeals'
 import { BackendNoticeCodeSchema, ResolveNoticeEventSchema, NoticeResolvedViewSchema } from './notices'
+import { BackendClaimUnitInviteSchema, ClaimUnitInviteEventSchema, UnitAdminStatusViewSchema, UnitMembersViewSchema } from './unit-admin'
 import {
   AckRequestSchema,
   AttemptRequestSchema,
@@ -156,7 +158,7 @@ export const ENDPOINTS = {
     body: BackendStartCertificationSchema,
     answer: CertificationSessionViewSchema,
     callers: ACCOUNT,
-    errors: ['NOT_BOUND', 'RELATIVE_NOT_FOUND', 'TOO_MANY_SESSIONS', 'SHARE_INVALID', 'SHARE_EXPIRED', 'SHARE_REVOKED', 'SHARE_USED', 'NOTICE_INVALID', 'NOTICE_ALREADY_CERTIFIED'],
+    errors: ['NOT_BOUND', 'RELATIVE_NOT_FOUND', 'TOO_MANY_SESSIONS', 'SHARE_INVALID', 'SHARE_EXPIRED', 'SHARE_REVOKED', 'SHARE_USED', 'NOTICE_INVALID', 'NOTICE_ALREADY_CERTIFIED', 'UNIT_ADMIN_NOT_APPOINTED', 'UNIT_MEMBER_NOT_FOUND'],
     exposed: 'api',
   },
   /** 完成认证: verdict + observation summary (+ evidence frames) → the record. Retry-safe. */
@@ -166,7 +168,7 @@ export const ENDPOINTS = {
     body: BackendCompleteCertificationSchema,
     answer: CertificationResultViewSchema,
     callers: ACCOUNT,
-    errors: ['SESSION_NOT_FOUND', 'SESSION_EXPIRED', 'SESSION_NONCE_MISMATCH', 'LIVENESS_MISMATCH', 'TRACE_IMPLAUSIBLE', 'TRACE_REUSED', 'EVIDENCE_MISMATCH', 'NOT_BOUND', 'RELATIVE_NOT_FOUND', 'SHARE_REVOKED'],
+    errors: ['SESSION_NOT_FOUND', 'SESSION_EXPIRED', 'SESSION_NONCE_MISMATCH', 'LIVENESS_MISMATCH', 'TRACE_IMPLAUSIBLE', 'TRACE_REUSED', 'EVIDENCE_MISMATCH', 'NOT_BOUND', 'RELATIVE_NOT_FOUND', 'SHARE_REVOKED', 'UNIT_ADMIN_NOT_APPOINTED'],
     exposed: 'api',
   },
   /** 添加家人: name + ID number + relation, checked against the roster; answers the masked entry. */
@@ -219,6 +221,22 @@ export const ENDPOINTS = {
     exposed: 'api',
     checksIdNumber: true,
   },
+  /** 我要申诉 / 申请上门认证 for the bound person or a 家人 (one open per person; rate-limited; phone sealed, answered masked). */
+  fileAppeal: {
+    event: FileAppealEventSchema,
+    route: '/v1/appeals/file',
+    body: BackendFileAppealSchema,
+    answer: AppealViewSchema,
+    callers: ACCOUNT,
+    errors: ['NOT_BOUND', 'RELATIVE_NOT_FOUND', 'APPEAL_REASON_INVALID', 'APPEAL_NOTE_REQUIRED', 'APPEAL_PHONE_INVALID', 'APPEAL_ADDRESS_REQUIRED', 'APPEAL_ALREADY_OPEN'],
+    exposed: 'api',
+  },
+  /** The person's latest appeal and its state (首页, the relative's page). */
+  getAppeal: { event: AppealRefEventSchema, route: '/v1/appeals/status', body: BackendAppealRefSchema, answer: AppealStatusViewSchema, callers: ACCOUNT, errors: ['NOT_BOUND', 'RELATIVE_NOT_FOUND'], exposed: 'api' },
+  // 单位专管员 (src/core/contracts/unit-admin.ts): the invitation code, the live appointment, the unit's members.
+  claimUnitInvite: { event: ClaimUnitInviteEventSchema, route: '/v1/unit-admins/claim', body: BackendClaimUnitInviteSchema, answer: UnitAdminStatusViewSchema, callers: ACCOUNT, errors: ['UNIT_INVITE_INVALID', 'UNIT_ADMIN_ALREADY_APPOINTED'], exposed: 'api' },
+  unitAdminStatus: { event: NoInput, route: '/v1/unit-admins/status', body: BackendCallerOnlySchema, answer: UnitAdminStatusViewSchema, callers: ACCOUNT, errors: [], exposed: 'api' },
+  listUnitMembers: { event: NoInput, route: '/v1/unit-admins/members', body: BackendCallerOnlySchema, answer: UnitMembersViewSchema, callers: ACCOUNT, errors: ['UNIT_ADMIN_NOT_APPOINTED'], exposed: 'api' },
   /** What wx.requestSubscribeMessage answered: each accept is one send credit for that template. */
   recordSubscription: { event: RecordSubscriptionEventSchema, route: '/v1/reminders/subscriptions', body: BackendRecordSubscriptionSchema, answer: SubscriptionsViewSchema, callers: ACCOUNT, errors: [], exposed: 'api' },
   /** Developer-only 消息发件箱: messages the local openapi adapter stored; refused in production. */

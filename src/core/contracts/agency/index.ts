@@ -2,6 +2,7 @@
  * THE agency-console endpoint table: one resource per file, merged here. Add a resource by adding
  * its file and one spread line below.
  */
+import { APPEALS_ENDPOINTS } from './appeals'
 import { AUTH_ENDPOINTS } from './auth'
 import { agencyEndpoints } from './define'
 import { EXPORTS_ENDPOINTS } from './exports'
@@ -10,6 +11,7 @@ import { OVERVIEW_ENDPOINTS } from './overview'
 import { PERSONS_ENDPOINTS } from './persons'
 import { REVIEW_ENDPOINTS } from './review'
 import { ROSTER_ENDPOINTS } from './roster'
+import { UNIT_ADMINS_ENDPOINTS } from './unit-admins'
 import { USERS_ENDPOINTS } from './users'
 
 export const AGENCY_ENDPOINTS = agencyEndpoints({
@@ -21,6 +23,8 @@ export const AGENCY_ENDPOINTS = agencyEndpoints({
   ...AUTH_ENDPOINTS,
   ...USERS_ENDPOINTS,
   ...OVERVIEW_ENDPOINTS,
+  ...APPEALS_ENDPOINTS,
+  ...UNIT_ADMINS_ENDPOINTS,
 })
 
 export type AgencyEndpoints = typeof AGENCY_ENDPOINTS
