@@ -12,7 +12,7 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomFillSync, type KeyObject } from 'node:crypto'
 
-export type PiiField = 'id_number' | 'name' | 'card_number'
+export type PiiField = 'id_number' | 'name' | 'card_number' | 'phone' | 'address'
 
 const IV_BYTES = 12
 const TAG_BYTES = 16
@@ -38,7 +38,7 @@ function nextIv(): Buffer {
 }
 
 /** Additional data per field, built once. */
-const AAD: Record<PiiField, Buffer> = { id_number: Buffer.from('id_number'), name: Buffer.from('name'), card_number: Buffer.from('card_number') }
+const AAD: Record<PiiField, Buffer> = { id_number: Buffer.from('id_number'), name: Buffer.from('name'), card_number: Buffer.from('card_number'), phone: Buffer.from('phone'), address: Buffer.from('address') }
 const aadOf = (field: PiiField): Buffer => AAD[field] ?? Buffer.from(field)
 const PERSON_AAD = Buffer.from('person')
 

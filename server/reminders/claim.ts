@@ -9,7 +9,7 @@ import { nextCycle, type CyclePolicy, type YearMonth } from '../../src/core/cycl
 import { standingFactsOf, standingOf } from '../../src/core/standing'
 import type { TemplateData } from '../../src/core/reminders/fields'
 import { cycleId, inSendWindow, isLate, parseCycleId, type SubscriptionTemplate } from '../../src/core/reminders/policy'
-import { certDueData, certificationResultData, REMINDER_PAGE, relativeCertifiedData } from '../../src/core/reminders/templates'
+import { appealUpdateData, certDueData, certificationResultData, REMINDER_PAGE, relativeCertifiedData } from '../../src/core/reminders/templates'
 import { claimRows, closeRows, markCreditHeld, type OutboxRow } from '../repositories/outbox'
 import { refundCredit, takeCredit } from '../repositories/subscriptions'
 import type { ServiceContext } from '../services/context'
@@ -42,7 +42,29 @@ async function personStates(ctx: ServiceContext, personIds: string[]): Promise<M
   return out
 }
 
-function messageData(row: OutboxRow, state: PersonState, today: string, record: { certified_at: string; result: string } | undefined, policy: CyclePolicy): TemplateData | undefined {
+/** An appeal's facts at claim time (outbox kind 'appeal', cycle "<appealId>:<state>"). */
+type AppealFacts = { visit_date: string | null; close_method: string | null; reject_reason: string | null }
+
+function messageData(
+  row: OutboxRow,
+  state: PersonState,
+  today: string,
+  record: { certified_at: string; result: string } | undefined,
+  policy: CyclePolicy,
+  appeal?: AppealFacts,
+): TemplateData | undefined {
+  if (row.kind === 'appeal') {
+    if (!appeal) return undefined
+    const appealState = row.cycle.slice(row.cycle.lastIndexOf(':') + 1) as Parameters<typeof appealUpdateData>[0]['state']
+    return appealUpdateData({
+      personName: state.name,
+      state: appealState,
+      at: row.created_at,
+      visitDate: appeal.visit_date,
+      certifiedHow: appeal.close_method === 'home_visit' ? '上门' : appeal.close_method === 'counter' ? '窗口' : null,
+      rejectReason: appeal.reject_reason,
+    })
+  }
   if (row.kind === 'result' || row.kind === 'relative_result') {
     if (!record) return undefined
     const next = cycleId(nextCycle(shanghaiDate(new Date(record.certified_at)), policy).dueMonth)
@@ -73,6 +95,12 @@ export async function claim(deps: RemindersDeps, batchSize: number, leaseMs: num
     const records = new Map(
       recordIds.length === 0 ? [] : (await trx.selectFrom('certification_records').select(['id', 'certified_at', 'result']).where('id', 'in', recordIds).execute()).map((r) => [r.id, r]),
     )
+    const appealIds = rows.filter((r) => r.kind === 'appeal').map((r) => r.cycle.slice(0, r.cycle.lastIndexOf(':')))
+    const appeals = new Map(
+      appealIds.length === 0
+        ? []
+        : (await trx.selectFrom('appeals').select(['id', 'visit_date', 'close_method', 'reject_reason']).where('id', 'in', appealIds).execute()).map((a) => [a.id, a as AppealFacts]),
+    )
     const accounts = new Map(
       (await trx.selectFrom('accounts').select(['id', 'openid']).where('id', 'in', [...new Set(rows.map((r) => r.recipient_account_id))]).execute()).map((a) => [a.id, a.openid]),
     )
@@ -94,7 +122,7 @@ export async function claim(deps: RemindersDeps, batchSize: number, leaseMs: num
     for (const row of rows) {
       const state = states.get(row.person_id)
       const template = row.template as SubscriptionTemplate
-      const due = row.kind !== 'result' && row.kind !== 'relative_result'
+      const due = row.kind !== 'result' && row.kind !== 'relative_result' && row.kind !== 'appeal'
       if (!state) {
         await close(row, 'skipped_stale')
         skipped.stale++
@@ -116,9 +144,10 @@ export async function claim(deps: RemindersDeps, batchSize: number, leaseMs: num
       }
       const templateId = config.templateIds[template]
       const touser = accounts.get(row.recipient_account_id)
-      const data = messageData(row, state, today, row.record_id ? records.get(row.record_id) : undefined, ctx.cyclePolicy)
+      const appeal = row.kind === 'appeal' ? appeals.get(row.cycle.slice(0, row.cycle.lastIndexOf(':'))) : undefined
+      const data = messageData(row, state, today, row.record_id ? records.get(row.record_id) : undefined, ctx.cyclePolicy, appeal)
       if (!templateId || !touser || !data) {
-        await close(row, 'failed', !templateId ? 'template id not configured' : !touser ? 'recipient account missing' : 'record missing')
+        await close(row, 'failed', !templateId ? 'template id not configured' : !touser ? 'recipient account missing' : row.kind === 'appeal' ? 'appeal missing' : 'record missing')
         deps.log.error({ outboxId: row.id, kind: row.kind, template }, '提醒无法发送：模板或收件人缺失 / reminder cannot be built')
         continue
       }

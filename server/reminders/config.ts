@@ -23,6 +23,7 @@ export const LOCAL_TEMPLATE_IDS: Record<SubscriptionTemplate, string> = {
   certDue: 'local-cert-due',
   certificationResult: 'local-cert-result',
   relativeCertified: 'local-relative-certified',
+  appealUpdate: 'local-appeal-update',
 }
 
 export function defaultRemindersConfig(production = false): RemindersConfig {
@@ -84,6 +85,7 @@ export function readRemindersConfig(env: Env, production: boolean, problems: str
     ['certDue', 'REMINDER_TEMPLATE_CERT_DUE'],
     ['certificationResult', 'REMINDER_TEMPLATE_RESULT'],
     ['relativeCertified', 'REMINDER_TEMPLATE_RELATIVE'],
+    ['appealUpdate', 'REMINDER_TEMPLATE_APPEAL'],
   ]
   for (const [template, name] of ids) {
     const raw = env[name]?.trim()

@@ -1,7 +1,7 @@
 /** A person's subscribe-message consents: one credit per accepted one-time template, or long-term. */
 import type { Caller } from '../../src/core/contracts/common'
 import type { SubscriptionsView } from '../../src/core/contracts/reminders'
-import { SUBSCRIPTION_TEMPLATES, TEMPLATE_TITLES, type SubscriptionTemplate } from '../../src/core/reminders/policy'
+import { REMINDER_TEMPLATES, SUBSCRIPTION_TEMPLATES, TEMPLATE_TITLES, type SubscriptionTemplate } from '../../src/core/reminders/policy'
 import { ensureAccount } from '../repositories/accounts'
 import { appendAudit } from '../repositories/audit'
 import { addAccept, endLongTerm, subscriptionsOfAccount } from '../repositories/subscriptions'
@@ -11,7 +11,8 @@ import type { RemindersDeps } from './deps'
 export async function subscriptionsView(db: Db, accountId: string): Promise<SubscriptionsView> {
   const rows = new Map((await subscriptionsOfAccount(db, accountId)).map((r) => [r.template, r]))
   return {
-    subscriptions: SUBSCRIPTION_TEMPLATES.map((kind) => ({
+    // The reminders' three always; 申诉进度通知 once the account has answered it.
+    subscriptions: SUBSCRIPTION_TEMPLATES.filter((kind) => (REMINDER_TEMPLATES as readonly string[]).includes(kind) || rows.has(kind)).map((kind) => ({
       kind,
       title: TEMPLATE_TITLES[kind],
       credits: rows.get(kind)?.credits ?? 0,

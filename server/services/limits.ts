@@ -46,6 +46,11 @@ export const RELATIVES_ADDED_PER_DAY: LimitRule = { name: 'relative.added.day', 
 /** Share links created per account: 20 a Beijing day. */
 export const SHARES_PER_DAY: LimitRule = { name: 'share.created.day', window: 'day', max: 20 }
 
+/** 我要申诉 filings per account (every try counts): 5 a Beijing day … */
+export const APPEALS_PER_ACCOUNT_DAY: LimitRule = { name: 'appeal.account.day', window: 'day', max: 5 }
+/** … and 3 a Beijing day for one person, from all accounts (本人 and relatives). */
+export const APPEALS_PER_PERSON_DAY: LimitRule = { name: 'appeal.person.day', window: 'day', max: 3 }
+
 // ───────────── taking and giving back ─────────────
 
 /** Where a rule counts `subject` at `now`, and when that window's row may be purged. */

@@ -29,7 +29,7 @@
 import Taro from '@tarojs/taro'
 import type { InboxQuery, InboxView, SubscriptionsView, SubscriptionView } from '@/core/contracts/reminders'
 import { appError, type AppError, type Result } from '@/core/errors'
-import { SUBSCRIPTION_TEMPLATES, TEMPLATE_TITLES, type SubscriptionTemplate } from '@/core/reminders/policy'
+import { REMINDER_TEMPLATES, TEMPLATE_TITLES, type ReminderTemplate, type SubscriptionTemplate } from '@/core/reminders/policy'
 import { callFunction } from './call-function'
 import { currentPlatform } from './platform'
 
@@ -43,6 +43,7 @@ export const PLACEHOLDER_TEMPLATE_IDS: Record<SubscriptionTemplate, string> = {
   certDue: 'local-cert-due',
   certificationResult: 'local-cert-result',
   relativeCertified: 'local-relative-certified',
+  appealUpdate: 'local-appeal-update',
 }
 
 /** Shown on screen after the local (H5) stand-in. */
@@ -52,7 +53,7 @@ export interface SubscribeOutcome {
   /** weapp: the WeChat dialog was shown; local: the H5 stand-in accepted all three. */
   mode: 'weapp' | 'local'
   /** WeChat's answer per kind ('missing' = no answer for that id, 'skipped' = not asked). */
-  answers: Record<SubscriptionTemplate, SubscribeAnswer | 'missing' | 'skipped'>
+  answers: Record<ReminderTemplate, SubscribeAnswer | 'missing' | 'skipped'>
   accepted: SubscriptionTemplate[]
   /** Refused in the dialog (reject) or blocked by WeChat (ban). */
   refused: SubscriptionTemplate[]
@@ -72,7 +73,7 @@ function envValue(read: () => string | undefined): string {
 }
 
 /** The template ids of this build (see the file header). */
-export function reminderTemplateIds(): Record<SubscriptionTemplate, string> {
+export function reminderTemplateIds(): Record<ReminderTemplate, string> {
   const certDue = envValue(() => process.env.TARO_APP_REMINDER_TEMPLATE_CERT_DUE)
   const result = envValue(() => process.env.TARO_APP_REMINDER_TEMPLATE_RESULT)
   const relative = envValue(() => process.env.TARO_APP_REMINDER_TEMPLATE_RELATIVE)
@@ -81,6 +82,11 @@ export function reminderTemplateIds(): Record<SubscriptionTemplate, string> {
     certificationResult: result || PLACEHOLDER_TEMPLATE_IDS.certificationResult,
     relativeCertified: relative || PLACEHOLDER_TEMPLATE_IDS.relativeCertified,
   }
+}
+
+/** 申诉进度通知's template id of this build (TARO_APP_REMINDER_TEMPLATE_APPEAL; same as the backend's REMINDER_TEMPLATE_APPEAL). */
+export function appealTemplateId(): string {
+  return envValue(() => process.env.TARO_APP_REMINDER_TEMPLATE_APPEAL) || PLACEHOLDER_TEMPLATE_IDS.appealUpdate
 }
 
 function isPlaceholder(id: string): boolean {
@@ -123,7 +129,7 @@ export function mapAnswers(
 ): Pick<SubscribeOutcome, 'answers' | 'accepted' | 'refused'> & { templates: { kind: SubscriptionTemplate; accepted: boolean }[] } {
   const answers = {} as SubscribeOutcome['answers']
   const templates: { kind: SubscriptionTemplate; accepted: boolean }[] = []
-  for (const kind of SUBSCRIPTION_TEMPLATES) {
+  for (const kind of REMINDER_TEMPLATES) {
     const id = ids[kind]
     if (!id) {
       answers[kind] = 'skipped'
@@ -171,7 +177,7 @@ export function requestReminderSubscriptions(): Promise<Result<SubscribeOutcome>
 
   const all = reminderTemplateIds()
   const ids: Partial<Record<SubscriptionTemplate, string>> = {}
-  for (const kind of SUBSCRIPTION_TEMPLATES) if (!isPlaceholder(all[kind])) ids[kind] = all[kind]
+  for (const kind of REMINDER_TEMPLATES) if (!isPlaceholder(all[kind])) ids[kind] = all[kind]
   const tmplIds = Object.values(ids).filter((id): id is string => Boolean(id))
   if (tmplIds.length === 0) return Promise.resolve(failWith('FEATURE_NOT_READY', '提醒功能暂未开通，请稍后再试'))
 
@@ -204,15 +210,42 @@ export function requestReminderSubscriptions(): Promise<Result<SubscribeOutcome>
 
 /** H5 / local: no WeChat dialog; record acceptance for all three kinds and say it was simulated. */
 async function localStandIn(): Promise<Result<SubscribeOutcome>> {
-  const templates = SUBSCRIPTION_TEMPLATES.map((kind) => ({ kind, accepted: true }))
+  const templates = REMINDER_TEMPLATES.map((kind) => ({ kind, accepted: true }))
   const saved = await record(templates)
   if (!saved.ok) return saved
   const answers = {} as SubscribeOutcome['answers']
-  for (const kind of SUBSCRIPTION_TEMPLATES) answers[kind] = 'accept'
+  for (const kind of REMINDER_TEMPLATES) answers[kind] = 'accept'
   return {
     ok: true,
-    data: { mode: 'local', answers, accepted: [...SUBSCRIPTION_TEMPLATES], refused: [], subscriptions: saved.data.subscriptions, note: LOCAL_STANDIN_NOTE },
+    data: { mode: 'local', answers, accepted: [...REMINDER_TEMPLATES], refused: [], subscriptions: saved.data.subscriptions, note: LOCAL_STANDIN_NOTE },
   }
+}
+
+/**
+ * 申诉进度通知, asked for when an appeal is filed (TAP-ONLY like the reminders: call it straight from
+ * the button's onClick). Never fails the filing: the answer is best effort and says nothing on refusal.
+ * H5 / local: the stand-in records acceptance.
+ */
+export function requestAppealSubscription(): Promise<boolean> {
+  if (currentPlatform() === 'h5') return record([{ kind: 'appealUpdate', accepted: true }]).then((r) => r.ok)
+  const id = appealTemplateId()
+  const api = requestSubscribeApi()
+  if (isPlaceholder(id) || !api) return Promise.resolve(false)
+  let asked: Promise<Record<string, unknown>>
+  try {
+    asked = api({ tmplIds: [id] })
+  } catch (e) {
+    asked = Promise.reject(e)
+  }
+  return asked.then(
+    async (answer) => {
+      const a = answer?.[id]
+      if (a !== 'accept' && a !== 'reject' && a !== 'ban') return false
+      const saved = await record([{ kind: 'appealUpdate', accepted: a === 'accept' }])
+      return saved.ok && a === 'accept'
+    },
+    () => false,
+  )
 }
 
 /** The current subscriptions (recordSubscription with an empty event records nothing). */

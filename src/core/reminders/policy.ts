@@ -13,7 +13,11 @@
  */
 import { addMonths, parseIsoDate, type CyclePolicy, type YearMonth } from '../cycle'
 
-export const SUBSCRIPTION_TEMPLATES = ['certDue', 'certificationResult', 'relativeCertified'] as const
+/** The templates the 订阅提醒 button asks for. */
+export const REMINDER_TEMPLATES = ['certDue', 'certificationResult', 'relativeCertified'] as const
+export type ReminderTemplate = (typeof REMINDER_TEMPLATES)[number]
+/** Every subscribable template: the reminders' and 申诉进度通知, asked for when an appeal is filed. */
+export const SUBSCRIPTION_TEMPLATES = [...REMINDER_TEMPLATES, 'appealUpdate'] as const
 /** A subscribable template (what the person accepts in wx.requestSubscribeMessage). */
 export type SubscriptionTemplate = (typeof SUBSCRIPTION_TEMPLATES)[number]
 
@@ -21,6 +25,7 @@ export const TEMPLATE_TITLES: Record<SubscriptionTemplate, string> = {
   certDue: '认证到期提醒',
   certificationResult: '认证结果通知',
   relativeCertified: '家人认证完成通知',
+  appealUpdate: '申诉进度通知',
 }
 
 /** Kinds of outbox rows: due_<N>, overdue_1, result (to the person's own account), relative_result. */
@@ -29,6 +34,7 @@ export type ReminderKind = `due_${number}` | 'overdue_1' | 'result' | 'relative_
 export function templateOfKind(kind: string): SubscriptionTemplate {
   if (kind === 'result') return 'certificationResult'
   if (kind === 'relative_result') return 'relativeCertified'
+  if (kind === 'appeal') return 'appealUpdate'
   return 'certDue'
 }
 

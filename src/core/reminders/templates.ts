@@ -18,6 +18,7 @@ export const TEMPLATE_FIELDS: Record<SubscriptionTemplate, readonly string[]> = 
   certDue: ['name1', 'date2', 'phrase3', 'thing4', 'character_string5'],
   certificationResult: ['name1', 'phrase2', 'time3', 'thing4'],
   relativeCertified: ['name1', 'phrase2', 'time3', 'thing4'],
+  appealUpdate: ['name1', 'phrase2', 'time3', 'thing4'],
 }
 
 /** Mask for messages: first + 某 (+ last when the name has 3+ characters); pure basic CJK. */
@@ -108,6 +109,57 @@ export function relativeCertifiedData(input: ResultInput): TemplateData {
     phrase2: { value: input.rejected ? '未通过' : '认证完成' },
     time3: { value: chineseDateTime(input.certifiedAt) },
     thing4: { value: clip(input.rejected ? REJECTED_NEXT_STEP : nextText(input.nextCycle), 20) },
+  }
+}
+
+export interface AppealUpdateInput {
+  personName: string
+  /** The appeal's new state. */
+  state: 'submitted' | 'processing' | 'visit_scheduled' | 'completed' | 'rejected'
+  /** ISO instant of the change. */
+  at: string
+  /** visit_scheduled: YYYY-MM-DD. */
+  visitDate?: string | null
+  /** completed: 上门 / 窗口. */
+  certifiedHow?: string | null
+  /** rejected: the agency's reason (clipped). */
+  rejectReason?: string | null
+}
+
+/** phrase ≤ 5 pure-Chinese characters per state. */
+const APPEAL_PHRASES: Record<AppealUpdateInput['state'], string> = {
+  submitted: '已提交',
+  processing: '处理中',
+  visit_scheduled: '已安排上门',
+  completed: '已完成',
+  rejected: '未通过',
+}
+
+/** 申诉进度通知 (to the person's own account and linked relatives). */
+export function appealUpdateData(input: AppealUpdateInput): TemplateData {
+  let hint: string
+  switch (input.state) {
+    case 'submitted':
+      hint = '社保经办机构会打电话联系您'
+      break
+    case 'processing':
+      hint = '正在处理，请保持电话畅通'
+      break
+    case 'visit_scheduled':
+      hint = input.visitDate ? `上门日期${chineseDate(input.visitDate)}` : '请在家等候上门'
+      break
+    case 'completed':
+      hint = input.certifiedHow ? `已${input.certifiedHow}认证通过` : '申诉已办完'
+      break
+    case 'rejected':
+      hint = `原因：${input.rejectReason || '请联系社保经办机构'}`
+      break
+  }
+  return {
+    name1: { value: messageName(input.personName) },
+    phrase2: { value: APPEAL_PHRASES[input.state] },
+    time3: { value: chineseDateTime(input.at) },
+    thing4: { value: clip(hint, 20) },
   }
 }
 
