@@ -6,7 +6,7 @@ import { call } from '../api/client'
 import { PageHeader } from '../components/PageHeader'
 import { useLoad } from '../components/useCall'
 import { fmtCount, fmtDateTime } from '../format'
-import { Link, navigate } from '../router'
+import { navigate } from '../router'
 
 export default function Reviews() {
   const [cursor, setCursor] = useState<string | undefined>(undefined)
@@ -35,7 +35,14 @@ export default function Reviews() {
           { title: '个人编号', dataIndex: 'personNo', width: 140, className: 'yl-mono' },
           { title: '渠道', dataIndex: 'channelLabel', width: 120 },
           { title: '办理人', dataIndex: 'performerLabel', width: 120 },
-          { title: '', key: 'open', width: 110, render: (_, row) => <Link to={`/reviews/${row.recordId}`} data-testid={`review-open-${row.personNo}`}>审核</Link> },
+          { title: '', key: 'open', width: 110, render: (_, row) => (
+              <Button type="primary" ghost href={`/agency/reviews/${row.recordId}`} onClick={(e) => {
+                e.preventDefault()
+                navigate(`/reviews/${row.recordId}`)
+              }} data-testid={`review-open-${row.personNo}`}>
+                审核
+              </Button>
+            ) },
         ]}
       />
       <div style={{ marginTop: 16, display: 'flex', gap: 12 }}>
