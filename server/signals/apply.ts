@@ -8,10 +8,10 @@
  *    (method data_comparison) through the ONE pass path (services/passes.ts applyPass), audited.
  */
 import type { CyclePolicy } from '../../src/core/cycle'
-import { decideSilent, type Signal, type SignalSource, type SilentPolicy } from '../../src/core/silent-certification'
+import { decideSilent, type Signal, type SignalSource, type SilentDecision, type SilentPolicy } from '../../src/core/silent-certification'
 import { standingFactsOf, standingOf } from '../../src/core/standing'
 import { newId, newSortableId } from '../db/ids'
-import { appendAudit } from '../repositories/audit'
+import { appendAudit, type AuditEntry } from '../repositories/audit'
 import type { Db, PersonRow } from '../repositories/types'
 import type { RowError } from '../roster/columns'
 import { withBulkJournal, withImportCache } from '../roster/sqlite-bulk'
@@ -120,7 +120,7 @@ export async function applySignals(db: Db, rows: CheckedSignal[], opts: ApplyOpt
             list.push({ source: s.source as SignalSource, occurredOn: s.occurred_on })
             byPerson.set(s.person_id, list)
           }
-          for (const person of persons) await decideFor(trx, person as PersonRow, byPerson.get(person.id) ?? [], opts, summary)
+          await decideBatch(trx, persons as PersonRow[], byPerson, opts, summary)
         }
 
         await trx
@@ -155,81 +155,100 @@ export async function applySignals(db: Db, rows: CheckedSignal[], opts: ApplyOpt
   return summary
 }
 
-async function decideFor(trx: Db, person: PersonRow, signals: Signal[], opts: ApplyOptions, summary: ApplySummary): Promise<void> {
-  const standing = standingOf(standingFactsOf(person), opts.today, opts.cyclePolicy)
-  const decision = decideSilent(signals, opts.today, standing.state, opts.policy)
+/**
+ * The policy for one batch of persons. Passes are written batch-wise (their records in one statement,
+ * then applyPass for each, then their audit rows in one statement): the per-person writes are most of
+ * an import's time. Death signals are rare and written one by one.
+ */
+async function decideBatch(trx: Db, persons: PersonRow[], byPerson: Map<string, Signal[]>, opts: ApplyOptions, summary: ApplySummary): Promise<void> {
   const actorRef = `signals:${opts.importId}`
-  if (decision.kind === 'death') {
-    let suspended = false
-    if (person.benefit_status !== 'suspended') {
-      await trx.updateTable('persons').set({ benefit_status: 'suspended', suspended_since: opts.today, updated_at: opts.now }).where('id', '=', person.id).execute()
-      suspended = true
-      summary.suspended++
-    }
-    const flagged = await flag(trx, person.id, 'death', decision.signal, opts)
-    if (flagged || suspended) {
-      if (flagged) summary.flagged++
-      await appendAudit(trx, {
-        at: opts.now,
-        actorType: 'import',
-        actorRef,
-        action: 'signals.death_flagged',
-        subjectPersonId: person.id,
-        detail: { importId: opts.importId, source: decision.signal.source, occurredOn: decision.signal.occurredOn, suspended },
-      })
-    }
-    if (decision.conflict && (await flag(trx, person.id, 'conflict', decision.conflict, opts))) {
-      summary.flagged++
-      summary.conflicts++
-      await appendAudit(trx, {
-        at: opts.now,
-        actorType: 'import',
-        actorRef,
-        action: 'signals.conflict_flagged',
-        subjectPersonId: person.id,
-        detail: { importId: opts.importId, deathSource: decision.signal.source, deathOn: decision.signal.occurredOn, lifeSource: decision.conflict.source, lifeOn: decision.conflict.occurredOn },
-      })
-    }
-    return
+  const passes: { person: PersonRow; recordId: string; decision: Extract<SilentDecision, { kind: 'certify' }> }[] = []
+  for (const person of persons) {
+    const standing = standingOf(standingFactsOf(person), opts.today, opts.cyclePolicy)
+    const decision = decideSilent(byPerson.get(person.id) ?? [], opts.today, standing.state, opts.policy)
+    if (decision.kind === 'death') await deathFor(trx, person, decision, opts, summary)
+    else if (decision.kind === 'certify') passes.push({ person, recordId: newId(), decision })
   }
-  if (decision.kind !== 'certify') return
-  const recordId = newId()
+  if (passes.length === 0) return
   await trx
     .insertInto('certification_records')
-    .values({
-      id: recordId,
-      person_id: person.id,
-      certified_at: opts.now,
-      result: 'passed',
-      method: 'data_comparison',
-      channel: 'agency',
-      performed_by: 'agency',
-      performer_account_id: null,
-      created_at: opts.now,
-      performer_relation: null,
-      via: null,
-      decided_at: null,
-      decided_by: null,
-      decision_reason: null,
-      decision_note: null,
-      performer_agency_user_id: opts.agencyUserId ?? null,
-      offline_place: null,
-      offline_verified_how: null,
-      agency_request_id: null,
-    })
+    .values(
+      passes.map(({ person, recordId }) => ({
+        id: recordId,
+        person_id: person.id,
+        certified_at: opts.now,
+        result: 'passed' as const,
+        method: 'data_comparison' as const,
+        channel: 'agency' as const,
+        performed_by: 'agency' as const,
+        performer_account_id: null,
+        created_at: opts.now,
+        performer_relation: null,
+        via: null,
+        decided_at: null,
+        decided_by: null,
+        decision_reason: null,
+        decision_note: null,
+        performer_agency_user_id: opts.agencyUserId ?? null,
+        offline_place: null,
+        offline_verified_how: null,
+        agency_request_id: null,
+      })),
+    )
     .execute()
-  const pass = await applyPass(trx, { cyclePolicy: opts.cyclePolicy }, { personId: person.id, passDate: opts.today, nowIso: opts.now })
-  summary.certified++
-  await appendAudit(trx, {
-    at: opts.now,
-    actorType: 'import',
-    actorRef,
-    action: 'signals.certified',
-    subjectPersonId: person.id,
-    detail: { importId: opts.importId, recordId, signals: decision.signals.length, sources: decision.sources.join(','), latest: decision.signals[0].occurredOn },
-  })
-  if (pass.reinstatement) {
-    await appendAudit(trx, { at: opts.now, actorType: 'import', actorRef, action: 'benefit.reinstated', subjectPersonId: person.id, detail: reinstatedAuditDetail(recordId, pass.reinstatement) })
+  const audits: AuditEntry[] = []
+  for (const { person, recordId, decision } of passes) {
+    const pass = await applyPass(trx, { cyclePolicy: opts.cyclePolicy }, { personId: person.id, passDate: opts.today, nowIso: opts.now })
+    summary.certified++
+    audits.push({
+      at: opts.now,
+      actorType: 'import',
+      actorRef,
+      action: 'signals.certified',
+      subjectPersonId: person.id,
+      detail: { importId: opts.importId, recordId, signals: decision.signals.length, sources: decision.sources.join(','), latest: decision.signals[0].occurredOn },
+    })
+    if (pass.reinstatement) audits.push({ at: opts.now, actorType: 'import', actorRef, action: 'benefit.reinstated', subjectPersonId: person.id, detail: reinstatedAuditDetail(recordId, pass.reinstatement) })
+  }
+  for (const part of chunks(audits, BATCH)) {
+    await trx
+      .insertInto('audit_log')
+      .values(part.map((e) => ({ id: newId(), at: e.at, actor_type: e.actorType, actor_ref: e.actorRef, action: e.action, subject_person_id: e.subjectPersonId ?? null, detail: JSON.stringify(e.detail ?? {}) })))
+      .execute()
+  }
+}
+
+async function deathFor(trx: Db, person: PersonRow, decision: Extract<SilentDecision, { kind: 'death' }>, opts: ApplyOptions, summary: ApplySummary): Promise<void> {
+  const actorRef = `signals:${opts.importId}`
+  let suspended = false
+  if (person.benefit_status !== 'suspended') {
+    await trx.updateTable('persons').set({ benefit_status: 'suspended', suspended_since: opts.today, updated_at: opts.now }).where('id', '=', person.id).execute()
+    suspended = true
+    summary.suspended++
+  }
+  const flagged = await flag(trx, person.id, 'death', decision.signal, opts)
+  if (flagged || suspended) {
+    if (flagged) summary.flagged++
+    await appendAudit(trx, {
+      at: opts.now,
+      actorType: 'import',
+      actorRef,
+      action: 'signals.death_flagged',
+      subjectPersonId: person.id,
+      detail: { importId: opts.importId, source: decision.signal.source, occurredOn: decision.signal.occurredOn, suspended },
+    })
+  }
+  if (decision.conflict && (await flag(trx, person.id, 'conflict', decision.conflict, opts))) {
+    summary.flagged++
+    summary.conflicts++
+    await appendAudit(trx, {
+      at: opts.now,
+      actorType: 'import',
+      actorRef,
+      action: 'signals.conflict_flagged',
+      subjectPersonId: person.id,
+      detail: { importId: opts.importId, deathSource: decision.signal.source, deathOn: decision.signal.occurredOn, lifeSource: decision.conflict.source, lifeOn: decision.conflict.occurredOn },
+    })
   }
 }
 
