@@ -69,25 +69,6 @@ export async function passesPerDayAndChannel(db: Db, dialect: Dialect, regionPre
   return rows.rows.map((r) => ({ day: r.day, channel: r.channel, n: Number(r.n) }))
 }
 
-/** Certified this cycle / persons, per region code cut to `length` digits (the next 行政区划 level). */
-export async function coverageBySubRegion(
-  db: Db,
-  regionPrefix: string,
-  length: number,
-  today: string,
-  policy: CyclePolicy,
-): Promise<{ regionCode: string; certified: number; total: number }[]> {
-  const b = standingBounds(today, policy)
-  const rows = await sql<{ sub: string; total: number | string; certified: number | string | null }>`
-    select substr(region_code, 1, ${length}) as sub, count(*) as total,
-      sum(case when benefit_status = 'suspended' then 0
-               when last_certified_on is not null then (case when last_certified_on >= ${b.passDueBefore} then 1 else 0 end)
-               else (case when enrolled_on >= ${b.enrolDueBefore} then 1 else 0 end) end) as certified
-    from persons where ${inRange('region_code', regionPrefix)}
-    group by 1 order by 1`.execute(db)
-  return rows.rows.map((r) => ({ regionCode: r.sub, certified: Number(r.certified ?? 0), total: Number(r.total) }))
-}
-
 /**
  * Persons overdue at the start of `day` (a month's first day), as the records and roster dates say:
  * on the roster then (enrolled before), and either suspended on the roster since then, or their last
@@ -99,14 +80,27 @@ export async function coverageBySubRegion(
  * through the dates.
  */
 export async function overdueAt(db: Db, regionPrefix: string, day: string, policy: CyclePolicy): Promise<number> {
+  return (await overdueAtEach(db, regionPrefix, [day], policy))[0]
+}
+
+/** overdueAt for several days in ONE statement (one read of the region's persons, one sum per day). */
+export async function overdueAtEach(db: Db, regionPrefix: string, days: readonly string[], policy: CyclePolicy): Promise<number[]> {
+  if (days.length === 0) return []
+  const sums = days.map((day, i) => sql`sum(case when ${overdueOn(day, policy)} then 1 else 0 end) as ${sql.ref(`d${i}`)}`)
+  const latest = [...days].sort().at(-1)!
+  const row = await sql<Record<string, number | string | null>>`
+    select ${sql.join(sums)} from persons p where ${inRange('p.region_code', regionPrefix)} and p.enrolled_on < ${latest}`.execute(db)
+  return days.map((_, i) => Number(row.rows[0]?.[`d${i}`] ?? 0))
+}
+
+/** Whether the person `p` was overdue at the start of `day` (see overdueAt). */
+function overdueOn(day: string, policy: CyclePolicy): Expression<SqlBool> {
   const b = standingBounds(day, policy)
   const P = b.passOverdueBefore
   const E = b.enrolOverdueBefore
   const mP = shanghaiMidnightIso(P)
   const mD = shanghaiMidnightIso(day)
-  const row = await sql<{ n: number | string }>`
-    select count(*) as n from persons p
-    where ${inRange('p.region_code', regionPrefix)} and p.enrolled_on < ${day} and (
+  return sql<SqlBool>`(p.enrolled_on < ${day} and (
       (p.benefit_status = 'suspended' and p.suspended_since is not null and p.suspended_since <= ${day})
       or p.last_certified_on < ${P}
       or (p.last_certified_on is null and p.enrolled_on < ${E})
@@ -114,6 +108,5 @@ export async function overdueAt(db: Db, regionPrefix: string, day: string, polic
         and (p.roster_certified_on is null or p.roster_certified_on < ${P} or p.roster_certified_on >= ${day})
         and p.id not in (select r.person_id from certification_records r where r.result = 'passed' and r.certified_at >= ${mP} and r.certified_at < ${mD})
         and (p.enrolled_on < ${E} or p.roster_certified_on < ${P}
-          or exists (select 1 from certification_records r where r.person_id = p.id and r.result = 'passed' and r.certified_at < ${mP}))))`.execute(db)
-  return Number(row.rows[0]?.n ?? 0)
+          or exists (select 1 from certification_records r where r.person_id = p.id and r.result = 'passed' and r.certified_at < ${mP})))))`
 }

@@ -8,9 +8,10 @@ import { OVERVIEW_CHANNELS, type OverdueListView, type OverdueQuery, type Overvi
 import { addMonths, firstDayOf, yearMonthOf } from '../../../src/core/cycle'
 import { DomainError } from '../../../src/core/errors'
 import type { AgencyActor } from '../../agency/actor'
-import { countPendingReview, coverageBySubRegion, overdueAt, passesPerDayAndChannel, withoutJit } from '../../repositories/agency/overview'
-import { countOverdue, overdueList, standingCounts, type OverdueCursor, type OverdueFilter } from '../../repositories/agency/standing'
-import { shanghaiDate } from '../../time/clock'
+import { countPendingReview, overdueAtEach, passesPerDayAndChannel, withoutJit } from '../../repositories/agency/overview'
+import { countOverdue, overdueList, standingCountsBySubRegion, type OverdueCursor, type OverdueFilter } from '../../repositories/agency/standing'
+import { unitAdminActivity } from '../../repositories/agency/unit-admins'
+import { shanghaiDate, shanghaiMidnightIso } from '../../time/clock'
 import type { ServiceContext } from '../context'
 
 export const OVERVIEW_WEEKS = 12
@@ -56,7 +57,12 @@ async function overviewIn(ctx: ServiceContext, actor: AgencyActor): Promise<Over
   const today = shanghaiDate(ctx.clock())
   const month = yearMonthOf(today)
   const region = actor.regionPrefix
-  const counts = await standingCounts(ctx.db, region, today, ctx.cyclePolicy)
+  // One read of the region's persons gives the coverage chart and, summed, the headline counts.
+  const bySub = await standingCountsBySubRegion(ctx.db, region, nextLevelLength(region), today, ctx.cyclePolicy)
+  const counts = bySub.reduce(
+    (sum, c) => ({ persons: sum.persons + c.persons, certified: sum.certified + c.certified, due: sum.due + c.due, overdue: sum.overdue + c.overdue, suspended: sum.suspended + c.suspended }),
+    { persons: 0, certified: 0, due: 0, overdue: 0, suspended: 0 },
+  )
   const pendingReview = await countPendingReview(ctx.db, region)
 
   const thisWeek = weekStartOf(today)
@@ -67,13 +73,11 @@ async function overviewIn(ctx: ServiceContext, actor: AgencyActor): Promise<Over
     if (bucket) bucket[r.channel] += r.n
   }
 
-  const coverage = await coverageBySubRegion(ctx.db, region, nextLevelLength(region), today, ctx.cyclePolicy)
+  const coverage = bySub.map((c) => ({ regionCode: c.regionCode, certified: c.certified, total: c.persons }))
 
-  const overdueTrend: OverviewView['overdueTrend'] = []
-  for (let i = OVERVIEW_TREND_MONTHS - 1; i >= 0; i--) {
-    const ym = addMonths(month, -i)
-    overdueTrend.push({ month: firstDayOf(ym).slice(0, 7), overdue: await overdueAt(ctx.db, region, firstDayOf(ym), ctx.cyclePolicy) })
-  }
+  const trendDays = Array.from({ length: OVERVIEW_TREND_MONTHS }, (_, i) => firstDayOf(addMonths(month, i - OVERVIEW_TREND_MONTHS + 1)))
+  const trendCounts = await overdueAtEach(ctx.db, region, trendDays, ctx.cyclePolicy)
+  const overdueTrend = trendDays.map((d, i) => ({ month: d.slice(0, 7), overdue: trendCounts[i] }))
 
   return {
     regionPrefix: region,
@@ -95,7 +99,14 @@ async function overviewIn(ctx: ServiceContext, actor: AgencyActor): Promise<Over
     }),
     coverage,
     overdueTrend,
+    unitAdmins: await unitAdminsOf(ctx, region, today),
   }
+}
+
+/** 单位专管员 activity (an added field; its reads are in repositories/agency/unit-admins.ts). */
+async function unitAdminsOf(ctx: ServiceContext, region: string, today: string): Promise<NonNullable<OverviewView['unitAdmins']>> {
+  const a = await unitAdminActivity(ctx.db, region, ctx.clock().toISOString(), [shanghaiMidnightIso(`${today.slice(0, 4)}-01-01`), shanghaiMidnightIso(`${today.slice(0, 7)}-01`)])
+  return { active: a.active, certifiedThisYear: a.certifiedSince[0], certifiedThisMonth: a.certifiedSince[1] }
 }
 
 /** The cursor a page hands out: opaque to the console (base64url of the keyset position). */

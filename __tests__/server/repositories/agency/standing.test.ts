@@ -9,8 +9,8 @@ import { standingFactsOf, standingOf } from '../../../../src/core/standing'
 import { newId } from '../../../../server/db/ids'
 import type { Insertable } from 'kysely'
 import type { PersonsTable } from '../../../../server/db/schema'
-import { allOverdue, countOverdue, overdueList, prefixRange, standingCounts } from '../../../../server/repositories/agency/standing'
-import { overdueAt } from '../../../../server/repositories/agency/overview'
+import { allOverdue, countOverdue, overdueList, prefixRange, standingCounts, standingCountsBySubRegion } from '../../../../server/repositories/agency/standing'
+import { overdueAt, overdueAtEach } from '../../../../server/repositories/agency/overview'
 import { insertPerson } from '../../../../server/repositories/persons'
 import { insertRecord } from '../../../../server/repositories/records'
 import type { PersonRow } from '../../../../server/repositories/types'
@@ -127,6 +127,15 @@ describe.each(DIALECTS)('agency standing read on %s', (dialect) => {
           overdue: states.filter((s) => s === 'overdue_suspended').length,
           suspended: inPrefix(prefix).filter((p) => p.benefit_status === 'suspended').length,
         })
+        // Per next-level sub-region (the coverage chart), the same definition.
+        const length = Math.min(12, prefix.length + 2)
+        const bySub = await standingCountsBySubRegion(t.store.db, prefix, length, today, policy)
+        const subs = [...new Set(inPrefix(prefix).map((p) => p.region_code.slice(0, length)))].sort()
+        expect(bySub.map((c) => c.regionCode)).toEqual(subs)
+        for (const c of bySub) {
+          const mine = inPrefix(c.regionCode).map((p) => standingOf(standingFactsOf(p), today, policy).state)
+          expect(c).toMatchObject({ persons: mine.length, certified: mine.filter((x) => x === 'certified').length, due: mine.filter((x) => x === 'due').length })
+        }
       }
     }
   })
@@ -188,6 +197,11 @@ describe.each(DIALECTS)('agency standing read on %s', (dialect) => {
         expect({ day, prefix, n: await overdueAt(t.store.db, prefix, day, 'rolling12') }).toEqual({ day, prefix, n: expected })
       }
     }
+    // Several days in one statement give the same numbers as one by one.
+    const days = ['2025-06-01', '2026-01-01', '2026-09-01', '2026-12-01', '2027-02-01']
+    const each = await overdueAtEach(t.store.db, '43', days, 'rolling12')
+    expect(each).toEqual(await Promise.all(days.map((d) => overdueAt(t.store.db, '43', d, 'rolling12'))))
+    expect(each.some((n) => n > 0)).toBe(true)
   })
 
   it('region prefixes are index ranges of digits', () => {
