@@ -34,6 +34,18 @@ export async function latestResultsExport(db: Db, regionPrefix: string): Promise
     .executeTakeFirst()
 }
 
+/** The user's results export made for this request (filters holds the request id: see the service). */
+export async function resultsExportOfRequest(db: Db, userId: string, regionPrefix: string, filters: string): Promise<ExportRow | undefined> {
+  return db
+    .selectFrom('agency_exports')
+    .selectAll()
+    .where('kind', '=', 'results')
+    .where('region_prefix', '=', regionPrefix)
+    .where('created_by', '=', userId)
+    .where('filters', '=', filters)
+    .executeTakeFirst()
+}
+
 /** One export, if it lies inside the actor's region. */
 export async function exportInScope(db: Db, id: string, actorPrefix: string): Promise<ExportRow | undefined> {
   return db.selectFrom('agency_exports').selectAll().where('id', '=', id).where('region_prefix', 'like', regionLike(actorPrefix)).executeTakeFirst()

@@ -35,6 +35,7 @@ import {
   latestResultsExport,
   listExportsInScope,
   putExportFiles,
+  resultsExportOfRequest,
   resultsRows,
   setExportStatus,
   type ExportFormat,
@@ -55,9 +56,15 @@ export const RESULTS_HEADERS = ['个人编号', '姓名', '身份证号', '认�
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
 
 export function exportView(row: ExportRow): ExportView {
+  // Only the overdue filters are shown (a results export keeps its request id there).
   let filters: ExportView['filters'] = {}
   try {
-    filters = JSON.parse(row.filters) as ExportView['filters']
+    const f = JSON.parse(row.filters) as ExportView['filters']
+    filters = {
+      ...(typeof f.subRegion === 'string' ? { subRegion: f.subRegion } : {}),
+      ...(typeof f.insuranceType === 'string' ? { insuranceType: f.insuranceType } : {}),
+      ...(typeof f.minMonthsOverdue === 'number' ? { minMonthsOverdue: f.minMonthsOverdue } : {}),
+    }
   } catch {
     filters = {}
   }
@@ -161,12 +168,21 @@ const isUniqueViolation = (err: unknown): boolean => /unique|duplicate key/i.tes
 
 export interface ResultsExportOptions {
   settleMs?: number
+  /** The console's id of this request (ResultsExportInputSchema): a retry answers the same export. */
+  requestId?: string
 }
 
-/** POST /exports/results: the next results export of the actor's region (or the unfinished one, resumed). */
+/**
+ * POST /exports/results: the next results export of the actor's region (or the unfinished one,
+ * resumed). The request id is kept in the row's filters JSON (a results export has no filters of its
+ * own), so a retried request finds its export without a column of its own.
+ */
 export async function createResultsExport(ctx: ServiceContext, actor: AgencyActor, opts: ResultsExportOptions = {}): Promise<ExportView> {
   const now = ctx.clock()
-  const previous = await latestResultsExport(ctx.db, actor.regionPrefix)
+  const filters = opts.requestId ? JSON.stringify({ requestId: opts.requestId }) : '{}'
+  const same = opts.requestId ? await resultsExportOfRequest(ctx.db, actor.userId, actor.regionPrefix, filters) : undefined
+  if (same?.status === 'ready') return exportView(same)
+  const previous = same ?? (await latestResultsExport(ctx.db, actor.regionPrefix))
   let row: ExportRow
   if (previous && previous.status !== 'ready') {
     // Resumed: the same id and range, building again.
@@ -185,7 +201,7 @@ export async function createResultsExport(ctx: ServiceContext, actor: AgencyActo
       created_at: now.toISOString(),
       cursor_from: from,
       cursor_to: to,
-      filters: '{}',
+      filters,
       status: 'building',
       rows_total: null,
       rows_done: 0,

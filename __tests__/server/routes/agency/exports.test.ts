@@ -122,6 +122,25 @@ describe.each(DIALECTS)('agency export routes on %s', (dialect) => {
     expect(code(await get(reviewer, `/exports/results/${exportId}?format=pdf`))).toBe('VALIDATION_FAILED')
   })
 
+  it('a retried POST with the same request id answers the same export, not a second one', async () => {
+    const ours = await personsOf('1101')
+    const at = h.now.toISOString()
+    await insertRecord(h.test.store.db, { id: newId(), person_id: ours[0].id, certified_at: at, result: 'passed', method: 'face', channel: 'h5', performed_by: 'self', performer_account_id: null, created_at: at, performer_relation: null, via: null })
+    h.now = new Date(h.now.getTime() + 60_000)
+    const first = (await post(reviewer, '/exports/results', { requestId: 'click-0001-abcdef' })).json() as { exportId: string; rowCount: number; checksums: { xlsx: string } }
+    expect(first.rowCount).toBe(1)
+    // The connection dropped; the console sends the same request again, a minute later, after another record.
+    await insertRecord(h.test.store.db, { id: newId(), person_id: ours[1].id, certified_at: h.now.toISOString(), result: 'passed', method: 'face', channel: 'h5', performed_by: 'self', performer_account_id: null, created_at: h.now.toISOString(), performer_relation: null, via: null })
+    h.now = new Date(h.now.getTime() + 60_000)
+    const again = (await post(reviewer, '/exports/results', { requestId: 'click-0001-abcdef' })).json() as { exportId: string; rowCount: number; checksums: { xlsx: string } }
+    expect(again).toEqual(first)
+    // A new click is a new export: the record that came after.
+    const next = (await post(reviewer, '/exports/results', { requestId: 'click-0002-abcdef' })).json() as { exportId: string; rowCount: number }
+    expect(next.exportId).not.toBe(first.exportId)
+    expect(next.rowCount).toBe(1)
+    expect(code(await post(reviewer, '/exports/results', { requestId: 'x' }))).toBe('VALIDATION_FAILED')
+  })
+
   it('the overdue list as XLSX: built with progress, then downloaded; full names, masked IDs, only the region', async () => {
     const at = h.now.toISOString()
     for (const [no, region, last] of [

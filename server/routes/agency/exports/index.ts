@@ -7,7 +7,7 @@ import type { AgencyRouteOptions } from '../options'
 
 export const agencyExportsRoutes: FastifyPluginAsync<AgencyRouteOptions> = async (app, opts) => {
   const { ctx } = opts
-  agencyRoute(app, 'exportsResultsCreate', ({ actor }) => createResultsExport(ctx, actor))
+  agencyRoute(app, 'exportsResultsCreate', ({ actor, input }) => createResultsExport(ctx, actor, input.requestId ? { requestId: input.requestId } : {}))
   agencyRoute(app, 'exportsResultsDownload', ({ actor, params, input }) => downloadResults(ctx, actor, params.exportId, input.format))
   agencyRoute(app, 'exportsOverdueCreate', ({ actor, input }) => createOverdueExport(ctx, actor, input))
   agencyRoute(app, 'exportsOverdueDownload', ({ actor, params }) => downloadExport(ctx, actor, params.exportId, 'overdue', 'xlsx'))

@@ -50,8 +50,18 @@ export const OverdueExportInputSchema = v.object({
 })
 export type OverdueExportInput = v.InferOutput<typeof OverdueExportInputSchema>
 
+/**
+ * requestId: made by the console once per click of 导出 and sent again on a retry (a dropped
+ * connection, a reload): the same user's same request id answers the same export — never a second,
+ * empty one covering what came after.
+ */
+export const ResultsExportInputSchema = v.object({
+  requestId: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'VALIDATION_FAILED'))),
+})
+export type ResultsExportInput = v.InferOutput<typeof ResultsExportInputSchema>
+
 export const EXPORTS_ENDPOINTS = agencyEndpoints({
-  exportsResultsCreate: { method: 'POST', path: '/exports/results', roles: REVIEW_ROLES, input: v.object({}), answer: ExportViewSchema },
+  exportsResultsCreate: { method: 'POST', path: '/exports/results', roles: REVIEW_ROLES, input: ResultsExportInputSchema, answer: ExportViewSchema },
   exportsResultsDownload: {
     method: 'GET',
     path: '/exports/results/:exportId',
