@@ -244,7 +244,9 @@ export async function confirmRosterUpload(ctx: ServiceContext, actor: AgencyActo
   progress.set(id, { done: 0, total: row.rows_total === null ? null : Number(row.rows_total) })
   try {
     const fail = async (errors: RowError[], rejected: number): Promise<never> => {
-      await updateImport(ctx.db, id, { status: 'failed', error_count: errors.length, rejected, errors_json: JSON.stringify(errors), updated_at: ctx.clock().toISOString() })
+      const at = ctx.clock().toISOString()
+      await updateImport(ctx.db, id, { status: 'failed', error_count: errors.length, rejected, errors_json: JSON.stringify(errors), updated_at: at })
+      await appendAudit(ctx.db, { at, actorType: 'agency', actorRef: actor.userId, action: 'agency.roster.import_refused', detail: { uploadId: id, rejected, errors: errors.length } })
       throw new DomainError('AGENCY_ROSTER_UPLOAD_HAS_ERRORS')
     }
     // The region rule again: the roster may have changed since the check (the import re-checks the rest).

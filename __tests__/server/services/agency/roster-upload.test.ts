@@ -126,6 +126,14 @@ describe.each(DIALECTS)('roster upload on %s', (dialect) => {
     expect((await persons()).map((p) => p.person_no)).toEqual(['U001', 'U002', 'U012'])
   })
 
+  it('every upload, import and refused import is audited, without names or ID numbers', async () => {
+    const rows = await t.store.db.selectFrom('audit_log').selectAll().where('actor_type', '=', 'agency').execute()
+    const actions = rows.map((r) => r.action)
+    for (const a of ['agency.roster.uploaded', 'agency.roster.imported', 'agency.roster.import_refused']) expect(actions).toContain(a)
+    const text = JSON.stringify(rows)
+    for (const secret of ['110101195203140127', '110101193809170532', '王秀英', '刘德福']) expect(text).not.toContain(secret)
+  })
+
   it('an empty body and a file without the header are refused plainly', async () => {
     await expect(createRosterUpload(ctx(), ADMIN, Buffer.alloc(0), 'x.csv')).rejects.toMatchObject({ code: 'AGENCY_ROSTER_UPLOAD_EMPTY' })
     const view = await upload(ADMIN, Buffer.from('a,b\r\n1,2\r\n'))
