@@ -64,9 +64,8 @@ export async function buildConsole(outDir: string = CONSOLE_OUT): Promise<Consol
   visit(entry[0])
   writeFileSync(join(tmp, 'index.html'), indexHtml(entryJs, entryCss))
 
-  rmSync(outDir, { recursive: true, force: true })
   mkdirSync(resolve(outDir, '..'), { recursive: true })
-  renameSync(tmp, outDir)
+  swapIn(tmp, outDir)
 
   let rawBytes = 0
   let gzipBytes = 0
@@ -87,6 +86,27 @@ export async function buildConsole(outDir: string = CONSOLE_OUT): Promise<Consol
     }
   }
   return { outDir, files, rawBytes, gzipBytes, entryRawBytes, entryGzipBytes }
+}
+
+/**
+ * Replaces outDir by the fresh build. Two builds at once (two `npm start` in parallel tests) may
+ * race: when the other one's rename lands between our remove and rename, its build (from the same
+ * sources) stays and ours is dropped.
+ */
+function swapIn(tmp: string, outDir: string): void {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    rmSync(outDir, { recursive: true, force: true })
+    try {
+      renameSync(tmp, outDir)
+      return
+    } catch (err) {
+      if (attempt === 2 && existsSync(join(outDir, 'index.html'))) {
+        rmSync(tmp, { recursive: true, force: true })
+        return
+      }
+      if (attempt === 2) throw err
+    }
+  }
 }
 
 function indexHtml(entryJs: string, entryCss: string | null): string {

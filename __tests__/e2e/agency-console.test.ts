@@ -121,6 +121,16 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   await page.getByRole('menuitem', { name: '名册导入' }).click()
   await page.getByText('点击选择名册文件').waitFor()
   await shoot(page, 'roster')
+  // A roster with a bad ID number: nothing is imported, the row is named, the report downloads.
+  const header = readFileSync(join(ROOT, 'server', 'demo', 'roster.csv'), 'utf8').split(/\r?\n/)[0]
+  const badRow = 'DEMO0099,测试人员,110101195203140128,A00000099,,企业职工基本养老保险,正常,2026-03-15,110101'
+  await page.locator('input[type="file"]').setInputFiles({ name: '名册-有错误.csv', mimeType: 'text/csv', buffer: Buffer.from(`${header}\n${badRow}\n`) })
+  await page.getByText('有错误，未导入').waitFor()
+  await page.getByRole('cell', { name: '2', exact: true }).first().waitFor()
+  await shoot(page, 'roster-errors')
+  const report = page.waitForEvent('download')
+  await page.getByRole('button', { name: '下载错误明细' }).click()
+  expect((await report).suggestedFilename()).toMatch(/\.(csv|txt|xlsx)$/)
   await signOutConsole(page)
 
   // 3. The demo 经办员 records a 上门 certification for a suspended person: the overdue list shrinks by one.
@@ -163,16 +173,25 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   await page.getByTestId(`review-open-${DEMO.liJianguo.personNo}`).click()
   await page.getByTestId('review-approve').waitFor()
   await shoot(page, 'review-detail')
+  // A second tab on the same record (as a colleague's screen would be), still showing the buttons.
+  const stale = await deskPage(desk.context)
+  await stale.goto(page.url())
+  await stale.getByTestId('review-approve').waitFor()
   await page.getByTestId('review-approve').click()
   await page.getByRole('button', { name: '确认通过' }).click()
   const approved = page.getByTestId('review-done')
   await approved.waitFor()
   await shoot(page, 'review-approved')
-  const nextDue = /下次认证日期：(\d{4})-(\d{2})-\d{2}/.exec((await approved.textContent()) ?? '')
+  const nextDue = /下次认证：(\d{4})年(\d{1,2})月/.exec((await approved.textContent()) ?? '')
   expect(nextDue).not.toBeNull()
-  // Deciding it again (a second reviewer's stale page) is told plainly who decided it.
-  await page.reload()
-  await expect(page.getByTestId('review-decided').textContent()).resolves.toContain('测试审核员')
+  // Deciding it again from the stale tab: refused, and told plainly who decided it and when.
+  await stale.getByTestId('review-reject').click()
+  await stale.locator('label.ant-radio-button-wrapper', { hasText: '照片模糊无法辨认' }).click()
+  await stale.getByRole('button', { name: '确认不通过' }).click()
+  await expect(stale.getByTestId('review-refused').textContent()).resolves.toMatch(/已由测试审核员于.*审核为“通过”/)
+  await expect(stale.getByTestId('review-decided').textContent()).resolves.toContain('测试审核员')
+  await shoot(stale, 'review-already-decided')
+  await stale.close()
 
   // 5. The retiree's 首页 shows 已认证 with the new due month.
   await h5.reload()
