@@ -21,6 +21,10 @@ export default defineAppConfig({
     { root: 'packages/family', pages: ['index', 'add', 'share'] },
     // 认证查询 by name + ID number (rate-limited, masked answer).
     { root: 'packages/query', pages: ['index'] },
+    // 单位认证 (单位专管员): the invitation code, then the unit's retirees, each certified like 帮TA认证.
+    { root: 'packages/unit', pages: ['index'] },
+    // 我要申诉 / 申请上门认证 (for 本人, or ?relative=<relativeId> for a 家人).
+    { root: 'packages/appeal', pages: ['index'] },
     ...devPackages,
   ],
   lazyCodeLoading: 'requiredComponents',

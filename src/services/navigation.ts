@@ -13,6 +13,8 @@ export const ROUTES = {
   familyAdd: '/packages/family/add',
   familyShare: '/packages/family/share',
   query: '/packages/query/index',
+  unit: '/packages/unit/index',
+  appeal: '/packages/appeal/index',
 } as const
 
 export type Route = (typeof ROUTES)[keyof typeof ROUTES]

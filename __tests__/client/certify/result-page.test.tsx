@@ -1,7 +1,7 @@
 jest.mock('@tarojs/taro', () => require('../support/taro-mock'))
 jest.mock('@tarojs/components', () => require('../support/components-mock'))
 
-import { fireEvent, render, screen } from '@testing-library/react'
+import { cleanup, fireEvent, render, screen } from '@testing-library/react'
 import Taro from '@tarojs/taro'
 import type { CertificationResultView } from '@/core/contracts/certification'
 import { SCAM_TITLE, scamNoticeSentences } from '@/components/ScamNotice'
@@ -131,7 +131,7 @@ describe('认证结果', () => {
     expect(screen.getByTestId('result').getAttribute('data-result')).toBe('failed')
   })
 
-  test('third failure of the day: the 申诉 advice (its clip exists), 我要申诉 (spoken when tapped) and the offline ways', () => {
+  test('third failure of the day: the 申诉 advice (its clip exists), 我要申诉 opens the appeal page, and the offline ways', () => {
     withVoice()
     show(failedResult(3, '人脸与登记照片不一致，请本人再试一次'))
     const text = screen.getByTestId('result').textContent ?? ''
@@ -142,9 +142,20 @@ describe('认证结果', () => {
     for (const t of ['社区', '经办机构', '上门认证']) expect(ways).toContain(t)
     expect(screen.getByTestId('recertify')).toBeTruthy()
     fireEvent.click(screen.getByTestId('appeal-button'))
-    expect(log.at(-1)).toBe('申诉功能即将开放。现在如需申诉，请带上身份证到社保经办机构窗口办理。')
-    expect(appeal.textContent).toContain('申诉功能即将开放')
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: ROUTES.appeal })
     expect(appeal.textContent).toContain('经办机构')
+  })
+
+  test('我要申诉 after a relative’s failures opens the appeal page for that relative; from a share card it says how instead (shown and spoken)', () => {
+    withVoice()
+    show(failedResult(3, '人脸与登记照片不一致，请本人再试一次'), { relative: RELATIVE_ID })
+    fireEvent.click(screen.getByTestId('appeal-button'))
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: `${ROUTES.appeal}?relative=${RELATIVE_ID}` })
+    cleanup()
+    show(failedResult(3, '人脸与登记照片不一致，请本人再试一次'), { share: SHARE })
+    fireEvent.click(screen.getByTestId('appeal-button'))
+    expect(log.at(-1)).toContain('绑定本人社保卡后点“我要申诉 / 申请上门认证”')
+    expect(screen.getByTestId('appeal-soon').textContent).toContain('我要申诉 / 申请上门认证')
   })
 
   test('人工审核中 is explained kindly, and the spoken words agree with the screen', () => {

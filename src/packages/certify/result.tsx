@@ -22,7 +22,7 @@ import { KeepDates } from '@/components/KeepDates'
 import { readPageAloud } from './flow/result-reader'
 import { resultViewModel, type RecordsLink } from './flow/result-view'
 import { subjectFromParams, subjectQuery } from './flow/subject'
-import { APPEAL_SOON, OFFLINE_WAYS_TITLE, speechOf } from './flow/texts'
+import { APPEAL_WITHOUT_ACCOUNT, OFFLINE_WAYS_TITLE, speechOf } from './flow/texts'
 import './prompt-audio'
 import './result.scss'
 
@@ -63,9 +63,12 @@ export default function CertifyResultPage() {
 
   // 1 tap back to the camera with the same person and camera (not through 认证须知 again).
   const retry = () => void replacePage(ROUTES.certifyCamera, { facing: retryFacing(params.facing, subject), ...subjectQuery(subject) })
+  // 我要申诉 / 申请上门认证 for 本人 or the relative certified here; a share card or notice has no account to file with.
   const openAppeal = () => {
+    if (subject.kind === 'self') return void navigateTo(ROUTES.appeal)
+    if (subject.kind === 'relative') return void navigateWithQuery(ROUTES.appeal, { relative: subject.relativeId })
     setAppealOpen(true)
-    speak(APPEAL_SOON)
+    speak(APPEAL_WITHOUT_ACCOUNT)
   }
 
   return (
@@ -91,10 +94,10 @@ export default function CertifyResultPage() {
 
       {vm.showAppeal ? (
         <View data-testid='appeal'>
-          <BigButton label='我要申诉' variant='secondary' onClick={openAppeal} testId='appeal-button' />
+          <BigButton label='我要申诉 / 申请上门认证' variant='secondary' onClick={openAppeal} testId='appeal-button' />
           {appealOpen ? (
             <Notice title='申诉' testId='appeal-soon'>
-              <Text>{APPEAL_SOON}</Text>
+              <Text>{APPEAL_WITHOUT_ACCOUNT}</Text>
             </Notice>
           ) : null}
           <View className='yl-result__ways' data-testid='offline-ways'>
@@ -116,6 +119,7 @@ export default function CertifyResultPage() {
           testId='go-records'
         />
       ) : null}
+      {subject.kind === 'unit' ? <BigButton label='返回单位名单' variant='secondary' onClick={() => void navigateTo(ROUTES.unit)} testId='go-unit' /> : null}
       <BigButton label='返回首页' variant={vm.showRetry ? 'secondary' : 'primary'} size={vm.showRetry ? 'normal' : 'main'} onClick={() => void backHome()} testId='home' />
 
       <ScamNotice />

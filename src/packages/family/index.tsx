@@ -19,6 +19,7 @@ import { ERROR_MESSAGES, type AppError } from '@/core/errors'
 import { useAsync } from '@/hooks/useAsync'
 import { listRelatives, removeRelative } from '@/services/family'
 import { backHome, navigateTo, navigateWithQuery, ROUTES } from '@/services/navigation'
+import { AppealLine } from '@/components/AppealLine'
 import { ERROR_HELP, FAMILY_INTRO, listSpeech, relativeLines, relativeTitle, REMOVE_CONFIRM_BODY } from './texts'
 import './index.scss'
 
@@ -85,6 +86,7 @@ function RelativeItem({ relative, onRemoved }: { relative: RelativeView; onRemov
             onClick={() => void navigateWithQuery(ROUTES.records, { relative: relative.relativeId })}
             testId='relative-records'
           />
+          <AppealLine relativeId={relative.relativeId} />
           <BigButton label='移除' variant='danger' onClick={() => setConfirming(true)} testId='remove' />
         </View>
       )}

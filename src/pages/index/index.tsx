@@ -1,4 +1,6 @@
+import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
+import { AppealLine } from '@/components/AppealLine'
 import { BigButton } from '@/components/BigButton'
 import { ErrorBanner } from '@/components/ErrorBanner'
 import { Notice } from '@/components/Notice'
@@ -7,6 +9,7 @@ import { Reminders } from '@/components/Reminders'
 import { ScamNotice } from '@/components/ScamNotice'
 import { StatusCard } from '@/components/StatusCard'
 import { SubscribeCard } from '@/components/SubscribeCard'
+import { UnitAdminLine } from '@/components/UnitAdminLine'
 import { useAsync } from '@/hooks/useAsync'
 import { getStatus } from '@/services/api'
 import { navigateTo, ROUTES } from '@/services/navigation'
@@ -14,6 +17,7 @@ import { homeSpeech, UNBOUND_ALREADY_DONE, UNBOUND_BODY, UNBOUND_TITLE } from '.
 
 export default function HomePage() {
   const [state, reload] = useAsync(getStatus)
+  const [appealSentence, setAppealSentence] = useState('')
 
   const speech =
     state.phase === 'ready'
@@ -21,9 +25,10 @@ export default function HomePage() {
       : state.phase === 'error'
         ? homeSpeech({ phase: 'error', message: state.error.message })
         : homeSpeech({ phase: 'loading' })
+  const spoken = state.phase === 'ready' && state.data.bound && appealSentence ? `${speech}${appealSentence}` : speech
 
   return (
-    <PageShell title='养老待遇资格认证' speech={speech} fontSizeChoice>
+    <PageShell title='养老待遇资格认证' speech={spoken} fontSizeChoice>
       {state.phase === 'loading' ? (
         <Notice title='正在读取认证信息…' testId='loading'>
           <Text>请稍候。</Text>
@@ -59,6 +64,7 @@ export default function HomePage() {
             <BigButton label='绑定 / 解除绑定' variant='secondary' onClick={() => void navigateTo(ROUTES.bind)} testId='go-binding' />
           </View>
           <SubscribeCard size='normal' variant='secondary' />
+          <AppealLine onSentence={setAppealSentence} />
         </View>
       ) : null}
 
@@ -66,6 +72,7 @@ export default function HomePage() {
         <View className='yl-links' data-testid='more'>
           <BigButton label='家人认证' variant='secondary' onClick={() => void navigateTo(ROUTES.family)} testId='go-family' />
           <BigButton label='认证查询' variant='secondary' onClick={() => void navigateTo(ROUTES.query)} testId='go-query' />
+          <UnitAdminLine />
         </View>
       ) : null}
 

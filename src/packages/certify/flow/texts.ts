@@ -83,7 +83,8 @@ export const CAMERA_UNAVAILABLE_BODY = '摄像头可能正被其他应用使用�
 export const SUBMIT_FAILED_TITLE = '网络不太好，认证结果还没有提交'
 export const SUBMIT_FAILED_BODY = '您做的动作已经保存在手机上，不用重新做。请点“重试”再提交一次。'
 
-export const APPEAL_SOON = '申诉功能即将开放。现在如需申诉，请带上身份证到社保经办机构窗口办理。'
+/** 我要申诉 from a share card or a notice (no bound account to file with): how to do it instead. */
+export const APPEAL_WITHOUT_ACCOUNT = '申诉或申请上门认证，请在“银龄认证”首页绑定本人社保卡后点“我要申诉 / 申请上门认证”，也可以请家人帮您申请，或带上身份证到社保经办机构窗口办理。'
 /** Has a recorded clip: said (and shown) from the third failure of a day. */
 export const APPEAL_ADVICE = '多次没有通过，可以申诉，也可以到社区或经办机构认证'
 export const OFFLINE_WAYS_TITLE = '也可以换一种方式认证：'

@@ -1,0 +1,45 @@
+/**
+ * The 申诉 / 上门认证 line of 首页 and of a 家人 entry: the latest appeal's state in words (已提交 → 处理中
+ * → 已安排上门（日期） → 已完成 / 未通过 and why), and the way in (我要申诉 / 申请上门认证, always offered).
+ * `onSentence` hands the shown sentence to the page, so its 朗读 reads it too.
+ */
+import { useEffect } from 'react'
+import { Text, View } from '@tarojs/components'
+import type { AppealView } from '@/core/contracts/appeals'
+import { useAsync } from '@/hooks/useAsync'
+import { getAppeal } from '@/services/appeal'
+import { navigateWithQuery, ROUTES } from '@/services/navigation'
+import { BigButton } from '../BigButton'
+
+const OPEN = ['submitted', 'processing', 'visit_scheduled']
+
+export function appealLineText(a: AppealView): string {
+  return `${a.kindLabel}：${a.stateLabel}${a.state === 'visit_scheduled' && a.visitDate ? `（${a.visitDate}）` : ''}`
+}
+
+export function AppealLine({ relativeId, onSentence }: { relativeId?: string; onSentence?: (sentence: string) => void }) {
+  const [state] = useAsync(() => getAppeal(relativeId))
+  const appeal = state.phase === 'ready' ? state.data.appeal : undefined
+  useEffect(() => {
+    if (appeal) onSentence?.(appeal.sentence)
+  }, [appeal?.appealId, appeal?.state])
+  const open = appeal && OPEN.includes(appeal.state)
+  return (
+    <View className='yl-appeal-line' data-testid={relativeId ? `appeal-line-${relativeId}` : 'appeal-line'} data-state={appeal?.state ?? 'none'}>
+      {appeal ? (
+        <View>
+          <Text className='yl-text' data-testid='appeal-state-label'>
+            {appealLineText(appeal)}
+          </Text>
+          <Text className='yl-text'>{appeal.sentence}</Text>
+        </View>
+      ) : null}
+      <BigButton
+        label={open ? '查看申诉进度' : '我要申诉 / 申请上门认证'}
+        variant='secondary'
+        onClick={() => void navigateWithQuery(ROUTES.appeal, relativeId ? { relative: relativeId } : undefined)}
+        testId={relativeId ? `go-appeal-${relativeId}` : 'go-appeal'}
+      />
+    </View>
+  )
+}

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '申诉 / 上门认证',
+})
