@@ -123,6 +123,13 @@ export const ERRORS = {
   AGENCY_UNIT_NOT_FOUND: { status: 404, message: '本辖区名册里没有这个单位，请从单位列表里选择' },
   AGENCY_UNIT_EXPIRY_INVALID: { status: 400, message: '请选择任命到期日期（明天起，最长一年）' },
   AGENCY_APPOINTMENT_NOT_FOUND: { status: 404, message: '未找到该专管员任命，或不在您的管辖范围内' },
+  // 静默认证 signals upload (console): server/services/agency/signals-upload.ts
+  AGENCY_SIGNALS_UPLOAD_NOT_FOUND: { status: 404, message: '未找到该次上传的比对数据' },
+  AGENCY_SIGNALS_UPLOAD_EMPTY: { status: 400, message: '上传的文件是空的，请选择比对数据 CSV 文件' },
+  AGENCY_SIGNALS_UPLOAD_TOO_LARGE: { status: 413, message: '文件太大（最大 50 MB），请分成几个文件上传' },
+  AGENCY_SIGNALS_UPLOAD_TYPE: { status: 415, message: '请上传 CSV 格式的比对数据文件' },
+  AGENCY_SIGNALS_UPLOAD_HAS_ERRORS: { status: 409, message: '比对数据中有错误的行，未导入任何数据，请下载错误明细修改后重新上传' },
+  AGENCY_SIGNALS_UPLOAD_NOT_READY: { status: 409, message: '比对数据还在检查中，请稍后再试' },
   INTERNAL: { status: 500, message: '服务暂时不可用，请稍后再试' },
   // Agency console: sign-in and authority (server/agency/). Add a resource's own codes in a block below.
   AGENCY_SIGNIN_REQUIRED: { status: 401, message: '请先登录，或登录已过期，请重新登录' },

@@ -15,6 +15,7 @@ import type { AgencyRouteOptions } from './options'
 import { personRoutes } from './persons'
 import { reviewRoutes } from './review'
 import { agencyRosterRoutes } from './roster'
+import { agencySignalsRoutes } from './signals'
 import { unitAdminAgencyRoutes } from './unit-admins'
 import { userRoutes } from './users'
 
@@ -29,6 +30,7 @@ export const agencyApi: FastifyPluginAsync<AgencyRouteOptions> = async (api, mou
   await api.register(personRoutes, opts)
   await api.register(agencyExportsRoutes, opts)
   await api.register(agencyRosterRoutes, opts)
+  await api.register(agencySignalsRoutes, opts)
   await api.register(overviewRoutes, opts)
   await api.register(unitAdminAgencyRoutes, opts)
   await api.register(appealsRoutes, opts)

@@ -11,6 +11,7 @@ import { OVERVIEW_ENDPOINTS } from './overview'
 import { PERSONS_ENDPOINTS } from './persons'
 import { REVIEW_ENDPOINTS } from './review'
 import { ROSTER_ENDPOINTS } from './roster'
+import { SIGNALS_ENDPOINTS } from './signals'
 import { UNIT_ADMINS_ENDPOINTS } from './unit-admins'
 import { USERS_ENDPOINTS } from './users'
 
@@ -20,6 +21,7 @@ export const AGENCY_ENDPOINTS = agencyEndpoints({
   ...PERSONS_ENDPOINTS,
   ...EXPORTS_ENDPOINTS,
   ...ROSTER_ENDPOINTS,
+  ...SIGNALS_ENDPOINTS,
   ...AUTH_ENDPOINTS,
   ...USERS_ENDPOINTS,
   ...OVERVIEW_ENDPOINTS,
