@@ -4,6 +4,8 @@
  * standing.ts), so the console never tells a clerk something the retiree's phone contradicts.
  * Masked data only: no audit row (no full name or ID number is read here).
  */
+import { appealCounts } from '../../repositories/agency/appeals'
+import { silentFigures } from '../../signals/overview'
 import { OVERVIEW_CHANNELS, type OverdueListView, type OverdueQuery, type OverviewChannel, type OverviewView } from '../../../src/core/contracts/agency/overview'
 import { addMonths, firstDayOf, yearMonthOf } from '../../../src/core/cycle'
 import { DomainError } from '../../../src/core/errors'
@@ -64,6 +66,7 @@ async function overviewIn(ctx: ServiceContext, actor: AgencyActor): Promise<Over
     { persons: 0, certified: 0, due: 0, overdue: 0, suspended: 0 },
   )
   const pendingReview = await countPendingReview(ctx.db, region)
+  const appeals = await appealsOf(ctx, region, today)
 
   const thisWeek = weekStartOf(today)
   const weekStarts = Array.from({ length: OVERVIEW_WEEKS }, (_, i) => isoOf(new Date(dateAt(thisWeek).getTime() - (OVERVIEW_WEEKS - 1 - i) * 7 * DAY_MS)))
@@ -90,8 +93,8 @@ async function overviewIn(ctx: ServiceContext, actor: AgencyActor): Promise<Over
       due: counts.due,
       overdue: counts.overdue,
       pendingReview,
-      pendingAppeals: 0,
-      appealsAvailable: false,
+      pendingAppeals: appeals.submitted + appeals.processing + appeals.visitScheduled,
+      appealsAvailable: true,
     },
     weekly: weekStarts.map((w) => {
       const c = weeks.get(w)!
@@ -100,6 +103,8 @@ async function overviewIn(ctx: ServiceContext, actor: AgencyActor): Promise<Over
     coverage,
     overdueTrend,
     unitAdmins: await unitAdminsOf(ctx, region, today),
+    appeals,
+    silent: await silentFigures(ctx.db, region, today),
   }
 }
 
@@ -107,6 +112,12 @@ async function overviewIn(ctx: ServiceContext, actor: AgencyActor): Promise<Over
 async function unitAdminsOf(ctx: ServiceContext, region: string, today: string): Promise<NonNullable<OverviewView['unitAdmins']>> {
   const a = await unitAdminActivity(ctx.db, region, ctx.clock().toISOString(), [shanghaiMidnightIso(`${today.slice(0, 4)}-01-01`), shanghaiMidnightIso(`${today.slice(0, 7)}-01`)])
   return { active: a.active, certifiedThisYear: a.certifiedSince[0], certifiedThisMonth: a.certifiedSince[1] }
+}
+
+/** Open appeals by state and past their SLA date (an added field; the reads are in repositories/agency/appeals.ts). */
+async function appealsOf(ctx: ServiceContext, region: string, today: string): Promise<NonNullable<OverviewView['appeals']>> {
+  const a = await appealCounts(ctx.db, region, today)
+  return { submitted: a.byState.submitted ?? 0, processing: a.byState.processing ?? 0, visitScheduled: a.byState.visit_scheduled ?? 0, pastSla: a.overdue }
 }
 
 /** The cursor a page hands out: opaque to the console (base64url of the keyset position). */

@@ -73,7 +73,7 @@ describe.each(DIALECTS)('agency overview routes on %s', (dialect) => {
       today: '2026-11-27',
       month: '2026-11',
       // 王秀英, 陈玉梅, 赵德胜, 孙淑珍 certified; 李建国 (due 2026-11) and 刘德福 (never, enrolled this month) due; 张桂兰 suspended.
-      counts: { persons: 7, receiving: 6, certified: 4, due: 2, overdue: 1, pendingReview: 0, pendingAppeals: 0, appealsAvailable: false },
+      counts: { persons: 7, receiving: 6, certified: 4, due: 2, overdue: 1, pendingReview: 0, pendingAppeals: 0, appealsAvailable: true },
       coverage: [
         { regionCode: '11', certified: 2, total: 3 },
         { regionCode: '32', certified: 1, total: 2 },

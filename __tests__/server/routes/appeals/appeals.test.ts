@@ -199,6 +199,11 @@ describe.each(DIALECTS)('appeals on %s', (dialect) => {
     expect(mine).toMatchObject({ state: 'submitted', stateLabel: '已提交', slaDaysLeft: 10, phoneMasked: '139****5678', nameMasked: '赵*胜' })
     expect(items.map((i) => i.filedAt)).toEqual([...items.map((i) => i.filedAt)].sort())
     expect(JSON.stringify(queue.json())).not.toContain('13912345678')
+    // 概览 counts it among the region's open appeals, by state.
+    const overview = (await agency(nanjing, 'GET', '/overview')).json()
+    expect(overview.counts.appealsAvailable).toBe(true)
+    expect(overview.appeals.submitted).toBe(items.filter((i) => (i as { state?: string }).state === 'submitted').length)
+    expect(overview.counts.pendingAppeals).toBe(queue.json().total)
     // 长沙's clerk neither sees nor touches it.
     expect(((await agency(changsha, 'GET', '/appeals')).json().appeals as { appealId: string }[]).some((i) => i.appealId === appealId)).toBe(false)
     for (const [m, url, body] of [

@@ -41,7 +41,7 @@ export const OverviewViewSchema = v.object({
     overdue: Count,
     /** Records waiting for 人工审核. */
     pendingReview: Count,
-    /** Appeals are not available yet (next release): always 0, with appealsAvailable false. */
+    /** Open appeals (已提交, 处理中, 已安排上门) of the region; appealsAvailable is true since issue 16. */
     pendingAppeals: Count,
     appealsAvailable: v.boolean(),
   }),
@@ -51,6 +51,12 @@ export const OverviewViewSchema = v.object({
   coverage: v.array(v.object({ regionCode: v.string(), certified: Count, total: Count })),
   /** Overdue persons at the start of each of the last 6 months, oldest first (the current month last). */
   overdueTrend: v.array(v.object({ month: v.string(), overdue: Count })),
+  /** 单位专管员 activity: appointments live now; passes performed by 专管员 this year and this month (Beijing). */
+  unitAdmins: v.optional(v.object({ active: Count, certifiedThisYear: Count, certifiedThisMonth: Count })),
+  /** Open appeals by state, and how many are past their SLA date (the 申诉 queue's figures). */
+  appeals: v.optional(v.object({ submitted: Count, processing: Count, visitScheduled: Count, pastSla: Count })),
+  /** 静默认证 (数据比对): passes this year and this month (Beijing); persons flagged by a death/殡葬 signal or a conflict, review open. */
+  silent: v.optional(v.object({ certifiedThisYear: Count, certifiedThisMonth: Count, openReviews: Count })),
 })
 export type OverviewView = v.InferOutput<typeof OverviewViewSchema>
 
