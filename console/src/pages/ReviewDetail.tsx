@@ -6,12 +6,16 @@
 import { Alert, Button, Card, Col, Descriptions, Empty, Form, Image, Input, Modal, Radio, Result, Row, Space, Tag, Typography } from 'antd'
 import { useState } from 'react'
 import { REVIEW_NOTE_MAX, REVIEW_REJECT_REASON_LABELS, REVIEW_REJECT_REASONS, type DecisionAnswer, type ReviewDetail as Detail, type ReviewRejectReason } from '../../../src/core/contracts/agency/review'
+import type { ActionName } from '../../../src/core/liveness/types'
 import { call } from '../api/client'
 import { PageHeader } from '../components/PageHeader'
 import { useLoad } from '../components/useCall'
 import { fmtDate, fmtDateTime, fmtDueMonth } from '../format'
 import type { PageProps } from './registry'
 import { Link, navigate } from '../router'
+
+/** The challenge's actions as the person was asked them (src/core/liveness/session/texts.ts). */
+const ACTIONS: Record<ActionName, string> = { blink: '眨眼', mouth_open: '张嘴', turn_left: '向左转头', turn_right: '向右转头', head_up: '抬头', head_down: '低头' }
 
 export default function ReviewDetail({ params }: PageProps) {
   const recordId = params.recordId
@@ -58,7 +62,7 @@ export default function ReviewDetail({ params }: PageProps) {
                 </Descriptions.Item>
                 <Descriptions.Item label="转人工原因">{d.session.reasonCode ?? '—'}</Descriptions.Item>
                 <Descriptions.Item label="人脸相似度">{d.session.liveness.identityScore === null ? '—' : d.session.liveness.identityScore.toFixed(2)}</Descriptions.Item>
-                <Descriptions.Item label="动作">{d.session.challenge.join('、') || '—'}</Descriptions.Item>
+                <Descriptions.Item label="动作">{d.session.challenge.map((a) => ACTIONS[a as ActionName] ?? a).join('、') || '—'}</Descriptions.Item>
                 <Descriptions.Item label="开始 / 完成">{`${fmtDateTime(d.session.createdAt)} / ${fmtDateTime(d.session.completedAt)}`}</Descriptions.Item>
               </Descriptions>
             ) : (
