@@ -250,6 +250,20 @@ describe.each(DIALECTS)('单位专管员 on %s', (dialect) => {
     expect((await claim(newCaller('unit'), pending.inviteCode)).json().error.code).toBe('UNIT_INVITE_INVALID')
   })
 
+  test('概览 counts live appointments and the passes 专管员 performed this year and month, in region only', async () => {
+    const before = (await get(admin, '/overview')).json().unitAdmins
+    const { caller } = await appointed()
+    await appoint() // pending: not counted
+    const { status } = await certify(h, caller, { unitMemberRef: await refOf(caller)(await personIdOf(h, 'wang')) })
+    expect(status).toBe(200)
+    const after = (await get(admin, '/overview')).json().unitAdmins
+    expect(after).toEqual({ active: before.active + 1, certifiedThisYear: before.certifiedThisYear + 1, certifiedThisMonth: before.certifiedThisMonth + 1 })
+    const live = await h.test.store.db.selectFrom('unit_admin_appointments').select('id').where('account_id', 'is not', null).where('revoked_at', 'is', null).where('expires_at', '>', h.now.toISOString()).execute()
+    expect(after.active).toBe(live.length)
+    const changsha = await signInAgency(app, await createAgencyUser(app, { role: 'clerk', regionPrefix: '4301' }))
+    expect((await get(changsha, '/overview')).json().unitAdmins).toEqual({ active: 0, certifiedThisYear: 0, certifiedThisMonth: 0 })
+  })
+
   test('wrong codes are rate-limited per account (5 per 10 minutes)', async () => {
     const caller = newCaller('guess')
     for (let i = 0; i < 5; i++) expect((await claim(caller, `ZZZZZZZ${i + 2}`)).json().error.code).toBe('UNIT_INVITE_INVALID')

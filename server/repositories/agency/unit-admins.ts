@@ -50,3 +50,29 @@ export async function revokeAppointment(db: Db, id: string, by: string, nowIso: 
   const r = await db.updateTable('unit_admin_appointments').set({ revoked_at: nowIso, revoked_by: by }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst()
   return Number(r.numUpdatedRows) === 1
 }
+
+/**
+ * 概览's 专管员 figures: appointments live now in the region, and passed certifications performed
+ * by 专管员 of persons in the region since each of the given instants (ISO).
+ */
+export async function unitAdminActivity(db: Db, regionPrefix: string, nowIso: string, sinceIsos: readonly string[]): Promise<{ active: number; certifiedSince: number[] }> {
+  const active = await db
+    .selectFrom('unit_admin_appointments')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('region_prefix', 'like', `${regionPrefix}%`)
+    .where('account_id', 'is not', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', nowIso)
+    .executeTakeFirstOrThrow()
+  const earliest = [...sinceIsos].sort()[0] ?? nowIso
+  const passes = await db
+    .selectFrom('certification_records as r')
+    .innerJoin('persons as p', 'p.id', 'r.person_id')
+    .select('r.certified_at')
+    .where('r.performed_by', '=', 'unit_admin')
+    .where('r.result', '=', 'passed')
+    .where('r.certified_at', '>=', earliest)
+    .where(inRegion(regionPrefix))
+    .execute()
+  return { active: Number(active.n), certifiedSince: sinceIsos.map((s) => passes.filter((r) => r.certified_at >= s).length) }
+}

@@ -47,6 +47,7 @@ import {
 import { rememberFacing } from './flow/result-store'
 import { KeepDates } from '@/components/KeepDates'
 import { subjectFromParams, subjectQuery, subjectWellFormed, type CertSubject } from './flow/subject'
+import { listUnitMembers } from '@/services/unit-admin'
 import './prompt-audio'
 import './index.scss'
 
@@ -85,6 +86,8 @@ const LANDING_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'NOTICE_INVALID',
   'NOTICE_ALREADY_CERTIFIED',
   'RELATIVE_NOT_FOUND',
+  'UNIT_MEMBER_NOT_FOUND',
+  'UNIT_ADMIN_NOT_APPOINTED',
 ])
 /** …of which these mean "already done": said calmly, with a ✓. */
 const ALREADY_DONE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['SHARE_USED', 'NOTICE_ALREADY_CERTIFIED'])
@@ -113,7 +116,7 @@ function deadlineLine(deadline: string, statusLabel: string): string {
 async function loadGreeting(subject: CertSubject): Promise<Result<Greeting | null>> {
   if (subject.kind === 'self') return { ok: true, data: SELF }
   if (!subjectWellFormed(subject)) {
-    const code: ErrorCode = subject.kind === 'share' ? 'SHARE_INVALID' : subject.kind === 'notice' ? 'NOTICE_INVALID' : 'RELATIVE_NOT_FOUND'
+    const code: ErrorCode = subject.kind === 'share' ? 'SHARE_INVALID' : subject.kind === 'notice' ? 'NOTICE_INVALID' : subject.kind === 'unit' ? 'UNIT_MEMBER_NOT_FOUND' : 'RELATIVE_NOT_FOUND'
     return { ok: false, error: appError(code) }
   }
   if (subject.kind === 'share') {
@@ -126,6 +129,21 @@ async function loadGreeting(subject: CertSubject): Promise<Result<Greeting | nul
         title: d.title,
         from: d.fromText,
         lines: [deadlineLine(d.nextDueDeadlineLabel, d.statusLabel), `认证状态：${d.statusLabel}`, `这个链接 ${formatChinaDate(d.expiresAt)} 前有效`],
+      },
+    }
+  }
+  if (subject.kind === 'unit') {
+    // 单位专管员: the member from the unit list (masked); the backend checks the appointment again at start.
+    const r = await listUnitMembers()
+    if (!r.ok) return r
+    const m = r.data.members.find((x) => x.memberRef === subject.memberRef)
+    if (!m) return { ok: false, error: appError('UNIT_MEMBER_NOT_FOUND') }
+    return {
+      ok: true,
+      data: {
+        title: `${m.maskedName}的养老资格认证`,
+        from: `由单位专管员帮助认证（${r.data.unitName}）`,
+        lines: [deadlineLine(m.nextDueDeadlineLabel, m.statusLabel), `认证状态：${m.statusLabel}`, '请老人本人对着摄像头做动作，您帮忙拿手机。'],
       },
     }
   }
@@ -192,7 +210,8 @@ function LandingRefused({ error, subject }: { error: AppError; subject: CertSubj
       {subject.kind === 'relative' ? (
         <BigButton label='返回家人列表' size='main' onClick={() => void navigateTo(ROUTES.family)} testId='go-family' />
       ) : null}
-      <BigButton label='返回首页' size={subject.kind === 'relative' ? 'normal' : 'main'} variant={subject.kind === 'relative' ? 'secondary' : 'primary'} onClick={() => void backHome()} testId='home' />
+      {subject.kind === 'unit' ? <BigButton label='返回单位名单' size='main' onClick={() => void navigateTo(ROUTES.unit)} testId='go-unit' /> : null}
+      <BigButton label='返回首页' size={subject.kind === 'relative' || subject.kind === 'unit' ? 'normal' : 'main'} variant={subject.kind === 'relative' || subject.kind === 'unit' ? 'secondary' : 'primary'} onClick={() => void backHome()} testId='home' />
     </View>
   )
 }
@@ -251,12 +270,12 @@ export default function CertifyNoticePage() {
   const [subject] = useState<CertSubject>(() => subjectFromParams(currentParams()))
   const [landing, reloadLanding] = useLanding(subject)
   // 帮TA认证: the helper holds the phone and films the relative (后置).
-  const [facing, setFacing] = useState<Facing>(subject.kind === 'relative' ? 'back' : 'front')
+  const [facing, setFacing] = useState<Facing>(subject.kind === 'relative' || subject.kind === 'unit' ? 'back' : 'front')
   const [phase, setPhase] = useState<'ready' | 'checking' | 'denied'>('ready')
   const platform = currentPlatform()
   useEffect(preloadFaceTracker, [])
 
-  const helper = subject.kind === 'relative'
+  const helper = subject.kind === 'relative' || subject.kind === 'unit'
   const go = () => {
     rememberFacing(facing)
     void navigateWithQuery(ROUTES.certifyCamera, { facing, ...subjectQuery(subject) })

@@ -33,7 +33,7 @@ export function rememberFacing(f: Facing): void {
 export function retryFacing(param: string | undefined, subject: CertSubject): Facing {
   if (param === 'front' || param === 'back') return param
   if (facing) return facing
-  return subject.kind === 'relative' ? 'back' : 'front'
+  return subject.kind === 'relative' || subject.kind === 'unit' ? 'back' : 'front'
 }
 
 export function clearResultForTests(): void {

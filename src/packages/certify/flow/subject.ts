@@ -12,15 +12,18 @@
 import type { StartCertificationEvent } from '@/core/contracts/certification'
 import { NOTICE_CODE_PATTERN, parseNoticeScene } from '@/core/contracts/notices'
 import { SHARE_TOKEN_PATTERN } from '@/core/contracts/share'
+import { MEMBER_REF_PATTERN } from '@/core/contracts/unit-admin'
 
 export type CertSubject =
   | { kind: 'self' }
   | { kind: 'relative'; relativeId: string }
   | { kind: 'share'; token: string }
   | { kind: 'notice'; code: string }
+  /** 单位专管员: a member of the caller's unit (its opaque ref from the 单位认证 list). */
+  | { kind: 'unit'; memberRef: string }
 
 /** Query keys on the certification pages. */
-export const SUBJECT_KEYS = { relative: 'relative', share: 'share', notice: 'notice', scene: 'scene' } as const
+export const SUBJECT_KEYS = { relative: 'relative', share: 'share', notice: 'notice', scene: 'scene', unit: 'unit' } as const
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -37,6 +40,8 @@ export function subjectFromParams(params: Record<string, string | undefined>): C
   if (typeof notice === 'string' && notice.trim() !== '') return { kind: 'notice', code: notice.trim() }
   const scene = params[SUBJECT_KEYS.scene]
   if (typeof scene === 'string' && scene.trim() !== '') return { kind: 'notice', code: parseNoticeScene(scene) ?? '' }
+  const unit = params[SUBJECT_KEYS.unit]
+  if (typeof unit === 'string' && unit.trim() !== '') return { kind: 'unit', memberRef: unit.trim() }
   const relative = params[SUBJECT_KEYS.relative]
   if (typeof relative === 'string' && relative.trim() !== '') return { kind: 'relative', relativeId: relative.trim() }
   return { kind: 'self' }
@@ -53,6 +58,8 @@ export function subjectWellFormed(s: CertSubject): boolean {
       return SHARE_TOKEN_PATTERN.test(s.token)
     case 'notice':
       return NOTICE_CODE_PATTERN.test(s.code)
+    case 'unit':
+      return MEMBER_REF_PATTERN.test(s.memberRef)
   }
 }
 
@@ -67,6 +74,8 @@ export function startEventFor(s: CertSubject): StartCertificationEvent {
       return { shareToken: s.token }
     case 'notice':
       return { noticeCode: s.code }
+    case 'unit':
+      return { unitMemberRef: s.memberRef }
   }
 }
 
@@ -81,5 +90,7 @@ export function subjectQuery(s: CertSubject): Record<string, string> {
       return { [SUBJECT_KEYS.share]: s.token }
     case 'notice':
       return { [SUBJECT_KEYS.notice]: s.code }
+    case 'unit':
+      return { [SUBJECT_KEYS.unit]: s.memberRef }
   }
 }

@@ -1,0 +1,146 @@
+/**
+ * 单位认证 (单位专管员): an account the agency appointed sees its unit's retirees — masked name and ID
+ * number, the status in words with its own glyph and shape (never colour alone), the deadline as a
+ * day — those who must certify first, and a big 帮TA认证 for each (the retiree's own face on this
+ * phone, back camera; the certification pages take ?unit=<memberRef>). Without a live appointment
+ * the page asks for the one-time invitation code from the agency (no openid ever shown).
+ */
+import { useRef, useState } from 'react'
+import { useDidShow } from '@tarojs/taro'
+import { Text, View } from '@tarojs/components'
+import { BigButton } from '@/components/BigButton'
+import { ErrorBanner } from '@/components/ErrorBanner'
+import { Field } from '@/components/Field'
+import { KeepDates } from '@/components/KeepDates'
+import { Notice } from '@/components/Notice'
+import { PageShell } from '@/components/PageShell'
+import { statusLook } from '@/components/StatusCard/look'
+import { StatusIcon } from '@/components/StatusIcon'
+import type { UnitMemberView, UnitMembersView } from '@/core/contracts/unit-admin'
+import { appError, type AppError, type Result } from '@/core/errors'
+import { useAsync } from '@/hooks/useAsync'
+import { backHome, navigateWithQuery, ROUTES } from '@/services/navigation'
+import { claimUnitInvite, listUnitMembers, unitAdminStatus } from '@/services/unit-admin'
+import { CLAIM_INTRO, HELP_LINE, memberDeadline, unitHeadLines, unitSpeech } from './texts'
+import './index.scss'
+
+type PageData = { appointed: false } | { appointed: true; view: UnitMembersView }
+
+async function load(): Promise<Result<PageData>> {
+  const s = await unitAdminStatus()
+  if (!s.ok) return s
+  if (!s.data.appointed) return { ok: true, data: { appointed: false } }
+  const m = await listUnitMembers()
+  if (!m.ok) return m.error.code === 'UNIT_ADMIN_NOT_APPOINTED' ? { ok: true, data: { appointed: false } } : m
+  return { ok: true, data: { appointed: true, view: m.data } }
+}
+
+function MemberItem({ member }: { member: UnitMemberView }) {
+  const look = statusLook(member.status)
+  return (
+    <View className={`yl-unit-member yl-unit-member--${look.tone}`} data-testid='unit-member' data-status={member.status}>
+      <View className='yl-unit-member__head'>
+        <StatusIcon status={member.status} size='small' testId='unit-member-icon' />
+        <View className='yl-unit-member__who'>
+          <Text className='yl-unit-member__name' data-testid='unit-member-name'>
+            {member.maskedName}
+          </Text>
+          <Text className='yl-unit-member__state' data-testid='unit-member-status'>
+            {member.statusLabel}
+          </Text>
+        </View>
+      </View>
+      <Text className='yl-unit-member__line'>身份证号：{member.maskedIdNumber}</Text>
+      <Text className='yl-unit-member__line'>
+        <KeepDates text={memberDeadline(member)} />
+      </Text>
+      <View className='yl-unit-member__buttons'>
+        <BigButton
+          label='帮TA认证'
+          size={member.status === 'certified' ? 'normal' : 'main'}
+          variant={member.status === 'certified' ? 'secondary' : 'primary'}
+          onClick={() => void navigateWithQuery(ROUTES.certify, { unit: member.memberRef })}
+          testId='unit-certify'
+        />
+      </View>
+    </View>
+  )
+}
+
+function ClaimForm({ onClaimed }: { onClaimed: () => void }) {
+  const [code, setCode] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<AppError | undefined>()
+  const submit = async () => {
+    if (code.replace(/[\s-]/g, '').length !== 8) {
+      setError(appError('UNIT_INVITE_INVALID'))
+      return
+    }
+    setBusy(true)
+    setError(undefined)
+    const r = await claimUnitInvite(code)
+    setBusy(false)
+    if (r.ok) onClaimed()
+    else setError(r.error)
+  }
+  return (
+    <View data-testid='unit-claim'>
+      <Notice title='单位专管员'>
+        <Text className='yl-text'>{CLAIM_INTRO}</Text>
+      </Notice>
+      <Field name='code' label='邀请码（8 位）' value={code} onChange={setCode} maxLength={12} placeholder='例如 AB3D EF7H' error={error?.message} />
+      <BigButton label='确认邀请码' size='main' busy={busy} busyLabel='正在核对…' onClick={() => void submit()} testId='unit-claim-submit' />
+    </View>
+  )
+}
+
+export default function UnitPage() {
+  const [state, reload] = useAsync(load)
+  // Back from a certification: read the list again (not on the first show).
+  const shown = useRef(false)
+  useDidShow(() => {
+    if (shown.current) reload()
+    shown.current = true
+  })
+
+  const speech =
+    state.phase === 'ready'
+      ? state.data.appointed
+        ? unitSpeech(state.data.view)
+        : `${CLAIM_INTRO}输入后请点击确认邀请码按钮。`
+      : state.phase === 'error'
+        ? `${state.error.message}。请点击重试按钮。`
+        : '正在读取单位名单，请稍候。'
+
+  return (
+    <PageShell title='单位认证' speech={speech}>
+      {state.phase === 'loading' ? <Notice title='正在读取单位名单…' testId='loading' /> : null}
+      {state.phase === 'error' ? <ErrorBanner error={state.error} onRetry={reload} /> : null}
+      {state.phase === 'ready' && !state.data.appointed ? <ClaimForm onClaimed={reload} /> : null}
+      {state.phase === 'ready' && state.data.appointed ? (
+        <View data-testid='unit'>
+          <View className='yl-unit-head' data-testid='unit-head'>
+            {unitHeadLines(state.data.view).map((l) => (
+              <Text className='yl-text' key={l}>
+                <KeepDates text={l} />
+              </Text>
+            ))}
+            <Text className='yl-text'>{HELP_LINE}</Text>
+          </View>
+          {state.data.view.members.length === 0 ? (
+            <Notice title='名单里还没有人' testId='empty'>
+              <Text className='yl-text'>社保经办机构的名册里，这个单位现在没有退休人员。</Text>
+            </Notice>
+          ) : (
+            <View data-testid='unit-list'>
+              {state.data.view.members.map((m) => (
+                <MemberItem key={m.memberRef} member={m} />
+              ))}
+            </View>
+          )}
+        </View>
+      ) : null}
+      <BigButton label='返回首页' variant='secondary' onClick={() => void backHome()} testId='home' />
+    </PageShell>
+  )
+}
