@@ -86,6 +86,19 @@ describe.each(DIALECTS)('agency signals upload routes on %s', (dialect) => {
     await settledSignalsUpload(again.uploadId)
     expect((await confirm(admin, again.uploadId)).json()).toMatchObject({ status: 'imported', inserted: 0, alreadyKnown: 2, certified: 0 })
     expect(await recordsOf('DEMO0002')).toHaveLength(1)
+    // 概览 counts it (and a clerk of the region sees the same figure).
+    const overview = await h.app.inject({ method: 'GET', url: `${API}/overview`, headers: clerk.headers() })
+    expect(overview.json()).toMatchObject({ silent: { certifiedThisYear: 1, certifiedThisMonth: 1, openReviews: 0 } })
+  })
+
+  it('a death signal: never a pass, payment suspended, and 概览 shows one open review', async () => {
+    const staged = (await upload(admin, [HEADER, `DEMO0005,,死亡,${day(5)}`, `DEMO0005,,医保结算,${day(2)}`].join('\n'))).json() as { uploadId: string }
+    await settledSignalsUpload(staged.uploadId)
+    expect((await confirm(admin, staged.uploadId)).json()).toMatchObject({ status: 'imported', inserted: 2, certified: 0, flagged: 2 })
+    expect(await recordsOf('DEMO0005')).toEqual([])
+    expect(await h.test.store.db.selectFrom('persons').select(['benefit_status']).where('person_no', '=', 'DEMO0005').executeTakeFirstOrThrow()).toEqual({ benefit_status: 'suspended' })
+    const overview = await h.app.inject({ method: 'GET', url: `${API}/overview`, headers: admin.headers() })
+    expect(overview.json()).toMatchObject({ silent: { certifiedThisYear: 1, openReviews: 1 } })
   })
 
   it('only an admin uploads; empty and wrong types are refused plainly; another region sees nothing', async () => {
