@@ -5,7 +5,7 @@
  * reverse, since those hold rows the 芙蓉区 user may not see); the records read are those of persons
  * whose region_code starts with the export's prefix.
  */
-import { sql, type Selectable } from 'kysely'
+import { sql, type Selectable, type SqlBool } from 'kysely'
 import type { AgencyExportFilesTable, AgencyExportsTable } from '../../db/schema'
 import type { Db } from '../types'
 
@@ -116,43 +116,54 @@ export interface ResultsSourceRow {
   offline_verified_how: string | null
 }
 
-/**
- * Every record of persons in the region whose change stamp lies in (from, to]: created in it, or
- * decided in it (a pending record exported as 待审核 comes again once decided). Fixed order: by the
- * change stamp, then record id. Two indexed range scans (created_at, decided_at) joined to persons.
- */
-export async function resultsRows(db: Db, regionPrefix: string, from: string, to: string): Promise<ResultsSourceRow[]> {
-  const rows = await db
+const RESULTS_COLUMNS = [
+  'r.id as record_id',
+  'p.person_no',
+  'p.pii_enc',
+  'r.certified_at',
+  'r.result',
+  'r.method',
+  'r.channel',
+  'r.performed_by',
+  'r.via',
+  'r.created_at',
+  'r.decided_at',
+  'r.decision_reason',
+  'pu.display_name as performer_name',
+  'du.display_name as decider_name',
+  'r.offline_verified_how',
+] as const
+
+function resultsQuery(db: Db, regionPrefix: string) {
+  return db
     .selectFrom('certification_records as r')
     .innerJoin('persons as p', 'p.id', 'r.person_id')
     .leftJoin('agency_users as pu', 'pu.id', 'r.performer_agency_user_id')
     .leftJoin('agency_users as du', 'du.id', 'r.decided_by')
-    .select([
-      'r.id as record_id',
-      'p.person_no',
-      'p.pii_enc',
-      'r.certified_at',
-      'r.result',
-      'r.method',
-      'r.channel',
-      'r.performed_by',
-      'r.via',
-      'r.created_at',
-      'r.decided_at',
-      'r.decision_reason',
-      'pu.display_name as performer_name',
-      'du.display_name as decider_name',
-      'r.offline_verified_how',
-    ])
+    .select(RESULTS_COLUMNS)
     .where('p.region_code', 'like', regionLike(regionPrefix))
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('r.created_at', '>', from), eb('r.created_at', '<=', to)]),
-        eb.and([eb('r.decided_at', '>', from), eb('r.decided_at', '<=', to)]),
-      ]),
-    )
-    .orderBy(sql`coalesce(r.decided_at, r.created_at)`)
-    .orderBy('r.id')
-    .execute()
-  return rows as ResultsSourceRow[]
+}
+
+/**
+ * Every record of persons in the region whose change stamp lies in (from, to], page by page, in a
+ * fixed order: first the records CREATED in the range by (created_at, id) — with their decision if
+ * one was already taken — then those created earlier and DECIDED in the range by (decided_at, id) (a
+ * pending record exported as 待审核 comes again once decided). Each part is a keyset scan of its own
+ * index (migration 017), so memory stays one page whatever the range holds.
+ */
+export async function* resultsPages(db: Db, regionPrefix: string, from: string, to: string, pageSize = 2000): AsyncGenerator<ResultsSourceRow[]> {
+  for (const part of ['created', 'decided'] as const) {
+    const stamp = part === 'created' ? 'r.created_at' : 'r.decided_at'
+    let after: { at: string; id: string } | undefined
+    for (;;) {
+      let q = resultsQuery(db, regionPrefix).where(stamp, '>', from).where(stamp, '<=', to)
+      if (part === 'decided') q = q.where('r.created_at', '<=', from)
+      if (after) q = q.where(sql<SqlBool>`(${sql.ref(stamp)}, r.id) > (${after.at}, ${after.id})`)
+      const rows = (await q.orderBy(stamp).orderBy('r.id').limit(pageSize).execute()) as ResultsSourceRow[]
+      if (rows.length > 0) yield rows
+      if (rows.length < pageSize) break
+      const last = rows[rows.length - 1]
+      after = { at: (part === 'created' ? last.created_at : last.decided_at)!, id: last.record_id }
+    }
+  }
 }

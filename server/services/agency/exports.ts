@@ -36,7 +36,8 @@ import {
   listExportsInScope,
   putExportFiles,
   resultsExportOfRequest,
-  resultsRows,
+  resultsPages,
+  setExportProgress,
   setExportStatus,
   type ExportFormat,
   type ExportRow,
@@ -46,7 +47,7 @@ import {
 import { shanghaiDate } from '../../time/clock'
 import type { ServiceContext } from '../context'
 import { openBytes, sealBytes } from './sealed-file'
-import { csvGbk, csvUtf8Bom, tableCsvText, tableXlsx, type Table } from './xlsx'
+import { csvGbk, csvLine, csvUtf8Bom, tableCsvText, tableXlsx, XlsxTableWriter, type Table } from './xlsx'
 
 /** How long before "now" a results export's range ends (see above). */
 export const EXPORT_SETTLE_MS = 1000
@@ -127,15 +128,18 @@ export interface BuiltFile {
   sha256: string
 }
 
-/** The three files of a results table (the XLSX dated by the export's creation, never by the build). */
-export async function buildResultsFiles(table: Table, pinnedAt: Date): Promise<BuiltFile[]> {
-  const text = tableCsvText(table)
+function resultsFiles(csvText: string, xlsx: Buffer): BuiltFile[] {
   const bodies: [ExportFormat, Buffer][] = [
-    ['csv-utf8', csvUtf8Bom(text)],
-    ['csv-gbk', csvGbk(text)],
-    ['xlsx', await tableXlsx(table, pinnedAt)],
+    ['csv-utf8', csvUtf8Bom(csvText)],
+    ['csv-gbk', csvGbk(csvText)],
+    ['xlsx', xlsx],
   ]
   return bodies.map(([format, body]) => ({ format, body, sha256: sha256(body) }))
+}
+
+/** The three files of a results table (the XLSX dated by the export's creation, never by the build). */
+export async function buildResultsFiles(table: Table, pinnedAt: Date): Promise<BuiltFile[]> {
+  return resultsFiles(tableCsvText(table), await tableXlsx(table, pinnedAt))
 }
 
 export function storedFiles(ctx: ServiceContext, files: readonly BuiltFile[]): StoredFile[] {
@@ -224,16 +228,29 @@ export async function createResultsExport(ctx: ServiceContext, actor: AgencyActo
 
 async function buildResults(ctx: ServiceContext, actor: AgencyActor, row: ExportRow): Promise<ExportRow> {
   try {
-    const source = await resultsRows(ctx.db, row.region_prefix, row.cursor_from ?? '', row.cursor_to ?? '')
-    const rows = source.map((r) => resultsRow(ctx, r))
-    const files = await buildResultsFiles({ sheet: '认证结果', headers: RESULTS_HEADERS, rows }, new Date(row.created_at))
+    // Page by page into the three files at once: only the files themselves are held in memory.
+    const csv = [csvLine(RESULTS_HEADERS)]
+    const xlsx = new XlsxTableWriter('认证结果', RESULTS_HEADERS, new Date(row.created_at))
+    let reported = 0
+    for await (const page of resultsPages(ctx.db, row.region_prefix, row.cursor_from ?? '', row.cursor_to ?? '')) {
+      for (const r of page) {
+        const cells = resultsRow(ctx, r)
+        csv.push(csvLine(cells))
+        xlsx.add(cells)
+      }
+      if (xlsx.rows - reported >= 10_000) {
+        reported = xlsx.rows
+        await setExportProgress(ctx.db, row.id, xlsx.rows, null)
+      }
+    }
+    const files = await resultsFiles(csv.join('\r\n') + '\r\n', await xlsx.finish())
     const stored = storedFiles(ctx, files)
     const sums = Object.fromEntries(files.map((f) => [f.format, f.sha256])) as Record<ExportFormat, string>
     const done: Partial<ExportRow> = {
       status: 'ready',
-      row_count: rows.length,
-      rows_done: rows.length,
-      rows_total: rows.length,
+      row_count: xlsx.rows,
+      rows_done: xlsx.rows,
+      rows_total: xlsx.rows,
       sha256_csv_utf8: sums['csv-utf8'],
       sha256_csv_gbk: sums['csv-gbk'],
       sha256_xlsx: sums.xlsx,
@@ -248,7 +265,7 @@ async function buildResults(ctx: ServiceContext, actor: AgencyActor, row: Export
         actorType: 'agency',
         actorRef: actor.userId,
         action: 'agency.export.results.created',
-        detail: { exportId: row.id, regionPrefix: row.region_prefix, rows: rows.length, from: row.cursor_from, to: row.cursor_to },
+        detail: { exportId: row.id, regionPrefix: row.region_prefix, rows: xlsx.rows, from: row.cursor_from, to: row.cursor_to },
       })
     })
     return { ...row, ...done }

@@ -90,10 +90,13 @@ export function pinZipTimes(zip: Buffer): void {
 
 const cell = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)
 
+/** One CSV line (no line end): cells quoted where needed. */
+export const csvLine = (cells: readonly string[]): string => cells.map(cell).join(',')
+
 /** The table as CSV text: header line, CRLF line ends (what Excel writes and the roster import reads). */
 export function tableCsvText(table: Table): string {
-  const lines = [table.headers.map(cell).join(',')]
-  for (const r of table.rows) lines.push(r.map(cell).join(','))
+  const lines = [csvLine(table.headers)]
+  for (const r of table.rows) lines.push(csvLine(r))
   return lines.join('\r\n') + '\r\n'
 }
 
