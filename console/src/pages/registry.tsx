@@ -33,5 +33,7 @@ export const PAGES: PageEntry[] = [
   { path: '/overdue', label: '逾期名单', menu: '/overdue', component: page(() => import('./Overdue')) },
   { path: '/exports', label: '结果导出', menu: '/exports', roles: REVIEW_ROLES, component: page(() => import('./Exports')) },
   { path: '/roster', label: '名册导入', menu: '/roster', roles: ['admin'], component: page(() => import('./Roster')) },
+  { path: '/signals', label: '静默认证', menu: '/signals', roles: ['admin'], component: page(() => import('./Signals')) },
+  { path: '/unit-admins', label: '单位专管员', menu: '/unit-admins', roles: ['admin'], component: page(() => import('./UnitAdmins')) },
   { path: '/users', label: '账号管理', menu: '/users', roles: ['admin'], component: page(() => import('./Users')) },
 ]
