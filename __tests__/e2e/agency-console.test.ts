@@ -55,9 +55,16 @@ afterAll(async () => {
   await system?.stop()
 })
 
+/** Anything the browser refused under the console's Content-Security-Policy, or page errors. */
+const refusals: string[] = []
+
 async function deskPage(context: BrowserContext): Promise<Page> {
   const page = await context.newPage()
   await page.setViewportSize(DESK)
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) refusals.push(msg.text())
+  })
+  page.on('pageerror', (err) => refusals.push(`page error: ${err.message}`))
   return page
 }
 
@@ -241,4 +248,10 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   expect(rows.find((r) => r['记录编号'] === completed.recordId)?.['认证结果']).toBe(RECORD_RESULT_LABELS.passed)
   expect(rows.some((r) => r['个人编号'] === ZHANG.personNo && r['认证方式'].includes('上门'))).toBe(true)
   expect(reviewer.totp?.secret).toBeDefined()
+
+  // 概览 after the day's work, and nothing on any page was refused by the CSP or threw.
+  await page.getByRole('menuitem', { name: '概览' }).click()
+  await page.getByRole('img', { name: '逾期人数走势折线图' }).waitFor()
+  await shoot(page, 'overview-after')
+  expect(refusals).toEqual([])
 })
