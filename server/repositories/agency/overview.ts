@@ -58,13 +58,17 @@ const CHANNEL_SQL = sql<OverviewChannel>`case
   when r.performed_by = 'relative' then 'relative'
   else 'self' end`
 
-/** Passed certifications per Beijing day and channel from `fromDate` on (the caller folds days into weeks). */
+/**
+ * Passed certifications per Beijing day and channel from `fromDate` on (the caller folds days into
+ * weeks). The records of the weeks drive the join (CROSS JOIN: SQLite keeps that order; PostgreSQL
+ * plans it as an inner join): starting from the region's persons would probe every person's records.
+ */
 export async function passesPerDayAndChannel(db: Db, dialect: Dialect, regionPrefix: string, fromDate: string): Promise<{ day: string; channel: OverviewChannel; n: number }[]> {
   const day = dialect === 'postgres' ? sql<string>`to_char(r.certified_at::timestamptz at time zone 'Asia/Shanghai', 'YYYY-MM-DD')` : sql<string>`date(r.certified_at, '+8 hours')`
   const rows = await sql<{ day: string; channel: OverviewChannel; n: number | string }>`
     select ${day} as day, ${CHANNEL_SQL} as channel, count(*) as n
-    from certification_records r join persons p on p.id = r.person_id
-    where r.result = 'passed' and r.certified_at >= ${shanghaiMidnightIso(fromDate)} and ${inRange('p.region_code', regionPrefix)}
+    from certification_records r cross join persons p
+    where p.id = r.person_id and r.result = 'passed' and r.certified_at >= ${shanghaiMidnightIso(fromDate)} and ${inRange('p.region_code', regionPrefix)}
     group by 1, 2`.execute(db)
   return rows.rows.map((r) => ({ day: r.day, channel: r.channel, n: Number(r.n) }))
 }
@@ -74,8 +78,10 @@ export async function passesPerDayAndChannel(db: Db, dialect: Dialect, regionPre
  * on the roster then (enrolled before), and either suspended on the roster since then, or their last
  * pass as of that day — the later of the roster date and the passed records before it — lies before
  * the overdue bound of that day (never certified: the enrolment bound). A person whose
- * last_certified_on is still before the bound needs no record lookup; only persons who passed since
- * are looked up in their records (index certification_records(person_id, result, certified_at)).
+ * last_certified_on is still before the bound needs no record lookup; persons who passed since are
+ * checked against the passes of the year before that day, read ONCE as an uncorrelated NOT IN (a
+ * hashed subplan on PostgreSQL, an ephemeral index on SQLite; a correlated NOT EXISTS cost one index
+ * probe per such person, seconds at a million on PostgreSQL).
  * A roster suspension that was lifted since is not known any more: past suspensions count only
  * through the dates.
  */

@@ -51,11 +51,32 @@ export function isoWeekLabel(weekStart: string): string {
 
 const zeroChannels = (): Record<OverviewChannel, number> => Object.fromEntries(OVERVIEW_CHANNELS.map((c) => [c, 0])) as Record<OverviewChannel, number>
 
+/**
+ * The overdue trend is the costliest figure (every person of the region classified at six month
+ * starts, about 3 s for a million on either store) and changes only when records are back-dated or
+ * the roster is re-imported: it is kept per store, region and month for TREND_TTL_MS.
+ */
+export const TREND_TTL_MS = 10 * 60 * 1000
+const trendCache = new WeakMap<object, Map<string, { at: number; counts: number[] }>>()
+
 export async function overview(ctx: ServiceContext, actor: AgencyActor): Promise<OverviewView> {
-  return withoutJit(ctx.db, ctx.dialect, (db) => overviewIn({ ...ctx, db }, actor))
+  const store = ctx.db
+  return withoutJit(ctx.db, ctx.dialect, (db) => overviewIn({ ...ctx, db }, actor, store))
 }
 
-async function overviewIn(ctx: ServiceContext, actor: AgencyActor): Promise<OverviewView> {
+async function cachedTrend(ctx: ServiceContext, store: object, region: string, days: string[]): Promise<number[]> {
+  const now = ctx.clock().getTime()
+  const key = `${ctx.cyclePolicy}|${region}|${days.join(',')}`
+  let byKey = trendCache.get(store)
+  if (!byKey) trendCache.set(store, (byKey = new Map()))
+  const hit = byKey.get(key)
+  if (hit && now - hit.at >= 0 && now - hit.at < TREND_TTL_MS) return hit.counts
+  const counts = await overdueAtEach(ctx.db, region, days, ctx.cyclePolicy)
+  byKey.set(key, { at: now, counts })
+  return counts
+}
+
+async function overviewIn(ctx: ServiceContext, actor: AgencyActor, store: object): Promise<OverviewView> {
   const today = shanghaiDate(ctx.clock())
   const month = yearMonthOf(today)
   const region = actor.regionPrefix
@@ -79,7 +100,7 @@ async function overviewIn(ctx: ServiceContext, actor: AgencyActor): Promise<Over
   const coverage = bySub.map((c) => ({ regionCode: c.regionCode, certified: c.certified, total: c.persons }))
 
   const trendDays = Array.from({ length: OVERVIEW_TREND_MONTHS }, (_, i) => firstDayOf(addMonths(month, i - OVERVIEW_TREND_MONTHS + 1)))
-  const trendCounts = await overdueAtEach(ctx.db, region, trendDays, ctx.cyclePolicy)
+  const trendCounts = await cachedTrend(ctx, store, region, trendDays)
   const overdueTrend = trendDays.map((d, i) => ({ month: d.slice(0, 7), overdue: trendCounts[i] }))
 
   return {

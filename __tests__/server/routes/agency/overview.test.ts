@@ -173,4 +173,20 @@ describe.each(DIALECTS)('agency overview routes on %s', (dialect) => {
     expect(cs.counts.pendingReview).toBe(0)
     expect((await get(nanjing, '/overview')).json().counts.pendingReview).toBe(1)
   })
+
+  test('the overdue trend is kept for 10 minutes: a back-dated pass shows after that', async () => {
+    // Days after the earlier trend reads: their cached figures have run out.
+    await moveClock(new Date('2027-01-25T10:00:00+08:00'))
+    const before = (await get(all, '/overview')).json()
+    const trendBefore = before.overdueTrend.at(-1)
+    expect(trendBefore.month).toBe('2027-01')
+    // 孙淑珍 (due 2026-12, overdue now) is recorded as having passed on 20 December: not overdue on 1 January after all.
+    await record('DEMO0007', '2026-12-20T02:00:00.000Z', { method: 'home_visit', channel: 'agency', performed_by: 'agency' })
+    const cached = (await get(all, '/overview')).json()
+    expect(cached.overdueTrend.at(-1)).toEqual(trendBefore)
+    // The headline counts are never cached.
+    expect(cached.counts.overdue).toBe(before.counts.overdue - 1)
+    await moveClock(new Date(h.now.getTime() + 10 * 60 * 1000))
+    expect((await get(all, '/overview')).json().overdueTrend.at(-1)).toEqual({ month: '2027-01', overdue: trendBefore.overdue - 1 })
+  })
 })
