@@ -61,7 +61,8 @@ export async function signInConsole(
   await page.goto(`${consoleUrl.replace(/\/+$/, '')}/login`)
   await page.getByTestId('signin-username').fill(who.username)
   await page.getByTestId('signin-password').fill(who.password)
-  await page.getByRole('button', { name: /登\s*录/ }).click()
+  // By keyboard, as a clerk does: Enter submits each step.
+  await page.getByTestId('signin-password').press('Enter')
   let password = who.password
   let totp = who.totp
   const signedOut = page.getByRole('button', { name: /退出登录/ })
@@ -91,7 +92,7 @@ export async function signInConsole(
     }
     if (!totp) throw new Error(`${who.username}: the page asks for a TOTP code but no secret is known`)
     await code.fill(await freshCode(totp))
-    await page.getByRole('button', { name: /确\s*认/ }).click()
+    await code.press('Enter')
     await code.waitFor({ state: 'detached' })
   }
   throw new Error(`${who.username}: sign-in did not finish`)

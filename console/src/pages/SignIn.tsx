@@ -134,8 +134,8 @@ function ChangePassword({ knownCurrent, busy, onSubmit }: { knownCurrent: string
       <Form.Item label="当前密码（一次性密码）" name="current" rules={[{ required: true, message: '请填写当前密码' }]}>
         <Input.Password autoComplete="current-password" />
       </Form.Item>
-      <Form.Item label="新密码" name="next" rules={[{ required: true, min: 10, message: '新密码至少 10 位' }]}>
-        <Input.Password autoComplete="new-password" data-testid="signin-new-password" />
+      <Form.Item label="新密码" name="next" extra="至少 10 位，要同时有字母和数字，不能包含用户名" rules={[{ required: true, min: 10, message: '新密码至少 10 位' }]}>
+        <Input.Password autoFocus autoComplete="new-password" data-testid="signin-new-password" />
       </Form.Item>
       <Form.Item
         label="再输入一次新密码"
