@@ -7,6 +7,7 @@
  */
 jest.mock('@tarojs/taro', () => require('../family/taro-with-hooks'))
 jest.mock('@tarojs/components', () => require('../support/components-mock'))
+jest.mock('@/services/speech', () => ({ ...jest.requireActual('@/services/speech'), speak: jest.fn(() => ({ spoken: true })) }))
 
 import { act, fireEvent, render, screen, within } from '@testing-library/react'
 import Taro from '@tarojs/taro'
@@ -16,6 +17,7 @@ import { unitSpeech } from '@/packages/unit/texts'
 import type { UnitMembersView } from '@/core/contracts/unit-admin'
 import { ERROR_MESSAGES } from '@/core/errors'
 import { UnitAdminLine } from '@/components/UnitAdminLine'
+import * as speech from '@/services/speech'
 import { ROUTES } from '@/services/navigation'
 import { ok, useFakeCloud } from '../support/fake-cloud'
 import { flush, ID_NUMBER, setup } from '../family/support'
@@ -95,6 +97,7 @@ describe('单位认证 page', () => {
       await flush()
     })
     expect(screen.getByTestId('error-code').textContent).toContain(ERROR_MESSAGES.UNIT_INVITE_INVALID)
+    expect(speech.speak).toHaveBeenLastCalledWith(ERROR_MESSAGES.UNIT_INVITE_INVALID)
     expect(claim).not.toHaveBeenCalled()
     fireEvent.change(screen.getByTestId('input-code'), { target: { value: 'ab3d ef7h' } })
     await act(async () => {
@@ -118,6 +121,7 @@ describe('单位认证 page', () => {
       await flush()
     })
     expect(screen.getByTestId('error-code').textContent).toContain('邀请码不对')
+    expect(speech.speak).toHaveBeenLastCalledWith(ERROR_MESSAGES.UNIT_INVITE_INVALID)
     expect(screen.getByTestId('unit-claim')).toBeTruthy()
   })
 })

@@ -20,6 +20,7 @@ import type { UnitMemberView, UnitMembersView } from '@/core/contracts/unit-admi
 import { appError, type AppError, type Result } from '@/core/errors'
 import { useAsync } from '@/hooks/useAsync'
 import { backHome, navigateWithQuery, ROUTES } from '@/services/navigation'
+import { speak } from '@/services/speech'
 import { claimUnitInvite, listUnitMembers, unitAdminStatus } from '@/services/unit-admin'
 import { CLAIM_INTRO, HELP_LINE, memberDeadline, unitHeadLines, unitSpeech } from './texts'
 import './index.scss'
@@ -73,7 +74,9 @@ function ClaimForm({ onClaimed }: { onClaimed: () => void }) {
   const [error, setError] = useState<AppError | undefined>()
   const submit = async () => {
     if (code.replace(/[\s-]/g, '').length !== 8) {
-      setError(appError('UNIT_INVITE_INVALID'))
+      const e = appError('UNIT_INVITE_INVALID')
+      setError(e)
+      speak(e.message)
       return
     }
     setBusy(true)
@@ -81,7 +84,11 @@ function ClaimForm({ onClaimed }: { onClaimed: () => void }) {
     const r = await claimUnitInvite(code)
     setBusy(false)
     if (r.ok) onClaimed()
-    else setError(r.error)
+    else {
+      // Every shown message is also said.
+      setError(r.error)
+      speak(r.error.message)
+    }
   }
   return (
     <View data-testid='unit-claim'>
