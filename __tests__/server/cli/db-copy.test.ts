@@ -18,7 +18,7 @@ import { canonicalRow, copyField } from '../../../server/db/copy/values'
 import { createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
 import { testConfig } from '../helpers/config'
 import { DEMO } from '../helpers/demo'
-import { newCaller, type Harness } from '../helpers/harness'
+import { newCaller, type Harness, TEST_PROTECTION } from '../helpers/harness'
 import { signedHeaders } from '../helpers/signing'
 import { certify, familyHarness, type Caller } from '../routes/relatives-support'
 
@@ -219,7 +219,7 @@ describe('db:copy from SQLite to PostgreSQL', () => {
     expect(changed.stderr).toContain('accounts（行数相同，内容校验和不同）')
 
     // The same keys open the copied ciphertexts: 李建国, certified before the copy, is certified on PostgreSQL.
-    const app = await buildApp({ config: testConfig({ demoSeed: false }), store: target.store, clock: () => h.now, logger: false })
+    const app = await buildApp({ protection: TEST_PROTECTION, config: testConfig({ demoSeed: false }), store: target.store, clock: () => h.now, logger: false })
     try {
       const payload = JSON.stringify({ caller: callers.li })
       const status = await app.inject({ method: 'POST', url: '/v1/status', payload, headers: { 'content-type': 'application/json', ...signedHeaders('POST', '/v1/status', payload, { timestamp: h.now.getTime() }) } })

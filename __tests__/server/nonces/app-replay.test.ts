@@ -2,7 +2,7 @@
 import { buildApp } from '../../../server/app'
 import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../support/db'
 import { testConfig } from '../helpers/config'
-import { newCaller } from '../helpers/harness'
+import { newCaller, TEST_PROTECTION } from '../helpers/harness'
 import { signedHeaders } from '../helpers/signing'
 
 jest.setTimeout(60_000)
@@ -10,7 +10,7 @@ jest.setTimeout(60_000)
 describe.each(DIALECTS)('request nonces shared by instances on %s', (dialect) => {
   it('accepts a request once, and refuses the same signed bytes on the other instance and on itself', async () => {
     const t = await createTestStore(dialect)
-    const apps = [await buildApp({ config: testConfig(), store: t.store, logger: false }), await buildApp({ config: testConfig(), store: t.store, logger: false })]
+    const apps = [await buildApp({ protection: TEST_PROTECTION, config: testConfig(), store: t.store, logger: false }), await buildApp({ protection: TEST_PROTECTION, config: testConfig(), store: t.store, logger: false })]
     try {
       const payload = JSON.stringify({ caller: newCaller() })
       const headers = { 'content-type': 'application/json', ...signedHeaders('POST', '/v1/status', payload) }

@@ -12,13 +12,13 @@ import { openStore, type Store } from '../../../server/db/connect'
 import { DEFAULT_CERTIFICATION_CONFIG } from '../../../server/services/certification-config'
 import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../support/db'
 import { testConfig } from '../helpers/config'
-import { DEFAULT_NOW, newCaller, startHarness, type Harness } from '../helpers/harness'
+import { DEFAULT_NOW, newCaller, startHarness, TEST_PROTECTION, type Harness } from '../helpers/harness'
 import { signedHeaders } from '../helpers/signing'
 import { addRosterPersons, AcceptingVerifier, TEST_CHALLENGE, type Caller } from './relatives-support'
 
 jest.setTimeout(90_000)
 
-const NO_SHEDDING = { maxEventLoopDelayMs: 600_000 }
+const NO_SHEDDING = TEST_PROTECTION
 
 type Post = (path: string, body: unknown) => Promise<LightMyRequestResponse>
 

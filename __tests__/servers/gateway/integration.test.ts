@@ -13,6 +13,7 @@ import { buildApp } from '../../../server/app'
 import { loadConfig } from '../../../server/config/env'
 import { buildGateway } from '../../../servers/gateway/app'
 import { readGatewayConfig } from '../../../servers/gateway/config'
+import { TEST_PROTECTION } from '../../server/helpers/harness'
 
 jest.setTimeout(30_000)
 
@@ -29,7 +30,7 @@ let backendUrl: string
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'yl-gw-int-'))
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SQLITE_PATH: join(dataDir, 'test.sqlite'), DEMO_SEED: 'true', LOG_LEVEL: 'silent' })
-  backend = await buildApp({ config, clock: () => NOW, logger: false })
+  backend = await buildApp({ protection: TEST_PROTECTION, config, clock: () => NOW, logger: false })
   await backend.listen({ host: '127.0.0.1', port: 0 })
   backendUrl = `http://127.0.0.1:${(backend.server.address() as AddressInfo).port}`
   const gw = readGatewayConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, BACKEND_URL: backendUrl }, dataDir)

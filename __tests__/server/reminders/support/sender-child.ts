@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const delayMs = Number(delayRaw)
   const reminders = defaultRemindersConfig(false)
   reminders.policy.sendWindow = { startMinute: 0, endMinute: 24 * 60 }
-  const app = await buildApp({ config: testConfig({ sqlitePath, demoSeed: false, nonceStore: 'memory', reminders }), logger: false })
+  const app = await buildApp({ protection: { maxEventLoopDelayMs: 0 }, config: testConfig({ sqlitePath, demoSeed: false, nonceStore: 'memory', reminders }), logger: false })
   const backend = injectBackend(app, TEST_HMAC_SECRET)
   const port = {
     async send(m: { touser: string }) {

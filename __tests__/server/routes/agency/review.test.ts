@@ -14,7 +14,7 @@ import { DIALECTS, openSecondHandle, STORE_SETUP_TIMEOUT_MS } from '../../../sup
 import { testConfig } from '../../helpers/config'
 import { createAgencyUser, signInAgency, type AgencySignIn } from '../../helpers/agency'
 import { DEMO } from '../../helpers/demo'
-import { startHarness, type Harness } from '../../helpers/harness'
+import { startHarness, type Harness, TEST_PROTECTION } from '../../helpers/harness'
 import { auditRows, boundSubscriber, pendingRecord, personByNo, recordRow, shareCard } from './review-support'
 
 describe.each(DIALECTS)('agency review routes on %s', (dialect) => {
@@ -197,7 +197,7 @@ describe.each(DIALECTS)('agency review routes on %s', (dialect) => {
   })
 
   test('two backend instances on the same store: the same record decided on both at once, exactly one wins', async () => {
-    const second = await buildApp({ config: testConfig(), store: openSecondHandle(h.test), clock: () => h.now, logger: false, demoSeed: false })
+    const second = await buildApp({ protection: TEST_PROTECTION, config: testConfig(), store: openSecondHandle(h.test), clock: () => h.now, logger: false, demoSeed: false })
     try {
       for (let round = 0; round < 3; round++) {
         const { recordId } = await zhangPending()
