@@ -1,7 +1,7 @@
 /** A person's subscribe-message consents: one credit per accepted one-time template, or long-term. */
 import type { Caller } from '../../src/core/contracts/common'
 import type { SubscriptionsView } from '../../src/core/contracts/reminders'
-import { REMINDER_TEMPLATES, SUBSCRIPTION_TEMPLATES, TEMPLATE_TITLES, type SubscriptionTemplate } from '../../src/core/reminders/policy'
+import { REMINDER_TEMPLATES, TEMPLATE_TITLES, type SubscriptionTemplate } from '../../src/core/reminders/policy'
 import { ensureAccount } from '../repositories/accounts'
 import { appendAudit } from '../repositories/audit'
 import { addAccept, endLongTerm, subscriptionsOfAccount } from '../repositories/subscriptions'
@@ -11,8 +11,8 @@ import type { RemindersDeps } from './deps'
 export async function subscriptionsView(db: Db, accountId: string): Promise<SubscriptionsView> {
   const rows = new Map((await subscriptionsOfAccount(db, accountId)).map((r) => [r.template, r]))
   return {
-    // The reminders' three always; 申诉进度通知 once the account has answered it.
-    subscriptions: SUBSCRIPTION_TEMPLATES.filter((kind) => (REMINDER_TEMPLATES as readonly string[]).includes(kind) || rows.has(kind)).map((kind) => ({
+    // The reminders' three (the 订阅提醒 card); 申诉进度通知 is asked for and used by the appeal alone.
+    subscriptions: REMINDER_TEMPLATES.map((kind) => ({
       kind,
       title: TEMPLATE_TITLES[kind],
       credits: rows.get(kind)?.credits ?? 0,

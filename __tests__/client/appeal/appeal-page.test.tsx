@@ -131,7 +131,7 @@ describe('我要申诉 / 申请上门认证', () => {
       render(<AppealLine onSentence={said} />)
       await flush()
     })
-    expect(screen.getByTestId('appeal-state-label').textContent).toBe('申请上门认证：未通过')
+    expect(screen.getByTestId('appeal-state-label').textContent).toContain('申请上门认证：未通过')
     expect(screen.getByTestId('appeal-line').textContent).toContain('原因：电话无人接听')
     expect(screen.getByTestId('go-appeal').textContent).toContain('我要申诉 / 申请上门认证')
     expect(said).toHaveBeenCalledWith('您的申请上门认证未通过。原因：电话无人接听。')

@@ -10,6 +10,7 @@ import { useAsync } from '@/hooks/useAsync'
 import { getAppeal } from '@/services/appeal'
 import { navigateWithQuery, ROUTES } from '@/services/navigation'
 import { BigButton } from '../BigButton'
+import { Notice } from '../Notice'
 
 const OPEN = ['submitted', 'processing', 'visit_scheduled']
 
@@ -27,12 +28,9 @@ export function AppealLine({ relativeId, onSentence }: { relativeId?: string; on
   return (
     <View className='yl-appeal-line' data-testid={relativeId ? `appeal-line-${relativeId}` : 'appeal-line'} data-state={appeal?.state ?? 'none'}>
       {appeal ? (
-        <View>
-          <Text className='yl-text' data-testid='appeal-state-label'>
-            {appealLineText(appeal)}
-          </Text>
+        <Notice tone={appeal.state === 'completed' ? 'success' : appeal.state === 'rejected' ? 'warning' : 'info'} title={appealLineText(appeal)} testId='appeal-state-label'>
           <Text className='yl-text'>{appeal.sentence}</Text>
-        </View>
+        </Notice>
       ) : null}
       <BigButton
         label={open ? '查看申诉进度' : '我要申诉 / 申请上门认证'}

@@ -169,7 +169,7 @@ export default function AppealPage() {
           label='联系电话'
           value={form.phone}
           maxLength={20}
-          placeholder='手机号或带区号的固定电话'
+          placeholder='手机号或固定电话'
           hint={<Text>工作人员会打这个电话联系您。号码加密保存，只显示前三位和后四位。</Text>}
           onChange={(phone) => set({ phone })}
           error={errors.phone}
