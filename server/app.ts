@@ -139,7 +139,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     app.decorate('store', store)
     app.decorate('services', services)
     installErrorHandling(app)
-    await registerProtection(app, opts.protection)
+    await registerProtection(app, { ...(config.shedLoopDelayMs !== undefined && { maxEventLoopDelayMs: config.shedLoopDelayMs }), ...opts.protection })
     await app.register(healthRoutes, { ctx: services })
 
     const routeOptions: RouteOptions = { ctx: services, production: config.nodeEnv === 'production' }

@@ -40,6 +40,8 @@ export interface AppConfig {
   sscAuthAdapter: 'local' | 'national'
   nonceStore: 'db' | 'memory'
   logLevel: (typeof LOG_LEVELS)[number]
+  /** Shed load (503) when the event loop lagged more than this (ms); 0 = never on lag. Default 1000. */
+  shedLoopDelayMs?: number
   /** Identity verification (server/identity). Optional in the type so hand-built test configs may omit it. */
   identity?: IdentityConfig
   /** Certification sessions (services/certification-config.ts). Optional: defaults when absent. */
@@ -117,6 +119,14 @@ export const EnvSchema = v.object({
   DEMO_SEED: bool('DEMO_SEED'),
   SSC_AUTH_ADAPTER: v.optional(v.picklist(['local', 'national'], msg('SSC_AUTH_ADAPTER 只能是 local 或 national', 'SSC_AUTH_ADAPTER must be local or national')), 'local'),
   NONCE_STORE: v.optional(v.picklist(['db', 'memory'], msg('NONCE_STORE 只能是 db 或 memory', 'NONCE_STORE must be db or memory')), 'db'),
+  SHED_LOOP_DELAY_MS: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^(0|[1-9]\d{1,4})$/, msg('SHED_LOOP_DELAY_MS 必须是 0 或 10–99999 的整数', 'SHED_LOOP_DELAY_MS must be 0 or an integer 10–99999')),
+      v.transform(Number),
+    ),
+    '1000',
+  ),
   LOG_LEVEL: v.optional(v.picklist(LOG_LEVELS, msg('LOG_LEVEL 取值不对', 'LOG_LEVEL must be one of ' + LOG_LEVELS.join(', '))), 'info'),
   IDENTITY_VERIFIER: v.optional(
     v.picklist(IDENTITY_VERIFIERS, msg('IDENTITY_VERIFIER 只能是 wechat-facial-verify、local-face-match 或 manual-review', 'IDENTITY_VERIFIER must be wechat-facial-verify, local-face-match or manual-review')),
@@ -264,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     sscAuthAdapter: e.SSC_AUTH_ADAPTER,
     nonceStore: e.NONCE_STORE,
     logLevel: e.LOG_LEVEL,
+    shedLoopDelayMs: e.SHED_LOOP_DELAY_MS,
     certification,
     reminders,
     notices,

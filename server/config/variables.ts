@@ -57,6 +57,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
       { name: 'START_SKIP_H5_BUILD', default: '', readers: ['start'], description: '`1`: never (re)build the H5 app.' },
       { name: 'START_SKIP_CONSOLE_BUILD', default: '', readers: ['start'], description: '`1`: never (re)build the agency console (dist/console); otherwise it is built when missing or older than console/ or the endpoint table.' },
       { name: 'LOG_LEVEL', default: '`info` (`warn` under `npm start`)', readers: ['backend', 'start'], description: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. Names, ID numbers, card numbers and authorisations are redacted from logs in any case.' },
+      { name: 'SHED_LOOP_DELAY_MS', default: '`1000`', readers: ['backend'], description: 'Answer 503 `SERVICE_UNAVAILABLE` while the event loop lags more than this (ms); a loop blocked for a whole sample counts as lagging. `0` = never shed on lag (the browser tests set it: a starved test machine is not an overloaded server).' },
     ],
   },
   {

@@ -23,6 +23,15 @@ describe('loadConfig', () => {
     expect(again.piiKeys.v1.equals(c.piiKeys.v1)).toBe(true)
   })
 
+  it('SHED_LOOP_DELAY_MS: 1000 by default, 0 turns lag shedding off, anything else is refused in plain words', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).shedLoopDelayMs).toBe(1000)
+    expect(loadConfig({ DATA_DIR: tmp(), SHED_LOOP_DELAY_MS: '0' }).shedLoopDelayMs).toBe(0)
+    expect(loadConfig({ DATA_DIR: tmp(), SHED_LOOP_DELAY_MS: '250' }).shedLoopDelayMs).toBe(250)
+    for (const bad of ['-1', '5', 'abc', '100000']) {
+      expect(() => loadConfig({ DATA_DIR: tmp(), SHED_LOOP_DELAY_MS: bad })).toThrow(/SHED_LOOP_DELAY_MS 必须是 0 或 10–99999 的整数/)
+    }
+  })
+
   it('shares the HMAC secret with the gateway through loadLocalSecrets(dataDir)', () => {
     const dir = tmp()
     const c = loadConfig({ DATA_DIR: dir })
