@@ -52,28 +52,28 @@ export function isoWeekLabel(weekStart: string): string {
 const zeroChannels = (): Record<OverviewChannel, number> => Object.fromEntries(OVERVIEW_CHANNELS.map((c) => [c, 0])) as Record<OverviewChannel, number>
 
 /**
- * The overdue trend is the costliest figure (every person of the region classified at six month
- * starts, about 3 s for a million on either store) and changes only when records are back-dated or
- * the roster is re-imported: it is kept per store, region and month for TREND_TTL_MS.
+ * The charts are the costly figures — the overdue trend classifies every person of the region at six
+ * month starts, the weekly chart joins 12 weeks of records to their persons: seconds for a million
+ * persons on SQLite — and they move only with back-dated records or a roster re-import. They are kept
+ * per store, region and period for CHART_TTL_MS; the headline counts are always read fresh.
  */
-export const TREND_TTL_MS = 10 * 60 * 1000
-const trendCache = new WeakMap<object, Map<string, { at: number; counts: number[] }>>()
+export const CHART_TTL_MS = 10 * 60 * 1000
+const chartCache = new WeakMap<object, Map<string, { at: number; value: unknown }>>()
 
 export async function overview(ctx: ServiceContext, actor: AgencyActor): Promise<OverviewView> {
   const store = ctx.db
   return withoutJit(ctx.db, ctx.dialect, (db) => overviewIn({ ...ctx, db }, actor, store))
 }
 
-async function cachedTrend(ctx: ServiceContext, store: object, region: string, days: string[]): Promise<number[]> {
+async function cachedChart<T>(ctx: ServiceContext, store: object, key: string, read: () => Promise<T>): Promise<T> {
   const now = ctx.clock().getTime()
-  const key = `${ctx.cyclePolicy}|${region}|${days.join(',')}`
-  let byKey = trendCache.get(store)
-  if (!byKey) trendCache.set(store, (byKey = new Map()))
+  let byKey = chartCache.get(store)
+  if (!byKey) chartCache.set(store, (byKey = new Map()))
   const hit = byKey.get(key)
-  if (hit && now - hit.at >= 0 && now - hit.at < TREND_TTL_MS) return hit.counts
-  const counts = await overdueAtEach(ctx.db, region, days, ctx.cyclePolicy)
-  byKey.set(key, { at: now, counts })
-  return counts
+  if (hit && now - hit.at >= 0 && now - hit.at < CHART_TTL_MS) return hit.value as T
+  const value = await read()
+  byKey.set(key, { at: now, value })
+  return value
 }
 
 async function overviewIn(ctx: ServiceContext, actor: AgencyActor, store: object): Promise<OverviewView> {
@@ -92,7 +92,8 @@ async function overviewIn(ctx: ServiceContext, actor: AgencyActor, store: object
   const thisWeek = weekStartOf(today)
   const weekStarts = Array.from({ length: OVERVIEW_WEEKS }, (_, i) => isoOf(new Date(dateAt(thisWeek).getTime() - (OVERVIEW_WEEKS - 1 - i) * 7 * DAY_MS)))
   const weeks = new Map(weekStarts.map((w) => [w, zeroChannels()]))
-  for (const r of await passesPerDayAndChannel(ctx.db, ctx.dialect, region, weekStarts[0])) {
+  const perDay = await cachedChart(ctx, store, `weekly|${region}|${today}`, () => passesPerDayAndChannel(ctx.db, ctx.dialect, region, weekStarts[0]))
+  for (const r of perDay) {
     const bucket = weeks.get(weekStartOf(r.day))
     if (bucket) bucket[r.channel] += r.n
   }
@@ -100,7 +101,7 @@ async function overviewIn(ctx: ServiceContext, actor: AgencyActor, store: object
   const coverage = bySub.map((c) => ({ regionCode: c.regionCode, certified: c.certified, total: c.persons }))
 
   const trendDays = Array.from({ length: OVERVIEW_TREND_MONTHS }, (_, i) => firstDayOf(addMonths(month, i - OVERVIEW_TREND_MONTHS + 1)))
-  const trendCounts = await cachedTrend(ctx, store, region, trendDays)
+  const trendCounts = await cachedChart(ctx, store, `trend|${ctx.cyclePolicy}|${region}|${trendDays.join(',')}`, () => overdueAtEach(ctx.db, region, trendDays, ctx.cyclePolicy))
   const overdueTrend = trendDays.map((d, i) => ({ month: d.slice(0, 7), overdue: trendCounts[i] }))
 
   return {
