@@ -5,6 +5,9 @@
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2020' }, module: { type: 'commonjs' } }]
 
 module.exports = {
+  // No test times anything: a timeout only stops a hung test. 5 s (jest's default, which also
+  // applies to hooks) is what a store set-up or an app start can take on a loaded 2-core CI machine.
+  testTimeout: 60_000,
   // One real PostgreSQL server per run (a temp cluster on a free port), shared by the backend suites.
   globalSetup: '<rootDir>/__tests__/support/postgres-setup.ts',
   globalTeardown: '<rootDir>/__tests__/support/postgres-teardown.ts',

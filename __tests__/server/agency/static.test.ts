@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { DIALECTS } from '../../support/db'
+import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../support/db'
 import { startHarness, type Harness } from '../helpers/harness'
 
 const INDEX = '<!doctype html><html><head><script type="module" src="/agency/assets/main-ABC123.js"></script></head><body><div id="root"></div></body></html>'
@@ -28,7 +28,7 @@ describe.each(DIALECTS)('agency console files (%s)', (dialect) => {
     missing = join(built, 'not-there')
     h = await startHarness(dialect, { build: { consoleDir: built } })
     other = await startHarness(dialect, { build: { consoleDir: missing } })
-  })
+  }, STORE_SETUP_TIMEOUT_MS)
   afterAll(async () => {
     await h?.close()
     await other?.close()

@@ -18,7 +18,7 @@ import type { ServiceContext } from '../../../../server/services/context'
 import { applyPass } from '../../../../server/services/passes'
 import { personStatusView } from '../../../../server/services/status'
 import { shanghaiDate } from '../../../../server/time/clock'
-import { DIALECTS, migratedStoreFor } from '../../../support/db'
+import { DIALECTS, migratedStoreFor, STORE_SETUP_TIMEOUT_MS } from '../../../support/db'
 
 /** A small seeded generator (mulberry32): the same persons on every run and both stores. */
 function rng(seed: number): () => number {
@@ -95,7 +95,7 @@ describe.each(DIALECTS)('agency standing read on %s', (dialect) => {
       if (r() < 0.2) await db.updateTable('persons').set({ benefit_status: 'suspended', suspended_since: r() < 0.7 ? dateFrom(r) : null }).where('id', '=', id).execute()
     }
     persons = await db.selectFrom('persons').selectAll().orderBy('region_code').orderBy('person_no').execute()
-  })
+  }, STORE_SETUP_TIMEOUT_MS)
 
   const inPrefix = (prefix: string) => persons.filter((p) => p.region_code.startsWith(prefix))
 
