@@ -93,7 +93,7 @@ export function OverdueExport({ filters }: { filters: OverdueFilters }) {
           <div data-testid="overdue-export-progress">
             <Progress percent={percentOf(v)} status={v.status === 'failed' ? 'exception' : v.status === 'ready' ? 'success' : 'active'} />
             <Typography.Text>
-              {v.status === 'building' ? `正在生成，已处理 ${fmtCount(v.rowsDone)} / ${fmtCount(v.rowsTotal)} 行` : v.status === 'ready' ? `已生成 ${fmtCount(v.rowCount)} 行，正在下载` : '生成失败，请重试'}
+              {v.status === 'building' ? `正在生成，已处理 ${fmtCount(v.rowsDone)} / ${fmtCount(v.rowsTotal)} 行` : v.status === 'ready' ? `已生成 ${fmtCount(v.rowCount)} 行，文件已交给浏览器下载` : '生成失败，请重试'}
             </Typography.Text>
           </div>
         )}
@@ -138,17 +138,20 @@ function OverdueTable({ filters }: { filters: OverdueFilters }) {
         dataSource={list?.rows ?? []}
         pagination={false}
         locale={{ emptyText: '没有符合条件的逾期人员' }}
+        className="yl-nowrap"
+        size="middle"
+        scroll={{ x: 'max-content' }}
         columns={[
-          { title: '姓名', dataIndex: 'nameMasked', width: 100 },
-          { title: '个人编号', dataIndex: 'personNo', width: 130 },
+          { title: '姓名', dataIndex: 'nameMasked', width: 90 },
+          { title: '个人编号', dataIndex: 'personNo', width: 120 },
           { title: '身份证号', dataIndex: 'idNumberMasked', width: 190 },
-          { title: '行政区划', dataIndex: 'regionCode', width: 110 },
-          { title: '险种', dataIndex: 'insuranceType', width: 200, render: (t: InsuranceType) => INSURANCE_LABELS[t] },
-          { title: '应认证月份', dataIndex: 'dueMonth', width: 110 },
+          { title: '区划', dataIndex: 'regionCode', width: 90 },
+          { title: '险种', dataIndex: 'insuranceType', render: (t: InsuranceType) => INSURANCE_LABELS[t] },
+          { title: '应认证月', dataIndex: 'dueMonth', width: 100 },
           { title: '逾期', dataIndex: 'monthsOverdue', width: 90, render: (m: number) => <Tag color={m >= 3 ? 'red' : 'orange'}>{m} 个月</Tag> },
-          { title: '上次认证', dataIndex: 'lastCertifiedOn', width: 120, render: fmtDate },
-          { title: '暂停发放起', dataIndex: 'suspendedSince', width: 120, render: fmtDate },
-          { title: '', key: 'open', render: (_, r) => <Link to={`/persons/${r.personId}`}>详情</Link> },
+          { title: '上次认证', dataIndex: 'lastCertifiedOn', width: 115, render: fmtDate },
+          { title: '停发起', dataIndex: 'suspendedSince', width: 115, render: fmtDate },
+          { title: '', key: 'open', width: 70, fixed: 'right', render: (_, r) => <Link to={`/persons/${r.personId}`}>详情</Link> },
         ]}
       />
       <Space style={{ marginTop: 16 }}>
