@@ -35,7 +35,7 @@ const FAMILY_EVENTS: Record<string, unknown> = {
   claimUnitInvite: { code: 'ABCD2345' },
 }
 const validEvent = (name: string): unknown =>
-  name in FAMILY_EVENTS ? FAMILY_EVENTS[name] : name === 'bindIdentity' ? manual : name === 'localSscAuthorize' ? { name: '王秀英', idNumber: VALID_ID } : name === 'completeCertification' ? completeCertificationEvent : {}
+  name in FAMILY_EVENTS ? FAMILY_EVENTS[name] : name === 'bindIdentity' ? manual : name === 'localSscAuthorize' ? { name: '王秀英', idNumber: VALID_ID } : name === 'completeCertification' ? completeCertificationEvent : name === 'fileAppeal' ? { kind: 'appeal', reason: 'face_failed', phone: '13800135678' } : {}
 
 test('fixture ID number is valid', () => {
   expect(validateIdNumber(VALID_ID, '2026-11-27').valid).toBe(true)
