@@ -49,6 +49,16 @@ describe('startCertification', () => {
     expect(backend.calls).toHaveLength(1)
   })
 
+  test('a 单位专管员 passes the unit member’s opaque ref through; a malformed one never reaches the backend', async () => {
+    const backend = new FakeBackend().answer('/v1/certifications/start', ok(sessionView))
+    const ref = 'DwlBm5fqZqV7XDfg3yJnLx'
+    await startCertification({ unitMemberRef: ref }, deps(backend))
+    expect(backend.calls[0].body).toEqual({ caller: wechat, channel: 'weapp', unitMemberRef: ref })
+    expect(await startCertification({ unitMemberRef: 'not a ref' }, deps(backend))).toMatchObject({ ok: false, error: { code: 'UNIT_MEMBER_NOT_FOUND' } })
+    expect(await startCertification({ unitMemberRef: ref, relativeId: SESSION_ID }, deps(backend))).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } })
+    expect(backend.calls).toHaveLength(1)
+  })
+
   test('backend refusals come through with their message', async () => {
     const backend = new FakeBackend().failWith('/v1/certifications/start', 'TOO_MANY_SESSIONS')
     expect(await startCertification({}, deps(backend))).toEqual(fail('TOO_MANY_SESSIONS'))

@@ -16,14 +16,15 @@ export const channelOf = (caller: Caller): CertChannel => (caller.platform === '
 export const handler = defineHandler<CloudFunctions['startCertification']['answer']>('startCertification', async (event, { backend }, caller) => {
   const parsed = parseEvent(ENDPOINTS.startCertification.event, event)
   if (!parsed.ok) return parsed
-  const { subjectPersonId, relativeId, shareToken, noticeCode } = parsed.data
+  const { subjectPersonId, relativeId, shareToken, noticeCode, unitMemberRef } = parsed.data
   return backend.post('/v1/certifications/start', {
     caller,
     channel: channelOf(caller),
     ...(subjectPersonId === undefined ? {} : { subjectPersonId }),
-    // At most one of these (the schema refuses two): 代他人认证, a share card, a printed notice.
+    // At most one of these (the schema refuses two): 代他人认证, a share card, a printed notice, a 单位专管员's unit member.
     ...(relativeId === undefined ? {} : { relativeId }),
     ...(shareToken === undefined ? {} : { shareToken }),
     ...(noticeCode === undefined ? {} : { noticeCode }),
+    ...(unitMemberRef === undefined ? {} : { unitMemberRef }),
   })
 })
