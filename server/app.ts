@@ -10,6 +10,7 @@ import { PiiCipher } from './crypto/pii'
 import { openStore, type Store } from './db/connect'
 import { migrateToLatest } from './db/migrate'
 import { backfillNameHashes } from './roster/name-hash-backfill'
+import { runExclusive } from './jobs/run-exclusive'
 import { seedDemoRoster } from './demo/seed'
 import { seedDemoAgencyUsers } from './demo/agency-users'
 import { DEFAULT_AGENCY_AUTH } from './agency/config'
@@ -117,8 +118,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   try {
     await migrateToLatest(store)
     const pii = new PiiCipher({ keys: config.piiKeys, current: config.piiKeyCurrent, indexVersion: config.piiIndexKeyVersion })
-    const names = await backfillNameHashes(store.db, pii)
-    if (names.filled > 0 || names.unreadable > 0) app.log.info(names, 'persons.name_hash filled')
     const services: ServiceContext = {
       db: store.db,
       dialect: store.dialect,
@@ -185,8 +184,20 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     await app.register(agencyApi, { ctx: services, production: config.nodeEnv === 'production', reminders: remindersConfig, afterRecord: cert.afterRecord!, auth: { config: config.agency ?? DEFAULT_AGENCY_AUTH, secrets: new SecretCipher(config.piiKeys, config.piiKeyCurrent) }, prefix: '/agency/api' })
     await app.register(agencyConsole, { dir: opts.consoleDir })
     if (ownsStore) app.addHook('onClose', async () => store.db.destroy())
+    // Not awaited: the first start after migration 016 decrypts every stored name, minutes at a
+    // provincial scale, and a backend that is not listening that long fails its health checks.
+    // Until a person's row is filled, search finds them by 个人编号 or ID number, not by name.
+    // One instance at a time (a lease), stopped between batches when the app closes.
+    let closing = false
+    const backfill = runExclusive(store, 'name-hash-backfill', 60_000, () => backfillNameHashes(store.db, pii, { stop: () => closing }))
+      .then((r) => {
+        if (r.ran && (r.value.filled > 0 || r.value.unreadable > 0)) app.log.info(r.value, 'persons.name_hash filled')
+      })
+      .catch((err) => app.log.error({ err }, 'persons.name_hash backfill failed; the next start tries again'))
     // Added last, so it runs first (onClose hooks run in reverse): buffered rows go in before the store closes.
     app.addHook('onClose', async () => {
+      closing = true
+      await backfill
       await services.readAudit?.close()
       await services.nonces.close?.()
     })

@@ -18,10 +18,12 @@ export interface NameHashBackfill {
   unreadable: number
 }
 
-export async function backfillNameHashes(db: Db, pii: PiiCipher): Promise<NameHashBackfill> {
+export async function backfillNameHashes(db: Db, pii: PiiCipher, opts: { stop?: () => boolean } = {}): Promise<NameHashBackfill> {
   const out: NameHashBackfill = { filled: 0, unreadable: 0 }
   let after = ''
   for (;;) {
+    // A closing backend stops between batches; the next start picks up where this one left off.
+    if (opts.stop?.()) return out
     const rows = await db
       .selectFrom('persons')
       .select(['id', 'pii_enc'])
