@@ -11,10 +11,13 @@ jest.mock('@/services/speech', () => ({ ...jest.requireActual('@/services/speech
 import { act, fireEvent, render, screen } from '@testing-library/react'
 import type { AppealView } from '@/core/contracts/appeals'
 import AppealPage from '@/packages/appeal/index'
+import FamilyPage from '@/packages/family'
+import Taro from '@tarojs/taro'
+import { ROUTES } from '@/services/navigation'
 import { AppealLine } from '@/components/AppealLine'
 import * as speech from '@/services/speech'
 import { err, ok, useFakeCloud } from '../support/fake-cloud'
-import { flush, REL_FATHER, setup } from '../family/support'
+import { father, flush, list, mother, REL_FATHER, REL_MOTHER, setup } from '../family/support'
 
 const view = (patch: Partial<AppealView> = {}): AppealView => ({
   appealId: 'a1b2c3d4-0000-4000-8000-000000000001',
@@ -135,5 +138,27 @@ describe('我要申诉 / 申请上门认证', () => {
     expect(screen.getByTestId('appeal-line').textContent).toContain('原因：电话无人接听')
     expect(screen.getByTestId('go-appeal').textContent).toContain('我要申诉 / 申请上门认证')
     expect(said).toHaveBeenCalledWith('您的申请上门认证未通过。原因：电话无人接听。')
+  })
+
+  test('家人 list: each relative shows its own appeal state and the way in with its relativeId', async () => {
+    setup()
+    const scheduled = view({ state: 'visit_scheduled', stateLabel: '已安排上门', visitDate: '2026-12-20', sentence: '已安排上门认证，日期：2026年12月20日。请在家等候。' })
+    const calls = useFakeCloud({
+      listRelatives: () => ok(list([father, mother])),
+      getAppeal: (data: Record<string, unknown>) => ok(data.relativeId === REL_FATHER ? { appeal: scheduled } : {}),
+    })
+    await act(async () => {
+      render(<FamilyPage />)
+      await flush()
+      await flush()
+    })
+    const fatherLine = screen.getByTestId(`appeal-line-${REL_FATHER}`)
+    expect(fatherLine.getAttribute('data-state')).toBe('visit_scheduled')
+    expect(fatherLine.textContent).toContain('申请上门认证：已安排上门（2026-12-20）')
+    expect(screen.getByTestId(`go-appeal-${REL_FATHER}`).textContent).toContain('查看申诉进度')
+    expect(screen.getByTestId(`appeal-line-${REL_MOTHER}`).getAttribute('data-state')).toBe('none')
+    expect(calls.mock.calls.filter((c) => c[0].name === 'getAppeal').map((c) => c[0].data.relativeId).sort()).toEqual([REL_FATHER, REL_MOTHER].sort())
+    fireEvent.click(screen.getByTestId(`go-appeal-${REL_MOTHER}`))
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: `${ROUTES.appeal}?relative=${REL_MOTHER}` })
   })
 })
