@@ -20,6 +20,8 @@ import { startSystem, type RunningSystem } from './support/system'
 import { prepareAuditPage, PageAuditor } from './support/audit/page-audit'
 import { AuditLog } from './support/audit/report'
 import { bind, bindRefusal, freshAccount, home, openBind, openNotice, PEOPLE, startCamera, submitBind } from './support/audit/steps'
+import { openStore } from '../../server/db/connect'
+import { inviteCodeHash } from '../../server/services/unit-admins'
 
 jest.setTimeout(900_000)
 
@@ -334,11 +336,66 @@ test('every page at 标准 and 特大 passes the elder-first audit', async () =>
     },
     () => audit.visit(other, 'notice-landing', 'notice landing', { landing: true, reload: { ready: (p) => visible(p, 'greeting').waitFor({ timeout: 30_000 }) } }),
   )
+  // ---- 单位认证 (单位专管员): the invitation code form, a wrong code, the unit's list ----
+  const unitCode = await seedUnitInvite()
+  await state(
+    '单位认证 邀请码',
+    async () => {
+      await freshAccount(other, url)
+      await visible(other, 'go-unit-claim').click()
+      await visible(other, 'unit-claim').waitFor({ timeout: 30_000 })
+    },
+    () => audit.visit(other, 'unit-claim', '单位认证 邀请码'),
+  )
+  await state(
+    '单位认证 邀请码不对',
+    async () => {
+      await fillVisible(other, 'code', 'ZZZZZZZZ')
+      await visible(other, 'unit-claim-submit').click()
+      await other.locator(FIELD_ERROR).filter({ visible: true }).first().waitFor()
+    },
+    () => audit.visit(other, 'unit-claim-wrong', '单位认证 邀请码不对'),
+  )
+  await state(
+    '单位认证 名单',
+    async () => {
+      await fillVisible(other, 'code', unitCode)
+      await visible(other, 'unit-claim-submit').click()
+      await waitForContent(other, 'unit-list')
+    },
+    () => audit.visit(other, 'unit-list', '单位认证 名单'),
+  )
   await other.close()
 
   const report = log.write()
   if (log.findings.length) throw new Error(`the elder-first audit found ${log.findings.length} problems (.tmp/audit/report.md):\n\n${report}`)
 })
+
+/** An unclaimed 专管员 appointment for the demo unit 示例纺织厂（虚构）, written straight into the store; answers its code. */
+async function seedUnitInvite(): Promise<string> {
+  const code = 'AUDTCDE2'
+  const store = openStore({ sqlitePath: join(system.dataDir, 'yinling.sqlite') })
+  try {
+    const now = new Date()
+    await store.db
+      .insertInto('unit_admin_appointments')
+      .values({
+        id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+        account_id: null,
+        unit_name: '示例纺织厂（虚构）',
+        region_prefix: '',
+        appointed_by: 'audit',
+        appointed_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
+        invite_code_hash: inviteCodeHash(code),
+        invite_expires_at: new Date(now.getTime() + 7 * 86_400_000).toISOString(),
+      })
+      .execute()
+  } finally {
+    await store.db.destroy()
+  }
+  return code
+}
 
 /** A printed notice's link for 张桂兰 (region 320102), made with the real `npm run notices`. */
 async function noticeLink(): Promise<string> {
