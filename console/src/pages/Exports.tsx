@@ -11,7 +11,7 @@ import { call, saveFile } from '../api/client'
 import { PageHeader } from '../components/PageHeader'
 import { useLoad } from '../components/useCall'
 import { percentOf, useExportProgress } from '../components/useExportProgress'
-import { fmtCount, fmtDateTime } from '../format'
+import { fmtCount, fmtDateTime, newRequestId } from '../format'
 import { useSession } from '../session'
 
 const FORMATS: { format: ResultsFormat; label: string; checksum: keyof ExportView['checksums'] }[] = [
@@ -43,7 +43,10 @@ function ExportsPage() {
   const create = async () => {
     setStarting(true)
     setError(null)
-    const res = await call('exportsResultsCreate', { input: {} })
+    // One id per click: a retry after a dropped connection answers the same export, never a second one.
+    const requestId = newRequestId()
+    let res = await call('exportsResultsCreate', { input: { requestId } })
+    if (!res.ok && res.code === 'NETWORK') res = await call('exportsResultsCreate', { input: { requestId } })
     setStarting(false)
     if (!res.ok) return setError(res.message)
     progress.follow(res.value)

@@ -142,15 +142,15 @@ function OverdueTable({ filters }: { filters: OverdueFilters }) {
         size="middle"
         scroll={{ x: 'max-content' }}
         columns={[
-          { title: '姓名', dataIndex: 'nameMasked', width: 90 },
-          { title: '个人编号', dataIndex: 'personNo', width: 120 },
-          { title: '身份证号', dataIndex: 'idNumberMasked', width: 190 },
-          { title: '区划', dataIndex: 'regionCode', width: 90 },
+          { title: '姓名', dataIndex: 'nameMasked' },
+          { title: '个人编号', dataIndex: 'personNo' },
+          { title: '身份证号', dataIndex: 'idNumberMasked' },
+          { title: '区划', dataIndex: 'regionCode' },
           { title: '险种', dataIndex: 'insuranceType', render: (t: InsuranceType) => INSURANCE_LABELS[t] },
-          { title: '应认证月', dataIndex: 'dueMonth', width: 100 },
-          { title: '逾期', dataIndex: 'monthsOverdue', width: 90, render: (m: number) => <Tag color={m >= 3 ? 'red' : 'orange'}>{m} 个月</Tag> },
-          { title: '上次认证', dataIndex: 'lastCertifiedOn', width: 115, render: fmtDate },
-          { title: '停发起', dataIndex: 'suspendedSince', width: 115, render: fmtDate },
+          { title: '应认证月', dataIndex: 'dueMonth' },
+          { title: '逾期', dataIndex: 'monthsOverdue', render: (m: number) => <Tag color={m >= 3 ? 'red' : 'orange'}>{m} 个月</Tag> },
+          { title: '上次认证', dataIndex: 'lastCertifiedOn', render: fmtDate },
+          { title: '停发起', dataIndex: 'suspendedSince', render: fmtDate },
           { title: '', key: 'open', width: 70, fixed: 'right', render: (_, r) => <Link to={`/persons/${r.personId}`}>详情</Link> },
         ]}
       />
