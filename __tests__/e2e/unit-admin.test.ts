@@ -94,6 +94,8 @@ test('the 管理员 appoints a 专管员 by invitation code; the 专管员 certi
     const shown = admin.getByTestId('invite-code')
     await shown.waitFor()
     code = ((await shown.textContent()) ?? '').trim()
+    // The appoint dialog has closed (not caught fading out behind the code).
+    await admin.getByRole('dialog', { name: /任命专管员/ }).waitFor({ state: 'hidden' })
     await shoot(admin, 'unit-admins-code')
     await admin.getByRole('button', { name: '我已记下' }).click()
   })
