@@ -7,12 +7,21 @@
  *  - the demo 经办员 signs in to the console, opens 申诉 / 上门认证, sees the appeal (phone in full on
  *    its page), schedules the visit and closes it as certified at home (上门);
  *  - the retiree's 首页 shows 已认证 and 已上门认证通过.
- * Nothing waits a fixed time: every step waits for what the page shows. Not exercised here: the three
- * failed face certifications before it (the result page's 我要申诉 link is covered by page tests).
+ * Before filing she fails face certification three times, through the same cloud-function calls the
+ * mini-program makes (a recorded clip that turns before it blinks, then a still photo twice: honest failures).
+ * Nothing waits a fixed time: every step waits for what the page shows (or, for a clip, until as much
+ * time has passed as the clip lasted, which the backend requires). The result page's 我要申诉 link
+ * itself is covered by page tests (it needs the camera flow).
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
+import { runSession, sourceFromHeader, type ActionName } from '../../src/core/liveness'
+import { stillPhoto } from '../../src/core/liveness/controls'
+import { DEFAULT_LIVENESS_TIMING, livenessEngineConfig } from '../../src/core/contracts/certification'
+import { SUMMARY_FIELDS } from '../../src/core/liveness/summary'
+import { SPAN_TOLERANCE_MS } from '../../server/services/certification-checks'
+import { loadTrace } from '../core/liveness/helpers'
 import { consoleUrlFrom, demoPasswordFrom, shoot, signInConsole } from './support/agency'
 import { prepareAuditPage, PageAuditor } from './support/audit/page-audit'
 import { AuditLog } from './support/audit/report'
@@ -27,11 +36,40 @@ let system: RunningSystem
 let phone: Browser
 let desk: Browser
 const log = new AuditLog('appeals')
+/** The challenge the backend asks (CERT_TEST_CHALLENGE); clip cap12_edit turns left before it blinks. */
+const CHALLENGE: ActionName[] = ['blink', 'turn_left']
+
+async function fn(token: string, name: string, event: unknown): Promise<{ ok: boolean; data?: Record<string, unknown>; error?: { code: string } }> {
+  const res = await fetch(`${system.url.replace(/\/+$/, '')}/fn/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(event ?? {}),
+  })
+  return (await res.json()) as { ok: boolean; data?: Record<string, unknown>; error?: { code: string } }
+}
+
+/** One honest failed certification (actions out of order), as the mini-program would report it. */
+async function failOnce(token: string, attempt: number): Promise<Record<string, unknown>> {
+  const started = await fn(token, 'startCertification', {})
+  if (!started.ok || !started.data) throw new Error(`startCertification: ${JSON.stringify(started.error)}`)
+  const startedAt = Date.now()
+  // A different recording each time (a clip sent twice is refused as reused): the clip that turns
+  // before it blinks, then a still photo held to the camera (two different noises).
+  const trace = loadTrace(attempt === 1 ? 'cap12_edit' : 'cap13_edit2')
+  const frames = attempt === 1 ? trace.frames.map((f) => ({ ...f })) : stillPhoto(trace.frames[100], 30_000, 15, 40 + attempt)
+  const { verdict } = runSession(sourceFromHeader(trace.header), frames, started.data.challenge as ActionName[], livenessEngineConfig(DEFAULT_LIVENESS_TIMING))
+  const summary = JSON.parse(JSON.stringify(verdict.summary)) as { data: number[] }
+  const spanMs = summary.data.filter((_, i) => i % SUMMARY_FIELDS.length === 0).slice(1).reduce((a, b) => a + b, 0)
+  while (Date.now() < startedAt + spanMs + SPAN_TOLERANCE_MS / 2) await new Promise((r) => setTimeout(r, 200))
+  const done = await fn(token, 'completeCertification', { sessionId: started.data.sessionId, nonce: started.data.nonce, verdict: { passed: verdict.passed, reason: verdict.reason }, summary })
+  if (!done.ok || !done.data) throw new Error(`completeCertification: ${JSON.stringify(done.error)}`)
+  return done.data
+}
 const audit = new PageAuditor(log)
 
 beforeAll(async () => {
   mkdirSync(join(ROOT, '.tmp', 'audit'), { recursive: true })
-  system = await startSystem(process.env.E2E_H5_DIR ? { H5_DIR: process.env.E2E_H5_DIR } : {})
+  system = await startSystem({ CERT_TEST_CHALLENGE: CHALLENGE.join(','), ...(process.env.E2E_H5_DIR ? { H5_DIR: process.env.E2E_H5_DIR } : {}) })
   phone = await openBrowser()
   desk = await openBrowser()
 }, 120_000)
@@ -56,12 +94,21 @@ test('a retiree files 申请上门认证, a clerk schedules and closes it in the
   const url = system.url
   const page: Page = await phone.context.newPage()
   await prepareAuditPage(page)
+  let token = ''
+  page.on('request', (req) => {
+    const auth = req.headers().authorization
+    if (req.url().includes('/fn/') && auth?.startsWith('Bearer ')) token = auth.slice('Bearer '.length)
+  })
 
   await state(
     '首页 with 我要申诉',
     async () => {
       await freshAccount(page, url)
       await bind(page, PEOPLE.zhang)
+      // Three failed face certifications today.
+      expect(token).not.toBe('')
+      for (let i = 1; i <= 3; i++) expect(await failOnce(token, i)).toMatchObject({ result: 'failed', failuresToday: i })
+      await home(page, url)
       await visible(page, 'go-appeal').waitFor({ timeout: 30_000 })
     },
     () => audit.visit(page, 'home-appeal-none', '首页 with 我要申诉'),
