@@ -9,7 +9,7 @@ export const KIND_CHOICES: ReadonlyArray<{ value: AppealKind; label: string }> =
 ]
 export const REASON_CHOICES: ReadonlyArray<{ value: AppealReason; label: string }> = APPEAL_REASONS.map((r) => ({ value: r, label: APPEAL_REASON_LABELS[r] }))
 
-export const APPEAL_INTRO = '刷脸认证有困难，可以在这里申诉，或者申请工作人员上门认证。请选择原因，留下联系电话。社保经办机构会在 10 天内联系您。'
+export const APPEAL_INTRO = '刷脸认证有困难，可以在这里申诉，或者申请工作人员上门认证。请选择原因，留下联系电话。社保经办机构会在十天内联系您。'
 export const APPEAL_FREE = '申诉和上门认证都是免费的。工作人员不会要银行卡号、密码、验证码。'
 
 export interface AppealForm {
