@@ -29,7 +29,7 @@ import { ROOT, startSystem, type RunningSystem } from './support/system'
 jest.setTimeout(300_000)
 
 const DESK = { width: 1366, height: 768 }
-const ZHANG = { personNo: 'DEMO0003', name: '张桂兰' }
+const ZHANG = { personNo: 'DEMO0003', name: '张桂兰', idNumber: '320102194106220468' }
 
 let system: RunningSystem
 let phone: Browser
@@ -162,14 +162,23 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   await expect(done.textContent()).resolves.toContain('已恢复发放')
   await shoot(page, 'offline-done')
   expect(await overdueCount(page)).toBe(before - 1)
-  // The person page (the one page with the full ID number) shows the new standing.
+  // Found by ID number: it travels in a POST body, never in a URL; the results show it masked.
+  const urls: string[] = []
+  page.on('request', (req) => urls.push(req.url()))
   await page.getByRole('menuitem', { name: '人员查询' }).click()
-  await page.getByTestId('person-search-text').fill(ZHANG.personNo)
+  await page.getByTestId('person-search-mode').click()
+  await page.getByTitle('身份证号', { exact: true }).click()
+  await page.getByTestId('person-search-text').fill(ZHANG.idNumber)
   await page.getByTestId('person-search-go').click()
+  await page.getByTestId(`person-open-${ZHANG.personNo}`).waitFor()
   await shoot(page, 'persons')
+  expect(await page.locator('.ant-table').textContent()).not.toContain(ZHANG.idNumber)
+  // The person page (the one page with the full ID number) shows the new standing.
   await page.getByTestId(`person-open-${ZHANG.personNo}`).click()
   await expect(page.getByTestId('person-standing').textContent()).resolves.toBe('已认证')
+  await expect(page.getByTestId('person-details').textContent()).resolves.toContain(ZHANG.idNumber)
   await shoot(page, 'person-detail')
+  expect(urls.filter((u) => u.includes(ZHANG.idNumber))).toEqual([])
   await signOutConsole(page)
 
   // 4. The new 审核员 signs in (enrols TOTP from the page's secret) and approves the pending record.
