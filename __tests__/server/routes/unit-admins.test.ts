@@ -15,7 +15,7 @@ import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../support/db'
 import { createAgencyUser, signInAgency, type AgencySignIn, type TestAgencyUser } from '../helpers/agency'
 import { testConfig } from '../helpers/config'
 import { DEFAULT_NOW, newCaller, type Harness } from '../helpers/harness'
-import { addRosterPersons, auditOf, certify, DEMO_SECRETS, familyHarness, passingRun, personIdOf, type Caller } from './relatives-support'
+import { AcceptingVerifier, addRosterPersons, auditOf, certify, DEMO_SECRETS, familyHarness, passingRun, personIdOf, type Caller } from './relatives-support'
 
 jest.setTimeout(90_000)
 
@@ -23,6 +23,7 @@ const UNIT = '示例纺织厂（虚构）'
 
 describe.each(DIALECTS)('单位专管员 on %s', (dialect) => {
   let h: Harness
+  let verifier: AcceptingVerifier
   let app: FastifyInstance
   let admin: AgencySignIn
   let adminId: string
@@ -31,7 +32,7 @@ describe.each(DIALECTS)('单位专管员 on %s', (dialect) => {
   let otherUnitSameRegion: string
 
   beforeAll(async () => {
-    h = (await familyHarness(dialect)).h
+    ;({ h, verifier } = await familyHarness(dialect))
     app = h.app
     adminUser = await createAgencyUser(app, { role: 'admin', regionPrefix: '110101', displayName: '管理员甲' })
     adminId = adminUser.id
@@ -219,6 +220,42 @@ describe.each(DIALECTS)('单位专管员 on %s', (dialect) => {
     const changsha = await signInAgency(app, await createAgencyUser(app, { role: 'admin', regionPrefix: '4301' }))
     expect((await post(changsha, `/unit-admins/${randomUUID()}/revoke`)).json().error.code).toBe('AGENCY_APPOINTMENT_NOT_FOUND')
     expect((await post(changsha, `/unit-admins/${appointmentId}/revoke`)).json().error.code).toBe('AGENCY_APPOINTMENT_NOT_FOUND')
+  })
+
+  test('revoked while the identity check runs (after the completion checks): refused inside the write, no record, no pass', async () => {
+    const { caller, appointmentId } = await appointed()
+    const sunId = await personIdOf(h, 'sun')
+    const ref = await refOf(caller)(sunId)
+    const before = await h.test.store.db.selectFrom('persons').select('last_certified_on').where('id', '=', sunId).executeTakeFirstOrThrow()
+    const records = async () => (await h.test.store.db.selectFrom('certification_records').select('id').where('person_id', '=', sunId).execute()).length
+    const recordsBefore = await records()
+    const start = await h.post('/v1/certifications/start', { caller, channel: 'h5', unitMemberRef: ref })
+    expect(start.statusCode).toBe(200)
+    const session = start.json()
+    const original = verifier.verify.bind(verifier)
+    // The admin revokes while the face is being verified: the completion's early check has passed already.
+    verifier.verify = async () => {
+      expect((await post(admin, `/unit-admins/${appointmentId}/revoke`)).statusCode).toBe(200)
+      return original()
+    }
+    try {
+      const run = passingRun(session.challenge)
+      h.now = new Date(h.now.getTime() + run.spanMs + 1000)
+      const done = await h.post('/v1/certifications/complete', { caller, sessionId: session.sessionId, nonce: session.nonce, verdict: run.verdict, summary: run.summary })
+      expect(done.statusCode).toBe(403)
+      expect(done.json().error.code).toBe('UNIT_ADMIN_NOT_APPOINTED')
+    } finally {
+      verifier.verify = original
+    }
+    expect(await records()).toBe(recordsBefore)
+    expect((await h.test.store.db.selectFrom('persons').select('last_certified_on').where('id', '=', sunId).executeTakeFirstOrThrow()).last_certified_on).toBe(before.last_certified_on)
+    expect((await auditOf(h, 'certification.refused')).at(-1)).toMatchObject({ detail: { reason: 'UNIT_ADMIN_NOT_APPOINTED', stage: 'write', appointmentId } })
+  })
+
+  test('two accounts entering the same code at once: exactly one becomes the 专管员', async () => {
+    const { inviteCode } = await appoint()
+    const [a, b] = await Promise.all([claim(newCaller('race'), inviteCode), claim(newCaller('race'), inviteCode)])
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 404])
   })
 
   test('the write stage checks again: an appointment revoked inside the window is not live for the transaction', async () => {
