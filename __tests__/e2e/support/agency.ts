@@ -142,7 +142,7 @@ export async function certifyThroughFunctions(gatewayUrl: string, token: string)
 
 /** A full-page screenshot of the console at the clerk's screen size, for the audit. */
 export async function shoot(page: Page, name: string): Promise<void> {
-  // Not while a table or card is still fading in from its loading state.
-  await page.waitForFunction(() => !document.querySelector('.ant-spin-spinning, .ant-spin-blur, .ant-skeleton'))
+  // Not while a table or card is still loading, or a dropdown or dialog is still animating.
+  await page.waitForFunction(() => !document.querySelector('.ant-spin-spinning, .ant-spin-blur, .ant-skeleton, [class*="-leave-active"], [class*="-enter-active"], [class*="-appear-active"]'))
   await page.screenshot({ path: `.tmp/audit/console-${name}.png`, fullPage: false })
 }
