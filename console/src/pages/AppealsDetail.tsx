@@ -3,7 +3,7 @@
  * 指派给我, 安排上门 (date, staff), and 办结: certified offline (上门 or 窗口 — the record goes through
  * the one certification path) or not certified with a reason the person will read.
  */
-import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, Radio, Result, Space } from 'antd'
+import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, Radio, Result, Select, Space } from 'antd'
 import dayjs from 'dayjs'
 import { useState } from 'react'
 import type { AppealDetail } from '../../../src/core/contracts/agency/appeals'
@@ -27,6 +27,8 @@ export default function AppealsDetail({ params }: PageProps) {
   const [visit] = Form.useForm<{ date: dayjs.Dayjs; staff: string }>()
   const [close] = Form.useForm<{ outcome: 'certified' | 'not_certified'; method?: 'home_visit' | 'counter'; reason?: string }>()
   const outcome = Form.useWatch('outcome', close)
+  const assignees = useLoad(() => call('appealAssignees', { params: { appealId } }), [appealId])
+  const [assignee, setAssignee] = useState<string | undefined>(undefined)
 
   if (loading && !result) return <Card loading />
   if (!result) return null
@@ -76,11 +78,31 @@ export default function AppealsDetail({ params }: PageProps) {
 
       {open && (
         <Space direction="vertical" size={16} style={{ width: '100%' }}>
-          {(a.state === 'submitted' || a.state === 'processing') && me && a.assignedTo !== me && (
+          {(a.state === 'submitted' || a.state === 'processing') && (
             <Card title="指派">
-              <Button loading={busy} onClick={() => void act(() => call('appealAssign', { params: { appealId }, input: { assigneeId: me } }), '已指派给您，状态：处理中')} data-testid="appeal-assign-me">
-                指派给我
-              </Button>
+              <Space wrap>
+                {me && a.assignedTo !== me ? (
+                  <Button loading={busy} onClick={() => void act(() => call('appealAssign', { params: { appealId }, input: { assigneeId: me } }), '已指派给您，状态：处理中')} data-testid="appeal-assign-me">
+                    指派给我
+                  </Button>
+                ) : null}
+                <Select
+                  style={{ minWidth: 240 }}
+                  placeholder="选择本辖区的经办人员"
+                  value={assignee}
+                  onChange={setAssignee}
+                  options={(assignees.result?.ok ? assignees.result.value.assignees : []).map((u) => ({ value: u.id, label: `${u.displayName}（${u.roleLabel}，${u.regionPrefix || '全部地区'}）` }))}
+                  data-testid="appeal-assignee"
+                />
+                <Button
+                  disabled={!assignee}
+                  loading={busy}
+                  onClick={() => assignee && void act(() => call('appealAssign', { params: { appealId }, input: { assigneeId: assignee } }), '已指派，状态：处理中')}
+                  data-testid="appeal-assign"
+                >
+                  指派
+                </Button>
+              </Space>
             </Card>
           )}
           <Card title={a.state === 'visit_scheduled' ? '改期上门' : '安排上门'}>

@@ -74,3 +74,15 @@ export async function appealCounts(db: Db, regionPrefix: string, today: string):
   }
   return { byState, overdue }
 }
+
+/** Active users whose region lies inside `actorPrefix` and covers `regionCode` (the assign choices). */
+export async function assigneesFor(db: Db, actorPrefix: string, regionCode: string) {
+  const rows = await db
+    .selectFrom('agency_users')
+    .select(['id', 'display_name', 'role', 'region_prefix'])
+    .where('disabled_at', 'is', null)
+    .where('region_prefix', 'like', `${actorPrefix.replace(/[^0-9]/g, '')}%`)
+    .orderBy('display_name')
+    .execute()
+  return rows.filter((u) => regionCode.startsWith(u.region_prefix))
+}

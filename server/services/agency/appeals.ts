@@ -15,7 +15,8 @@ import type { AppealCloseInput, AppealDetail, AppealQueueItem, AppealsQueue } fr
 import { DomainError } from '../../../src/core/errors'
 import type { AgencyActor } from '../../agency/actor'
 import { queueAppealNotices } from '../../repositories/appeals'
-import { appealInRegion, appealsInRegion, transitionAppeal, type QueueRow } from '../../repositories/agency/appeals'
+import { AGENCY_ROLE_LABELS } from '../../../src/core/contracts/agency/define'
+import { appealInRegion, appealsInRegion, assigneesFor, transitionAppeal, type QueueRow } from '../../repositories/agency/appeals'
 import { findAgencyUserById } from '../../repositories/agency/users'
 import { appendAudit, appendReadAudit } from '../../repositories/audit'
 import type { Db } from '../../repositories/types'
@@ -92,6 +93,13 @@ async function move(ctx: ServiceContext, actor: AgencyActor, row: QueueRow, from
     await queueAppealNotices(trx, ctx.dialect, { appealId: row.id, personId: row.person_id, state: to, now: nowIso })
   })
   return detailOf(ctx, await inScope(ctx, actor, row.id), shanghaiDate(ctx.clock()))
+}
+
+/** The users the appeal may be assigned to. */
+export async function appealAssignees(ctx: ServiceContext, actor: AgencyActor, appealId: string) {
+  const row = await inScope(ctx, actor, appealId)
+  const users = await assigneesFor(ctx.db, actor.regionPrefix, row.region_code)
+  return { assignees: users.map((u) => ({ id: u.id, displayName: u.display_name, roleLabel: AGENCY_ROLE_LABELS[u.role], regionPrefix: u.region_prefix })) }
 }
 
 /** To a user (not disabled) whose region covers the person and lies within the actor's. */

@@ -208,6 +208,7 @@ describe.each(DIALECTS)('appeals on %s', (dialect) => {
     expect(((await agency(changsha, 'GET', '/appeals')).json().appeals as { appealId: string }[]).some((i) => i.appealId === appealId)).toBe(false)
     for (const [m, url, body] of [
       ['GET', `/appeals/${appealId}`, undefined],
+      ['GET', `/appeals/${appealId}/assignees`, undefined],
       ['POST', `/appeals/${appealId}/assign`, { assigneeId: changshaClerkId }],
       ['POST', `/appeals/${appealId}/schedule`, { visitDate: '2026-12-20', staff: '李四' }],
       ['POST', `/appeals/${appealId}/close`, { outcome: 'not_certified', reason: '无' }],
@@ -224,6 +225,11 @@ describe.each(DIALECTS)('appeals on %s', (dialect) => {
     expect(viewed).toHaveLength(1)
     expect(viewed[0]).toMatchObject({ actor_type: 'agency', actor_ref: nanjingClerkId, subject_person_id: zhao })
 
+    // The choices: users whose region covers the person (南京's clerk), never 长沙's.
+    const choices = (await agency(nanjing, 'GET', `/appeals/${appealId}/assignees`)).json().assignees as { id: string; roleLabel: string }[]
+    expect(choices.map((c) => c.id)).toContain(nanjingClerkId)
+    expect(choices.map((c) => c.id)).not.toContain(changshaClerkId)
+    expect(choices.find((c) => c.id === nanjingClerkId)?.roleLabel).toBe('经办员')
     // Assign: a clerk outside the person's region is refused; one inside it takes it to 处理中.
     expect((await agency(nanjing, 'POST', `/appeals/${appealId}/assign`, { assigneeId: changshaClerkId })).json().error.code).toBe('APPEAL_ASSIGNEE_INVALID')
     const assigned = await agency(nanjing, 'POST', `/appeals/${appealId}/assign`, { assigneeId: nanjingClerkId })

@@ -75,9 +75,13 @@ export const AppealCloseInputSchema = v.object({
 })
 export type AppealCloseInput = v.InferOutput<typeof AppealCloseInputSchema>
 
+/** Who an appeal may be assigned to: active users whose region covers the person, inside the actor's. */
+export const AppealAssigneesSchema = v.object({ assignees: v.array(v.object({ id: v.string(), displayName: v.string(), roleLabel: v.string(), regionPrefix: v.string() })) })
+
 export const APPEALS_ENDPOINTS = agencyEndpoints({
   appealsQueue: { method: 'GET', path: '/appeals', roles: ANY_AGENCY_ROLE, input: AppealsQueueInputSchema, answer: AppealsQueueSchema },
   appealDetail: { method: 'GET', path: '/appeals/:appealId', roles: ANY_AGENCY_ROLE, params: AppealIdParams, answer: AppealDetailSchema },
+  appealAssignees: { method: 'GET', path: '/appeals/:appealId/assignees', roles: ANY_AGENCY_ROLE, params: AppealIdParams, answer: AppealAssigneesSchema },
   appealAssign: { method: 'POST', path: '/appeals/:appealId/assign', roles: ANY_AGENCY_ROLE, params: AppealIdParams, input: AppealAssignInputSchema, answer: AppealDetailSchema },
   appealSchedule: { method: 'POST', path: '/appeals/:appealId/schedule', roles: ANY_AGENCY_ROLE, params: AppealIdParams, input: AppealScheduleInputSchema, answer: AppealDetailSchema },
   appealClose: { method: 'POST', path: '/appeals/:appealId/close', roles: ANY_AGENCY_ROLE, params: AppealIdParams, input: AppealCloseInputSchema, answer: AppealDetailSchema },
