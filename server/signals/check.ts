@@ -4,6 +4,7 @@
  * their report (server/roster/). Persons are matched by 个人编号 or by the ID number's blind index
  * (persons.id_number_hash): the roster is never decrypted. Nothing is written here.
  */
+import { ERROR_MESSAGES } from '../../src/core/errors'
 import { validateIdNumber } from '../../src/core/id-number'
 import { parseSignalSource, type SignalSource } from '../../src/core/silent-certification'
 import { idNumberHash } from '../crypto/pii-fields'
@@ -121,7 +122,7 @@ export async function checkSignalsBytes(db: Db, bytes: Buffer, opts: CheckOption
         if (id.valid) byId = byIdHash.get(idNumberHash(opts.pii, id.idNumber))
         else {
           idValid = false
-          rowErrors.push({ line, column: SIGNAL_COLUMNS.idNumber, reason: '身份证号格式不对，请核对' })
+          rowErrors.push({ line, column: SIGNAL_COLUMNS.idNumber, reason: ERROR_MESSAGES[id.reason] })
         }
       }
       const byPersonNo = personNo ? byNo.get(personNo) : undefined

@@ -130,6 +130,7 @@ describe.each(DIALECTS)('signals import on %s', (dialect) => {
       [9, '个人编号'],
     ])
     expect(r.errors[2].reason).toBe('发生日期不能晚于今天')
+    expect(r.errors[1].reason).toBe('身份证号校验位错误，请核对最后一位')
     expect(r.errors[5].reason).toBe('与第 2 行重复（同一人、同一来源、同一天）')
     // No ID number or 个人编号 in any reason.
     for (const e of r.errors) expect(e.reason).not.toMatch(/DEMO|NOSUCH|\d{15}/)
