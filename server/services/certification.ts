@@ -48,6 +48,7 @@ import type { IdentityClientStep, IdentityOutcome, IdentityRejectReason, Identit
 import { ensureAccount, findAccountId } from '../repositories/accounts'
 import { appendAudit, type AuditEntry } from '../repositories/audit'
 import { activeSelfBindingOfAccount } from '../repositories/bindings'
+import { hasOpenDeathReport } from '../repositories/signal-reviews'
 import { findPersonById } from '../repositories/persons'
 import { insertRecord } from '../repositories/records'
 import {
@@ -486,6 +487,12 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
             ? { result: 'failed', reasonCode: IDENTITY_REASONS_COVERED[verified.reason], identityScore: verified.score }
             : { result: 'pending_review' }
     }
+  }
+  // A person another department reported dead is never certified automatically: a face that passes
+  // then is the case 冒领 fraud looks like, so a person at the agency decides (人工审核).
+  if (outcome.result === 'passed' && (await hasOpenDeathReport(ctx.db, session.person_id))) {
+    await audit(ctx, ctx.db, accountId, 'certification.held_for_review', session.person_id, { sessionId: session.id, reason: 'death_report_open' })
+    outcome = { result: 'pending_review', identityScore: outcome.identityScore }
   }
   outcome.evidence = evidence
   outcome.similarity = exam.closest?.score ?? null
