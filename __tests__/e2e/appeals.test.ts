@@ -80,6 +80,20 @@ afterAll(async () => {
   await system?.stop()
 })
 
+/**
+ * What shoot() waits for, polled by time: its own wait polls on animation frames, which a page of a
+ * browser in the background may not get again once an animation was seen (the wait then times out).
+ */
+async function settled(page: Page) {
+  const SEL = '.ant-spin-spinning, .ant-spin-blur, .ant-skeleton, [class*="-leave-active"], [class*="-enter-active"], [class*="-appear-active"]'
+  try {
+    await page.waitForFunction((sel) => !document.querySelector(sel), SEL, { polling: 100 })
+  } catch (e) {
+    const left = await page.evaluate((sel) => Array.from(document.querySelectorAll(sel)).map((el) => `${el.tagName}.${el.className}`).join(' | '), SEL)
+    throw new Error(`still animating after 30 s: ${left}`)
+  }
+}
+
 async function state(title: string, reach: () => Promise<void>, measure: () => Promise<void>) {
   try {
     await reach()
@@ -168,6 +182,7 @@ test('a retiree files 申请上门认证, a clerk schedules and closes it in the
   await desktop.goto(`${consoleUrl.replace(/\/+$/, '')}/appeals`)
   const open = desktop.getByTestId(`appeal-open-${PEOPLE.zhang.personNo}`)
   await open.waitFor()
+  await settled(desktop)
   await shoot(desktop, 'appeals')
   await open.click()
   await desktop.getByText('13800135678').waitFor()
@@ -181,9 +196,13 @@ test('a retiree files 申请上门认证, a clerk schedules and closes it in the
   await dateInput.click()
   await dateInput.fill(visitDay)
   await dateInput.press('Enter')
+  // The calendar closes before the next field is used (and before a screenshot waits for animations).
+  await desktop.locator('.ant-picker-dropdown').filter({ visible: true }).waitFor({ state: 'hidden' }).catch(() => undefined)
+  await desktop.locator('.ant-picker-dropdown:not(.ant-picker-dropdown-hidden)').waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined)
   await desktop.getByTestId('appeal-visit-staff').fill('李四')
   await desktop.getByTestId('appeal-schedule').click()
   await desktop.locator('[data-testid="appeal-state"]', { hasText: '已安排上门' }).waitFor()
+  await settled(desktop)
   await shoot(desktop, 'appeal-scheduled')
 
   // The retiree sees the day before the visit.
@@ -193,6 +212,7 @@ test('a retiree files 申请上门认证, a clerk schedules and closes it in the
 
   await desktop.getByTestId('appeal-close').click()
   await desktop.locator('[data-testid="appeal-state"]', { hasText: '已完成' }).waitFor()
+  await settled(desktop)
   await shoot(desktop, 'appeal-closed')
 
   await home(page, url)

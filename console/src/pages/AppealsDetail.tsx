@@ -23,6 +23,8 @@ export default function AppealsDetail({ params }: PageProps) {
   const session = useSession()
   const { result, loading, reload } = useLoad(() => call('appealDetail', { params: { appealId } }), [appealId])
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null)
+  // Buttons are disabled while a step runs, not given antd's loading icon: its leave animation never
+  // ends in a page that is not being painted (a background tab), and nothing here takes long.
   const [busy, setBusy] = useState(false)
   const [visit] = Form.useForm<{ date: dayjs.Dayjs; staff: string }>()
   const [close] = Form.useForm<{ outcome: 'certified' | 'not_certified'; method?: 'home_visit' | 'counter'; reason?: string }>()
@@ -82,7 +84,7 @@ export default function AppealsDetail({ params }: PageProps) {
             <Card title="指派">
               <Space wrap>
                 {me && a.assignedTo !== me ? (
-                  <Button loading={busy} onClick={() => void act(() => call('appealAssign', { params: { appealId }, input: { assigneeId: me } }), '已指派给您，状态：处理中')} data-testid="appeal-assign-me">
+                  <Button disabled={busy} onClick={() => void act(() => call('appealAssign', { params: { appealId }, input: { assigneeId: me } }), '已指派给您，状态：处理中')} data-testid="appeal-assign-me">
                     指派给我
                   </Button>
                 ) : null}
@@ -95,8 +97,7 @@ export default function AppealsDetail({ params }: PageProps) {
                   data-testid="appeal-assignee"
                 />
                 <Button
-                  disabled={!assignee}
-                  loading={busy}
+                  disabled={!assignee || busy}
                   onClick={() => assignee && void act(() => call('appealAssign', { params: { appealId }, input: { assigneeId: assignee } }), '已指派，状态：处理中')}
                   data-testid="appeal-assign"
                 >
@@ -117,7 +118,7 @@ export default function AppealsDetail({ params }: PageProps) {
               <Form.Item name="staff" label="上门人员" rules={[{ required: true, whitespace: true, message: '请填写上门人员' }]}>
                 <Input maxLength={50} data-testid="appeal-visit-staff" />
               </Form.Item>
-              <Button type="primary" htmlType="submit" loading={busy} data-testid="appeal-schedule">
+              <Button type="primary" htmlType="submit" disabled={busy} data-testid="appeal-schedule">
                 安排
               </Button>
             </Form>
@@ -152,7 +153,7 @@ export default function AppealsDetail({ params }: PageProps) {
                   <Input.TextArea maxLength={100} showCount data-testid="appeal-reason" />
                 </Form.Item>
               )}
-              <Button type="primary" htmlType="submit" loading={busy} data-testid="appeal-close">
+              <Button type="primary" htmlType="submit" disabled={busy} data-testid="appeal-close">
                 办结
               </Button>
             </Form>
