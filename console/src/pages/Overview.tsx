@@ -41,6 +41,7 @@ function Cards({ view, loading }: { view: OverviewView | null; loading: boolean 
     { title: '已逾期（暂停发放）', value: c?.overdue, color: '#a8071a', to: '/overdue' },
     { title: '待人工审核', value: c?.pendingReview, to: '/reviews' },
     { title: '待处理申诉', value: c ? (c.appealsAvailable ? c.pendingAppeals : '暂未开放') : undefined, to: '/appeals', note: view?.appeals ? `已提交 ${view.appeals.submitted} · 处理中 ${view.appeals.processing} · 已安排上门 ${view.appeals.visitScheduled} · 超期 ${view.appeals.pastSla}` : undefined },
+    { title: '静默认证（本年）', value: view?.silent?.certifiedThisYear, note: view?.silent ? `本月 ${view.silent.certifiedThisMonth} 人 · 死亡/冲突待核实 ${view.silent.openReviews} 人` : undefined },
     { title: '专管员本年帮认证', value: view?.unitAdmins?.certifiedThisYear, note: view?.unitAdmins ? `本月 ${view.unitAdmins.certifiedThisMonth} 次 · 在任专管员 ${view.unitAdmins.active} 人` : undefined },
   ]
   return (
