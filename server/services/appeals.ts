@@ -10,7 +10,7 @@
  *  - the filing is audited (no phone, no address, no note in the detail) and the person and linked
  *    relatives who accepted the appeal-update template get a message queued (the outbox).
  */
-import { APPEAL_KIND_LABELS, APPEAL_REASON_LABELS, APPEAL_SLA_DAYS, APPEAL_STATE_LABELS, appealSentence, type AppealStatusView, type AppealView, type FileAppealInput } from '../../src/core/contracts/appeals'
+import { APPEAL_KIND_LABELS, APPEAL_SLA_DAYS, APPEAL_STATE_LABELS, appealSentence, type AppealStatusView, type AppealView, type FileAppealInput } from '../../src/core/contracts/appeals'
 import type { Caller } from '../../src/core/contracts/common'
 import { DomainError, ERROR_MESSAGES, type ErrorCode } from '../../src/core/errors'
 import { maskPhone } from '../../src/core/mask'
@@ -26,18 +26,12 @@ import { shanghaiDate } from '../time/clock'
 import type { ServiceContext } from './context'
 import { APPEALS_PER_ACCOUNT_DAY, APPEALS_PER_PERSON_DAY, Held, takeOrRefuse, type LimitRule } from './limits'
 import { audit, refuse } from './relatives-common'
+import { appealBasics } from './appeal-fields'
 
 export function appealView(row: AppealRow): AppealView {
   const view: AppealView = {
     appealId: row.id,
-    kind: row.kind,
-    kindLabel: APPEAL_KIND_LABELS[row.kind],
-    reason: row.reason,
-    reasonLabel: APPEAL_REASON_LABELS[row.reason],
-    state: row.state,
-    stateLabel: APPEAL_STATE_LABELS[row.state],
-    phoneMasked: row.phone_masked,
-    filedAt: row.created_at,
+    ...appealBasics(row),
     updatedAt: row.updated_at,
     sentence: '',
   }

@@ -10,7 +10,7 @@
  * Closing as certified creates the record through THE offline path (services/agency/offline.ts
  * recordOffline → applyPass), with the appeal's id as the request id: a retry gives the same record.
  */
-import { APPEAL_KIND_LABELS, APPEAL_REASON_LABELS, APPEAL_STATE_LABELS, OPEN_APPEAL_STATES, type AppealState } from '../../../src/core/contracts/appeals'
+import { OPEN_APPEAL_STATES, type AppealState } from '../../../src/core/contracts/appeals'
 import type { AppealCloseInput, AppealDetail, AppealQueueItem, AppealsQueue } from '../../../src/core/contracts/agency/appeals'
 import { DomainError } from '../../../src/core/errors'
 import type { AgencyActor } from '../../agency/actor'
@@ -23,6 +23,7 @@ import type { Db } from '../../repositories/types'
 import { shanghaiDate } from '../../time/clock'
 import type { ServiceContext } from '../context'
 import { recordOffline } from './offline'
+import { appealBasics } from '../appeal-fields'
 
 const DAY_MS = 86_400_000
 const daysFrom = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS)
@@ -34,14 +35,7 @@ function itemOf(row: QueueRow, today: string): AppealQueueItem {
     personNo: row.person_no,
     nameMasked: row.name_masked,
     regionCode: row.region_code,
-    kind: row.kind,
-    kindLabel: APPEAL_KIND_LABELS[row.kind],
-    reason: row.reason,
-    reasonLabel: APPEAL_REASON_LABELS[row.reason],
-    state: row.state,
-    stateLabel: APPEAL_STATE_LABELS[row.state],
-    phoneMasked: row.phone_masked,
-    filedAt: row.created_at,
+    ...appealBasics(row),
     dueOn: row.due_on,
     slaDaysLeft: daysFrom(today, row.due_on),
   }
