@@ -13,7 +13,7 @@
 import { AGENCY_ROLE_LABELS, AGENCY_ROLES, type AgencyRole } from '../../src/core/contracts/agency/define'
 import { DomainError, ERROR_MESSAGES } from '../../src/core/errors'
 import { createAgencyUser, isLocked, REGION_PREFIX_PATTERN, resetAgencyPassword } from '../agency/accounts'
-import { ConfigError, loadConfig } from '../config/env'
+import { loadCliConfig } from './support/config'
 import { openStore } from '../db/connect'
 import { migrateToLatest } from '../db/migrate'
 import { appendAudit } from '../repositories/audit'
@@ -83,16 +83,8 @@ export async function main(argv: string[], deps: AgencyUserCliDeps = {}): Promis
     err(`${args}\n`)
     return 2
   }
-  let config
-  try {
-    config = loadConfig(deps.env ?? process.env, { warn: (m) => err(`${m}\n`) })
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      err(`${e.message}\n`)
-      return 2
-    }
-    throw e
-  }
+  const config = loadCliConfig(deps.env ?? process.env, err)
+  if (!config) return 2
   const store = openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath })
   const db = store.db
   try {

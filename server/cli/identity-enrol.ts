@@ -9,7 +9,7 @@
  * SQLITE_PATH, PII_KEYS…). Exit codes: 0 enrolled, 1 photo refused, 2 usage/configuration error.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { ConfigError, loadConfig } from '../config/env'
+import { loadCliConfig } from './support/config'
 import { openStore } from '../db/connect'
 import { migrateToLatest } from '../db/migrate'
 import { EmbeddingCipher } from '../identity/embedding-cipher'
@@ -70,16 +70,8 @@ export async function main(argv: string[], deps: EnrolCliDeps = {}): Promise<num
     err('照片太大（上限 10 MB）/ photo larger than 10 MB\n')
     return 1
   }
-  let config
-  try {
-    config = loadConfig(deps.env ?? process.env, { warn: (m) => err(`${m}\n`) })
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      err(`${e.message}\n`)
-      return 2
-    }
-    throw e
-  }
+  const config = loadCliConfig(deps.env ?? process.env, err)
+  if (!config) return 2
   const store = openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath })
   try {
     await migrateToLatest(store)
