@@ -163,6 +163,24 @@ export function startBuild(id: string, build: () => Promise<ExportRow>): void {
   once(id, build).catch(() => undefined)
 }
 
+/** The export row as a build starts: a new id, status building, no counts, no files yet. Every kind
+ * (results, overdue) starts from this; only what it is, whose, and its range or filters differ. */
+export function newBuildingExport(start: Pick<ExportRow, 'kind' | 'region_prefix' | 'created_by' | 'created_at' | 'cursor_from' | 'cursor_to' | 'filters'>): ExportRow {
+  return {
+    id: newId(),
+    ...start,
+    status: 'building',
+    rows_total: null,
+    rows_done: 0,
+    row_count: null,
+    sha256_csv_utf8: null,
+    sha256_csv_gbk: null,
+    sha256_xlsx: null,
+    error_code: null,
+    finished_at: null,
+  }
+}
+
 /** Waits for an export's build in this process, if one runs (tests and the overdue poller). */
 export async function settledExport(id: string): Promise<void> {
   await inFlight.get(id)?.catch(() => undefined)
@@ -197,8 +215,7 @@ export async function createResultsExport(ctx: ServiceContext, actor: AgencyActo
     const to = new Date(now.getTime() - (opts.settleMs ?? EXPORT_SETTLE_MS)).toISOString()
     // Nothing can have changed since the previous export: it is the answer.
     if (previous && to <= from) return exportView(previous)
-    row = {
-      id: newId(),
+    row = newBuildingExport({
       kind: 'results',
       region_prefix: actor.regionPrefix,
       created_by: actor.userId,
@@ -206,16 +223,7 @@ export async function createResultsExport(ctx: ServiceContext, actor: AgencyActo
       cursor_from: from,
       cursor_to: to,
       filters,
-      status: 'building',
-      rows_total: null,
-      rows_done: 0,
-      row_count: null,
-      sha256_csv_utf8: null,
-      sha256_csv_gbk: null,
-      sha256_xlsx: null,
-      error_code: null,
-      finished_at: null,
-    }
+    })
     try {
       await insertExport(ctx.db, row)
     } catch (err) {

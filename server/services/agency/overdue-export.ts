@@ -12,13 +12,12 @@ import type { ExportView, OverdueExportInput } from '../../../src/core/contracts
 import { INSURANCE_LABELS, type InsuranceType } from '../../../src/core/insurance'
 import { DomainError } from '../../../src/core/errors'
 import type { AgencyActor } from '../../agency/actor'
-import { newId } from '../../db/ids'
 import { appendAudit } from '../../repositories/audit'
 import { failExport, insertExport, putExportFiles, setExportProgress, setExportStatus, type ExportRow } from '../../repositories/agency/exports'
 import { countOverdue, overduePages, type OverdueFilter, type OverdueRow } from '../../repositories/agency/standing'
 import { shanghaiDate } from '../../time/clock'
 import type { ServiceContext } from '../context'
-import { exportView, startBuild } from './exports'
+import { exportView, newBuildingExport, startBuild } from './exports'
 import { sealBytes } from './sealed-file'
 import { XlsxTableWriter } from './xlsx'
 
@@ -36,8 +35,7 @@ export async function createOverdueExport(ctx: ServiceContext, actor: AgencyActo
     ...(input.insuranceType ? { insuranceType: input.insuranceType } : {}),
     ...(input.minMonthsOverdue !== undefined ? { minMonthsOverdue: input.minMonthsOverdue } : {}),
   }
-  const row: ExportRow = {
-    id: newId(),
+  const row = newBuildingExport({
     kind: 'overdue',
     region_prefix: regionPrefix,
     created_by: actor.userId,
@@ -45,16 +43,7 @@ export async function createOverdueExport(ctx: ServiceContext, actor: AgencyActo
     cursor_from: null,
     cursor_to: null,
     filters: JSON.stringify(filters),
-    status: 'building',
-    rows_total: null,
-    rows_done: 0,
-    row_count: null,
-    sha256_csv_utf8: null,
-    sha256_csv_gbk: null,
-    sha256_xlsx: null,
-    error_code: null,
-    finished_at: null,
-  }
+  })
   await insertExport(ctx.db, row)
   const filter: OverdueFilter = {
     regionPrefix: actor.regionPrefix,
