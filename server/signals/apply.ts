@@ -58,6 +58,9 @@ const chunks = <T>(list: T[], size: number): T[][] => {
   return out
 }
 
+/** A new signal_imports row's own counts (the CLI's row here, the console's staged upload's row). */
+export const NO_SIGNAL_COUNTS = { inserted: 0, already_known: 0, certified: 0, flagged: 0 } as const
+
 export async function applySignals(db: Db, rows: CheckedSignal[], opts: ApplyOptions): Promise<ApplySummary> {
   const summary: ApplySummary = { importId: opts.importId, inserted: 0, alreadyKnown: 0, certified: 0, flagged: 0, conflicts: 0, suspended: 0 }
   await withBulkJournal(db, rows.length, () =>
@@ -79,11 +82,8 @@ export async function applySignals(db: Db, rows: CheckedSignal[], opts: ApplyOpt
               status: 'staged',
               rows_total: opts.total,
               rows_done: 0,
-              inserted: 0,
-              already_known: 0,
+              ...NO_SIGNAL_COUNTS,
               rejected: 0,
-              certified: 0,
-              flagged: 0,
               error_count: 0,
               errors_json: '[]',
               body_enc: null,

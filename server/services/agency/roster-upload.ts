@@ -11,25 +11,23 @@
  * rule and the real import again (the roster may have changed meanwhile): any refused row, and
  * nothing is imported; the upload turns 'failed' and its report lists the rows.
  *
- * Progress is kept in memory (rows checked / imported): on SQLite the import's transaction holds the
- * one connection, so a progress write from inside it would wait for itself.
+ * The staging, background check, progress (in memory), report and confirm steps are shared with the
+ * signals upload (./staged-upload.ts); the region rule, the import and the counts are the roster's.
  */
-import { createHash } from 'node:crypto'
 import { ROSTER_UPLOAD_FIRST_ERRORS, type RosterUploadView } from '../../../src/core/contracts/agency/roster'
 import type { AgencyFile } from '../../../src/core/contracts/agency/define'
 import { DomainError } from '../../../src/core/errors'
 import type { AgencyActor } from '../../agency/actor'
-import { newId } from '../../db/ids'
 import { appendAudit } from '../../repositories/audit'
 import { claimImport, importInScope, insertImport, personNosOutside, updateImport, type ImportRow } from '../../repositories/agency/imports'
 import { ROSTER_CODEC, ROSTER_COLUMNS, type RawRosterRow, type RowError } from '../../roster/columns'
 import { decodeRoster } from '../../roster/decode'
 import { importRosterBytes } from '../../roster/import-file'
 import { parseRosterCsv } from '../../roster/parse'
-import { reportCsv } from '../../roster/report'
 import { shanghaiDate } from '../../time/clock'
 import type { ServiceContext } from '../context'
-import { openBytes, sealBytes } from './sealed-file'
+import { openBytes } from './sealed-file'
+import { confirmAgainAnswer, confirmAnswer, distinctLines, progressOf, runConfirm, settled, stagedColumns, stagedView, startCheck, startProgress, uploadReport } from './staged-upload'
 
 export const OUTSIDE_REGION_REASON = '该人员的行政区划不在您的管辖范围内'
 /** Rows checked between two yields to the event loop. */
@@ -37,88 +35,24 @@ const CHECK_SLICE = 5000
 
 export const KEPT_ELSEWHERE_REASON = '该个人编号已登记在您管辖范围以外的地区'
 
-/** Rows done / total of uploads being checked or imported in this process. */
-const progress = new Map<string, { done: number; total: number | null }>()
-/** Checks in flight, by upload id (tests wait for them). */
-const checks = new Map<string, Promise<void>>()
+export const settledUpload = settled
 
-export async function settledUpload(id: string): Promise<void> {
-  await checks.get(id)
-}
-
-function errorsOf(row: ImportRow): RowError[] {
-  try {
-    return JSON.parse(row.errors_json) as RowError[]
-  } catch {
-    return []
-  }
-}
+const CODES = { hasErrors: 'AGENCY_ROSTER_UPLOAD_HAS_ERRORS', notReady: 'AGENCY_ROSTER_UPLOAD_NOT_READY' } as const
 
 export function uploadView(row: ImportRow): RosterUploadView {
-  const live = progress.get(row.id)
-  return {
-    uploadId: row.id,
-    filename: row.filename,
-    status: row.status,
-    encoding: row.encoding,
-    createdAt: row.created_at,
-    rowsTotal: live?.total ?? (row.rows_total === null ? null : Number(row.rows_total)),
-    rowsDone: live?.done ?? Number(row.rows_done),
-    inserted: Number(row.inserted),
-    updated: Number(row.updated),
-    unchanged: Number(row.unchanged),
-    rejected: Number(row.rejected),
-    errorCount: Number(row.error_count),
-    firstErrors: errorsOf(row).slice(0, ROSTER_UPLOAD_FIRST_ERRORS),
-  }
-}
-
-/** A file name as a label only (no path, no control characters, bounded). */
-function cleanFilename(name: string | undefined): string {
-  const base = (name ?? '').split(/[\\/]/).pop() ?? ''
-  // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 120)
-  return clean || '名册.csv'
+  return stagedView(row, { inserted: Number(row.inserted), updated: Number(row.updated), unchanged: Number(row.unchanged) }, ROSTER_UPLOAD_FIRST_ERRORS)
 }
 
 export async function createRosterUpload(ctx: ServiceContext, actor: AgencyActor, bytes: Buffer, filename?: string): Promise<RosterUploadView> {
   if (bytes.length === 0) throw new DomainError('AGENCY_ROSTER_UPLOAD_EMPTY')
-  const now = ctx.clock().toISOString()
-  const sha256 = createHash('sha256').update(bytes).digest('hex')
-  const row: ImportRow = {
-    id: newId(),
-    created_by: actor.userId,
-    region_prefix: actor.regionPrefix,
-    created_at: now,
-    updated_at: now,
-    filename: cleanFilename(filename),
-    encoding: null,
-    sha256,
-    bytes: bytes.length,
-    status: 'staged',
-    rows_total: null,
-    rows_done: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    rejected: 0,
-    error_count: 0,
-    errors_json: '[]',
-    body_enc: sealBytes(ctx.pii, bytes),
-    finished_at: null,
-  }
+  const row: ImportRow = { ...stagedColumns(ctx, bytes, filename, '名册.csv'), created_by: actor.userId, region_prefix: actor.regionPrefix, inserted: 0, updated: 0, unchanged: 0 }
   await insertImport(ctx.db, row)
-  await appendAudit(ctx.db, { at: now, actorType: 'agency', actorRef: actor.userId, action: 'agency.roster.uploaded', detail: { uploadId: row.id, bytes: bytes.length, sha256 } })
-  progress.set(row.id, { done: 0, total: null })
-  const check = checkUpload(ctx, actor, row.id, bytes)
-    .catch(async () => {
-      await updateImport(ctx.db, row.id, { status: 'failed', updated_at: ctx.clock().toISOString(), errors_json: JSON.stringify([{ line: 0, column: '', reason: '检查名册时出错，请重新上传' }]), error_count: 1 })
-    })
-    .finally(() => {
-      progress.delete(row.id)
-      checks.delete(row.id)
-    })
-  checks.set(row.id, check)
+  await startCheck(ctx, actor, row, {
+    auditAction: 'agency.roster.uploaded',
+    crashReason: '检查名册时出错，请重新上传',
+    check: () => checkUpload(ctx, actor, row.id, bytes),
+    update: (fields) => updateImport(ctx.db, row.id, fields),
+  })
   return uploadView(row)
 }
 
@@ -163,8 +97,6 @@ async function regionCheck(ctx: ServiceContext, actor: AgencyActor, bytes: Buffe
   return { encoding, total: parsed.rows.length, errors: await regionErrors(ctx, actor, parsed.rows) }
 }
 
-const distinctLines = (errors: readonly RowError[]): number => new Set(errors.map((e) => e.line)).size
-
 /**
  * The check before confirm: the region rule, then the import itself run with checkOnly — every cell,
  * duplicates inside the file and clashes with the stored roster, exactly as confirm will find them,
@@ -192,7 +124,7 @@ export async function checkRosterBytes(ctx: ServiceContext, actor: AgencyActor, 
 }
 
 async function checkUpload(ctx: ServiceContext, actor: AgencyActor, id: string, bytes: Buffer): Promise<void> {
-  const result = await checkRosterBytes(ctx, actor, bytes, (done, total) => progress.set(id, { done, total }))
+  const result = await checkRosterBytes(ctx, actor, bytes, progressOf(id))
   await updateImport(ctx.db, id, {
     status: result.errors.length > 0 ? 'failed' : 'validated',
     encoding: result.encoding,
@@ -222,12 +154,7 @@ export async function rosterUploadStatus(ctx: ServiceContext, actor: AgencyActor
 export async function rosterUploadReport(ctx: ServiceContext, actor: AgencyActor, id: string): Promise<AgencyFile> {
   const row = await uploadOf(ctx, actor, id)
   if (row.status === 'staged') throw new DomainError('AGENCY_ROSTER_UPLOAD_NOT_READY')
-  return {
-    filename: `名册错误明细_${row.id.slice(0, 8)}.csv`,
-    contentType: 'text/csv; charset=utf-8',
-    body: Buffer.from(reportCsv(errorsOf(row)), 'utf8'),
-    headers: { 'x-error-count': String(row.error_count) },
-  }
+  return uploadReport(row, '名册错误明细')
 }
 
 /**
@@ -236,13 +163,12 @@ export async function rosterUploadReport(ctx: ServiceContext, actor: AgencyActor
  */
 export async function confirmRosterUpload(ctx: ServiceContext, actor: AgencyActor, id: string): Promise<RosterUploadView> {
   const row = await uploadOf(ctx, actor, id)
-  if (row.status === 'imported') return uploadView(row)
-  if (row.status === 'failed') throw new DomainError('AGENCY_ROSTER_UPLOAD_HAS_ERRORS')
-  if (row.status === 'staged' || !row.body_enc) throw new DomainError('AGENCY_ROSTER_UPLOAD_NOT_READY')
-  if (!(await claimImport(ctx.db, id, 'validated', 'staged', ctx.clock().toISOString()))) return confirmAgain(ctx, actor, id)
-  const bytes = openBytes(ctx.pii, row.body_enc)
-  progress.set(id, { done: 0, total: row.rows_total === null ? null : Number(row.rows_total) })
-  try {
+  const ready = confirmAnswer(row, uploadView, CODES)
+  if ('answer' in ready) return ready.answer
+  if (!(await claimImport(ctx.db, id, 'validated', 'staged', ctx.clock().toISOString()))) return confirmAgainAnswer(await uploadOf(ctx, actor, id), uploadView, CODES)
+  const bytes = openBytes(ctx.pii, ready.sealed)
+  startProgress(id, row.rows_total === null ? null : Number(row.rows_total))
+  return runConfirm(ctx, id, (fields) => updateImport(ctx.db, id, fields), async () => {
     const fail = async (errors: RowError[], rejected: number): Promise<never> => {
       const at = ctx.clock().toISOString()
       await updateImport(ctx.db, id, { status: 'failed', error_count: errors.length, rejected, errors_json: JSON.stringify(errors), updated_at: at })
@@ -260,7 +186,7 @@ export async function confirmRosterUpload(ctx: ServiceContext, actor: AgencyActo
       cyclePolicy: ctx.cyclePolicy,
       skipInvalid: false,
       actor: `agency:${actor.userId}`,
-      onProgress: (done, total) => progress.set(id, { done, total }),
+      onProgress: progressOf(id),
     })
     if (!file.summary) return await fail(file.fatal, 0)
     const s = file.summary
@@ -286,18 +212,5 @@ export async function confirmRosterUpload(ctx: ServiceContext, actor: AgencyActo
       detail: { uploadId: id, total: s.total, inserted: s.inserted, updated: s.updated, unchanged: s.unchanged },
     })
     return uploadView(await uploadOf(ctx, actor, id))
-  } catch (err) {
-    // Anything but the answer above (a crash of the import): back to checked, so confirm can be repeated.
-    if (!(err instanceof DomainError)) await updateImport(ctx.db, id, { status: 'validated', updated_at: ctx.clock().toISOString() }).catch(() => undefined)
-    throw err
-  } finally {
-    progress.delete(id)
-  }
-}
-
-async function confirmAgain(ctx: ServiceContext, actor: AgencyActor, id: string): Promise<RosterUploadView> {
-  const row = await uploadOf(ctx, actor, id)
-  if (row.status === 'imported') return uploadView(row)
-  if (row.status === 'failed') throw new DomainError('AGENCY_ROSTER_UPLOAD_HAS_ERRORS')
-  throw new DomainError('AGENCY_ROSTER_UPLOAD_NOT_READY')
+  })
 }

@@ -5,72 +5,34 @@
  * a row for a person outside it is a row error — and imported only on confirm by the same
  * applySignals (one transaction; the policy, passes through applyPass, death signals suspend and flag).
  * Confirm checks the file again (the roster may have changed): any refused row, and nothing is written.
- * The report, the sealed bytes and the filename handling are the roster upload's pieces.
- *
- * Progress is kept in memory, as for the roster upload (on SQLite the import's transaction holds the
- * one connection).
+ * The staging, background check, progress, report and confirm steps are shared with the roster
+ * upload (./staged-upload.ts); the check, the import, the counts and the codes are this upload's own.
  */
-import { createHash } from 'node:crypto'
 import type { AgencyFile } from '../../../src/core/contracts/agency/define'
 import { SIGNALS_UPLOAD_FIRST_ERRORS, type SignalsUploadView } from '../../../src/core/contracts/agency/signals'
 import { DomainError } from '../../../src/core/errors'
 import type { SilentPolicy } from '../../../src/core/silent-certification'
 import type { AgencyActor } from '../../agency/actor'
 import type { SignalImportsTable } from '../../db/schema'
-import { newId } from '../../db/ids'
 import { regionLike } from '../../repositories/agency/exports'
 import { appendAudit } from '../../repositories/audit'
-import type { RowError } from '../../roster/columns'
-import { reportCsv } from '../../roster/report'
-import { applySignals } from '../../signals/apply'
+import { applySignals, NO_SIGNAL_COUNTS } from '../../signals/apply'
 import { checkSignalsBytes } from '../../signals/check'
 import { shanghaiDate } from '../../time/clock'
 import type { ServiceContext } from '../context'
-import { openBytes, sealBytes } from './sealed-file'
+import { openBytes } from './sealed-file'
+import { confirmAgainAnswer, confirmAnswer, distinctLines, progressOf, runConfirm, settled, stagedColumns, stagedView, startCheck, uploadReport } from './staged-upload'
 
 type UploadRow = SignalImportsTable
 
-const progress = new Map<string, { done: number; total: number | null }>()
-const checks = new Map<string, Promise<void>>()
+const CODES = { hasErrors: 'AGENCY_SIGNALS_UPLOAD_HAS_ERRORS', notReady: 'AGENCY_SIGNALS_UPLOAD_NOT_READY' } as const
 
 /** Resolves when the background check of an upload has finished (tests wait for it). */
-export async function settledSignalsUpload(id: string): Promise<void> {
-  await checks.get(id)
-}
-
-function errorsOf(row: UploadRow): RowError[] {
-  try {
-    return JSON.parse(row.errors_json) as RowError[]
-  } catch {
-    return []
-  }
-}
+export const settledSignalsUpload = settled
 
 function viewOf(row: UploadRow): SignalsUploadView {
-  const live = progress.get(row.id)
-  return {
-    uploadId: row.id,
-    filename: row.filename,
-    status: row.status,
-    encoding: row.encoding,
-    createdAt: row.created_at,
-    rowsTotal: live?.total ?? (row.rows_total === null ? null : Number(row.rows_total)),
-    rowsDone: live?.done ?? Number(row.rows_done),
-    inserted: Number(row.inserted),
-    alreadyKnown: Number(row.already_known),
-    certified: Number(row.certified),
-    flagged: Number(row.flagged),
-    rejected: Number(row.rejected),
-    errorCount: Number(row.error_count),
-    firstErrors: errorsOf(row).slice(0, SIGNALS_UPLOAD_FIRST_ERRORS),
-  }
-}
-
-/** A file name as a label only (no path, no control characters, bounded). */
-function cleanFilename(name: string | undefined): string {
-  const base = (name ?? '').split(/[\\/]/).pop() ?? ''
-  // eslint-disable-next-line no-control-regex
-  return base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 120) || '比对数据.csv'
+  const counts = { inserted: Number(row.inserted), alreadyKnown: Number(row.already_known), certified: Number(row.certified), flagged: Number(row.flagged) }
+  return stagedView(row, counts, SIGNALS_UPLOAD_FIRST_ERRORS)
 }
 
 const update = (ctx: ServiceContext, id: string, fields: Partial<Omit<UploadRow, 'id'>>) => ctx.db.updateTable('signal_imports').set(fields).where('id', '=', id).execute()
@@ -87,65 +49,39 @@ async function uploadOf(ctx: ServiceContext, actor: AgencyActor, id: string): Pr
   return row as UploadRow
 }
 
-const distinctLines = (errors: readonly RowError[]): number => new Set(errors.map((e) => e.line)).size
-
 async function check(ctx: ServiceContext, actor: AgencyActor, id: string, bytes: Buffer) {
-  return checkSignalsBytes(ctx.db, bytes, { pii: ctx.pii, today: shanghaiDate(ctx.clock()), regionPrefix: actor.regionPrefix, onProgress: (done, total) => progress.set(id, { done, total }) })
+  return checkSignalsBytes(ctx.db, bytes, { pii: ctx.pii, today: shanghaiDate(ctx.clock()), regionPrefix: actor.regionPrefix, onProgress: progressOf(id) })
 }
 
 export async function createSignalsUpload(ctx: ServiceContext, actor: AgencyActor, bytes: Buffer, filename?: string): Promise<SignalsUploadView> {
   if (bytes.length === 0) throw new DomainError('AGENCY_SIGNALS_UPLOAD_EMPTY')
-  const now = ctx.clock().toISOString()
-  const sha256 = createHash('sha256').update(bytes).digest('hex')
   const row: UploadRow = {
-    id: newId(),
+    ...stagedColumns(ctx, bytes, filename, '比对数据.csv'),
     actor_type: 'agency',
     actor_ref: actor.userId,
     region_prefix: actor.regionPrefix,
-    filename: cleanFilename(filename),
-    encoding: null,
-    sha256,
-    bytes: bytes.length,
-    status: 'staged',
-    rows_total: null,
-    rows_done: 0,
-    inserted: 0,
-    already_known: 0,
-    rejected: 0,
-    certified: 0,
-    flagged: 0,
-    error_count: 0,
-    errors_json: '[]',
-    body_enc: sealBytes(ctx.pii, bytes),
-    created_at: now,
-    updated_at: now,
-    finished_at: null,
+    ...NO_SIGNAL_COUNTS,
   }
   await ctx.db.insertInto('signal_imports').values(row).execute()
-  await appendAudit(ctx.db, { at: now, actorType: 'agency', actorRef: actor.userId, action: 'agency.signals.uploaded', detail: { uploadId: row.id, bytes: bytes.length, sha256 } })
-  progress.set(row.id, { done: 0, total: null })
-  const running = (async () => {
-    const result = await check(ctx, actor, row.id, bytes)
-    const errors = result.fatal.length > 0 ? result.fatal : result.errors
-    await update(ctx, row.id, {
-      status: errors.length > 0 ? 'failed' : 'validated',
-      encoding: result.encoding,
-      rows_total: result.total,
-      rows_done: result.total,
-      rejected: result.fatal.length > 0 ? 0 : result.rejected,
-      error_count: errors.length,
-      errors_json: JSON.stringify(errors),
-      updated_at: ctx.clock().toISOString(),
-    })
-  })()
-    .catch(async () => {
-      await update(ctx, row.id, { status: 'failed', updated_at: ctx.clock().toISOString(), errors_json: JSON.stringify([{ line: 0, column: '', reason: '检查比对数据时出错，请重新上传' }]), error_count: 1 })
-    })
-    .finally(() => {
-      progress.delete(row.id)
-      checks.delete(row.id)
-    })
-  checks.set(row.id, running)
+  await startCheck(ctx, actor, row, {
+    auditAction: 'agency.signals.uploaded',
+    crashReason: '检查比对数据时出错，请重新上传',
+    update: (fields) => update(ctx, row.id, fields),
+    check: async () => {
+      const result = await check(ctx, actor, row.id, bytes)
+      const errors = result.fatal.length > 0 ? result.fatal : result.errors
+      await update(ctx, row.id, {
+        status: errors.length > 0 ? 'failed' : 'validated',
+        encoding: result.encoding,
+        rows_total: result.total,
+        rows_done: result.total,
+        rejected: result.fatal.length > 0 ? 0 : result.rejected,
+        error_count: errors.length,
+        errors_json: JSON.stringify(errors),
+        updated_at: ctx.clock().toISOString(),
+      })
+    },
+  })
   return viewOf(row)
 }
 
@@ -156,13 +92,9 @@ export async function signalsUploadStatus(ctx: ServiceContext, actor: AgencyActo
 /** The full per-row error report, as the CLI writes it (UTF-8 with BOM; line, column, reason — never a cell's value). */
 export async function signalsUploadReport(ctx: ServiceContext, actor: AgencyActor, id: string): Promise<AgencyFile> {
   const row = await uploadOf(ctx, actor, id)
+  // Unlike the roster's, a claimed (re-staged) upload that was checked keeps its report.
   if (row.status === 'staged' && row.rows_total === null) throw new DomainError('AGENCY_SIGNALS_UPLOAD_NOT_READY')
-  return {
-    filename: `比对数据错误明细_${row.id.slice(0, 8)}.csv`,
-    contentType: 'text/csv; charset=utf-8',
-    body: Buffer.from(reportCsv(errorsOf(row)), 'utf8'),
-    headers: { 'x-error-count': String(row.error_count) },
-  }
+  return uploadReport(row, '比对数据错误明细')
 }
 
 /**
@@ -171,18 +103,12 @@ export async function signalsUploadReport(ctx: ServiceContext, actor: AgencyActo
  */
 export async function confirmSignalsUpload(ctx: ServiceContext, actor: AgencyActor, id: string, policy: SilentPolicy): Promise<SignalsUploadView> {
   const row = await uploadOf(ctx, actor, id)
-  if (row.status === 'imported') return viewOf(row)
-  if (row.status === 'failed') throw new DomainError('AGENCY_SIGNALS_UPLOAD_HAS_ERRORS')
-  if (row.status === 'staged' || !row.body_enc) throw new DomainError('AGENCY_SIGNALS_UPLOAD_NOT_READY')
+  const ready = confirmAnswer(row, viewOf, CODES)
+  if ('answer' in ready) return ready.answer
   const claimed = await ctx.db.updateTable('signal_imports').set({ status: 'staged', updated_at: ctx.clock().toISOString() }).where('id', '=', id).where('status', '=', 'validated').executeTakeFirst()
-  if (Number(claimed.numUpdatedRows) !== 1) {
-    const now = await uploadOf(ctx, actor, id)
-    if (now.status === 'imported') return viewOf(now)
-    if (now.status === 'failed') throw new DomainError('AGENCY_SIGNALS_UPLOAD_HAS_ERRORS')
-    throw new DomainError('AGENCY_SIGNALS_UPLOAD_NOT_READY')
-  }
-  const bytes = openBytes(ctx.pii, row.body_enc)
-  try {
+  if (Number(claimed.numUpdatedRows) !== 1) return confirmAgainAnswer(await uploadOf(ctx, actor, id), viewOf, CODES)
+  const bytes = openBytes(ctx.pii, ready.sealed)
+  return runConfirm(ctx, id, (fields) => update(ctx, id, fields), async () => {
     const result = await check(ctx, actor, id, bytes)
     const errors = result.fatal.length > 0 ? result.fatal : result.errors
     if (errors.length > 0) {
@@ -202,7 +128,7 @@ export async function confirmSignalsUpload(ctx: ServiceContext, actor: AgencyAct
       rejected: 0,
       errors: [],
       agencyUserId: actor.userId,
-      onProgress: (done, total) => progress.set(id, { done, total }),
+      onProgress: progressOf(id),
     })
     await appendAudit(ctx.db, {
       at: now.toISOString(),
@@ -212,11 +138,5 @@ export async function confirmSignalsUpload(ctx: ServiceContext, actor: AgencyAct
       detail: { uploadId: id, total: result.total, inserted: applied.inserted, alreadyKnown: applied.alreadyKnown, certified: applied.certified, flagged: applied.flagged },
     })
     return viewOf(await uploadOf(ctx, actor, id))
-  } catch (err) {
-    // A crash of the import (not a refusal): back to checked, so confirm can be repeated.
-    if (!(err instanceof DomainError)) await update(ctx, id, { status: 'validated', updated_at: ctx.clock().toISOString() }).catch(() => undefined)
-    throw err
-  } finally {
-    progress.delete(id)
-  }
+  })
 }
