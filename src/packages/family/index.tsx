@@ -4,19 +4,18 @@
  * 帮TA认证 (代他人认证 on this phone, back camera by default), 发给TA自己认证 (a share card), 认证记录
  * (that relative's history, where a helper finds the record after 帮TA认证) and 移除 (with a confirm step). 添加家人 opens the add form; at the limit it says how to make room.
  */
-import { useRef, useState } from 'react'
-import { useDidShow } from '@tarojs/taro'
+import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { BigButton } from '@/components/BigButton'
 import { ErrorBanner } from '@/components/ErrorBanner'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
 import { KeepDates } from '@/components/KeepDates'
-import { statusLook } from '@/components/StatusCard/look'
-import { StatusIcon } from '@/components/StatusIcon'
+import { PersonCard } from '@/components/PersonCard'
 import type { RelativeView } from '@/core/contracts/family'
 import { ERROR_MESSAGES, type AppError } from '@/core/errors'
 import { useAsync } from '@/hooks/useAsync'
+import { useReloadOnShow } from '@/hooks/useReloadOnShow'
 import { listRelatives, removeRelative } from '@/services/family'
 import { backHome, navigateTo, navigateWithQuery, ROUTES } from '@/services/navigation'
 import { AppealLine } from '@/components/AppealLine'
@@ -24,7 +23,6 @@ import { ERROR_HELP, FAMILY_INTRO, listSpeech, relativeLines, relativeTitle, REM
 import './index.scss'
 
 function RelativeItem({ relative, onRemoved }: { relative: RelativeView; onRemoved: () => void }) {
-  const look = statusLook(relative.status)
   const [confirming, setConfirming] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<AppError | undefined>()
@@ -41,20 +39,15 @@ function RelativeItem({ relative, onRemoved }: { relative: RelativeView; onRemov
   }
 
   return (
-    <View className={`yl-rel yl-rel--${look.tone}`} data-testid='relative' data-status={relative.status} data-relative-id={relative.relativeId}>
-      <View className='yl-rel__head'>
-        <StatusIcon status={relative.status} size='small' testId='relative-icon' />
-        <View className='yl-rel__who'>
-          <Text className='yl-rel__name' data-testid='relative-name'>
-            {relativeTitle(relative)}
-          </Text>
-          <Text className='yl-rel__state' data-testid='relative-status'>
-            {relative.statusLabel}
-          </Text>
-        </View>
-      </View>
+    <PersonCard
+      status={relative.status}
+      name={relativeTitle(relative)}
+      statusLabel={relative.statusLabel}
+      testIds={{ card: 'relative', icon: 'relative-icon', name: 'relative-name', status: 'relative-status' }}
+      data={{ 'data-relative-id': relative.relativeId }}
+    >
       {relativeLines(relative).map((l) => (
-        <Text className='yl-rel__line' key={l}>
+        <Text className='yl-person-card__line' key={l}>
           <KeepDates text={l} />
         </Text>
       ))}
@@ -67,7 +60,7 @@ function RelativeItem({ relative, onRemoved }: { relative: RelativeView; onRemov
           <BigButton label='不移除，返回' variant='secondary' onClick={() => setConfirming(false)} testId='remove-no' />
         </View>
       ) : (
-        <View className='yl-rel__buttons'>
+        <View className='yl-person-card__buttons'>
           <BigButton
             label='帮TA认证'
             size='main'
@@ -90,18 +83,14 @@ function RelativeItem({ relative, onRemoved }: { relative: RelativeView; onRemov
           <BigButton label='移除' variant='danger' onClick={() => setConfirming(true)} testId='remove' />
         </View>
       )}
-    </View>
+    </PersonCard>
   )
 }
 
 export default function FamilyPage() {
   const [state, reload] = useAsync(listRelatives)
-  // Back from 添加家人, a certification or the share page: read the list again (not on the first show).
-  const shown = useRef(false)
-  useDidShow(() => {
-    if (shown.current) reload()
-    shown.current = true
-  })
+  // Back from 添加家人, a certification or the share page: read the list again.
+  useReloadOnShow(reload)
 
   const speech =
     state.phase === 'ready'

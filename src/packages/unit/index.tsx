@@ -5,8 +5,7 @@
  * phone, back camera; the certification pages take ?unit=<memberRef>). Without a live appointment
  * the page asks for the one-time invitation code from the agency (no openid ever shown).
  */
-import { useRef, useState } from 'react'
-import { useDidShow } from '@tarojs/taro'
+import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { BigButton } from '@/components/BigButton'
 import { ErrorBanner } from '@/components/ErrorBanner'
@@ -14,11 +13,11 @@ import { Field } from '@/components/Field'
 import { KeepDates } from '@/components/KeepDates'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
-import { statusLook } from '@/components/StatusCard/look'
-import { StatusIcon } from '@/components/StatusIcon'
+import { PersonCard } from '@/components/PersonCard'
 import type { UnitMemberView, UnitMembersView } from '@/core/contracts/unit-admin'
 import { appError, type AppError, type Result } from '@/core/errors'
 import { useAsync } from '@/hooks/useAsync'
+import { useReloadOnShow } from '@/hooks/useReloadOnShow'
 import { backHome, navigateWithQuery, ROUTES } from '@/services/navigation'
 import { speak } from '@/services/speech'
 import { claimUnitInvite, listUnitMembers, unitAdminStatus } from '@/services/unit-admin'
@@ -37,25 +36,18 @@ async function load(): Promise<Result<PageData>> {
 }
 
 function MemberItem({ member }: { member: UnitMemberView }) {
-  const look = statusLook(member.status)
   return (
-    <View className={`yl-unit-member yl-unit-member--${look.tone}`} data-testid='unit-member' data-status={member.status}>
-      <View className='yl-unit-member__head'>
-        <StatusIcon status={member.status} size='small' testId='unit-member-icon' />
-        <View className='yl-unit-member__who'>
-          <Text className='yl-unit-member__name' data-testid='unit-member-name'>
-            {member.maskedName}
-          </Text>
-          <Text className='yl-unit-member__state' data-testid='unit-member-status'>
-            {member.statusLabel}
-          </Text>
-        </View>
-      </View>
-      <Text className='yl-unit-member__line'>身份证号：{member.maskedIdNumber}</Text>
-      <Text className='yl-unit-member__line'>
+    <PersonCard
+      status={member.status}
+      name={member.maskedName}
+      statusLabel={member.statusLabel}
+      testIds={{ card: 'unit-member', icon: 'unit-member-icon', name: 'unit-member-name', status: 'unit-member-status' }}
+    >
+      <Text className='yl-person-card__line'>身份证号：{member.maskedIdNumber}</Text>
+      <Text className='yl-person-card__line'>
         <KeepDates text={memberDeadline(member)} />
       </Text>
-      <View className='yl-unit-member__buttons'>
+      <View className='yl-person-card__buttons'>
         <BigButton
           label='帮TA认证'
           size={member.status === 'certified' ? 'normal' : 'main'}
@@ -64,7 +56,7 @@ function MemberItem({ member }: { member: UnitMemberView }) {
           testId='unit-certify'
         />
       </View>
-    </View>
+    </PersonCard>
   )
 }
 
@@ -103,12 +95,8 @@ function ClaimForm({ onClaimed }: { onClaimed: () => void }) {
 
 export default function UnitPage() {
   const [state, reload] = useAsync(load)
-  // Back from a certification: read the list again (not on the first show).
-  const shown = useRef(false)
-  useDidShow(() => {
-    if (shown.current) reload()
-    shown.current = true
-  })
+  // Back from a certification: read the list again.
+  useReloadOnShow(reload)
 
   const speech =
     state.phase === 'ready'
