@@ -32,16 +32,8 @@ import { tableXlsx } from '../../server/services/agency/xlsx'
 import { shanghaiDate } from '../../server/time/clock'
 import { loadPersons, loadRecords } from './agency/data'
 import { postgresBackend, sqliteBackend, type Backend, type BenchDb } from './agency/stores'
+import { arg, argText } from './support/args'
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`)
-  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN
-  return Number.isFinite(v) && v >= 0 ? v : fallback
-}
-function argText(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? process.argv[i + 1] : undefined
-}
 const PERSONS = arg('persons', 1_000_000)
 const RECORDS = arg('records', Math.round(PERSONS / 10))
 const STORES = (argText('store') ?? 'both') === 'both' ? ['sqlite', 'postgres'] : [argText('store')!]

@@ -26,16 +26,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import SQLite from 'better-sqlite3'
-import { Kysely, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import { checkCharFor } from '../../src/core/id-number'
 import { addMonths, firstDayOf } from '../../src/core/cycle'
 import { addDays, cycleId, dueMonthSources, lastDayOf, sweepTargets } from '../../src/core/reminders/policy'
 import { PiiCipher } from '../../server/crypto/pii'
-import { applySqlitePragmas, openStore, type Store } from '../../server/db/connect'
 import { migrateToLatest } from '../../server/db/migrate'
-import type { Database } from '../../server/db/schema'
 import { defaultRemindersConfig } from '../../server/reminders/config'
 import { ack, attempt } from '../../server/reminders/ack'
 import { claim } from '../../server/reminders/claim'
@@ -44,20 +40,12 @@ import { sweep } from '../../server/reminders/sweep'
 import { importPrepared } from '../../server/roster/import'
 import { importRosterBytes } from '../../server/roster/import-file'
 import { parseRosterCsv } from '../../server/roster/parse'
-import { CopyWriter, copyLine } from '../../server/repositories/person-bulk/pg-copy'
 import { RosterPreparer } from '../../server/roster/prepare'
 import type { ServiceContext } from '../../server/services/context'
 import { startTestPostgres, stopTestPostgres, type TestPostgres } from '../support/throwaway-postgres'
+import { arg, argText } from './support/args'
+import { openPostgresBenchDb, openSqliteBenchDb, type Backend, type BenchDb, type Cell } from './support/stores'
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`)
-  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN
-  return Number.isFinite(v) && v >= 0 ? v : fallback
-}
-function argText(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? process.argv[i + 1] : undefined
-}
 const PERSONS = arg('persons', 1_000_000)
 const ACCOUNTS = arg('accounts', 300_000)
 const IMPORT_ROWS = arg('import-rows', 1_000_000)
@@ -72,59 +60,16 @@ const say = (s: string) => console.log(s)
 const fmt = (n: number) => n.toLocaleString('en-US')
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 
-type Cell = string | number | null
 /** Baseline queries: the same SQL on both stores but for the placeholders. */
 const BASE_BY_LAST = 'select id, benefit_status from persons where last_certified_on >= ? and last_certified_on <= ?'
 const BASE_BY_ENROL = 'select id, benefit_status from persons where last_certified_on is null and enrolled_on >= ? and enrolled_on <= ?'
-
-/** One bench database: the Store the services use, plus direct access for generating and the baseline. */
-interface BenchDb {
-  store: Store
-  /** Bulk load (bench data only): prepared inserts in one transaction on SQLite, COPY on PostgreSQL. */
-  insertRows(table: string, columns: string[], rows: Iterable<Cell[]>): Promise<void>
-  /** Fresh planner statistics after the bulk load. */
-  analyze(): Promise<void>
-  /** Runs one baseline query and reads its rows out; returns the row count. */
-  scan(sql: string, params: string[]): Promise<number>
-  close(): Promise<void>
-}
-
-interface Backend {
-  label: string
-  open(name: string): Promise<BenchDb>
-  close(): Promise<void>
-}
-
-function openSqlite(path: string): { store: Store; raw: SQLite.Database } {
-  const raw = new SQLite(path)
-  applySqlitePragmas(raw)
-  return { store: { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) }), dialect: 'sqlite', describe: path }, raw }
-}
 
 function sqliteBackend(dir: string): Backend {
   return {
     label: `SQLite in ${dir}`,
     async open(name) {
-      const { store, raw } = openSqlite(join(dir, `${name}.sqlite`))
-      const statements = new Map<string, SQLite.Statement>()
-      return {
-        store,
-        async insertRows(table, columns, rows) {
-          const stmt = raw.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`)
-          raw.transaction(() => {
-            for (const r of rows) stmt.run(r)
-          })()
-        },
-        async analyze() {
-          raw.exec('analyze')
-        },
-        async scan(sql, params) {
-          let stmt = statements.get(sql)
-          if (!stmt) statements.set(sql, (stmt = raw.prepare(sql)))
-          return stmt.all(...params).length
-        },
-        close: () => store.db.destroy(),
-      }
+      const path = join(dir, `${name}.sqlite`)
+      return openSqliteBenchDb(path, path)
     },
     async close() {},
   }
@@ -149,33 +94,7 @@ async function postgresBackend(): Promise<Backend> {
       created.push(name)
       const url = new URL(serverUrl)
       url.pathname = `/${name}`
-      const store = openStore({ databaseUrl: url.toString(), sqlitePath: '' })
-      const direct = new pg.Client({ connectionString: url.toString() })
-      await direct.connect()
-      const numbered = (sql: string) => {
-        let n = 0
-        return sql.replace(/\?/g, () => `$${++n}`)
-      }
-      return {
-        store,
-        async insertRows(table, columns, rows) {
-          const copy = new CopyWriter(direct, `copy ${table} (${columns.join(', ')}) from stdin`)
-          for (const r of rows) await copy.write(copyLine(r.map((v) => (v === null ? null : String(v)))))
-          await copy.end()
-        },
-        async analyze() {
-          await direct.query('vacuum analyze')
-        },
-        async scan(sql, params) {
-          // Named: prepared once per connection, as the SQLite side prepares once.
-          const name = sql === BASE_BY_LAST ? 'base_by_last' : 'base_by_enrol'
-          return (await direct.query({ name, text: numbered(sql), values: params })).rows.length
-        },
-        async close() {
-          await direct.end()
-          await store.db.destroy()
-        },
-      }
+      return openPostgresBenchDb(url.toString())
     },
     async close() {
       if (!server && process.argv.includes('--keep')) say(`  kept databases: ${created.join(', ')}`)
@@ -251,8 +170,8 @@ async function baselineScan(db: BenchDb): Promise<{ ms: number; rows: number }> 
   let rows = 0
   for (const t of sweepTargets(DAY, defaultRemindersConfig().policy)) {
     const s = dueMonthSources(t.dueMonth, 'rolling12')
-    if (s.lastPassBetween) rows += await db.scan(BASE_BY_LAST, s.lastPassBetween)
-    rows += await db.scan(BASE_BY_ENROL, s.enrolledBetween)
+    if (s.lastPassBetween) rows += await db.scan('base_by_last', BASE_BY_LAST, s.lastPassBetween)
+    rows += await db.scan('base_by_enrol', BASE_BY_ENROL, s.enrolledBetween)
   }
   return { ms: performance.now() - t0, rows }
 }
