@@ -97,6 +97,12 @@ async function regionCheck(ctx: ServiceContext, actor: AgencyActor, bytes: Buffe
   return { encoding, total: parsed.rows.length, errors: await regionErrors(ctx, actor, parsed.rows) }
 }
 
+/** The import's options for an upload, the same for the check (checkOnly) and for confirm: all rows or none. */
+function importOptions(ctx: ServiceContext, actor: AgencyActor) {
+  const now = ctx.clock()
+  return { pii: ctx.pii, today: shanghaiDate(now), now: now.toISOString(), cyclePolicy: ctx.cyclePolicy, skipInvalid: false, actor: `agency:${actor.userId}` }
+}
+
 /**
  * The check before confirm: the region rule, then the import itself run with checkOnly — every cell,
  * duplicates inside the file and clashes with the stored roster, exactly as confirm will find them,
@@ -106,17 +112,7 @@ export async function checkRosterBytes(ctx: ServiceContext, actor: AgencyActor, 
   const region = await regionCheck(ctx, actor, bytes)
   const none = { inserted: 0, updated: 0, unchanged: 0 }
   if (region.total === 0 && region.errors.length > 0) return { encoding: region.encoding, total: 0, errors: region.errors, rejected: 0, ...none }
-  const now = ctx.clock()
-  const dry = await importRosterBytes(ctx.db, bytes, {
-    pii: ctx.pii,
-    today: shanghaiDate(now),
-    now: now.toISOString(),
-    cyclePolicy: ctx.cyclePolicy,
-    skipInvalid: false,
-    checkOnly: true,
-    actor: `agency:${actor.userId}`,
-    ...(onRow ? { onProgress: onRow } : {}),
-  })
+  const dry = await importRosterBytes(ctx.db, bytes, { ...importOptions(ctx, actor), checkOnly: true, ...(onRow ? { onProgress: onRow } : {}) })
   if (!dry.summary) return { encoding: dry.encoding, total: 0, errors: dry.fatal, rejected: 0, ...none }
   const errors = [...dry.summary.errors, ...region.errors].sort((a, b) => a.line - b.line)
   const counts = errors.length > 0 ? none : { inserted: dry.summary.inserted, updated: dry.summary.updated, unchanged: dry.summary.unchanged }
@@ -178,16 +174,7 @@ export async function confirmRosterUpload(ctx: ServiceContext, actor: AgencyActo
     // The region rule again: the roster may have changed since the check (the import re-checks the rest).
     const again = await regionCheck(ctx, actor, bytes)
     if (again.errors.length > 0) return await fail(again.errors, distinctLines(again.errors))
-    const now = ctx.clock()
-    const file = await importRosterBytes(ctx.db, bytes, {
-      pii: ctx.pii,
-      today: shanghaiDate(now),
-      now: now.toISOString(),
-      cyclePolicy: ctx.cyclePolicy,
-      skipInvalid: false,
-      actor: `agency:${actor.userId}`,
-      onProgress: progressOf(id),
-    })
+    const file = await importRosterBytes(ctx.db, bytes, { ...importOptions(ctx, actor), onProgress: progressOf(id) })
     if (!file.summary) return await fail(file.fatal, 0)
     const s = file.summary
     if (!s.committed) return await fail(s.errors, s.rejected)
