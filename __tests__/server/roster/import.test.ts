@@ -11,7 +11,8 @@ import { importRoster, type ImportOptions } from '../../../server/roster/import'
 import { parseRosterCsv } from '../../../server/roster/parse'
 import { reportCsv } from '../../../server/roster/report'
 import { DIALECTS, migratedStoreFor } from '../../support/db'
-import { TEST_HMAC_SECRET, TEST_KEY_V1 } from '../helpers/config'
+import { cliEnvironment } from '../helpers/cli'
+import { TEST_KEY_V1 } from '../helpers/config'
 
 const HEADER = '个人编号,姓名,身份证号,社会保障卡号,单位名称,险种,待遇状态,上次认证日期,行政区划'
 const pii = new PiiCipher({ keys: { v1: TEST_KEY_V1 }, current: 'v1', indexVersion: 'v1' })
@@ -148,22 +149,7 @@ describe.each(DIALECTS)('roster import on %s', (dialect) => {
     const file = join(dir, '名单.csv')
     const report = join(dir, 'report.csv')
     writeFileSync(file, iconv.encode([HEADER, 'CLI0001,冯春花,430102195507070026,A20000001,示例商店（虚构）,企业职工基本养老保险,正常,2026-05-01,430102', 'CLI0002,X,1,2,,?,?,?,?'].join('\r\n'), 'gbk'))
-    const env = { ...process.env }
-    Object.assign(process.env, {
-      NODE_ENV: 'test',
-      DATA_DIR: dir,
-      PII_KEYS: JSON.stringify({ v1: TEST_KEY_V1.toString('base64') }),
-      PII_KEY_CURRENT: 'v1',
-      BACKEND_HMAC_SECRET: TEST_HMAC_SECRET,
-    })
-    if (dialect === 'postgres') process.env.DATABASE_URL = t.location
-    else {
-      delete process.env.DATABASE_URL
-      process.env.SQLITE_PATH = t.location
-    }
-    const out: string[] = []
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
-    const errWrite = jest.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    const { out, restore } = cliEnvironment(dir, dialect, t.location)
     try {
       const before = await count('persons')
       expect(await rosterImportCli([file, '--report', report])).toBe(1)
@@ -179,9 +165,7 @@ describe.each(DIALECTS)('roster import on %s', (dialect) => {
       expect(pii.openPerson(added.pii_enc).name).toBe('冯春花')
       expect(await rosterImportCli([])).toBe(2)
     } finally {
-      write.mockRestore()
-      errWrite.mockRestore()
-      process.env = env
+      restore()
     }
   })
 })

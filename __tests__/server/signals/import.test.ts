@@ -21,7 +21,8 @@ import type { ServiceContext } from '../../../server/services/context'
 import { personStatusView } from '../../../server/services/status'
 import { relativeView } from '../../../server/services/relatives-common'
 import type { RelativeRow } from '../../../server/repositories/relatives'
-import { TEST_HMAC_SECRET, TEST_KEY_V1 } from '../helpers/config'
+import { cliEnvironment } from '../helpers/cli'
+import { TEST_KEY_V1 } from '../helpers/config'
 
 const pii = new PiiCipher({ keys: { v1: TEST_KEY_V1 }, current: 'v1', indexVersion: 'v1' })
 const TODAY = '2026-11-27'
@@ -240,16 +241,7 @@ describe.each(DIALECTS)('signals import on %s', (dialect) => {
     const today = shanghaiDate(new Date())
     writeFileSync(bad, gbk([HEADER, `DEMO0002,,医保结算,${daysBefore(today, 3)}`, `DEMO0002,,医保结算,${daysBefore(today, -3)}`]))
     writeFileSync(good, gbk([HEADER, `DEMO0002,,医保结算,${daysBefore(today, 3)}`, `DEMO0002,,交通出行,${daysBefore(today, 2)}`]))
-    const env = { ...process.env }
-    Object.assign(process.env, { NODE_ENV: 'test', DATA_DIR: dir, PII_KEYS: JSON.stringify({ v1: TEST_KEY_V1.toString('base64') }), PII_KEY_CURRENT: 'v1', BACKEND_HMAC_SECRET: TEST_HMAC_SECRET })
-    if (dialect === 'postgres') process.env.DATABASE_URL = t.location
-    else {
-      delete process.env.DATABASE_URL
-      process.env.SQLITE_PATH = t.location
-    }
-    const out: string[] = []
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true))
-    const errWrite = jest.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    const { out, restore } = cliEnvironment(dir, dialect, t.location)
     try {
       expect(await signalsImportCli([bad, '--report', report])).toBe(1)
       expect(out.join('')).toContain('未导入任何数据：1 行有误')
@@ -263,9 +255,7 @@ describe.each(DIALECTS)('signals import on %s', (dialect) => {
       expect(out.join('')).toContain('没有新数据：这些信号都已导入过，没有任何改变')
       expect(await signalsImportCli([])).toBe(2)
     } finally {
-      write.mockRestore()
-      errWrite.mockRestore()
-      process.env = env
+      restore()
     }
   })
 })
