@@ -42,7 +42,7 @@ beforeAll(async () => {
   system = await startSystem({ IDENTITY_VERIFIER: 'manual-review', CERT_TEST_CHALLENGE: AGENCY_E2E_CHALLENGE.join(','), CERT_WORKERS: '1' })
   consoleUrl = consoleUrlFrom(system.output())
   phone = await openBrowser()
-  desk = await openBrowser()
+  desk = await openBrowser([], { reducedMotion: true })
   store = openStore({ sqlitePath: join(system.dataDir, 'yinling.sqlite') })
 }, 120_000)
 

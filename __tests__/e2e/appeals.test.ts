@@ -71,7 +71,7 @@ beforeAll(async () => {
   mkdirSync(join(ROOT, '.tmp', 'audit'), { recursive: true })
   system = await startSystem({ CERT_TEST_CHALLENGE: CHALLENGE.join(','), ...(process.env.E2E_H5_DIR ? { H5_DIR: process.env.E2E_H5_DIR } : {}) })
   phone = await openBrowser()
-  desk = await openBrowser()
+  desk = await openBrowser([], { reducedMotion: true })
 }, 120_000)
 
 afterAll(async () => {

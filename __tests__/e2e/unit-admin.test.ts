@@ -51,7 +51,7 @@ beforeAll(async () => {
   const r = await runNpm(['identity:enrol', '--', LIU.personNo, REF_PHOTO], { DATA_DIR: system.dataDir })
   if (r.code !== 0) throw new Error(`identity:enrol ${LIU.personNo} exited ${r.code}:\n${r.out}`)
   phone = await openBrowser(fakeCameraArgs(await fakeCameraFile('cap13_edit2', { actionLoop: true })))
-  desk = await openBrowser()
+  desk = await openBrowser([], { reducedMotion: true })
 })
 
 afterAll(async () => {

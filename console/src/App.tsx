@@ -21,9 +21,12 @@ const THEME = {
   components: { Table: { cellPaddingBlock: 10 }, Menu: { itemHeight: 46 } },
 }
 
+// Someone who asked their system for less motion gets none (Ant Design's motion token).
+const REDUCED_MOTION = typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches
+
 export function App() {
   return (
-    <ConfigProvider locale={zhCN} theme={THEME}>
+    <ConfigProvider locale={zhCN} theme={REDUCED_MOTION ? { ...THEME, token: { ...THEME.token, motion: false } } : THEME}>
       <AntApp>
         <SessionProvider>
           <Routes />

@@ -26,7 +26,12 @@ export interface Browser {
 }
 
 /** A phone-sized page: elderly users mostly hold phones. */
-export async function openBrowser(extraArgs: string[] = []): Promise<Browser> {
+/**
+ * reducedMotion: the page sees prefers-reduced-motion: reduce. The agency console then turns Ant
+ * Design's motion off, so a screenshot never waits on an animation that a starved background page
+ * may not finish (rc-motion waits for transition events).
+ */
+export async function openBrowser(extraArgs: string[] = [], opts: { reducedMotion?: boolean } = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'yl-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -36,6 +41,7 @@ export async function openBrowser(extraArgs: string[] = []): Promise<Browser> {
     deviceScaleFactor: 1,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
+    ...(opts.reducedMotion ? { reducedMotion: 'reduce' as const } : {}),
   })
   return {
     context,
