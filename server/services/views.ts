@@ -27,11 +27,9 @@ export function reviewNoteOf(r: Pick<RecordRow, 'result' | 'decided_at' | 'decis
   return `审核未通过${reason && r.decision_reason !== 'other' ? `：${reason}` : ''}。${REJECTED_NEXT_STEP}`
 }
 
-export function recordView(r: RecordRow): RecordView {
-  const reviewNote = reviewNoteOf(r)
+/** What every view of a record says about it (the mini-program's records, the console's history and review). */
+export function recordFacts(r: Pick<RecordRow, 'certified_at' | 'result' | 'method' | 'channel' | 'performed_by'>) {
   return {
-    ...(reviewNote ? { reviewNote } : {}),
-    id: r.id,
     certifiedAt: r.certified_at,
     result: r.result,
     resultLabel: RECORD_RESULT_LABELS[r.result],
@@ -40,6 +38,15 @@ export function recordView(r: RecordRow): RecordView {
     channel: r.channel,
     channelLabel: RECORD_CHANNEL_LABELS[r.channel],
     performedBy: r.performed_by,
+  }
+}
+
+export function recordView(r: RecordRow): RecordView {
+  const reviewNote = reviewNoteOf(r)
+  return {
+    ...(reviewNote ? { reviewNote } : {}),
+    id: r.id,
+    ...recordFacts(r),
     performedByLabel: PERFORMER_LABELS[r.performed_by],
   }
 }

@@ -4,7 +4,8 @@
  * the detail). Standing comes from the one definition (src/core/standing.ts standingOf).
  */
 import { RELATION_LABELS, type Relation } from '../../../src/core/contracts/family'
-import { CERT_STATUS_LABELS, PERFORMER_LABELS, RECORD_CHANNEL_LABELS, RECORD_METHOD_LABELS, RECORD_RESULT_LABELS } from '../../../src/core/contracts/common'
+import { CERT_STATUS_LABELS, PERFORMER_LABELS } from '../../../src/core/contracts/common'
+import { recordFacts } from '../views'
 import { OFFLINE_VERIFIED_HOW_LABELS, type OfflineVerifiedHow } from '../../../src/core/contracts/agency/offline'
 import type { PersonDetail, PersonSearchAnswer, PersonSearchInput } from '../../../src/core/contracts/agency/persons'
 import { deadlineLabel, firstDayOf } from '../../../src/core/cycle'
@@ -128,14 +129,7 @@ export async function personDetail(ctx: ServiceContext, actor: AgencyActor, pers
       const how = r.offline_verified_how as OfflineVerifiedHow | null
       return {
         recordId: r.id,
-        certifiedAt: r.certified_at,
-        result: r.result,
-        resultLabel: RECORD_RESULT_LABELS[r.result],
-        method: r.method,
-        methodLabel: RECORD_METHOD_LABELS[r.method],
-        channel: r.channel,
-        channelLabel: RECORD_CHANNEL_LABELS[r.channel],
-        performedBy: r.performed_by,
+        ...recordFacts(r),
         performerLabel: PERFORMER_LABELS[r.performed_by],
         performerDetail: r.performer_agency_user_id
           ? (names.get(r.performer_agency_user_id) ?? r.performer_agency_user_id)

@@ -5,7 +5,8 @@
  * once exactly one wins (repositories/agency/review.ts decide); the other is told who and when.
  */
 import { IDENTITY_FAIL_TEXTS } from '../../../src/core/contracts/certification'
-import { PERFORMER_LABELS, RECORD_CHANNEL_LABELS, RECORD_METHOD_LABELS, RECORD_RESULT_LABELS } from '../../../src/core/contracts/common'
+import { PERFORMER_LABELS, RECORD_CHANNEL_LABELS, RECORD_RESULT_LABELS } from '../../../src/core/contracts/common'
+import { recordFacts } from '../views'
 import {
   REVIEW_REJECT_REASON_LABELS,
   REVIEW_REJECT_REASONS,
@@ -103,14 +104,7 @@ export async function reviewDetail(ctx: ServiceContext, actor: AgencyActor, reco
   return {
     record: {
       recordId: record.id,
-      certifiedAt: record.certified_at,
-      result: record.result,
-      resultLabel: RECORD_RESULT_LABELS[record.result],
-      method: record.method,
-      methodLabel: RECORD_METHOD_LABELS[record.method],
-      channel: record.channel,
-      channelLabel: RECORD_CHANNEL_LABELS[record.channel],
-      performedBy: record.performed_by,
+      ...recordFacts(record),
       performerLabel: PERFORMER_LABELS[record.performed_by],
       performerRelation: record.performer_relation,
       via: record.via,
