@@ -7,6 +7,7 @@
  * nor after revocation or expiry, nor complete a session when the appointment was revoked between
  * start and completion. Audit rows without codes or personal data.
  */
+// Audit rows of different tests share the harness clock's time, so a row is found by its appointment, not by order.
 import type { FastifyInstance } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import { familyDepsFor } from '../../../server/services/relatives-common'
@@ -164,7 +165,7 @@ describe.each(DIALECTS)('单位专管员 on %s', (dialect) => {
     expect(rec).toMatchObject({ result: 'passed', performed_by: 'unit_admin', method: 'face' })
     const person = await h.test.store.db.selectFrom('persons').select('last_certified_on').where('id', '=', liu).executeTakeFirstOrThrow()
     expect(person.last_certified_on).toBe('2026-11-27')
-    const done = (await auditOf(h, 'certification.completed')).at(-1)!
+    const done = (await auditOf(h, 'certification.completed')).filter((a) => a.detail.appointmentId === appointmentId).at(-1)!
     expect(done).toMatchObject({ subject_person_id: liu, detail: { performer: 'unit_admin', appointmentId, result: 'passed' } })
     // the console counts it under the appointment
     const listed = (await get(admin, '/unit-admins')).json().appointments.find((a: { appointmentId: string }) => a.appointmentId === appointmentId)
@@ -210,11 +211,11 @@ describe.each(DIALECTS)('单位专管员 on %s', (dialect) => {
     expect(await h.test.store.db.selectFrom('certification_records').select('id').where('person_id', '=', sun).execute()).toHaveLength(recordsBefore.length)
     const row = await h.test.store.db.selectFrom('certification_sessions').select(['status', 'rejected_code']).where('id', '=', session.sessionId).executeTakeFirstOrThrow()
     expect(row).toEqual({ status: 'rejected', rejected_code: 'UNIT_ADMIN_NOT_APPOINTED' })
-    expect((await auditOf(h, 'certification.refused')).at(-1)).toMatchObject({ subject_person_id: sun, detail: { reason: 'UNIT_ADMIN_NOT_APPOINTED', appointmentId } })
+    expect((await auditOf(h, 'certification.refused')).filter((a) => a.detail.appointmentId === appointmentId).at(-1)).toMatchObject({ subject_person_id: sun, detail: { reason: 'UNIT_ADMIN_NOT_APPOINTED', appointmentId } })
     expect((await members(caller)).json().error.code).toBe('UNIT_ADMIN_NOT_APPOINTED')
     expect((await h.post('/v1/certifications/start', { caller, channel: 'h5', unitMemberRef: ref })).json().error.code).toBe('UNIT_ADMIN_NOT_APPOINTED')
     expect((await h.post('/v1/unit-admins/status', { caller })).json()).toEqual({ appointed: false })
-    expect((await auditOf(h, 'agency.unit_admin.revoked')).at(-1)).toMatchObject({ actor_ref: adminId, detail: { appointmentId } })
+    expect((await auditOf(h, 'agency.unit_admin.revoked')).filter((a) => a.detail.appointmentId === appointmentId).at(-1)).toMatchObject({ actor_ref: adminId, detail: { appointmentId } })
     // revoking again changes nothing; out of scope → 404
     expect((await post(admin, `/unit-admins/${appointmentId}/revoke`)).json().appointment.revokedAt).toBe(revoke.json().appointment.revokedAt)
     const changsha = await signInAgency(app, await createAgencyUser(app, { role: 'admin', regionPrefix: '4301' }))
@@ -249,7 +250,7 @@ describe.each(DIALECTS)('单位专管员 on %s', (dialect) => {
     }
     expect(await records()).toBe(recordsBefore)
     expect((await h.test.store.db.selectFrom('persons').select('last_certified_on').where('id', '=', sunId).executeTakeFirstOrThrow()).last_certified_on).toBe(before.last_certified_on)
-    expect((await auditOf(h, 'certification.refused')).at(-1)).toMatchObject({ detail: { reason: 'UNIT_ADMIN_NOT_APPOINTED', stage: 'write', appointmentId } })
+    expect((await auditOf(h, 'certification.refused')).filter((a) => a.detail.appointmentId === appointmentId).at(-1)).toMatchObject({ detail: { reason: 'UNIT_ADMIN_NOT_APPOINTED', stage: 'write', appointmentId } })
   })
 
   test('two accounts entering the same code at once: exactly one becomes the 专管员', async () => {
