@@ -6,7 +6,8 @@
  */
 import path from 'node:path'
 
-export const DIST = path.resolve(__dirname, '../../../dist/weapp')
+/** The weapp build under test: dist/weapp, or WEAPP_DIST (a private build, e.g. YL_OUTPUT_ROOT=.tmp/weapp-x). */
+export const DIST = process.env.WEAPP_DIST ? path.resolve(process.env.WEAPP_DIST) : path.resolve(__dirname, '../../../dist/weapp')
 
 type Fn = (...args: unknown[]) => unknown
 type AnyObj = Record<string, unknown>
