@@ -8,6 +8,8 @@
  *
  * In production (NODE_ENV=production) PII_KEYS, PII_KEY_CURRENT and BACKEND_HMAC_SECRET must be set:
  * the local key file is never created there.
+ * Production also refuses an identity verifier that needs face frames (local-face-match) unless
+ * IDENTITY_WEAPP_FRAME_UPLOAD is true: the weapp channel must use WeChat 人脸核身 (WeChat's rule).
  */
 import * as v from 'valibot'
 import { join } from 'node:path'
@@ -57,6 +59,13 @@ export interface AppConfig {
 }
 
 export const IDENTITY_VERIFIERS = ['wechat-facial-verify', 'local-face-match', 'manual-review'] as const
+
+/**
+ * Verifiers that judge identity from face images of the liveness session (evidence frames; on weapp,
+ * the frames the camera hands to VisionKit). Must agree with each adapter's needsEvidenceFrames
+ * (tested in __tests__/server/config/weapp-identity.test.ts).
+ */
+export const FRAME_IDENTITY_VERIFIERS: readonly (typeof IDENTITY_VERIFIERS)[number][] = ['local-face-match']
 
 export interface IdentityConfig {
   verifier: (typeof IDENTITY_VERIFIERS)[number]
@@ -187,6 +196,25 @@ function decodePiiKeys(json: string, problems: string[]): Record<string, Buffer>
   return keys
 }
 
+/**
+ * Production, weapp channel, a verifier that needs face frames, frame upload not allowed: refused.
+ * WeChat's rule: a mini-program that collects face biometrics must use its native 人脸核身; VisionKit
+ * key points and frames are on-device guidance, not identity. Without upload every weapp
+ * certification would silently wait for manual review; with it, the deployment must have cleared it.
+ */
+function weappFrameVerifierRefusal(verifier: string): string {
+  return msg(
+    `生产环境不能让小程序使用 IDENTITY_VERIFIER=${verifier}：它要用摄像头画面里的人脸图片核对身份，` +
+      '而微信规定收集人脸等生物特征的小程序必须使用微信人脸核身，VisionKit 的人脸关键点不能用来核验身份。' +
+      '请改为 IDENTITY_VERIFIER=wechat-facial-verify（同时设置 WECHAT_APPID 和 WECHAT_SECRET），或 manual-review（由经办机构人工审核）；' +
+      '只有本部署已获准在小程序上传人脸画面时，才可明确设置 IDENTITY_WEAPP_FRAME_UPLOAD=true',
+    `production refuses IDENTITY_VERIFIER=${verifier} for the mini-program: it checks identity from face images of the camera frames, ` +
+      "and WeChat's rule is that a mini-program collecting face biometrics must use WeChat 人脸核身 (VisionKit key points are not for identity). " +
+      'Set IDENTITY_VERIFIER=wechat-facial-verify (with WECHAT_APPID and WECHAT_SECRET) or manual-review instead; ' +
+      'set IDENTITY_WEAPP_FRAME_UPLOAD=true only if this deployment has been cleared to upload face frames from the mini-program',
+  )
+}
+
 /** Validates the environment and resolves secrets (env first, then the local key file). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): AppConfig {
   const clean = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
@@ -250,6 +278,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   if (production && identityVerifier === 'wechat-facial-verify' && !e.WECHAT_API_BASE.startsWith('https://')) {
     problems.push(msg('生产环境的 WECHAT_API_BASE 必须使用 https', 'WECHAT_API_BASE must use https in production'))
   }
+  const weappFrameUpload = e.IDENTITY_WEAPP_FRAME_UPLOAD === 'true' || e.IDENTITY_WEAPP_FRAME_UPLOAD === '1'
+  // The weapp channel is always served (the cloud functions call this backend; there is no switch to
+  // turn it off), so a production verifier that needs face frames must be cleared for weapp explicitly.
+  if (production && FRAME_IDENTITY_VERIFIERS.includes(identityVerifier) && !weappFrameUpload) {
+    problems.push(weappFrameVerifierRefusal(identityVerifier))
+  }
   const certification = readCertificationConfig(clean, production, problems)
   const reminders = readRemindersConfig(clean, production, problems)
   const notices = readNoticesConfig(clean, production, problems)
@@ -285,7 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       faceThreshold: e.IDENTITY_FACE_THRESHOLD,
       faceMaxFrames: e.IDENTITY_FACE_MAX_FRAMES,
       noReference: e.IDENTITY_NO_REFERENCE,
-      weappFrameUpload: e.IDENTITY_WEAPP_FRAME_UPLOAD === 'true' || e.IDENTITY_WEAPP_FRAME_UPLOAD === '1',
+      weappFrameUpload,
       wechatAppId: e.WECHAT_APPID,
       wechatSecret: e.WECHAT_SECRET,
       wechatApiBase: e.WECHAT_API_BASE.replace(/\/$/, ''),
