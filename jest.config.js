@@ -30,6 +30,8 @@ module.exports = {
       roots: ['<rootDir>/__tests__/client'],
       testMatch: ['**/*.test.ts?(x)'],
       transform: { '^.+\\.(t|j)sx?$': swc },
+      // The weapp page suites run the real gateway + backend in-process: same ESM-only packages as 'node'.
+      transformIgnorePatterns: ['/node_modules/(?!(cookie|@scure/base|@noble/hashes)/)(?!.*/node_modules/)'],
       moduleNameMapper: {
         '^@/(.*)$': '<rootDir>/src/$1',
         '\\.(css|scss|sass)$': '<rootDir>/__tests__/client/support/style-stub.js',

@@ -1,16 +1,86 @@
 /**
- * Loads the REAL compiled weapp pages (dist/weapp) with miniprogram-simulate (WeChat's own wcc/wcsc
- * template compilers). Taro registers pages through Page() and the app through App(), so these
- * stand-ins forward Page → Component and call onLoad/onShow/onReady from `attached`.
- * `wx` is a small mock; install it before requiring dist/weapp/app.js.
+ * The weapp harness: the REAL compiled pages (DIST = dist/weapp or WEAPP_DIST) under
+ * miniprogram-simulate, a recording `wx` stand-in, and (optionally) the real gateway + backend
+ * answering wx.cloud.callFunction.
+ *
+ *   const s = await startWeapp({ stack: {} })          // one per test file: app.js boots once
+ *   const home = await s.loadPage('pages/index/index')
+ *   await home.waitForText('开始认证'); await home.tap({ text: '开始认证' })
+ *   const next = await s.follow()                       // loads the page the last navigation named
+ *   expect(s.callsOf('requestSubscribeMessage')[0].args[0]).toMatchObject({ tmplIds: [...] })
+ *   await s.close()
+ *
+ * Pieces (support/): page.ts (App/Page stand-ins, loadPage, tap/input/waitForText), wx.ts (the
+ * recording wx and its script), stack.ts (gateway in front of buildApp, no ports).
+ * Other suites replace camera / VisionKit / 人脸核身 on `s.wx` (e.g. `s.wx.createVKSession = …`,
+ * `s.wx.isVKSupport = () => true`, `s.wx.requestFacialVerify = …`) and pick the backend with
+ * `startWeapp({ stack: { env: { IDENTITY_VERIFIER: 'wechat-facial-verify', … }, backend: {…} } })`.
  */
-import path from 'node:path'
+import { bootApp, closeAllPages, installGlobals, loadPage, waitFor, type LaunchOptions, type LoadedPage } from './support/page'
+import { startStack, type Stack, type StackOptions } from './support/stack'
+import { createRecordingWx, type RecordingWx, type WxCall, type WxScript } from './support/wx'
 
-/** The weapp build under test: dist/weapp, or WEAPP_DIST (a private build, e.g. YL_OUTPUT_ROOT=.tmp/weapp-x). */
-export const DIST = process.env.WEAPP_DIST ? path.resolve(process.env.WEAPP_DIST) : path.resolve(__dirname, '../../../dist/weapp')
+export { DIST, closeAllPages, loadPage, parseUrl, waitFor, textOf, type LoadedPage, type LaunchOptions } from './support/page'
+export { startStack, settableClock, STACK_NOW, DEMO, type Stack, type StackOptions, type StackClock, type CloudResult } from './support/stack'
+export { createRecordingWx, NAVIGATION_APIS, type RecordingWx, type WxScript, type WxCall, type SubscribeAnswer } from './support/wx'
+export { installGlobals } from './support/page'
 
-type Fn = (...args: unknown[]) => unknown
-type AnyObj = Record<string, unknown>
+export interface WeappSession extends RecordingWx {
+  /** The real gateway + backend when asked for (startWeapp({ stack })). */
+  stack?: Stack
+  loadPage: typeof loadPage
+  /** Loads the page the n-th last navigation (default: the last) pointed at, with its query. */
+  follow(nthLast?: number): Promise<LoadedPage>
+  /** Waits until wx.<name> has been called at least `count` times (default 1); answers call #count. */
+  waitForCall(name: string, count?: number): Promise<WxCall>
+  close(): Promise<void>
+}
+
+export interface WeappOptions {
+  /** Start the real stack (options) or use one already started; absent: no backend (script.callFunction answers). */
+  stack?: StackOptions | Stack
+  script?: Partial<WxScript>
+  launch?: LaunchOptions
+}
+
+const isStack = (s: StackOptions | Stack): s is Stack => typeof (s as Stack).callFunction === 'function'
+
+/** The routed cloud function `api` on top of the stack: {name: 'api', data: {name, data}} → /fn/<name>. */
+export function cloudOn(stack: Stack): WxScript['callFunction'] {
+  return async ({ name, data }) => {
+    if (name !== 'api') throw Object.assign(new Error(`cloud.callFunction:fail -404011 function ${name} not found`), { errCode: -404011 })
+    const event = (data ?? {}) as { name?: unknown; data?: unknown }
+    return { result: await stack.callFunction(String(event.name ?? ''), event.data ?? {}) }
+  }
+}
+
+/** Installs wx + the globals, boots DIST/app.js (once per test file) and optionally the stack. */
+export async function startWeapp(opts: WeappOptions = {}): Promise<WeappSession> {
+  const stack = opts.stack ? (isStack(opts.stack) ? opts.stack : await startStack(opts.stack)) : undefined
+  const rec = createRecordingWx({ ...(stack ? { callFunction: cloudOn(stack) } : {}), ...opts.script })
+  ;(global as unknown as Record<string, unknown>).wx = rec.wx
+  installGlobals(opts.launch)
+  bootApp()
+  const ownsStack = !!opts.stack && !isStack(opts.stack)
+  return {
+    ...rec,
+    stack,
+    loadPage,
+    async follow(nthLast = 1) {
+      const navs = rec.navigations().filter((n) => n.url)
+      const nav = navs[navs.length - nthLast]
+      if (!nav?.url) throw new Error('no navigation to follow')
+      return loadPage(nav.url)
+    },
+    waitForCall: (name, count = 1) => waitFor(() => (rec.callsOf(name).length >= count ? rec.callsOf(name)[count - 1] : undefined), `wx.${name} call #${count}`),
+    async close() {
+      closeAllPages()
+      if (ownsStack) await stack?.close()
+    },
+  }
+}
+
+// ---- the first harness's exports (kept for suites written against it) ---------------------------
 
 export interface WxMock {
   cloud: { init: jest.Mock; callFunction: jest.Mock }
@@ -19,82 +89,24 @@ export interface WxMock {
   [k: string]: unknown
 }
 
+/** The first harness's mock: the recording wx with jest.fn cloud.callFunction / navigateTo / reLaunch. */
 export function installWx(): WxMock {
-  const storage = new Map<string, unknown>()
-  const ok = (name: string) => jest.fn((opts?: { success?: Fn; complete?: Fn }) => {
-    const res = { errMsg: `${name}:ok` }
-    opts?.success?.(res)
-    opts?.complete?.(res)
-    return Promise.resolve(res)
-  })
-  const wx: WxMock = {
-    cloud: { init: jest.fn(), callFunction: jest.fn(), DYNAMIC_CURRENT_ENV: 'dyn' } as unknown as WxMock['cloud'],
-    navigateTo: ok('navigateTo'),
-    reLaunch: ok('reLaunch'),
-    navigateBack: ok('navigateBack'),
-    getSystemInfoSync: () => ({ platform: 'devtools', windowWidth: 375, windowHeight: 812, pixelRatio: 2, fontSizeScaleFactor: 1, SDKVersion: '3.4.0' }),
-    getAppBaseInfo: () => ({ fontSizeScaleFactor: 1.4, SDKVersion: '3.4.0' }),
-    getWindowInfo: () => ({ windowWidth: 375, windowHeight: 812, pixelRatio: 2 }),
-    getDeviceInfo: () => ({ platform: 'devtools' }),
-    getStorageSync: (k: string) => (storage.has(k) ? storage.get(k) : ''),
-    setStorageSync: (k: string, v: unknown) => void storage.set(k, v),
-    removeStorageSync: (k: string) => void storage.delete(k),
-    nextTick: (fn: Fn) => setTimeout(fn, 0),
-    getLaunchOptionsSync: () => ({ path: 'pages/index/index', query: {} }),
-    onAppRoute: () => undefined,
-    onAppShow: () => undefined,
-    onAppHide: () => undefined,
-    canIUse: () => true,
-  }
-  ;(global as unknown as AnyObj).wx = wx
-  return wx
-}
-
-let appInstance: AnyObj | undefined
-const pageStack: AnyObj[] = []
-
-export function installGlobals(): void {
-  const g = global as unknown as AnyObj
-  g.App = (opts: AnyObj) => {
-    appInstance = opts
-    ;(opts.onLaunch as Fn | undefined)?.call(opts, { path: 'pages/index/index', query: {} })
-    ;(opts.onShow as Fn | undefined)?.call(opts, { path: 'pages/index/index', query: {} })
-  }
-  g.getApp = () => appInstance
-  g.getCurrentPages = () => pageStack
-  g.Page = (opts: AnyObj) => {
-    const methods: AnyObj = {}
-    for (const [k, v] of Object.entries(opts)) if (typeof v === 'function') methods[k] = v
-    const route = String(opts.route ?? '')
-    ;(g.Component as Fn)({
-      data: opts.data,
-      methods,
-      lifetimes: {
-        attached(this: AnyObj) {
-          for (const [k, v] of Object.entries(opts)) if (typeof v !== 'function' && k !== 'data' && !(k in this)) this[k] = v
-          this.route = this.route || route
-          this.__route__ = this.route
-          pageStack.push(this)
-          ;(this.onLoad as Fn | undefined)?.call(this, {})
-          ;(this.onShow as Fn | undefined)?.call(this)
-          ;(this.onReady as Fn | undefined)?.call(this)
-        },
-        detached(this: AnyObj) {
-          ;(this.onUnload as Fn | undefined)?.call(this)
-          const i = pageStack.indexOf(this)
-          if (i >= 0) pageStack.splice(i, 1)
-        },
-      },
+  const rec = createRecordingWx()
+  const wx = rec.wx
+  const ok = (name: string) =>
+    jest.fn((o?: { success?: (r: unknown) => void; complete?: (r: unknown) => void }) => {
+      const res = { errMsg: `${name}:ok` }
+      o?.success?.(res)
+      o?.complete?.(res)
+      return Promise.resolve(res)
     })
-  }
+  wx.cloud = { ...wx.cloud, init: jest.fn(), callFunction: jest.fn() }
+  wx.navigateTo = ok('navigateTo')
+  wx.reLaunch = ok('reLaunch')
+  ;(global as unknown as Record<string, unknown>).wx = wx
+  return wx as unknown as WxMock
 }
 
-export async function until<T>(probe: () => T | undefined | false, ms = 5000): Promise<T> {
-  const t0 = Date.now()
-  for (;;) {
-    const v = probe()
-    if (v) return v
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting for the page to render')
-    await new Promise((r) => setTimeout(r, 20))
-  }
+export async function until<T>(probe: () => T | undefined | false, ms = 20_000): Promise<T> {
+  return waitFor(probe, 'the page to render', ms)
 }
