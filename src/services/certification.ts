@@ -29,19 +29,29 @@ export function isRetryableFailure(code: ErrorCode): boolean {
 }
 
 /**
- * The identity step the backend asked for before the camera. weapp + `wechat-facial-verify`:
- * wx.requestFacialVerify({verifyId}) (人脸核身 2.0, base library 3.8.12). Whatever the outcome, the
- * backend's queryverifyinfo decides; this only resolves when WeChat's own screen has closed.
+ * How the phone's identity step ended: `done` (nothing to do, or WeChat's 人脸核身 screen finished:
+ * the backend's queryverifyinfo decides whether it passed), `not_completed` (WeChat answered fail:
+ * cancelled, no permission, network … — its fail errCodes are not documented, so none is told apart),
+ * `unsupported` (no wx.requestFacialVerify: base library below 3.8.12).
  */
-export function runIdentityStep(step: IdentityStepView): Promise<void> {
-  if (step.kind !== 'wechat-facial-verify' || currentPlatform() !== 'weapp') return Promise.resolve()
+export type IdentityStepOutcome = 'done' | 'not_completed' | 'unsupported'
+
+/**
+ * The identity step the backend asked for before the camera. weapp + `wechat-facial-verify`:
+ * wx.requestFacialVerify({verifyId}) (人脸核身 2.0, base library 3.8.12). Success only means WeChat's
+ * screen finished (errCode 0, "需要通过 queryVerifyInfo 查询真实验证结果"): the backend asks WeChat
+ * before it writes a pass. A fail cannot pass either, so the flow stops there and says so kindly,
+ * instead of having the person do the camera actions for nothing.
+ */
+export function runIdentityStep(step: IdentityStepView): Promise<IdentityStepOutcome> {
+  if (step.kind !== 'wechat-facial-verify' || currentPlatform() !== 'weapp') return Promise.resolve('done')
   return new Promise((resolve) => {
     const t = Taro as unknown as { requestFacialVerify?: (o: { verifyId: string; success(): void; fail(): void }) => void }
-    if (typeof t.requestFacialVerify !== 'function') return resolve()
+    if (typeof t.requestFacialVerify !== 'function') return resolve('unsupported')
     try {
-      t.requestFacialVerify({ verifyId: step.verifyId, success: () => resolve(), fail: () => resolve() })
+      t.requestFacialVerify({ verifyId: step.verifyId, success: () => resolve('done'), fail: () => resolve('not_completed') })
     } catch {
-      resolve()
+      resolve('not_completed')
     }
   })
 }

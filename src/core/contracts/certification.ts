@@ -75,7 +75,7 @@ export const IDENTITY_FAIL_TEXTS = {
   no_face: '没有看清人脸，请在光线充足的地方再试一次',
   no_reference: '还没有您的登记照片，请联系社保经办机构，或到窗口认证',
   wechat_not_passed: '微信人脸核身没有通过，请再试一次',
-  wechat_user_cancelled: '您取消了微信人脸核身，请再试一次',
+  wechat_user_cancelled: '微信人脸核身没有完成，请再试一次',
 } as const
 export type IdentityFailReason = keyof typeof IDENTITY_FAIL_TEXTS
 

@@ -26,6 +26,7 @@ import type { FlowStage, FlowState } from './flow/controller'
 import {
   CAMERA_UNAVAILABLE_BODY,
   CAMERA_UNAVAILABLE_TITLE,
+  IDENTITY_INCOMPLETE_TITLE,
   LATER_WAYS,
   OFFLINE_WAYS,
   PERMISSION_DENIED_TITLE,
@@ -56,7 +57,10 @@ function stageSentences(state: FlowState, platform: 'h5' | 'weapp'): string[] {
     case 'starting':
       return [state.prompt]
     case 'opening':
+    case 'identity':
       return [state.prompt]
+    case 'identity_incomplete':
+      return [IDENTITY_INCOMPLETE_TITLE, state.prompt]
     case 'submitting':
       return [CHECKING_SAID]
     case 'submit_failed':
@@ -199,7 +203,7 @@ export default function CameraPage() {
         </View>
       ) : null}
 
-      {stage === 'starting' || stage === 'opening' ? (
+      {stage === 'starting' || stage === 'opening' || stage === 'identity' ? (
         <View className='yl-cam__panel'>
           <Text className='yl-cam__prompt' data-testid='prompt'>
             {state.prompt}
@@ -258,6 +262,17 @@ export default function CameraPage() {
           <BigButton label='重新开始' size='main' onClick={restart} testId='restart' />
           <Text className='yl-cam__line'>{OTHER_WAY}</Text>
           <WaysList items={OFFLINE_WAYS} testId='offline-ways' />
+          <BigButton label='返回首页' variant='secondary' onClick={() => void backHome()} />
+        </View>
+      ) : null}
+
+      {stage === 'identity_incomplete' ? (
+        // WeChat's 人脸核身 did not finish: nothing was sent, so this is not a failed certification.
+        <View className='yl-cam__panel' data-testid='identity-incomplete'>
+          <Notice title={IDENTITY_INCOMPLETE_TITLE}>
+            <Text>{state.prompt}</Text>
+          </Notice>
+          <BigButton label='再试一次' size='main' onClick={restart} testId='restart' />
           <BigButton label='返回首页' variant='secondary' onClick={() => void backHome()} />
         </View>
       ) : null}

@@ -30,7 +30,9 @@ import { LivenessEngine, type LivenessVerdict, type SessionEvent } from '@/core/
 import { resolveSessionConfig } from '@/core/liveness/session/config'
 import type { ActionName, TrackerFrame } from '@/core/liveness/types'
 import type { FaceSource, FaceSourceFailure } from '@/liveness/source'
+import type { IdentityStepOutcome } from '@/services/certification'
 import { promptSentences } from './camera-texts'
+import { IDENTITY_INCOMPLETE_BODY, IDENTITY_RUNNING, IDENTITY_UNSUPPORTED_BODY } from './texts'
 import type { UtteranceKind } from './prompt-speaker'
 
 export type FlowStage =
@@ -53,6 +55,10 @@ export type FlowStage =
   | 'camera_unavailable'
   /** The face tracker cannot run here (VisionKit unsupported …): other ways to certify. */
   | 'unsupported'
+  /** weapp 人脸核身 (wx.requestFacialVerify) is on screen, before the camera. */
+  | 'identity'
+  /** 人脸核身 did not finish (or this WeChat cannot run it): no camera, nothing sent, nothing counted. */
+  | 'identity_incomplete'
 
 export interface FlowState {
   stage: FlowStage
@@ -84,8 +90,11 @@ export interface FlowDeps {
    * by the caller (PromptSpeaker).
    */
   say(text: string | readonly string[], kind: UtteranceKind): void
-  /** Runs the identity step the backend asked for before the camera (weapp 人脸核身), if any. */
-  identityStep?(session: CertificationSessionView): Promise<void>
+  /**
+   * Runs the identity step the backend asked for before the camera (weapp 人脸核身), if any. Only a
+   * `done` (or nothing) goes on to the camera; the backend's own check decides whether it passed.
+   */
+  identityStep?(session: CertificationSessionView): Promise<IdentityStepOutcome | void>
   now?(): number
   /** Is this failure worth the same request again? */
   isRetryable(code: AppError['code']): boolean
@@ -175,12 +184,20 @@ export class CertifyController {
     this.actionMs = cfg.actionTimeoutMs
     this.positioningMs = cfg.positioningTimeoutMs
     if (session.identityStep.kind !== 'none' && this.deps.identityStep) {
+      this.set({ stage: 'identity', prompt: IDENTITY_RUNNING })
+      let outcome: IdentityStepOutcome | void
       try {
-        await this.deps.identityStep(session)
+        outcome = await this.deps.identityStep(session)
       } catch {
-        // the backend's identity check decides; carry on with the camera
+        outcome = 'not_completed'
       }
       if (!this.live(run)) return
+      if (outcome === 'not_completed' || outcome === 'unsupported') {
+        // A check that did not finish cannot pass: stop before the camera, with kind words (no
+        // completion is sent, so no failed record counts against the person).
+        this.set({ stage: 'identity_incomplete', prompt: outcome === 'unsupported' ? IDENTITY_UNSUPPORTED_BODY : IDENTITY_INCOMPLETE_BODY })
+        return
+      }
     }
 
     this.set({ stage: 'opening', prompt: '正在打开摄像头，请稍候', total: session.challenge.length })

@@ -100,3 +100,11 @@ export function speechOf(parts: ReadonlyArray<string | readonly string[]>): stri
     .join('。')
     .concat('。')
 }
+
+/** weapp 人脸核身 (wx.requestFacialVerify) before the camera: while WeChat's own screen is open. */
+export const IDENTITY_RUNNING = '正在打开微信人脸核身，请按微信的提示做'
+/** WeChat's 人脸核身 screen ended without finishing (cancelled, no permission, network …): nothing is counted. */
+export const IDENTITY_INCOMPLETE_TITLE = '微信人脸核身没有完成'
+export const IDENTITY_INCOMPLETE_BODY = '没关系，这次不算认证失败。准备好以后，点“再试一次”。'
+/** No wx.requestFacialVerify on this phone (WeChat base library below 3.8.12). */
+export const IDENTITY_UNSUPPORTED_BODY = '您的微信版本太低，用不了微信人脸核身。请把微信升级到最新版本后再试。'
