@@ -8,6 +8,19 @@
  */
 const devPackages = process.env.YL_DEV_PAGES === 'true' ? [{ root: 'packages/dev', pages: ['calibrate/index', 'outbox/index'] }] : []
 
+/**
+ * 微信同声传译 (WechatSI) speaks every prompt on weapp (src/services/speech.ts) when the build is
+ * given its version: TARO_APP_WECHATSI=0.3.5 in the build's environment (not a .env file: Taro
+ * reads those only into the app's constants, not into this file). Off by default: the plugin must
+ * be added to a real, verified appid in the MP console (设置 → 第三方设置 → 插件管理); without it the
+ * recorded clips of the certify subpackage are played instead.
+ */
+const wechatSIVersion = (process.env.TARO_APP_WECHATSI ?? '').trim()
+if (wechatSIVersion && !/^\d+\.\d+\.\d+$/.test(wechatSIVersion)) {
+  throw new Error(`TARO_APP_WECHATSI must be the plugin version (like 0.3.5), not "${wechatSIVersion}"`)
+}
+const plugins = wechatSIVersion ? { plugins: { WechatSI: { version: wechatSIVersion, provider: 'wx069ba97219f66d99' } } } : {}
+
 export default defineAppConfig({
   pages: ['pages/index/index'],
   subPackages: [
@@ -27,6 +40,7 @@ export default defineAppConfig({
     { root: 'packages/appeal', pages: ['index'] },
     ...devPackages,
   ],
+  ...plugins,
   lazyCodeLoading: 'requiredComponents',
   window: {
     navigationBarTitleText: '银龄认证',

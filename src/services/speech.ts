@@ -1,24 +1,34 @@
 /**
  * speak(text): every prompt is written and spoken.
  *
- * - Recorded clips first: the certification subpackage registers its prompt audio (text → file path,
- *   src/packages/certify/audio/manifest.ts) with registerPromptAudio(); a text that has a clip is
- *   played through Taro.createInnerAudioContext (InnerAudioContext on weapp, an HTMLAudioElement on
- *   H5). The main package never imports the clips. If a clip fails to play, H5 falls back to
- *   speechSynthesis for that text.
- * - H5: window.speechSynthesis with a zh-CN voice, slowed down for older listeners.
- * - weapp: a documented no-op for now. The production adapter will use the WechatSI plugin
- *   (微信同声传译, `plugin.textToSpeech({lang: 'zh_CN', content})` → an mp3 URL played through
- *   Taro.createInnerAudioContext); that needs the plugin declared in app.config.ts
- *   (`plugins: {WechatSI: {version, provider: 'wx069ba97219f66d99'}}`) and a real appid, so it is
- *   not wired yet. Until then speak() answers {spoken: false} and the 朗读 button says so.
+ * - H5: recorded clips first (a text registered with registerPromptAudio() plays through
+ *   Taro.createInnerAudioContext, an HTMLAudioElement on H5); any other text, or a clip that cannot
+ *   play, goes to window.speechSynthesis with a zh-CN voice, slowed down for older listeners.
+ * - weapp: the WechatSI plugin (微信同声传译) when the build declares it (app.config.ts declares it
+ *   when TARO_APP_WECHATSI=<version> is set; it needs a real appid). Any text is sent to
+ *   `requirePlugin('WechatSI').textToSpeech({lang: 'zh_CN', content})` (content at most 1000 bytes,
+ *   so a longer text goes in parts, one after another) and the mp3 URL it answers plays through the
+ *   same InnerAudioContext. The URL stays valid until its expired_time (about 3 hours), so a text
+ *   said again is not synthesised again. When the plugin is not declared, fails (retcode, network,
+ *   no answer within TTS_TIMEOUT_MS) or its audio cannot play, the text's recorded clip plays if it
+ *   has one; otherwise nothing sounds and the written text stays (speak answers {spoken: false}
+ *   when nothing can even start, and the 朗读 button says so).
+ * - The clips: the certification subpackage registers its prompt audio (text → file path,
+ *   src/packages/certify/audio/manifest.ts) through prompt-audio.ts; the main package never imports
+ *   them.
  *
- * speak(text, {onEnd}) tells when the utterance is over (ended, failed, cut off by the next one or by
- * stopSpeaking()), so a caller can queue the next sentence instead of cutting this one off. Headless
- * browsers may never fire `end` for speechSynthesis: callers keep their own time limit too.
+ * One utterance at a time: a new one stops the old one (its audio, its pending synthesis: a late
+ * plugin answer for an old text is dropped). There is no user 朗读 on/off setting in the app yet;
+ * speech only starts when a page or the 朗读 button asks.
+ *
+ * speak(text, {onEnd, onStart}) tells when the utterance is over (ended, failed, cut off by the
+ * next one or by stopSpeaking()), so a caller can queue the next sentence instead of cutting this
+ * one off; onStart tells when the sound actually starts (later than the call when the plugin has to
+ * synthesise first). Headless browsers may never fire `end` for speechSynthesis: callers keep their
+ * own time limit too.
  *
  * Speech log (for tests): when `globalThis.__ylSpeechLog` is an array, the text of every utterance
- * that is actually started (clip or voice) is appended to it. Production never sets it.
+ * that is actually started (clip, plugin or voice) is appended to it. Production never sets it.
  */
 import Taro from '@tarojs/taro'
 import { currentPlatform } from './platform'
@@ -32,6 +42,8 @@ export interface SpeechAdapter {
 export interface SpeakOptions {
   /** Called once when this utterance is over (ended, failed, or cut off by another). */
   onEnd?: () => void
+  /** Called at most once, before onEnd, when the sound of this utterance starts. */
+  onStart?: () => void
 }
 
 interface SynthLike {
@@ -81,15 +93,102 @@ const noopAdapter: SpeechAdapter = {
   stop: () => undefined,
 }
 
+// ---- WechatSI (weapp) ---------------------------------------------------------------------------
+
+/** The plugin's textToSpeech (mp.weixin.qq.com plugin docs of wx069ba97219f66d99). */
+export interface WechatSIPlugin {
+  textToSpeech(opts: {
+    lang: 'zh_CN'
+    content: string
+    success?: (res: { retcode?: number; filename?: string; expired_time?: number }) => void
+    fail?: (res: { retcode?: number; msg?: string }) => void
+  }): void
+}
+
+/** The plugin refuses content over 1000 bytes (UTF-8). */
+export const WECHATSI_MAX_BYTES = 1000
+/** No answer from the plugin by then: play the clip (or nothing) instead of waiting. */
+export const TTS_TIMEOUT_MS = 6000
+/** A synthesised URL is used until this long before its expired_time. */
+const URL_MARGIN_MS = 60_000
+
+/** undefined: not looked up yet; null: the plugin is not declared in this build. */
+let plugin: WechatSIPlugin | null | undefined
+const ttsCache = new Map<string, { filename: string; expiresAt: number }>()
+
+function wechatSI(): WechatSIPlugin | null {
+  if (plugin !== undefined) return plugin
+  plugin = null
+  try {
+    const req = (Taro as unknown as { requirePlugin?: (name: string) => unknown }).requirePlugin
+    // requirePlugin throws for a plugin app.json does not declare (the build without TARO_APP_WECHATSI).
+    const p = typeof req === 'function' ? (req('WechatSI') as Partial<WechatSIPlugin> | undefined) : undefined
+    if (p && typeof p.textToSpeech === 'function') plugin = p as WechatSIPlugin
+  } catch {
+    plugin = null
+  }
+  return plugin
+}
+
+function utf8Bytes(s: string): number {
+  let n = 0
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4
+  }
+  return n
+}
+
+/**
+ * The text in parts of at most `maxBytes` UTF-8 bytes, cut after a sentence's end where possible,
+ * else after a comma, else anywhere.
+ */
+export function splitForTts(text: string, maxBytes = WECHATSI_MAX_BYTES): string[] {
+  const parts: string[] = []
+  const pieces = text.match(/[^。！？；!?;\n]+[。！？；!?;\n]*/g) ?? [text]
+  let cur = ''
+  const push = (s: string) => {
+    const t = s.trim()
+    if (t) parts.push(t)
+  }
+  const add = (piece: string, level: number): void => {
+    if (utf8Bytes(cur + piece) <= maxBytes) {
+      cur += piece
+      return
+    }
+    push(cur)
+    cur = ''
+    if (utf8Bytes(piece) <= maxBytes) {
+      cur = piece
+      return
+    }
+    if (level === 0) {
+      for (const p of piece.match(/[^，、,：:]+[，、,：:]*/g) ?? [piece]) add(p, 1)
+      return
+    }
+    for (const ch of piece) add(ch, 2)
+  }
+  for (const p of pieces) add(p, 0)
+  push(cur)
+  return parts
+}
+
+// ---- the adapter for the platform ---------------------------------------------------------------
+
+/** weapp's voice is the plugin: speaking goes through startTts() (asynchronous), not this object. */
+function weappAdapter(): SpeechAdapter {
+  return wechatSI() ? { available: true, speak: () => false, stop: () => undefined } : noopAdapter
+}
+
 export function speechAdapter(): SpeechAdapter {
-  return currentPlatform() === 'h5' ? browserAdapter() : noopAdapter
+  return currentPlatform() === 'h5' ? browserAdapter() : weappAdapter()
 }
 
 export function speechAvailable(): boolean {
   return speechAdapter().available
 }
 
-// ---- recorded prompt clips ----------------------------------------------------------------------
+// ---- the player: recorded clips and synthesised audio ------------------------------------------
 
 interface AudioLike {
   src: string
@@ -102,25 +201,44 @@ interface AudioLike {
 
 let clips: Record<string, string> = {}
 let player: AudioLike | null = null
-let playingText = ''
+/** What the player plays now: a clip, or part `part` of a synthesised text. */
+let playing: { source: 'clip' | 'tts'; text: string; parts: string[]; part: number; token: number } | null = null
+/** Bumped by every new utterance and by stopSpeaking(): a late plugin answer of an older one is dropped. */
+let ttsToken = 0
+let ttsTimer: ReturnType<typeof setTimeout> | null = null
 /** The end callback of the utterance now playing (clip or voice); called at most once. */
 let pendingEnd: (() => void) | null = null
+let pendingStart: (() => void) | null = null
+/** Whether the sound of the current utterance has started. */
+let soundStarted = false
 
 function takeEnd(): (() => void) | null {
   const f = pendingEnd
   pendingEnd = null
+  pendingStart = null
   return f
 }
 
-/** Ends the current utterance's wait (it finished, failed, or something else replaces it). */
-function endCurrent(): void {
-  const f = takeEnd()
+function safely(f: (() => void) | null): void {
   if (!f) return
   try {
     f()
   } catch {
     // a caller's callback must not break speaking
   }
+}
+
+/** Ends the current utterance's wait (it finished, failed, or something else replaces it). */
+function endCurrent(): void {
+  safely(takeEnd())
+}
+
+/** The sound of the current utterance starts now. */
+function startedCurrent(): void {
+  soundStarted = true
+  const f = pendingStart
+  pendingStart = null
+  safely(f)
 }
 
 /** Counts started utterances, so a late event of an earlier one ends nothing. */
@@ -137,13 +255,6 @@ function ownEnd(): () => void {
 function logUtterance(text: string): void {
   const log = (globalThis as { __ylSpeechLog?: unknown }).__ylSpeechLog
   if (Array.isArray(log)) log.push(text)
-}
-
-/** The clip could not play: say its text with the browser's voice instead (H5), or give up. */
-function fallBackToVoice(): void {
-  const text = playingText
-  playingText = ''
-  if (!text || !speechAdapter().speak(text, ownEnd())) endCurrent()
 }
 
 /** Register recorded clips for fixed prompts (text → file path). Later registrations win. */
@@ -168,12 +279,8 @@ function audioPlayer(): AudioLike | null {
     // weapp: play even when the iPhone's silent switch is on (a spoken prompt is the point).
     if (currentPlatform() !== 'h5') void Promise.resolve(Taro.setInnerAudioOption?.({ obeyMuteSwitch: false })).catch(() => undefined)
     const p = Taro.createInnerAudioContext() as unknown as AudioLike
-    // The file is missing or cannot play: say it with the browser's voice instead (H5).
-    p.onError?.(() => fallBackToVoice())
-    p.onEnded?.(() => {
-      playingText = ''
-      endCurrent()
-    })
+    p.onError?.(() => onPlayerError())
+    p.onEnded?.(() => onPlayerEnded())
     player = p
     return p
   } catch {
@@ -181,32 +288,159 @@ function audioPlayer(): AudioLike | null {
   }
 }
 
+function onPlayerEnded(): void {
+  const now = playing
+  if (now?.source === 'tts' && now.part + 1 < now.parts.length) {
+    now.part++
+    synthesise(now)
+    return
+  }
+  playing = null
+  endCurrent()
+}
+
+/** The file is missing, expired or cannot play. */
+function onPlayerError(): void {
+  const now = playing
+  playing = null
+  if (!now) return
+  if (now.source === 'tts') {
+    ttsCache.delete(now.parts[now.part])
+    fallBackFromTts(now.text)
+  } else {
+    fallBackFromClip(now.text)
+  }
+}
+
+/** H5: a clip could not play: say its text with the browser's voice instead, or give up. */
+function fallBackFromClip(text: string): void {
+  if (currentPlatform() !== 'h5' || !speechAdapter().speak(text, ownEnd())) endCurrent()
+}
+
+/** weapp: the plugin could not say it: its recorded clip if it has one, else the written text only. */
+function fallBackFromTts(text: string): void {
+  clearTtsTimer()
+  if (!(hasPromptAudio(text) && playClip(text))) endCurrent()
+}
+
+function playSrc(src: string): boolean {
+  const p = audioPlayer()
+  if (!p) return false
+  p.stop()
+  p.src = src
+  const started = p.play()
+  startedCurrent()
+  // H5 answers a promise that rejects when autoplay is not allowed: no error event comes then.
+  if (started && typeof (started as Promise<void>).catch === 'function') {
+    const mine = playing
+    ;(started as Promise<void>).catch(() => {
+      if (playing === mine) onPlayerError()
+    })
+  }
+  return true
+}
+
 function playClip(text: string): boolean {
   const path = clips[text]
-  const p = audioPlayer()
-  if (!path || !p) return false
+  if (!path || !audioPlayer()) return false
   try {
-    speechAdapter().stop()
-    p.stop()
-    playingText = text
-    p.src = path
-    const started = p.play()
-    // H5 answers a promise that rejects when autoplay is not allowed: no error event comes then.
-    if (started && typeof (started as Promise<void>).catch === 'function') {
-      ;(started as Promise<void>).catch(() => {
-        if (playingText === text) fallBackToVoice()
-      })
-    }
-    return true
+    if (currentPlatform() === 'h5') speechAdapter().stop()
+    playing = { source: 'clip', text, parts: [text], part: 0, token: ttsToken }
+    return playSrc(path)
   } catch {
-    playingText = ''
+    playing = null
     return false
   }
 }
 
+function clearTtsTimer(): void {
+  if (ttsTimer !== null) clearTimeout(ttsTimer)
+  ttsTimer = null
+}
+
+/** Asks the plugin for the current part (or takes it from the cache) and plays it. */
+function synthesise(state: NonNullable<typeof playing>): void {
+  const part = state.parts[state.part]
+  const cached = ttsCache.get(part)
+  if (cached && Date.now() < cached.expiresAt - URL_MARGIN_MS) {
+    try {
+      playSrc(cached.filename)
+    } catch {
+      onPlayerError()
+    }
+    return
+  }
+  const current = () => playing === state && state.token === ttsToken && state.parts[state.part] === part
+  const fail = () => {
+    if (!current()) return
+    playing = null
+    fallBackFromTts(state.text)
+  }
+  const p = wechatSI()
+  if (!p) return fail()
+  clearTtsTimer()
+  ttsTimer = setTimeout(fail, TTS_TIMEOUT_MS)
+  try {
+    p.textToSpeech({
+      lang: 'zh_CN',
+      content: part,
+      success: (res) => {
+        const url = res && (res.retcode === undefined || res.retcode === 0) ? res.filename : undefined
+        if (!url) return fail()
+        if (typeof res.expired_time === 'number') ttsCache.set(part, { filename: url, expiresAt: res.expired_time * 1000 })
+        if (!current()) return
+        clearTtsTimer()
+        try {
+          playSrc(url)
+        } catch {
+          onPlayerError()
+        }
+      },
+      fail: () => fail(),
+    })
+  } catch {
+    fail()
+  }
+}
+
+/** weapp with the plugin: starts saying the text (asynchronously); false when it cannot start. */
+function startTts(text: string): boolean {
+  if (!wechatSI() || !audioPlayer()) return false
+  const parts = splitForTts(text)
+  if (parts.length === 0) return false
+  playing = { source: 'tts', text, parts, part: 0, token: ttsToken }
+  synthesise(playing)
+  return true
+}
+
+/** Stops whatever plays and forgets pending plugin answers. */
+function stopPlayer(): void {
+  ttsToken++
+  clearTtsTimer()
+  playing = null
+  try {
+    player?.stop()
+  } catch {
+    // ignore
+  }
+}
+
+function startUtterance(t: string): boolean {
+  if (currentPlatform() === 'h5') {
+    if (hasPromptAudio(t) && playClip(t)) return true
+    if (speechAdapter().speak(t, ownEnd())) {
+      startedCurrent()
+      return true
+    }
+    return false
+  }
+  return startTts(t) || (hasPromptAudio(t) && playClip(t))
+}
+
 /**
- * Reads the text aloud when the platform can; answers whether it did. Whatever was playing is cut
- * off (its onEnd fires). onEnd is called only when the answer is {spoken: true}.
+ * Reads the text aloud when the platform can; answers whether it did (or, with the plugin, started
+ * to). Whatever was playing is cut off (its onEnd fires). onEnd is called only when the answer is
+ * {spoken: true}.
  */
 export function speak(text: string, opts: SpeakOptions = {}): { spoken: boolean } {
   const t = text.trim()
@@ -216,14 +450,19 @@ export function speak(text: string, opts: SpeakOptions = {}): { spoken: boolean 
   if (t === lastStarted.text && nowMs() - lastStarted.at < SAME_TEXT_MS) {
     endCurrent()
     pendingEnd = opts.onEnd ?? null
+    if (soundStarted) safely(opts.onStart ?? null)
+    else pendingStart = opts.onStart ?? null
     return { spoken: true }
   }
   endCurrent()
+  stopPlayer()
   utteranceId++
+  soundStarted = false
   pendingEnd = opts.onEnd ?? null
-  const spoken = (hasPromptAudio(t) && playClip(t)) || speechAdapter().speak(t, ownEnd())
-  if (!spoken) {
+  pendingStart = opts.onStart ?? null
+  if (!startUtterance(t)) {
     pendingEnd = null
+    pendingStart = null
     return { spoken: false }
   }
   lastStarted = { text: t, at: nowMs() }
@@ -239,20 +478,20 @@ const nowMs = () => Date.now()
 export function stopSpeaking(): void {
   lastStarted = { text: '', at: -Infinity }
   endCurrent()
-  playingText = ''
-  try {
-    player?.stop()
-  } catch {
-    // ignore
-  }
+  stopPlayer()
   speechAdapter().stop()
 }
 
-/** Test hook: forget clips and the player. */
+/** Test hook: forget clips, the player, the plugin lookup and its cache. */
 export function resetSpeechForTests(): void {
   clips = {}
   player = null
-  playingText = ''
+  playing = null
   pendingEnd = null
+  pendingStart = null
+  soundStarted = false
+  plugin = undefined
+  ttsCache.clear()
+  clearTtsTimer()
   lastStarted = { text: '', at: -Infinity }
 }

@@ -41,7 +41,7 @@ export function useCertifyFlow(facing: Facing): CertifyFlow {
   const ref = useRef<FlowHolder | null>(null)
   if (ref.current === null) {
     // The queue waits for each sentence's end (or its estimated length) before the next one.
-    const speaker = new PromptSpeaker({ speak: (t, done) => speak(t, { onEnd: done }).spoken })
+    const speaker = new PromptSpeaker({ speak: (t, done, started) => speak(t, { onEnd: done, onStart: started }).spoken, reportsStart: true })
     const holder = { camera: createCameraSignal() } as FlowHolder
     holder.speaker = speaker
     holder.controller = new CertifyController({

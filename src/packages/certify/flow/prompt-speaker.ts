@@ -4,7 +4,8 @@
  *  - a queue, in order: the next sentence starts when the one playing has ended (the speech layer's
  *    onEnd) plus `pauseMs`, and never sooner than `minGapMs` after the previous start. Headless
  *    browsers may never report the end, so a sentence is taken as over after an estimate of its
- *    length (`msPerChar` per character, generous);
+ *    length (`msPerChar` per character, generous), counted from the sound's start when the speech
+ *    layer reports it (`reportsStart`: weapp's WechatSI plugin first fetches the audio);
  *  - 'prompt' starts a new step: sentences still waiting from the step before (its hints, its step
  *    counter, its countdown) are no longer on the screen and are dropped; the new step's sentences
  *    are queued in the order given;
@@ -29,10 +30,11 @@ export interface SpeakerClock {
 }
 
 /**
- * Starts saying `text`; calls `done` once when it is over. Answers false when nothing could be said
- * (then the queue goes on without waiting).
+ * Starts saying `text`; calls `done` once when it is over, and `started` when its sound starts (may
+ * be later: the WechatSI plugin synthesises first). Answers false when nothing could be said (then
+ * the queue goes on without waiting).
  */
-export type SpeakFn = (text: string, done: () => void) => boolean | void
+export type SpeakFn = (text: string, done: () => void, started: () => void) => boolean | void
 
 export interface PromptSpeakerOptions {
   speak: SpeakFn
@@ -40,6 +42,12 @@ export interface PromptSpeakerOptions {
   pauseMs?: number
   repeatAfterMs?: number
   msPerChar?: number
+  /**
+   * The speak function reports when the sound starts (`started`): a sentence's estimated length
+   * then counts from its start, and the wait for the start is capped by `startWaitMs`.
+   */
+  reportsStart?: boolean
+  startWaitMs?: number
   clock?: SpeakerClock
 }
 
@@ -51,6 +59,8 @@ export const SPEECH_REPEAT_AFTER_MS = 8000
  * (the recorded clips report their end).
  */
 export const SPEECH_MS_PER_CHAR = 330
+/** Longest wait for a sentence's sound to start (the speech service gives up on the plugin sooner). */
+export const SPEECH_START_WAIT_MS = 8000
 
 const realClock: SpeakerClock = {
   now: () => Date.now(),
@@ -70,6 +80,8 @@ export class PromptSpeaker {
   private readonly pause: number
   private readonly repeatAfter: number
   private readonly msPerChar: number
+  private readonly reportsStart: boolean
+  private readonly startWait: number
   private readonly clock: SpeakerClock
   private queue: Item[] = []
   /** Bumped by every 'prompt': items of an older step are stale. */
@@ -91,6 +103,8 @@ export class PromptSpeaker {
     this.pause = opts.pauseMs ?? SPEECH_PAUSE_MS
     this.repeatAfter = opts.repeatAfterMs ?? SPEECH_REPEAT_AFTER_MS
     this.msPerChar = opts.msPerChar ?? SPEECH_MS_PER_CHAR
+    this.reportsStart = opts.reportsStart ?? false
+    this.startWait = opts.startWaitMs ?? SPEECH_START_WAIT_MS
     this.clock = opts.clock ?? realClock
   }
 
@@ -192,14 +206,26 @@ export class PromptSpeaker {
       this.clearTimer()
       this.pump()
     }
-    // Taken as over after its estimated length when the speech layer never says so.
-    const estimate = this.clock.setTimeout(done, this.estimateMs(text))
+    // Taken as over after its estimated length when the speech layer never says so; a layer that
+    // reports the start gets that long from the start (and startWait to start at all).
+    const length = this.estimateMs(text)
+    let estimate = this.clock.setTimeout(done, this.reportsStart ? length + this.startWait : length)
+    let soundStarted = false
     let started: boolean | void = false
     try {
-      started = this.speakFn(text, () => {
-        this.clock.clearTimeout(estimate)
-        done()
-      })
+      started = this.speakFn(
+        text,
+        () => {
+          this.clock.clearTimeout(estimate)
+          done()
+        },
+        () => {
+          if (soundStarted || ended || id !== this.utterance) return
+          soundStarted = true
+          this.clock.clearTimeout(estimate)
+          estimate = this.clock.setTimeout(done, length)
+        },
+      )
     } catch {
       started = false
     }
