@@ -16,10 +16,10 @@
  * are left alone unless --force is given.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { AUDIO_DIR, MANIFEST_PATH, ROOT, audioFileName, promptTexts, renderManifest } from './prompts'
+import { AUDIO_DIR, MANIFEST_PATH, ROOT, audioCheck, audioFileName, promptTexts, renderManifest } from './prompts'
 
 const VOICE = process.env.AUDIO_VOICE ?? 'cmn-latn-pinyin'
 const RATE = process.env.AUDIO_RATE ?? '130'
@@ -62,8 +62,7 @@ function main() {
   const manifest = renderManifest(texts)
 
   if (check) {
-    const missing = texts.filter((t) => !existsSync(join(AUDIO_DIR, audioFileName(t))))
-    const stale = !existsSync(MANIFEST_PATH) || readFileSync(MANIFEST_PATH, 'utf8') !== manifest
+    const { missing, stale } = audioCheck()
     for (const t of missing) console.error(`no audio for: ${t}`)
     if (stale) console.error(`${relative(ROOT, MANIFEST_PATH)} is out of date`)
     if (missing.length || stale) {

@@ -6,6 +6,7 @@
  * gets a new file, and a better recording can replace a file under the same name.
  */
 import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { ACTION_PROMPTS, FAIL_TEXTS, HINTS, MISSED_ACTION_TEXTS, PASSED_TEXT, POSITION_PROMPT } from '../../src/core/liveness/session/texts'
 import { EXTRA_PROMPTS } from './extra-prompts'
@@ -60,4 +61,15 @@ export function renderManifest(texts: readonly string[]): string {
     '}',
     '',
   ].join('\n')
+}
+
+/**
+ * `npm run audio:prompts -- --check` without espeak-ng or the network: the prompts that have no file,
+ * and whether manifest.ts differs from what the generator would write.
+ */
+export function audioCheck(): { missing: string[]; stale: boolean } {
+  const texts = promptTexts()
+  const missing = texts.filter((t) => !existsSync(join(AUDIO_DIR, audioFileName(t))))
+  const stale = !existsSync(MANIFEST_PATH) || readFileSync(MANIFEST_PATH, 'utf8') !== renderManifest(texts)
+  return { missing, stale }
 }

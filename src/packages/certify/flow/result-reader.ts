@@ -1,8 +1,9 @@
 /**
- * Reads a page aloud once when it opens. With a voice (H5 speechSynthesis) the whole text is ONE
- * utterance, so nothing depends on end events (headless browsers may never send them) and nothing
- * is cut off. Without a voice (weapp until the WechatSI plugin is wired) only recorded clips can
- * sound: the page's clip sentences are played one after another, each on the previous one's end.
+ * Reads a page aloud once when it opens. With a voice (H5 speechSynthesis, or weapp's WechatSI plugin
+ * when the build declares it) the whole text is ONE utterance, so nothing depends on end events
+ * (headless browsers may never send them) and nothing is cut off. Without a voice (weapp without the
+ * plugin) only recorded clips can sound: the page's clip sentences are played one after another, each
+ * on the previous one's end.
  * Pure apart from the injected speech functions.
  */
 import type { SpeakOptions } from '@/services/speech'
