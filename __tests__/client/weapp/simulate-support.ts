@@ -33,6 +33,8 @@ export interface WeappSession extends RecordingWx {
   follow(nthLast?: number): Promise<LoadedPage>
   /** Waits until wx.<name> has been called at least `count` times (default 1); answers call #count. */
   waitForCall(name: string, count?: number): Promise<WxCall>
+  /** Runs `act` (e.g. a tap) and waits for the navigation it causes; answers that navigation. */
+  navigationAfter(act: () => Promise<void>): Promise<{ name: string; url?: string; delta?: number }>
   close(): Promise<void>
 }
 
@@ -73,6 +75,12 @@ export async function startWeapp(opts: WeappOptions = {}): Promise<WeappSession>
       return loadPage(nav.url)
     },
     waitForCall: (name, count = 1) => waitFor(() => (rec.callsOf(name).length >= count ? rec.callsOf(name)[count - 1] : undefined), `wx.${name} call #${count}`),
+    async navigationAfter(act) {
+      const before = rec.navigations().length
+      await act()
+      await waitFor(() => rec.navigations().length > before, 'a navigation')
+      return rec.navigations()[before]
+    },
     async close() {
       closeAllPages()
       if (ownsStack) await stack?.close()

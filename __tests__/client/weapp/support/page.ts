@@ -143,14 +143,17 @@ export interface LoadedPage {
   component: SimComponent
   /** The Page instance (Taro's page config methods, options, route). */
   instance: AnyObj
+  /** The rendered DOM (text and classes; input values and other properties are not reflected here). */
   html(): string
   text(): string
+  /** The page's setData tree as JSON: every value the WXML renders from, input values included. */
+  data(): string
   waitForText(text: string | RegExp, ms?: number): Promise<string>
   waitForNoText(text: string | RegExp, ms?: number): Promise<string>
   /** Taps the first element matching a CSS selector, or the innermost element whose text is exactly/contains `text`. */
   tap(target: string | { text: string | RegExp }): Promise<void>
-  /** Types into the input/textarea matching `selector` (or the n-th input: { index }). */
-  input(target: string | { index: number }, value: string): Promise<void>
+  /** Types into the input/textarea matching `selector`, the one beside the label text ({ label }) or the n-th one ({ index }). */
+  input(target: string | { index: number } | { label: string }, value: string): Promise<void>
   /** Fires any event (e.g. 'change' on a switch/picker) with a detail. */
   fire(selector: string, event: string, detail?: unknown): Promise<void>
   /** onShow again (e.g. after returning from another page). */
@@ -181,10 +184,18 @@ const matches = (s: string, t: string | RegExp) => (typeof t === 'string' ? s.in
 /** Taro re-renders asynchronously: let pending updates run before reading. */
 const settle = () => new Promise((r) => setTimeout(r, 0))
 
-/** Every element whose own text (or its descendants') matches, innermost first. */
+/**
+ * The elements showing `t`, innermost first: for a string, those whose whole text IS `t` (a button's
+ * label) before those that merely contain it (a sentence mentioning it).
+ */
 function elementsWithText(root: Element, t: string | RegExp): Element[] {
-  const hits = Array.from(root.querySelectorAll('*')).filter((el) => matches(textOf(el), t))
-  return hits.filter((el) => !hits.some((o) => o !== el && el.contains(o)))
+  const innermost = (hits: Element[]) => hits.filter((el) => !hits.some((o) => o !== el && el.contains(o)))
+  const all = Array.from(root.querySelectorAll('*'))
+  if (typeof t === 'string') {
+    const exact = innermost(all.filter((el) => textOf(el) === t))
+    if (exact.length > 0) return exact
+  }
+  return innermost(all.filter((el) => matches(textOf(el), t)))
 }
 
 type Wrapper = { dispatchEvent(ev: string, opts?: AnyObj): void }
@@ -228,6 +239,7 @@ export async function loadPage(routeOrUrl: string, query?: Record<string, string
     instance: component.instance,
     html,
     text,
+    data: () => JSON.stringify(component.instance.data ?? {}),
     waitForText: (t, ms) => waitFor(() => (matches(text(), t) ? text() : undefined), `"${String(t)}" on ${route} (now: ${text().slice(0, 300)})`, ms),
     waitForNoText: (t, ms) => waitFor(() => (!matches(text(), t) ? text() : undefined), `"${String(t)}" to leave ${route}`, ms),
     async tap(target) {
@@ -248,7 +260,10 @@ export async function loadPage(routeOrUrl: string, query?: Record<string, string
       let w: Wrapper | null
       if (typeof target === 'string') w = component.querySelector(target)
       else {
-        const el = Array.from(component.dom.querySelectorAll('wx-input, wx-textarea'))[target.index]
+        const all = Array.from(component.dom.querySelectorAll('wx-input, wx-textarea'))
+        // Attributes are not reflected into the DOM: a field is found by the label text beside its input.
+        const labelled = (e: Element, label: string) => Array.from(e.parentElement?.children ?? []).some((c) => c !== e && textOf(c) === label)
+        const el = 'index' in target ? all[target.index] : all.find((e) => labelled(e, target.label))
         w = el ? wrapperFor(component, el) : null
       }
       if (!w) throw new Error(`no input ${JSON.stringify(target)} on ${route}`)

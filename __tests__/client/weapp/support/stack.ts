@@ -61,8 +61,12 @@ export interface Stack {
   dataDir: string
   /** The cloud function `api` as this phone's WeChat user calls it. */
   callFunction(name: string, data?: unknown): Promise<CloudResult>
-  /** From now on calls come from a new WeChat user (fresh local-login token). */
-  newIdentity(): Promise<void>
+  /** From now on calls come from a new WeChat user (fresh local-login token); answers that user's handle. */
+  newIdentity(): Promise<string>
+  /** The current WeChat user's handle. */
+  identity(): string
+  /** Switch back to a user from newIdentity()/identity() (two phones, one stack). */
+  useIdentity(handle: string): void
   close(): Promise<void>
 }
 
@@ -107,6 +111,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const newIdentity = async () => {
       const res = await gateway.inject({ method: 'POST', url: '/auth/local-login' })
       token = (res.json() as { data: { token: string } }).data.token
+      return token
     }
     await newIdentity()
     const b = backend
@@ -117,6 +122,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       clock,
       dataDir,
       newIdentity,
+      identity: () => token,
+      useIdentity: (handle) => void (token = handle),
       async callFunction(name, data = {}) {
         const r = await gateway.inject({ method: 'POST', url: `/fn/${name}`, headers: { authorization: `Bearer ${token}` }, payload: data as object })
         return r.json() as CloudResult

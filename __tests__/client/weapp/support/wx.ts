@@ -239,10 +239,18 @@ export function createRecordingWx(initial: Partial<WxScript> = {}): RecordingWx 
       throw failWith('no network in simulate')
     }),
   }
-  // createVKSession: absent by default (isVKSupport false), but the NAME must exist when Taro copies the API list.
+  // createVKSession: as in DevTools (no VisionKit): a session whose start() answers errno 2000004
+  // (WECHAT-FACTS §1.4). The NAME must exist when Taro copies the API list; the camera suites replace it.
   wx.createVKSession = (cfg: unknown) => {
     record('createVKSession', [cfg])
-    throw new Error('createVKSession: no VisionKit in simulate (replace wx.createVKSession)')
+    return {
+      start: (cb?: Fn) => setTimeout(() => cb?.(2000004), 0),
+      stop: () => undefined,
+      destroy: () => undefined,
+      on: () => undefined,
+      off: () => undefined,
+      detectFace: () => undefined,
+    }
   }
 
   const callsOf = (name: string) => calls.filter((c) => c.name === name)
