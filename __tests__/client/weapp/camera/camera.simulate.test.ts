@@ -49,6 +49,7 @@ const VERIFIED_WITHOUT_FRAMES: IdentityVerifier = {
 const PEOPLE = {
   wang: { name: '王秀英', idNumber: '110101195203140127', cardNumber: 'A00000001', insuranceType: 'enterprise' },
   chen: { name: '陈玉梅', idNumber: '430102196001280688', cardNumber: 'A00000005', insuranceType: 'resident' },
+  sun: { name: '孙淑珍', idNumber: '110101195504100823', cardNumber: 'A00000007', insuranceType: 'enterprise' },
   li: { name: '李建国', idNumber: '430102194808050315', cardNumber: 'A00000002', insuranceType: 'institution' },
   liu: { name: '刘德福', idNumber: '110101193809170532', cardNumber: 'A00000004', insuranceType: 'enterprise' },
 } as const
@@ -171,6 +172,17 @@ describe('weapp camera page on recorded VisionKit-shaped frames', () => {
   test('the same clip on a slower phone (VisionKit answers after the next frame → every 3rd frame): 认证通过', async () => {
     const run = await certify(PEOPLE.chen, { frames: GENUINE, answerLag: 1 })
     expect(run.phone.detectCalls.slice(0, 5).map((c) => c.index)).toEqual([0, 3, 6, 9, 12])
+    expect(run.completion.verdict).toMatchObject({ passed: true })
+    expect(run.result.text()).toContain('认证通过')
+  })
+
+  test('the face not found for the first 2 s (VisionKit answers removeAnchors), then the clip: the page waits, then 认证通过', async () => {
+    const lost = GENUINE.findIndex((f) => f.t >= 2000)
+    const run = await certify(PEOPLE.sun, { frames: GENUINE, noFace: (i) => i < lost })
+    // frames kept flowing to VisionKit while no face was found
+    expect(run.phone.detectCalls.filter((c) => c.index < lost).length).toBe(Math.ceil(lost / 2))
+    // the page asked for the face (the hint, not only the positioning prompt) before the first action
+    expect(run.shown.slice(0, firstShown(run, '请向左转头')).some((t) => t.includes('⚠ 请把脸放进框内'))).toBe(true)
     expect(run.completion.verdict).toMatchObject({ passed: true })
     expect(run.result.text()).toContain('认证通过')
   })

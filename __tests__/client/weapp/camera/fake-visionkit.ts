@@ -24,6 +24,8 @@ export interface FakePhoneOptions {
   width: number
   height: number
   standin?: StandinOptions
+  /** Recorded frames where VisionKit finds no face (answered with removeAnchors). */
+  noFace?: (index: number) => boolean
   answerLag?: 0 | 1
   /** Epoch ms of the first recorded frame. */
   startAt: number
@@ -134,7 +136,7 @@ export function installFakePhone(s: WeappSession, opts: FakePhoneOptions): FakeP
       detectFace(o: { frameBuffer: ArrayBuffer; width: number; height: number; sourceType?: unknown; scoreThreshold?: unknown }) {
         const index = frameIndexOf(o.frameBuffer)
         phone.detectCalls.push({ index, width: o.width, height: o.height, sourceType: o.sourceType, scoreThreshold: o.scoreThreshold })
-        const answer = answerFor(opts.frames[index], { aspect: opts.width / opts.height, ...opts.standin }, false, phone.detectCalls.length)
+        const answer = answerFor(opts.frames[index], { aspect: opts.width / opts.height, ...opts.standin }, opts.noFace?.(index) ?? false, phone.detectCalls.length)
         if (opts.answerLag === 1) pending = () => emit(answer)
         else emit(answer)
       },
