@@ -8,6 +8,8 @@ import path from 'node:path'
 import { MEDIAPIPE_478, VISIONKIT_106, type LayoutTable } from '../../../src/core/liveness/adapters/layouts'
 import { normaliseFrame } from '../../../src/core/liveness/adapters/normalise'
 import { emptyObservation, type Observation, type TrackerFrame } from '../../../src/core/liveness/types'
+import { loadClips, type Clip } from '../../../scripts/liveness/dataset'
+import { genuineRuns, stillRuns, type GenuineRun } from '../../../scripts/liveness/sessions'
 import { readTraceCached } from '../../../scripts/liveness/trace-io'
 import { correspondenceRows, meshTo106, mirror106, VK106_FROM_MESH, VK106_MIRROR } from '../../../scripts/visionkit-standin/correspondence'
 import { answerFor, answerToTrackerFrame, faceToAnchor, standinClip, type StandinOptions } from '../../../scripts/visionkit-standin/standin'
@@ -174,4 +176,46 @@ describe('clip options', () => {
 test('the README\'s correspondence table is the one in the code', () => {
   const readme = readFileSync(path.resolve(__dirname, '../../../scripts/visionkit-standin/README.md'), 'utf8')
   for (const row of correspondenceRows()) expect(readme).toContain(row)
+})
+
+describe('the visionkit-106 table against the clips the engine is evaluated on', () => {
+  const F = path.resolve(__dirname, '../../fixtures/liveness')
+  const clips = [...loadClips(`${F}/traces`, [`${F}/labels`]), ...loadClips(`${F}/more/traces`, [`${F}/more/labels`])]
+  /** The clip as a phone would give it: through the stand-in, every Nth frame, read as visionkit-106. */
+  const asPhone = (c: Clip, everyNth: number): Clip => {
+    const aspect = c.trace.header.width / c.trace.header.height
+    const frames = standinClip(c.trace.frames, { everyNth, aspect }).map((f) => answerToTrackerFrame(f.t, f.answer))
+    return { ...c, trace: { header: { ...c.trace.header, layout: 'visionkit-106' }, frames } }
+  }
+  const everyNth = (c: Clip, n: number): Clip => ({ ...c, trace: { ...c.trace, frames: c.trace.frames.filter((_, i) => i % n === 0) } })
+  const outcome = (runs: GenuineRun[]) => runs.map((r) => `${r.clip} ${r.action}@${r.segmentStartMs} ${r.decided ? (r.passed ? (r.onLabel ? 'passed' : 'passed-off-label') : r.reason) : 'ended'}`)
+
+  /**
+   * The one session that ends otherwise: cap12's last turn_left peaks at about 7 degrees of Human's
+   * (compressed) yaw, enough for mediapipe-478's 6-degree turn threshold but not for visionkit-106's 8
+   * (the table assumes VisionKit does not compress angles; with Human's tuning the same frames pass at
+   * 4.9 s). The stand-in passes Human's angles on unscaled, so this is the stand-in's limit, not evidence
+   * against the table: VisionKit's angle scale is for a phone to measure (README, calibration page).
+   */
+  const KNOWN = ['cap12_edit turn_left@39200 passed -> ended']
+
+  test.each([2, 3])('every %i-th frame: each genuine session that decides passes, and each ends as on the Human mesh but the known one', (n) => {
+    const differ: string[] = []
+    for (const c of clips) {
+      const runs = genuineRuns(asPhone(c, n), 4000)
+      // every session that decides passes
+      for (const r of runs) if (r.decided) expect([r.clip, r.action, r.segmentStartMs, r.passed]).toEqual([r.clip, r.action, r.segmentStartMs, true])
+      const phone = outcome(runs)
+      const mesh = outcome(genuineRuns(everyNth(c, n), 4000))
+      expect(phone.length).toBe(mesh.length)
+      mesh.forEach((m, i) => {
+        if (m !== phone[i]) differ.push(`${m} -> ${phone[i].split(' ').at(-1)}`)
+      })
+    }
+    expect(differ).toEqual(KNOWN)
+  })
+
+  test('a still photo of every clip never passes through the stand-in', () => {
+    for (const c of clips) for (const r of stillRuns(asPhone(c, 2))) expect([r.clip, r.action, r.passed]).toEqual([r.clip, r.action, false])
+  })
 })
