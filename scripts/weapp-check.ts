@@ -39,17 +39,30 @@ export interface WeappCheckSummary {
   passed: boolean
 }
 
-interface QualityItem {
+export interface QualityItem {
   name: string
   success: boolean
   text?: string
   detail?: unknown
 }
 
-interface AnalyseFile {
+export interface AnalyseFile {
   path: string
   size: number
   subPackage: string | null
+}
+
+/** The part of miniprogram-ci these checks use; tests inject a stand-in. */
+export interface CheckCi {
+  Project: new (opts: Record<string, unknown>) => unknown
+  checkCodeQuality(p: unknown): Promise<QualityItem[]>
+  analyseCode(p: unknown, o?: { silent: boolean }): Promise<{ files: AnalyseFile[] } | undefined>
+}
+
+/** The real miniprogram-ci module (about 2 s to load). */
+export function loadMiniprogramCi<T = CheckCi>(): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('miniprogram-ci') as T
 }
 
 const DUMMY_KEY = [
@@ -83,7 +96,7 @@ export function packagesFromAnalysis(files: AnalyseFile[]): PackageSize[] {
   return [...sums.entries()].map(([name, bytes]) => ({ name, bytes, overLimit: bytes > PACKAGE_LIMIT_BYTES }))
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms)
     p.then(
@@ -99,7 +112,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   })
 }
 
-function readAppid(dir: string): string {
+/** The appid the build in `dir` was made for (its project.config.json), or the placeholder. */
+export function readAppid(dir: string): string {
   try {
     const json = JSON.parse(fs.readFileSync(path.join(dir, 'project.config.json'), 'utf8')) as { appid?: string }
     return json.appid || 'touristappid'
@@ -108,7 +122,7 @@ function readAppid(dir: string): string {
   }
 }
 
-export async function runWeappCheck(dirArg = 'dist/weapp'): Promise<WeappCheckSummary> {
+export async function runWeappCheck(dirArg = 'dist/weapp', options: { ci?: CheckCi } = {}): Promise<WeappCheckSummary> {
   const dir = path.resolve(dirArg)
   const summary: WeappCheckSummary = { dir, appid: '', packages: [], checks: [], analysedFiles: 0, errors: [], passed: false }
   if (!fs.existsSync(path.join(dir, 'app.json'))) {
@@ -123,12 +137,7 @@ export async function runWeappCheck(dirArg = 'dist/weapp'): Promise<WeappCheckSu
   const onUnhandled = (e: unknown) => summary.errors.push(`unhandled: ${e instanceof Error ? e.message : String(e)}`)
   process.on('unhandledRejection', onUnhandled)
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ci = require('miniprogram-ci') as {
-      Project: new (opts: Record<string, unknown>) => unknown
-      checkCodeQuality(p: unknown): Promise<QualityItem[]>
-      analyseCode(p: unknown, o?: { silent: boolean }): Promise<{ files: AnalyseFile[] } | undefined>
-    }
+    const ci: CheckCi = options.ci ?? loadMiniprogramCi<CheckCi>()
     const project = new ci.Project({ appid: summary.appid, type: 'miniProgram', projectPath: dir, privateKeyPath: keyPath, ignores: ['node_modules/**/*'] })
 
     try {
