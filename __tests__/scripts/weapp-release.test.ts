@@ -236,6 +236,18 @@ describe('refusals: nothing is checked or sent, exit code 2', () => {
     expect(r.out).toContain('WEAPP_APPID=wx… npm run build:weapp')
   })
 
+  test('a key inside a git work tree that git would add is refused; private.*.key (git-ignored) is accepted', async () => {
+    expect(spawnSync('git', ['init', '-q', cwd]).status).toBe(0)
+    fs.writeFileSync(path.join(cwd, '.gitignore'), fs.readFileSync(path.join(ROOT, '.gitignore')))
+    fs.copyFileSync(keyPath, path.join(cwd, 'upload.key'))
+    const tracked = await run('upload', ok, { WEAPP_UPLOAD_KEY_PATH: 'upload.key' })
+    expect(tracked.code).toBe(EXIT.refused)
+    expect(tracked.out).toMatch(/^✗ \[RELEASE_KEY_IN_REPOSITORY\] 代码上传密钥 .*upload\.key 在 git 仓库里且没有被忽略/)
+    expect(tracked.f.order).toEqual([])
+    // keys/private.wx0123456789abcdef.key is ignored by the repository's own .gitignore rule.
+    expect((await run('upload', ok)).code).toBe(EXIT.ok)
+  })
+
   test('100 characters of desc and robot 30 are accepted', async () => {
     const r = await run('upload', ['--version', '1.0.0', '--desc', '改'.repeat(100), '--robot', '30'])
     expect(r.code).toBe(EXIT.ok)

@@ -6,6 +6,7 @@
  *   WEAPP_UPLOAD_KEY_PATH  path of the 代码上传密钥 downloaded from 微信公众平台 → 开发管理 → 开发设置
  *                          (keep it outside the repository, or as private.*.key, which git ignores)
  */
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { PLACEHOLDER_APPID, resolveBuildEnv } from '../../config/build-env'
@@ -68,7 +69,17 @@ export function resolveKeyPath(env: Record<string, string | undefined>, cwd = pr
   if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
     refuse('RELEASE_KEY_INVALID', `${keyPath} 不是代码上传密钥（应以 -----BEGIN RSA PRIVATE KEY----- 开头）`)
   }
+  if (trackableByGit(keyPath)) {
+    refuse('RELEASE_KEY_IN_REPOSITORY', `代码上传密钥 ${keyPath} 在 git 仓库里且没有被忽略，可能被提交：请把它移到仓库外，或改名为 private.<appid>.key（已在 .gitignore 里）`)
+  }
   return keyPath
+}
+
+/** True when the file is inside a git work tree and not ignored there (so `git add` would take it). */
+export function trackableByGit(file: string): boolean {
+  const r = spawnSync('git', ['check-ignore', '-q', '--no-index', path.basename(file)], { cwd: path.dirname(file), stdio: 'ignore' })
+  // 0: ignored; 1: not ignored; 128 (or no git at all): not in a repository.
+  return r.status === 1
 }
 
 export function resolveReleaseConfig(env: Record<string, string | undefined>, buildDir: string, cwd = process.cwd()): ReleaseConfig {
