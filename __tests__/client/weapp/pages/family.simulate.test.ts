@@ -77,7 +77,7 @@ test('帮TA认证 → 认证须知 for that relative (back camera); camera refus
   expect(s.navigations().at(-1)?.url).not.toContain('/packages/certify/camera')
   s.script.openSetting = { 'scope.camera': true }
   const nav2 = await s.navigationAfter(() => certify.tap({ text: '去打开摄像头权限' }))
-  expect(s.callsOf('openSetting')).toHaveLength(1)
+  expect(s.callsOf('openSetting').map((c) => c.inTap)).toEqual([true])
   expect(nav2).toMatchObject({ name: 'navigateTo', url: `/packages/certify/camera?facing=back&relative=${relativeId}` })
   certify.close()
 })

@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { TAP_DEPTH_KEY } from './wx'
 
 type Fn = (...args: any[]) => any
 type AnyObj = Record<string, any>
@@ -117,7 +118,7 @@ export function parseUrl(url: string): { route: string; query: Record<string, st
   return { route: p.replace(/^\/+/, ''), query }
 }
 
-export async function waitFor<T>(probe: () => T | undefined | false | null, what = 'the page to render', ms = 20_000): Promise<T> {
+export async function waitFor<T>(probe: () => T | undefined | false | null, what: string | (() => string) = 'the page to render', ms = 20_000): Promise<T> {
   const t0 = Date.now()
   let last: unknown
   for (;;) {
@@ -127,7 +128,7 @@ export async function waitFor<T>(probe: () => T | undefined | false | null, what
     } catch (e) {
       last = e
     }
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`)
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}${last ? `: ${String(last)}` : ''}`)
     await new Promise((r) => setTimeout(r, 15))
   }
 }
@@ -154,11 +155,41 @@ export interface LoadedPage {
   tap(target: string | { text: string | RegExp }): Promise<void>
   /** Types into the input/textarea matching `selector`, the one beside the label text ({ label }) or the n-th one ({ index }). */
   input(target: string | { index: number } | { label: string }, value: string): Promise<void>
-  /** Fires any event (e.g. 'change' on a switch/picker) with a detail. */
+  /**
+   * Fires a component event with a detail, on the first rendered element matching a DOM selector
+   * (tags are wx-*: e.g. fire('wx-camera', 'initdone') or fire('wx-camera', 'error', {errMsg}) — what
+   * WeChat's <camera> sends when it starts or the camera is refused).
+   */
   fire(selector: string, event: string, detail?: unknown): Promise<void>
+  /** Waits until a DOM selector matches (e.g. 'wx-camera'). */
+  waitForElement(selector: string): Promise<Element>
   /** onShow again (e.g. after returning from another page). */
   show(): void
   close(): void
+}
+
+/**
+ * WeChat's tap-only APIs (requestSubscribeMessage, openSetting) work only while a tap is being handled.
+ * j-component delivers a tap a microtask later through exparser.Event.dispatchEvent: wrapped once, it
+ * raises TAP_DEPTH_KEY for exactly the time the page's handlers run.
+ */
+let gesturesMarked = false
+function markUserGestures(): void {
+  if (gesturesMarked) return
+  gesturesMarked = true
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exparser = require('miniprogram-exparser') as { Event: { dispatchEvent: (target: unknown, event: { type?: string }) => unknown } }
+  const original = exparser.Event.dispatchEvent
+  exparser.Event.dispatchEvent = function (target, event) {
+    const gesture = event?.type === 'tap' || event?.type === 'longpress'
+    const g = globalThis as Record<string, unknown>
+    if (gesture) g[TAP_DEPTH_KEY] = Number(g[TAP_DEPTH_KEY] ?? 0) + 1
+    try {
+      return original.call(this, target, event)
+    } finally {
+      if (gesture) g[TAP_DEPTH_KEY] = Number(g[TAP_DEPTH_KEY]) - 1
+    }
+  }
 }
 
 const ids = new Map<string, string>()
@@ -240,19 +271,21 @@ export async function loadPage(routeOrUrl: string, query?: Record<string, string
     html,
     text,
     data: () => JSON.stringify(component.instance.data ?? {}),
-    waitForText: (t, ms) => waitFor(() => (matches(text(), t) ? text() : undefined), `"${String(t)}" on ${route} (now: ${text().slice(0, 300)})`, ms),
+    waitForText: (t, ms) => waitFor(() => (matches(text(), t) ? text() : undefined), () => `"${String(t)}" on ${route} (now: ${text().slice(0, 400)})`, ms),
     waitForNoText: (t, ms) => waitFor(() => (!matches(text(), t) ? text() : undefined), `"${String(t)}" to leave ${route}`, ms),
     async tap(target) {
       await settle()
+      let w: Wrapper | null
       if (typeof target === 'string') {
-        const w = component.querySelector(target)
+        w = component.querySelector(target) ?? null
         if (!w) throw new Error(`nothing matches ${target} on ${route}`)
-        w.dispatchEvent('tap')
       } else {
         const el = elementsWithText(component.dom, target.text)[0]
         if (!el) throw new Error(`no "${String(target.text)}" on ${route} (text: ${text().slice(0, 300)})`)
-        wrapperFor(component, el).dispatchEvent('tap')
+        w = wrapperFor(component, el)
       }
+      markUserGestures()
+      w.dispatchEvent('tap')
       await settle()
     },
     async input(target, value) {
@@ -272,11 +305,12 @@ export async function loadPage(routeOrUrl: string, query?: Record<string, string
     },
     async fire(selector, event, detail = {}) {
       await settle()
-      const w = component.querySelector(selector)
-      if (!w) throw new Error(`nothing matches ${selector} on ${route}`)
-      w.dispatchEvent(event, { detail })
+      const el = component.dom.querySelector(selector)
+      if (!el) throw new Error(`nothing matches ${selector} on ${route}`)
+      wrapperFor(component, el).dispatchEvent(event, { detail })
       await settle()
     },
+    waitForElement: (selector) => waitFor(() => component.dom.querySelector(selector), `${selector} on ${route}`),
     show() {
       ;(component.instance.onShow as Fn | undefined)?.call(component.instance)
     },

@@ -14,7 +14,13 @@ type Cb = { success?: Fn; fail?: Fn; complete?: Fn; [k: string]: unknown }
 export interface WxCall {
   name: string
   args: unknown[]
+  /** Called synchronously inside a tap handler (page.tap): what WeChat's tap-only APIs require. */
+  inTap: boolean
 }
+
+/** page.tap raises this while the tap event is dispatched (shared through the global object). */
+export const TAP_DEPTH_KEY = '__weappTapDepth'
+const inTap = () => Number((globalThis as Record<string, unknown>)[TAP_DEPTH_KEY] ?? 0) > 0
 
 export type SubscribeAnswer = 'accept' | 'reject' | 'ban' | 'filter'
 
@@ -77,7 +83,7 @@ export function createRecordingWx(initial: Partial<WxScript> = {}): RecordingWx 
     },
     ...initial,
   }
-  const record = (name: string, args: unknown[]) => void calls.push({ name, args })
+  const record = (name: string, args: unknown[]) => void calls.push({ name, args, inTap: inTap() })
 
   /** An async API: answer(opts) returns the success result, or throws {errMsg, errCode} for fail. */
   const async = (name: string, answer: (opts: Cb) => Record<string, unknown> | void = () => undefined) =>
@@ -166,10 +172,14 @@ export function createRecordingWx(initial: Partial<WxScript> = {}): RecordingWx 
       return undefined
     }),
     openSetting: async('openSetting', () => {
+      // Only from a tap (base library 2.3.0+).
+      if (!inTap()) throw failWith('can only be invoked by user TAP gesture.')
       Object.assign(script.authSetting, script.openSetting)
       return { authSetting: { ...script.authSetting } }
     }),
     requestSubscribeMessage: async('requestSubscribeMessage', (o) => {
+      // Tap-only since base library 2.8.2 (WECHAT-FACTS §5).
+      if (!inTap()) throw failWith('can only be invoked by user TAP gesture.')
       const s = script.subscribe
       if ('errCode' in s && typeof s.errCode === 'number') throw failWith(String(s.errMsg), { errCode: s.errCode, errMsg: `requestSubscribeMessage:fail ${s.errMsg}` })
       const answers: Record<string, string> = {}
