@@ -85,6 +85,9 @@ export function boxLuma(frame: CameraFrame, box: readonly number[]): number {
   return n ? Math.round(sum / n) : NaN
 }
 
+/** Camera frames to wait for VisionKit's answer to one detectFace (~0.3-0.4 s) before it counts as "no face". */
+export const MAX_WAIT_FRAMES = 10
+
 /** Start tracking faces on the page's <camera>. Call stop() on page unload. */
 export function startFaceTracking(opts: FaceTrackingOptions): FaceTracking {
   const api = wxApi()
@@ -100,10 +103,17 @@ export function startFaceTracking(opts: FaceTrackingOptions): FaceTracking {
   let count = 0
   let running = true
   let busy = false
+  /** Camera frames that arrived while detectFace had not answered yet. */
+  let waited = 0
+  /** t of the last frame handed on: one frame per detectFace, and never the same t twice. */
+  let emittedT = -1
 
   const emit = (anchors: VKFaceAnchorLike[]) => {
     busy = false
-    if (!running) return
+    // A second answer to the same detectFace (or a late one) would repeat a time, which the backend
+    // refuses in a summary (timestamps must increase): keep the first.
+    if (!running || lastT <= emittedT) return
+    emittedT = lastT
     const faces = anchors.map(anchorToFace)
     const frame: TrackerFrame = { t: lastT, faces }
     if (last && faces.length) {
@@ -118,7 +128,15 @@ export function startFaceTracking(opts: FaceTrackingOptions): FaceTracking {
 
   const camera = Taro.createCameraContext()
   const listener = camera.onCameraFrame((frame: CameraFrame) => {
-    if (!running || busy || count++ % everyNth !== 0) return
+    if (!running) return
+    if (busy) {
+      // WeChat does not say whether detectFace answers when it finds no face: if it stays silent,
+      // waiting forever would stop tracking for good. After MAX_WAIT_FRAMES, that frame had no face.
+      if (++waited < MAX_WAIT_FRAMES) return
+      emit([])
+    }
+    if (count++ % everyNth !== 0) return
+    waited = 0
     last = frame
     lastT = Date.now() - t0
     busy = true

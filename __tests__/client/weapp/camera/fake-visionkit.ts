@@ -24,8 +24,12 @@ export interface FakePhoneOptions {
   width: number
   height: number
   standin?: StandinOptions
-  /** Recorded frames where VisionKit finds no face (answered with removeAnchors). */
+  /** Recorded frames where VisionKit finds no face. */
   noFace?: (index: number) => boolean
+  /** What VisionKit does when it finds no face: removeAnchors (default), or nothing at all. */
+  noFaceAnswer?: 'removeAnchors' | 'silent'
+  /** VisionKit fires updateAnchors twice for one detectFace (as camera mode does, once per frame). */
+  answerTwice?: boolean
   answerLag?: 0 | 1
   /** Epoch ms of the first recorded frame. */
   startAt: number
@@ -137,8 +141,13 @@ export function installFakePhone(s: WeappSession, opts: FakePhoneOptions): FakeP
         const index = frameIndexOf(o.frameBuffer)
         phone.detectCalls.push({ index, width: o.width, height: o.height, sourceType: o.sourceType, scoreThreshold: o.scoreThreshold })
         const answer = answerFor(opts.frames[index], { aspect: opts.width / opts.height, ...opts.standin }, opts.noFace?.(index) ?? false, phone.detectCalls.length)
-        if (opts.answerLag === 1) pending = () => emit(answer)
-        else emit(answer)
+        if (answer.event === 'removeAnchors' && opts.noFaceAnswer === 'silent') return
+        const reply = () => {
+          emit(answer)
+          if (opts.answerTwice) emit(answer)
+        }
+        if (opts.answerLag === 1) pending = reply
+        else reply()
       },
     }
   }
