@@ -8,6 +8,7 @@
  * those keys in its .env replaces by the literal ids; here they are set the same way at run time.
  */
 import { TEMPLATE_TITLES } from '@/core/reminders/policy'
+import { REMINDER_PAGE } from '@/core/reminders/templates'
 import { DEMO, startWeapp, type LoadedPage, type WeappSession } from '../simulate-support'
 import { expectNoIdNumber, wxTextBesidesCloud } from '../support/privacy'
 
@@ -21,7 +22,8 @@ const ENV = {
 let s: WeappSession
 
 beforeAll(async () => {
-  s = await startWeapp({ stack: {} })
+  // Cold start from a 服务通知 (subscribe message): WeChat opens its `page` with scene 1014.
+  s = await startWeapp({ stack: {}, launch: { path: REMINDER_PAGE, query: {}, scene: 1014 } })
   const bound = await s.stack!.callFunction('bindIdentity', { method: 'manual', name: DEMO.wang.name, idNumber: DEMO.wang.idNumber, cardNumber: DEMO.wang.cardNumber, insuranceType: 'enterprise' })
   expect(bound.ok).toBe(true)
 })
@@ -35,6 +37,13 @@ async function home(): Promise<LoadedPage> {
   await page.waitForText('认证到期前提醒我')
   return page
 }
+
+test('the page a reminder (subscribe message) opens shows the person’s status at once', async () => {
+  const page = await s.loadPage(REMINDER_PAGE)
+  await page.waitForText(DEMO.wang.maskedName)
+  expect(page.text()).toContain('下次请在2027年3月31日前认证')
+  page.close()
+})
 
 test('a build still carrying the placeholder ids never shows WeChat’s dialog: 提醒功能暂未开通', async () => {
   const page = await home()
