@@ -120,6 +120,24 @@ test('发给TA自己认证: the card WeChat sends carries only an opaque token; 
   await withdrawn.waitForText('这个分享链接已撤回')
   expect(withdrawn.text()).not.toContain('开始认证')
   withdrawn.close()
+  s.stack!.useIdentity(child)
+})
+
+test('认证记录 of a relative opens that relative’s history; 移除 asks first, then the list is empty again', async () => {
+  const list = await familyList()
+  expect(await s.navigationAfter(() => list.tap({ text: '认证记录' }))).toMatchObject({ name: 'navigateTo', url: `/packages/records/index?relative=${relativeId}` })
+  const records = await s.follow()
+  await records.waitForText('还没有认证记录')
+  expect(records.text()).toContain(LIU.maskedName)
+  expect(records.text()).toContain('返回家人列表')
+  expectPageHidesIds(records, IDS)
+  records.close()
+
+  await list.tap({ text: '移除' })
+  await list.waitForText(`确定要移除${LIU.maskedName}（父亲）吗？`)
+  await list.tap({ text: '确定移除' })
+  await list.waitForText('您还没有添加家人')
+  list.close()
 })
 
 test('a malformed share token lands on a plain refusal, not on someone’s certification', async () => {
