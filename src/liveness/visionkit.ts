@@ -105,15 +105,15 @@ export function startFaceTracking(opts: FaceTrackingOptions): FaceTracking {
   let busy = false
   /** Camera frames that arrived while detectFace had not answered yet. */
   let waited = 0
-  /** t of the last frame handed on: one frame per detectFace, and never the same t twice. */
-  let emittedT = -1
+  /** Whether the last detectFace has had its answer (one frame per detectFace). */
+  let answered = true
 
   const emit = (anchors: VKFaceAnchorLike[]) => {
     busy = false
-    // A second answer to the same detectFace (or a late one) would repeat a time, which the backend
-    // refuses in a summary (timestamps must increase): keep the first.
-    if (!running || lastT <= emittedT) return
-    emittedT = lastT
+    // A second answer to the same detectFace (or a late one) would repeat its frame's time, which the
+    // backend refuses in a summary (timestamps must increase): keep the first.
+    if (!running || answered) return
+    answered = true
     const faces = anchors.map(anchorToFace)
     const frame: TrackerFrame = { t: lastT, faces }
     if (last && faces.length) {
@@ -140,6 +140,7 @@ export function startFaceTracking(opts: FaceTrackingOptions): FaceTracking {
     last = frame
     lastT = Date.now() - t0
     busy = true
+    answered = false
     if (opts.onTracked) {
       try {
         opts.onTracked(frame, lastT)
