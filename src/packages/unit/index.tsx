@@ -43,7 +43,9 @@ function MemberItem({ member }: { member: UnitMemberView }) {
       statusLabel={member.statusLabel}
       testIds={{ card: 'unit-member', icon: 'unit-member-icon', name: 'unit-member-name', status: 'unit-member-status' }}
     >
-      <Text className='yl-person-card__line'>身份证号：{member.maskedIdNumber}</Text>
+      <Text className='yl-person-card__line'>
+        身份证号：<Text className='yl-person-card__id'>{member.maskedIdNumber}</Text>
+      </Text>
       <Text className='yl-person-card__line'>
         <KeepDates text={memberDeadline(member)} />
       </Text>
