@@ -13,7 +13,7 @@ import { useLoad } from '../components/useCall'
 import { navigate } from '../router'
 import { regionLabel } from '../session'
 
-const CHANNEL_COLORS = ['#1558d6', '#3ba272', '#fac858', '#ee6666', '#73c0de', '#9a60b4', '#8c8c8c']
+const CHANNEL_COLORS = ['#1558d6', '#3ba272', '#13a8a8', '#fac858', '#ee6666', '#73c0de', '#9a60b4', '#8c8c8c']
 
 export default function Overview() {
   const { result, loading, reload } = useLoad(() => call('overviewGet'), [])

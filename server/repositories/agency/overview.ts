@@ -47,7 +47,7 @@ export async function countPendingReview(db: Db, regionPrefix: string): Promise<
 /**
  * The 概览 channel of a record: 静默 (data comparison), 上门 (home visit), 窗口 (counter or community,
  * recorded by a clerk), then for in-app ones 分享 / 通知单 (how it was reached), 家人 (a relative
- * performed it), else 本人.
+ * performed it), 单位 (the unit's 专管员 did), else 本人.
  */
 const CHANNEL_SQL = sql<OverviewChannel>`case
   when r.method = 'data_comparison' then 'silent'
@@ -56,6 +56,7 @@ const CHANNEL_SQL = sql<OverviewChannel>`case
   when r.via = 'share' then 'share'
   when r.via = 'notice' then 'notice'
   when r.performed_by = 'relative' then 'relative'
+  when r.performed_by = 'unit_admin' then 'unit'
   else 'self' end`
 
 /**

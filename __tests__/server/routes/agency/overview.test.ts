@@ -156,6 +156,7 @@ describe.each(DIALECTS)('agency overview routes on %s', (dialect) => {
     await record('DEMO0005', '2026-11-24T02:00:00.000Z') // 本人
     await record('DEMO0005', '2026-11-25T02:00:00.000Z', { performed_by: 'relative', performer_relation: 'child' }) // 家人
     await record('DEMO0002', '2026-11-22T17:00:00.000Z', { via: 'share' }) // Beijing Monday 11-23: 分享
+    await record('DEMO0002', '2026-11-27T01:00:00.000Z', { performed_by: 'unit_admin' }) // 单位, not 本人
     await record('DEMO0002', '2026-11-03T02:00:00.000Z', { via: 'notice' }) // week of 11-02: 通知单
     await record('DEMO0002', '2026-11-04T02:00:00.000Z', { method: 'counter', channel: 'agency', performed_by: 'agency' }) // 窗口
     await record('DEMO0005', '2026-11-05T02:00:00.000Z', { method: 'home_visit', channel: 'agency', performed_by: 'agency' }) // 上门
@@ -172,9 +173,9 @@ describe.each(DIALECTS)('agency overview routes on %s', (dialect) => {
     const cs = (await get(changsha, '/overview')).json()
     expect(cs.weekly).toHaveLength(12)
     expect(cs.weekly[0]).toMatchObject({ week: '2026-W37', weekStart: '2026-09-07', total: 0 })
-    expect(cs.weekly[11]).toEqual({ week: '2026-W48', weekStart: '2026-11-23', total: 3, counts: { self: 1, relative: 1, share: 1, notice: 0, window: 0, home: 0, silent: 0 } })
-    expect(cs.weekly[8]).toEqual({ week: '2026-W45', weekStart: '2026-11-02', total: 4, counts: { self: 0, relative: 0, share: 0, notice: 1, window: 1, home: 1, silent: 1 } })
-    expect(cs.weekly.reduce((n: number, w: { total: number }) => n + w.total, 0)).toBe(7)
+    expect(cs.weekly[11]).toEqual({ week: '2026-W48', weekStart: '2026-11-23', total: 4, counts: { self: 1, relative: 1, unit: 1, share: 1, notice: 0, window: 0, home: 0, silent: 0 } })
+    expect(cs.weekly[8]).toEqual({ week: '2026-W45', weekStart: '2026-11-02', total: 4, counts: { self: 0, relative: 0, unit: 0, share: 0, notice: 1, window: 1, home: 1, silent: 1 } })
+    expect(cs.weekly.reduce((n: number, w: { total: number }) => n + w.total, 0)).toBe(8)
     expect(cs.counts.pendingReview).toBe(0)
   })
 

@@ -8,11 +8,12 @@ import { InsuranceTypeSchema } from '../common'
 import { agencyEndpoints, ANY_AGENCY_ROLE } from './define'
 
 /** How a certification reached the agency, as the 概览 chart groups them. */
-export const OVERVIEW_CHANNELS = ['self', 'relative', 'share', 'notice', 'window', 'home', 'silent'] as const
+export const OVERVIEW_CHANNELS = ['self', 'relative', 'unit', 'share', 'notice', 'window', 'home', 'silent'] as const
 export type OverviewChannel = (typeof OVERVIEW_CHANNELS)[number]
 export const OVERVIEW_CHANNEL_LABELS: Record<OverviewChannel, string> = {
   self: '本人',
   relative: '家人',
+  unit: '单位',
   share: '分享',
   notice: '通知单',
   window: '窗口',
