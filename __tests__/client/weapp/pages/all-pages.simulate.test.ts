@@ -9,6 +9,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { DIST, startWeapp, type WeappSession } from '../simulate-support'
+import { requireDist } from '../support/page'
 
 /** What each page shows first to an unbound user (no query), and whether it sits in PageShell's scaled root. */
 const FIRST_SIGHT: Record<string, { text: string[]; scaledRoot: boolean }> = {
@@ -34,6 +35,7 @@ interface AppJson {
   pages: string[]
   subPackages?: { root: string; pages: string[] }[]
 }
+requireDist()
 const appJson = JSON.parse(fs.readFileSync(path.join(DIST, 'app.json'), 'utf8')) as AppJson
 const ROUTES = [...appJson.pages, ...(appJson.subPackages ?? []).flatMap((p) => p.pages.map((page) => `${p.root}/${page}`))]
 
