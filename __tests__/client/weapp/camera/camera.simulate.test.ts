@@ -16,141 +16,22 @@
  * VisionKit behaviours WeChat does not document are played both ways: no face answered by removeAnchors
  * or by silence, one detectFace answered twice, answers a frame late (every 3rd frame).
  *
- * Time: Date.now (the adapter's frame stamps, the controller's countdown and watchdog) and the
- * backend's clock are one controlled clock, moved to each recorded frame's time as it is delivered.
+ * The flow, the people, the identity stand-in and the controlled clock: certify-flow.ts.
  */
-import path from 'node:path'
-import type { IdentityVerifier } from '../../../../server/identity/port'
 import type { TrackerFrame } from '../../../../src/core/liveness/types'
 import { pickFaceFrames } from '../../../../src/core/liveness/controls'
-import { readTraceCached } from '../../../../scripts/liveness/trace-io'
 import { windowFrom } from '../../../../scripts/liveness/sessions'
-import { STACK_NOW, startWeapp, type LoadedPage, type WeappSession } from '../simulate-support'
-import { installFakePhone, type FakePhone, type FakePhoneOptions } from './fake-visionkit'
+import { CAP13, cameraSuite, firstShown, PEOPLE } from './certify-flow'
 
-const CLIP = path.resolve(__dirname, '../../../fixtures/liveness/traces/cap13_edit2.jsonl.gz')
-const trace = readTraceCached(CLIP)
+const trace = CAP13
 const { width, height } = trace.header
 /** 4 s before the labelled turn_left (20080 ms): positioning, then the two turns. */
 const GENUINE = windowFrom(trace.frames, 20080 - 4000)
 /** One frame of the clip, frozen: 40 s of the same face at the clip's 25 fps. */
 const STILL: TrackerFrame[] = Array.from({ length: 1000 }, (_, i) => ({ ...pickFaceFrames(trace.frames, 1)[0], t: i * 40 }))
 
-/** Passes every person without frames (the weapp rule: frames stay on the phone). */
-const VERIFIED_WITHOUT_FRAMES: IdentityVerifier = {
-  kind: 'wechat-facial-verify',
-  needsEvidenceFrames: false,
-  prepare: async () => ({ kind: 'none' }),
-  verify: async () => ({ outcome: 'verified' }),
-}
-
-/**
- * Demo roster people (server/demo/roster.csv), one per case, each bound on its own WeChat account. A
- * failure shows 认证未通过 only for someone not yet certified this period (李建国, 刘德福): for the others
- * the result page says 本期已认证 instead.
- */
-const PEOPLE = {
-  wang: { name: '王秀英', idNumber: '110101195203140127', cardNumber: 'A00000001', insuranceType: 'enterprise' },
-  chen: { name: '陈玉梅', idNumber: '430102196001280688', cardNumber: 'A00000005', insuranceType: 'resident' },
-  sun: { name: '孙淑珍', idNumber: '110101195504100823', cardNumber: 'A00000007', insuranceType: 'enterprise' },
-  zhao: { name: '赵德胜', idNumber: '320102196211030753', cardNumber: 'A00000006', insuranceType: 'institution' },
-  zhang: { name: '张桂兰', idNumber: '320102194106220468', cardNumber: 'A00000003', insuranceType: 'resident' },
-  li: { name: '李建国', idNumber: '430102194808050315', cardNumber: 'A00000002', insuranceType: 'institution' },
-  liu: { name: '刘德福', idNumber: '110101193809170532', cardNumber: 'A00000004', insuranceType: 'enterprise' },
-} as const
-
-let s: WeappSession
-let clock = STACK_NOW.getTime()
-
-beforeAll(async () => {
-  jest.spyOn(Date, 'now').mockImplementation(() => clock)
-  s = await startWeapp({
-    stack: {
-      env: { CERT_TEST_CHALLENGE: 'turn_left,turn_right' },
-      clock: { now: () => new Date(Date.now()), set: (d) => void (clock = d.getTime()) },
-      backend: { identityVerifier: VERIFIED_WITHOUT_FRAMES },
-    },
-  })
-})
-afterAll(async () => {
-  await s?.close()
-  jest.restoreAllMocks()
-})
-
-const tick = () => new Promise((r) => setTimeout(r, 0))
-
-/**
- * Waits for a condition by counting turns of the event loop (~20 s at most), not by Date.now: the
- * clock here only moves with the clip, so the harness's waitFor could not time out.
- */
-async function until<T>(probe: () => T | undefined | null | false, what: string, page?: LoadedPage): Promise<T> {
-  for (let i = 0; i < 1300; i++) {
-    const v = probe()
-    if (v) return v
-    await new Promise((r) => setTimeout(r, 15))
-  }
-  throw new Error(`timed out waiting for ${what}${page ? ` (${page.route} says: ${page.text().slice(0, 300)})` : ''}`)
-}
-
-interface Run {
-  phone: FakePhone
-  camera: LoadedPage
-  result: LoadedPage
-  /** What the camera page sent to completeCertification. */
-  completion: { verdict: { passed: boolean; reason?: string | null }; summary: { layout: string } }
-  /** The camera page's text as it changed while the clip played (sampled every 4 frames). */
-  shown: string[]
-}
-
-/**
- * One person certifies: binds (a new WeChat account), opens 认证须知, taps 开始认证, follows the
- * navigation to the camera page, the <camera> reports initdone, and the clip plays frame by frame until
- * the adapter stops listening (the verdict); then the result page the camera page redirected to.
- */
-async function certify(person: (typeof PEOPLE)[keyof typeof PEOPLE], phoneOpts: Omit<FakePhoneOptions, 'width' | 'height' | 'startAt' | 'setTime'>): Promise<Run> {
-  const redirects = () => s.navigations().filter((n) => n.name === 'redirectTo' && n.url?.startsWith('/packages/certify/result'))
-  const before = redirects().length
-  await s.stack!.newIdentity()
-  const bound = await s.stack!.callFunction('bindIdentity', { method: 'manual', ...person })
-  expect(bound).toMatchObject({ ok: true })
-
-  const notice = await s.loadPage('packages/certify/index')
-  await until(() => notice.text().includes('开始认证'), '认证须知', notice)
-  const navs = s.navigations().length
-  await notice.tap({ text: '开始认证' })
-  await until(() => s.navigations().length > navs, 'the navigation to the camera page', notice)
-  expect(s.navigations().at(-1)).toEqual({ name: 'navigateTo', url: '/packages/certify/camera?facing=front', delta: undefined })
-  expect(s.callsOf('authorize').at(-1)?.args[0]).toMatchObject({ scope: 'scope.camera' })
-
-  const phone = installFakePhone(s, { ...phoneOpts, width, height, startAt: clock, setTime: (ms) => void (clock = ms) })
-  const camera = await s.follow()
-  await until(() => camera.component.dom.querySelector('wx-camera'), 'the <camera> on the camera page', camera)
-  // what WeChat's <camera> sends once it runs
-  await camera.fire('wx-camera', 'initdone', { maxZoom: 1 })
-  await until(() => phone.listening, 'onCameraFrame to start', camera)
-
-  const shown = new Set<string>()
-  while (phone.listening) {
-    if (!phone.deliver()) throw new Error(`the clip ended (${phone.delivered} frames) before the session decided`)
-    // let the page, the controller's async steps and the network run now and then
-    if (phone.delivered % 4 === 0) {
-      await tick()
-      shown.add(camera.text())
-    }
-  }
-  await until(() => redirects().length > before, 'the redirect to the result page', camera)
-  const complete = s.callsOf('cloud.callFunction').filter((c) => (c.args[0] as { data?: { name?: string } }).data?.name === 'completeCertification').at(-1)
-  const completion = (complete?.args[0] as { data: { data: Run['completion'] } }).data.data
-  camera.close()
-  notice.close()
-  const result = await s.follow()
-  await until(() => /认证通过|认证未通过|人工审核中/.test(result.text()), 'the result', result)
-  // the next person comes a minute later
-  clock += 60_000
-  return { phone, camera, result, completion, shown: [...shown] }
-}
-
-const firstShown = (run: Run, text: string) => run.shown.findIndex((t) => t.includes(text))
+const suite = cameraSuite(['turn_left', 'turn_right'])
+const certify: typeof suite.certify = (person, phone) => suite.certify(person, phone)
 
 describe('weapp camera page on recorded VisionKit-shaped frames', () => {
   test('a recorded genuine clip, every 2nd camera frame to VisionKit (answering at once): 认证通过', async () => {
@@ -172,7 +53,7 @@ describe('weapp camera page on recorded VisionKit-shaped frames', () => {
     expect(text).toContain('王*英')
     expect(text).toContain('记录已保存')
     expect(text).not.toContain('未通过')
-    expect(s.recordedText()).not.toContain(PEOPLE.wang.idNumber)
+    expect(suite.s.recordedText()).not.toContain(PEOPLE.wang.idNumber)
   })
 
   test('the same clip on a slower phone (VisionKit answers after the next frame → every 3rd frame): 认证通过', async () => {
