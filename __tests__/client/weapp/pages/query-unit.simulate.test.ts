@@ -51,6 +51,27 @@ test('认证查询: a wrong check digit is named at the field, before anything i
   page.close()
 })
 
+test('认证查询 over the limit (5 a minute per account): refused in words, with when to try again', async () => {
+  const page = await s.loadPage('packages/query/index')
+  await page.waitForText('查询次数有限')
+  await page.input({ label: '姓名' }, DEMO.li.name)
+  await page.input({ label: '身份证号' }, DEMO.li.idNumber)
+  // The two queries above count; the clock stands still, so the minute never ends.
+  for (let i = 0; i < 3; i++) {
+    await page.tap({ text: '查询' })
+    await page.waitForText(DEMO.li.maskedName)
+    await page.tap({ text: '再查一位' })
+    await page.waitForText('查询次数有限')
+    await page.input({ label: '姓名' }, DEMO.li.name)
+    await page.input({ label: '身份证号' }, DEMO.li.idNumber)
+  }
+  await page.tap({ text: '查询' })
+  await page.waitForText(ERROR_MESSAGES.RATE_LIMITED)
+  expect(page.text()).toContain('查询太频繁了')
+  expectPageHidesIds(page, IDS)
+  page.close()
+})
+
 test('单位认证: the invitation code from the agency → the unit’s retirees, masked → 帮TA认证 opens 认证须知 for that member', async () => {
   const code = await appointUnitAdmin(s.stack!, { unitName: UNIT, regionPrefix: '110101', code: 'AB3DEF7H' })
   const page = await s.loadPage('packages/unit/index')
