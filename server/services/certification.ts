@@ -14,7 +14,8 @@
  *   person (TRACE_REUSED) → replay through the engine with the session's challenge and timing; a verdict
  *   that differs is refused (LIVENESS_MISMATCH) and audited as a suspected tamper → the evidence frames
  *   are bound to the session's moments and show what the summary says there (EVIDENCE_MISMATCH;
- *   evidence-checks.ts) → identity verification (liveness passed only) → ONE transaction: record,
+ *   evidence-checks.ts) → identity verification (liveness passed only; WeChat 人脸核身 not completed →
+ *   IDENTITY_NOT_COMPLETED, no record) → ONE transaction: record,
  *   下次认证日期, suspension lifted with reinstatement, session completed with its answer and summary
  *   fingerprint, audit entries. The fingerprint, comparison, replay and Human on the frames run in
  *   worker threads (CertificationWork). Failures write a failed record too, so failures per day can be
@@ -479,6 +480,11 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
         // Not the person's fault: the session stays open, the same call can be retried.
         await audit(ctx, ctx.db, accountId, 'certification.identity_unavailable', session.person_id, { sessionId: session.id, identity: deps.identity.kind })
         throw new DomainError('SERVICE_UNAVAILABLE')
+      }
+      if (verified.outcome === 'rejected' && verified.reason === 'wechat_user_cancelled') {
+        // WeChat's check was not completed (cancelled, no permission, device, timeout …): no record, so
+        // nothing counts against the person; the session is burnt (its verify_id is spent).
+        return reject(ctx, accountId, session, 'IDENTITY_NOT_COMPLETED', 'certification.identity_not_completed', { identity: deps.identity.kind })
       }
       outcome =
         verified.outcome === 'verified'

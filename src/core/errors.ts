@@ -41,6 +41,8 @@ export const ERRORS = {
   TRACE_IMPLAUSIBLE: { status: 422, message: '动作检测数据有误，请重新认证' },
   TRACE_REUSED: { status: 409, message: '这段动作检测数据已经用过，请重新认证' },
   EVIDENCE_MISMATCH: { status: 422, message: '认证时拍下的照片和动作对不上，请本人对着镜头重新认证' },
+  /** WeChat 人脸核身 answered verify_ret 9xxxx (cancelled, no permission, device, timeout …): not a failed certification. */
+  IDENTITY_NOT_COMPLETED: { status: 409, message: '微信人脸核身没有完成，这次不算认证失败，请重新开始' },
   // 家人 (relatives), share cards, printed notices, 认证查询
   RELATION_INVALID: { status: 400, message: '请选择这位家人与您的关系' },
   RELATIVES_LIMIT: { status: 409, message: '最多可以添加 8 位家人。如需添加新的家人，请先在家人列表中移除一位' },

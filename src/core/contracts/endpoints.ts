@@ -168,7 +168,7 @@ export const ENDPOINTS = {
     body: BackendCompleteCertificationSchema,
     answer: CertificationResultViewSchema,
     callers: ACCOUNT,
-    errors: ['SESSION_NOT_FOUND', 'SESSION_EXPIRED', 'SESSION_NONCE_MISMATCH', 'LIVENESS_MISMATCH', 'TRACE_IMPLAUSIBLE', 'TRACE_REUSED', 'EVIDENCE_MISMATCH', 'NOT_BOUND', 'RELATIVE_NOT_FOUND', 'SHARE_REVOKED', 'UNIT_ADMIN_NOT_APPOINTED'],
+    errors: ['SESSION_NOT_FOUND', 'SESSION_EXPIRED', 'SESSION_NONCE_MISMATCH', 'LIVENESS_MISMATCH', 'TRACE_IMPLAUSIBLE', 'TRACE_REUSED', 'EVIDENCE_MISMATCH', 'IDENTITY_NOT_COMPLETED', 'NOT_BOUND', 'RELATIVE_NOT_FOUND', 'SHARE_REVOKED', 'UNIT_ADMIN_NOT_APPOINTED'],
     exposed: 'api',
   },
   /** 添加家人: name + ID number + relation, checked against the roster; answers the masked entry. */

@@ -40,6 +40,7 @@ export const PEOPLE = {
   zhang: { personNo: 'DEMO0003', name: '张桂兰', idNumber: '320102194106220468', cardNumber: 'A00000003', insuranceType: 'resident', maskedName: '张*兰' },
   liu: { personNo: 'DEMO0004', name: '刘德福', idNumber: '110101193809170532', cardNumber: 'A00000004', insuranceType: 'enterprise', maskedName: '刘*福' },
   chen: { personNo: 'DEMO0005', name: '陈玉梅', idNumber: '430102196001280688', cardNumber: 'A00000005', insuranceType: 'resident', maskedName: '陈*梅' },
+  zhao: { personNo: 'DEMO0006', name: '赵德胜', idNumber: '320102196211030753', cardNumber: 'A00000006', insuranceType: 'institution', maskedName: '赵*胜' },
 } satisfies Record<string, Person>
 
 function injectTransport(backend: FastifyInstance): HttpTransport {

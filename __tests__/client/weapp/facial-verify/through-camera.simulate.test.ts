@@ -111,6 +111,22 @@ async function resultPage(before: number): Promise<LoadedPage> {
   return result
 }
 
+/**
+ * The completion was refused as IDENTITY_NOT_COMPLETED: the camera page says so with 重新开始, no record
+ * is written (nothing counts against the person), and the audit says why.
+ */
+async function notCompleted(run: Run): Promise<void> {
+  const message = ERRORS.IDENTITY_NOT_COMPLETED.message
+  await steps(() => run.camera.text().includes(message), message, run.camera)
+  expect(run.camera.text()).toContain('重新开始')
+  expect(run.camera.text()).not.toContain('认证通过')
+  expect(completions(run.cloud).at(-1)?.result).toMatchObject({ ok: false, error: { code: 'IDENTITY_NOT_COMPLETED' } })
+  expect(await recordsOf(s.stack!, run.personId)).toEqual([])
+  const audit = await auditOf(s.stack!, run.personId)
+  expect(audit.find((a) => a.action === 'certification.identity_not_completed')?.detail).toMatchObject({ reason: 'IDENTITY_NOT_COMPLETED', identity: 'wechat-facial-verify' })
+  expect(audit.map((a) => a.action)).not.toContain('certification.completed')
+}
+
 const completions = (cloud: WechatCloud) => cloud.log.filter((c) => c.name === 'completeCertification')
 const queriesFor = (verifyId: string) => fake.callsTo(QUERYVERIFYINFO).filter((c) => (c.body as { verify_id?: string }).verify_id === verifyId)
 const sessionVerifyId = (cloud: WechatCloud) => cloud.log.find((c) => c.name === 'startCertification')!.result.data.identityStep.verifyId as string
@@ -153,7 +169,7 @@ describe('weapp 人脸核身 end to end (compiled pages, recorded clip, fake WeC
     expect((await run.cloud.call('getStatus', {})).data.status).not.toBe('certified')
   })
 
-  test('a verifyId of another session finished on the phone: this session\'s own check was never done, so no pass', async () => {
+  test('a verifyId of another session finished on the phone: this session\'s own check was never done, so refused, no pass', async () => {
     // Another WeChat user's session (王秀英 on another phone) has its own verifyId …
     const other = wechatCloud(s.stack!, 'oWeappOther_0001')
     expect(await other.call('bindIdentity', { method: 'manual', name: WANG.name, idNumber: WANG.idNumber, cardNumber: WANG.cardNumber, insuranceType: WANG.insuranceType })).toMatchObject({ ok: true })
@@ -161,18 +177,24 @@ describe('weapp 人脸核身 end to end (compiled pages, recorded clip, fake WeC
     expect(otherVerifyId).toMatch(/^fake-verify-/)
 
     // … and a tampered client finishes THAT one (verify_ret 10000) instead of its own.
-    const before = resultRedirects().length
     const run = await certifyOnCamera('oWeappTamper_001', PEOPLE.zhang, { finishOther: otherVerifyId, verifyRet: 10000 })
-    const text = (await resultPage(before)).text()
-    expect(text).toContain('认证未通过')
-    expect(text).toContain('微信人脸核身没有完成')
+    await notCompleted(run)
     const own = sessionVerifyId(run.cloud)
     expect(own).not.toBe(otherVerifyId)
-    // The backend asked about ITS session's verify_id only; the other one was never used for this person.
-    expect(queriesFor(own)).toHaveLength(1)
+    // The backend asked about ITS session's verify_id only (the fake answers 90100 for one never finished).
+    expect(queriesFor(own).map((c) => c.answer.verify_ret)).toEqual([90100])
     expect(queriesFor(otherVerifyId)).toHaveLength(0)
-    expect(await recordsOf(s.stack!, run.personId)).toEqual([{ result: 'failed', channel: 'weapp', method: 'face' }])
     expect((await run.cloud.call('getStatus', {})).data.status).toBe('overdue_suspended')
+  })
+
+  test('WeChat\'s screen closed as finished but its server says 用户取消 (verify_ret 90003): not completed, nothing counted', async () => {
+    const run = await certifyOnCamera('oWeappLateCancel', PEOPLE.zhao, { finish: 90003 })
+    await notCompleted(run)
+    expect(queriesFor(sessionVerifyId(run.cloud)).map((c) => c.answer.verify_ret)).toEqual([90003])
+    // The same completion again answers the same refusal (the session is spent), still without a record.
+    const again = await run.cloud.call('completeCertification', completions(run.cloud)[0].data)
+    expect(again).toMatchObject({ ok: false, error: { code: 'IDENTITY_NOT_COMPLETED' } })
+    expect(await recordsOf(s.stack!, run.personId)).toEqual([])
   })
 
   test('WeChat busy at queryverifyinfo: 认证结果还没有提交 with 重试 (session kept, nothing written); 重试 sends the same completion and passes', async () => {
