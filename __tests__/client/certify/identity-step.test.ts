@@ -8,7 +8,8 @@ jest.mock('@tarojs/taro', () => require('../support/taro-mock'))
 import { ok } from '@/core/errors'
 import { CertifyController, type FlowDeps, type FlowState } from '@/packages/certify/flow/controller'
 import { IDENTITY_INCOMPLETE_BODY, IDENTITY_RUNNING, IDENTITY_UNSUPPORTED_BODY } from '@/packages/certify/flow/texts'
-import { isRetryableFailure, type IdentityStepOutcome } from '@/services/certification'
+import Taro from '@tarojs/taro'
+import { isRetryableFailure, runIdentityStep, type IdentityStepOutcome } from '@/services/certification'
 import { flush, loadTrace, passedResult, ReplaySource, session } from './support'
 
 function setup(outcome: () => Promise<IdentityStepOutcome>) {
@@ -75,5 +76,44 @@ describe('identity step before the camera', () => {
     await begun
     expect(t.controller.getState().stage).toBe('identity_incomplete')
     expect(t.createSource).not.toHaveBeenCalled()
+  })
+})
+
+describe('runIdentityStep (weapp wx.requestFacialVerify)', () => {
+  const step = { kind: 'wechat-facial-verify' as const, verifyId: 'vid-7' }
+  const taro = Taro as unknown as Record<string, unknown>
+  const env = process.env.TARO_ENV
+  afterEach(() => {
+    delete taro.requestFacialVerify
+    process.env.TARO_ENV = env
+  })
+
+  it('passes the verifyId and answers done on success, not_completed on fail or a throw', async () => {
+    process.env.TARO_ENV = 'weapp'
+    const calls: string[] = []
+    taro.requestFacialVerify = (o: { verifyId: string; success(): void }) => (calls.push(o.verifyId), o.success())
+    expect(await runIdentityStep(step)).toBe('done')
+    taro.requestFacialVerify = (o: { fail(e: unknown): void }) => o.fail({ errCode: 90002, errMsg: 'requestFacialVerify:fail cancel' })
+    expect(await runIdentityStep(step)).toBe('not_completed')
+    taro.requestFacialVerify = () => {
+      throw new Error('boom')
+    }
+    expect(await runIdentityStep(step)).toBe('not_completed')
+    expect(calls).toEqual(['vid-7'])
+  })
+
+  it('answers unsupported when this WeChat has no requestFacialVerify (base library below 3.8.12)', async () => {
+    process.env.TARO_ENV = 'weapp'
+    expect(await runIdentityStep(step)).toBe('unsupported')
+  })
+
+  it('does nothing on H5 or without a WeChat step', async () => {
+    const asked = jest.fn()
+    taro.requestFacialVerify = asked
+    process.env.TARO_ENV = 'h5'
+    expect(await runIdentityStep(step)).toBe('done')
+    process.env.TARO_ENV = 'weapp'
+    expect(await runIdentityStep({ kind: 'none' })).toBe('done')
+    expect(asked).not.toHaveBeenCalled()
   })
 })
