@@ -17,6 +17,9 @@
  *   src/packages/certify/audio/manifest.ts) through prompt-audio.ts; the main package never imports
  *   them.
  *
+ * The plugin sends the text to WeChat's speech service: a text that looks like it holds an ID number
+ * is never sent (its clip, or nothing).
+ *
  * One utterance at a time: a new one stops the old one (its audio, its pending synthesis: a late
  * plugin answer for an old text is dropped). There is no user 朗读 on/off setting in the app yet;
  * speech only starts when a page or the 朗读 button asks.
@@ -405,9 +408,12 @@ function synthesise(state: NonNullable<typeof playing>): void {
   }
 }
 
+/** Something that looks like an ID number (18 or old 15 digits): never sent to WeChat's speech service. */
+const ID_NUMBER = /\d{17}[\dXx]|\d{15}/
+
 /** weapp with the plugin: starts saying the text (asynchronously); false when it cannot start. */
 function startTts(text: string): boolean {
-  if (!wechatSI() || !audioPlayer()) return false
+  if (ID_NUMBER.test(text) || !wechatSI() || !audioPlayer()) return false
   const parts = splitForTts(text)
   if (parts.length === 0) return false
   playing = { source: 'tts', text, parts, part: 0, token: ttsToken }

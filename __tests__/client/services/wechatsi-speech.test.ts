@@ -211,6 +211,16 @@ describe('weapp with the WechatSI plugin', () => {
     expect(() => speak('别的话')).not.toThrow()
   })
 
+  test('a text holding an ID number is never sent to the plugin (WeChat\'s speech service)', () => {
+    const { plugin, calls } = fakePlugin()
+    usePlugin(plugin)
+    expect(speak('身份证号 11010119380917053X 已绑定').spoken).toBe(false)
+    expect(speak('旧号码 110101380917053').spoken).toBe(false)
+    expect(calls).toEqual([])
+    expect(speak('请在2027年3月31日前认证，电话 13800138000').spoken).toBe(true)
+    expect(calls).toHaveLength(1)
+  })
+
   test('the result page reader: with the plugin the whole page is one utterance', () => {
     const { plugin, calls } = fakePlugin()
     usePlugin(plugin)
