@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { discoverFunctions } from './build-cloud'
-import { EXIT, Refusal, errorText, formatRefusal, refuse, type ExitCode } from './support/refusal'
+import { EXIT, refuse, runRefusing, type ExitCode } from './support/refusal'
 
 export interface RunResult {
   /** Exit status; null when the command could not start. */
@@ -136,17 +136,7 @@ async function deploy(argv: string[], deps: CloudDeployDeps): Promise<ExitCode> 
 }
 
 export async function runCloudDeploy(argv: string[], deps: CloudDeployDeps = {}): Promise<ExitCode> {
-  const error = deps.log ?? ((line: string) => console.error(line))
-  try {
-    return await deploy(argv, deps)
-  } catch (e) {
-    if (e instanceof Refusal) {
-      error(formatRefusal(e))
-      return e.exitCode
-    }
-    error(formatRefusal(new Refusal('DEPLOY_FAILED', `部署中断：${errorText(e)}`, EXIT.remoteFailed)))
-    return EXIT.remoteFailed
-  }
+  return runRefusing(() => deploy(argv, deps), 'DEPLOY_FAILED', '部署中断', deps.log ?? ((line: string) => console.error(line)))
 }
 
 if (require.main === module) {

@@ -50,3 +50,18 @@ export function errorText(e: unknown): string {
   }
   return String(e)
 }
+
+/**
+ * Runs one command: its exit code, or — when it stops — the refusal printed as one line and its exit
+ * code; anything unexpected is printed as `failedCode` ("<interrupted>：<reason>") and counts as the
+ * remote side failing.
+ */
+export async function runRefusing(command: () => Promise<ExitCode>, failedCode: string, interrupted: string, error: (line: string) => void): Promise<ExitCode> {
+  try {
+    return await command()
+  } catch (e) {
+    const r = e instanceof Refusal ? e : new Refusal(failedCode, `${interrupted}：${errorText(e)}`, EXIT.remoteFailed)
+    error(formatRefusal(r))
+    return r.exitCode
+  }
+}

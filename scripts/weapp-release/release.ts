@@ -13,7 +13,7 @@ import path from 'node:path'
 import { formatSummary, loadMiniprogramCi, runWeappCheck, withTimeout, type CheckCi } from '../weapp-check'
 import { parseReleaseArgs, type ReleaseArgs, type ReleaseMode } from './args'
 import { resolveReleaseConfig } from './config'
-import { EXIT, Refusal, errorText, formatRefusal, refuse, type ExitCode } from '../support/refusal'
+import { EXIT, errorText, refuse, runRefusing, type ExitCode } from '../support/refusal'
 
 type ProgressTask = { id?: string; message?: string; status?: string } | string
 
@@ -166,15 +166,5 @@ async function release(mode: ReleaseMode, argv: string[], deps: ReleaseDeps): Pr
 
 /** Runs one release command; returns the exit code and prints a plain message on refusal. */
 export async function runRelease(mode: ReleaseMode, argv: string[], deps: ReleaseDeps = {}): Promise<ExitCode> {
-  const error = deps.log ?? ((line: string) => console.error(line))
-  try {
-    return await release(mode, argv, deps)
-  } catch (e) {
-    if (e instanceof Refusal) {
-      error(formatRefusal(e))
-      return e.exitCode
-    }
-    error(formatRefusal(new Refusal('RELEASE_FAILED', `发布中断：${errorText(e)}`, EXIT.remoteFailed)))
-    return EXIT.remoteFailed
-  }
+  return runRefusing(() => release(mode, argv, deps), 'RELEASE_FAILED', '发布中断', deps.log ?? ((line: string) => console.error(line)))
 }

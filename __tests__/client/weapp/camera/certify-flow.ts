@@ -11,6 +11,7 @@ import path from 'node:path'
 import type { IdentityVerifier } from '../../../../server/identity/port'
 import type { ActionName } from '../../../../src/core/liveness/types'
 import { readTraceCached } from '../../../../scripts/liveness/trace-io'
+import { DEMO } from '../../../server/helpers/demo'
 import { STACK_NOW, startWeapp, type LoadedPage, type WeappSession } from '../simulate-support'
 import { installFakePhone, type FakePhone, type FakePhoneOptions } from './fake-visionkit'
 
@@ -30,15 +31,7 @@ const VERIFIED_WITHOUT_FRAMES: IdentityVerifier = {
  * failure shows 认证未通过 only for someone not yet certified this period (李建国, 刘德福): for the others
  * the result page says 本期已认证 instead.
  */
-export const PEOPLE = {
-  wang: { name: '王秀英', idNumber: '110101195203140127', cardNumber: 'A00000001', insuranceType: 'enterprise' },
-  chen: { name: '陈玉梅', idNumber: '430102196001280688', cardNumber: 'A00000005', insuranceType: 'resident' },
-  sun: { name: '孙淑珍', idNumber: '110101195504100823', cardNumber: 'A00000007', insuranceType: 'enterprise' },
-  zhao: { name: '赵德胜', idNumber: '320102196211030753', cardNumber: 'A00000006', insuranceType: 'institution' },
-  zhang: { name: '张桂兰', idNumber: '320102194106220468', cardNumber: 'A00000003', insuranceType: 'resident' },
-  li: { name: '李建国', idNumber: '430102194808050315', cardNumber: 'A00000002', insuranceType: 'institution' },
-  liu: { name: '刘德福', idNumber: '110101193809170532', cardNumber: 'A00000004', insuranceType: 'enterprise' },
-} as const
+export const PEOPLE = DEMO
 export type Person = (typeof PEOPLE)[keyof typeof PEOPLE]
 
 export interface Run {
