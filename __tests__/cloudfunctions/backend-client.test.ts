@@ -109,6 +109,20 @@ describe('answers', () => {
       error: { code: 'ACCOUNT_ALREADY_BOUND', message: '您已绑定本人社保卡，如需更换请先解除绑定' },
     })
   })
+  test('detail is passed on only as checked facts of a code that carries them', () => {
+    const answer = (detail: unknown, code = 'NOTICE_ALREADY_CERTIFIED') =>
+      interpret('/v1/notices/resolve', { status: 409, text: JSON.stringify({ error: { code, message: '本年度已于2026年3月15日完成认证，无需再次认证', detail } }) })
+    expect(answer({ passedOn: '2026-03-15' })).toEqual({
+      ok: false,
+      error: { code: 'NOTICE_ALREADY_CERTIFIED', message: '本年度已于2026年3月15日完成认证，无需再次认证', detail: { passedOn: '2026-03-15' } },
+    })
+    // not a real day, not a date, extra keys dropped, or a code without detail: no detail at all
+    for (const bad of [{ passedOn: '2026-02-30' }, { passedOn: '<b>2026</b>' }, { passedOn: 20260315 }, 'x', null]) expect(answer(bad)).toMatchObject({ ok: false, error: { code: 'NOTICE_ALREADY_CERTIFIED' } })
+    for (const bad of [{ passedOn: '2026-02-30' }, { passedOn: '<b>2026</b>' }, { passedOn: 20260315 }, 'x', null]) expect((answer(bad) as { error: object }).error).not.toHaveProperty('detail')
+    expect(answer({ passedOn: '2026-03-15', note: 'x' })).toMatchObject({ error: { detail: { passedOn: '2026-03-15' } } })
+    expect((answer({ passedOn: '2026-03-15', note: 'x' }) as { error: { detail: object } }).error.detail).toEqual({ passedOn: '2026-03-15' })
+    expect((answer({ passedOn: '2026-03-15' }, 'SHARE_USED') as { error: object }).error).not.toHaveProperty('detail')
+  })
   test('413 / 429 without a body keep their meaning', () => {
     expect(interpret('/v1/status', { status: 413, text: '' }, quiet)).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } })
     expect(interpret('/v1/status', { status: 429, text: '' }, quiet)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } })

@@ -137,14 +137,15 @@ export function interpret<T>(route: string, response: HttpResponse, log: (messag
     log(`[backend] ${route} answered ${status}`)
     return fail('SERVICE_UNAVAILABLE')
   }
-  const error = (json as { error?: { code?: unknown; message?: unknown; field?: unknown } } | undefined)?.error
+  const error = (json as { error?: { code?: unknown; message?: unknown; field?: unknown; detail?: unknown } } | undefined)?.error
   if (error && isErrorCode(error.code)) {
     if (TRANSPORT_AUTH_CODES.has(error.code)) {
       log(`[backend] ${route} refused the service signature: ${error.code}`)
       return fail('SERVICE_UNAVAILABLE')
     }
     const message = typeof error.message === 'string' && error.message.length > 0 ? error.message : ERROR_MESSAGES[error.code]
-    const out = appError(error.code, typeof error.field === 'string' ? error.field : undefined)
+    // Detail only as checked facts for codes that carry it (src/core/error-detail.ts), never passed on blind.
+    const out = appError(error.code, typeof error.field === 'string' ? error.field : undefined, error.detail)
     return { ok: false, error: { ...out, message } }
   }
   log(`[backend] ${route} answered ${status} without a known error code`)

@@ -3,8 +3,8 @@
  * scene is `n=<code>` (12 characters from [0-9A-Za-z]: no personal data, ~71 bits, never guessed).
  * Resolving a code (signed-in accounts only) answers whose notice it is, masked, or:
  *   unknown or malformed code → NOTICE_INVALID (one answer: existence never revealed);
- *   the person already passed in the notice's cycle year → NOTICE_ALREADY_CERTIFIED, the message
- *   naming the date (本年度已于2026年3月15日完成认证…).
+ *   the person already passed in the notice's cycle year → NOTICE_ALREADY_CERTIFIED with the day as
+ *   detail {passedOn} (the message, and the client's own, name it: 本年度已于2026年3月15日完成认证…).
  * The scanner may then start a certification for that person (startCertification {noticeCode}).
  */
 import { randomInt } from 'node:crypto'
@@ -48,8 +48,6 @@ export function lastPassDate(person: Pick<PersonRow, 'last_certified_on'>): stri
   return person.last_certified_on ?? undefined
 }
 
-const dateLabel = (iso: string): string => `${Number(iso.slice(0, 4))}年${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`
-
 export interface UsableNotice {
   notice: NoticeCodeRow
   person: PersonRow
@@ -63,7 +61,7 @@ export async function usableNotice(ctx: ServiceContext, accountId: string, code:
   const passed = lastPassDate(person)
   if (passed && Number(passed.slice(0, 4)) === notice.cycle) {
     await audit(ctx, ctx.db, accountId, action, person.id, { reason: 'NOTICE_ALREADY_CERTIFIED', cycle: notice.cycle })
-    throw new DomainError('NOTICE_ALREADY_CERTIFIED', { message: `本年度已于${dateLabel(passed)}完成认证，无需再次认证` })
+    throw new DomainError('NOTICE_ALREADY_CERTIFIED', { detail: { passedOn: passed } })
   }
   return { notice, person }
 }

@@ -1,3 +1,7 @@
+import { detailSentence, readErrorDetail, type ErrorDetail } from './error-detail'
+
+export type { ErrorDetail } from './error-detail'
+
 /**
  * Stable error codes shared by mini-program, cloud functions and backend: the ONE table of each
  * code's HTTP status and the plain Chinese sentence shown to people. Programs match on the code;
@@ -36,6 +40,8 @@ export const ERRORS = {
   SESSION_NOT_FOUND: { status: 404, message: '没有找到这次认证，请重新开始' },
   SESSION_EXPIRED: { status: 410, message: '本次认证已超时，请重新开始' },
   SESSION_NONCE_MISMATCH: { status: 409, message: '认证信息不一致，请重新开始' },
+  /** The phone closed its own open session (cancelCertification): nothing was certified or counted. */
+  SESSION_CANCELLED: { status: 409, message: '这次认证已经取消，没有算作认证失败，请重新开始' },
   TOO_MANY_SESSIONS: { status: 429, message: '已有认证正在进行，请先完成或稍后再试' },
   LIVENESS_MISMATCH: { status: 422, message: '动作检测结果核对不一致，请重新认证' },
   TRACE_IMPLAUSIBLE: { status: 422, message: '动作检测数据有误，请重新认证' },
@@ -165,10 +171,19 @@ export interface AppError {
   message: string
   /** Name of the input field the error is about, when there is one. */
   field?: string
+  /** Checked structured facts (error-detail.ts), e.g. the day already certified; the message is made from them. */
+  detail?: ErrorDetail
 }
 
-export function appError(code: ErrorCode, field?: string): AppError {
-  return field === undefined ? { code, message: ERROR_MESSAGES[code] } : { code, message: ERROR_MESSAGES[code], field }
+/**
+ * The error for `code`: the table's sentence, or — when `detail` checks out for this code — the
+ * sentence composed from it with our own words (never text from elsewhere).
+ */
+export function appError(code: ErrorCode, field?: string, detail?: unknown): AppError {
+  const error: AppError = field === undefined ? { code, message: ERROR_MESSAGES[code] } : { code, message: ERROR_MESSAGES[code], field }
+  const checked = detail === undefined ? undefined : readErrorDetail(code, detail)
+  if (!checked) return error
+  return { ...error, message: detailSentence(code, checked) ?? error.message, detail: checked }
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {
@@ -185,13 +200,15 @@ export const fail = <T = never>(code: ErrorCode, field?: string): Result<T> => (
 export interface DomainErrorData {
   /** The input field the error is about. */
   field?: string
-  /** A more precise sentence than the table's (e.g. with the date already certified). */
+  /** A more precise sentence than the table's (e.g. who decided a review and when). */
   message?: string
+  /** Structured facts the answer carries (error-detail.ts); the message is composed from them. */
+  detail?: ErrorDetail
 }
 
 /**
  * The one error services throw. The backend's error handler answers it with its table status and
- * {error: {code, message, field?}}; nothing about HTTP is decided where it is thrown.
+ * {error: {code, message, field?, detail?}}; nothing about HTTP is decided where it is thrown.
  */
 export class DomainError extends Error {
   readonly code: ErrorCode
@@ -208,9 +225,9 @@ export class DomainError extends Error {
     return httpStatusOf(this.code)
   }
 
-  /** The answer body: the code, the table's (or the given) message and the field, if any. */
+  /** The answer body: the code, the table's (or the given, or the detail's) message, the field and detail, if any. */
   get body(): AppError {
-    const error = appError(this.code, this.data.field)
+    const error = appError(this.code, this.data.field, this.data.detail)
     return this.data.message ? { ...error, message: this.data.message } : error
   }
 }

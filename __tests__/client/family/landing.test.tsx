@@ -4,10 +4,12 @@
  */
 jest.mock('@tarojs/taro', () => require('./taro-with-hooks'))
 jest.mock('@tarojs/components', () => require('../support/components-mock'))
+jest.mock('@/services/speech', () => ({ ...jest.requireActual('@/services/speech'), speak: jest.fn(() => ({ spoken: true })) }))
 
 import { act, fireEvent, render, screen } from '@testing-library/react'
 import Taro from '@tarojs/taro'
 import CertifyNoticePage from '@/packages/certify/index'
+import * as speech from '@/services/speech'
 import { ERROR_MESSAGES, type ErrorCode } from '@/core/errors'
 import { ROUTES } from '@/services/navigation'
 import { ok, useFakeCloud } from '../support/fake-cloud'
@@ -115,16 +117,29 @@ describe('printed notice landing', () => {
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `${ROUTES.certifyCamera}?facing=front&notice=${NOTICE_CODE}` })
   })
 
-  test('NOTICE_ALREADY_CERTIFIED → said calmly (✓), no camera', async () => {
+  test('NOTICE_ALREADY_CERTIFIED → said calmly (✓) with the day, written and spoken, no camera', async () => {
     setup({ scene: `n=${NOTICE_CODE}` })
-    useFakeCloud({ resolveNotice: () => ({ ok: false, error: { code: 'NOTICE_ALREADY_CERTIFIED', message: '本年度已于2026年3月15日完成认证，无需再次认证' } }) })
+    // The wire's text is never shown: the client composes its own sentence from the checked day.
+    useFakeCloud({ resolveNotice: () => ({ ok: false, error: { code: 'NOTICE_ALREADY_CERTIFIED', message: 'wire text', detail: { passedOn: '2026-03-15' } } }) })
     render(<CertifyNoticePage />)
     const box = await screen.findByTestId('landing-refused')
     expect(box.textContent).toContain('本年度已经完成认证')
-    // (The client transport shows the code's own sentence; the backend's dated variant is not passed through.)
-    expect(box.textContent).toContain('无需再次认证')
+    expect(screen.getByTestId('landing-message').textContent).toBe('本年度已于2026年3月15日完成认证，无需再次认证')
+    expect(box.textContent).not.toContain('wire text')
     expect(box.textContent).toContain('✓')
     expect(screen.queryByTestId('start')).toBeNull()
+    // 朗读 reads the same dated sentence
+    ;(speech.speak as jest.Mock).mockClear()
+    fireEvent.click(screen.getByTestId('speak'))
+    expect((speech.speak as jest.Mock).mock.calls.map((c) => String(c[0])).join('')).toContain('本年度已于2026年3月15日完成认证，无需再次认证')
+  })
+
+  test('NOTICE_ALREADY_CERTIFIED whose day is missing or not a real date → the plain sentence, no date', async () => {
+    setup({ scene: `n=${NOTICE_CODE}` })
+    useFakeCloud({ resolveNotice: () => ({ ok: false, error: { code: 'NOTICE_ALREADY_CERTIFIED', message: 'x', detail: { passedOn: '2026-02-30' } } }) })
+    render(<CertifyNoticePage />)
+    await screen.findByTestId('landing-refused')
+    expect(screen.getByTestId('landing-message').textContent).toBe('本年度已经完成认证，无需再次认证')
   })
 
   test.each([['NOTICE_INVALID from the backend', `n=${NOTICE_CODE}`, true], ['a tampered scene, refused on the spot', 'n=abc%', false]] as const)(

@@ -224,6 +224,19 @@ describe('weapp transport', () => {
     expect(await callFunction('listRecords', {})).toEqual({ ok: false, error: { code: 'NOT_BOUND', message: '请先绑定本人社保卡' } })
   })
 
+  test('NOTICE_ALREADY_CERTIFIED with a valid day: our own sentence names it; anything else gets the plain sentence', async () => {
+    const wire = (detail: unknown) => ({ result: { ok: false, error: { code: 'NOTICE_ALREADY_CERTIFIED', message: '<b>wire text</b>', detail } } })
+    cloud.callFunction.mockResolvedValue(wire({ passedOn: '2026-03-15' }))
+    expect(await callFunction('resolveNotice', { code: 'Ab3dE5gH7jK9' })).toEqual({
+      ok: false,
+      error: { code: 'NOTICE_ALREADY_CERTIFIED', message: '本年度已于2026年3月15日完成认证，无需再次认证', detail: { passedOn: '2026-03-15' } },
+    })
+    for (const bad of [{ passedOn: '2026-13-01' }, { passedOn: '2026年3月15日' }, { passedOn: '2026-03-15T00:00:00Z' }, {}, 'x']) {
+      cloud.callFunction.mockResolvedValue(wire(bad))
+      expect(await callFunction('resolveNotice', { code: 'Ab3dE5gH7jK9' })).toEqual({ ok: false, error: { code: 'NOTICE_ALREADY_CERTIFIED', message: '本年度已经完成认证，无需再次认证' } })
+    }
+  })
+
   test('no cloud SDK (e.g. an old base library) → SERVICE_UNAVAILABLE', async () => {
     ;(Taro as unknown as { cloud?: unknown }).cloud = undefined
     expect(await callFunction('getStatus', {})).toEqual({ ok: false, error: UNAVAILABLE })

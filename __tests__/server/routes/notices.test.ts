@@ -103,7 +103,12 @@ describe.each(DIALECTS)('notices on %s', (dialect) => {
     // 王秀英 passed on 2026-03-15 (roster); her code is for the 2026 cycle
     const res = await h.post('/v1/notices/resolve', { caller: newCaller(), code: codes.wang })
     expect(res.statusCode).toBe(409)
-    expect(res.json().error).toEqual({ code: 'NOTICE_ALREADY_CERTIFIED', message: '本年度已于2026年3月15日完成认证，无需再次认证' })
+    // The day also travels as a checked fact (detail), from which the client composes its own sentence.
+    expect(res.json().error).toEqual({ code: 'NOTICE_ALREADY_CERTIFIED', message: '本年度已于2026年3月15日完成认证，无需再次认证', detail: { passedOn: '2026-03-15' } })
+    // Starting a certification from that notice is refused the same way.
+    const start = await h.post('/v1/certifications/start', { caller: newCaller(), channel: 'h5', noticeCode: codes.wang })
+    expect(start.statusCode).toBe(409)
+    expect(start.json().error).toEqual({ code: 'NOTICE_ALREADY_CERTIFIED', message: '本年度已于2026年3月15日完成认证，无需再次认证', detail: { passedOn: '2026-03-15' } })
   })
 
   it('the scanner certifies that person from the notice (performer self, via notice); afterwards the notice says so', async () => {
@@ -117,7 +122,7 @@ describe.each(DIALECTS)('notices on %s', (dialect) => {
     const rec = await h.test.store.db.selectFrom('certification_records').selectAll().where('id', '=', String(result.recordId)).executeTakeFirstOrThrow()
     expect(rec).toMatchObject({ performed_by: 'self', via: 'notice' })
     const again = await h.post('/v1/notices/resolve', { caller: scanner, code: codes.liu })
-    expect(again.json().error).toEqual({ code: 'NOTICE_ALREADY_CERTIFIED', message: '本年度已于2027年1月5日完成认证，无需再次认证' })
+    expect(again.json().error).toEqual({ code: 'NOTICE_ALREADY_CERTIFIED', message: '本年度已于2027年1月5日完成认证，无需再次认证', detail: { passedOn: '2027-01-05' } })
   })
 
   it('a scanner who has the person among their 家人 certifies as the relative', async () => {

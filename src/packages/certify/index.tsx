@@ -202,8 +202,9 @@ function LandingRefused({ error, subject }: { error: AppError; subject: CertSubj
   return (
     <View data-testid='landing-refused' data-code={error.code}>
       <Notice tone={done ? 'success' : 'info'} title={REFUSAL_TITLES[error.code] ?? error.message}>
+        {/* Our own sentence for the code; NOTICE_ALREADY_CERTIFIED with the day already certified (error-detail.ts). */}
         <Text className='yl-text' data-testid='landing-message'>
-          {error.message}
+          <KeepDates text={error.message} />
         </Text>
         {subject.kind === 'share' && !done ? <Text className='yl-text'>请联系发给您的家人，让他在“家人”列表里重新发送一次。</Text> : null}
       </Notice>

@@ -5,14 +5,15 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-/** Reads `{code, field?}` from an error object, if it carries a code we know. */
+/** Reads `{code, field?, detail?}` from an error object, if it carries a code we know. */
 export function errorFrom(value: unknown): Result<never> | undefined {
   if (!isObject(value)) return undefined
   const code = value.code
   if (!isErrorCode(code)) return undefined
   const field = typeof value.field === 'string' ? value.field : undefined
-  // The Chinese text always comes from our own table, never from the wire.
-  return { ok: false, error: appError(code, field) }
+  // The Chinese text always comes from our own table, never from the wire: structured detail (a date)
+  // is kept only when it checks out for this code, and our own sentence is made from it.
+  return { ok: false, error: appError(code, field, value.detail) }
 }
 
 /**
