@@ -33,6 +33,7 @@ const FAMILY_EVENTS: Record<string, unknown> = {
   resolveNotice: { scene: 'n=Ab3dE5gH7jK9' },
   queryStatus: { name: '王秀英', idNumber: VALID_ID },
   claimUnitInvite: { code: 'ABCD2345' },
+  cancelCertification: { sessionId: completeCertificationEvent.sessionId, nonce: completeCertificationEvent.nonce, reason: 'left_page' },
 }
 const validEvent = (name: string): unknown =>
   name in FAMILY_EVENTS ? FAMILY_EVENTS[name] : name === 'bindIdentity' ? manual : name === 'localSscAuthorize' ? { name: '王秀英', idNumber: VALID_ID } : name === 'completeCertification' ? completeCertificationEvent : name === 'fileAppeal' ? { kind: 'appeal', reason: 'face_failed', phone: '13800135678' } : {}

@@ -5,7 +5,7 @@
  * failure; it must never start a new session for that.
  */
 import Taro from '@tarojs/taro'
-import type { CertificationResultView, CertificationSessionView, CompleteCertificationEvent, IdentityStepView } from '@/core/contracts/certification'
+import type { CancelCertificationEvent, CertificationResultView, CertificationSessionView, CompleteCertificationEvent, IdentityStepView } from '@/core/contracts/certification'
 import type { ErrorCode, Result } from '@/core/errors'
 import { callFunction } from './call-function'
 import { currentPlatform } from './platform'
@@ -16,6 +16,19 @@ export function startCertification(): Promise<Result<CertificationSessionView>> 
 
 export function completeCertification(event: CompleteCertificationEvent): Promise<Result<CertificationResultView>> {
   return callFunction('completeCertification', event)
+}
+
+/**
+ * Closes this phone's own open session (人脸核身 not finished, page left, a new try), so it no longer
+ * takes one of the account's open-session places. Best effort: never throws, never waited for by the
+ * person; a failure only means the session stays open until it expires.
+ */
+export async function cancelCertification(event: CancelCertificationEvent): Promise<void> {
+  try {
+    await callFunction('cancelCertification', event)
+  } catch {
+    // ignored: see above
+  }
 }
 
 /**

@@ -166,6 +166,24 @@ export const CompleteCertificationEventSchema = v.object({
 })
 export type CompleteCertificationEvent = v.InferOutput<typeof CompleteCertificationEventSchema>
 
+/**
+ * Why the phone closes its own open session (cancelCertification): WeChat 人脸核身 did not finish,
+ * the camera page was left before a result, or 再试一次 / 重新开始 replaced it with a new session.
+ */
+export const CANCEL_REASONS = ['identity_not_completed', 'left_page', 'restarted'] as const
+export type CancelReason = (typeof CANCEL_REASONS)[number]
+
+/**
+ * Cloud function `cancelCertification` event: the session and the nonce its start answered (only the
+ * phone that started it has the nonce, as for 完成认证).
+ */
+export const CancelCertificationEventSchema = v.object({
+  sessionId: v.pipe(v.string(), v.uuid()),
+  nonce: v.pipe(v.string(), v.regex(NONCE_PATTERN)),
+  reason: v.picklist(CANCEL_REASONS),
+})
+export type CancelCertificationEvent = v.InferOutput<typeof CancelCertificationEventSchema>
+
 /** Backend request bodies. */
 export const BackendStartCertificationSchema = v.pipe(
   v.object({
@@ -181,6 +199,8 @@ export const BackendStartCertificationSchema = v.pipe(
 export type BackendStartCertification = v.InferOutput<typeof BackendStartCertificationSchema>
 export const BackendCompleteCertificationSchema = v.object({ caller: CallerSchema, ...CompleteCertificationEventSchema.entries })
 export type BackendCompleteCertification = v.InferOutput<typeof BackendCompleteCertificationSchema>
+export const BackendCancelCertificationSchema = v.object({ caller: CallerSchema, ...CancelCertificationEventSchema.entries })
+export type BackendCancelCertification = v.InferOutput<typeof BackendCancelCertificationSchema>
 
 /** What the phone must do for identity before or with the camera step (see server/identity/port.ts). */
 export const IdentityStepViewSchema = v.variant('kind', [v.object({ kind: v.literal('none') }), v.object({ kind: v.literal('wechat-facial-verify'), verifyId: v.string() })])
@@ -213,6 +233,17 @@ export const CertificationSessionViewSchema = v.object({
   livenessConfig: v.optional(LivenessTimingConfigSchema),
 })
 export type CertificationSessionView = v.InferOutput<typeof CertificationSessionViewSchema>
+
+/** Where a session stands after cancelCertification. */
+export const SESSION_CANCEL_STATES = ['cancelled', 'completed', 'refused', 'expired'] as const
+export type SessionCancelState = (typeof SESSION_CANCEL_STATES)[number]
+
+/**
+ * Answer of cancelCertification: the session's state now (cancelled; or already completed, refused or
+ * expired — then left exactly as it was) and whether THIS call closed it.
+ */
+export const CancelledViewSchema = v.object({ state: v.picklist(SESSION_CANCEL_STATES), changed: v.boolean() })
+export type CancelledView = v.InferOutput<typeof CancelledViewSchema>
 
 export const ReinstatementViewSchema = v.object({
   /** 次月恢复发放, e.g. 2026年12月 */

@@ -9,7 +9,10 @@ import * as v from 'valibot'
 import type { ErrorCode } from '../errors'
 import { BackendBindManualSchema, BackendBindSscSchema, BackendCallerOnlySchema, BackendLocalSscAuthorizeSchema, BindIdentityEventSchema, IdNumberInputSchema, NameSchema } from './binding'
 import {
+  BackendCancelCertificationSchema,
   BackendCompleteCertificationSchema,
+  CancelCertificationEventSchema,
+  CancelledViewSchema,
   BackendStartCertificationSchema,
   CompleteCertificationEventSchema,
   StartCertificationEventSchema,
@@ -168,7 +171,21 @@ export const ENDPOINTS = {
     body: BackendCompleteCertificationSchema,
     answer: CertificationResultViewSchema,
     callers: ACCOUNT,
-    errors: ['SESSION_NOT_FOUND', 'SESSION_EXPIRED', 'SESSION_NONCE_MISMATCH', 'LIVENESS_MISMATCH', 'TRACE_IMPLAUSIBLE', 'TRACE_REUSED', 'EVIDENCE_MISMATCH', 'IDENTITY_NOT_COMPLETED', 'NOT_BOUND', 'RELATIVE_NOT_FOUND', 'SHARE_REVOKED', 'UNIT_ADMIN_NOT_APPOINTED'],
+    errors: ['SESSION_NOT_FOUND', 'SESSION_EXPIRED', 'SESSION_NONCE_MISMATCH', 'SESSION_CANCELLED', 'LIVENESS_MISMATCH', 'TRACE_IMPLAUSIBLE', 'TRACE_REUSED', 'EVIDENCE_MISMATCH', 'IDENTITY_NOT_COMPLETED', 'NOT_BOUND', 'RELATIVE_NOT_FOUND', 'SHARE_REVOKED', 'UNIT_ADMIN_NOT_APPOINTED'],
+    exposed: 'api',
+  },
+  /**
+   * The phone closes its own open session (人脸核身 not finished, camera page left, a new try): no
+   * record, nothing counted, so it no longer takes one of the account's open-session places.
+   * Idempotent; a completed, refused or expired session is left as it is.
+   */
+  cancelCertification: {
+    event: CancelCertificationEventSchema,
+    route: '/v1/certifications/cancel',
+    body: BackendCancelCertificationSchema,
+    answer: CancelledViewSchema,
+    callers: ACCOUNT,
+    errors: ['SESSION_NOT_FOUND', 'SESSION_NONCE_MISMATCH'],
     exposed: 'api',
   },
   /** 添加家人: name + ID number + relation, checked against the roster; answers the masked entry. */
