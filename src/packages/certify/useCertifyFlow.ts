@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { createFaceSource } from '@/liveness/create-source'
 import { createCameraSignal, type CameraSignal } from '@/liveness/weapp-source'
-import { completeCertification, isRetryableFailure, runIdentityStep } from '@/services/certification'
+import { cancelCertification, completeCertification, isRetryableFailure, runIdentityStep } from '@/services/certification'
 import { startCertificationFor } from '@/services/family'
 import { currentParams, replacePage, ROUTES } from '@/services/navigation'
 import { speak, stopSpeaking } from '@/services/speech'
@@ -51,6 +51,8 @@ export function useCertifyFlow(facing: Facing): CertifyFlow {
       createSource: () => createFaceSource({ facing, containerId: PREVIEW_ID, camera: holder.camera }),
       say: (text, kind) => speaker.say(text, kind),
       identityStep: (s) => runIdentityStep(s.identityStep),
+      // A session left without a result is closed (the page's unmount disposes the controller).
+      cancel: cancelCertification,
       isRetryable: isRetryableFailure,
     })
     ref.current = holder

@@ -9,6 +9,12 @@
  * session, not per frame. A network failure while completing keeps the SAME payload for 重试 (the
  * backend answers the same record for the same session); it never starts a new session.
  *
+ * A session this flow will not complete is closed on the backend (deps.cancel, best effort, never
+ * awaited): when 人脸核身 did not finish, when the page is left, and when begin() replaces it. Only a
+ * session no completion was sent for: once sent, the completion decides the session (a cancel racing
+ * it could cost the person a pass). Open sessions per account are limited, so an abandoned one would
+ * otherwise lock the person out (TOO_MANY_SESSIONS) until it expired.
+ *
  * Evidence (when the session asks for frames): the neutral frame when positioning ends, and for each
  * accepted action the frame nearest its peakMs from the source's ring of recent frames (the engine
  * reports an action after its peak), each sent with its moment {t, step} so the backend can check it
@@ -22,6 +28,8 @@ import {
   EVIDENCE_PEAK_TOLERANCE_MS,
   livenessEngineConfig,
   type CertificationResultView,
+  type CancelCertificationEvent,
+  type CancelReason,
   type CertificationSessionView,
   type CompleteCertificationEvent,
 } from '@/core/contracts/certification'
@@ -95,6 +103,8 @@ export interface FlowDeps {
    * `done` (or nothing) goes on to the camera; the backend's own check decides whether it passed.
    */
   identityStep?(session: CertificationSessionView): Promise<IdentityStepOutcome | void>
+  /** Closes a session this flow will not complete (best effort: its answer and failures are ignored). */
+  cancel?(event: CancelCertificationEvent): Promise<unknown> | void
   now?(): number
   /** Is this failure worth the same request again? */
   isRetryable(code: AppError['code']): boolean
@@ -141,6 +151,8 @@ export class CertifyController {
   /** The last action the engine detected (its peakMs is where the step's evidence frame is taken). */
   private lastDetected: { action: ActionName; peakMs: number } | null = null
   private payload: CompleteCertificationEvent | null = null
+  /** The current session was closed with deps.cancel. */
+  private cancelled = false
   private finished = false
   private disposed = false
   private run = 0
@@ -168,11 +180,16 @@ export class CertifyController {
   /** Start a new session and open the camera. */
   async begin(): Promise<void> {
     const run = ++this.run
+    this.abandon('restarted')
     this.disposed = false
     this.reset()
     this.set({ ...INITIAL })
     const started = await this.deps.start()
-    if (!this.live(run)) return
+    if (!this.live(run)) {
+      // Left (or restarted) while the start was on its way: the new session is nobody's.
+      if (started.ok) this.sendCancel(started.data, this.disposed ? 'left_page' : 'restarted')
+      return
+    }
     if (!started.ok) {
       this.set({ stage: 'start_failed', error: started.error, prompt: started.error.message })
       return
@@ -194,7 +211,9 @@ export class CertifyController {
       if (!this.live(run)) return
       if (outcome === 'not_completed' || outcome === 'unsupported') {
         // A check that did not finish cannot pass: stop before the camera, with kind words (no
-        // completion is sent, so no failed record counts against the person).
+        // completion is sent, so no failed record counts against the person), and close the session
+        // so 再试一次 never meets TOO_MANY_SESSIONS.
+        this.abandon('identity_not_completed')
         this.set({ stage: 'identity_incomplete', prompt: outcome === 'unsupported' ? IDENTITY_UNSUPPORTED_BODY : IDENTITY_INCOMPLETE_BODY })
         return
       }
@@ -243,6 +262,7 @@ export class CertifyController {
 
   /** The page is leaving: stop the camera and ignore late answers (begin() starts afresh). */
   dispose(): void {
+    this.abandon('left_page')
     this.disposed = true
     this.run++
     this.reset()
@@ -404,6 +424,24 @@ export class CertifyController {
 
   // ---- plumbing ----------------------------------------------------------------------------------
 
+  /** Closes the current session unless a completion was sent for it (or it was closed already). */
+  private abandon(reason: CancelReason): void {
+    const session = this.session
+    if (!session || this.payload || this.cancelled) return
+    this.cancelled = true
+    this.sendCancel(session, reason)
+  }
+
+  private sendCancel(session: CertificationSessionView, reason: CancelReason): void {
+    const cancel = this.deps.cancel
+    if (!cancel) return
+    try {
+      void Promise.resolve(cancel({ sessionId: session.sessionId, nonce: session.nonce, reason })).catch(() => undefined)
+    } catch {
+      // best effort: the session then expires on its own
+    }
+  }
+
   private live(run: number): boolean {
     return !this.disposed && run === this.run
   }
@@ -449,6 +487,7 @@ export class CertifyController {
     this.captures = []
     this.lastDetected = null
     this.payload = null
+    this.cancelled = false
     this.finished = false
     this.framesSeen = 0
   }
