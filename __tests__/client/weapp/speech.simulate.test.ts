@@ -9,6 +9,7 @@
 import { PROMPT_AUDIO } from '@/packages/certify/audio/manifest'
 import { DENIED_SPOKEN_WEAPP } from '@/packages/certify/flow/texts'
 import { DEMO, startWeapp, waitFor, type WeappSession } from './simulate-support'
+import { noticeCodeOf, PERSON_NO } from './support/seed'
 
 interface TtsRequest {
   lang: string
@@ -70,4 +71,17 @@ test('认证须知, camera refused while the plugin fails: the recorded clip of 
   await waitFor(() => played().includes(PROMPT_AUDIO[DENIED_SPOKEN_WEAPP]), 'the recorded clip to play')
   page.close()
   s.script.authorize = 'grant'
+})
+
+test('a notice landing for someone already certified: 朗读 says the day, as the page shows it', async () => {
+  answer = 'ok'
+  // 王秀英 last passed on 2026-03-15 (demo roster); her 2026 notice says so
+  const code = await noticeCodeOf(s.stack!, PERSON_NO.wang, 2026)
+  const page = await s.loadPage('packages/certify/index', { scene: encodeURIComponent(`n=${code}`) })
+  const dated = '本年度已于2026年3月15日完成认证，无需再次认证'
+  await page.waitForText(dated)
+  const before = requests.length
+  await page.tap({ text: '▶ 朗读' })
+  await waitFor(() => requests.slice(before).some((r) => r.content.includes(dated)), 'the dated sentence sent to the plugin')
+  page.close()
 })

@@ -50,7 +50,7 @@ const calledEndpoints = (cloud: WechatCloud) => cloud.log.map((c) => c.name)
 const verifyIdsIssued = () => fake.callsTo(GETVERIFYID).map((c) => c.answer.verify_id as string)
 
 describe('weapp 人脸核身 before the camera (compiled camera page, fake WeChat server)', () => {
-  test('the person cancels WeChat 人脸核身: a kind "not completed, try again", no camera, nothing sent or counted; 再试一次 starts afresh', async () => {
+  test('the person cancels WeChat 人脸核身: a kind "not completed, try again", no camera, nothing counted, the session closed; 再试一次 starts afresh', async () => {
     const standIn = facialVerifyStandIn(fake, { fail: 90002, verifyRet: 90002 })
     const cloud = await phoneFor('oWeappCancel_0001', PEOPLE.li, standIn)
     const issuedBefore = verifyIdsIssued().length
@@ -83,6 +83,14 @@ describe('weapp 人脸核身 before the camera (compiled camera page, fake WeCha
       expect.objectContaining({ channel: 'weapp', identity: 'wechat-facial-verify', performer: 'self', challenge: 'blink' }),
     ])
     expect(audit.map((a) => a.action)).not.toContain('certification.completed')
+    // The phone closed its session (so 再试一次 never meets TOO_MANY_SESSIONS): no record, nothing counted.
+    await waitFor(() => cloud.log.some((c) => c.name === 'cancelCertification' && c.result))
+    const cancel = cloud.log.find((c) => c.name === 'cancelCertification')!
+    expect(cancel.data).toEqual({ sessionId: started.result.data.sessionId, nonce: started.result.data.nonce, reason: 'identity_not_completed' })
+    expect(cancel.result).toEqual({ ok: true, data: { state: 'cancelled', changed: true } })
+    expect((await auditOf(s.stack!, personId)).filter((a) => a.action === 'certification.cancelled').map((a) => a.detail)).toEqual([
+      { sessionId: started.result.data.sessionId, reason: 'identity_not_completed', channel: 'weapp', performer: 'self', identity: 'wechat-facial-verify' },
+    ])
 
     // 再试一次: a new session, a new verifyId, WeChat's screen again (finished this time, so the camera opens).
     standIn.next = { finish: 10000 }

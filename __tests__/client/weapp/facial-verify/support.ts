@@ -41,6 +41,7 @@ export const PEOPLE = {
   liu: { personNo: 'DEMO0004', name: '刘德福', idNumber: '110101193809170532', cardNumber: 'A00000004', insuranceType: 'enterprise', maskedName: '刘*福' },
   chen: { personNo: 'DEMO0005', name: '陈玉梅', idNumber: '430102196001280688', cardNumber: 'A00000005', insuranceType: 'resident', maskedName: '陈*梅' },
   zhao: { personNo: 'DEMO0006', name: '赵德胜', idNumber: '320102196211030753', cardNumber: 'A00000006', insuranceType: 'institution', maskedName: '赵*胜' },
+  sun: { personNo: 'DEMO0007', name: '孙淑珍', idNumber: '110101195504100823', cardNumber: 'A00000007', insuranceType: 'enterprise', maskedName: '孙*珍' },
 } satisfies Record<string, Person>
 
 function injectTransport(backend: FastifyInstance): HttpTransport {
@@ -139,6 +140,11 @@ export async function personIdOf(stack: Stack, person: Person): Promise<string> 
 export async function auditOf(stack: Stack, personId: string): Promise<{ action: string; detail: Record<string, unknown> }[]> {
   const rows = await dbOf(stack).selectFrom('audit_log').select(['action', 'detail', 'at', 'id']).where('subject_person_id', '=', personId).orderBy('at').execute()
   return rows.map((r) => ({ action: r.action, detail: JSON.parse(r.detail) as Record<string, unknown> }))
+}
+
+/** The session rows of a person: status and why it was closed (SESSION_CANCELLED …). */
+export async function sessionsOf(stack: Stack, personId: string): Promise<{ id: string; status: string; rejected_code: string | null }[]> {
+  return dbOf(stack).selectFrom('certification_sessions').select(['id', 'status', 'rejected_code', 'created_at']).where('person_id', '=', personId).orderBy('created_at').execute()
 }
 
 export async function recordsOf(stack: Stack, personId: string): Promise<{ result: string; channel: string; method: string }[]> {

@@ -20,7 +20,7 @@ import { windowFrom } from '../../../../scripts/liveness/sessions'
 import { FakeWechat } from '../../../server/identity/fake-wechat'
 import { installFakePhone } from '../camera/fake-visionkit'
 import { STACK_NOW, startWeapp, type LoadedPage, type WeappSession } from '../simulate-support'
-import { auditOf, facialVerifyStandIn, steps, PEOPLE, personIdOf, QUERYVERIFYINFO, recordsOf, wechatCloud, type FaceScreen, type Person, type WechatCloud } from './support'
+import { auditOf, facialVerifyStandIn, steps, PEOPLE, personIdOf, QUERYVERIFYINFO, recordsOf, sessionsOf, wechatCloud, type FaceScreen, type Person, type WechatCloud } from './support'
 
 jest.setTimeout(120_000)
 
@@ -73,23 +73,45 @@ interface Run {
   camera: LoadedPage
 }
 
-/**
- * `person` on a phone of their own opens the camera page: WeChat's 人脸核身 screen answers `screen`,
- * then the recorded clip plays through camera + VisionKit until the session decided (the adapter stops
- * listening). Returns before the completion's answer is shown.
- */
-async function certifyOnCamera(openid: string, person: Person, screen: FaceScreen): Promise<Run> {
-  const cloud = wechatCloud(s.stack!, openid)
-  expect(await cloud.call('bindIdentity', { method: 'manual', name: person.name, idNumber: person.idNumber, cardNumber: person.cardNumber, insuranceType: person.insuranceType })).toMatchObject({ ok: true })
+/** Each WeChat user's phone in this file, bound to its person on first use. */
+const phones = new Map<string, WechatCloud>()
+async function phoneOf(openid: string, person: Person): Promise<WechatCloud> {
+  let cloud = phones.get(openid)
+  if (!cloud) {
+    cloud = wechatCloud(s.stack!, openid)
+    expect(await cloud.call('bindIdentity', { method: 'manual', name: person.name, idNumber: person.idNumber, cardNumber: person.cardNumber, insuranceType: person.insuranceType })).toMatchObject({ ok: true })
+    phones.set(openid, cloud)
+  }
   s.script.callFunction = cloud.callFunction
-  const standIn = facialVerifyStandIn(fake, screen)
+  return cloud
+}
+
+/** The person taps 取消 on WeChat's 人脸核身 screen (WeChat's server then holds 90002 用户取消). */
+const CANCEL: FaceScreen = { fail: 90002, verifyRet: 90002 }
+const cancelsSent = (cloud: WechatCloud) => cloud.log.filter((c) => c.name === 'cancelCertification')
+
+/**
+ * `person` on a phone of their own opens the camera page: WeChat's 人脸核身 screen is cancelled
+ * `cancelsFirst` times (each time the page says 没有完成 and the person taps 再试一次 once the phone's
+ * cancel was answered), then answers `screen`, then the recorded clip plays through camera + VisionKit
+ * until the session decided (the adapter stops listening). Returns before the completion's answer is shown.
+ */
+async function certifyOnCamera(openid: string, person: Person, screen: FaceScreen, cancelsFirst = 0): Promise<Run> {
+  const cloud = await phoneOf(openid, person)
+  const standIn = facialVerifyStandIn(fake, cancelsFirst > 0 ? CANCEL : screen)
   s.wx.requestFacialVerify = standIn.fn
   lead -= 120
   const phone = installFakePhone(s, { frames: genuine(lead), width: trace.header.width, height: trace.header.height, startAt: clock, setTime: (ms) => void (clock = ms) })
 
   const camera = await s.loadPage('packages/certify/camera', { facing: 'front' })
   opened.push(camera)
-  await steps(() => standIn.verifyIds.length === 1, 'wx.requestFacialVerify', camera)
+  for (let i = 1; i <= cancelsFirst; i++) {
+    await steps(() => standIn.verifyIds.length === i && camera.text().includes('微信人脸核身没有完成'), `WeChat's screen cancelled (#${i})`, camera)
+    await steps(() => cancelsSent(cloud).length === i && cancelsSent(cloud)[i - 1].result, `the phone's cancel #${i} answered`, camera)
+    if (i === cancelsFirst) standIn.next = screen
+    await camera.tap({ text: /^再试一次$/ })
+  }
+  await steps(() => standIn.verifyIds.length === cancelsFirst + 1, 'wx.requestFacialVerify', camera)
   // WeChat's screen is over: the camera page opens its <camera> only now.
   await steps(() => camera.text().includes('正在打开摄像头') && camera.component.dom.querySelector('wx-camera'), 'the <camera> after 人脸核身', camera)
   expect(s.callsOf('createCameraContext')).toHaveLength(0)
@@ -195,6 +217,65 @@ describe('weapp 人脸核身 end to end (compiled pages, recorded clip, fake WeC
     const again = await run.cloud.call('completeCertification', completions(run.cloud)[0].data)
     expect(again).toMatchObject({ ok: false, error: { code: 'IDENTITY_NOT_COMPLETED' } })
     expect(await recordsOf(s.stack!, run.personId)).toEqual([])
+  })
+
+  test('人脸核身 cancelled 4 times in a row: each 再试一次 a fresh session and verifyId, never TOO_MANY_SESSIONS; the 5th finishes → 认证通过', async () => {
+    const before = resultRedirects().length
+    const run = await certifyOnCamera('oWeappCancel4x01', PEOPLE.sun, { finish: 10000 }, 4)
+    const result = await resultPage(before)
+    expect(result.text()).toContain('认证通过')
+
+    // five sessions, five verifyIds, each handed to WeChat's screen; every start answered ok
+    const starts = run.cloud.log.filter((c) => c.name === 'startCertification')
+    expect(starts.map((c) => c.result.ok)).toEqual([true, true, true, true, true])
+    const verifyIds = starts.map((c) => c.result.data.identityStep.verifyId as string)
+    expect(new Set(verifyIds).size).toBe(5)
+    expect(run.verifyIds).toEqual(verifyIds)
+    // the four cancelled screens closed their sessions (the nonce start gave), the fifth completed
+    expect(cancelsSent(run.cloud).map((c) => c.data)).toEqual(
+      starts.slice(0, 4).map((c) => ({ sessionId: c.result.data.sessionId, nonce: c.result.data.nonce, reason: 'identity_not_completed' })),
+    )
+    expect(cancelsSent(run.cloud).map((c) => c.result)).toEqual(new Array(4).fill({ ok: true, data: { state: 'cancelled', changed: true } }))
+    const sessions = await sessionsOf(s.stack!, run.personId)
+    const byId = new Map(sessions.map((x) => [x.id, x]))
+    for (const c of starts.slice(0, 4)) expect(byId.get(c.result.data.sessionId)).toMatchObject({ status: 'rejected', rejected_code: 'SESSION_CANCELLED' })
+    expect(byId.get(starts[4].result.data.sessionId)).toMatchObject({ status: 'completed' })
+    // one record (the pass); the cancels are audited, none counted as a failure
+    expect(await recordsOf(s.stack!, run.personId)).toEqual([{ result: 'passed', channel: 'weapp', method: 'face' }])
+    const audit = await auditOf(s.stack!, run.personId)
+    expect(audit.filter((a) => a.action === 'certification.cancelled').map((a) => a.detail.reason)).toEqual(new Array(4).fill('identity_not_completed'))
+    expect(audit.map((a) => a.action)).not.toContain('certification.start_refused')
+    expect(queriesFor(verifyIds[4]).map((c) => c.answer.verify_ret)).toEqual([10000])
+  })
+
+  test('the camera page left with the back button 3 times before a result: each session closed (left_page); the 4th visit still reaches WeChat\'s screen', async () => {
+    // 赵德胜's phone again (every demo person is bound to one phone in this file); he has no pass yet.
+    const person = PEOPLE.zhao
+    const cloud = await phoneOf('oWeappLateCancel', person)
+    const from = cloud.log.length
+    const since = () => cloud.log.slice(from)
+    const cancelsSent = () => since().filter((c) => c.name === 'cancelCertification')
+    const cancelledBefore = (await auditOf(s.stack!, await personIdOf(s.stack!, person))).filter((a) => a.action === 'certification.cancelled').length
+    const standIn = facialVerifyStandIn(fake, { finish: 10000 })
+    s.wx.requestFacialVerify = standIn.fn
+    for (let i = 1; i <= 3; i++) {
+      installFakePhone(s, { frames: genuine(lead), width: trace.header.width, height: trace.header.height, startAt: clock, setTime: (ms) => void (clock = ms) })
+      const camera = await s.loadPage('packages/certify/camera', { facing: 'front' })
+      // WeChat's screen finished, the camera is up … and the person goes back before doing anything.
+      await steps(() => standIn.verifyIds.length === i && camera.component.dom.querySelector('wx-camera'), `the <camera> (visit ${i})`, camera)
+      camera.close()
+      await steps(() => cancelsSent().length === i && cancelsSent()[i - 1].result, `the cancel of visit ${i}`)
+    }
+    const camera = await s.loadPage('packages/certify/camera', { facing: 'front' })
+    opened.push(camera)
+    await steps(() => standIn.verifyIds.length === 4, 'WeChat\'s screen on the 4th visit', camera)
+    expect(camera.text()).not.toContain(ERRORS.TOO_MANY_SESSIONS.message)
+    const starts = since().filter((c) => c.name === 'startCertification')
+    expect(starts.map((c) => c.result.ok)).toEqual([true, true, true, true])
+    expect(cancelsSent().map((c) => c.data)).toEqual(starts.slice(0, 3).map((c) => ({ sessionId: c.result.data.sessionId, nonce: c.result.data.nonce, reason: 'left_page' })))
+    const personId = await personIdOf(s.stack!, person)
+    expect((await auditOf(s.stack!, personId)).filter((a) => a.action === 'certification.cancelled').slice(cancelledBefore).map((a) => a.detail.reason)).toEqual(['left_page', 'left_page', 'left_page'])
+    expect(await recordsOf(s.stack!, personId)).toEqual([])
   })
 
   test('WeChat busy at queryverifyinfo: 认证结果还没有提交 with 重试 (session kept, nothing written); 重试 sends the same completion and passes', async () => {

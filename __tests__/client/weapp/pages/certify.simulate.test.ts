@@ -62,12 +62,15 @@ describe('printed notice landing: the page a mini-program code (wxacode.getUnlim
     page.close()
   })
 
-  test('a notice of someone who already certified this year says so calmly, with no 开始认证', async () => {
+  test('a notice of someone who already certified this year says so calmly with the day (spoken: speech.simulate.test.ts), with no 开始认证', async () => {
+    // 王秀英 last passed on 2026-03-15 (demo roster)
     const code = await noticeCodeOf(s.stack!, PERSON_NO.wang, 2026)
     const page = await s.loadPage('packages/certify/index', { scene: encodeURIComponent(`n=${code}`) })
     await page.waitForText('本年度已经完成认证')
-    // The words come from the client's own table (never from the wire), so not the backend's dated sentence.
-    expect(page.text()).toContain(ERROR_MESSAGES.NOTICE_ALREADY_CERTIFIED)
+    // The client composes the sentence from the day the answer carries as a checked fact (never wire text).
+    const dated = '本年度已于2026年3月15日完成认证，无需再次认证'
+    expect(page.text()).toContain(dated)
+    expect(page.text()).not.toContain(ERROR_MESSAGES.NOTICE_ALREADY_CERTIFIED)
     expect(page.text()).toContain('✓')
     expect(page.text()).not.toContain('开始认证')
     page.close()
