@@ -87,34 +87,3 @@ export async function startWeapp(opts: WeappOptions = {}): Promise<WeappSession>
     },
   }
 }
-
-// ---- the first harness's exports (kept for suites written against it) ---------------------------
-
-export interface WxMock {
-  cloud: { init: jest.Mock; callFunction: jest.Mock }
-  navigateTo: jest.Mock
-  reLaunch: jest.Mock
-  [k: string]: unknown
-}
-
-/** The first harness's mock: the recording wx with jest.fn cloud.callFunction / navigateTo / reLaunch. */
-export function installWx(): WxMock {
-  const rec = createRecordingWx()
-  const wx = rec.wx
-  const ok = (name: string) =>
-    jest.fn((o?: { success?: (r: unknown) => void; complete?: (r: unknown) => void }) => {
-      const res = { errMsg: `${name}:ok` }
-      o?.success?.(res)
-      o?.complete?.(res)
-      return Promise.resolve(res)
-    })
-  wx.cloud = { ...wx.cloud, init: jest.fn(), callFunction: jest.fn() }
-  wx.navigateTo = ok('navigateTo')
-  wx.reLaunch = ok('reLaunch')
-  ;(global as unknown as Record<string, unknown>).wx = wx
-  return wx as unknown as WxMock
-}
-
-export async function until<T>(probe: () => T | undefined | false, ms = 20_000): Promise<T> {
-  return waitFor(probe, 'the page to render', ms)
-}
