@@ -1,4 +1,5 @@
 /** Platform identities (WeChat openid, or the local sign-in) as accounts. */
+import { sql } from 'kysely'
 import type { Caller } from '../../src/core/contracts/common'
 import { newId } from '../db/ids'
 import { compiledOnce } from './compiled'
@@ -46,11 +47,14 @@ export async function accountWithSelfPerson(db: Db, caller: Caller): Promise<{ i
   return { id: account_id, lastSeenAt: account_last_seen_at, ...(person.id === null ? {} : { person: person as PersonRow }) }
 }
 
-// Every status, records and start request runs this first: compiled once.
+// Every status, records and start request runs this first: compiled once. 'self' is written into the
+// SQL, not bound: the only index on bindings.account_id is partial (relation = 'self' and unbound_at is
+// null) and SQLite uses a partial index only when the query's own text implies its condition; with
+// `relation = ?` it read the whole bindings table on every request.
 const selectAccountWithSelfPerson = compiledOnce(2, (db, platform: string, openid: string) =>
   db
     .selectFrom('accounts')
-    .leftJoin('bindings', (join) => join.onRef('bindings.account_id', '=', 'accounts.id').on('bindings.relation', '=', 'self').on('bindings.unbound_at', 'is', null))
+    .leftJoin('bindings', (join) => join.onRef('bindings.account_id', '=', 'accounts.id').on('bindings.relation', '=', sql.lit('self')).on('bindings.unbound_at', 'is', null))
     .leftJoin('persons', 'persons.id', 'bindings.person_id')
     .selectAll('persons')
     .select(['accounts.id as account_id', 'accounts.last_seen_at as account_last_seen_at'])

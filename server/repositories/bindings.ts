@@ -1,17 +1,19 @@
 /** Account ↔ person bindings. Only relation 'self' (本人) exists so far. */
-import type { Selectable } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import type { BindingsTable } from '../db/schema'
 import { newId } from '../db/ids'
 import type { Db } from './types'
 
 export type BindingRow = Selectable<BindingsTable>
 
+// 'self' is a literal in the SQL, not a bound value: the indexes on bindings are partial (relation =
+// 'self' and unbound_at is null) and SQLite uses one only when the query's text implies its condition.
 export async function activeSelfBindingOfAccount(db: Db, accountId: string): Promise<BindingRow | undefined> {
   return db
     .selectFrom('bindings')
     .selectAll()
     .where('account_id', '=', accountId)
-    .where('relation', '=', 'self')
+    .where('relation', '=', sql.lit('self'))
     .where('unbound_at', 'is', null)
     .executeTakeFirst()
 }
@@ -21,7 +23,7 @@ export async function activeSelfBindingOfPerson(db: Db, personId: string): Promi
     .selectFrom('bindings')
     .selectAll()
     .where('person_id', '=', personId)
-    .where('relation', '=', 'self')
+    .where('relation', '=', sql.lit('self'))
     .where('unbound_at', 'is', null)
     .executeTakeFirst()
 }

@@ -77,6 +77,9 @@ export async function latestRecordAndPassOfPerson(db: Db, person: PersonRow): Pr
   return { ...(latest ? { latest } : {}), ...(lastPass ? { lastPass } : {}) }
 }
 
+/** LIMIT 1 as a literal in the SQL (see selectLatestAndPass). */
+const ONE = sql.lit(1)
+
 // Every status read runs these: compiled once.
 const selectRecords = compiledOnce(2, (db, personId: string, limit: number) =>
   db.selectFrom('certification_records').selectAll().where('person_id', '=', personId).orderBy('certified_at', 'desc').orderBy('id', 'desc').limit(limit),
@@ -92,7 +95,7 @@ const selectRecordsBefore = compiledOnce(3, (db, personId: string, before: strin
     .limit(limit),
 )
 const selectLatestPass = compiledOnce(1, (db, personId: string) =>
-  db.selectFrom('certification_records').selectAll().where('person_id', '=', personId).where('result', '=', 'passed').orderBy('certified_at', 'desc').limit(1),
+  db.selectFrom('certification_records').selectAll().where('person_id', '=', personId).where('result', '=', sql.lit('passed')).orderBy('certified_at', 'desc').limit(ONE),
 )
 
 export async function insertRecord(db: Db, row: Insertable<CertificationRecordsTable>): Promise<void> {
@@ -103,10 +106,13 @@ export async function countRecords(db: Db): Promise<number> {
   const row = await db.selectFrom('certification_records').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
   return Number(row.n)
 }
+// The constants (LIMIT 1, 'passed') are written into the SQL rather than bound: on SQLite a bound
+// LIMIT costs a prepared statement's run about four times a literal one (17 µs against 4 µs on the
+// bench's store, measured with better-sqlite3 alone), and this read runs on every status request.
 const selectLatestAndPass = compiledOnce(1, (db, personId: string) =>
   db
     .selectFrom(
-      db.selectFrom('certification_records').selectAll().where('person_id', '=', personId).orderBy('certified_at', 'desc').orderBy('id', 'desc').limit(1).as('latest'),
+      db.selectFrom('certification_records').selectAll().where('person_id', '=', personId).orderBy('certified_at', 'desc').orderBy('id', 'desc').limit(ONE).as('latest'),
     )
     .selectAll()
     .select(sql.lit('latest').as('kind'))
@@ -117,9 +123,9 @@ const selectLatestAndPass = compiledOnce(1, (db, personId: string) =>
             .selectFrom('certification_records')
             .selectAll()
             .where('person_id', '=', personId)
-            .where('result', '=', 'passed')
+            .where('result', '=', sql.lit('passed'))
             .orderBy('certified_at', 'desc')
-            .limit(1)
+            .limit(ONE)
             .as('pass'),
         )
         .selectAll()
