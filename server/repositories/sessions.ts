@@ -1,5 +1,5 @@
 /** Certification sessions (开始认证 → 完成认证). Data access only; the rules are in services/certification.ts. */
-import type { Insertable, Selectable } from 'kysely'
+import { sql, type Insertable, type Selectable } from 'kysely'
 import type { CertificationSessionsTable, Dialect } from '../db/schema'
 import type { Db } from './types'
 
@@ -95,8 +95,10 @@ export async function countFailedFaceRecordsSince(db: Db, personId: string, sinc
     .selectFrom('certification_records')
     .select((eb) => eb.fn.countAll().as('n'))
     .where('person_id', '=', personId)
-    .where('result', '=', 'failed')
-    .where('method', '=', 'face')
+    // Literals, not bound values: certification_records has partial indexes on result, and SQLite
+    // re-plans a statement on every run when a bound value meets such a column (every completion runs this).
+    .where('result', '=', sql.lit('failed'))
+    .where('method', '=', sql.lit('face'))
     .where('certified_at', '>=', since)
     .executeTakeFirstOrThrow()
   return Number(row.n)

@@ -26,6 +26,7 @@ import { accountWithSelfPerson, ensureAccount } from '../../../server/repositori
 import { activeSelfBindingOfAccount, activeSelfBindingOfPerson, insertSelfBinding } from '../../../server/repositories/bindings'
 import { insertPerson } from '../../../server/repositories/persons'
 import { insertRecord, latestPassOfPerson, latestRecordAndPassOfPerson } from '../../../server/repositories/records'
+import { countFailedFaceRecordsSince } from '../../../server/repositories/sessions'
 import type { PersonRow } from '../../../server/repositories/types'
 
 const NOW = '2026-11-27T02:00:00.000Z'
@@ -134,6 +135,12 @@ describe('hot reads on SQLite use indexes', () => {
       expect(tableScans(statements)).toEqual([])
       expect(replanned(statements)).toEqual([])
     }
+  })
+
+  it('the failed face tries of the person today (every completion)', async () => {
+    const statements = await statementsOf(() => countFailedFaceRecordsSince(db, person.id, '2026-01-01T00:00:00.000Z'))
+    expect(tableScans(statements)).toEqual([])
+    expect(replanned(statements)).toEqual([])
   })
 
   it('the active 本人 binding of an account and of a person', async () => {
