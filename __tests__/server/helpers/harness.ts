@@ -8,6 +8,7 @@ import { buildApp, type BuildAppOptions } from '../../../server/app'
 import type { AppConfig } from '../../../server/config/env'
 import type { Database, Dialect } from '../../../server/db/schema'
 import { createTestStore, type TestStore } from '../../support/db'
+import { DEMO, type DemoKey } from './demo'
 import { testConfig } from './config'
 import { signedHeaders, type SignOptions } from './signing'
 
@@ -95,4 +96,15 @@ let openidCounter = 0
 export function newCaller(prefix = 'wx'): { platform: 'local'; openid: string } {
   openidCounter++
   return { platform: 'local', openid: `${prefix}_${process.pid}_${openidCounter}_${Math.random().toString(36).slice(2, 8)}` }
+}
+
+/** Binds every demo roster person by hand, each on a fresh caller of their own; answers the callers. */
+export async function bindDemoPeople(h: Pick<Harness, 'post'>): Promise<Record<DemoKey, { platform: 'local'; openid: string }>> {
+  const callers = {} as Record<DemoKey, { platform: 'local'; openid: string }>
+  for (const key of Object.keys(DEMO) as DemoKey[]) {
+    callers[key] = newCaller()
+    const res = await h.post('/v1/bindings/manual', { caller: callers[key], ...DEMO[key] })
+    if (res.statusCode !== 200) throw new Error(`bind ${key}: ${res.body}`)
+  }
+  return callers
 }

@@ -19,8 +19,8 @@ import { DEFAULT_CERTIFICATION_CONFIG } from '../../../server/services/certifica
 import { CertificationPool } from '../../../server/workers/certification-pool'
 import { loadTrace } from '../../core/liveness/helpers'
 import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../support/db'
-import { DEMO, type DemoKey } from '../helpers/demo'
-import { DEFAULT_NOW, newCaller, startHarness, type Harness } from '../helpers/harness'
+import type { DemoKey } from '../helpers/demo'
+import { bindDemoPeople, DEFAULT_NOW, newCaller, startHarness, type Harness } from '../helpers/harness'
 
 jest.setTimeout(180_000)
 
@@ -100,15 +100,6 @@ class FakeVerifier implements IdentityVerifier {
   }
 }
 
-async function bindAll(h: Harness): Promise<Record<DemoKey, Caller>> {
-  const callers = {} as Record<DemoKey, Caller>
-  for (const key of Object.keys(DEMO) as DemoKey[]) {
-    callers[key] = newCaller()
-    const res = await h.post('/v1/bindings/manual', { caller: callers[key], ...DEMO[key] })
-    if (res.statusCode !== 200) throw new Error(`bind ${key}: ${res.body}`)
-  }
-  return callers
-}
 
 async function start(h: Harness, caller: Caller): Promise<CertificationSessionView> {
   const res = await h.post('/v1/certifications/start', { caller, channel: 'h5' })
@@ -141,7 +132,7 @@ describe.each(DIALECTS)('certification binding on %s', (dialect) => {
       config: { certification: { ...DEFAULT_CERTIFICATION_CONFIG, testChallenge: CHALLENGE, maxOpenSessions: 20 } },
       build: { identityVerifier: fake },
     })
-    callers = await bindAll(h)
+    callers = await bindDemoPeople(h)
   }, STORE_SETUP_TIMEOUT_MS)
   afterAll(async () => h?.close())
   beforeEach(() => {
@@ -285,7 +276,7 @@ describe.each(DIALECTS)('completions in the worker pool never make others wait (
   })
 
   it('while two completions with evidence frames are held in the worker, 40 status reads are all answered 200; then both complete', async () => {
-    const callers = await bindAll(h)
+    const callers = await bindDemoPeople(h)
     const a = await start(h, callers.wang)
     const b = await start(h, callers.li)
     const runA = clientRun('cap13_edit2', 41)

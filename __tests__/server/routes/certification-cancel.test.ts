@@ -7,8 +7,7 @@
 import type { CertificationSessionView } from '../../../src/core/contracts/certification'
 import { DEFAULT_CERTIFICATION_CONFIG } from '../../../server/services/certification-config'
 import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../support/db'
-import { DEMO, type DemoKey } from '../helpers/demo'
-import { newCaller, type Harness } from '../helpers/harness'
+import { bindDemoPeople, newCaller, type Harness } from '../helpers/harness'
 import { auditOf, certify, familyHarness, passingRun, personIdOf, type Caller } from './relatives-support'
 
 jest.setTimeout(60_000)
@@ -17,15 +16,11 @@ const NOT_FOUND = { code: 'SESSION_NOT_FOUND', message: '没有找到这次认�
 
 describe.each(DIALECTS)('cancelCertification on %s', (dialect) => {
   let h: Harness
-  const callers = {} as Record<DemoKey, Caller>
+  let callers: Awaited<ReturnType<typeof bindDemoPeople>>
 
   beforeAll(async () => {
     h = (await familyHarness(dialect)).h
-    for (const key of Object.keys(DEMO) as DemoKey[]) {
-      callers[key] = newCaller()
-      const res = await h.post('/v1/bindings/manual', { caller: callers[key], ...DEMO[key] })
-      if (res.statusCode !== 200) throw new Error(`bind ${key}: ${res.body}`)
-    }
+    callers = await bindDemoPeople(h)
   }, STORE_SETUP_TIMEOUT_MS)
   afterAll(async () => h?.close())
   beforeEach(() => {

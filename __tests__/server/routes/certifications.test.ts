@@ -23,7 +23,7 @@ import { DEFAULT_CERTIFICATION_CONFIG, type CertificationConfig } from '../../..
 import { loadTrace, stillPhoto } from '../../core/liveness/helpers'
 import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../support/db'
 import { DEMO, type DemoKey } from '../helpers/demo'
-import { DEFAULT_NOW, newCaller, startHarness, type Harness } from '../helpers/harness'
+import { bindDemoPeople, DEFAULT_NOW, newCaller, startHarness, type Harness } from '../helpers/harness'
 
 jest.setTimeout(60_000)
 
@@ -98,12 +98,7 @@ async function setup(dialect: (typeof DIALECTS)[number], certification: Partial<
     config: { certification: { ...DEFAULT_CERTIFICATION_CONFIG, ...certification } },
     build: { identityVerifier: fake, randomInt: (max) => (randomQueue.length ? randomQueue.shift()! % max : randomInt(max)) },
   })
-  const callers = {} as Record<DemoKey, Caller>
-  for (const key of Object.keys(DEMO) as DemoKey[]) {
-    callers[key] = newCaller()
-    const res = await h.post('/v1/bindings/manual', { caller: callers[key], ...DEMO[key] })
-    if (res.statusCode !== 200) throw new Error(`bind ${key}: ${res.body}`)
-  }
+  const callers = await bindDemoPeople(h)
   return { h, fake, callers, randomQueue }
 }
 

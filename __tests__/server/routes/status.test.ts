@@ -1,6 +1,6 @@
 import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../support/db'
 import { DEMO, type DemoKey } from '../helpers/demo'
-import { newCaller, startHarness, type Harness } from '../helpers/harness'
+import { bindDemoPeople, newCaller, startHarness, type Harness } from '../helpers/harness'
 
 /** Expected as of 2026-11-27 (Beijing), rolling 12-month cycle. */
 const EXPECTED: Record<DemoKey, { status: string; statusLabel: string; nextDueMonthLabel: string; nextDueDate: string; suspendedSince?: string; last?: string }> = {
@@ -15,14 +15,10 @@ const EXPECTED: Record<DemoKey, { status: string; statusLabel: string; nextDueMo
 
 describe.each(DIALECTS)('status and records on %s', (dialect) => {
   let h: Harness
-  const callers = {} as Record<DemoKey, ReturnType<typeof newCaller>>
+  let callers: Awaited<ReturnType<typeof bindDemoPeople>>
   beforeAll(async () => {
     h = await startHarness(dialect)
-    for (const key of Object.keys(DEMO) as DemoKey[]) {
-      callers[key] = newCaller()
-      const res = await h.post('/v1/bindings/manual', { caller: callers[key], ...DEMO[key] })
-      if (res.statusCode !== 200) throw new Error(`bind ${key}: ${res.body}`)
-    }
+    callers = await bindDemoPeople(h)
   }, STORE_SETUP_TIMEOUT_MS)
   afterAll(async () => h?.close())
 
