@@ -61,6 +61,17 @@ describe('signing', () => {
     for (const n of seen) expect(n).toMatch(NONCE_PATTERN)
   })
 
+  test('nonces begin with their creation time, so they sort in the order they were made', () => {
+    const t = Date.UTC(2026, 11, 6, 1, 50)
+    const made = [t - 300_000, t - 1, t, t + 1, t + 86_400_000].map((ms) => newNonce(ms))
+    for (const n of made) expect(n).toMatch(NONCE_PATTERN)
+    expect([...made].sort()).toEqual(made)
+    expect(made[2].slice(0, 12)).toBe(t.toString(16).padStart(12, '0'))
+    // The random part is as long as before: 24 bytes.
+    expect(Buffer.from(made[2].slice(12), 'base64url')).toHaveLength(24)
+    expect(new Set(Array.from({ length: 200 }, () => newNonce(t))).size).toBe(200)
+  })
+
   test('each call gets a new nonce by default', async () => {
     const { transport, requests } = capture()
     const client = createBackendClient({ baseUrl: 'http://b', keyId: 'k1', secret: SECRET, transport })
