@@ -6,7 +6,7 @@ import Taro from '@tarojs/taro'
 import { PageShell } from '@/components/PageShell'
 import { speak, speechAvailable } from '@/services/speech'
 import { clampScale, fontScale, todayInChina } from '@/services/system'
-import { formatChinaDate } from '@/services/format'
+import { formatChinaDate } from '@/core/dates'
 import { resetTaroMock } from '../support/taro-mock'
 
 const getAppBaseInfo = Taro.getAppBaseInfo as unknown as jest.Mock

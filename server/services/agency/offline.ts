@@ -19,14 +19,9 @@ import type { RecordRow } from '../../repositories/records'
 import { shanghaiDate, shanghaiMidnightIso } from '../../time/clock'
 import type { ServiceContext } from '../context'
 import { applyPass, reinstatedAuditDetail } from '../passes'
+import { isCalendarDate } from '../../../src/core/dates'
 
 const METHOD_OF: Record<OfflineMethod, RecordMethod> = { counter: 'counter', community: 'community', home_visit: 'home_visit' }
-
-/** A real calendar date (the pattern alone lets 2026-02-30 through). */
-function isCalendarDate(date: string): boolean {
-  const d = new Date(`${date}T00:00:00Z`)
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === date
-}
 
 export async function recordOffline(ctx: ServiceContext, actor: AgencyActor, input: OfflineRecordInput): Promise<OfflineRecordAnswer> {
   const earlier = await findOfflineRequest(ctx.db, actor.userId, input.requestId)

@@ -20,6 +20,7 @@ import type { Db } from '../../repositories/types'
 import { shanghaiDate, shanghaiMidnightIso } from '../../time/clock'
 import type { ServiceContext } from '../context'
 import { inviteCodeHash, lastValidDay } from '../unit-admins'
+import { isCalendarDate } from '../../../src/core/dates'
 
 const UNITS_MAX = 500
 const APPOINTMENTS_MAX = 500
@@ -78,11 +79,6 @@ function newInviteCode(): string {
 /** The next day's Beijing midnight after `date`, as ISO. */
 function endOfDayIso(date: string): string {
   return new Date(Date.parse(shanghaiMidnightIso(date)) + DAY_MS).toISOString()
-}
-
-function isCalendarDate(date: string): boolean {
-  const d = new Date(`${date}T00:00:00Z`)
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === date
 }
 
 export async function appointUnitAdmin(ctx: ServiceContext, actor: AgencyActor, input: { unitName: string; expiresOn: string }): Promise<{ appointment: AppointmentView; inviteCode: string }> {

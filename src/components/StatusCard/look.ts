@@ -1,6 +1,6 @@
 import type { CertStatus } from '@/core/contracts/common'
 import type { LastResultView } from '@/core/contracts/views'
-import { formatChinaDate } from '@/services/format'
+import { formatChinaDate } from '@/core/dates'
 
 export interface StatusLook {
   /** A glyph that differs per state … */

@@ -25,7 +25,7 @@ import { appError, type AppError, type ErrorCode, type Result } from '@/core/err
 import type { AsyncState } from '@/hooks/useAsync'
 import { openCameraSettings, requestCameraPermission } from '@/services/camera-permission'
 import { listRelatives, openShare, resolveNotice } from '@/services/family'
-import { formatChinaDate } from '@/services/format'
+import { formatChinaDate } from '@/core/dates'
 import { backHome, currentParams, navigateTo, navigateWithQuery, ROUTES } from '@/services/navigation'
 import { preloadFaceTracker } from '@/liveness/create-source'
 import { currentPlatform } from '@/services/platform'

@@ -2,7 +2,7 @@
 import { RELATION_LABELS, RELATIONS, type Relation, type RelativeView } from '@/core/contracts/family'
 import type { ErrorCode } from '@/core/errors'
 import { deadlineSentence, lastResultText, retryNote, silentCertifiedText, statusLook, SUSPENDED_ADVICE, suspendedSinceText } from '@/components/StatusCard/look'
-import { formatChinaDate } from '@/services/format'
+import { formatChinaDate } from '@/core/dates'
 
 export const RELATION_CHOICES: ReadonlyArray<{ value: Relation; label: string }> = RELATIONS.map((r) => ({ value: r, label: RELATION_LABELS[r] }))
 

@@ -1,5 +1,5 @@
 import type { RecordView, RecordsView } from '@/core/contracts/views'
-import { formatChinaDate } from '@/services/format'
+import { formatChinaDate } from '@/core/dates'
 
 /**
  * The result as a person should read it. A try made while already certified for the cycle is a
