@@ -102,18 +102,17 @@ export function startFaceTracking(opts: FaceTrackingOptions): FaceTracking {
   let lastT = 0
   let count = 0
   let running = true
+  /** A detectFace is waiting for its answer (one answer per detectFace). */
   let busy = false
   /** Camera frames that arrived while detectFace had not answered yet. */
   let waited = 0
-  /** Whether the last detectFace has had its answer (one frame per detectFace). */
-  let answered = true
 
   const emit = (anchors: VKFaceAnchorLike[]) => {
-    busy = false
     // A second answer to the same detectFace (or a late one) would repeat its frame's time, which the
     // backend refuses in a summary (timestamps must increase): keep the first.
-    if (!running || answered) return
-    answered = true
+    if (!busy) return
+    busy = false
+    if (!running) return
     const faces = anchors.map(anchorToFace)
     const frame: TrackerFrame = { t: lastT, faces }
     if (last && faces.length) {
@@ -140,7 +139,6 @@ export function startFaceTracking(opts: FaceTrackingOptions): FaceTracking {
     last = frame
     lastT = Date.now() - t0
     busy = true
-    answered = false
     if (opts.onTracked) {
       try {
         opts.onTracked(frame, lastT)
