@@ -5,7 +5,7 @@
  * failure; it must never start a new session for that.
  */
 import Taro from '@tarojs/taro'
-import type { CancelCertificationEvent, CertificationResultView, CertificationSessionView, CompleteCertificationEvent, IdentityStepView } from '@/core/contracts/certification'
+import type { CancelCertificationEvent, CancelledView, CertificationResultView, CertificationSessionView, CompleteCertificationEvent, IdentityStepView } from '@/core/contracts/certification'
 import type { ErrorCode, Result } from '@/core/errors'
 import { callFunction } from './call-function'
 import { currentPlatform } from './platform'
@@ -20,15 +20,11 @@ export function completeCertification(event: CompleteCertificationEvent): Promis
 
 /**
  * Closes this phone's own open session (人脸核身 not finished, page left, a new try), so it no longer
- * takes one of the account's open-session places. Best effort: never throws, never waited for by the
- * person; a failure only means the session stays open until it expires.
+ * takes one of the account's open-session places. Best effort: the flow neither waits for nor reads
+ * the answer (a failure only means the session stays open until it expires).
  */
-export async function cancelCertification(event: CancelCertificationEvent): Promise<void> {
-  try {
-    await callFunction('cancelCertification', event)
-  } catch {
-    // ignored: see above
-  }
+export function cancelCertification(event: CancelCertificationEvent): Promise<Result<CancelledView>> {
+  return callFunction('cancelCertification', event)
 }
 
 /**
