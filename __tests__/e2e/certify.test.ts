@@ -23,7 +23,7 @@
  * (.tmp/e2e-artifacts/certify-still-result*.png) and its sizes are checked.
  */
 import { spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Page, Request } from 'playwright-core'
@@ -38,6 +38,7 @@ import { openBrowser, type Browser } from './support/browser'
 import { fakeCameraArgs, fakeCameraFile } from './support/fake-camera'
 import { DEMO, openAndBind } from './support/flows'
 import { eventually } from './support/family-flows'
+import { artifactsOnFailure } from './support/artifacts'
 import { ROOT, startSystem, type RunningSystem } from './support/system'
 import { demoDate } from './support/demo-dates'
 
@@ -53,6 +54,7 @@ const note = (s: string) => {
   log.push(s)
   process.stdout.write(`[certify e2e] ${s}\n`)
 }
+const withArtifacts = artifactsOnFailure({ note, sections: () => ({ 'certification audit': certificationAudit(), 'npm start output': system.output() }) })
 
 /** The real enrolment command, against the running system's data directory. */
 function enrol(personNo: string, photo: string, dataDir: string): Promise<string> {
@@ -394,21 +396,6 @@ async function screenshotResult(page: Page, run: 'pass' | 'still', expected: { m
   expect(largest.line).toBeGreaterThanOrEqual(36)
   expect(normal.overflow).toBeLessThanOrEqual(0)
   expect(largest.overflow).toBeLessThanOrEqual(0)
-}
-
-/** On failure: a screenshot and the visible text in .tmp/e2e-artifacts/ (git-ignored). */
-async function withArtifacts(page: Page, name: string, fn: () => Promise<void>) {
-  try {
-    await fn()
-  } catch (e) {
-    const dir = join(ROOT, '.tmp', 'e2e-artifacts')
-    mkdirSync(dir, { recursive: true })
-    await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true }).catch(() => undefined)
-    const text = await page.locator('body').innerText({ timeout: 2000 }).catch(() => '')
-    writeFileSync(join(dir, `${name}.txt`), `${page.url()}\n\n${text}\n\n--- certification audit ---\n${certificationAudit()}\n\n--- npm start output ---\n${system.output()}`)
-    note(`${name}: failed at ${page.url()}; screenshot and page text in .tmp/e2e-artifacts/${name}.*`)
-    throw e
-  }
 }
 
 /** The backend's audit entries about certifications (why a completion was refused, with its facts). */

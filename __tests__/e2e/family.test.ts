@@ -18,7 +18,7 @@
  * them in time); the same person as the cap12 reference photo, which is enrolled for both parents.
  * Challenge `turn_left,blink`: see certify.test.ts and fake-camera-loop.test.ts.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -38,6 +38,7 @@ import {
   watchApiFailures,
 } from './support/family-flows'
 import { DEMO, openAndBind } from './support/flows'
+import { artifactsOnFailure } from './support/artifacts'
 import { ROOT, startSystem, type RunningSystem } from './support/system'
 import { demoDate } from './support/demo-dates'
 
@@ -64,6 +65,7 @@ const note = (s: string) => {
   log.push(s)
   process.stdout.write(`[family e2e] ${s}\n`)
 }
+const withArtifacts = artifactsOnFailure({ note, sections: () => ({ 'npm start output': system.output() }) })
 
 beforeAll(async () => {
   const t0 = Date.now()
@@ -238,18 +240,3 @@ describe('家人认证 in the browser', () => {
     }
   })
 })
-
-/** On failure: a screenshot and the visible text in .tmp/e2e-artifacts/ (git-ignored). */
-async function withArtifacts(page: Page, name: string, fn: () => Promise<void>) {
-  try {
-    await fn()
-  } catch (e) {
-    const dir = join(ROOT, '.tmp', 'e2e-artifacts')
-    mkdirSync(dir, { recursive: true })
-    await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true }).catch(() => undefined)
-    const text = await page.locator('body').innerText({ timeout: 2000 }).catch(() => '')
-    writeFileSync(join(dir, `${name}.txt`), `${page.url()}\n\n${text}\n\n--- npm start output ---\n${system.output()}`)
-    note(`${name}: failed at ${page.url()}; screenshot and page text in .tmp/e2e-artifacts/${name}.*`)
-    throw e
-  }
-}

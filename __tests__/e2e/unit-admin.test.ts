@@ -13,13 +13,14 @@
  * Identity: local-face-match against a reference photo enrolled for 刘德福 with the real command, as
  * family.test.ts. Nothing waits a fixed time: every step waits for what the page shows.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { consoleUrlFrom, demoPasswordFrom, shoot, signInConsole } from './support/agency'
 import { openBrowser, type Browser } from './support/browser'
 import { fakeCameraArgs, fakeCameraFile } from './support/fake-camera'
 import { eventually, fillVisible, runNpm, startFromNotice, visible, waitForContent, waitForResultPage, watchApiFailures } from './support/family-flows'
+import { artifactsOnFailure } from './support/artifacts'
 import { ROOT, startSystem, type RunningSystem } from './support/system'
 
 jest.setTimeout(900_000)
@@ -39,6 +40,7 @@ const note = (s: string) => {
   log.push(s)
   process.stdout.write(`[unit-admin e2e] ${s}\n`)
 }
+const withArtifacts = artifactsOnFailure({ note, sections: () => ({ 'npm start output': system.output() }) })
 
 beforeAll(async () => {
   mkdirSync(join(ROOT, '.tmp', 'audit'), { recursive: true })
@@ -60,20 +62,6 @@ afterAll(async () => {
   await system?.stop()
   if (log.length) process.stdout.write(`[unit-admin e2e] summary:\n  ${log.join('\n  ')}\n`)
 })
-
-async function withArtifacts(page: Page, name: string, fn: () => Promise<void>) {
-  try {
-    await fn()
-  } catch (e) {
-    const dir = join(ROOT, '.tmp', 'e2e-artifacts')
-    mkdirSync(dir, { recursive: true })
-    await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true }).catch(() => undefined)
-    const text = await page.locator('body').innerText({ timeout: 2000 }).catch(() => '')
-    writeFileSync(join(dir, `${name}.txt`), `${page.url()}\n\n${text}\n\n--- npm start output ---\n${system.output()}`)
-    note(`${name}: failed at ${page.url()}; screenshot and page text in .tmp/e2e-artifacts/${name}.*`)
-    throw e
-  }
-}
 
 const memberEntry = (page: Page, masked: string) => visible(page, 'unit-member').filter({ has: page.locator(`[data-testid="unit-member-name"]:text-is("${masked}")`) })
 
