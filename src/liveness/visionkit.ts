@@ -9,8 +9,6 @@ import Taro from '@tarojs/taro'
 import type { TrackerFace, TrackerFrame } from '@/core/liveness/types'
 import { anchorToFace, type VKFaceAnchorLike } from './visionkit-anchor'
 
-export { anchorToFace }
-
 interface VKSessionLike {
   start(cb: (errno?: number) => void): void
   stop?(): void
