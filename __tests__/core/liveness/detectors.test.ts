@@ -7,10 +7,12 @@ import { type ActionEvent, type Observation } from '../../../src/core/liveness/t
 
 type Shape = (t: number) => Partial<Observation>
 
-function stream(ms: number, fps: number, shape: Shape, openEar = 0.3): ActionEvent[] {
+/** Events of a synthetic stream; `anchorAt` = when a session's positioning gate anchors the frontal pose (free-running without). */
+function stream(ms: number, fps: number, shape: Shape, openEar = 0.3, anchorAt?: number): ActionEvent[] {
   const bank = new DetectorBank(resolveDetectorConfig(), MEDIAPIPE_478.tuning)
   const out: ActionEvent[] = []
   for (let t = 0; t <= ms; t += 1000 / fps) {
+    if (anchorAt !== undefined && t >= anchorAt && t - 1000 / fps < anchorAt) bank.anchorFrontal()
     const o: Observation = { t: Math.round(t), faceCount: 1, earLeft: openEar, earRight: openEar, mouth: 0.03, yaw: 3, pitch: -4, roll: 0, boxX: 0.3, boxY: 0.3, boxW: 0.4, boxH: 0.5, faceSize: 0.4, eyeSpan: 0.16, noseDrop: 0.45, luma: NaN, ...shape(t) } as Observation
     // a little tracker jitter
     o.earLeft += ((Math.round(t) * 7) % 5) * 0.002
@@ -49,6 +51,14 @@ describe('blink', () => {
     expect(stream(4000, 25, turning).filter((e) => e.action === 'blink')).toEqual([])
   })
 
+  test('a shallow one-frame dip at 10 fps is a blink when the head stays put, not when the head moves as the eyes reopen', () => {
+    const dip: Shape = (t) => (t === 2000 ? { earLeft: 0.225, earRight: 0.225 } : {})
+    expect(stream(4000, 10, dip).map((e) => e.action)).toEqual(['blink'])
+    // the frame that shows the eyes open again shows the head 4 deg further round (40 deg/s): the eye shape changed with the pose
+    const turnAfter: Shape = (t) => ({ ...dip(t), ...(t >= 2100 && t < 2400 ? { yaw: 7 } : {}) })
+    expect(stream(4000, 10, turnAfter).filter((e) => e.action === 'blink')).toEqual([])
+  })
+
   test('baselines are per person: small eyes (open EAR 0.2) still blink', () => {
     expect(stream(4000, 25, closed(2000, 2150, 0.08), 0.2).map((e) => e.action)).toEqual(['blink'])
   })
@@ -73,6 +83,19 @@ describe('mouth_open', () => {
   test('talking bursts of 150 ms do not count', () => {
     const talk: Shape = (t) => (Math.floor(t / 150) % 2 === 1 && t > 1000 ? { mouth: 0.45 } : {})
     expect(stream(5000, 25, talk)).toEqual([])
+  })
+
+  test('two syllables with the lips closing half-way between them are not one held opening', () => {
+    // 0.45 for 200 ms, back to 0.29 (under the opening threshold 0.3, above where it ends) for 100 ms, 0.45 for 200 ms
+    const syllables: Shape = (t) => {
+      if (t < 2000 || t > 2500) return {}
+      if (t < 2050 || t > 2450) return { mouth: 0.2 }
+      return { mouth: t >= 2200 && t < 2300 ? 0.29 : 0.45 }
+    }
+    for (const fps of [15, 25, 30]) expect({ fps, ev: stream(4000, fps, syllables) }).toEqual({ fps, ev: [] })
+    // the same 400 ms held without the dip is an opening
+    const held: Shape = (t) => (t < 2000 || t > 2500 ? {} : t < 2050 || t > 2450 ? { mouth: 0.2 } : { mouth: 0.45 })
+    for (const fps of [15, 25, 30]) expect({ fps, ev: stream(4000, fps, held).map((e) => e.action) }).toEqual({ fps, ev: ['mouth_open'] })
   })
 
   test('held for a long time is reported once, without waiting for the mouth to close', () => {
@@ -111,6 +134,17 @@ describe('head actions', () => {
   test('a small sway (3 deg) is nothing; a slow drift of the resting pose is followed', () => {
     expect(stream(5000, 25, excursion('yaw', 3))).toEqual([])
     expect(stream(40000, 25, (t) => ({ yaw: 3 - (t / 40000) * 8 }))).toEqual([])
+  })
+
+  test('a new posture is not a nod when free-running; in a session, a head held up is', () => {
+    // after 5 s at rest the chin comes up 8 deg in 300 ms, stays 1 s, then settles half-way (4 deg) and stays there
+    const posture: Shape = (t) => {
+      const d = t < 5000 ? 0 : t < 5300 ? (8 * (t - 5000)) / 300 : t < 6300 ? 8 : t < 6500 ? 8 - (4 * (t - 6300)) / 200 : 4
+      return { pitch: -4 + d, noseDrop: 0.45 - 0.01 * d }
+    }
+    for (const fps of [10, 25]) expect({ fps, ev: stream(14000, fps, posture) }).toEqual({ fps, ev: [] })
+    // anchored by the positioning gate at 4 s, the head held up is a head_up
+    for (const fps of [10, 25]) expect({ fps, ev: stream(14000, fps, posture, 0.3, 4000).map((e) => e.action) }).toEqual({ fps, ev: ['head_up'] })
   })
 
   test('moving toward the camera (perspective pitch change with a 40 % larger face) is not a nod', () => {

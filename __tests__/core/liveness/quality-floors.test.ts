@@ -5,7 +5,7 @@
  * never performs). Each floor sits a few points below what the engine measured when it was
  * set (`npm run --silent liveness -- report`), so noise does not flake it; issue 11's targets are higher
  * than several of these (see its closing note), so a floor going UP is progress, never a reason to relax.
- * One labelled head_up and one head_down exist in all the data: their floors guard against collapse only.
+ * One labelled head_up and one head_down exist in all the data: a single false nod anywhere takes their F1 to 0.67.
  */
 import { familyTable } from '../../../scripts/liveness/report'
 import type { ActionName } from '../../../src/core/liveness/types'
@@ -14,16 +14,16 @@ type Floors = Partial<Record<ActionName, number>>
 
 const EVENT_FLOORS: Record<string, Floors> = {
   original: { blink: 0.95, mouth_open: 0.95, turn_left: 0.95, turn_right: 0.95, head_up: 0.95, head_down: 0.95 },
-  more: { blink: 0.95, mouth_open: 0.6, turn_left: 0.95 },
-  'thin.15': { blink: 0.9, mouth_open: 0.86, turn_left: 0.95, turn_right: 0.95, head_up: 0.45, head_down: 0.95 },
-  'blur.15': { blink: 0.8, mouth_open: 0.8, turn_left: 0.95, turn_right: 0.95, head_up: 0.45, head_down: 0.95 },
-  'jitter.15': { blink: 0.86, mouth_open: 0.86, turn_left: 0.95, turn_right: 0.95, head_up: 0.45, head_down: 0.95 },
-  'thin.10': { blink: 0.9, mouth_open: 0.86, turn_left: 0.95, turn_right: 0.95, head_up: 0.45, head_down: 0.95 },
-  'blur.10': { blink: 0.72, mouth_open: 0.72, turn_left: 0.85, turn_right: 0.95, head_up: 0.45, head_down: 0.95 },
-  'jitter.10': { blink: 0.86, mouth_open: 0.86, turn_left: 0.95, turn_right: 0.95, head_up: 0.45, head_down: 0.95 },
-  'thin.7.5': { blink: 0.9, mouth_open: 0.86, turn_left: 0.95, turn_right: 0.95, head_up: 0.45, head_down: 0.95 },
-  'blur.7.5': { blink: 0.8, mouth_open: 0.85, turn_left: 0.95, turn_right: 0.95, head_up: 0.45, head_down: 0.95 },
-  'jitter.7.5': { blink: 0.76, mouth_open: 0.9, turn_left: 0.95, turn_right: 0.95, head_up: 0.45, head_down: 0.95 },
+  more: { blink: 0.95, mouth_open: 0.95, turn_left: 0.95 },
+  'thin.15': { blink: 0.92, mouth_open: 0.95, turn_left: 0.95, turn_right: 0.95, head_up: 0.9, head_down: 0.95 },
+  'blur.15': { blink: 0.84, mouth_open: 0.88, turn_left: 0.95, turn_right: 0.95, head_up: 0.9, head_down: 0.95 },
+  'jitter.15': { blink: 0.92, mouth_open: 0.95, turn_left: 0.95, turn_right: 0.95, head_up: 0.9, head_down: 0.95 },
+  'thin.10': { blink: 0.92, mouth_open: 0.95, turn_left: 0.95, turn_right: 0.95, head_up: 0.9, head_down: 0.95 },
+  'blur.10': { blink: 0.78, mouth_open: 0.8, turn_left: 0.88, turn_right: 0.95, head_up: 0.9, head_down: 0.95 },
+  'jitter.10': { blink: 0.92, mouth_open: 0.88, turn_left: 0.95, turn_right: 0.95, head_up: 0.9, head_down: 0.95 },
+  'thin.7.5': { blink: 0.92, mouth_open: 0.95, turn_left: 0.95, turn_right: 0.95, head_up: 0.9, head_down: 0.95 },
+  'blur.7.5': { blink: 0.8, mouth_open: 0.88, turn_left: 0.95, turn_right: 0.95, head_up: 0.9, head_down: 0.95 },
+  'jitter.7.5': { blink: 0.95, mouth_open: 0.95, turn_left: 0.95, turn_right: 0.95, head_up: 0.9, head_down: 0.95 },
 }
 
 /** Genuine single-action sessions that reached a verdict: share passed. */

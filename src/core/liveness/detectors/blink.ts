@@ -150,6 +150,7 @@ export class BlinkDetector {
       } else {
         if (Number.isNaN(this.gapAfterMin)) this.gapAfterMin = gap
         this.noteMouth(mouth)
+        if (pose.speed > c.maxHeadSpeed) this.moving = true
         if (this.accept()) event = { action: 'blink', startMs: this.dipStart, endMs: this.dipLast, peakMs: this.minT }
         this.state = OPEN
         this.openSince = false

@@ -83,8 +83,13 @@ export interface HeadConfig {
   holdMs: number
   /** ...and a nod (people bob their heads while talking for a quarter of a second). */
   nodHoldMs: number
-  /** A held excursion is reported after this long even if the head does not come back. */
+  /** A held excursion is reported after this long even if the head does not come back (in a session only). */
   maxHoldMs: number
+  /**
+   * Free-running (no session anchor) a turn or nod is a rotation and return: the head comes back below
+   * half the threshold within this long of its last frame beyond it. Lingering there is a new posture.
+   */
+  maxReturnMs: number
   /** If the baseline has not been fed for this long, it follows the head again (slow drift, bad start). */
   staleMs: number
   /** A turn or nod must gain half its threshold within this long before passing it (slower is posture drift). */
@@ -160,6 +165,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
     holdMs: 100,
     nodHoldMs: 200,
     maxHoldMs: 2000,
+    maxReturnMs: 1000,
     staleMs: 8000,
     maxRiseMs: 1500,
     wayMinStepDeg: 1.2,

@@ -59,6 +59,8 @@ class AxisExcursion {
     private readonly way: { minStepDeg: number; maxWayMs: number; maxGapMs: number },
     /** Geometric agreement the run must reach (-Infinity: no geometric check on this axis). */
     private readonly minGeo: number,
+    /** Free-running: the head must come back within this long of its last frame beyond the threshold. */
+    private readonly maxReturnMs: number,
   ) {}
 
   abort(): void {
@@ -68,13 +70,14 @@ class AxisExcursion {
   /** d = excursion (deg); thrPos/thrNeg = thresholds; cross = the other axis' excursion / its threshold. */
   /** span = eye span now; spanBase = eye span in the frontal pose (the excursion is compared with both). */
   /** geo = the geometric excursion that agrees with a positive d when positive (NaN: unknown). */
-  update(t: number, d: number, thrPos: number, thrNeg: number, cross: number, span: number, spanBase: number, geo: number): ActionEvent | null {
+  /** anchored = the frontal baseline comes from a session's gate (a held excursion counts; free-running it must return). */
+  update(t: number, d: number, thrPos: number, thrNeg: number, cross: number, span: number, spanBase: number, geo: number, anchored: boolean): ActionEvent | null {
     const s = d >= thrPos / 2 ? 1 : d <= -thrNeg / 2 ? -1 : 0
     const gap = Number.isNaN(this.prevT) ? 0 : t - this.prevT
     this.prevT = t
     let event: ActionEvent | null = null
     if (s !== this.sign) {
-      if (this.sign !== 0) event = this.finish(t, this.sign * d, gap)
+      if (this.sign !== 0) event = this.finish(t, this.sign * d, gap, anchored)
       this.sign = s
       if (s !== 0) {
         this.runStart = t
@@ -121,7 +124,7 @@ class AxisExcursion {
     if (Number.isFinite(geo) && !(this.sign * geo <= this.geoPeak)) this.geoPeak = this.sign * geo
     if (span < this.minSpan) this.minSpan = span
     if (span > this.maxSpan) this.maxSpan = span
-    if (!this.emitted && t - this.runStart >= this.maxHoldMs && this.qualified() && this.wayIn) {
+    if (anchored && !this.emitted && t - this.runStart >= this.maxHoldMs && this.qualified() && this.wayIn) {
       this.emitted = true
       return { action: this.sign > 0 ? this.posAction : this.negAction, startMs: this.runStart, endMs: t, peakMs: this.peakT }
     }
@@ -165,8 +168,9 @@ class AxisExcursion {
   }
 
   /** The run ended at `endT` with excursion `endV` (toward this run's side). */
-  private finish(endT: number, endV: number, gap: number): ActionEvent | null {
+  private finish(endT: number, endV: number, gap: number, anchored: boolean): ActionEvent | null {
     if (this.emitted || !this.qualified()) return null
+    if (!anchored && endT - this.thrLast > this.maxReturnMs && gap <= this.way.maxGapMs) return null
     const step = this.way.minStepDeg
     const wayOut =
       gap > this.way.maxGapMs ||
@@ -189,8 +193,8 @@ export class HeadDetector {
   ) {
     // engine convention: yaw > 0 = turn to own left, pitch > 0 = head up
     const way = { minStepDeg: cfg.wayMinStepDeg, maxWayMs: cfg.maxWayMs, maxGapMs: cfg.wayMaxGapMs }
-    this.yaw = new AxisExcursion('turn_left', 'turn_right', cfg.holdMs, cfg.maxHoldMs, Infinity, cfg.maxRiseMs, way, -Infinity)
-    this.pitch = new AxisExcursion('head_up', 'head_down', cfg.nodHoldMs, cfg.maxHoldMs, 1 + cfg.maxScaleChange, cfg.maxRiseMs, way, cfg.nodMinNoseShift)
+    this.yaw = new AxisExcursion('turn_left', 'turn_right', cfg.holdMs, cfg.maxHoldMs, Infinity, cfg.maxRiseMs, way, -Infinity, cfg.maxReturnMs)
+    this.pitch = new AxisExcursion('head_up', 'head_down', cfg.nodHoldMs, cfg.maxHoldMs, 1 + cfg.maxScaleChange, cfg.maxRiseMs, way, cfg.nodMinNoseShift, cfg.maxReturnMs)
   }
 
   abort(): void {
@@ -208,8 +212,8 @@ export class HeadDetector {
     const yawRatio = Math.abs(dy) / this.turnDeg
     const pitchRatio = dp >= 0 ? dp / this.nodUpDeg : -dp / this.nodDownDeg
     const sb = pose.spanBase
-    out[0] = this.yaw.update(o.t, dy, this.turnDeg, this.turnDeg, pitchRatio, o.eyeSpan, sb, NaN)
+    out[0] = this.yaw.update(o.t, dy, this.turnDeg, this.turnDeg, pitchRatio, o.eyeSpan, sb, NaN, pose.isAnchored)
     // head up (dp > 0) brings the nose tip closer to the eye line (dNose < 0)
-    out[1] = this.pitch.update(o.t, dp, this.nodUpDeg, this.nodDownDeg, yawRatio, o.eyeSpan, sb, -pose.dNose)
+    out[1] = this.pitch.update(o.t, dp, this.nodUpDeg, this.nodDownDeg, yawRatio, o.eyeSpan, sb, -pose.dNose, pose.isAnchored)
   }
 }

@@ -42,6 +42,14 @@ export class MouthDetector {
   private blindIn = false
   /** A held opening closed without its way in, onto a part-way frame: reported if the lips reach rest in time. */
   private waitingWayOut = false
+  /**
+   * The hold counts frames at or above the threshold without a break: a frame back in the hysteresis
+   * band is a pause between syllables, and the hold starts again after it. Start of the current
+   * stretch (with its gap credit), whether the last frame paused, and the longest stretch so far.
+   */
+  private stretchStart = 0
+  private paused = false
+  private heldMs = 0
 
   constructor(
     private readonly cfg: MouthConfig,
@@ -61,7 +69,7 @@ export class MouthDetector {
   }
 
   private held(): boolean {
-    return this.last - this.start + this.gapAtStart >= this.cfg.holdMs
+    return this.heldMs >= this.cfg.holdMs
   }
 
   /** Step a frame on the way must keep from both ends, for an opening from `rest` to `peak`. */
@@ -151,7 +159,11 @@ export class MouthDetector {
           this.gapAtStart = gap
           this.blindIn = blind
           this.findRestIn(c.rampFrac * threshold)
+          this.heldMs = 0
         }
+        this.stretchStart = t - gap
+        this.paused = false
+        this.heldMs = Math.max(this.heldMs, gap)
         if (m > this.peak) {
           this.peak = m
           this.peakT = t
@@ -166,7 +178,14 @@ export class MouthDetector {
       }
     } else {
       if (blind) this.blindIn = true
-      if (m >= threshold) this.last = t
+      if (m >= threshold) {
+        if (this.paused) this.stretchStart = t - gap
+        this.paused = false
+        this.last = t
+        this.heldMs = Math.max(this.heldMs, t - this.stretchStart)
+      } else {
+        this.paused = true
+      }
       if (m > this.peak) {
         this.peak = m
         this.peakT = t

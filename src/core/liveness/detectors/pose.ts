@@ -47,6 +47,11 @@ export class PoseTracker {
   private histHead = 0
   private anchored = false
 
+  /** The baseline comes from a session's positioning gate (false: free-running, the centre of the pose distribution). */
+  get isAnchored(): boolean {
+    return this.anchored
+  }
+
   constructor(private readonly th: PoseThresholds) {
     // free-running the window is longer (the centre of the distribution); 256 values hold 8 s at 30 fps
     this.yawMed = new RollingMedian(th.centreMs, 256)
