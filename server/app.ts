@@ -100,7 +100,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const { config } = opts
   const clock = opts.clock ?? systemClock
   const ownsStore = !opts.store
-  const store = opts.store ?? openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, checkpointInWorker: true })
+  const store = opts.store ?? openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, workerConnection: true })
 
   // Timeouts and keep-alive limits act on real sockets only (inject() has none).
   const guard = connectionGuard(config.http ?? BACKEND_HTTP_LIMITS, (error) => ({ error }))
@@ -125,8 +125,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       clock,
       cyclePolicy: config.cyclePolicy,
       ssc: opts.sscAuth ?? createSscAuth(config.sscAuthAdapter, config.hmacSecret),
-      nonces: opts.nonceStore ?? (config.nonceStore === 'memory' ? new MemoryNonceStore() : new DbNonceStore(store.db, { clock, onPurgeError: (err) => app.log.warn({ err }, 'nonce purge failed') })),
-      readAudit: new AuditBuffer(store.db, { onError: (err, dropped) => app.log.error({ err, dropped }, 'read audit rows not written') }),
+      nonces: opts.nonceStore ?? (config.nonceStore === 'memory' ? new MemoryNonceStore() : new DbNonceStore(store.db, { clock, writes: store.background, onPurgeError: (err) => app.log.warn({ err }, 'nonce purge failed') })),
+      readAudit: new AuditBuffer(store.db, { writes: store.background, onError: (err, dropped) => app.log.error({ err, dropped }, 'read audit rows not written') }),
       ...(config.notices ? { defaultHotline: config.notices.hotline } : {}),
     }
     if (opts.demoSeed ?? config.demoSeed) {

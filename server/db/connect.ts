@@ -5,13 +5,34 @@ import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
 import type { Database, Dialect } from './schema'
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, SqliteCheckpointer } from './sqlite-checkpointer'
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, SqliteWorkerConnection } from './sqlite-worker-connection'
 
 export interface Store {
   db: Kysely<Database>
   dialect: Dialect
   /** Where it lives, without credentials: a file path or host/database. */
   describe: string
+  /** Where batched rows nobody reads back at once are written (request nonces, read-audit rows); absent: the store itself. */
+  background?: BackgroundWrites
+}
+
+/** A query as Kysely builds it: compiled for another connection, or run here. */
+export interface WriteQuery<R> {
+  compile(): { sql: string; parameters: readonly unknown[] }
+  execute(): Promise<R[]>
+}
+
+export interface BackgroundWrites {
+  /** Runs the statement; its RETURNING rows (none are promised without RETURNING). */
+  run<R>(query: WriteQuery<R>): Promise<R[]>
+}
+
+/** The store itself: PostgreSQL (async already), SQLite in memory, and tools and tests. */
+export const ON_THE_STORE: BackgroundWrites = { run: (query) => query.execute() }
+
+/** The worker connection while it runs; the store itself once it has ended. */
+function onWorker(worker: SqliteWorkerConnection): BackgroundWrites {
+  return { run: (query) => (worker.available ? worker.run(query.compile()) : query.execute()) }
 }
 
 export interface OpenStoreOptions {
@@ -19,11 +40,11 @@ export interface OpenStoreOptions {
   sqlitePath: string
   poolSize?: number
   /**
-   * SQLite file: run WAL checkpoints in a worker thread (server/db/sqlite-checkpointer.ts) instead of
-   * inside whichever request's commit fills the WAL. For long-running servers; tools and tests that
-   * open many short-lived stores leave it off.
+   * SQLite file: a second connection in a worker thread (server/db/sqlite-worker-connection.ts) runs
+   * the WAL checkpoints, instead of whichever request's commit fills the WAL, and the background
+   * writes. For long-running servers; tools and tests that open many short-lived stores leave it off.
    */
-  checkpointInWorker?: boolean
+  workerConnection?: boolean
 }
 
 function describePg(url: string): string {
@@ -91,17 +112,23 @@ export function openStore(options: OpenStoreOptions): Store {
     pool.on('error', (err: Error & { code?: string }) => {
       process.stderr.write(`postgres: idle connection lost (${err.code ?? 'no code'}): ${err.message}\n`)
     })
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', describe: describePg(options.databaseUrl) }
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', describe: describePg(options.databaseUrl), background: ON_THE_STORE }
   }
   if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true })
   const file = new SQLite(options.sqlitePath)
   applySqlitePragmas(file)
-  let checkpointer: SqliteCheckpointer | undefined
-  if (options.checkpointInWorker && options.sqlitePath !== ':memory:') {
+  let worker: SqliteWorkerConnection | undefined
+  if (options.workerConnection && options.sqlitePath !== ':memory:') {
     file.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`)
-    checkpointer = new SqliteCheckpointer(options.sqlitePath)
+    worker = new SqliteWorkerConnection(options.sqlitePath)
   }
-  // Closing asks the worker to end too; whichever connection closes last checkpoints what is left.
-  const database = withStatementCache(file, SQLITE_STATEMENT_CACHE_SIZE, () => void checkpointer?.stop())
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', describe: options.sqlitePath }
+  // Closing asks the worker to end too, after what it was sent; whichever connection closes last
+  // checkpoints what is left.
+  const database = withStatementCache(file, SQLITE_STATEMENT_CACHE_SIZE, () => void worker?.stop())
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    dialect: 'sqlite',
+    describe: options.sqlitePath,
+    background: worker ? onWorker(worker) : ON_THE_STORE,
+  }
 }

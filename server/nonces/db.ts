@@ -10,6 +10,7 @@
  * Expired rows are purged by a timer in batches of PURGE_BATCH (never inside a request), each batch a
  * short statement, with the event loop free between batches.
  */
+import type { BackgroundWrites } from '../db/connect'
 import type { Db } from '../repositories/types'
 import { purgeExpiredNonces, tryUseNonces } from '../repositories/nonces'
 import { systemClock, type Clock } from '../time/clock'
@@ -25,6 +26,8 @@ export interface DbNonceStoreOptions {
   purgeBatch?: number
   /** Told about a failed purge round (the next round tries again). */
   onPurgeError?: (err: unknown) => void
+  /** Where the batched inserts run (a SQLite server's worker connection: no sync on the event loop). */
+  writes?: BackgroundWrites
 }
 
 const PURGE_MAX_BATCHES = 100
@@ -62,13 +65,24 @@ export class DbNonceStore implements NonceStore {
   use(nonce: string, expiresAt: Date, _now: Date): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.pending.push({ nonce, expiresAt: expiresAt.toISOString(), resolve, reject })
-      // Start after the current turn of the event loop: every request whose body arrived in the same
-      // turn joins this insert. Starting at once would insert each alone on SQLite, whose driver
-      // answers before the next request is read (one commit per request again).
-      this.flushing ??= new Promise<void>((r) => setImmediate(r)).then(() => this.flush()).finally(() => {
-        this.flushing = undefined
-      })
+      this.scheduleFlush()
     })
+  }
+
+  /**
+   * Start after the current turn of the event loop: every request whose body arrived in the same turn
+   * joins this insert. Starting at once would insert each alone on SQLite, whose driver answers before
+   * the next request is read (one commit per request again). A nonce that arrives after the flush's
+   * last look at the queue but before it is marked finished (a caller resumed by the answer it just
+   * got) starts the next flush.
+   */
+  private scheduleFlush(): void {
+    this.flushing ??= new Promise<void>((r) => setImmediate(r))
+      .then(() => this.flush())
+      .finally(() => {
+        this.flushing = undefined
+        if (this.pending.length > 0) this.scheduleFlush()
+      })
   }
 
   private async flush(): Promise<void> {
@@ -82,7 +96,7 @@ export class DbNonceStore implements NonceStore {
         else first.set(w.nonce, w)
       }
       try {
-        const fresh = await tryUseNonces(this.db, [...first.values()])
+        const fresh = await tryUseNonces(this.db, [...first.values()], this.opts.writes)
         for (const w of first.values()) w.resolve(fresh.has(w.nonce))
         for (const w of repeats) w.resolve(false)
       } catch (err) {

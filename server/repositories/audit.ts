@@ -2,6 +2,7 @@
  * The append-only audit log. `detail` must never hold personal data (no names, ID or card numbers,
  * no openids): codes, methods, counts and internal ids only. The database refuses UPDATE and DELETE.
  */
+import { ON_THE_STORE, type BackgroundWrites } from '../db/connect'
 import type { AuditLogTable } from '../db/schema'
 import { newSortableId } from '../db/ids'
 import type { Db } from './types'
@@ -40,10 +41,10 @@ export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
 
 const AUDIT_INSERT_CHUNK = 500
 
-async function appendAuditRows(db: Db, entries: readonly AuditEntry[]): Promise<void> {
+async function appendAuditRows(db: Db, entries: readonly AuditEntry[], writes: BackgroundWrites): Promise<void> {
   for (let i = 0; i < entries.length; i += AUDIT_INSERT_CHUNK) {
     const chunk = entries.slice(i, i + AUDIT_INSERT_CHUNK)
-    await db.insertInto('audit_log').values(chunk.map(auditRow)).execute()
+    await writes.run(db.insertInto('audit_log').values(chunk.map(auditRow)))
   }
 }
 
@@ -56,6 +57,8 @@ export interface AuditBufferOptions {
   maxBuffered?: number
   /** Told about a failed write; `dropped` rows were given up (0: they stay buffered for the next try). */
   onError?: (err: unknown, dropped: number) => void
+  /** Where the batches run (a SQLite server's worker connection: no sync on the event loop). */
+  writes?: BackgroundWrites
 }
 
 /**
@@ -96,26 +99,31 @@ export class AuditBuffer {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
     // .finally runs after this assignment even when there is nothing to write.
-    this.flushing ??= this.writeAll().finally(() => {
+    this.flushing ??= this.writeAll().then((written) => {
       this.flushing = undefined
+      // rows appended after the last batch was taken but before this flush was marked finished (after
+      // a failed write the rows wait for the next append instead: no retry loop against a broken store)
+      if (written && this.rows.length > 0) this.timer ??= setTimeout(() => void this.flush(), this.flushMs)
     })
     return this.flushing
   }
 
-  private async writeAll(): Promise<void> {
+  /** Writes batches until none is left; false when a write failed (its rows are kept). */
+  private async writeAll(): Promise<boolean> {
     while (this.rows.length > 0) {
       const batch = this.rows
       this.rows = []
       try {
-        await appendAuditRows(this.db, batch)
+        await appendAuditRows(this.db, batch, this.opts.writes ?? ON_THE_STORE)
       } catch (err) {
         this.rows = batch.concat(this.rows)
         const dropped = Math.max(0, this.rows.length - this.maxBuffered)
         if (dropped > 0) this.rows.splice(0, dropped)
         this.opts.onError?.(err, dropped)
-        return
+        return false
       }
     }
+    return true
   }
 
   /** Writes what is left; rows still failing are reported through onError as dropped. */

@@ -1,5 +1,6 @@
 /** Used request nonces, shared by every backend instance on the same store. */
 import { sql } from 'kysely'
+import { ON_THE_STORE, type BackgroundWrites } from '../db/connect'
 import type { Db } from './types'
 
 /** Records the nonce; false when it was already there (a replay). */
@@ -16,15 +17,17 @@ export async function tryUseNonce(db: Db, nonce: string, expiresAt: string): Pro
 /**
  * Records several distinct nonces in one statement (one commit); returns those that were new. The
  * primary key decides, so a nonce recorded at the same moment by another instance is new to exactly one.
+ * `writes`: where the statement runs (the SQLite worker connection of a server, see connect.ts).
  */
-export async function tryUseNonces(db: Db, entries: readonly { nonce: string; expiresAt: string }[]): Promise<Set<string>> {
+export async function tryUseNonces(db: Db, entries: readonly { nonce: string; expiresAt: string }[], writes: BackgroundWrites = ON_THE_STORE): Promise<Set<string>> {
   if (entries.length === 0) return new Set()
-  const rows = await db
-    .insertInto('used_nonces')
-    .values(entries.map((e) => ({ nonce: e.nonce, expires_at: e.expiresAt })))
-    .onConflict((oc) => oc.column('nonce').doNothing())
-    .returning('nonce')
-    .execute()
+  const rows = await writes.run(
+    db
+      .insertInto('used_nonces')
+      .values(entries.map((e) => ({ nonce: e.nonce, expires_at: e.expiresAt })))
+      .onConflict((oc) => oc.column('nonce').doNothing())
+      .returning('nonce'),
+  )
   return new Set(rows.map((r) => r.nonce))
 }
 

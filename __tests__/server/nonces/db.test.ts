@@ -78,6 +78,18 @@ describe.each(DIALECTS)('DbNonceStore on %s', (dialect) => {
     expect(await b.use(nonces[7], LATER, NOW)).toBe(false)
   })
 
+  it('records a nonce that a caller resumed by the previous answer sends at once (before that flush is marked finished)', async () => {
+    const store = new DbNonceStore(t.store.db, { purgeEveryMs: 0, clock: () => NOW })
+    expect(await store.use('req:k1:resumed-000001', LATER, NOW)).toBe(true)
+    // this continuation runs in the microtasks right after the answer: the flush that gave it has taken its last look at the queue
+    let answer: boolean | undefined
+    const second = store.use('req:k1:resumed-000002', LATER, NOW).then((fresh) => (answer = fresh))
+    await store.close()
+    expect(answer).toBe(true)
+    await second
+    expect(await b.use('req:k1:resumed-000002', LATER, NOW)).toBe(false)
+  })
+
   it('purges expired nonces in batches and keeps the live ones', async () => {
     const before = await countNonces(t.store.db)
     const past = new Date(NOW.getTime() - 1000)

@@ -1,0 +1,126 @@
+/**
+ * A second connection to a SQLite file, in a worker thread, for the work that must not run on the event
+ * loop. better-sqlite3 runs on the calling thread, so whatever it waits for, every request waits for.
+ *
+ * - WAL checkpoints. SQLite's automatic checkpoint runs inside whichever commit crosses
+ *   wal_autocheckpoint pages: that request's thread copies the whole WAL into the database file and
+ *   syncs it. Here PASSIVE checkpoints run every second (they never block readers or writers), so the
+ *   WAL stays short. The automatic checkpoint stays on as a backstop at a higher mark.
+ * - Background writes: batched rows nobody reads back at once (request nonces, read-audit rows). Each
+ *   commit of the main connection syncs the WAL (synchronous FULL), and under load such a sync, with
+ *   the kernel writing back pages, held the event loop for 20-50 ms: that set the p99 of every read.
+ *   This connection commits with synchronous NORMAL (no sync per commit; the checkpoint syncs): a crash
+ *   of the process loses nothing, a power cut can lose its last second of rows — the same trade as the
+ *   UNLOGGED nonce table on PostgreSQL (a nonce of the last moments could be replayed once) and the
+ *   read-audit buffer (its last 100 ms). Writes that matter (records, bindings, sessions) stay on the
+ *   main connection with a sync per commit.
+ * Statements arrive compiled (SQL text and values, as Kysely compiles them) and run one at a time, in
+ * the order they were sent. If the worker dies, waiting and later writes fall back to the caller.
+ */
+import { Worker } from 'node:worker_threads'
+
+/** Pages of WAL (16 KiB each on a new file) after which a commit checkpoints by itself anyway. */
+export const BACKSTOP_AUTOCHECKPOINT_PAGES = 4000
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const SQLite = require(workerData.driver)
+const db = new SQLite(workerData.path, { fileMustExist: true })
+db.pragma('busy_timeout = 5000')
+db.pragma('foreign_keys = ON')
+db.pragma('synchronous = NORMAL')
+const statements = new Map()
+const tick = () => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)')
+  } catch {
+    // Busy or closing: the next tick tries again.
+  }
+}
+const timer = setInterval(tick, workerData.everyMs)
+parentPort.on('message', (message) => {
+  if (message === 'stop') {
+    clearInterval(timer)
+    db.close()
+    parentPort.close()
+    return
+  }
+  const { id, sql, parameters } = message
+  try {
+    let stmt = statements.get(sql)
+    if (!stmt) {
+      stmt = db.prepare(sql)
+      if (statements.size >= 100) statements.delete(statements.keys().next().value)
+      statements.set(sql, stmt)
+    }
+    const rows = stmt.reader ? stmt.all(parameters) : (stmt.run(parameters), [])
+    parentPort.postMessage({ id, rows })
+  } catch (err) {
+    parentPort.postMessage({ id, error: { message: String(err && err.message), code: err && err.code } })
+  }
+})
+`
+
+/** A statement as Kysely compiles it. */
+export interface CompiledWrite {
+  sql: string
+  parameters: readonly unknown[]
+}
+
+interface Waiting {
+  resolve: (rows: unknown[]) => void
+  reject: (err: unknown) => void
+}
+
+export class SqliteWorkerConnection {
+  private readonly worker: Worker
+  private readonly waiting = new Map<number, Waiting>()
+  private nextId = 1
+  private alive = true
+
+  constructor(path: string, everyMs = 1000) {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, everyMs, driver: require.resolve('better-sqlite3') } })
+    this.worker.on('message', (m: { id: number; rows?: unknown[]; error?: { message: string; code?: string } }) => {
+      const w = this.waiting.get(m.id)
+      if (!w) return
+      this.waiting.delete(m.id)
+      if (m.error) w.reject(Object.assign(new Error(m.error.message), { code: m.error.code }))
+      else w.resolve(m.rows ?? [])
+    })
+    // A worker that cannot run must never take the process down: its writes are refused and the
+    // caller runs them itself (see run); the automatic checkpoint remains.
+    const gone = (): void => {
+      this.alive = false
+      const err = Object.assign(new Error('SQLite worker connection ended'), { code: 'WORKER_GONE' })
+      for (const w of this.waiting.values()) w.reject(err)
+      this.waiting.clear()
+    }
+    this.worker.on('error', gone)
+    this.worker.on('exit', gone)
+    this.worker.unref()
+  }
+
+  /** False once the worker has ended (stopped or failed). */
+  get available(): boolean {
+    return this.alive
+  }
+
+  /** Runs one statement on the worker's connection; its rows (empty for a statement without RETURNING). */
+  run<R>(query: CompiledWrite): Promise<R[]> {
+    if (!this.alive) return Promise.reject(Object.assign(new Error('SQLite worker connection ended'), { code: 'WORKER_GONE' }))
+    return new Promise<R[]>((resolve, reject) => {
+      const id = this.nextId++
+      this.waiting.set(id, { resolve: resolve as (rows: unknown[]) => void, reject })
+      this.worker.postMessage({ id, sql: query.sql, parameters: query.parameters })
+    })
+  }
+
+  /** Asks the worker to finish what it was sent, close its connection and end; resolves when it has. */
+  stop(): Promise<void> {
+    if (!this.alive) return Promise.resolve()
+    return new Promise((resolve) => {
+      this.worker.once('exit', () => resolve())
+      this.worker.postMessage('stop')
+    })
+  }
+}
