@@ -30,9 +30,21 @@ export interface BackgroundWrites {
 /** The store itself: PostgreSQL (async already), SQLite in memory, and tools and tests. */
 export const ON_THE_STORE: BackgroundWrites = { run: (query) => query.execute() }
 
-/** The worker connection while it runs; the store itself once it has ended. */
+const isBusy = (err: unknown): boolean => typeof (err as { code?: unknown })?.code === 'string' && (err as { code: string }).code.startsWith('SQLITE_BUSY')
+
+/**
+ * The worker connection while it runs; the store itself once it has ended, and for a statement the
+ * worker could not write because the main connection held the write lock too long (a roster import's
+ * one long transaction): on the main connection it waits its turn behind that transaction, as it
+ * always did. Nothing was written by the failed attempt.
+ */
 function onWorker(worker: SqliteWorkerConnection): BackgroundWrites {
-  return { run: (query) => (worker.available ? worker.run(query.compile()) : query.execute()) }
+  return {
+    run: <R>(query: WriteQuery<R>): Promise<R[]> => {
+      if (!worker.available) return query.execute()
+      return worker.run<R>(query.compile()).catch((err: unknown) => (isBusy(err) ? query.execute() : Promise.reject(err)))
+    },
+  }
 }
 
 export interface OpenStoreOptions {
@@ -69,6 +81,16 @@ export function applySqlitePragmas(file: SQLite.Database): void {
   file.pragma('busy_timeout = 5000')
 }
 
+/**
+ * Kysely opens every transaction with a plain (deferred) BEGIN: it starts as a reader and asks for the
+ * write lock at its first write. With a second writer on the file (the worker connection), a reader
+ * whose snapshot is older than the other's last commit cannot become a writer and fails at once with
+ * SQLITE_BUSY, without waiting. BEGIN IMMEDIATE takes the write lock first, waiting (busy_timeout) for
+ * the other's short commit. On one connection alone it changes nothing: Kysely never runs two
+ * transactions on it at once.
+ */
+const BEGIN_IMMEDIATE = 'begin immediate'
+
 /** Statements kept prepared per SQLite connection (least recently used ones are finalised first). */
 export const SQLITE_STATEMENT_CACHE_SIZE = 500
 
@@ -88,7 +110,8 @@ export function withStatementCache(file: SQLite.Database, size = SQLITE_STATEMEN
       onClose?.()
       file.close()
     },
-    prepare(sql: string) {
+    prepare(text: string) {
+      const sql = text === 'begin' ? BEGIN_IMMEDIATE : text
       if ((SQLite as unknown as { prototype: { prepare: unknown } }).prototype.prepare !== nativePrepare) return file.prepare(sql)
       let stmt = cache.get(sql)
       if (stmt) {

@@ -15,7 +15,9 @@
  *   read-audit buffer (its last 100 ms). Writes that matter (records, bindings, sessions) stay on the
  *   main connection with a sync per commit.
  * Statements arrive compiled (SQL text and values, as Kysely compiles them) and run one at a time, in
- * the order they were sent. If the worker dies, waiting and later writes fall back to the caller.
+ * the order they were sent. If the worker dies, writes in flight are refused and later ones fall back
+ * to the caller. Two writers on one file: the main connection's transactions begin IMMEDIATE (see
+ * connect.ts).
  */
 import { Worker } from 'node:worker_threads'
 
@@ -26,7 +28,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const SQLite = require(workerData.driver)
 const db = new SQLite(workerData.path, { fileMustExist: true })
-db.pragma('busy_timeout = 5000')
+db.pragma('busy_timeout = ' + workerData.busyTimeoutMs)
 db.pragma('foreign_keys = ON')
 db.pragma('synchronous = NORMAL')
 const statements = new Map()
@@ -78,8 +80,13 @@ export class SqliteWorkerConnection {
   private nextId = 1
   private alive = true
 
-  constructor(path: string, everyMs = 1000) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, everyMs, driver: require.resolve('better-sqlite3') } })
+  /**
+   * busyTimeoutMs: how long a write waits for the main connection's write lock before it is refused
+   * with SQLITE_BUSY (the main connection's transactions take milliseconds; an import's takes seconds,
+   * and then the caller writes on the main connection instead, see connect.ts).
+   */
+  constructor(path: string, everyMs = 1000, busyTimeoutMs = 250) {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, everyMs, busyTimeoutMs, driver: require.resolve('better-sqlite3') } })
     this.worker.on('message', (m: { id: number; rows?: unknown[]; error?: { message: string; code?: string } }) => {
       const w = this.waiting.get(m.id)
       if (!w) return

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import SQLite from 'better-sqlite3'
 import { sql } from 'kysely'
 import { openStore } from '../../../server/db/connect'
 import { migrateToLatest } from '../../../server/db/migrate'
@@ -110,6 +111,54 @@ describe('background writes on the worker connection', () => {
       expect(await dataVersion(store.db)).toBe(v0)
     } finally {
       await nonces.close()
+      await store.db.destroy()
+    }
+  })
+
+  it('main-connection transactions take the write lock at BEGIN, so a worker commit cannot make their first write fail', async () => {
+    const path = join(dir, 'immediate.sqlite')
+    const store = openStore({ sqlitePath: path, workerConnection: true })
+    const other = new SQLite(path)
+    other.pragma('busy_timeout = 0')
+    try {
+      await migrateToLatest(store)
+      await store.db.transaction().execute(async (trx) => {
+        await trx.selectFrom('used_nonces').select('nonce').execute()
+        // nothing written yet, and another writer is already shut out
+        expect(() => other.exec('begin immediate')).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }))
+        await trx.insertInto('used_nonces').values({ nonce: 'in-trx', expires_at: '2099-01-01T00:00:00.000Z' }).execute()
+      })
+      // background writes sent while a main transaction holds the lock longer than the worker waits
+      // end up written all the same (on the worker once the lock is free, or on the main connection)
+      let sent: Promise<unknown[]>[] = []
+      await store.db.transaction().execute(async (trx) => {
+        await trx.insertInto('used_nonces').values({ nonce: 'held', expires_at: '2099-01-01T00:00:00.000Z' }).execute()
+        sent = Array.from({ length: 5 }, (_, i) =>
+          store.background!.run(store.db.insertInto('used_nonces').values({ nonce: `bg-${i}`, expires_at: '2099-01-01T00:00:00.000Z' }).onConflict((oc) => oc.column('nonce').doNothing()).returning('nonce')),
+        )
+        await new Promise((r) => setTimeout(r, 400))
+      })
+      expect((await Promise.all(sent)).map((rows) => rows.length)).toEqual([1, 1, 1, 1, 1])
+      expect(await countNonces(store.db)).toBe(7)
+    } finally {
+      other.close()
+      await store.db.destroy()
+    }
+  })
+
+  it('a write refused for the main connection’s lock says SQLITE_BUSY (the caller then writes on the main connection)', async () => {
+    const path = join(dir, 'busy.sqlite')
+    const store = openStore({ sqlitePath: path })
+    await sql`create table t (id integer primary key)`.execute(store.db)
+    const worker = new SqliteWorkerConnection(path, 1000, 0)
+    try {
+      await store.db.transaction().execute(async (trx) => {
+        await sql`insert into t (id) values (1)`.execute(trx)
+        await expect(worker.run({ sql: 'insert into t (id) values (?)', parameters: [2] })).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) })
+      })
+      expect(await worker.run({ sql: 'insert into t (id) values (?) returning id', parameters: [2] })).toEqual([{ id: 2 }])
+    } finally {
+      await worker.stop()
       await store.db.destroy()
     }
   })
