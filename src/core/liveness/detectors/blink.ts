@@ -8,8 +8,10 @@
  *   open and closed lids. So the depth the deepest frame must reach depends on the frame interval
  *   around it: `depthRatio` at `fastGapMs` or less, easing linearly to `slowDepthRatio` at `slowGapMs`.
  * - Small eyes in a small image are noisy (the tracker snaps points to whole pixels): the depth must
- *   also be `noiseFactor` times the person's own median frame-to-frame deviation below open, and each
- *   eye must dip beyond `eyeNoiseFactor` times it (a blink closes both eyes; a wink or noise moves one).
+ *   also be `noiseFactor` times the person's own noise below open — the median deviation of their open
+ *   frames from the open level (frame-to-frame differences instead missed the slow wander of a head
+ *   that moves, and let blinks through on slideshows) — and each eye must dip beyond `eyeNoiseFactor`
+ *   times it (a blink closes both eyes; a wink or noise moves one).
  * - What keeps shallow dips honest is shape, not depth: a blink is narrow — the time spent below half
  *   its depth is at most `maxHalfWidthMs` whatever the frame rate — and the mouth does not move and the
  *   head is not turning meanwhile. A frown or squint narrows the eyes slowly and stays narrow; talking
@@ -199,7 +201,7 @@ export class BlinkDetector {
     const c = this.cfg
     if (this.blocked || this.baseEar - this.minEar < c.minDrop) return false
     const gap = Math.max(this.gapBeforeMin, this.gapAfterMin)
-    // deep enough for the frame interval, and well beyond the person's own frame-to-frame noise
+    // deep enough for the frame interval, and well beyond the person's own noise
     const need = Math.min(this.depthFor(gap), 1 - c.noiseFactor * this.noiseAtStart)
     if (this.minRatio > need) return false
     // both eyes take part: each dips beyond the noise (one eye alone is a wink or tracker noise)
