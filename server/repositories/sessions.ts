@@ -1,5 +1,6 @@
 /** Certification sessions (开始认证 → 完成认证). Data access only; the rules are in services/certification.ts. */
 import { sql, type Insertable, type Selectable } from 'kysely'
+import type { SessionRejectedCode } from '../../src/core/contracts/certification'
 import type { CertificationSessionsTable, Dialect } from '../db/schema'
 import type { Db } from './types'
 
@@ -77,9 +78,10 @@ export async function markSessionCompleted(
 
 /**
  * Burns an open session after a refused (suspicious) completion; it answers `code` from now on. Its
- * summary is not kept as "used": only completed sessions take part in the reuse check.
+ * summary is not kept as "used": only completed sessions take part in the reuse check. `code` is one
+ * of SESSION_REJECTED_CODES, so the console's labels (SESSION_REJECTED_LABELS) cover every stored one.
  */
-export async function markSessionRejected(db: Db, id: string, patch: { at: string; code: string }): Promise<boolean> {
+export async function markSessionRejected(db: Db, id: string, patch: { at: string; code: SessionRejectedCode }): Promise<boolean> {
   const res = await db
     .updateTable('certification_sessions')
     .set({ status: 'rejected', completed_at: patch.at, rejected_code: patch.code })

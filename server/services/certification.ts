@@ -33,6 +33,7 @@ import {
   type IdentityFailReason,
   type IdentityStepView,
   type LivenessTimingConfig,
+  type SessionRejectedCode,
 } from '../../src/core/contracts/certification'
 import { RECORD_RESULT_LABELS, type RecordResult } from '../../src/core/contracts/common'
 import { deadlineLabel, firstDayOf, monthLabel, type CycleWindow } from '../../src/core/cycle'
@@ -543,7 +544,7 @@ async function reject(
   ctx: ServiceContext,
   accountId: string,
   session: SessionRow,
-  code: ErrorCode,
+  code: SessionRejectedCode,
   action: string,
   detail: AuditEntry['detail'],
 ): Promise<CertificationResultView> {

@@ -33,11 +33,11 @@ export async function recordsOfPerson(db: Db, personId: string, limit: number): 
     .execute()
 }
 
-/** The sessions of a person, newest first (with the record each produced). */
+/** The sessions of a person, newest first (with the record each produced, and what decides its state). */
 export async function sessionsOfPerson(db: Db, personId: string, limit: number) {
   return db
     .selectFrom('certification_sessions')
-    .select(['id', 'created_at', 'status', 'channel', 'performer', 'identity_kind', 'reason_code', 'record_id'])
+    .select(['id', 'created_at', 'expires_at', 'status', 'channel', 'performer', 'identity_kind', 'reason_code', 'rejected_code', 'record_id'])
     .where('person_id', '=', personId)
     .orderBy('created_at', 'desc')
     .limit(limit)

@@ -4,7 +4,15 @@
  * the detail). Standing comes from the one definition (src/core/standing.ts standingOf).
  */
 import { RELATION_LABELS, type Relation } from '../../../src/core/contracts/family'
-import { CERT_STATUS_LABELS, PERFORMER_LABELS } from '../../../src/core/contracts/common'
+import {
+  CERT_REASON_LABELS,
+  IDENTITY_KIND_LABELS,
+  SESSION_REJECTED_LABELS,
+  SESSION_STATE_LABELS,
+  sessionStateOf,
+} from '../../../src/core/contracts/certification'
+import { CERT_STATUS_LABELS, labelOf, PERFORMER_LABELS, RECORD_CHANNEL_LABELS } from '../../../src/core/contracts/common'
+import { reminderKindLabel, REMINDER_RECIPIENT_LABELS, REMINDER_STATUS_LABELS, TEMPLATE_TITLES } from '../../../src/core/contracts/reminders'
 import { recordFacts } from '../views'
 import { OFFLINE_VERIFIED_HOW_LABELS, type OfflineVerifiedHow } from '../../../src/core/contracts/agency/offline'
 import type { PersonDetail, PersonSearchAnswer, PersonSearchInput } from '../../../src/core/contracts/agency/persons'
@@ -69,6 +77,19 @@ export async function searchPersonsOf(ctx: ServiceContext, actor: AgencyActor, i
     })),
     truncated: rows.length > MAX_HITS,
   }
+}
+
+/** A session's reason in words: why it did not pass, or why it was closed; null when it has neither. */
+function sessionReasonLabel(reasonCode: string | null, rejectedCode: string | null): string | null {
+  if (reasonCode) return labelOf(CERT_REASON_LABELS, reasonCode)
+  if (rejectedCode) return labelOf(SESSION_REJECTED_LABELS, rejectedCode)
+  return null
+}
+
+/** The identity verifier's outcome in words: 本地人脸比对：没有检测到动作, or only the verifier when it passed. */
+function verifierOutcome(identityKind: string, reasonCode: string | null): string {
+  const kind = labelOf(IDENTITY_KIND_LABELS, identityKind)
+  return reasonCode ? `${kind}：${labelOf(CERT_REASON_LABELS, reasonCode)}` : kind
 }
 
 /** An account shown to a clerk: enough to tell two apart, not an openid. */
@@ -136,7 +157,7 @@ export async function personDetail(ctx: ServiceContext, actor: AgencyActor, pers
           : r.performer_relation
             ? (RELATION_LABELS[r.performer_relation as Relation] ?? r.performer_relation)
             : null,
-        verifierOutcome: s ? (s.reason_code ? `${s.identity_kind}: ${s.reason_code}` : s.identity_kind) : null,
+        verifierOutcome: s ? verifierOutcome(s.identity_kind, s.reason_code) : null,
         decision: decisionView(r, names),
         offline:
           r.channel === 'agency' && (r.offline_place || how)
@@ -150,22 +171,36 @@ export async function personDetail(ctx: ServiceContext, actor: AgencyActor, pers
       linkedAt: r.created_at,
       account: maskedAccount(r.account_id),
     })),
-    sessions: sessions.map((s) => ({
-      sessionId: s.id,
-      createdAt: s.created_at,
-      status: s.status,
-      channel: s.channel,
-      performer: s.performer,
-      identityKind: s.identity_kind,
-      reasonCode: s.reason_code,
-      recordId: s.record_id,
-    })),
+    sessions: sessions.map((s) => {
+      const state = sessionStateOf({ status: s.status, reasonCode: s.reason_code, rejectedCode: s.rejected_code, expiresAt: s.expires_at }, now.getTime())
+      return {
+        sessionId: s.id,
+        createdAt: s.created_at,
+        status: s.status,
+        state,
+        statusLabel: SESSION_STATE_LABELS[state],
+        channel: s.channel,
+        channelLabel: labelOf(RECORD_CHANNEL_LABELS, s.channel),
+        performer: s.performer,
+        performerLabel: labelOf(PERFORMER_LABELS, s.performer),
+        identityKind: s.identity_kind,
+        identityKindLabel: labelOf(IDENTITY_KIND_LABELS, s.identity_kind),
+        reasonCode: s.reason_code,
+        rejectedCode: s.rejected_code,
+        reasonLabel: sessionReasonLabel(s.reason_code, s.rejected_code),
+        recordId: s.record_id,
+      }
+    }),
     reminders: reminders.map((r) => ({
       kind: r.kind,
+      kindLabel: reminderKindLabel(r.kind),
       template: r.template,
+      templateLabel: labelOf(TEMPLATE_TITLES, r.template),
       cycle: r.cycle,
       relation: r.relation,
+      relationLabel: labelOf(REMINDER_RECIPIENT_LABELS, r.relation),
       status: r.status,
+      statusLabel: labelOf(REMINDER_STATUS_LABELS, r.status),
       attempts: r.attempts,
       createdAt: r.created_at,
       doneAt: r.done_at,

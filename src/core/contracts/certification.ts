@@ -10,6 +10,7 @@ import { DEFAULT_SESSION_CONFIG, type SessionConfigInput } from '../liveness/ses
 import { FAIL_TEXTS, type FailReason } from '../liveness/session/texts'
 import { SUMMARY_FIELDS, SUMMARY_VERSION } from '../liveness/summary'
 import { ACTION_NAMES } from '../liveness/types'
+import type { ErrorCode } from '../errors'
 import { CallerSchema, RECORD_RESULTS } from './common'
 import { NOTICE_CODE_PATTERN } from './notices'
 import { SHARE_TOKEN_PATTERN } from './share'
@@ -82,6 +83,87 @@ export type IdentityFailReason = keyof typeof IDENTITY_FAIL_TEXTS
 /** Every reason a certification did not pass, in plain Chinese. */
 export type CertReasonCode = FailReason | IdentityFailReason
 export const CERT_REASON_TEXTS: Readonly<Record<CertReasonCode, string>> = { ...FAIL_TEXTS, ...IDENTITY_FAIL_TEXTS }
+
+// ───────────── sessions in plain words for agency clerks (the console's person page) ─────────────
+
+/**
+ * Where a session stands, as a clerk reads it (sessionStateOf): open and still running, open past
+ * its expiry, completed (passed or waiting for 人工审核), completed without passing (a reason code),
+ * closed by the person (rejected with SESSION_CANCELLED: 已取消, nothing counted against them), or
+ * refused by the backend (rejected with another code, e.g. reused or implausible data).
+ */
+export const SESSION_STATES = ['open', 'expired', 'completed', 'failed', 'cancelled', 'refused'] as const
+export type SessionState = (typeof SESSION_STATES)[number]
+export const SESSION_STATE_LABELS: Record<SessionState, string> = {
+  open: '进行中',
+  expired: '已超时',
+  completed: '已完成',
+  failed: '未通过',
+  cancelled: '已取消',
+  refused: '被拒绝',
+}
+
+/** The stored columns of a certification_sessions row that decide its state. */
+export interface SessionStateFacts {
+  status: string
+  reasonCode: string | null
+  rejectedCode: string | null
+  expiresAt: string
+}
+
+export function sessionStateOf(s: SessionStateFacts, nowMs: number): SessionState {
+  if (s.status === 'completed') return s.reasonCode ? 'failed' : 'completed'
+  if (s.status === 'rejected') return s.rejectedCode === 'SESSION_CANCELLED' ? 'cancelled' : 'refused'
+  return nowMs > Date.parse(s.expiresAt) ? 'expired' : 'open'
+}
+
+/** The identity verifier a session ran with (certification_sessions.identity_kind; IdentityVerifier.kind). */
+export const IDENTITY_KINDS = ['wechat-facial-verify', 'local-face-match', 'manual-review'] as const
+export type IdentityKind = (typeof IDENTITY_KINDS)[number]
+export const IDENTITY_KIND_LABELS: Record<IdentityKind, string> = {
+  'wechat-facial-verify': '微信人脸核身',
+  'local-face-match': '本地人脸比对',
+  'manual-review': '人工审核',
+}
+
+/** Why a completed session did not pass (certification_sessions.reason_code), short, for a clerk. */
+export const CERT_REASON_LABELS: Record<CertReasonCode, string> = {
+  timeout: '超时，没有做完动作',
+  face_lost: '中途看不到人脸',
+  multiple_faces: '画面里有多个人',
+  out_of_order: '动作与提示不一致',
+  no_liveness: '没有检测到动作',
+  incomplete: '检测没有完成',
+  face_mismatch: '人脸与登记照片不一致',
+  no_face: '没有看清人脸',
+  no_reference: '没有登记照片',
+  wechat_not_passed: '微信人脸核身没有通过',
+  wechat_user_cancelled: '微信人脸核身没有完成',
+}
+
+/**
+ * The codes a session is closed with as 'rejected' (certification_sessions.rejected_code): the person
+ * cancelled it, or the backend refused the completion. Every one is an error code (src/core/errors.ts).
+ */
+export const SESSION_REJECTED_CODES = [
+  'SESSION_CANCELLED',
+  'IDENTITY_NOT_COMPLETED',
+  'UNIT_ADMIN_NOT_APPOINTED',
+  'TRACE_IMPLAUSIBLE',
+  'TRACE_REUSED',
+  'LIVENESS_MISMATCH',
+  'EVIDENCE_MISMATCH',
+] as const satisfies readonly ErrorCode[]
+export type SessionRejectedCode = (typeof SESSION_REJECTED_CODES)[number]
+export const SESSION_REJECTED_LABELS: Record<SessionRejectedCode, string> = {
+  SESSION_CANCELLED: '本人中途退出',
+  IDENTITY_NOT_COMPLETED: '微信人脸核身没有完成',
+  UNIT_ADMIN_NOT_APPOINTED: '单位专管员任命已撤销或到期',
+  TRACE_IMPLAUSIBLE: '动作数据有误',
+  TRACE_REUSED: '动作数据重复使用',
+  LIVENESS_MISMATCH: '动作核对不一致',
+  EVIDENCE_MISMATCH: '照片与动作对不上',
+}
 
 const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,64}$/
 /** Standard base64 of a JPEG (FF D8 FF → "/9j/"), no data: prefix. */

@@ -56,3 +56,11 @@ export const PERFORMER_LABELS: Record<Performer, string> = {
   unit_admin: '单位专管员',
   agency: '经办人员',
 }
+
+/**
+ * The label of a stored code: the map's words when the code is one of its keys, else the code itself
+ * (an old row with a value the map no longer knows shows what is stored, never a blank cell).
+ */
+export function labelOf(labels: Readonly<Record<string, string>>, code: string): string {
+  return Object.prototype.hasOwnProperty.call(labels, code) ? labels[code] : code
+}

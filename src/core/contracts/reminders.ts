@@ -4,9 +4,60 @@
  */
 import * as v from 'valibot'
 import { SUBSCRIPTION_TEMPLATES, TEMPLATE_TITLES, type SubscriptionTemplate } from '../reminders/policy'
-import { CallerSchema } from './common'
+import { CallerSchema, labelOf } from './common'
 
 export { SUBSCRIPTION_TEMPLATES, TEMPLATE_TITLES, type SubscriptionTemplate }
+
+// ───────────── outbox rows in plain words for agency clerks (the console's person page) ─────────────
+
+/** Outbox kinds other than due_<N> (days before the deadline): overdue, result notices, appeal progress. */
+export const REMINDER_FIXED_KINDS = ['overdue_1', 'result', 'relative_result', 'appeal'] as const
+export type ReminderFixedKind = (typeof REMINDER_FIXED_KINDS)[number]
+export const REMINDER_KIND_LABELS: Record<ReminderFixedKind, string> = {
+  overdue_1: '逾期提醒',
+  result: '认证结果通知',
+  relative_result: '家人认证完成通知',
+  appeal: '申诉进度通知',
+}
+
+/** due_30 → 到期前 30 天提醒; a fixed kind its label; anything else (an old row) the code itself. */
+export function reminderKindLabel(kind: string): string {
+  const due = /^due_(\d{1,3})$/.exec(kind)
+  if (due) return Number(due[1]) === 0 ? '到期当天提醒' : `到期前 ${Number(due[1])} 天提醒`
+  return labelOf(REMINDER_KIND_LABELS, kind)
+}
+
+/** An outbox row's status (reminder_outbox.status; docs/reminders.md § Sending). */
+export const REMINDER_STATUSES = [
+  'pending',
+  'claimed',
+  'attempted',
+  'sent',
+  'refused',
+  'invalid',
+  'failed',
+  'unknown',
+  'skipped_stale',
+  'skipped_late',
+  'skipped_no_credit',
+] as const
+export type ReminderStatus = (typeof REMINDER_STATUSES)[number]
+export const REMINDER_STATUS_LABELS: Record<ReminderStatus, string> = {
+  pending: '等待发送',
+  claimed: '正在发送',
+  attempted: '已发出，未确认',
+  sent: '已发送',
+  refused: '对方未订阅，微信未发送',
+  invalid: '内容有误，未发送',
+  failed: '发送失败',
+  unknown: '可能已发送，未确认',
+  skipped_stale: '已不需要（已认证或情况有变），未发送',
+  skipped_late: '已过时，未发送',
+  skipped_no_credit: '对方未订阅，未发送',
+}
+
+/** Whom an outbox row is addressed to (reminder_outbox.relation). */
+export const REMINDER_RECIPIENT_LABELS: Record<'self' | 'relative', string> = { self: '本人', relative: '家人' }
 
 export const SubscriptionTemplateSchema = v.picklist(SUBSCRIPTION_TEMPLATES)
 

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { newId } from '../../../../server/db/ids'
+import type { ReminderOutboxTable } from '../../../../server/db/schema'
 import { backfillNameHashes } from '../../../../server/roster/name-hash-backfill'
 import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../../support/db'
 import { createAgencyUser, signInAgency, type AgencySignIn } from '../../helpers/agency'
@@ -87,7 +88,7 @@ describe.each(DIALECTS)('agency person search and page on %s', (dialect) => {
     expect(body.person).toMatchObject({ personNo: 'DEMO0003', name: DEMO.zhang.name, idNumber: DEMO.zhang.idNumber, cardNumber: DEMO.zhang.cardNumber, regionCode: '320102', benefitStatus: 'suspended' })
     expect(body.standing).toMatchObject({ status: 'overdue_suspended', statusLabel: '已逾期，暂停发放' })
     const decided = body.history.find((r: { recordId: string }) => r.recordId === recordId)
-    expect(decided).toMatchObject({ result: 'failed', resultLabel: '未通过', performedBy: 'self', verifierOutcome: 'manual-review', decision: { decidedBy: '审核员丙', reason: 'photo_unclear', reasonLabel: '照片模糊无法辨认' } })
+    expect(decided).toMatchObject({ result: 'failed', resultLabel: '未通过', performedBy: 'self', verifierOutcome: '人工审核', decision: { decidedBy: '审核员丙', reason: 'photo_unclear', reasonLabel: '照片模糊无法辨认' } })
     expect(body.history.some((r: { channel: string }) => r.channel === 'import')).toBe(true)
     expect(body.sessions.map((s: { recordId: string }) => s.recordId)).toContain(recordId)
     expect(body.reminders.map((r: { kind: string }) => r.kind)).toContain('result')
@@ -98,6 +99,120 @@ describe.each(DIALECTS)('agency person search and page on %s', (dialect) => {
     expect(viewed).toHaveLength(1)
     expect(viewed[0]).toMatchObject({ actor_type: 'agency', detail: '{}' })
     expect(h.logs()).not.toContain(DEMO.zhang.idNumber)
+  })
+
+  test('刷脸过程 and 提醒 in plain Chinese: a cancelled session reads 已取消, a refused one 被拒绝; the codes stay', async () => {
+    const zhao = await personByNo(app.store.db, 'DEMO0006')
+    const nowIso = h.now.toISOString()
+    const at = (minutes: number) => new Date(h.now.getTime() + minutes * 60_000).toISOString()
+    const accountId = await boundSubscriber(app.store.db, zhao.id, nowIso)
+    const failedRecord = newId()
+    await app.store.db
+      .insertInto('certification_records')
+      .values({ id: failedRecord, person_id: zhao.id, certified_at: at(-50), result: 'failed', method: 'face', channel: 'weapp', performed_by: 'self', performer_account_id: accountId, created_at: at(-50), performer_relation: null, via: null })
+      .execute()
+    const session = async (
+      minutesAgo: number,
+      s: { status: 'open' | 'completed' | 'rejected'; identity: string; channel?: 'weapp' | 'h5'; performer?: 'self' | 'relative'; reason?: string; rejected?: string; record?: string; expiresIn?: number },
+    ) => {
+      const id = newId()
+      await app.store.db
+        .insertInto('certification_sessions')
+        .values({
+          id,
+          account_id: accountId,
+          performer: s.performer ?? 'self',
+          person_id: zhao.id,
+          channel: s.channel ?? 'weapp',
+          challenge: 'blink,turn_left',
+          nonce_hash: `n-${id}`,
+          liveness_config: '{}',
+          identity_kind: s.identity,
+          identity_step: '{"kind":"none"}',
+          status: s.status,
+          created_at: at(-minutesAgo),
+          expires_at: at(-minutesAgo + (s.expiresIn ?? 10)),
+          completed_at: s.status === 'open' ? null : at(-minutesAgo + 1),
+          record_id: s.record ?? null,
+          reason_code: s.reason ?? null,
+          rejected_code: s.rejected ?? null,
+          summary_digest: null,
+          answer: null,
+          via: null,
+          via_ref: null,
+        })
+        .execute()
+      return id
+    }
+    const open = await session(1, { status: 'open', identity: 'wechat-facial-verify' })
+    const expired = await session(30, { status: 'open', identity: 'wechat-facial-verify' })
+    const completed = await session(40, { status: 'completed', identity: 'local-face-match', channel: 'h5', performer: 'relative' })
+    const failed = await session(50, { status: 'completed', identity: 'local-face-match', reason: 'no_liveness', record: failedRecord })
+    const refused = await session(60, { status: 'rejected', identity: 'local-face-match', rejected: 'TRACE_REUSED' })
+    const cancelled = await session(70, { status: 'rejected', identity: 'wechat-facial-verify', rejected: 'SESSION_CANCELLED' })
+    // A row from an older release with values no map knows: shown as stored, never blank.
+    const old = await session(80, { status: 'completed', identity: 'face-v0', reason: 'retired_reason' })
+
+    const reminder = async (kind: string, template: string, relation: 'self' | 'relative', status: ReminderOutboxTable['status'], minutesAgo: number) =>
+      app.store.db
+        .insertInto('reminder_outbox')
+        .values({
+          id: newId(),
+          person_id: zhao.id,
+          cycle: '2026-11',
+          kind,
+          recipient_account_id: accountId,
+          template,
+          relation,
+          status,
+          attempts: status === 'pending' ? 0 : 1,
+          next_attempt_at: at(-minutesAgo),
+          claim_token: null,
+          lease_until: null,
+          attempted_at: null,
+          credit_held: 0,
+          record_id: null,
+          last_errcode: null,
+          last_error: null,
+          created_at: at(-minutesAgo),
+          updated_at: at(-minutesAgo),
+          done_at: status === 'pending' ? null : at(-minutesAgo),
+        })
+        .execute()
+    await reminder('due_30', 'certDue', 'self', 'sent', 100)
+    await reminder('due_7', 'certDue', 'self', 'skipped_no_credit', 90)
+    await reminder('overdue_1', 'certDue', 'self', 'skipped_late', 80)
+    await reminder('relative_result', 'relativeCertified', 'relative', 'refused', 70)
+    await reminder('result', 'certificationResult', 'self', 'pending', 60)
+    await reminder('weekly', 'oldTemplate', 'self', 'failed', 50)
+
+    const res = await page(nanjing, zhao.id)
+    expect(res.statusCode).toBe(200)
+    const body = res.json()
+    const byId = new Map<string, Record<string, unknown>>(body.sessions.map((s: { sessionId: string }) => [s.sessionId, s]))
+    expect(byId.get(open)).toMatchObject({ status: 'open', state: 'open', statusLabel: '进行中', channelLabel: '微信小程序', performerLabel: '本人', identityKind: 'wechat-facial-verify', identityKindLabel: '微信人脸核身', reasonLabel: null })
+    expect(byId.get(expired)).toMatchObject({ status: 'open', state: 'expired', statusLabel: '已超时' })
+    expect(byId.get(completed)).toMatchObject({ status: 'completed', state: 'completed', statusLabel: '已完成', channel: 'h5', channelLabel: '网页', performer: 'relative', performerLabel: '亲属代办', identityKindLabel: '本地人脸比对', reasonLabel: null })
+    expect(byId.get(failed)).toMatchObject({ status: 'completed', state: 'failed', statusLabel: '未通过', reasonCode: 'no_liveness', reasonLabel: '没有检测到动作', recordId: failedRecord })
+    expect(byId.get(refused)).toMatchObject({ status: 'rejected', state: 'refused', statusLabel: '被拒绝', rejectedCode: 'TRACE_REUSED', reasonLabel: '动作数据重复使用' })
+    expect(byId.get(cancelled)).toMatchObject({ status: 'rejected', state: 'cancelled', statusLabel: '已取消', rejectedCode: 'SESSION_CANCELLED', reasonLabel: '本人中途退出' })
+    expect(byId.get(cancelled)?.statusLabel).not.toBe(byId.get(refused)?.statusLabel)
+    expect(byId.get(old)).toMatchObject({ identityKind: 'face-v0', identityKindLabel: 'face-v0', reasonCode: 'retired_reason', reasonLabel: 'retired_reason', statusLabel: '未通过' })
+
+    const history = body.history.find((r: { recordId: string }) => r.recordId === failedRecord)
+    expect(history).toMatchObject({ result: 'failed', verifierOutcome: '本地人脸比对：没有检测到动作' })
+
+    const reminders = body.reminders.map((r: Record<string, unknown>) => [r.kind, r.kindLabel, r.templateLabel, r.relationLabel, r.status, r.statusLabel])
+    expect(reminders).toEqual([
+      ['weekly', 'weekly', 'oldTemplate', '本人', 'failed', '发送失败'],
+      ['result', '认证结果通知', '认证结果通知', '本人', 'pending', '等待发送'],
+      ['relative_result', '家人认证完成通知', '家人认证完成通知', '家人', 'refused', '对方未订阅，微信未发送'],
+      ['overdue_1', '逾期提醒', '认证到期提醒', '本人', 'skipped_late', '已过时，未发送'],
+      ['due_7', '到期前 7 天提醒', '认证到期提醒', '本人', 'skipped_no_credit', '对方未订阅，未发送'],
+      ['due_30', '到期前 30 天提醒', '认证到期提醒', '本人', 'sent', '已发送'],
+    ])
+    // No cell is blank.
+    for (const s of body.sessions) for (const k of ['statusLabel', 'channelLabel', 'performerLabel', 'identityKindLabel']) expect(s[k]).not.toBe('')
   })
 
   test('a person outside the region, or unknown: the same 404, and no audit row', async () => {

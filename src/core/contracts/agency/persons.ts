@@ -4,6 +4,7 @@
  * relatives, recent sessions and the reminders sent.
  */
 import * as v from 'valibot'
+import { SESSION_STATES } from '../certification'
 import { CERT_STATUSES, PERFORMERS, RECORD_CHANNELS, RECORD_METHODS, RECORD_RESULTS } from '../common'
 import { agencyEndpoints, ANY_AGENCY_ROLE } from './define'
 import { DecisionViewSchema } from './review'
@@ -51,7 +52,7 @@ export const PersonHistoryItemSchema = v.object({
   performerLabel: v.string(),
   /** 亲属代办: the relation; 经办人员: the clerk's agency user id. */
   performerDetail: v.nullable(v.string()),
-  /** The identity verifier's outcome of the session behind the record (kind and reason), if any. */
+  /** The identity verifier's outcome of the session behind the record in words (本地人脸比对：没有检测到动作), if any. */
   verifierOutcome: v.nullable(v.string()),
   decision: v.nullable(DecisionViewSchema),
   offline: v.nullable(v.object({ place: v.nullable(v.string()), verifiedHow: v.nullable(v.string()), verifiedHowLabel: v.nullable(v.string()), note: v.nullable(v.string()) })),
@@ -86,21 +87,36 @@ export const PersonDetailSchema = v.object({
     v.object({
       sessionId: v.string(),
       createdAt: v.string(),
+      /** Stored status (open/completed/rejected); `state` tells cancelled from refused and an expired open one. */
       status: v.string(),
+      state: v.picklist(SESSION_STATES),
+      statusLabel: v.string(),
       channel: v.string(),
+      channelLabel: v.string(),
       performer: v.string(),
+      performerLabel: v.string(),
       identityKind: v.string(),
+      identityKindLabel: v.string(),
+      /** Why a completed session did not pass (engine or identity reason). */
       reasonCode: v.nullable(v.string()),
+      /** The code a rejected session was closed with (SESSION_CANCELLED: the person left). */
+      rejectedCode: v.nullable(v.string()),
+      /** Either code in words; null when there is none. */
+      reasonLabel: v.nullable(v.string()),
       recordId: v.nullable(v.string()),
     }),
   ),
   reminders: v.array(
     v.object({
       kind: v.string(),
+      kindLabel: v.string(),
       template: v.string(),
+      templateLabel: v.string(),
       cycle: v.string(),
       relation: v.string(),
+      relationLabel: v.string(),
       status: v.string(),
+      statusLabel: v.string(),
       attempts: v.number(),
       createdAt: v.string(),
       doneAt: v.nullable(v.string()),
