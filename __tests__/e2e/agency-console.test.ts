@@ -21,7 +21,7 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { RECORD_RESULT_LABELS, type RecordResult } from '../../src/core/contracts/common'
 import { openStore, type Store } from '../../server/db/connect'
 import { EXPORT_SETTLE_MS } from '../../server/services/agency/exports'
-import { certifyThroughFunctions, consoleUrlFrom, demoPasswordFrom, shoot, signInConsole, signOutConsole, AGENCY_E2E_CHALLENGE } from './support/agency'
+import { cancelThroughFunctions, certifyThroughFunctions, consoleUrlFrom, demoPasswordFrom, shoot, signInConsole, signOutConsole, AGENCY_E2E_CHALLENGE } from './support/agency'
 import { openBrowser, type Browser } from './support/browser'
 import { DEMO, openAndBind } from './support/flows'
 import { ROOT, startSystem, type RunningSystem } from './support/system'
@@ -98,6 +98,8 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   })
   await openAndBind(h5, system.url, DEMO.liJianguo)
   expect(token).not.toBe('')
+  // A first try the retiree leaves before a result: closed as cancelled, nothing recorded.
+  await expect(cancelThroughFunctions(system.url, token)).resolves.toEqual({ state: 'cancelled', changed: true })
   const completed = await certifyThroughFunctions(system.url, token)
   expect(completed.result).toBe('pending_review')
 
@@ -217,6 +219,25 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   const cardText = (await card.textContent()) ?? ''
   expect(cardText).toContain('已认证')
   expect(cardText).toContain(`${Number(nextDue![1])}年${Number(nextDue![2])}月`)
+
+  // 5b. The retiree's person page in plain words: the try they left reads 已取消, the reviewed one 已完成.
+  await page.getByRole('menuitem', { name: '人员查询' }).click()
+  await page.getByTestId('person-search-text').fill(DEMO.liJianguo.personNo)
+  await page.getByTestId('person-search-go').click()
+  await page.getByTestId(`person-open-${DEMO.liJianguo.personNo}`).click()
+  await page.getByTestId('person-details').waitFor()
+  await page.getByRole('tab', { name: /刷脸过程/ }).click()
+  const sessionsTable = page.getByTestId('person-sessions')
+  await sessionsTable.getByText('已取消').waitFor()
+  const sessionsText = (await sessionsTable.textContent()) ?? ''
+  for (const words of ['已完成', '人工审核', '本人', '本人中途退出']) expect(sessionsText).toContain(words)
+  expect(sessionsText).not.toMatch(/open|completed|rejected|manual-review|SESSION_CANCELLED|weapp|h5|self/)
+  await shoot(page, 'person-sessions')
+  await page.getByRole('tab', { name: /提醒/ }).click()
+  const remindersTable = page.getByTestId('person-reminders')
+  await remindersTable.waitFor()
+  expect((await remindersTable.textContent()) ?? '').not.toMatch(/pending|sent|refused|skipped|due_\d|overdue_1|certDue|certificationResult|relative/)
+  await shoot(page, 'person-reminders')
 
   // 6. The results export (records settle EXPORT_SETTLE_MS before an export takes them) matches the records.
   const lastAction = await store.db.selectFrom('certification_records').select((eb) => eb.fn.max('created_at').as('c')).executeTakeFirstOrThrow()

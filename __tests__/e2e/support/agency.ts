@@ -140,6 +140,18 @@ export async function certifyThroughFunctions(gatewayUrl: string, token: string)
   return done.data as { recordId: string; result: string }
 }
 
+/**
+ * Starts a certification for the account behind `token` and leaves it, as the camera page does when
+ * the person goes back before a result (cancelCertification, reason left_page). Answers the cancel's data.
+ */
+export async function cancelThroughFunctions(gatewayUrl: string, token: string): Promise<{ state: string; changed: boolean }> {
+  const started = await fn(gatewayUrl, token, 'startCertification', {})
+  if (!started.ok) throw new Error(`startCertification: ${JSON.stringify(started.error)}`)
+  const cancelled = await fn(gatewayUrl, token, 'cancelCertification', { sessionId: started.data.sessionId, nonce: started.data.nonce, reason: 'left_page' })
+  if (!cancelled.ok) throw new Error(`cancelCertification: ${JSON.stringify(cancelled.error)}`)
+  return cancelled.data as { state: string; changed: boolean }
+}
+
 /** A full-page screenshot of the console at the clerk's screen size, for the audit. */
 export async function shoot(page: Page, name: string): Promise<void> {
   // Not while a table or card is still loading, or a dropdown or dialog is still animating.

@@ -19,6 +19,7 @@ type Reminder = Detail['reminders'][number]
 const STATUS_COLOR: Record<string, string> = { certified: 'green', due: 'orange', overdue_suspended: 'red' }
 /** A cancelled session (the person left) is grey, a refused one orange: never the same tag. */
 const SESSION_STATE_COLOR: Record<Session['state'], string> = { open: 'blue', expired: 'default', completed: 'green', failed: 'red', cancelled: 'default', refused: 'orange' }
+const MONTH = /^\d{4}-\d{2}$/
 const REMINDER_STATUS_COLOR: Record<string, string> = {
   pending: 'blue',
   claimed: 'blue',
@@ -114,42 +115,46 @@ export default function PersonDetail({ params }: PageProps) {
               key: 'sessions',
               label: `刷脸过程（${sessions.length}）`,
               children: (
-                <Table<Session>
-                  rowKey="sessionId"
-                  dataSource={sessions}
-                  pagination={{ pageSize: 10, hideOnSinglePage: true }}
-                  locale={{ emptyText: '没有刷脸记录' }}
-                  columns={[
-                    { title: '开始时间', dataIndex: 'createdAt', width: 160, render: fmtDateTime },
-                    { title: '状态', dataIndex: 'statusLabel', width: 100, render: (l: string, s) => <Tag color={SESSION_STATE_COLOR[s.state] ?? 'default'}>{l}</Tag> },
-                    { title: '渠道', dataIndex: 'channelLabel', width: 120 },
-                    { title: '办理人', dataIndex: 'performerLabel', width: 110 },
-                    { title: '核验方式', dataIndex: 'identityKindLabel', width: 130 },
-                    { title: '原因', dataIndex: 'reasonLabel', render: (r: string | null) => r ?? '—' },
-                  ]}
-                />
+                <div data-testid="person-sessions">
+                  <Table<Session>
+                    rowKey="sessionId"
+                    dataSource={sessions}
+                    pagination={{ pageSize: 10, hideOnSinglePage: true }}
+                    locale={{ emptyText: '没有刷脸记录' }}
+                    columns={[
+                      { title: '开始时间', dataIndex: 'createdAt', width: 160, render: fmtDateTime },
+                      { title: '状态', dataIndex: 'statusLabel', width: 100, render: (l: string, s) => <Tag color={SESSION_STATE_COLOR[s.state] ?? 'default'}>{l}</Tag> },
+                      { title: '渠道', dataIndex: 'channelLabel', width: 120 },
+                      { title: '办理人', dataIndex: 'performerLabel', width: 110 },
+                      { title: '核验方式', dataIndex: 'identityKindLabel', width: 130 },
+                      { title: '原因', dataIndex: 'reasonLabel', render: (r: string | null) => r ?? '—' },
+                    ]}
+                  />
+                </div>
               ),
             },
             {
               key: 'reminders',
               label: `提醒（${reminders.length}）`,
               children: (
-                <Table<Reminder>
-                  rowKey={(r) => `${r.kind}-${r.cycle}-${r.relation}-${r.createdAt}`}
-                  dataSource={reminders}
-                  pagination={{ pageSize: 10, hideOnSinglePage: true }}
-                  locale={{ emptyText: '没有发送过提醒' }}
-                  columns={[
-                    { title: '时间', dataIndex: 'createdAt', width: 160, render: fmtDateTime },
-                    { title: '类型', dataIndex: 'kindLabel', width: 150 },
-                    { title: '模板', dataIndex: 'templateLabel', width: 150 },
-                    { title: '周期', dataIndex: 'cycle', width: 100 },
-                    { title: '发给', dataIndex: 'relationLabel', width: 80 },
-                    { title: '状态', dataIndex: 'statusLabel', width: 180, render: (l: string, r) => <Tag color={REMINDER_STATUS_COLOR[r.status] ?? 'default'}>{l}</Tag> },
-                    { title: '发送次数', dataIndex: 'attempts', width: 90 },
-                    { title: '完成时间', dataIndex: 'doneAt', render: fmtDateTime },
-                  ]}
-                />
+                <div data-testid="person-reminders">
+                  <Table<Reminder>
+                    rowKey={(r) => `${r.kind}-${r.cycle}-${r.relation}-${r.createdAt}`}
+                    dataSource={reminders}
+                    pagination={{ pageSize: 10, hideOnSinglePage: true }}
+                    locale={{ emptyText: '没有发送过提醒' }}
+                    columns={[
+                      { title: '时间', dataIndex: 'createdAt', width: 160, render: fmtDateTime },
+                      { title: '类型', dataIndex: 'kindLabel', width: 170 },
+                      // A due month for the due and overdue reminders; a result notice's cycle is a record id, not for reading.
+                      { title: '认证月份', dataIndex: 'cycle', width: 130, render: (c: string) => (MONTH.test(c) ? fmtDueMonth(c) : '—') },
+                      { title: '发给', dataIndex: 'relationLabel', width: 80 },
+                      { title: '状态', dataIndex: 'statusLabel', render: (l: string, r) => <Tag color={REMINDER_STATUS_COLOR[r.status] ?? 'default'}>{l}</Tag> },
+                      { title: '发送次数', dataIndex: 'attempts', width: 100 },
+                      { title: '完成时间', dataIndex: 'doneAt', width: 160, render: fmtDateTime },
+                    ]}
+                  />
+                </div>
               ),
             },
           ]}

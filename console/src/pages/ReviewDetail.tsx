@@ -60,7 +60,7 @@ export default function ReviewDetail({ params }: PageProps) {
                   {d.session.liveness.passed === null ? '无结论' : d.session.liveness.passed ? <Tag color="green">通过</Tag> : <Tag color="red">未通过</Tag>}
                   <span data-testid="liveness-summary">{d.session.liveness.summary}</span>
                 </Descriptions.Item>
-                <Descriptions.Item label="转人工原因">{d.session.reasonCode ?? '—'}</Descriptions.Item>
+                <Descriptions.Item label="转人工原因">{d.session.reasonLabel ?? '—'}</Descriptions.Item>
                 <Descriptions.Item label="人脸相似度">{d.session.liveness.identityScore === null ? '—' : d.session.liveness.identityScore.toFixed(2)}</Descriptions.Item>
                 <Descriptions.Item label="动作">{d.session.challenge.map((a) => ACTIONS[a as ActionName] ?? a).join('、') || '—'}</Descriptions.Item>
                 <Descriptions.Item label="开始 / 完成">{`${fmtDateTime(d.session.createdAt)} / ${fmtDateTime(d.session.completedAt)}`}</Descriptions.Item>

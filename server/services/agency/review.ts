@@ -4,8 +4,8 @@
  * suspension lifts exactly as after an automatic pass. Of two reviewers deciding the same record at
  * once exactly one wins (repositories/agency/review.ts decide); the other is told who and when.
  */
-import { IDENTITY_FAIL_TEXTS } from '../../../src/core/contracts/certification'
-import { PERFORMER_LABELS, RECORD_CHANNEL_LABELS, RECORD_RESULT_LABELS } from '../../../src/core/contracts/common'
+import { CERT_REASON_LABELS, IDENTITY_FAIL_TEXTS, IDENTITY_KIND_LABELS } from '../../../src/core/contracts/certification'
+import { labelOf, PERFORMER_LABELS, RECORD_CHANNEL_LABELS, RECORD_RESULT_LABELS } from '../../../src/core/contracts/common'
 import { recordFacts } from '../views'
 import {
   REVIEW_REJECT_REASON_LABELS,
@@ -135,10 +135,12 @@ export async function reviewDetail(ctx: ServiceContext, actor: AgencyActor, reco
           status: session.status,
           channel: session.channel,
           identityKind: session.identity_kind,
+          identityKindLabel: labelOf(IDENTITY_KIND_LABELS, session.identity_kind),
           challenge: session.challenge.split(',').filter((a) => a !== ''),
           createdAt: session.created_at,
           completedAt: session.completed_at,
           reasonCode: session.reason_code,
+          reasonLabel: session.reason_code ? labelOf(CERT_REASON_LABELS, session.reason_code) : null,
           liveness: livenessView(record, completion),
         }
       : null,

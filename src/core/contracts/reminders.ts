@@ -47,7 +47,7 @@ export const REMINDER_STATUS_LABELS: Record<ReminderStatus, string> = {
   claimed: '正在发送',
   attempted: '已发出，未确认',
   sent: '已发送',
-  refused: '对方未订阅，微信未发送',
+  refused: '微信拒收（对方未订阅）',
   invalid: '内容有误，未发送',
   failed: '发送失败',
   unknown: '可能已发送，未确认',

@@ -206,7 +206,7 @@ describe.each(DIALECTS)('agency person search and page on %s', (dialect) => {
     expect(reminders).toEqual([
       ['weekly', 'weekly', 'oldTemplate', '本人', 'failed', '发送失败'],
       ['result', '认证结果通知', '认证结果通知', '本人', 'pending', '等待发送'],
-      ['relative_result', '家人认证完成通知', '家人认证完成通知', '家人', 'refused', '对方未订阅，微信未发送'],
+      ['relative_result', '家人认证完成通知', '家人认证完成通知', '家人', 'refused', '微信拒收（对方未订阅）'],
       ['overdue_1', '逾期提醒', '认证到期提醒', '本人', 'skipped_late', '已过时，未发送'],
       ['due_7', '到期前 7 天提醒', '认证到期提醒', '本人', 'skipped_no_credit', '对方未订阅，未发送'],
       ['due_30', '到期前 30 天提醒', '认证到期提醒', '本人', 'sent', '已发送'],

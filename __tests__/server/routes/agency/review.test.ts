@@ -99,7 +99,7 @@ describe.each(DIALECTS)('agency review routes on %s', (dialect) => {
     expect(detail.reference).toMatchObject({ enrolled: false, photoStored: false, photo: null })
     expect(detail.evidence).toMatchObject({ framesStored: false, frames: [] })
     expect(detail.evidence.note).toContain('不保存')
-    expect(detail.session).toMatchObject({ identityKind: 'manual-review', challenge: ['blink', 'turn_left'], liveness: { passed: true, closestEarlierSummary: 0.41 } })
+    expect(detail.session).toMatchObject({ identityKind: 'manual-review', identityKindLabel: '人工审核', reasonCode: null, reasonLabel: null, challenge: ['blink', 'turn_left'], liveness: { passed: true, closestEarlierSummary: 0.41 } })
     expect(JSON.stringify(detail)).not.toContain(DEMO.zhang.idNumber)
     expect(JSON.stringify(detail)).not.toContain(DEMO.zhang.name)
   })

@@ -111,11 +111,14 @@ export const ReviewDetailSchema = v.object({
       status: v.string(),
       channel: v.string(),
       identityKind: v.string(),
+      identityKindLabel: v.string(),
       challenge: v.array(v.string()),
       createdAt: v.string(),
       completedAt: v.nullable(v.string()),
       /** Why it did not pass automatically (engine or identity reason code), if any. */
       reasonCode: v.nullable(v.string()),
+      /** The reason in words (CERT_REASON_LABELS), null when there is none. */
+      reasonLabel: v.nullable(v.string()),
       /** The liveness engine's verdict on the backend replay, from the completion's audit row. */
       liveness: v.object({
         passed: v.nullable(v.boolean()),
