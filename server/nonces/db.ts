@@ -26,7 +26,7 @@ export interface DbNonceStoreOptions {
   purgeBatch?: number
   /** Told about a failed purge round (the next round tries again). */
   onPurgeError?: (err: unknown) => void
-  /** Where the batched inserts run (a SQLite server's worker connection: no sync on the event loop). */
+  /** Where the batched inserts and the purges run (a SQLite server's worker connection: no sync on the event loop). */
   writes?: BackgroundWrites
 }
 
@@ -117,7 +117,7 @@ export class DbNonceStore implements NonceStore {
     try {
       const now = this.clock().toISOString()
       for (let i = 0; i < PURGE_MAX_BATCHES; i++) {
-        if ((await purgeExpiredNonces(this.db, now, this.purgeBatch)) < this.purgeBatch) break
+        if ((await purgeExpiredNonces(this.db, now, this.purgeBatch, this.opts.writes)) < this.purgeBatch) break
         await new Promise((r) => setImmediate(r))
       }
     } catch (err) {

@@ -33,14 +33,17 @@ export async function tryUseNonces(db: Db, entries: readonly { nonce: string; ex
 
 /**
  * Deletes at most `limit` expired nonces (oldest first) and says how many went: callers loop in small
- * batches so no single statement holds the (SQLite: only) connection for long.
+ * batches so no single statement holds the write lock for long. `writes`: where it runs (a SQLite
+ * server's worker connection, so the commits do not sync on the event loop).
  */
-export async function purgeExpiredNonces(db: Db, now: string, limit = 1000): Promise<number> {
-  const result = await db
-    .deleteFrom('used_nonces')
-    .where('nonce', 'in', (eb) => eb.selectFrom('used_nonces').select('nonce').where('expires_at', '<', now).orderBy('expires_at').limit(limit))
-    .executeTakeFirst()
-  return Number(result.numDeletedRows)
+export async function purgeExpiredNonces(db: Db, now: string, limit = 1000, writes: BackgroundWrites = ON_THE_STORE): Promise<number> {
+  const rows = await writes.run(
+    db
+      .deleteFrom('used_nonces')
+      .where('nonce', 'in', (eb) => eb.selectFrom('used_nonces').select('nonce').where('expires_at', '<', now).orderBy('expires_at').limit(limit))
+      .returning('nonce'),
+  )
+  return rows.length
 }
 
 /** Rows in the table (tests and diagnostics). */

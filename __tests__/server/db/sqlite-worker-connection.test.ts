@@ -100,6 +100,28 @@ describe('background writes on the worker connection', () => {
     }
   })
 
+  it('the purge of expired nonces runs on the worker connection too, in bounded batches', async () => {
+    const store = openStore({ sqlitePath: join(dir, 'purge.sqlite'), workerConnection: true })
+    const now = new Date('2026-12-06T04:00:00.000Z')
+    const nonces = new DbNonceStore(store.db, { purgeEveryMs: 0, purgeBatch: 7, clock: () => now, writes: store.background })
+    try {
+      await migrateToLatest(store)
+      const past = new Date(now.getTime() - 1000)
+      const later = new Date(now.getTime() + 300_000)
+      await Promise.all(Array.from({ length: 20 }, (_, i) => nonces.use(`old-${i}`, past, now)))
+      await Promise.all(Array.from({ length: 3 }, (_, i) => nonces.use(`live-${i}`, later, now)))
+      expect(await countNonces(store.db)).toBe(23)
+      const v0 = await dataVersion(store.db)
+      await nonces.purgeNow()
+      expect(await countNonces(store.db)).toBe(3)
+      expect(await dataVersion(store.db)).not.toBe(v0)
+      expect(await nonces.use('live-1', later, now)).toBe(false)
+    } finally {
+      await nonces.close()
+      await store.db.destroy()
+    }
+  })
+
   it('without the worker connection the same writes are the store’s own (data_version unchanged)', async () => {
     const store = openStore({ sqlitePath: join(dir, 'plain.sqlite') })
     const nonces = new DbNonceStore(store.db, { purgeEveryMs: 0, writes: store.background })
