@@ -32,8 +32,6 @@ export class MouthDetector {
   private peakT = 0
   private firstT = NaN
   private prevT = NaN
-  /** Credit for the frame interval before the first open frame. */
-  private gapAtStart = 0
   /** Threshold when the opening started; the rest level before it (time and value; NaN: none seen). */
   private thr0 = 0
   private restInT = NaN
@@ -156,7 +154,6 @@ export class MouthDetector {
           this.emitted = false
           this.peak = -Infinity
           this.thr0 = threshold
-          this.gapAtStart = gap
           this.blindIn = blind
           this.findRestIn(c.rampFrac * threshold)
           this.heldMs = 0
