@@ -14,7 +14,7 @@
  *     where it stands (`changed: false`), audited `certification.cancel_ignored`.
  * A completion that wins a race with the cancel keeps its record (both update only an open session).
  */
-import type { BackendCancelCertification, CancelledView, SessionCancelState } from '../../src/core/contracts/certification'
+import { sessionStateOf, type BackendCancelCertification, type CancelledView, type SessionCancelState, type SessionState } from '../../src/core/contracts/certification'
 import { DomainError } from '../../src/core/errors'
 import { safeEqual, sha256Hex } from '../crypto/hmac'
 import { findAccountId } from '../repositories/accounts'
@@ -24,11 +24,23 @@ import { audit, refuse } from './relatives-common'
 
 const REFUSED = 'certification.cancel_refused'
 
+/**
+ * A session's state (sessionStateOf, the one reading of the stored columns) as this answer names it: a
+ * completion that did not pass is still completed, and an open one is only reached when expired (an
+ * open, live session is closed by the caller).
+ */
+const CANCEL_STATE: Record<SessionState, SessionCancelState> = {
+  open: 'cancelled',
+  expired: 'expired',
+  completed: 'completed',
+  failed: 'completed',
+  cancelled: 'cancelled',
+  refused: 'refused',
+}
+
 function stateOf(session: SessionRow, nowMs: number): SessionCancelState {
-  if (session.status === 'completed') return 'completed'
-  if (session.status === 'rejected') return session.rejected_code === 'SESSION_CANCELLED' ? 'cancelled' : 'refused'
-  // Still open: only reached when expired (an open, live session is closed by the caller).
-  return nowMs > Date.parse(session.expires_at) ? 'expired' : 'cancelled'
+  const facts = { status: session.status, reasonCode: session.reason_code, rejectedCode: session.rejected_code, expiresAt: session.expires_at }
+  return CANCEL_STATE[sessionStateOf(facts, nowMs)]
 }
 
 export async function cancelCertification(ctx: ServiceContext, body: BackendCancelCertification): Promise<CancelledView> {
