@@ -4,6 +4,7 @@
  */
 import type { InsuranceType } from '../../src/core/insurance'
 import type { Performer, RecordChannel, RecordMethod, RecordResult } from '../../src/core/contracts/common'
+import type { ReminderStatus } from '../../src/core/contracts/reminders'
 
 export interface PersonsTable {
   id: string
@@ -228,7 +229,8 @@ export interface ReminderOutboxTable {
   recipient_account_id: string
   template: string
   relation: 'self' | 'relative'
-  status: 'pending' | 'claimed' | 'attempted' | 'sent' | 'refused' | 'invalid' | 'failed' | 'unknown' | 'skipped_stale' | 'skipped_late' | 'skipped_no_credit'
+  /** REMINDER_STATUSES (docs/reminders.md § Sending). */
+  status: ReminderStatus
   attempts: number
   next_attempt_at: string
   claim_token: string | null

@@ -8,6 +8,8 @@
  *  - manual-review: nothing automatic; the record waits for an agency decision.
  */
 
+import type { IdentityKind } from '../../src/core/contracts/certification'
+
 /** Who is being verified for which certification session. Personal data is decrypted by the caller. */
 export interface IdentitySubject {
   personId: string
@@ -39,7 +41,7 @@ export type IdentityOutcome =
 export type IdentityRejectReason = 'face_mismatch' | 'no_face' | 'no_reference' | 'wechat_not_passed' | 'wechat_user_cancelled'
 
 export interface IdentityVerifier {
-  readonly kind: 'wechat-facial-verify' | 'local-face-match' | 'manual-review'
+  readonly kind: IdentityKind
   /** Whether the client must upload evidence frames for this adapter. */
   readonly needsEvidenceFrames: boolean
   /** Called once when a certification session starts. Idempotent per sessionId. */
