@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
+import { isSqliteBusy } from './errors'
 import type { Database, Dialect } from './schema'
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, SqliteWorkerConnection } from './sqlite-worker-connection'
 
@@ -30,8 +31,6 @@ export interface BackgroundWrites {
 /** The store itself: PostgreSQL (async already), SQLite in memory, and tools and tests. */
 export const ON_THE_STORE: BackgroundWrites = { run: (query) => query.execute() }
 
-const isBusy = (err: unknown): boolean => typeof (err as { code?: unknown })?.code === 'string' && (err as { code: string }).code.startsWith('SQLITE_BUSY')
-
 /**
  * The worker connection while it runs; the store itself once it has ended, and for a statement the
  * worker could not write because the main connection held the write lock too long (a roster import's
@@ -42,7 +41,7 @@ function onWorker(worker: SqliteWorkerConnection): BackgroundWrites {
   return {
     run: <R>(query: WriteQuery<R>): Promise<R[]> => {
       if (!worker.available) return query.execute()
-      return worker.run<R>(query.compile()).catch((err: unknown) => (isBusy(err) ? query.execute() : Promise.reject(err)))
+      return worker.run<R>(query.compile()).catch((err: unknown) => (isSqliteBusy(err) ? query.execute() : Promise.reject(err)))
     },
   }
 }
