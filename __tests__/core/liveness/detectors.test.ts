@@ -59,6 +59,15 @@ describe('blink', () => {
     expect(stream(4000, 10, turnAfter).filter((e) => e.action === 'blink')).toEqual([])
   })
 
+  test('a shallow one-frame dip at 15 fps is not a blink when the head swung into it on the frame before', () => {
+    const dip: Shape = (t) => (Math.round(t) === 2000 ? { earLeft: 0.225, earRight: 0.225 } : {})
+    expect(stream(4000, 15, dip).map((e) => e.action)).toEqual(['blink'])
+    // the head comes back 6 deg from a small turn between 1800 and 1867 ms: the last open frame (1933 ms) measures
+    // 45 deg/s over its ~130 ms; the dip frame and the reopening frame measure a still head
+    const swingIn: Shape = (t) => ({ ...dip(t), ...(t >= 1500 && t < 1820 ? { yaw: 9 } : {}) })
+    expect(stream(4000, 15, swingIn).filter((e) => e.action === 'blink')).toEqual([])
+  })
+
   test('baselines are per person: small eyes (open EAR 0.2) still blink', () => {
     expect(stream(4000, 25, closed(2000, 2150, 0.08), 0.2).map((e) => e.action)).toEqual(['blink'])
   })

@@ -16,7 +16,7 @@ const EVENT_FLOORS: Record<string, Floors> = {
   original: { blink: 0.95, mouth_open: 0.95, turn_left: 0.95, turn_right: 0.95, head_up: 0.95, head_down: 0.95 },
   more: { blink: 0.95, mouth_open: 0.95, turn_left: 0.95 },
   'thin.15': { blink: 0.92, mouth_open: 0.95, turn_left: 0.95, turn_right: 0.95, head_up: 0.9, head_down: 0.95 },
-  'blur.15': { blink: 0.84, mouth_open: 0.88, turn_left: 0.95, turn_right: 0.95, head_up: 0.9, head_down: 0.95 },
+  'blur.15': { blink: 0.88, mouth_open: 0.88, turn_left: 0.95, turn_right: 0.95, head_up: 0.9, head_down: 0.95 },
   'jitter.15': { blink: 0.92, mouth_open: 0.95, turn_left: 0.95, turn_right: 0.95, head_up: 0.9, head_down: 0.95 },
   'thin.10': { blink: 0.92, mouth_open: 0.95, turn_left: 0.95, turn_right: 0.95, head_up: 0.9, head_down: 0.95 },
   'blur.10': { blink: 0.78, mouth_open: 0.8, turn_left: 0.88, turn_right: 0.95, head_up: 0.9, head_down: 0.95 },

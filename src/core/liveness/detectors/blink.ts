@@ -14,8 +14,10 @@
  *   times it (a blink closes both eyes; a wink or noise moves one).
  * - What keeps shallow dips honest is shape, not depth: a blink is narrow — the time spent below half
  *   its depth is at most `maxHalfWidthMs` whatever the frame rate — and the mouth does not move and the
- *   head is not turning meanwhile. A frown or squint narrows the eyes slowly and stays narrow; talking
- *   moves the mouth.
+ *   head is not turning meanwhile — from the frame before the lids start to drop to the frame that
+ *   shows them open again (at 10-15 fps a head swinging back from a turn makes the eye landmarks of one
+ *   frame sag, a dip of one frame between two fast-moving ones). A frown or squint narrows the eyes
+ *   slowly and stays narrow; talking moves the mouth.
  * - A deep closure (both eyes well shut, mean ratio <= `deepRatio`) is unmistakable and may last up
  *   to `maxClosedMs` (an old person asked to blink may squeeze the eyes shut for most of a second).
  */
@@ -60,6 +62,8 @@ export class BlinkDetector {
   private blocked = false
   /** The head moved fast during the dip. Human's pitch also jumps when the lids close, so pitch speed only counts against shallow dips; fast yaw blocks any dip. */
   private moving = false
+  /** Head speed on the previous frame: the approach to a dip (the last open frame) must be steady too. */
+  private prevSpeed = 0
 
   constructor(
     private readonly cfg: BlinkConfig,
@@ -119,7 +123,7 @@ export class BlinkDetector {
       this.mouthHi = -Infinity
       this.noteMouth(this.mouthBefore)
       this.blocked = false
-      this.moving = false
+      this.moving = this.prevSpeed > c.maxHeadSpeed
     }
     if (this.state === DIP) {
       // Reopened: back to open, or back up most of the way from the deepest frame (after a blink the
@@ -160,6 +164,7 @@ export class BlinkDetector {
     } else if (this.state === TOO_LONG && ratio >= c.reopenRatio) {
       this.state = OPEN
     }
+    this.prevSpeed = pose.speed
     const open = warm ? ratio >= c.reopenRatio : true
     if (this.state === OPEN && open) {
       this.openSince = true
