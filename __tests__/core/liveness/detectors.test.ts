@@ -68,6 +68,14 @@ describe('blink', () => {
     expect(stream(4000, 15, swingIn).filter((e) => e.action === 'blink')).toEqual([])
   })
 
+  test('at 6 fps a shallow dip on the first frames after warm-up is not judged (no noise level yet); the same dip later, or a deep one, is a blink', () => {
+    const dipAt = (at: number, ear: number): Shape => (t) => (Math.round(t) === at ? { earLeft: ear, earRight: ear } : {})
+    // frames every 167 ms: warm at 500 ms, so the dip at 667 ms has one open frame of noise behind it
+    expect(stream(4000, 6, dipAt(667, 0.225)).filter((e) => e.action === 'blink')).toEqual([])
+    expect(stream(4000, 6, dipAt(2000, 0.225)).map((e) => e.action)).toEqual(['blink'])
+    expect(stream(4000, 6, dipAt(667, 0.1)).map((e) => e.action)).toEqual(['blink'])
+  })
+
   test('baselines are per person: small eyes (open EAR 0.2) still blink', () => {
     expect(stream(4000, 25, closed(2000, 2150, 0.08), 0.2).map((e) => e.action)).toEqual(['blink'])
   })

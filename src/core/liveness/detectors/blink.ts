@@ -11,7 +11,9 @@
  *   also be `noiseFactor` times the person's own noise below open — the median deviation of their open
  *   frames from the open level (frame-to-frame differences instead missed the slow wander of a head
  *   that moves, and let blinks through on slideshows) — and each eye must dip beyond `eyeNoiseFactor`
- *   times it (a blink closes both eyes; a wink or noise moves one).
+ *   times it (a blink closes both eyes; a wink or noise moves one). A median of a frame or two is no
+ *   measure of anything: until `minNoiseFrames` open frames have been seen (at 6 fps, most of a second)
+ *   only a deep closure counts.
  * - What keeps shallow dips honest is shape, not depth: a blink is narrow — the time spent below half
  *   its depth is at most `maxHalfWidthMs` whatever the frame rate — and the mouth does not move and the
  *   head is not turning meanwhile — from the frame before the lids start to drop to the frame that
@@ -56,6 +58,7 @@ export class BlinkDetector {
   private minEar = 1
   private baseEar = 0
   private noiseAtStart = 0
+  private noiseFrames = 0
   private mouthLo = Infinity
   private mouthHi = -Infinity
   private mouthBefore = NaN
@@ -118,6 +121,7 @@ export class BlinkDetector {
       this.minRatio = Infinity
       this.baseEar = (bl + br) / 2
       // (capped: a few frames of wide-open eyes after a laugh inflate it, and a blink must stay findable)
+      this.noiseFrames = this.noise.count
       this.noiseAtStart = this.noise.count > 0 ? Math.min(this.noise.median(), c.maxNoise) : 0
       this.mouthLo = Infinity
       this.mouthHi = -Infinity
@@ -217,7 +221,8 @@ export class BlinkDetector {
     const dropR = 1 - this.minRight
     if (Math.min(dropL, dropR) < c.minEyeBalance * Math.max(dropL, dropR)) return false
     if (this.minRatio <= c.deepRatio) return true
-    // shallow dip: narrow, with the head steady and the mouth still
+    // shallow dip: judged against a known noise level, narrow, with the head steady and the mouth still
+    if (this.noiseFrames < c.minNoiseFrames) return false
     if (this.moving || this.halfWidth() > c.maxHalfWidthMs) return false
     return !(this.mouthHi - this.mouthLo > c.maxMouthChange)
   }

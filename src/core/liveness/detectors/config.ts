@@ -22,6 +22,8 @@ export interface BlinkConfig {
   /** ...and at least noiseFactor x the person's median |ratio - 1| of open frames below open (that median taken at most maxNoise). */
   noiseFactor: number
   maxNoise: number
+  /** Open frames the noise median needs before a shallow dip can be judged against it (deep closures need none). */
+  minNoiseFrames: number
   /** Each eye must dip beyond this many times the person's median |ratio - 1| (both eyes close in a blink). */
   eyeNoiseFactor: number
   /** The lesser of the two eyes' drops must be at least this fraction of the greater. */
@@ -133,6 +135,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
     slowGapMs: 110,
     noiseFactor: 5,
     maxNoise: 0.06,
+    minNoiseFrames: 5,
     eyeNoiseFactor: 2.5,
     minEyeBalance: 0.3,
     deepRatio: 0.55,
