@@ -115,6 +115,20 @@ describe('mouth_open', () => {
     for (const fps of [15, 25, 30]) expect({ fps, ev: stream(4000, fps, held).map((e) => e.action) }).toEqual({ fps, ev: ['mouth_open'] })
   })
 
+  test('at 6 fps an opening whose way in fell between frames counts when the jaw is seen closing into speech; a photo swapped back does not', () => {
+    // frames every 167 ms: rest, then wide at 2000 ms with no frame on the way in, held to 2500 ms, then talking
+    // (0.25: below where the opening ends, above rest) for the rest of the clip, never back to rest
+    const level = (wayOut: boolean): Shape => (t) => {
+      const k = Math.round(t)
+      if (k < 2000) return {}
+      if (k >= 2667) return { mouth: 0.25 }
+      if (!wayOut) return { mouth: 0.7 }
+      return { mouth: k >= 2500 ? 0.42 : k >= 2333 ? 0.5 : 0.7 }
+    }
+    expect(stream(4000, 6, level(true)).map((e) => e.action)).toEqual(['mouth_open'])
+    expect(stream(4000, 6, level(false))).toEqual([])
+  })
+
   test('held for a long time is reported once, without waiting for the mouth to close', () => {
     const ev = stream(8000, 15, (t) => (t >= 2000 ? { mouth: 0.03 + 0.47 * Math.min(1, (t - 2000) / 150) } : {}))
     expect(ev.map((e) => e.action)).toEqual(['mouth_open'])

@@ -10,7 +10,9 @@
  * first or last open frame, below the plateau). A photo swapped for another (a slideshow) jumps both ways:
  * its jitter is a small fraction of the opening, and a photo of half-open lips shown for a second is not
  * a jaw on its way. A gap between frames over rampMaxGapMs (dropped frames) may hide the way: it is not
- * required across one.
+ * required across one. The way back need not end at rest: a person who closes the mouth into speech
+ * ("好了吗?") shows the jaw on its way from the widest opening to the frame where the opening ends
+ * (at 6 fps the way in often falls between two frames, and the lips may not come to rest for seconds).
  */
 import type { ActionEvent, Observation } from '../types'
 import type { MouthConfig } from './config'
@@ -195,9 +197,8 @@ export class MouthDetector {
       } else {
         this.open = false
         if (!this.emitted && this.held()) {
-          if (this.wayIn()) event = this.opening()
+          if (this.wayIn() || blind || this.sawWayOut(t, m, this.peak)) event = this.opening()
           else if (m >= c.rampFrac * this.thr0) this.waitingWayOut = true
-          else if (blind || this.sawWayOut(t, m, this.peak)) event = this.opening()
         }
       }
     }
