@@ -1,7 +1,7 @@
 /**
  * The per-family tables (event F1 per action, and session pass rates with the controls) over the whole
- * fixture set: the original clips, more/, each lowfps/ family, and in-memory thin 7.5 and jittered
- * 15 / 10 / 7.5 fps versions of all nine original clips. familyTable() is what the quality-floor tests call.
+ * fixture set: the original clips, more/, each lowfps/ family, the team's blurred 12 and 6 fps variants
+ * (lowfps-made/), and in-memory thin 7.5 and jittered 15 / 10 / 7.5 fps versions of all nine original clips. familyTable() is what the quality-floor tests call.
  */
 import { join, resolve } from 'node:path'
 import type { ActionScore } from '../../src/core/liveness/eval'
@@ -23,7 +23,11 @@ const originals = (dir: string, resample?: Resample): Clip[] => [
   ...loadClips(join(dir, 'traces'), [join(dir, 'labels')], { resample }),
   ...loadClips(join(dir, 'more', 'traces'), [join(dir, 'more', 'labels')], { resample }),
 ]
-const lowfps = (variant: string) => (dir: string) => loadClips(join(dir, 'lowfps', 'traces'), [join(dir, 'labels'), join(dir, 'more', 'labels')], { variant })
+const variantsIn = (sub: string) => (variant: string) => (dir: string) =>
+  loadClips(join(dir, sub, 'traces'), [join(dir, 'labels'), join(dir, 'more', 'labels')], { variant })
+const lowfps = variantsIn('lowfps')
+/** 12 and 6 fps, made by the team the same way (lowfps-made/README.md). */
+const made = variantsIn('lowfps-made')
 
 /** Every family, grouped by rate. */
 export const FAMILIES: readonly FamilySpec[] = [
@@ -32,12 +36,14 @@ export const FAMILIES: readonly FamilySpec[] = [
   { name: 'thin.15', what: 'lowfps/ files', load: lowfps('thin.15') },
   { name: 'blur.15', what: 'lowfps/ files', load: lowfps('blur.15') },
   { name: 'jitter.15', what: 'in memory from the 9 originals', load: (d) => originals(d, { fps: 15, jitter: true }) },
+  { name: 'blur.12', what: 'lowfps-made/ files', load: made('blur.12') },
   { name: 'thin.10', what: 'lowfps/ files', load: lowfps('thin.10') },
   { name: 'blur.10', what: 'lowfps/ files', load: lowfps('blur.10') },
   { name: 'jitter.10', what: 'in memory from the 9 originals', load: (d) => originals(d, { fps: 10, jitter: true }) },
   { name: 'thin.7.5', what: 'in memory from the 9 originals', load: (d) => originals(d, { fps: 7.5 }) },
   { name: 'blur.7.5', what: 'lowfps/ files', load: lowfps('blur.7.5') },
   { name: 'jitter.7.5', what: 'in memory from the 9 originals', load: (d) => originals(d, { fps: 7.5, jitter: true }) },
+  { name: 'blur.6', what: 'lowfps-made/ files', load: made('blur.6') },
 ]
 
 export const FAMILY_NAMES: readonly string[] = FAMILIES.map((f) => f.name)

@@ -115,7 +115,7 @@ describe('familyTable / report', () => {
   test('families, with eval scores and session results; cached', () => {
     const rows = familyTable({ families: SOME })
     expect(rows.map((r) => r.family)).toEqual(SOME)
-    expect(FAMILY_NAMES).toEqual(['original', 'more', 'thin.15', 'blur.15', 'jitter.15', 'thin.10', 'blur.10', 'jitter.10', 'thin.7.5', 'blur.7.5', 'jitter.7.5'])
+    expect(FAMILY_NAMES).toEqual(['original', 'more', 'thin.15', 'blur.15', 'jitter.15', 'blur.12', 'thin.10', 'blur.10', 'jitter.10', 'thin.7.5', 'blur.7.5', 'jitter.7.5', 'blur.6'])
     for (const r of rows) {
       expect(r.clips).toBe(r.family === 'original' ? 3 : r.family === 'more' ? 6 : 9)
       expect(r.eval?.map((s) => s.action)).toEqual(ACTION_NAMES)
