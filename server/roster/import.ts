@@ -13,7 +13,7 @@ import type { CyclePolicy } from '../../src/core/cycle'
 import type { PiiCipher } from '../crypto/pii'
 import { newSortableId } from '../db/ids'
 import { appendAudit } from '../repositories/audit'
-import { openPersonBulkWriter } from '../repositories/person-bulk'
+import { openPersonBulkWriter, personsLookEmpty } from '../repositories/person-bulk'
 import { listAllPersons } from '../repositories/persons'
 import type { Db, PersonRow } from '../repositories/types'
 import { ROSTER_CODEC, ROSTER_COLUMNS, ROSTER_FIELDS, type RawRosterRow, type RosterField, type RowError } from './columns'
@@ -112,19 +112,22 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
   const summary: ImportSummary = { committed: false, total, inserted: 0, updated: 0, unchanged: 0, rejected: 0, errors: [] }
   const errors: RowError[] = []
   try {
+    // A first load may have the store build its indexes after the rows (person-bulk intoEmptyTable).
+    const intoEmptyTable = !opts.checkOnly && (await personsLookEmpty(db))
     await withBulkJournal(db, total, () => withImportCache(db, total, () => db.transaction().execute(async (trx) => {
+      const existingPersons = new ExistingPersons(opts)
+      // Opened before the roster is read: with intoEmptyTable its lock is the transaction's first on persons.
+      const writer = await openPersonBulkWriter(trx, {
+        columns: NEW_PERSON_COLUMNS,
+        constants: { enrolled_on: opts.today, key_version: opts.pii.currentVersion, created_at: opts.now, updated_at: opts.now },
+        updatedColumns: existingPersons.updatedColumns,
+        intoEmptyTable,
+      })
       const existing = await listAllPersons(trx)
       const byIdHash = new Map(existing.map((p) => [p.id_number_hash, p]))
       const byPersonNo = new Map(existing.map((p) => [p.person_no, p]))
       const seenPersonNo = new FirstLineIndex()
       const seenIdHash = new FirstLineIndex()
-
-      const existingPersons = new ExistingPersons(opts)
-      const writer = await openPersonBulkWriter(trx, {
-        columns: NEW_PERSON_COLUMNS,
-        constants: { enrolled_on: opts.today, key_version: opts.pii.currentVersion, created_at: opts.now, updated_at: opts.now },
-        updatedColumns: existingPersons.updatedColumns,
-      })
       // Reused for every new row: the writers copy the values when they take them.
       const person: (string | null)[] = new Array(NEW_PERSON_COLUMNS.length)
       const head: string[] = new Array(PREPARED_FROM)

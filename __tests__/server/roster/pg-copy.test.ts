@@ -13,6 +13,8 @@ import { decodeRoster } from '../../../server/roster/decode'
 import { importRoster, type ImportOptions, type ImportSummary } from '../../../server/roster/import'
 import { parseRosterCsv } from '../../../server/roster/parse'
 import { copyLine, rawPgClient } from '../../../server/repositories/person-bulk/pg-copy'
+import { deferIndexesOfEmptyPersons } from '../../../server/repositories/person-bulk/pg-deferred-indexes'
+import { openStore } from '../../../server/db/connect'
 import { createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
 import { TEST_KEY_V1 } from '../helpers/config'
 
@@ -144,6 +146,114 @@ describe('roster import through COPY on PostgreSQL', () => {
     expect(await roster(postgres)).toEqual(before)
     const ok = await importRoster(postgres.store.db, rowsOf([line(9900)]), opts())
     expect(ok).toMatchObject({ committed: true, inserted: 1 })
+  })
+})
+
+/** persons' indexes and constraints as the catalog describes them (names, columns, uniqueness). */
+async function personsIndexes(t: TestStore): Promise<string[]> {
+  const indexes = await sql<{ d: string }>`select indexname || ': ' || indexdef as d from pg_indexes where tablename = 'persons' order by indexname`.execute(t.store.db)
+  const constraints = await sql<{ d: string }>`select conname || ': ' || pg_get_constraintdef(oid) as d from pg_constraint where conrelid = 'persons'::regclass order by conname`.execute(t.store.db)
+  return [...indexes.rows, ...constraints.rows].map((r) => r.d)
+}
+
+/** The catalog ids of persons' indexes: an index dropped and built again gets a new one. */
+async function indexOids(t: TestStore): Promise<string[]> {
+  const rows = await sql<{ oid: string }>`select indexrelid::int8::text as oid from pg_index where indrelid = 'persons'::regclass order by indexrelid`.execute(t.store.db)
+  return rows.rows.map((r) => r.oid)
+}
+
+describe('a first load into an empty persons table on PostgreSQL (secondary indexes built after the rows)', () => {
+  let postgres: TestStore
+  let indexes: string[]
+  beforeAll(async () => {
+    postgres = await createTestStore('postgres')
+    await migrateToLatest(postgres.store)
+    indexes = await personsIndexes(postgres)
+  }, STORE_SETUP_TIMEOUT_MS)
+  afterAll(async () => {
+    await postgres?.close()
+  })
+
+  it('drops them inside the transaction only (a rollback brings them back)', async () => {
+    expect(indexes.length).toBeGreaterThan(8)
+    await expect(
+      postgres.store.db.transaction().execute(async (trx) => {
+        const deferred = await deferIndexesOfEmptyPersons((await rawPgClient(trx))!)
+        expect(deferred?.rebuild.length).toBeGreaterThanOrEqual(8)
+        const left = await sql<{ indexname: string }>`select indexname from pg_indexes where tablename = 'persons'`.execute(trx)
+        expect(left.rows.map((r) => r.indexname)).toEqual(['persons_pkey'])
+        throw new Error('refused')
+      }),
+    ).rejects.toThrow('refused')
+    expect(await personsIndexes(postgres)).toEqual(indexes)
+  })
+
+  it('a refused first load leaves the indexes as they were; a committed one rebuilds the same indexes, which hold', async () => {
+    const oids = await indexOids(postgres)
+    const refused = await importRoster(postgres.store.db, rowsOf([...Array.from({ length: 1200 }, (_, i) => line(i)), 'BAD3,X,1,2,,?,?,?,?']), opts())
+    expect(refused.committed).toBe(false)
+    expect(await personsIndexes(postgres)).toEqual(indexes)
+    expect(await indexOids(postgres)).toEqual(oids)
+
+    const first = await importRoster(postgres.store.db, rowsOf(Array.from({ length: 1200 }, (_, i) => line(i))), opts())
+    expect(first).toMatchObject({ committed: true, inserted: 1200 })
+    expect(await personsIndexes(postgres)).toEqual(indexes)
+    // Built again (new catalog ids) but for the primary key, which stayed.
+    const rebuilt = await indexOids(postgres)
+    expect(rebuilt.filter((o) => oids.includes(o))).toHaveLength(1)
+
+    // The rebuilt unique constraints hold: the same 个人编号 or ID number again is refused by the store.
+    const k0 = await postgres.store.db.selectFrom('persons').selectAll().where('person_no', '=', 'K0').executeTakeFirstOrThrow()
+    await expect(postgres.store.db.insertInto('persons').values({ ...k0, id: 'dup-1', id_number_hash: 'other' }).execute()).rejects.toThrow(/persons_person_no_key/)
+    await expect(postgres.store.db.insertInto('persons').values({ ...k0, id: 'dup-2', person_no: 'OTHER' }).execute()).rejects.toThrow(/persons_id_number_hash_key/)
+
+    // A later import finds rows: the indexes stay live (the same catalog ids).
+    const second = await importRoster(postgres.store.db, rowsOf([line(5000)]), opts())
+    expect(second).toMatchObject({ committed: true, inserted: 1 })
+    expect(await indexOids(postgres)).toEqual(rebuilt)
+    expect(await personsIndexes(postgres)).toEqual(indexes)
+  })
+
+  it('a role that may not drop the indexes loads with them live', async () => {
+    const fresh = await createTestStore('postgres')
+    try {
+      await migrateToLatest(fresh.store)
+      const role = `importer_${process.pid}`
+      await sql.raw(`do $$ begin if not exists (select 1 from pg_roles where rolname = '${role}') then create role ${role} login; end if; end $$`).execute(fresh.store.db)
+      await sql.raw(`grant select, insert, update on all tables in schema public to ${role}`).execute(fresh.store.db)
+      const url = new URL(fresh.location)
+      url.username = role
+      const asImporter = openStore({ databaseUrl: url.toString(), sqlitePath: '', poolSize: 2 })
+      try {
+        const [before, oids] = [await personsIndexes(fresh), await indexOids(fresh)]
+        const s = await importRoster(asImporter.db, rowsOf(Array.from({ length: 50 }, (_, i) => line(i))), opts())
+        expect(s).toMatchObject({ committed: true, inserted: 50 })
+        expect(await personsIndexes(fresh)).toEqual(before)
+        expect(await indexOids(fresh)).toEqual(oids)
+      } finally {
+        await asImporter.db.destroy()
+      }
+    } finally {
+      await fresh.close()
+      await sql.raw(`drop role if exists importer_${process.pid}`).execute(postgres.store.db)
+    }
+  })
+
+  it('two first loads at once: one waits for the other, then reads its rows and loads with the indexes live', async () => {
+    const fresh = await createTestStore('postgres')
+    try {
+      await migrateToLatest(fresh.store)
+      const before = await personsIndexes(fresh)
+      const [a, b] = await Promise.all([
+        importRoster(fresh.store.db, rowsOf(Array.from({ length: 1500 }, (_, i) => line(i))), opts()),
+        importRoster(fresh.store.db, rowsOf(Array.from({ length: 1500 }, (_, i) => line(2000 + i))), opts()),
+      ])
+      expect([a, b]).toEqual([expect.objectContaining({ committed: true, inserted: 1500 }), expect.objectContaining({ committed: true, inserted: 1500 })])
+      expect(Number((await fresh.store.db.selectFrom('persons').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(3000)
+      expect(await personsIndexes(fresh)).toEqual(before)
+    } finally {
+      await fresh.close()
+    }
   })
 })
 

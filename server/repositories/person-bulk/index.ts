@@ -10,6 +10,7 @@ import type { Db } from '../types'
 import { KyselyPersonBulkWriter } from './kysely'
 import { PgPersonBulkWriter } from './pg'
 import { isPostgres, rawPgClient } from './pg-copy'
+import { deferIndexesOfEmptyPersons } from './pg-deferred-indexes'
 import { SqlitePersonBulkWriter } from './sqlite'
 import { rawSqliteHandle } from './sqlite-handle'
 import type { PersonBulkOptions, PersonBulkWriter } from './types'
@@ -29,11 +30,20 @@ export function personBulkEncoding(db: Db): 'copy-text' | undefined {
   return isPostgres(db) ? 'copy-text' : undefined
 }
 
+/**
+ * Whether persons has no rows (read outside any transaction, before a load's own): the hint
+ * PersonBulkOptions.intoEmptyTable takes. Only PostgreSQL has a use for it; elsewhere false.
+ */
+export async function personsLookEmpty(db: Db): Promise<boolean> {
+  if (!isPostgres(db)) return false
+  return (await db.selectFrom('persons').select('id').limit(1).execute()).length === 0
+}
+
 /** A bulk writer on the open transaction `trx` (must be the transaction the caller commits). */
 export async function openPersonBulkWriter(trx: Db, options: PersonBulkOptions): Promise<PersonBulkWriter> {
   const raw = await rawSqliteHandle(trx)
   if (raw) return new SqlitePersonBulkWriter(raw, trx, options)
   const client = await rawPgClient(trx)
-  if (client) return new PgPersonBulkWriter(client, options)
+  if (client) return new PgPersonBulkWriter(client, options, options.intoEmptyTable ? await deferIndexesOfEmptyPersons(client) : undefined)
   return new KyselyPersonBulkWriter(trx, options)
 }

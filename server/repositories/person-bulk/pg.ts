@@ -11,9 +11,13 @@
  * instead of one UPDATE statement (and round trip) per row.
  *
  * Only one COPY can be open on a connection: the writer switches between the two as rows come.
+ *
+ * A first load into an empty table (PersonBulkOptions.intoEmptyTable) copies into persons with only
+ * its primary key live and builds the other indexes at finish() (pg-deferred-indexes.ts).
  */
 import type pg from 'pg'
 import { CopyWriter, copyLine } from './pg-copy'
+import { rebuildDeferredIndexes, type DeferredIndexes } from './pg-deferred-indexes'
 import type { PersonBulkOptions, PersonBulkWriter } from './types'
 
 const STAGE = 'roster_import_updates'
@@ -33,6 +37,8 @@ export class PgPersonBulkWriter implements PersonBulkWriter {
   constructor(
     private readonly client: pg.ClientBase,
     private readonly options: PersonBulkOptions,
+    /** Secondary indexes dropped for a first load into an empty table: rebuilt by finish(). */
+    private deferred?: DeferredIndexes,
   ) {
     this.constantsText = copyLine(Object.values(options.constants))
     this.updatedColumns = options.updatedColumns
@@ -88,6 +94,8 @@ export class PgPersonBulkWriter implements PersonBulkWriter {
   async finish(): Promise<void> {
     await this.endPersons()
     await this.stageUpdates()
+    if (this.deferred) await rebuildDeferredIndexes(this.client, this.deferred)
+    this.deferred = undefined
     if (!this.staged) return
     const set = this.updatedColumns.map((c) => `${ident(c)} = s.${ident(c)}`).join(', ')
     await this.client.query(`update persons p set ${set} from ${STAGE} s where p.id = s.id`)

@@ -7,6 +7,12 @@ export interface PersonBulkOptions {
   constants: Readonly<Record<string, string>>
   /** The persons columns update() sets; a column left out keeps its stored value. */
   updatedColumns: readonly string[]
+  /**
+   * The caller saw persons empty before its transaction began (personsLookEmpty) and touches no persons
+   * row before opening the writer: on PostgreSQL the writer may then build the secondary indexes after
+   * the load (pg-deferred-indexes.ts; checked again under a lock).
+   */
+  intoEmptyTable?: boolean
 }
 
 /**
