@@ -76,6 +76,19 @@ describe('blink', () => {
     expect(stream(4000, 6, dipAt(667, 0.1)).map((e) => e.action)).toEqual(['blink'])
   })
 
+  test('a blink just after a nod counts: the head moving while the eyes sat a little under a stale open level is not movement around the blink', () => {
+    // 12 fps. Head up 12 deg for 400 ms; as it comes back (96 deg/s over two frames) the eyes read 0.87 x the open
+    // level learnt meanwhile (the eye shape changes with pitch). Half a second later, head still, a blink to 0.67 x.
+    const afterNod = (blink: boolean): Shape => (t) => {
+      const o: Partial<Observation> = t >= 1000 && t < 1400 ? { pitch: 8 } : {}
+      if (t >= 1400 && t < 2000) Object.assign(o, { earLeft: 0.26, earRight: 0.26 })
+      if (blink && t >= 1800 && t < 1950) Object.assign(o, { earLeft: 0.2, earRight: 0.2 })
+      return o
+    }
+    expect(stream(4000, 12, afterNod(true)).filter((e) => e.action === 'blink').length).toBe(1)
+    expect(stream(4000, 12, afterNod(false)).filter((e) => e.action === 'blink')).toEqual([])
+  })
+
   test('baselines are per person: small eyes (open EAR 0.2) still blink', () => {
     expect(stream(4000, 25, closed(2000, 2150, 0.08), 0.2).map((e) => e.action)).toEqual(['blink'])
   })

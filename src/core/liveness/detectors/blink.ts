@@ -16,10 +16,10 @@
  *   only a deep closure counts.
  * - What keeps shallow dips honest is shape, not depth: a blink is narrow — the time spent below half
  *   its depth is at most `maxHalfWidthMs` whatever the frame rate — and the mouth does not move and the
- *   head is not turning meanwhile — from the frame before the lids start to drop to the frame that
- *   shows them open again (at 10-15 fps a head swinging back from a turn makes the eye landmarks of one
- *   frame sag, a dip of one frame between two fast-moving ones). A frown or squint narrows the eyes
- *   slowly and stays narrow; talking moves the mouth.
+ *   head is not turning meanwhile — from the frame before the lids drop below half the dip's depth to
+ *   the frame that shows them open again (at 10-15 fps a head swinging back from a turn makes the eye
+ *   landmarks of one frame sag, a dip of one frame between two fast-moving ones). A frown or squint
+ *   narrows the eyes slowly and stays narrow; talking moves the mouth.
  * - A deep closure (both eyes well shut, mean ratio <= `deepRatio`) is unmistakable and may last up
  *   to `maxClosedMs` (an old person asked to blink may squeeze the eyes shut for most of a second).
  */
@@ -41,6 +41,8 @@ export class BlinkDetector {
   private readonly noise: RollingMedian
   private readonly dipT = new Float64Array(DIP_FRAMES)
   private readonly dipR = new Float64Array(DIP_FRAMES)
+  /** Head speed on each frame of the dip. */
+  private readonly dipS = new Float64Array(DIP_FRAMES)
   private dipN = 0
   private state = OPEN
   private firstT = NaN
@@ -63,8 +65,9 @@ export class BlinkDetector {
   private mouthHi = -Infinity
   private mouthBefore = NaN
   private blocked = false
-  /** The head moved fast during the dip. Human's pitch also jumps when the lids close, so pitch speed only counts against shallow dips; fast yaw blocks any dip. */
-  private moving = false
+  /** Head speed on the last open frame before the dip and on the frame that shows the eyes open again. */
+  private approachSpeed = 0
+  private reopenSpeed = 0
   /** Head speed on the previous frame: the approach to a dip (the last open frame) must be steady too. */
   private prevSpeed = 0
 
@@ -127,7 +130,7 @@ export class BlinkDetector {
       this.mouthHi = -Infinity
       this.noteMouth(this.mouthBefore)
       this.blocked = false
-      this.moving = this.prevSpeed > c.maxHeadSpeed
+      this.approachSpeed = this.prevSpeed
     }
     if (this.state === DIP) {
       // Reopened: back to open, or back up most of the way from the deepest frame (after a blink the
@@ -150,17 +153,17 @@ export class BlinkDetector {
         if (this.dipN < DIP_FRAMES) {
           this.dipT[this.dipN] = t
           this.dipR[this.dipN] = ratio
+          this.dipS[this.dipN] = pose.speed
           this.dipN++
         }
         this.dipLast = t
         this.noteMouth(mouth)
         if (poseBad || pose.yawSpeed > c.maxHeadSpeed) this.blocked = true
-        if (pose.speed > c.maxHeadSpeed) this.moving = true
         if (t - this.dipStart > c.maxClosedMs) this.state = TOO_LONG
       } else {
         if (Number.isNaN(this.gapAfterMin)) this.gapAfterMin = gap
         this.noteMouth(mouth)
-        if (pose.speed > c.maxHeadSpeed) this.moving = true
+        this.reopenSpeed = pose.speed
         if (this.accept()) event = { action: 'blink', startMs: this.dipStart, endMs: this.dipLast, peakMs: this.minT }
         this.state = OPEN
         this.openSince = false
@@ -189,6 +192,23 @@ export class BlinkDetector {
     if (!Number.isFinite(m)) return
     if (m < this.mouthLo) this.mouthLo = m
     if (m > this.mouthHi) this.mouthHi = m
+  }
+
+  /**
+   * The head moved fast around the closure itself: from the frame before the lids drop below half the
+   * dip's depth to the frame that shows them open again. Human's pitch also jumps when the lids close, so
+   * this only counts against shallow dips (fast yaw blocks any dip). Frames of the dip before that —
+   * eyes a little narrower than a stale open level while the head comes back from a nod — do not count.
+   */
+  private moving(): boolean {
+    const max = this.cfg.maxHeadSpeed
+    if (this.reopenSpeed > max) return true
+    const mid = (1 + this.minRatio) / 2
+    let i0 = 0
+    while (i0 < this.dipN && this.dipR[i0] >= mid) i0++
+    if (i0 === 0 && this.approachSpeed > max) return true
+    for (let i = Math.max(0, i0 - 1); i < this.dipN; i++) if (this.dipS[i] > max) return true
+    return false
   }
 
   /** Time between the first and the last frame of the dip below half its depth. */
@@ -223,7 +243,7 @@ export class BlinkDetector {
     if (this.minRatio <= c.deepRatio) return true
     // shallow dip: judged against a known noise level, narrow, with the head steady and the mouth still
     if (this.noiseFrames < c.minNoiseFrames) return false
-    if (this.moving || this.halfWidth() > c.maxHalfWidthMs) return false
+    if (this.moving() || this.halfWidth() > c.maxHalfWidthMs) return false
     return !(this.mouthHi - this.mouthLo > c.maxMouthChange)
   }
 }
