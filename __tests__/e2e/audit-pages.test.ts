@@ -327,14 +327,26 @@ test('every page at 标准 and 特大 passes the elder-first audit', async () =>
     },
     () => audit.visit(other, 'share-landing', 'share landing', { landing: true, reload: { ready: (p) => visible(p, 'greeting').waitFor({ timeout: 30_000 }) } }),
   )
+  let notice: string | undefined
   await state(
     'notice landing',
     async () => {
-      const link = await noticeLink()
-      await other.goto(link)
+      notice = await noticeLink()
+      await other.goto(notice)
       await visible(other, 'greeting').waitFor({ timeout: 30_000 })
     },
     () => audit.visit(other, 'notice-landing', 'notice landing', { landing: true, reload: { ready: (p) => visible(p, 'greeting').waitFor({ timeout: 30_000 }) } }),
+  )
+  // the same printed notice once its person has passed in the notice's year: a calm refusal with the day
+  await state(
+    'notice landing, already certified',
+    async () => {
+      if (!notice) throw new Error('no notice link (the notice landing was not reached)')
+      await markPassedInNoticeYear(notice)
+      await other.goto(notice)
+      await visible(other, 'landing-refused').waitFor({ timeout: 30_000 })
+    },
+    () => audit.visit(other, 'notice-landing-already-certified', 'notice landing, already certified', { reload: { ready: (p) => visible(p, 'landing-refused').waitFor({ timeout: 30_000 }) } }),
   )
   // ---- 单位认证 (单位专管员): the invitation code form, a wrong code, the unit's list ----
   const unitCode = await seedUnitInvite()
@@ -395,6 +407,20 @@ async function seedUnitInvite(): Promise<string> {
     await store.db.destroy()
   }
   return code
+}
+
+/** The notice's person passed on 1 March of the notice's year (persons.last_certified_on, as a record or the roster sets it). */
+async function markPassedInNoticeYear(link: string): Promise<void> {
+  const scene = new URL(link).searchParams.get('scene') ?? ''
+  const code = new URLSearchParams(scene).get('n')
+  if (!code) throw new Error(`no notice code in ${link}`)
+  const store = openStore({ sqlitePath: join(system.dataDir, 'yinling.sqlite') })
+  try {
+    const row = await store.db.selectFrom('notice_codes').select(['person_id', 'cycle']).where('code', '=', code).executeTakeFirstOrThrow()
+    await store.db.updateTable('persons').set({ last_certified_on: `${row.cycle}-03-01` }).where('id', '=', row.person_id).execute()
+  } finally {
+    await store.db.destroy()
+  }
 }
 
 /** A printed notice's link for 张桂兰 (region 320102), made with the real `npm run notices`. */
