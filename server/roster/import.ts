@@ -17,7 +17,7 @@ import { openPersonBulkWriter, personsLookEmpty } from '../repositories/person-b
 import { listAllPersons } from '../repositories/persons'
 import type { Db, PersonRow } from '../repositories/types'
 import { ROSTER_CODEC, ROSTER_COLUMNS, ROSTER_FIELDS, type RawRosterRow, type RosterField, type RowError } from './columns'
-import { HASH_CHARS, PERSON_AT, PREPARED_NULLABLE, PREPARED_PERSON_COLUMNS, RosterPreparer, ROWS_PER_PIECE, SEALED_SLOTS, SLOTS, WIDTH, type PreparedChunk } from './prepare'
+import { ENCODED_COLUMNS, HASH_CHARS, PERSON_AT, PREPARED_NULLABLE, PREPARED_PERSON_COLUMNS, RosterPreparer, ROWS_PER_PIECE, SEALED_SLOTS, SLOTS, WIDTH, type PreparedChunk } from './prepare'
 import { FirstLineIndex } from './first-line-index'
 import { withBulkJournal, withImportCache } from './sqlite-bulk'
 import { shanghaiDate } from '../time/clock'
@@ -65,8 +65,8 @@ const stored = (v: string[], at: number, k: number): string | null => {
   return value === '' && PREPARED_NULLABLE[k] ? null : value
 }
 
-/** New persons: these columns vary by row (id, key, blind index, then the prepared ones). */
-const NEW_PERSON_COLUMNS = ['id', 'person_no', 'id_number_hash', ...PREPARED_PERSON_COLUMNS]
+/** New persons: these columns vary by row (id, then key, blind index and the prepared ones: a chunk's encoded rows). */
+const NEW_PERSON_COLUMNS = ['id', ...ENCODED_COLUMNS]
 const PREPARED_FROM = NEW_PERSON_COLUMNS.length - PREPARED_PERSON_COLUMNS.length
 
 /** What a re-import compares and sets, given the optional columns the file leaves out (generated from the slots). */
@@ -128,16 +128,17 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
       const byPersonNo = new Map(existing.map((p) => [p.person_no, p]))
       const seenPersonNo = new FirstLineIndex()
       const seenIdHash = new FirstLineIndex()
-      // Reused for every new row: the writers copy the values when they take them.
+      // Reused for every new row: the writers copy the values when they take them (head: the id of an encoded row).
       const person: (string | null)[] = new Array(NEW_PERSON_COLUMNS.length)
-      const head: string[] = new Array(PREPARED_FROM)
+      const head: string[] = ['']
 
       try {
         let done = 0
         for await (const chunk of chunks) {
           for (const e of chunk.errors) errors.push(e)
           summary.rejected += chunk.invalidRows
-          const tails = writer.insertEncoded ? chunk.tails : undefined
+          const encoded = writer.insertEncoded ? chunk.encoded : undefined
+          const ends = chunk.encodedEnds
           for (let i = 0; i < chunk.lines.length; i++) {
             const line = chunk.lines[i]
             const at = i * WIDTH
@@ -164,11 +165,9 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
             }
 
             const previous = byPersonNo.get(personNo)
-            if (!previous && tails) {
+            if (!previous && encoded && ends) {
               head[0] = newSortableId()
-              head[1] = personNo
-              head[2] = idHash
-              const adding = writer.insertEncoded!(head, tails[i])
+              const adding = writer.insertEncoded!(head, encoded, i === 0 ? 0 : ends[i - 1], ends[i])
               if (adding) await adding // a full buffer
               summary.inserted++
               continue

@@ -28,8 +28,26 @@ export interface PieceRequest {
   firstLine: number
 }
 
+/**
+ * A prepared piece on its way back. Its bulk of text travels as UTF-8 bytes in buffers moved (not
+ * copied) to the importing thread — the packed values and the encoded rows, with their lengths —
+ * so that thread neither deserialises thousands of strings nor collects them.
+ */
 export type PieceResponse =
-  | { seq: number; rows: number; invalidRows: number; errors: RowError[]; lines: Int32Array; packed: string; personNos: string[]; idHashes: string; tails?: string[] }
+  | {
+      seq: number
+      rows: number
+      invalidRows: number
+      errors: RowError[]
+      lines: Int32Array
+      packed: ArrayBuffer
+      packedLength: number
+      personNos: string[]
+      idHashes: string
+      encoded?: ArrayBuffer
+      encodedLength?: number
+      encodedEnds?: Int32Array
+    }
   | { seq: number; failure: string }
 
 /** Whole lines of the file's body, as bytes, and the line number of the first. */
@@ -74,15 +92,29 @@ export function splitPieces(body: Uint8Array, firstLine: number, linesPerPiece: 
 }
 
 /**
- * A worker's answer as a chunk. With encoded rows (tails) the values are only read for persons
- * already on the roster, so they are unpacked on first use: splitting a piece into its thousands of
+ * A worker's answer as a chunk. With encoded rows the values are only read for persons already on
+ * the roster, so they are decoded and unpacked on first use: splitting a piece into its thousands of
  * strings was a sizeable part of the importing thread's time and garbage.
  */
-function chunkOf(m: Extract<PieceResponse, { packed: string }>): PreparedChunk {
-  const chunk = { rows: m.rows, invalidRows: m.invalidRows, errors: m.errors, lines: m.lines, personNos: m.personNos, idHashes: m.idHashes, tails: m.tails } as PreparedChunk
+function chunkOf(m: Extract<PieceResponse, { packed: ArrayBuffer }>): PreparedChunk {
+  const chunk = { rows: m.rows, invalidRows: m.invalidRows, errors: m.errors, lines: m.lines, personNos: m.personNos, idHashes: m.idHashes } as PreparedChunk
+  if (m.encoded) {
+    chunk.encoded = Buffer.from(m.encoded, 0, m.encodedLength)
+    chunk.encodedEnds = m.encodedEnds
+  }
   let values: string[] | undefined
-  Object.defineProperty(chunk, 'values', { enumerable: true, get: () => (values ??= unpackValues(m.packed)) })
+  Object.defineProperty(chunk, 'values', { enumerable: true, get: () => (values ??= unpackValues(Buffer.from(m.packed, 0, m.packedLength).toString('utf8'))) })
   return chunk
+}
+
+/**
+ * The memory of `bytes` as an ArrayBuffer that can be moved to another thread: its own when the view
+ * starts it and nothing else shares it (a pooled small Buffer does share), else a copy.
+ */
+export function movable(bytes: Buffer): ArrayBuffer {
+  const whole = bytes.buffer as ArrayBuffer
+  if (bytes.byteOffset === 0 && whole.byteLength >= bytes.byteLength && whole.byteLength > Buffer.poolSize) return whole
+  return new Uint8Array(bytes).buffer
 }
 
 const ENTRY = join(__dirname, 'prepare-worker-entry.cjs')

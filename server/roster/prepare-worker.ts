@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { PiiCipher } from '../crypto/pii'
 import { packValues, RosterPreparer } from './prepare'
 import { preparePiece } from './prepare-piece'
-import type { PieceRequest, PieceResponse, WorkerInit } from './prepare-pool'
+import { movable, type PieceRequest, type PieceResponse, type WorkerInit } from './prepare-pool'
 
 const init = workerData as WorkerInit
 const preparer = new RosterPreparer({ pii: new PiiCipher({ derived: init.keys }), today: init.today, cyclePolicy: init.cyclePolicy, encoding: init.bulkEncoding })
@@ -16,8 +16,16 @@ parentPort!.on('message', (req: PieceRequest) => {
   let res: PieceResponse
   try {
     const chunk = preparePiece(preparer, init, new Uint8Array(req.bytes), req.firstLine)
-    res = { seq: req.seq, rows: chunk.rows, invalidRows: chunk.invalidRows, errors: chunk.errors, lines: chunk.lines, packed: packValues(chunk.values), personNos: chunk.personNos, idHashes: chunk.idHashes, tails: chunk.tails }
-    parentPort!.postMessage(res, [chunk.lines.buffer as ArrayBuffer])
+    const packed = Buffer.from(packValues(chunk.values), 'utf8')
+    res = { seq: req.seq, rows: chunk.rows, invalidRows: chunk.invalidRows, errors: chunk.errors, lines: chunk.lines, packed: movable(packed), packedLength: packed.length, personNos: chunk.personNos, idHashes: chunk.idHashes }
+    const moved = [chunk.lines.buffer as ArrayBuffer, res.packed]
+    if (chunk.encoded && chunk.encodedEnds) {
+      res.encoded = movable(chunk.encoded)
+      res.encodedLength = chunk.encoded.length
+      res.encodedEnds = chunk.encodedEnds
+      moved.push(res.encoded, chunk.encodedEnds.buffer as ArrayBuffer)
+    }
+    parentPort!.postMessage(res, moved)
   } catch (err) {
     res = { seq: req.seq, failure: err instanceof Error ? err.message : String(err) }
     parentPort!.postMessage(res)

@@ -6,7 +6,7 @@
 import { nextCycle, type CyclePolicy } from '../../src/core/cycle'
 import { maskIdNumber, maskName } from '../../src/core/mask'
 import type { PiiCipher } from '../crypto/pii'
-import { copyCells } from '../repositories/person-bulk/copy-text'
+import { copyCells, CopyRows } from '../repositories/person-bulk/copy-text'
 import { idNumberHash, nameHash } from '../crypto/pii-fields'
 import { ROSTER_CODEC, ROSTER_FIELDS, type RawRosterRow, type RosterField, type RowError } from './columns'
 import { validateRosterRow, type RosterRow } from './validate'
@@ -85,11 +85,18 @@ export interface PreparedChunk {
   personNos: string[]
   idHashes: string
   /**
-   * With PrepareContext.encoding: each valid row's persons columns (from PERSON_AT) already encoded
-   * for the bulk writer (PersonBulkWriter.insertEncoded), so the importing thread does not format them.
+   * With PrepareContext.encoding: each valid row's persons columns after the id — 个人编号, the
+   * ID-number blind index, then the prepared ones from PERSON_AT (ENCODED_COLUMNS) — already encoded
+   * for the bulk writer (PersonBulkWriter.insertEncoded), row after row: row i is
+   * encoded[encodedEnds[i - 1] ?? 0, encodedEnds[i]). The importing thread only adds the id.
    */
-  tails?: string[]
+  encoded?: Buffer
+  encodedEnds?: Int32Array
 }
+
+/** The persons columns of an encoded row, in order (PreparedChunk.encoded). */
+export const ENCODED_COLUMNS: readonly string[] = ['person_no', 'id_number_hash', ...PREPARED_PERSON_COLUMNS]
+const ENCODED_KEYS_NULLABLE = [false, false]
 
 /** Length of a blind index (hex HMAC-SHA256). */
 export const HASH_CHARS = 64
@@ -141,7 +148,7 @@ export class RosterPreparer {
     const values: string[] = []
     const personNos: string[] = []
     const idHashes: string[] = []
-    const tails: string[] | undefined = this.ctx.encoding ? [] : undefined
+    const encoded = this.ctx.encoding ? new CopyRows() : undefined
     let rows = 0
     let invalidRows = 0
     for (const raw of raws) {
@@ -162,9 +169,11 @@ export class RosterPreparer {
       values.push(pii.sealPerson(row), nameHash(pii, row.name), maskName(row.name), maskIdNumber(row.idNumber))
       for (const f of PLAIN) values.push((row[f] as string | null) ?? '')
       values.push(row.benefitStatus === 'suspended' ? this.suspendedSince(row) : '', row.lastCertifiedOn ?? '')
-      if (tails) tails.push(copyCells(values, values.length - WIDTH + PERSON_AT, PREPARED_NULLABLE))
+      if (encoded) encoded.add(`${copyCells([row.personNo, idHash], 0, ENCODED_KEYS_NULLABLE)}\t${copyCells(values, values.length - WIDTH + PERSON_AT, PREPARED_NULLABLE)}`)
     }
-    return { rows, invalidRows, errors, lines: Int32Array.from(lines), values, personNos, idHashes: idHashes.join(''), tails }
+    const chunk: PreparedChunk = { rows, invalidRows, errors, lines: Int32Array.from(lines), values, personNos, idHashes: idHashes.join('') }
+    if (encoded) ({ bytes: chunk.encoded, ends: chunk.encodedEnds } = encoded.finish())
+    return chunk
   }
 }
 

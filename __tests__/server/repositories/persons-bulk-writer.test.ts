@@ -4,7 +4,7 @@
  * leaves the columns it is not given as they were.
  */
 import { openPersonBulkWriter, personBulkEncoding, type PersonBulkOptions } from '../../../server/repositories/person-bulk'
-import { copyCells } from '../../../server/repositories/person-bulk/copy-text'
+import { copyCells, CopyRows } from '../../../server/repositories/person-bulk/copy-text'
 import { KyselyPersonBulkWriter } from '../../../server/repositories/person-bulk/kysely'
 import type { Db } from '../../../server/repositories/types'
 import { DIALECTS, migratedStoreFor } from '../../support/db'
@@ -68,18 +68,24 @@ describe.each(DIALECTS)('persons bulk writer on %s', (dialect) => {
       expect(typeof w.insertEncoded).toBe(encoding ? 'function' : 'undefined')
       if (!w.insertEncoded) return
       const nullable = COLUMNS.slice(3).map((c) => c === 'last_certified_on')
-      for (let i = 40_000; i < 40_003; i++) {
-        const values = person(i).map((v) => v ?? '')
-        await w.insertEncoded(values.slice(0, 3), copyCells(values, 3, nullable))
+      // The first columns given as values, the rest encoded into one buffer (as a worker does), at an
+      // offset in it; the head once with characters to escape and beyond ASCII.
+      const rows = new CopyRows(16)
+      for (let i = 40_000; i < 40_003; i++) rows.add(copyCells(person(i).map((v) => v ?? ''), 3, nullable))
+      const { bytes, ends } = rows.finish()
+      for (let i = 40_000, r = 0; i < 40_003; i++, r++) {
+        const head = person(i).slice(0, 3) as string[]
+        if (r === 1) head[1] = 'N\\一\t1'
+        await w.insertEncoded(head, bytes, r === 0 ? 0 : ends[r - 1], ends[r])
       }
       await w.finish()
     })
     if (!encoding) return
     const rows = await persons('id-04')
-    expect(rows.map((r) => [r.employer, r.last_certified_on])).toEqual([
-      ["O'Brien\\单位\t1", '2026-03-05'],
-      ["O'Brien\\单位\t1", null],
-      ["O'Brien\\单位\t1", '2026-03-05'],
+    expect(rows.map((r) => [r.person_no, r.employer, r.last_certified_on])).toEqual([
+      ['N40000', "O'Brien\\单位\t1", '2026-03-05'],
+      ['N\\一\t1', "O'Brien\\单位\t1", null],
+      ['N40002', "O'Brien\\单位\t1", '2026-03-05'],
     ])
   })
 

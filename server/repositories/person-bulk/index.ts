@@ -24,7 +24,7 @@ export function isSqlite(db: Db): boolean {
 
 /**
  * How new persons can be handed over already encoded (PersonBulkWriter.insertEncoded), so the caller
- * can have them formatted off its own thread: 'copy-text' on PostgreSQL (copy-text.ts copyCells).
+ * can have them formatted off its own thread: 'copy-text' on PostgreSQL (copy-text.ts CopyRows).
  */
 export function personBulkEncoding(db: Db): 'copy-text' | undefined {
   return isPostgres(db) ? 'copy-text' : undefined

@@ -9,6 +9,7 @@ import { CompiledQuery, PostgresAdapter } from 'kysely'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import type { Writable } from 'node:stream'
+import { escapeCell } from './copy-text'
 import type { Db } from '../types'
 
 /** True when the Kysely instance (or transaction) talks to PostgreSQL. */
@@ -65,16 +66,20 @@ export async function rawPgClient(trx: Db): Promise<pg.ClientBase | undefined> {
 
 export { copyLine } from './copy-text'
 
-/** Text buffered before it is handed to the stream (one write per ~256 KiB, not per row). */
-const FLUSH_CHARS = 256 * 1024
+/** Bytes buffered before they are handed to the stream (one write per ~256 KiB, not per row). */
+const FLUSH_BYTES = 256 * 1024
+const TAB = 0x09
 
 /**
- * `COPY … FROM STDIN` on `client`, fed line by line (copyLine). A failed COPY (a unique violation, a
- * check constraint) surfaces at the next write or at end(); the transaction it ran in is then aborted.
+ * `COPY … FROM STDIN` on `client`, fed line by line (copyLine) or with rows already encoded
+ * (writeEncoded). Rows are put straight into a byte buffer, handed to the stream when full: no string
+ * per line to concatenate, flatten and encode. A failed COPY (a unique violation, a check constraint)
+ * surfaces at the next write or at end(); the transaction it ran in is then aborted.
  */
 export class CopyWriter {
   private readonly stream: Writable & { rowCount?: number }
-  private pending = ''
+  private buf = Buffer.allocUnsafe(FLUSH_BYTES * 2)
+  private used = 0
   private failure: Error | undefined
   private settled = false
 
@@ -84,18 +89,64 @@ export class CopyWriter {
     this.stream.on('error', (e: Error) => (this.failure ??= e))
   }
 
+  /** Room for `bytes` more. */
+  private reserve(bytes: number): void {
+    if (this.used + bytes <= this.buf.length) return
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length, this.used + bytes))
+    this.buf.copy(next, 0, 0, this.used)
+    this.buf = next
+  }
+
   /** Queues one line; resolves at once unless the stream wants the caller to wait. */
   write(line: string): void | Promise<void> {
-    this.pending += line
-    if (this.pending.length >= FLUSH_CHARS) return this.flush()
+    this.reserve(line.length * 3)
+    this.used += this.buf.write(line, this.used, 'utf8')
+    if (this.used >= FLUSH_BYTES) return this.flush()
+  }
+
+  /** One cell (never NULL) escaped, without the tab after it; ASCII without special characters is copied as it is. */
+  private cell(v: string): void {
+    const buf = this.buf
+    let at = this.used
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i)
+      if (c >= 0x80 || c === 0x5c || c === 0x09 || c === 0x0a || c === 0x0d) {
+        this.used += buf.write(escapeCell(v), this.used, 'utf8')
+        return
+      }
+      buf[at++] = c
+    }
+    this.used = at
+  }
+
+  /**
+   * One line: `head` as cells, then `bytes[start, end)` (the rest of the row's cells, already in COPY's
+   * text format, e.g. a CopyRows row), then `suffix` (more encoded cells, starting with a tab, and the
+   * line end). Resolves at once unless the stream wants the caller to wait.
+   */
+  writeEncoded(head: ArrayLike<string>, bytes: Uint8Array, start: number, end: number, suffix: Uint8Array): void | Promise<void> {
+    let room = end - start + suffix.length
+    for (let i = 0; i < head.length; i++) room += head[i].length * 3 + 1
+    this.reserve(room)
+    for (let i = 0; i < head.length; i++) {
+      this.cell(head[i])
+      this.buf[this.used++] = TAB
+    }
+    this.buf.set(bytes.subarray(start, end), this.used)
+    this.used += end - start
+    this.buf.set(suffix, this.used)
+    this.used += suffix.length
+    if (this.used >= FLUSH_BYTES) return this.flush()
   }
 
   private async flush(): Promise<void> {
     if (this.failure) throw this.failure
-    if (this.pending === '') return
-    const text = this.pending
-    this.pending = ''
-    if (!this.stream.write(text)) await once(this.stream, 'drain') // rejects if the COPY fails meanwhile
+    if (this.used === 0) return
+    // The stream keeps the bytes it is given until they are sent: hand over this buffer, start another.
+    const bytes = this.buf.subarray(0, this.used)
+    this.buf = Buffer.allocUnsafe(FLUSH_BYTES * 2)
+    this.used = 0
+    if (!this.stream.write(bytes)) await once(this.stream, 'drain') // rejects if the COPY fails meanwhile
     if (this.failure) throw this.failure
   }
 

@@ -32,6 +32,8 @@ export class PgPersonBulkWriter implements PersonBulkWriter {
   private updates: string[] = []
   /** Appended to every new person's line: the columns that are the same for the whole import. */
   private readonly constantsText: string
+  /** The same with the tab before it, encoded (insertEncoded). */
+  private readonly constantsSuffix: Buffer
   private readonly updatedColumns: readonly string[]
 
   constructor(
@@ -41,6 +43,7 @@ export class PgPersonBulkWriter implements PersonBulkWriter {
     private deferred?: DeferredIndexes,
   ) {
     this.constantsText = copyLine(Object.values(options.constants))
+    this.constantsSuffix = Buffer.from('\t' + this.constantsText, 'utf8')
     this.updatedColumns = options.updatedColumns
   }
 
@@ -57,9 +60,8 @@ export class PgPersonBulkWriter implements PersonBulkWriter {
     return this.open().write(line.slice(0, -1) + '\t' + this.constantsText)
   }
 
-  insertEncoded(head: ArrayLike<string>, tail: string): void | Promise<void> {
-    const line = copyLine(head)
-    return this.open().write(line.slice(0, -1) + '\t' + tail + '\t' + this.constantsText)
+  insertEncoded(head: ArrayLike<string>, bytes: Uint8Array, start: number, end: number): void | Promise<void> {
+    return this.open().writeEncoded(head, bytes, start, end, this.constantsSuffix)
   }
 
   async update(id: string, fields: Record<string, string | null | undefined>): Promise<void> {

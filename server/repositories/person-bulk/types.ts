@@ -23,10 +23,11 @@ export interface PersonBulkOptions {
 export interface PersonBulkWriter {
   insert(values: ArrayLike<string | null>): void | Promise<void>
   /**
-   * Only on a writer whose `encoding` is set: a new person whose first `head.length` columns are
-   * given as values and the rest already encoded (copy-text.ts copyCells, by a worker thread).
+   * Only on a writer whose store has an encoding (personBulkEncoding): a new person whose first
+   * `head.length` columns are given as values and the rest already encoded, as UTF-8 bytes
+   * `bytes[start, end)` (copy-text.ts CopyRows, filled by a worker thread). The bytes are copied.
    */
-  insertEncoded?(head: ArrayLike<string>, tail: string): void | Promise<void>
+  insertEncoded?(head: ArrayLike<string>, bytes: Uint8Array, start: number, end: number): void | Promise<void>
   update(id: string, fields: Record<string, string | null | undefined>): Promise<void>
   finish(): Promise<void>
   abort(): Promise<void>
