@@ -89,6 +89,14 @@ describe('blink', () => {
     expect(stream(4000, 12, afterNod(false)).filter((e) => e.action === 'blink')).toEqual([])
   })
 
+  test('the depth counts from where the eyes were just before: a one-frame dip to 0.8 x open is a blink from open eyes, not from eyes already at 0.92 x', () => {
+    const dip: Shape = (t) => (Math.round(t) === 2000 ? { earLeft: 0.24, earRight: 0.24 } : {})
+    expect(stream(4000, 10, dip).map((e) => e.action)).toEqual(['blink'])
+    // a smile narrows the eyes to 0.92 x for a second (still "open"); the same frame is then 0.87 x of that level
+    const narrowed: Shape = (t) => ({ ...(t >= 1500 && t < 2500 ? { earLeft: 0.276, earRight: 0.276 } : {}), ...dip(t) })
+    expect(stream(4000, 10, narrowed).filter((e) => e.action === 'blink')).toEqual([])
+  })
+
   test('baselines are per person: small eyes (open EAR 0.2) still blink', () => {
     expect(stream(4000, 25, closed(2000, 2150, 0.08), 0.2).map((e) => e.action)).toEqual(['blink'])
   })

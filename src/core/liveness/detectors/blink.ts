@@ -7,6 +7,10 @@
  *   the lids' lowest point; at 10 fps it can be 50 ms off, and a blended (long-exposure) frame averages
  *   open and closed lids. So the depth the deepest frame must reach depends on the frame interval
  *   around it: `depthRatio` at `fastGapMs` or less, easing linearly to `slowDepthRatio` at `slowGapMs`.
+ * - That depth is measured from where the eyes were just before the dip (the higher of the two frames
+ *   before it, at most the open level), not only from the long-run open level: eyes that step down to a
+ *   narrower level (a smile, a photo swapped for one with narrower eyes) with jitter on the first frame
+ *   there have not closed.
  * - Small eyes in a small image are noisy (the tracker snaps points to whole pixels): the depth must
  *   also be `noiseFactor` times the person's own noise below open — the median deviation of their open
  *   frames from the open level (frame-to-frame differences instead missed the slow wander of a head
@@ -70,6 +74,10 @@ export class BlinkDetector {
   private reopenSpeed = 0
   /** Head speed on the previous frame: the approach to a dip (the last open frame) must be steady too. */
   private prevSpeed = 0
+  /** Mean ratio of the last two frames, and the eyes' level just before the dip (the higher of them, at most open). */
+  private lastRatio = 1
+  private lastRatio2 = 1
+  private levelBefore = 1
 
   constructor(
     private readonly cfg: BlinkConfig,
@@ -131,6 +139,8 @@ export class BlinkDetector {
       this.noteMouth(this.mouthBefore)
       this.blocked = false
       this.approachSpeed = this.prevSpeed
+      // (not below deepRatio: eyes that low were shut, not at a level)
+      this.levelBefore = Math.min(1, Math.max(this.lastRatio, this.lastRatio2, c.deepRatio))
     }
     if (this.state === DIP) {
       // Reopened: back to open, or back up most of the way from the deepest frame (after a blink the
@@ -172,6 +182,8 @@ export class BlinkDetector {
       this.state = OPEN
     }
     this.prevSpeed = pose.speed
+    this.lastRatio2 = this.lastRatio
+    this.lastRatio = ratio
     const open = warm ? ratio >= c.reopenRatio : true
     if (this.state === OPEN && open) {
       this.openSince = true
@@ -230,9 +242,9 @@ export class BlinkDetector {
     const c = this.cfg
     if (this.blocked || this.baseEar - this.minEar < c.minDrop) return false
     const gap = Math.max(this.gapBeforeMin, this.gapAfterMin)
-    // deep enough for the frame interval, and well beyond the person's own noise
-    const need = Math.min(this.depthFor(gap), 1 - c.noiseFactor * this.noiseAtStart)
-    if (this.minRatio > need) return false
+    // deep enough for the frame interval below where the eyes were just before, and well beyond the person's own noise
+    if (this.minRatio / this.levelBefore > this.depthFor(gap)) return false
+    if (this.minRatio > 1 - c.noiseFactor * this.noiseAtStart) return false
     // both eyes take part: each dips beyond the noise (one eye alone is a wink or tracker noise)
     const eyeNeed = Math.min(c.eyeRatio, 1 - c.eyeNoiseFactor * this.noiseAtStart)
     if (Math.max(this.minLeft, this.minRight) > eyeNeed) return false
