@@ -62,6 +62,21 @@ export function parseRosterDate(value: string): string | undefined {
   return `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`
 }
 
+/**
+ * parseRosterDate through a bounded memo: a roster has a few hundred distinct dates over a million
+ * rows, and each parse is a regular expression, a Date and three padded strings.
+ */
+const parsedDates = new Map<string, string | null>()
+function parseRosterDateOnce(value: string): string | undefined {
+  let parsed = parsedDates.get(value)
+  if (parsed === undefined) {
+    parsed = parseRosterDate(value) ?? null
+    if (parsedDates.size >= 4096) parsedDates.clear()
+    parsedDates.set(value, parsed)
+  }
+  return parsed ?? undefined
+}
+
 export const ROSTER_CODEC = {
   personNo: column<string>({
     header: '个人编号',
@@ -144,7 +159,7 @@ export const ROSTER_CODEC = {
     parse(cell, ctx) {
       const raw = cell.trim()
       if (!raw) return { value: null }
-      const parsed = parseRosterDate(raw)
+      const parsed = parseRosterDateOnce(raw)
       if (!parsed) return { reason: '上次认证日期无效，应为 2026-03-15 或 2026/3/15 的格式' }
       return parsed > ctx.today ? { reason: '上次认证日期不能晚于今天' } : { value: parsed }
     },
