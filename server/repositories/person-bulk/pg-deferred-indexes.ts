@@ -10,7 +10,8 @@
  * pg_get_constraintdef: same names, same columns, same uniqueness), so a rollback — a refused import, a
  * failure — leaves them exactly as they were, and the unique constraints are checked over every row
  * again when they are rebuilt. The primary key stays (other tables' foreign keys rely on it; ids are
- * time-ordered, so its upkeep is cheap), and so does any index another table's foreign key uses.
+ * time-ordered, so its upkeep is cheap), and so does any index another table's foreign key uses or
+ * that lives in a tablespace of its own (the definitions the catalog gives do not name it).
  *
  * The price: the table is locked (ACCESS EXCLUSIVE) until the import commits, so readers of persons
  * wait for a first load instead of seeing an empty roster. Taken only when the caller saw the table
@@ -56,8 +57,9 @@ export async function deferIndexesOfEmptyPersons(client: pg.ClientBase): Promise
       await client.query<IndexDef>(
         `select i.indexrelid::regclass::text as index, pg_get_indexdef(i.indexrelid) as indexdef, c.conname, pg_get_constraintdef(c.oid) as condef
            from pg_index i
+           join pg_class ic on ic.oid = i.indexrelid
            left join pg_constraint c on c.conindid = i.indexrelid and c.conrelid = i.indrelid
-          where i.indrelid = 'persons'::regclass and not i.indisprimary
+          where i.indrelid = 'persons'::regclass and not i.indisprimary and ic.reltablespace = 0
             and not exists (select 1 from pg_constraint f where f.contype = 'f' and f.conindid = i.indexrelid)
           order by i.indexrelid`,
       )
