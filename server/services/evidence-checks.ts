@@ -10,7 +10,7 @@
  *     within PEAK_TOLERANCE_MS of the peak the backend's own replay found, each at a frame of the
  *     summary (else 'unbound');
  *  2. each frame shows a face (else 'unreadable': the identity check's no_face, not a tamper);
- *  3. each action frame shows the action RELATIVE to the neutral frame — eyes closed (mean EAR at most
+ *  3. each action frame shows the action RELATIVE to the neutral frame — eyes closing (mean EAR at most
  *     BLINK_MAX_RATIO of neutral) for a blink, mouth open for mouth_open, head turned the right way
  *     (engine convention: yaw > 0 = the person's own left) for turns, head up / down for nods — and
  *     agrees with what the summary says at that moment relative to its neutral moment; the neutral
@@ -23,6 +23,7 @@
 import { EVIDENCE_NEUTRAL_STEP, EVIDENCE_PEAK_TOLERANCE_MS, type EvidenceMoment } from '../../src/core/contracts/certification'
 import { MEDIAPIPE_478 } from '../../src/core/liveness/adapters/layouts'
 import { normaliseFrame } from '../../src/core/liveness/adapters/normalise'
+import { DEFAULT_DETECTOR_CONFIG } from '../../src/core/liveness/detectors/config'
 import { emptyObservation, type ActionEvent, type ActionName } from '../../src/core/liveness/types'
 import type { FaceAnalysis } from '../identity/human-node'
 import { pickMainFace } from '../identity/local-face-match'
@@ -30,10 +31,17 @@ import { observedFace, type ObservedFace } from './summary-examination'
 
 /** An action frame must be this close to the action's peak in the replay (ms). */
 export const PEAK_TOLERANCE_MS = EVIDENCE_PEAK_TOLERANCE_MS
-/** Blink: the frame's mean EAR at most this share of the neutral frame's. */
-export const BLINK_MAX_RATIO = 0.8
-/** Blink: the summary's mean EAR at that moment at most this share of its neutral moment's. */
-export const BLINK_SUMMARY_MAX_RATIO = 0.9
+/**
+ * Blink: the frame's mean EAR at most this share of the neutral frame's. The frame IS the deepest frame
+ * the engine saw, and at slow frame rates the engine accepts a blink whose deepest frame is only
+ * slowDepthRatio of the open level (a 10 fps frame rarely lands on the lowest lids); the rest is room for
+ * two trackers reading one frame (the phone's on the video, Human in Node on a small JPEG) and for a neutral
+ * frame a little less open than the open level. At 0.8 a genuine shallow blink of a slow camera was
+ * refused and audited as a tamper. A still photo reads about 1.
+ */
+export const BLINK_MAX_RATIO = DEFAULT_DETECTOR_CONFIG.blink.slowDepthRatio + 0.04
+/** Blink: the summary's mean EAR at that moment at most this share of its neutral moment's (the same bound). */
+export const BLINK_SUMMARY_MAX_RATIO = BLINK_MAX_RATIO
 /** Mouth open: the frame's inner-lip ratio at least this much above the neutral frame's. */
 export const MOUTH_MIN_RISE = 0.1
 /** Turns and nods: the frame's angle change from neutral, in the right direction, at least this (°). */

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { decodeSummary, type ActionEvent, type ActionName } from '../../../src/core/liveness'
+import { DEFAULT_DETECTOR_CONFIG } from '../../../src/core/liveness/detectors/config'
 import { HumanFaceEmbedder } from '../../../server/identity/human-node'
 import { bindMoments, checkEvidence, faceObservation, PEAK_TOLERANCE_MS, type EvidenceInput } from '../../../server/services/evidence-checks'
 import { observationAt, type ObservedFace } from '../../../server/services/summary-examination'
@@ -69,6 +70,16 @@ describe('evidence frames of a genuine session show what the summary says', () =
 
   it.each(Object.keys(MOMENTS) as (keyof typeof MOMENTS)[])('%s at its peak, relative to the neutral frame → passes', (moment) => {
     expect(checkEvidence(session(moment, { neutral: neutralOf(moment), action: moment }))).toEqual({ ok: true, frames: 2 })
+  })
+
+  it('a shallow blink of a slow camera passes: the engine accepts a deepest frame at 0.86 x open at 7.5 fps, and that frame is the evidence', () => {
+    const input = session('cap13-blink', { neutral: 'cap13-neutral', action: 'cap13-blink' })
+    const [fN, sN] = [input.frames[0]!, input.summaryAt[0]!]
+    const at = (f: ObservedFace, k: number, like: ObservedFace): ObservedFace => ({ ...like, earLeft: f.earLeft * k, earRight: f.earRight * k })
+    const withPeak = (k: number) => ({ ...input, frames: [fN, at(fN, k, input.frames[1]!)], summaryAt: [sN, at(sN, k, input.summaryAt[1]!)] })
+    expect(checkEvidence(withPeak(DEFAULT_DETECTOR_CONFIG.blink.slowDepthRatio))).toEqual({ ok: true, frames: 2 })
+    // eyes barely narrowed (a photo with the eyes a little less open) are not a blink
+    expect(checkEvidence(withPeak(0.95))).toMatchObject({ ok: false, problem: 'contradicts', findings: [expect.objectContaining({ action: 'blink', check: 'eyes_not_closed' })] })
   })
 
   it('a two-action session (blink, turn_left) with its three frames passes', () => {
