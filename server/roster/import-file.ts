@@ -85,7 +85,9 @@ export async function importRosterBytes(db: Db, bytes: Buffer, opts: FileImportO
   const preparer = new RosterPreparer({ ...opts, encoding: bulkEncoding })
   const here = (piece: Piece) => preparePiece(preparer, { index, encoding }, piece.bytes, piece.firstLine)
   try {
-    return { encoding, fatal: [], summary: await importPrepared(db, prepareInOrder(pool, split.pieces, workers * 4, here), split.rows, { ...opts, absentFields: absentFields(index) }) }
+    // The pieces are asked for lazily, after the import has read the roster and said whether it needs their values.
+    const source = { valuesNeeded: (needed: boolean) => (pool.valuesWanted = needed) }
+    return { encoding, fatal: [], summary: await importPrepared(db, prepareInOrder(pool, split.pieces, workers * 4, here), split.rows, { ...opts, absentFields: absentFields(index) }, source) }
   } finally {
     await pool.close()
   }

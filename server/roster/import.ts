@@ -107,8 +107,17 @@ class ExistingPersons {
   }
 }
 
+/** What the writing half tells whoever prepares its chunks (import-file.ts). */
+export interface PreparedSource {
+  /**
+   * Called once, before the first chunk is asked for: false when no chunk's values will be read (no
+   * stored person to compare rows with, and a writer taking encoded rows).
+   */
+  valuesNeeded?(needed: boolean): void
+}
+
 /** The writing half: prepared chunks in line order → one transaction (exported for the benchmark's write-only baseline). */
-export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk> | Iterable<PreparedChunk>, total: number, opts: ImportOptions): Promise<ImportSummary> {
+export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk> | Iterable<PreparedChunk>, total: number, opts: ImportOptions, source: PreparedSource = {}): Promise<ImportSummary> {
   const summary: ImportSummary = { committed: false, total, inserted: 0, updated: 0, unchanged: 0, rejected: 0, errors: [] }
   const errors: RowError[] = []
   try {
@@ -128,6 +137,8 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
       const byPersonNo = new Map(existing.map((p) => [p.person_no, p]))
       const seenPersonNo = new FirstLineIndex()
       const seenIdHash = new FirstLineIndex()
+      // Values are read below only for a row whose 个人编号 is stored, or to write a row that has no encoded form.
+      source.valuesNeeded?.(existing.length > 0 || !writer.insertEncoded)
       // Reused for every new row: the writers copy the values when they take them (head: the id of an encoded row).
       const person: (string | null)[] = new Array(NEW_PERSON_COLUMNS.length)
       const head: string[] = ['']

@@ -26,6 +26,8 @@ export interface PieceRequest {
   seq: number
   bytes: ArrayBuffer
   firstLine: number
+  /** Whether to send the prepared values back (PreparePool.valuesWanted). */
+  values: boolean
 }
 
 /**
@@ -40,8 +42,9 @@ export type PieceResponse =
       invalidRows: number
       errors: RowError[]
       lines: Int32Array
-      packed: ArrayBuffer
-      packedLength: number
+      /** Absent when the request did not want the values. */
+      packed?: ArrayBuffer
+      packedLength?: number
       personNos: string[]
       idHashes: string
       encoded?: ArrayBuffer
@@ -96,14 +99,18 @@ export function splitPieces(body: Uint8Array, firstLine: number, linesPerPiece: 
  * the roster, so they are decoded and unpacked on first use: splitting a piece into its thousands of
  * strings was a sizeable part of the importing thread's time and garbage.
  */
-function chunkOf(m: Extract<PieceResponse, { packed: ArrayBuffer }>): PreparedChunk {
+function chunkOf(m: Extract<PieceResponse, { lines: Int32Array }>): PreparedChunk {
   const chunk = { rows: m.rows, invalidRows: m.invalidRows, errors: m.errors, lines: m.lines, personNos: m.personNos, idHashes: m.idHashes } as PreparedChunk
   if (m.encoded) {
     chunk.encoded = Buffer.from(m.encoded, 0, m.encodedLength)
     chunk.encodedEnds = m.encodedEnds
   }
   let values: string[] | undefined
-  Object.defineProperty(chunk, 'values', { enumerable: true, get: () => (values ??= unpackValues(Buffer.from(m.packed, 0, m.packedLength).toString('utf8'))) })
+  const unpack = (): string[] => {
+    if (!m.packed) throw new Error('roster import: the values of this piece were not prepared (PreparePool.valuesWanted was false)')
+    return unpackValues(Buffer.from(m.packed, 0, m.packedLength).toString('utf8'))
+  }
+  Object.defineProperty(chunk, 'values', { enumerable: true, get: () => (values ??= unpack()) })
   return chunk
 }
 
@@ -124,6 +131,13 @@ export class PreparePool {
   private readonly waiting = new Map<number, { resolve: (c: PreparedChunk) => void; reject: (e: Error) => void }>()
   private broken: Error | undefined
   private closing = false
+  /**
+   * Whether pieces asked for from now on come back with their values. The importing thread reads a
+   * row's values only to compare it with a stored person (or to write it without an encoded row): once
+   * it knows neither can happen — an empty roster, a writer taking encoded rows — it sets this false
+   * and the workers skip packing them (about 1 µs a row).
+   */
+  valuesWanted = true
 
   constructor(size: number, init: WorkerInit) {
     for (let i = 0; i < size; i++) {
@@ -143,7 +157,7 @@ export class PreparePool {
       this.waiting.set(seq, { resolve, reject })
       // A copy with its own buffer, moved (not cloned) to the worker: a view would clone the whole file.
       const bytes = new Uint8Array(piece.bytes).buffer
-      const req: PieceRequest = { seq, bytes, firstLine: piece.firstLine }
+      const req: PieceRequest = { seq, bytes, firstLine: piece.firstLine, values: this.valuesWanted }
       this.workers[seq % this.workers.length].postMessage(req, [bytes])
     })
   }

@@ -16,9 +16,14 @@ parentPort!.on('message', (req: PieceRequest) => {
   let res: PieceResponse
   try {
     const chunk = preparePiece(preparer, init, new Uint8Array(req.bytes), req.firstLine)
-    const packed = Buffer.from(packValues(chunk.values), 'utf8')
-    res = { seq: req.seq, rows: chunk.rows, invalidRows: chunk.invalidRows, errors: chunk.errors, lines: chunk.lines, packed: movable(packed), packedLength: packed.length, personNos: chunk.personNos, idHashes: chunk.idHashes }
-    const moved = [chunk.lines.buffer as ArrayBuffer, res.packed]
+    res = { seq: req.seq, rows: chunk.rows, invalidRows: chunk.invalidRows, errors: chunk.errors, lines: chunk.lines, personNos: chunk.personNos, idHashes: chunk.idHashes }
+    const moved = [chunk.lines.buffer as ArrayBuffer]
+    if (req.values) {
+      const packed = Buffer.from(packValues(chunk.values), 'utf8')
+      res.packed = movable(packed)
+      res.packedLength = packed.length
+      moved.push(res.packed)
+    }
     if (chunk.encoded && chunk.encodedEnds) {
       res.encoded = movable(chunk.encoded)
       res.encodedLength = chunk.encoded.length

@@ -97,6 +97,24 @@ describe('PreparePool', () => {
     await expect(run()).rejects.toThrow(/PII key v9 missing|worker/)
     await pool.close()
   })
+
+  it('leaves the values out when they are not wanted: encoded rows still come, reading the values fails loudly', async () => {
+    const { index } = indexHeader(HEADER.split(','), 1)
+    const pool = new PreparePool(1, { keys: pii.derivedKeys(), today: '2026-11-27', cyclePolicy: 'rolling12', index, encoding: 'utf-8', bulkEncoding: 'copy-text' })
+    try {
+      const { pieces } = splitPieces(Buffer.from(rosterLines(5).slice(1).join('\n')), 2, 2)
+      const wanted = await pool.prepare(0, pieces[0])
+      pool.valuesWanted = false
+      const left = await pool.prepare(1, pieces[1])
+      expect(wanted.values.length).toBeGreaterThan(0)
+      expect(left.lines).toHaveLength(2)
+      expect(left.encodedEnds).toHaveLength(2)
+      expect(left.encoded!.subarray(0, left.encodedEnds![0]).toString('utf8')).toMatch(/^P2\t[0-9a-f]{64}\tv1:/)
+      expect(() => left.values).toThrow(/not prepared/)
+    } finally {
+      await pool.close()
+    }
+  })
 })
 
 interface Snapshot {
