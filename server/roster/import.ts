@@ -59,6 +59,12 @@ export interface ImportSummary {
 
 class Abort extends Error {}
 
+/**
+ * Imports of fewer rows keep the store's indexes live even into an empty roster (the demo roster, a
+ * test's few rows): dropping and rebuilding them would save nothing and still lock the table.
+ */
+const FIRST_LOAD_MIN_ROWS = 1000
+
 /** The k-th of PREPARED_PERSON_COLUMNS of the row at `at`, as stored: '' is NULL in the nullable ones. */
 const stored = (v: string[], at: number, k: number): string | null => {
   const value = v[at + PERSON_AT + k]
@@ -121,8 +127,8 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
   const summary: ImportSummary = { committed: false, total, inserted: 0, updated: 0, unchanged: 0, rejected: 0, errors: [] }
   const errors: RowError[] = []
   try {
-    // A first load may have the store build its indexes after the rows (person-bulk intoEmptyTable).
-    const intoEmptyTable = !opts.checkOnly && (await personsLookEmpty(db))
+    // A large first load may have the store build its indexes after the rows (person-bulk intoEmptyTable).
+    const intoEmptyTable = !opts.checkOnly && total >= FIRST_LOAD_MIN_ROWS && (await personsLookEmpty(db))
     await withBulkJournal(db, total, () => withImportCache(db, total, () => db.transaction().execute(async (trx) => {
       const existingPersons = new ExistingPersons(opts)
       // Opened before the roster is read: with intoEmptyTable its lock is the transaction's first on persons.

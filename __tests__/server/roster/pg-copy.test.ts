@@ -208,8 +208,8 @@ describe('a first load into an empty persons table on PostgreSQL (secondary inde
     await expect(postgres.store.db.insertInto('persons').values({ ...k0, id: 'dup-2', person_no: 'OTHER' }).execute()).rejects.toThrow(/persons_id_number_hash_key/)
 
     // A later import finds rows: the indexes stay live (the same catalog ids).
-    const second = await importRoster(postgres.store.db, rowsOf([line(5000)]), opts())
-    expect(second).toMatchObject({ committed: true, inserted: 1 })
+    const second = await importRoster(postgres.store.db, rowsOf(Array.from({ length: 1000 }, (_, i) => line(5000 + i))), opts())
+    expect(second).toMatchObject({ committed: true, inserted: 1000 })
     expect(await indexOids(postgres)).toEqual(rebuilt)
     expect(await personsIndexes(postgres)).toEqual(indexes)
   })
@@ -226,8 +226,8 @@ describe('a first load into an empty persons table on PostgreSQL (secondary inde
       const asImporter = openStore({ databaseUrl: url.toString(), sqlitePath: '', poolSize: 2 })
       try {
         const [before, oids] = [await personsIndexes(fresh), await indexOids(fresh)]
-        const s = await importRoster(asImporter.db, rowsOf(Array.from({ length: 50 }, (_, i) => line(i))), opts())
-        expect(s).toMatchObject({ committed: true, inserted: 50 })
+        const s = await importRoster(asImporter.db, rowsOf(Array.from({ length: 1000 }, (_, i) => line(i))), opts())
+        expect(s).toMatchObject({ committed: true, inserted: 1000 })
         expect(await personsIndexes(fresh)).toEqual(before)
         expect(await indexOids(fresh)).toEqual(oids)
       } finally {
@@ -236,6 +236,18 @@ describe('a first load into an empty persons table on PostgreSQL (secondary inde
     } finally {
       await fresh.close()
       await sql.raw(`drop role if exists importer_${process.pid}`).execute(postgres.store.db)
+    }
+  })
+
+  it('a small first load (the demo roster, a few rows) keeps the indexes live', async () => {
+    const fresh = await createTestStore('postgres')
+    try {
+      await migrateToLatest(fresh.store)
+      const oids = await indexOids(fresh)
+      expect(await importRoster(fresh.store.db, rowsOf(Array.from({ length: 999 }, (_, i) => line(i))), opts())).toMatchObject({ committed: true, inserted: 999 })
+      expect(await indexOids(fresh)).toEqual(oids)
+    } finally {
+      await fresh.close()
     }
   })
 
