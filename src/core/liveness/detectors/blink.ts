@@ -215,26 +215,28 @@ export class BlinkDetector {
   private moving(): boolean {
     const max = this.cfg.maxHeadSpeed
     if (this.reopenSpeed > max) return true
-    const mid = (1 + this.minRatio) / 2
-    let i0 = 0
-    while (i0 < this.dipN && this.dipR[i0] >= mid) i0++
+    const i0 = this.firstBelowHalf()
     if (i0 === 0 && this.approachSpeed > max) return true
     for (let i = Math.max(0, i0 - 1); i < this.dipN; i++) if (this.dipS[i] > max) return true
     return false
   }
 
+  /** Index of the dip's first kept frame below half its depth (dipN when none is). */
+  private firstBelowHalf(): number {
+    const mid = (1 + this.minRatio) / 2
+    let i = 0
+    while (i < this.dipN && this.dipR[i] >= mid) i++
+    return i
+  }
+
   /** Time between the first and the last frame of the dip below half its depth. */
   private halfWidth(): number {
+    const first = this.firstBelowHalf()
+    if (first === this.dipN) return 0
     const mid = (1 + this.minRatio) / 2
-    let first = NaN
-    let last = NaN
-    for (let i = 0; i < this.dipN; i++) {
-      if (this.dipR[i] < mid) {
-        if (Number.isNaN(first)) first = this.dipT[i]
-        last = this.dipT[i]
-      }
-    }
-    return Number.isNaN(first) ? 0 : last - first
+    let last = this.dipN - 1
+    while (this.dipR[last] >= mid) last--
+    return this.dipT[last] - this.dipT[first]
   }
 
   /** The dip that just ended (the eyes are open again): was it a blink? */
