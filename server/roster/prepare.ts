@@ -6,7 +6,7 @@
 import { nextCycle, type CyclePolicy } from '../../src/core/cycle'
 import { maskIdNumber, maskName } from '../../src/core/mask'
 import type { PiiCipher } from '../crypto/pii'
-import { copyCells, CopyRows } from '../repositories/person-bulk/copy-text'
+import { copyCells, CopyRows, escapeCell } from '../repositories/person-bulk/copy-text'
 import { idNumberHash, nameHash } from '../crypto/pii-fields'
 import { ROSTER_CODEC, ROSTER_FIELDS, type RawRosterRow, type RosterField, type RowError } from './columns'
 import { validateRosterRow, type RosterRow } from './validate'
@@ -96,7 +96,6 @@ export interface PreparedChunk {
 
 /** The persons columns of an encoded row, in order (PreparedChunk.encoded). */
 export const ENCODED_COLUMNS: readonly string[] = ['person_no', 'id_number_hash', ...PREPARED_PERSON_COLUMNS]
-const ENCODED_KEYS_NULLABLE = [false, false]
 
 /** Length of a blind index (hex HMAC-SHA256). */
 export const HASH_CHARS = 64
@@ -169,7 +168,7 @@ export class RosterPreparer {
       values.push(pii.sealPerson(row), nameHash(pii, row.name), maskName(row.name), maskIdNumber(row.idNumber))
       for (const f of PLAIN) values.push((row[f] as string | null) ?? '')
       values.push(row.benefitStatus === 'suspended' ? this.suspendedSince(row) : '', row.lastCertifiedOn ?? '')
-      if (encoded) encoded.add(`${copyCells([row.personNo, idHash], 0, ENCODED_KEYS_NULLABLE)}\t${copyCells(values, values.length - WIDTH + PERSON_AT, PREPARED_NULLABLE)}`)
+      if (encoded) encoded.add(`${escapeCell(row.personNo)}\t${escapeCell(idHash)}\t${copyCells(values, values.length - WIDTH + PERSON_AT, PREPARED_NULLABLE)}`)
     }
     const chunk: PreparedChunk = { rows, invalidRows, errors, lines: Int32Array.from(lines), values, personNos, idHashes: idHashes.join('') }
     if (encoded) ({ bytes: chunk.encoded, ends: chunk.encodedEnds } = encoded.finish())
