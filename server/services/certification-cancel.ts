@@ -14,12 +14,13 @@
  *     where it stands (`changed: false`), audited `certification.cancel_ignored`.
  * A completion that wins a race with the cancel keeps its record (both update only an open session).
  */
-import { sessionStateOf, type BackendCancelCertification, type CancelledView, type SessionCancelState, type SessionState } from '../../src/core/contracts/certification'
+import type { BackendCancelCertification, CancelledView, SessionCancelState, SessionState } from '../../src/core/contracts/certification'
 import { DomainError } from '../../src/core/errors'
 import { safeEqual, sha256Hex } from '../crypto/hmac'
 import { findAccountId } from '../repositories/accounts'
 import { findSession, markSessionRejected, type SessionRow } from '../repositories/sessions'
 import type { ServiceContext } from './context'
+import { sessionStateOfRow } from './views'
 import { audit, refuse } from './relatives-common'
 
 const REFUSED = 'certification.cancel_refused'
@@ -39,8 +40,7 @@ const CANCEL_STATE: Record<SessionState, SessionCancelState> = {
 }
 
 function stateOf(session: SessionRow, nowMs: number): SessionCancelState {
-  const facts = { status: session.status, reasonCode: session.reason_code, rejectedCode: session.rejected_code, expiresAt: session.expires_at }
-  return CANCEL_STATE[sessionStateOf(facts, nowMs)]
+  return CANCEL_STATE[sessionStateOfRow(session, nowMs)]
 }
 
 export async function cancelCertification(ctx: ServiceContext, body: BackendCancelCertification): Promise<CancelledView> {

@@ -6,9 +6,11 @@ import {
   RECORD_RESULT_LABELS,
 } from '../../src/core/contracts/common'
 import { REJECTED_NEXT_STEP, REVIEW_REJECT_REASON_LABELS, type ReviewRejectReason } from '../../src/core/contracts/agency/review'
+import { sessionStateOf, type SessionState } from '../../src/core/contracts/certification'
 import type { MaskedPerson, RecordView } from '../../src/core/contracts/views'
 import { INSURANCE_LABELS } from '../../src/core/insurance'
 import type { RecordRow } from '../repositories/records'
+import type { SessionRow } from '../repositories/sessions'
 import type { PersonRow } from '../repositories/types'
 
 export function maskedPerson(p: PersonRow): MaskedPerson {
@@ -49,4 +51,9 @@ export function recordView(r: RecordRow): RecordView {
     ...recordFacts(r),
     performedByLabel: PERFORMER_LABELS[r.performed_by],
   }
+}
+
+/** Where a stored session stands (sessionStateOf on its row's columns). */
+export function sessionStateOfRow(s: Pick<SessionRow, 'status' | 'reason_code' | 'rejected_code' | 'expires_at'>, nowMs: number): SessionState {
+  return sessionStateOf({ status: s.status, reasonCode: s.reason_code, rejectedCode: s.rejected_code, expiresAt: s.expires_at }, nowMs)
 }

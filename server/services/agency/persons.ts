@@ -9,11 +9,10 @@ import {
   IDENTITY_KIND_LABELS,
   SESSION_REJECTED_LABELS,
   SESSION_STATE_LABELS,
-  sessionStateOf,
 } from '../../../src/core/contracts/certification'
 import { CERT_STATUS_LABELS, labelOf, PERFORMER_LABELS, RECORD_CHANNEL_LABELS } from '../../../src/core/contracts/common'
 import { reminderKindLabel, REMINDER_RECIPIENT_LABELS, REMINDER_STATUS_LABELS, TEMPLATE_TITLES } from '../../../src/core/contracts/reminders'
-import { recordFacts } from '../views'
+import { recordFacts, sessionStateOfRow } from '../views'
 import { OFFLINE_VERIFIED_HOW_LABELS, type OfflineVerifiedHow } from '../../../src/core/contracts/agency/offline'
 import type { PersonDetail, PersonSearchAnswer, PersonSearchInput } from '../../../src/core/contracts/agency/persons'
 import { deadlineLabel, firstDayOf } from '../../../src/core/cycle'
@@ -172,7 +171,7 @@ export async function personDetail(ctx: ServiceContext, actor: AgencyActor, pers
       account: maskedAccount(r.account_id),
     })),
     sessions: sessions.map((s) => {
-      const state = sessionStateOf({ status: s.status, reasonCode: s.reason_code, rejectedCode: s.rejected_code, expiresAt: s.expires_at }, now.getTime())
+      const state = sessionStateOfRow(s, now.getTime())
       return {
         sessionId: s.id,
         createdAt: s.created_at,
