@@ -20,7 +20,7 @@ import { startSystem, type RunningSystem } from './support/system'
 import { prepareAuditPage, PageAuditor } from './support/audit/page-audit'
 import { AuditLog } from './support/audit/report'
 import { bind, bindRefusal, freshAccount, home, openBind, openNotice, PEOPLE, startCamera, submitBind } from './support/audit/steps'
-import { openStore } from '../../server/db/connect'
+import { openStore, type Store } from '../../server/db/connect'
 import { inviteCodeHash } from '../../server/services/unit-admins'
 
 jest.setTimeout(900_000)
@@ -386,10 +386,9 @@ test('every page at 标准 and 特大 passes the elder-first audit', async () =>
 /** An unclaimed 专管员 appointment for the demo unit 示例纺织厂（虚构）, written straight into the store; answers its code. */
 async function seedUnitInvite(): Promise<string> {
   const code = 'AUDTCDE2'
-  const store = openStore({ sqlitePath: join(system.dataDir, 'yinling.sqlite') })
-  try {
-    const now = new Date()
-    await store.db
+  const now = new Date()
+  await inStore((db) =>
+    db
       .insertInto('unit_admin_appointments')
       .values({
         id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
@@ -402,10 +401,8 @@ async function seedUnitInvite(): Promise<string> {
         invite_code_hash: inviteCodeHash(code),
         invite_expires_at: new Date(now.getTime() + 7 * 86_400_000).toISOString(),
       })
-      .execute()
-  } finally {
-    await store.db.destroy()
-  }
+      .execute(),
+  )
   return code
 }
 
@@ -414,10 +411,17 @@ async function markPassedInNoticeYear(link: string): Promise<void> {
   const scene = new URL(link).searchParams.get('scene') ?? ''
   const code = new URLSearchParams(scene).get('n')
   if (!code) throw new Error(`no notice code in ${link}`)
+  await inStore(async (db) => {
+    const row = await db.selectFrom('notice_codes').select(['person_id', 'cycle']).where('code', '=', code).executeTakeFirstOrThrow()
+    await db.updateTable('persons').set({ last_certified_on: `${row.cycle}-03-01` }).where('id', '=', row.person_id).execute()
+  })
+}
+
+/** Runs `work` on the running system's store, written straight into it (states the app cannot reach quickly). */
+async function inStore(work: (db: Store['db']) => Promise<unknown>): Promise<void> {
   const store = openStore({ sqlitePath: join(system.dataDir, 'yinling.sqlite') })
   try {
-    const row = await store.db.selectFrom('notice_codes').select(['person_id', 'cycle']).where('code', '=', code).executeTakeFirstOrThrow()
-    await store.db.updateTable('persons').set({ last_certified_on: `${row.cycle}-03-01` }).where('id', '=', row.person_id).execute()
+    await work(store.db)
   } finally {
     await store.db.destroy()
   }
