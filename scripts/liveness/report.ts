@@ -3,6 +3,7 @@
  * fixture set: the original clips, more/, each lowfps/ family, the team's blurred 12 and 6 fps variants
  * (lowfps-made/), and in-memory thin 7.5 and jittered 15 / 10 / 7.5 fps versions of all nine original clips. familyTable() is what the quality-floor tests call.
  */
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { ActionScore } from '../../src/core/liveness/eval'
 import { ACTION_NAMES } from '../../src/core/liveness/types'
@@ -17,6 +18,8 @@ export interface FamilySpec {
   /** How the family is made, for people. */
   what: string
   load: (fixturesDir: string) => Clip[]
+  /** A folder of the project's own fixtures that another data set (the shared one) does not have. */
+  folder?: string
 }
 
 const originals = (dir: string, resample?: Resample): Clip[] => [
@@ -36,17 +39,22 @@ export const FAMILIES: readonly FamilySpec[] = [
   { name: 'thin.15', what: 'lowfps/ files', load: lowfps('thin.15') },
   { name: 'blur.15', what: 'lowfps/ files', load: lowfps('blur.15') },
   { name: 'jitter.15', what: 'in memory from the 9 originals', load: (d) => originals(d, { fps: 15, jitter: true }) },
-  { name: 'blur.12', what: 'lowfps-made/ files', load: made('blur.12') },
+  { name: 'blur.12', what: 'lowfps-made/ files', load: made('blur.12'), folder: 'lowfps-made' },
   { name: 'thin.10', what: 'lowfps/ files', load: lowfps('thin.10') },
   { name: 'blur.10', what: 'lowfps/ files', load: lowfps('blur.10') },
   { name: 'jitter.10', what: 'in memory from the 9 originals', load: (d) => originals(d, { fps: 10, jitter: true }) },
   { name: 'thin.7.5', what: 'in memory from the 9 originals', load: (d) => originals(d, { fps: 7.5 }) },
   { name: 'blur.7.5', what: 'lowfps/ files', load: lowfps('blur.7.5') },
   { name: 'jitter.7.5', what: 'in memory from the 9 originals', load: (d) => originals(d, { fps: 7.5, jitter: true }) },
-  { name: 'blur.6', what: 'lowfps-made/ files', load: made('blur.6') },
+  { name: 'blur.6', what: 'lowfps-made/ files', load: made('blur.6'), folder: 'lowfps-made' },
 ]
 
 export const FAMILY_NAMES: readonly string[] = FAMILIES.map((f) => f.name)
+
+/** The families a data set has: all of them in the fixtures; the shared set lacks the project's own lowfps-made/. */
+export function availableFamilies(fixturesDir: string): string[] {
+  return FAMILIES.filter((f) => !f.folder || existsSync(join(fixturesDir, f.folder))).map((f) => f.name)
+}
 
 export interface FamilyRow {
   family: string
@@ -78,7 +86,7 @@ const cache = new Map<string, FamilyRow>()
  */
 export function familyTable(opts: FamilyTableOptions = {}): FamilyRow[] {
   const dir = resolve(opts.fixturesDir ?? DEFAULT_FIXTURES)
-  const wanted = opts.families ?? FAMILY_NAMES
+  const wanted = opts.families ?? availableFamilies(dir)
   const leadMs = opts.leadMs ?? DEFAULT_LEAD_MS
   const doEval = opts.eval !== false
   const doSessions = opts.sessions !== false

@@ -3,11 +3,14 @@
  * and clear Chinese errors with stable codes on bad input. No quality floors here (those depend on the
  * detectors and live in their own test, which calls familyTable()).
  */
+import { mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { runSession, sourceFromHeader } from '../../../src/core/liveness/engine'
 import { ACTION_NAMES } from '../../../src/core/liveness/types'
 import { evalCommand, sessionsCommand } from '../../../scripts/liveness/commands'
 import { loadClips, type Clip } from '../../../scripts/liveness/dataset'
-import { FAMILY_NAMES, familyTable, formatReport } from '../../../scripts/liveness/report'
+import { availableFamilies, FAMILY_NAMES, familyTable, formatReport } from '../../../scripts/liveness/report'
 import { evaluateSessions, genuineRuns, neverPerformed, neverPerformedRuns, runOne, windowFrom } from '../../../scripts/liveness/sessions'
 import { cli, FIX, LABELS, LOWFPS, MORE_LABELS, TRACES } from './support'
 
@@ -111,6 +114,17 @@ describe('eval --fps / --variant / --json', () => {
 describe('familyTable / report', () => {
   // A few families here (the floor test computes them all); each kind of family is represented.
   const SOME = ['original', 'more', 'thin.10', 'jitter.10', 'thin.7.5', 'blur.7.5']
+
+  test('a data set without the project own lowfps-made/ (the shared one) is reported without blur.12 and blur.6', () => {
+    expect(availableFamilies(FIX)).toEqual(FAMILY_NAMES)
+    const shared = mkdtempSync(join(tmpdir(), 'yl-liveness-shared-'))
+    try {
+      for (const entry of readdirSync(FIX)) if (entry !== 'lowfps-made') symlinkSync(join(FIX, entry), join(shared, entry))
+      expect(availableFamilies(shared)).toEqual(FAMILY_NAMES.filter((f) => f !== 'blur.12' && f !== 'blur.6'))
+    } finally {
+      rmSync(shared, { recursive: true, force: true })
+    }
+  })
 
   test('families, with eval scores and session results; cached', () => {
     const rows = familyTable({ families: SOME })
