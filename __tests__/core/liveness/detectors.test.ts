@@ -136,6 +136,20 @@ describe('mouth_open', () => {
     for (const fps of [15, 25, 30]) expect({ fps, ev: stream(4000, fps, held).map((e) => e.action) }).toEqual({ fps, ev: ['mouth_open'] })
   })
 
+  test('the hold is timed from where the opening crossed the threshold, not from the frame before: a blurred 15 fps syllable is not held', () => {
+    // 15 fps, threshold 0.3. A syllable seen through a long exposure: rest 0.1, then 0.31 (barely open, the blend
+    // of a closed and an open frame), 0.5 on `wide` frames, 0.31, 0.12. Frame to frame it spans 266 ms plus two
+    // intervals at most, but the lips were past 0.3 for only ~270 ms of it.
+    const syllable = (wide: number): Shape => (t) => {
+      const n = Math.round((t * 15) / 1000) - 30
+      if (n < 0 || n > wide + 2) return {}
+      return { mouth: n === 0 ? 0.1 : n === 1 || n === wide + 1 ? 0.31 : n === wide + 2 ? 0.12 : 0.5 }
+    }
+    expect(stream(4000, 15, syllable(4))).toEqual([])
+    // one more wide frame (another 67 ms) is an opening held 300 ms
+    expect(stream(4000, 15, syllable(5)).map((e) => e.action)).toEqual(['mouth_open'])
+  })
+
   test('at 6 fps an opening whose way in fell between frames counts when the jaw is seen closing into speech; a photo swapped back does not', () => {
     // frames every 167 ms: rest, then wide at 2000 ms with no frame on the way in, held to 2500 ms, then talking
     // (0.25: below where the opening ends, above rest) for the rest of the clip, never back to rest

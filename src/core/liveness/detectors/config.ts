@@ -57,7 +57,10 @@ export interface MouthConfig {
   holdMs: number
   /** A held opening is reported after this long even if the mouth stays open. */
   maxHoldMs: number
-  /** Credit for the frame interval before the first open frame, at most this (at 7.5 fps a 300-ms hold shows 2-3 frames). */
+  /**
+   * The frame intervals at either end of an opening are credited up to this, for the part of them past the
+   * threshold (interpolated: a blurred frame half-way up is mostly a closed mouth); at 7.5 fps a 300-ms hold shows 2-3 frames.
+   */
   maxGapCreditMs: number
   /** Below this fraction of the open threshold the lips are at rest. */
   rampFrac: number

@@ -1,6 +1,9 @@
 /**
  * Mouth open = the inner-lip opening rises well above the person's resting level and is HELD
- * (holdMs), so speech, which opens the lips in short bursts, does not count.
+ * (holdMs), so speech, which opens the lips in short bursts, does not count. The hold runs from where
+ * the ratio crossed the threshold on the way in to where it crossed it on the way out, interpolated
+ * between frames: at 15 fps with a long exposure a syllable's first and last frames are blends just
+ * over the threshold, and crediting their whole intervals made a 270 ms syllable look held 333 ms.
  *
  * The jaw must also be seen on its way, in or out: between the last frame at rest and the first frame
  * near the widest opening (or back), within maxRampMs, one frame clearly in between — at least a step of
@@ -139,6 +142,7 @@ export class MouthDetector {
     const ready = t - this.firstT >= this.warmupMs
     const rawGap = Number.isNaN(this.prevT) ? 0 : t - this.prevT
     const gap = Math.min(rawGap, c.maxGapCreditMs)
+    const prevM = this.recent.size ? this.recent.valueAt(0) : NaN
     const blind = rawGap > c.rampMaxGapMs
     this.prevT = t
     this.recent.push(t, m)
@@ -160,9 +164,10 @@ export class MouthDetector {
           this.findRestIn(c.rampFrac * threshold)
           this.heldMs = 0
         }
-        this.stretchStart = t - gap
+        const credit = crossing(gap, prevM, m, threshold)
+        this.stretchStart = t - credit
         this.paused = false
-        this.heldMs = Math.max(this.heldMs, gap)
+        this.heldMs = Math.max(this.heldMs, credit)
         if (m > this.peak) {
           this.peak = m
           this.peakT = t
@@ -178,11 +183,13 @@ export class MouthDetector {
     } else {
       if (blind) this.blindIn = true
       if (m >= threshold) {
-        if (this.paused) this.stretchStart = t - gap
+        if (this.paused) this.stretchStart = t - crossing(gap, prevM, m, threshold)
         this.paused = false
         this.last = t
         this.heldMs = Math.max(this.heldMs, t - this.stretchStart)
       } else {
+        // the stretch ends between the last frame at or above the threshold and this one
+        if (!this.paused) this.heldMs = Math.max(this.heldMs, this.last - this.stretchStart + crossing(gap, m, prevM, threshold))
         this.paused = true
       }
       if (m > this.peak) {
@@ -224,4 +231,13 @@ export class MouthDetector {
       }
     }
   }
+}
+
+/**
+ * The part of a frame interval `gap` on the open side of `threshold`, between a frame at `outside`
+ * and one at `inside` (linear in between): when the lips crossed it is not seen, only bracketed.
+ */
+function crossing(gap: number, outside: number, inside: number, threshold: number): number {
+  if (!(inside > outside)) return gap
+  return gap * Math.min(1, Math.max(0, (inside - threshold) / (inside - outside)))
 }
