@@ -5,6 +5,7 @@
 import { ON_THE_STORE, type BackgroundWrites } from '../db/connect'
 import type { AuditLogTable } from '../db/schema'
 import { newSortableId } from '../db/ids'
+import { multiRowInsert } from './multi-row-insert'
 import type { Db } from './types'
 
 export interface AuditEntry {
@@ -41,10 +42,21 @@ export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
 
 const AUDIT_INSERT_CHUNK = 500
 
+// A buffered batch's text depends only on its row count: written once per count (multi-row-insert.ts).
+const insertAuditRows = multiRowInsert<'audit_log', ReturnType<typeof auditRow>>('audit_log', {
+  id: (r) => r.id,
+  at: (r) => r.at,
+  actor_type: (r) => r.actor_type,
+  actor_ref: (r) => r.actor_ref,
+  action: (r) => r.action,
+  subject_person_id: (r) => r.subject_person_id,
+  detail: (r) => r.detail,
+})
+
 async function appendAuditRows(db: Db, entries: readonly AuditEntry[], writes: BackgroundWrites): Promise<void> {
   for (let i = 0; i < entries.length; i += AUDIT_INSERT_CHUNK) {
     const chunk = entries.slice(i, i + AUDIT_INSERT_CHUNK)
-    await writes.run(db.insertInto('audit_log').values(chunk.map(auditRow)))
+    await writes.run(insertAuditRows(db, chunk.map(auditRow)))
   }
 }
 

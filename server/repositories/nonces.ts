@@ -1,6 +1,7 @@
 /** Used request nonces, shared by every backend instance on the same store. */
 import { sql } from 'kysely'
 import { ON_THE_STORE, type BackgroundWrites } from '../db/connect'
+import { multiRowInsert } from './multi-row-insert'
 import type { Db } from './types'
 
 /** Records the nonce; false when it was already there (a replay). */
@@ -14,6 +15,9 @@ export async function tryUseNonce(db: Db, nonce: string, expiresAt: string): Pro
   return rows.length === 1
 }
 
+// Written once per row count (multi-row-insert.ts): the batch's text depends on nothing else.
+const insertNonces = multiRowInsert<'used_nonces', { nonce: string; expiresAt: string }, { nonce: string }>('used_nonces', { nonce: (e) => e.nonce, expires_at: (e) => e.expiresAt }, 'on conflict ("nonce") do nothing returning "nonce"')
+
 /**
  * Records several distinct nonces in one statement (one commit); returns those that were new. The
  * primary key decides, so a nonce recorded at the same moment by another instance is new to exactly one.
@@ -21,13 +25,7 @@ export async function tryUseNonce(db: Db, nonce: string, expiresAt: string): Pro
  */
 export async function tryUseNonces(db: Db, entries: readonly { nonce: string; expiresAt: string }[], writes: BackgroundWrites = ON_THE_STORE): Promise<Set<string>> {
   if (entries.length === 0) return new Set()
-  const rows = await writes.run(
-    db
-      .insertInto('used_nonces')
-      .values(entries.map((e) => ({ nonce: e.nonce, expires_at: e.expiresAt })))
-      .onConflict((oc) => oc.column('nonce').doNothing())
-      .returning('nonce'),
-  )
+  const rows = await writes.run(insertNonces(db, entries))
   return new Set(rows.map((r) => r.nonce))
 }
 

@@ -59,17 +59,19 @@ describe.each(DIALECTS)('DbNonceStore on %s', (dialect) => {
   it('puts nonces that arrive in separate callbacks of one event-loop turn into one INSERT', async () => {
     // As requests read from different sockets in one turn: each use() from its own callback. SQLite's
     // driver answers at once, so a store that started inserting straight away would commit each alone.
+    // Every statement the store runs goes through `writes` (the batch is SQL text, not a Kysely tree).
     const inserts: string[] = []
-    const counting = new DbNonceStore(
-      t.store.db.withPlugin({
-        transformQuery: (args) => {
-          if (args.node.kind === 'InsertQueryNode') inserts.push(args.queryId.queryId)
-          return args.node
+    const counting = new DbNonceStore(t.store.db, {
+      purgeEveryMs: 0,
+      clock: () => NOW,
+      writes: {
+        run: (query) => {
+          const { sql } = query.compile()
+          if (/^insert\b/i.test(sql)) inserts.push(sql)
+          return query.execute()
         },
-        transformResult: async (args) => args.result,
-      }),
-      { purgeEveryMs: 0, clock: () => NOW },
-    )
+      },
+    })
     const nonces = Array.from({ length: 20 }, (_, i) => `req:k1:one-turn-${String(i).padStart(6, '0')}`)
     const answers = await Promise.all(nonces.map((n) => new Promise<boolean>((resolve, reject) => setImmediate(() => counting.use(n, LATER, NOW).then(resolve, reject)))))
     await counting.close()
