@@ -39,8 +39,10 @@ export function route<N extends RoutedName>(app: FastifyInstance, name: N, handl
       // A route's own preValidation (e.g. a refusal that does not depend on the body) runs first.
       preValidation: [
         ...hooks(options.preValidation),
-        async (req: FastifyRequest) => {
+        // A callback hook (a throw is answered as a rejection is): no promise per request.
+        (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
           if (body) parsed.set(req, parseBody(schemaFor(body, req.body), req.body))
+          done()
         },
       ],
       ...(strict && {

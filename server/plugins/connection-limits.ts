@@ -126,20 +126,23 @@ export function connectionGuard(limits: HttpLimits, envelope: ErrorEnvelope): Co
       })
       // An answer given before the body arrived (401 from the signature check, 404, 413) ends the
       // connection: otherwise Node keeps it open, waiting for the rest of a body nobody will read.
-      app.addHook('onSend', async (req, reply, payload) => {
+      // Callback hooks here and below: every request passes them, and an async hook costs a promise and a turn each.
+      app.addHook('onSend', (req, reply, payload, done) => {
         if (req.raw.complete === false) reply.header('connection', 'close')
-        return payload
+        done(null, payload)
       })
       let closing = false
       app.addHook('preClose', async () => {
         closing = true
       })
-      app.addHook('onRequest', async (req, reply) => {
+      app.addHook('onRequest', (req, reply, done) => {
         // Requests still arriving on open connections while the server drains: the balancer should retry elsewhere.
-        if (closing) return reply.code(503).header('connection', 'close').send(envelope(appError('SERVICE_UNAVAILABLE')))
+        // An answer sent here ends the request: done() is not called then.
+        if (closing) return void reply.code(503).header('connection', 'close').send(envelope(appError('SERVICE_UNAVAILABLE')))
         if (req.raw.httpVersion === '1.1' && req.headers.host === undefined) {
-          return reply.code(400).header('connection', 'close').send(envelope(appError('BAD_REQUEST')))
+          return void reply.code(400).header('connection', 'close').send(envelope(appError('BAD_REQUEST')))
         }
+        done()
       })
       // With a 'timeout' listener Node leaves the idle socket to us instead of destroying it silently.
       app.server.on('timeout', onIdle)

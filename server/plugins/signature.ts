@@ -38,7 +38,8 @@ export function installSignatureCheck(app: FastifyInstance, opts: SignatureOptio
     next(null, undefined)
   })
 
-  app.addHook('onRequest', async (req) => {
+  // A callback hook (a throw is answered as an async hook's rejection is): no promise per request.
+  app.addHook('onRequest', (req, _reply, done) => {
     const keyId = header(req, SIGNATURE_HEADERS.keyId)
     const timestamp = header(req, SIGNATURE_HEADERS.timestamp)
     const nonce = header(req, SIGNATURE_HEADERS.nonce)
@@ -48,6 +49,7 @@ export function installSignatureCheck(app: FastifyInstance, opts: SignatureOptio
       throw new DomainError('SIGNATURE_INVALID')
     }
     if (Math.abs(opts.clock().getTime() - Number(timestamp)) > SIGNATURE_MAX_SKEW_MS) throw new DomainError('REQUEST_STALE')
+    done()
   })
 
   app.addHook('preValidation', async (req) => {
