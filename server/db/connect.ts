@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
+import { registerDirectReads } from './direct-reads'
 import { isSqliteBusy } from './errors'
 import type { Database, Dialect } from './schema'
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, SqliteWorkerConnection } from './sqlite-worker-connection'
@@ -147,8 +148,11 @@ export function openStore(options: OpenStoreOptions): Store {
   // Closing asks the worker to end too, after what it was sent; whichever connection closes last
   // checkpoints what is left.
   const database = withStatementCache(file, SQLITE_STATEMENT_CACHE_SIZE, () => void worker?.stop())
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  // The hot reads compiled once run straight on the connection when no transaction holds it.
+  registerDirectReads(db, file, database)
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    db,
     dialect: 'sqlite',
     describe: options.sqlitePath,
     background: worker ? onWorker(worker) : ON_THE_STORE,

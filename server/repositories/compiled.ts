@@ -4,6 +4,7 @@
  * text is the same each time, only the values change.
  */
 import { createQueryId, type Compilable, type CompiledQuery } from 'kysely'
+import { directReadsOf } from '../db/direct-reads'
 import type { Db } from './types'
 
 /** Marks where an argument goes; never a value a caller could pass (it starts with a NUL). */
@@ -38,6 +39,9 @@ export function compiledOnce<A extends readonly (string | number)[], R>(arity: A
     }
     const { query, slots } = c
     const parameters = query.parameters.map((p, i) => (slots[i] === undefined ? p : args[slots[i]!]))
+    // SQLite outside a transaction: straight on the connection (server/db/direct-reads.ts).
+    const rows = directReadsOf(db)?.all(query.sql, parameters)
+    if (rows) return rows as R[]
     const result = await db.executeQuery<R>({ query: query.query, sql: query.sql, parameters, queryId: createQueryId() })
     return result.rows
   }

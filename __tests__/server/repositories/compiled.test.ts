@@ -1,9 +1,13 @@
 /**
  * compiledOnce: a query compiled once per dialect answers each later call with that call's values
  * (not the first call's), inside a transaction too, and refuses a builder that does not use an argument.
+ * On SQLite it reads straight on the connection (server/db/direct-reads.ts) only while no transaction
+ * holds it: a read that comes while another request's transaction is open waits for it and never sees
+ * its uncommitted rows.
  */
 import { migrateToLatest } from '../../../server/db/migrate'
 import { compiledOnce } from '../../../server/repositories/compiled'
+import { directReadsOf } from '../../../server/db/direct-reads'
 import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
 
 jest.setTimeout(60_000)
@@ -33,6 +37,42 @@ describe.each(DIALECTS)('compiledOnce on %s', (dialect) => {
       expect((await nonceAt(trx, 'c-%', 5)).map((r) => r.nonce)).toEqual(['c-1'])
       await trx.deleteFrom('used_nonces').where('nonce', '=', 'c-1').execute()
     })
+  })
+
+  it('reads straight on the SQLite connection only through the store itself, never through a transaction', async () => {
+    expect(directReadsOf(t.store.db) !== undefined).toBe(dialect === 'sqlite')
+    await t.store.db.transaction().execute(async (trx) => {
+      expect(directReadsOf(trx)).toBeUndefined()
+    })
+  })
+
+  it('waits for another request’s open transaction and does not see the rows it rolls back', async () => {
+    let inserted!: () => void
+    const insertedNow = new Promise<void>((r) => (inserted = r))
+    let finish!: () => void
+    const finishNow = new Promise<void>((r) => (finish = r))
+    const transaction = t.store.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx.insertInto('used_nonces').values({ nonce: 'd-1', expires_at: '2030-01-01T00:00:00.000Z' }).execute()
+        inserted()
+        await finishNow
+        throw new Error('rolled back')
+      })
+      .catch((err: Error) => err.message)
+    await insertedNow
+    let answered = false
+    const read = nonceAt(t.store.db, 'd-%', 5).then((rows) => {
+      answered = true
+      return rows.map((r) => r.nonce)
+    })
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
+    // SQLite has one connection: the read waits for the transaction; PostgreSQL reads committed rows meanwhile.
+    if (dialect === 'sqlite') expect(answered).toBe(false)
+    finish()
+    expect(await transaction).toBe('rolled back')
+    expect(await read).toEqual([])
+    expect(await nonceAt(t.store.db, 'd-%', 5)).toEqual([])
   })
 
   it('refuses a builder that leaves an argument out of the query or uses it only to derive a value', async () => {
