@@ -186,6 +186,21 @@ describe('head actions', () => {
     for (const fps of [10, 30]) expect(stream(5000, fps, excursion(axis, delta)).map((e) => e.action)).toEqual([action])
   })
 
+  test('in a session, a photo held still while the frontal baseline settles on it, then swapped for a turned one, is not a turn', () => {
+    // frontal at yaw 3; the gate anchors at 1000 ms. From 1100 ms a photo 1.5 deg round, held still: it is inside the
+    // band the anchored baseline follows, so about 650 ms later the baseline's median moves onto it and the excursion
+    // goes from -1.5 to 0 while the angle stays put. At 2300 ms a photo 10 deg further round for 600 ms, then back:
+    // no frame in between either way
+    const photos = (rampMs: number): Shape => (t) => {
+      if (t < 1100) return {}
+      if (t < 2300 || t > 2900 + rampMs) return { yaw: 1.5 }
+      return { yaw: 1.5 + 10 * (rampMs > 0 ? Math.min(1, (t - 2300) / rampMs, (2900 + rampMs - t) / rampMs) : 1) }
+    }
+    expect(stream(5000, 25, photos(0), 0.3, 1000).filter((e) => e.action !== 'blink')).toEqual([])
+    // the same turn made by a head (150 ms on the way there and back) counts
+    expect(stream(5000, 25, photos(150), 0.3, 1000).map((e) => e.action)).toEqual(['turn_left'])
+  })
+
   test("pitch that moves without the face's geometry (an expression moving the tracker's pitch) is not a nod", () => {
     const pitchOnly = (delta: number): Shape => (t) => {
       if (t < 2000 || t > 3000) return {}

@@ -33,15 +33,22 @@ class AxisExcursion {
   private emitted = false
   /** The excursion passed its threshold by a slow drift (posture), not by a movement. */
   private drift = false
-  /** Recent excursions (time, d), for the rise and the way in. */
+  /** Recent excursions (time, d), for the rise. */
   private readonly recent = new TimedRing(HISTORY)
+  /**
+   * Recent raw angles (time, angle), for the way in and out. The way is the head moving through the
+   * angles in between, so it is looked for in the angle itself: the excursion also changes while the
+   * baseline follows a slow drift, and a photo held still while the baseline settled on it looked like a
+   * head on its way when the next photo jumped.
+   */
+  private readonly recentRaw = new TimedRing(HISTORY)
   private minSpan = Infinity
   private maxSpan = 0
   /** Largest geometric agreement seen in the run (NaN: no geometry). */
   private geoPeak = NaN
   /** The head was seen on its way to the excursion (or the frames were too far apart to tell). */
   private wayIn = false
-  /** Excursion at the last frame past the threshold, the lowest after it in the run, and the previous frame's time. */
+  /** Raw angle (toward this run's side) at the last frame past the threshold, the lowest after it in the run, and the previous frame's time. */
   private lastV = 0
   private tailMin = NaN
   private prevT = NaN
@@ -71,13 +78,14 @@ class AxisExcursion {
   /** span = eye span now; spanBase = eye span in the frontal pose (the excursion is compared with both). */
   /** geo = the geometric excursion that agrees with a positive d when positive (NaN: unknown). */
   /** anchored = the frontal baseline comes from a session's gate (a held excursion counts; free-running it must return). */
-  update(t: number, d: number, thrPos: number, thrNeg: number, cross: number, span: number, spanBase: number, geo: number, anchored: boolean): ActionEvent | null {
+  /** raw = the angle itself (d plus the baseline), for the way. */
+  update(t: number, d: number, raw: number, thrPos: number, thrNeg: number, cross: number, span: number, spanBase: number, geo: number, anchored: boolean): ActionEvent | null {
     const s = d >= thrPos / 2 ? 1 : d <= -thrNeg / 2 ? -1 : 0
     const gap = Number.isNaN(this.prevT) ? 0 : t - this.prevT
     this.prevT = t
     let event: ActionEvent | null = null
     if (s !== this.sign) {
-      if (this.sign !== 0) event = this.finish(t, this.sign * d, gap, anchored)
+      if (this.sign !== 0) event = this.finish(t, this.sign * raw, gap, anchored)
       this.sign = s
       if (s !== 0) {
         this.runStart = t
@@ -97,6 +105,7 @@ class AxisExcursion {
     }
     if (this.sign === 0) {
       this.recent.push(t, d)
+      this.recentRaw.push(t, raw)
       return event
     }
     this.runLast = t
@@ -106,16 +115,17 @@ class AxisExcursion {
       if (Number.isNaN(this.thrFirst)) {
         this.thrFirst = t
         this.drift = s * d - this.lowestSince(t - this.maxRiseMs, s) < thr / 2
-        this.wayIn = gap > this.way.maxGapMs || this.sawWayIn(t, s * d, s)
+        this.wayIn = gap > this.way.maxGapMs || this.sawWayIn(t, s * raw, s)
       }
       this.thrLast = t
-      this.lastV = s * d
+      this.lastV = s * raw
       this.tailMin = NaN
     } else if (!Number.isNaN(this.thrFirst)) {
-      const v = s * d
+      const v = s * raw
       if (Number.isNaN(this.tailMin) || v < this.tailMin) this.tailMin = v
     }
     this.recent.push(t, d)
+    this.recentRaw.push(t, raw)
     if (ratio > this.peak) {
       this.peak = ratio
       this.peakT = t
@@ -144,14 +154,14 @@ class AxisExcursion {
   }
 
   /**
-   * On its way in: among the remembered frames of the last maxWayMs, one at least minStepDeg below the
+   * On its way in: among the remembered raw angles of the last maxWayMs, one at least minStepDeg below the
    * frame that passed the threshold and at least minStepDeg above an earlier one. A swapped photo jumps.
    */
   private sawWayIn(t: number, v: number, sign: number): boolean {
     const { minStepDeg, maxWayMs } = this.way
     let lowestOlder = Infinity
     // walk from the oldest frame in the window to the newest, keeping the lowest seen so far
-    const r = this.recent
+    const r = this.recentRaw
     for (let k = r.size - 1; k >= 0; k--) {
       if (r.timeAt(k) < t - maxWayMs) continue
       const u = sign * r.valueAt(k)
@@ -212,8 +222,8 @@ export class HeadDetector {
     const yawRatio = Math.abs(dy) / this.turnDeg
     const pitchRatio = dp >= 0 ? dp / this.nodUpDeg : -dp / this.nodDownDeg
     const sb = pose.spanBase
-    out[0] = this.yaw.update(o.t, dy, this.turnDeg, this.turnDeg, pitchRatio, o.eyeSpan, sb, NaN, pose.isAnchored)
+    out[0] = this.yaw.update(o.t, dy, o.yaw, this.turnDeg, this.turnDeg, pitchRatio, o.eyeSpan, sb, NaN, pose.isAnchored)
     // head up (dp > 0) brings the nose tip closer to the eye line (dNose < 0)
-    out[1] = this.pitch.update(o.t, dp, this.nodUpDeg, this.nodDownDeg, yawRatio, o.eyeSpan, sb, -pose.dNose, pose.isAnchored)
+    out[1] = this.pitch.update(o.t, dp, o.pitch, this.nodUpDeg, this.nodDownDeg, yawRatio, o.eyeSpan, sb, -pose.dNose, pose.isAnchored)
   }
 }
