@@ -6,12 +6,13 @@
  *   sessions <traces-dir> <labels-dir>… [--lead ms] [--variant …] [--fps …] [--seed n] [--json]
  *                                                                            genuine session pass rates per action + controls
  *   report [<fixtures-dir>] [--lead ms] [--json]                             per-family markdown tables (eval + sessions)
+ *   controls [<fixtures-dir>] [--seed n] [--json]                            still photos and slideshows widened (seeds 1..n, default 3)
  * Bad input: a Chinese message and a stable code on stderr, exit code 2, no stack trace.
  */
 import { LivenessInputError, LIVENESS_ERROR_MESSAGES } from '../../src/core/liveness/errors'
 import { detectCommand, evalCommand, parseChallenge, sessionCommand, sessionsCommand } from './commands'
 import { allowOnly, parseArgs, parseLead, parseResample, parseSeed, parseVariant } from './options'
-import { DEFAULT_FIXTURES, reportCommand } from './report'
+import { controlsCommand, DEFAULT_FIXTURES, reportCommand } from './report'
 
 const USAGE = [
   '用法：',
@@ -20,6 +21,7 @@ const USAGE = [
   '  npm run --silent liveness -- eval <轨迹目录> <标注目录>… [--variant thin.15] [--fps 15|10|7.5 [--blend] [--jitter] [--seed n]] [--json]',
   '  npm run --silent liveness -- sessions <轨迹目录> <标注目录>… [--lead 4000] [--variant …] [--fps …] [--json]',
   '  npm run --silent liveness -- report [<样例目录>] [--lead 4000] [--json]',
+  '  npm run --silent liveness -- controls [<样例目录>] [--seed 3] [--json]',
 ].join('\n')
 
 const RESAMPLE_FLAGS = ['--fps', '--blend', '--jitter', '--seed']
@@ -55,6 +57,13 @@ function run(argv: string[]): string[] {
       allowOnly(p, ['--lead', '--json'])
       if (pos.length > 1) throw new LivenessInputError('USAGE')
       return reportCommand(pos[0] ?? DEFAULT_FIXTURES, { leadMs: parseLead(p), json: p.flags.has('--json') }).lines
+    }
+    case 'controls': {
+      allowOnly(p, ['--seed', '--json'])
+      if (pos.length > 1) throw new LivenessInputError('USAGE')
+      const seeds = parseSeed(p)
+      if (seeds === 0) throw new LivenessInputError('USAGE', '--seed 至少是 1')
+      return controlsCommand(pos[0] ?? DEFAULT_FIXTURES, { seeds, json: p.flags.has('--json') }).lines
     }
     default:
       throw new LivenessInputError('USAGE')

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path'
 import type { ActionScore } from '../../src/core/liveness/eval'
 import { ACTION_NAMES } from '../../src/core/liveness/types'
 import { evaluateClips } from './commands'
+import { DEFAULT_STRESS, formatStress, stressControls, type StressResult } from './controls-stress'
 import { loadClips, type Clip, type Resample } from './dataset'
 import { DEFAULT_LEAD_MS, evaluateSessions, median, pct, secs, SLIDESHOW_DWELL_MS, STILL_MS, type SessionsResult, type Tally } from './sessions'
 
@@ -206,4 +207,11 @@ export function reportCommand(fixturesDir: string, opts: { leadMs?: number; json
   const rows = familyTable({ fixturesDir, leadMs: opts.leadMs })
   const slim = rows.map((r) => ({ ...r, sessions: r.sessions && { ...r.sessions, genuine: undefined, controlRuns: undefined } }))
   return { rows, lines: opts.json ? [JSON.stringify({ leadMs: opts.leadMs ?? DEFAULT_LEAD_MS, families: slim })] : formatReport(rows, opts.leadMs) }
+}
+
+/** The widened attack controls over every family a data set has (controls-stress.ts). */
+export function controlsCommand(fixturesDir: string, opts: { seeds?: number; json?: boolean } = {}): { rows: { family: string; result: StressResult }[]; lines: string[] } {
+  const stress = { ...DEFAULT_STRESS, seeds: opts.seeds ?? DEFAULT_STRESS.seeds }
+  const rows = FAMILIES.filter((f) => availableFamilies(fixturesDir).includes(f.name)).map((f) => ({ family: f.name, result: stressControls(f.load(fixturesDir), stress) }))
+  return { rows, lines: opts.json ? [JSON.stringify({ options: stress, families: rows })] : formatStress(rows, stress) }
 }
