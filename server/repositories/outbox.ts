@@ -60,9 +60,9 @@ function dueOf(t: DueTarget): RawBuilder<unknown> {
 }
 
 /**
- * The due persons (an indexed range on last_certified_on, plus the never-certified persons by
- * enrolled_on) read once into a materialised CTE, then joined to both recipient sources — the bound
- * 本人 account and linked relatives.
+ * SQLite (one statement per target): the due persons (an indexed range on last_certified_on, plus the
+ * never-certified persons by enrolled_on) read once into a materialised CTE, then joined to both
+ * recipient sources — the bound 本人 account and linked relatives. PostgreSQL: dueCtesOnePass.
  */
 function dueCtes(targets: DueTarget[]): RawBuilder<unknown> {
   return sql`
@@ -73,6 +73,48 @@ function dueCtes(targets: DueTarget[]): RawBuilder<unknown> {
       select due.cycle, due.kind, l.person_id, l.account_id, 'self' as relation from due join bindings l on l.person_id = due.id and l.relation = 'self' and l.unbound_at is null
       union all
       select due.cycle, due.kind, l.person_id, l.account_id, 'relative' as relation from due join relatives l on l.person_id = due.id and l.removed_at is null
+    )`
+}
+
+/** One target's due persons as a condition on persons `p` (the same rows as dueOf selects). */
+function dueCondition(t: DueTarget): RawBuilder<unknown> {
+  const normal = t.normalOnly ? sql` and p.benefit_status = 'normal'` : sql``
+  const never = sql`(p.last_certified_on is null and p.enrolled_on >= ${t.enrolledBetween[0]} and p.enrolled_on <= ${t.enrolledBetween[1]}${normal})`
+  if (!t.lastPassBetween) return never
+  return sql`((p.last_certified_on >= ${t.lastPassBetween[0]} and p.last_certified_on <= ${t.lastPassBetween[1]}${normal}) or ${never})`
+}
+
+/**
+ * PostgreSQL: the same recipients as dueCtes, read differently (EXPLAIN (ANALYZE, BUFFERS) at 1 M
+ * persons, docs/bench-reminders.md):
+ * - persons is read ONCE for all targets (one bitmap heap scan over the OR of the targets' ranges),
+ *   then each row is matched to every target whose condition it meets (a person meeting two targets
+ *   gets a row for each, as with one scan per target). Two range scans read nearly every persons page
+ *   twice (a month's rows are spread over the whole table).
+ * - no materialised CTE, so the planner sees persons' statistics: it estimates the due ⋈ links join
+ *   right (tens of thousands, not the due count) and hashes the due persons ONCE, probed by both link
+ *   tables in one pass (before: the CTE had no statistics, and the 200 k bindings and 100 k
+ *   relatives were each hashed and probed with every due person).
+ */
+function dueCtesOnePass(targets: DueTarget[]): RawBuilder<unknown> {
+  // LATERAL: each persons row is matched to the targets after the join to the links (a plain join
+  // to a VALUES list lets the planner push `t.i = 0 or t.i = 1` down to it, estimate it at one row
+  // and put it on the outer side of a nested loop, re-running the join below it per target).
+  const tags = sql.join(targets.map((t) => sql`(cast(${t.cycle} as text), cast(${t.kind} as text), ${dueCondition(t)})`))
+  return sql`
+    due as (
+      select p.id, t.cycle, t.kind
+      from persons p
+      cross join lateral (values ${tags}) t(cycle, kind, hit)
+      where t.hit and (${sql.join(targets.map(dueCondition), sql` or `)})
+    ),
+    links as (
+      select person_id, account_id, 'self' as relation from bindings where relation = 'self' and unbound_at is null
+      union all
+      select person_id, account_id, 'relative' as relation from relatives where removed_at is null
+    ),
+    recipients as (
+      select due.cycle, due.kind, l.person_id, l.account_id, l.relation from due join links l on l.person_id = due.id
     )`
 }
 
@@ -90,9 +132,9 @@ function dueInsert(s: DueQueueSpec, dialect: Dialect): RawBuilder<unknown> {
 /**
  * Queues the due targets of a sweep; returns rows added by kind (every target's kind present).
  *
- * PostgreSQL: ONE statement for all targets, so the bindings, relatives and subscriptions tables are
- * read and hashed once per sweep, not once per kind; the insert is a data-modifying CTE whose
- * RETURNING is counted by kind on the server. SQLite (nested index lookups, nothing to share, and no
+ * PostgreSQL: ONE statement for all targets, so persons and the link tables are read once per
+ * sweep, not once per kind (dueCtesOnePass); the insert is a data-modifying CTE whose RETURNING is
+ * counted by kind on the server. SQLite (nested index lookups, nothing to share, and no
  * INSERT inside WITH): one statement per target.
  */
 export async function queueDue(db: Db, dialect: Dialect, s: DueQueueSpec): Promise<Record<string, number>> {
@@ -100,7 +142,7 @@ export async function queueDue(db: Db, dialect: Dialect, s: DueQueueSpec): Promi
   if (s.targets.length === 0) return added
   if (dialect === 'postgres') {
     const r = await sql<{ kind: string; n: string }>`
-      with ${dueCtes(s.targets)},
+      with ${dueCtesOnePass(s.targets)},
       ins as (${dueInsert(s, dialect)} returning kind)
       select kind, count(*) as n from ins group by kind`.execute(db)
     for (const row of r.rows) added[row.kind] = (added[row.kind] ?? 0) + Number(row.n)

@@ -9,6 +9,7 @@ import { migrateToLatest } from '../../../server/db/migrate'
 import { defaultRemindersConfig } from '../../../server/reminders/config'
 import type { RemindersDeps } from '../../../server/reminders/deps'
 import { sweep } from '../../../server/reminders/sweep'
+import { queueDue } from '../../../server/repositories/outbox'
 import type { ServiceContext } from '../../../server/services/context'
 import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
 
@@ -109,5 +110,34 @@ describe.each(DIALECTS)('daily sweep on %s', (dialect) => {
     } finally {
       if (other !== t.store) await other.db.destroy()
     }
+  })
+
+  it('a person due under two targets at once gets a row for each; a target without certified persons reaches the never-certified only', async () => {
+    // PostgreSQL reads persons once for all targets and matches each row to every target it meets;
+    // SQLite runs one statement per target. Both must give what one statement per target gives.
+    await t.store.db.deleteFrom('reminder_outbox').execute()
+    const added = await queueDue(t.store.db, t.store.dialect, {
+      template: 'certDue',
+      now: NOW,
+      targets: [
+        { kind: 'k1', cycle: '2026-12', lastPassBetween: ['2025-12-01', '2025-12-31'], enrolledBetween: ['2026-12-01', '2026-12-31'], normalOnly: false },
+        { kind: 'k2', cycle: '2026-12', lastPassBetween: ['2025-12-10', '2025-12-10'], enrolledBetween: ['2027-01-01', '2027-01-31'], normalOnly: true },
+        { kind: 'k3', cycle: '2026-11', enrolledBetween: ['2026-11-01', '2026-11-30'], normalOnly: false },
+      ],
+    })
+    expect(added).toEqual({ k1: 4, k2: 2, k3: 1 })
+    const rows = (await queued(t.store)).map((r) => r.join(' ')).sort()
+    expect(rows).toEqual(
+      [
+        'pa 2026-12 k1 a self',
+        'pa 2026-12 k1 r relative',
+        'pa 2026-12 k2 a self',
+        'pa 2026-12 k2 r relative',
+        'pb 2026-12 k1 b self', // suspended: reached by k1 (not normal-only), not by k2
+        'pd 2026-11 k3 r2 relative', // never certified, enrolled in November; d has no credit
+        'pf 2026-12 k1 r relative', // f's binding is unbound
+      ].sort(),
+    )
+    // pc (certified in November) is not reached by k3, which has no certified range.
   })
 })
