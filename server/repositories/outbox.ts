@@ -1,7 +1,8 @@
 /**
  * reminder_outbox and reminder_sweeps: data only (the rules live in server/reminders/).
  * The queueing statements are set-based (INSERT … SELECT … ON CONFLICT DO NOTHING), the same SQL on
- * SQLite and PostgreSQL but for the id expression (and, on PostgreSQL, all due kinds in one statement).
+ * SQLite and PostgreSQL but for the id expression (and, on PostgreSQL, all due kinds together, their
+ * recipients selected into a temporary table first: queueDue).
  */
 import { sql, type RawBuilder, type Selectable } from 'kysely'
 import type { Dialect, ReminderOutboxTable } from '../db/schema'
@@ -118,13 +119,19 @@ function dueCtesOnePass(targets: DueTarget[]): RawBuilder<unknown> {
     )`
 }
 
-/** The outbox rows for those recipients whose subscription still has a credit (or is long-term). */
-function dueInsert(s: DueQueueSpec, dialect: Dialect): RawBuilder<unknown> {
+/**
+ * The outbox rows for those recipients whose subscription still has a credit (or is long-term); or,
+ * given `chosen` (PostgreSQL: recipients already joined to their subscriptions), for those rows.
+ */
+function dueInsert(s: DueQueueSpec, dialect: Dialect, chosen?: RawBuilder<unknown>): RawBuilder<unknown> {
+  const from = chosen
+    ? chosen
+    : sql`recipients r
+    join reminder_subscriptions sub on sub.account_id = r.account_id and sub.template = ${s.template} and (sub.credits > 0 or sub.long_term = 1)`
   return sql`
     insert into reminder_outbox (id, person_id, cycle, kind, recipient_account_id, template, relation, status, attempts, next_attempt_at, credit_held, created_at, updated_at)
     select ${idExpr(dialect)}, r.person_id, r.cycle, r.kind, r.account_id, ${s.template}, r.relation, 'pending', 0, ${s.now}, 0, ${s.now}, ${s.now}
-    from recipients r
-    join reminder_subscriptions sub on sub.account_id = r.account_id and sub.template = ${s.template} and (sub.credits > 0 or sub.long_term = 1)
+    from ${from}
     where true
     on conflict (person_id, cycle, kind, recipient_account_id) do nothing`
 }
@@ -132,19 +139,34 @@ function dueInsert(s: DueQueueSpec, dialect: Dialect): RawBuilder<unknown> {
 /**
  * Queues the due targets of a sweep; returns rows added by kind (every target's kind present).
  *
- * PostgreSQL: ONE statement for all targets, so persons and the link tables are read once per
- * sweep, not once per kind (dueCtesOnePass); the insert is a data-modifying CTE whose RETURNING is
- * counted by kind on the server. SQLite (nested index lookups, nothing to share, and no
- * INSERT inside WITH): one statement per target.
+ * PostgreSQL: persons and the link tables are read once per sweep, not once per kind
+ * (dueCtesOnePass), in two statements on one connection (a transaction is opened if the caller has
+ * none): the recipients are selected into a temporary table, then inserted from it with
+ * `ON CONFLICT DO NOTHING` (a data-modifying CTE whose RETURNING is counted by kind on the server).
+ * PostgreSQL never runs a data-modifying statement in parallel, so as one `INSERT … SELECT` the
+ * select half (reading and joining 150 k due persons with 600 k link and subscription rows at 1 M
+ * persons) ran in one process; as `CREATE TEMP TABLE … AS SELECT` it may use the server's parallel
+ * workers (max_parallel_workers_per_gather). Same rows and the same dedupe: the key is still only
+ * checked by the insert, so two instances sweeping at once still insert each reminder once.
+ * SQLite (nested index lookups, nothing to share, and no INSERT inside WITH): one statement per
+ * target.
  */
 export async function queueDue(db: Db, dialect: Dialect, s: DueQueueSpec): Promise<Record<string, number>> {
   const added: Record<string, number> = Object.fromEntries(s.targets.map((t) => [t.kind, 0]))
   if (s.targets.length === 0) return added
   if (dialect === 'postgres') {
+    if (!db.isTransaction) return db.transaction().execute((trx) => queueDue(trx, dialect, s))
+    await sql`
+      create temporary table reminder_due_recipients on commit drop as
+      with ${dueCtesOnePass(s.targets)}
+      select r.person_id, r.cycle, r.kind, r.account_id, r.relation
+      from recipients r
+      join reminder_subscriptions sub on sub.account_id = r.account_id and sub.template = ${s.template} and (sub.credits > 0 or sub.long_term = 1)`.execute(db)
     const r = await sql<{ kind: string; n: string }>`
-      with ${dueCtesOnePass(s.targets)},
-      ins as (${dueInsert(s, dialect)} returning kind)
+      with ins as (${dueInsert(s, dialect, sql`reminder_due_recipients r`)} returning kind)
       select kind, count(*) as n from ins group by kind`.execute(db)
+    // Dropped now, not only at commit: a second call in the same transaction creates it again.
+    await sql`drop table reminder_due_recipients`.execute(db)
     for (const row of r.rows) added[row.kind] = (added[row.kind] ?? 0) + Number(row.n)
     return added
   }

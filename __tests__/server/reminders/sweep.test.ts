@@ -140,4 +140,16 @@ describe.each(DIALECTS)('daily sweep on %s', (dialect) => {
     )
     // pc (certified in November) is not reached by k3, which has no certified range.
   })
+
+  it('queueing twice in one transaction adds the rows once (PostgreSQL: its temporary table is made again)', async () => {
+    await t.store.db.deleteFrom('reminder_outbox').execute()
+    const spec = {
+      template: 'certDue',
+      now: NOW,
+      targets: [{ kind: 'k1', cycle: '2026-12', lastPassBetween: ['2025-12-01', '2025-12-31'] as [string, string], enrolledBetween: ['2026-12-01', '2026-12-31'] as [string, string], normalOnly: true }],
+    }
+    const both = await t.store.db.transaction().execute(async (trx) => [await queueDue(trx, t.store.dialect, spec), await queueDue(trx, t.store.dialect, spec)])
+    expect(both).toEqual([{ k1: 3 }, { k1: 0 }])
+    expect((await queued(t.store)).map((r) => r.join(' '))).toEqual(['pa 2026-12 k1 a self', 'pa 2026-12 k1 r relative', 'pf 2026-12 k1 r relative'])
+  })
 })
