@@ -147,7 +147,8 @@ function dueInsert(s: DueQueueSpec, dialect: Dialect, chosen?: RawBuilder<unknow
  * select half (reading and joining 150 k due persons with 600 k link and subscription rows at 1 M
  * persons) ran in one process; as `CREATE TEMP TABLE … AS SELECT` it may use the server's parallel
  * workers (max_parallel_workers_per_gather). Same rows and the same dedupe: the key is still only
- * checked by the insert, so two instances sweeping at once still insert each reminder once.
+ * checked by the insert, so two instances sweeping at once still insert each reminder once. A role
+ * without the TEMPORARY privilege on the database gets the one-statement form.
  * SQLite (nested index lookups, nothing to share, and no INSERT inside WITH): one statement per
  * target.
  */
@@ -156,17 +157,27 @@ export async function queueDue(db: Db, dialect: Dialect, s: DueQueueSpec): Promi
   if (s.targets.length === 0) return added
   if (dialect === 'postgres') {
     if (!db.isTransaction) return db.transaction().execute((trx) => queueDue(trx, dialect, s))
-    await sql`
-      create temporary table reminder_due_recipients on commit drop as
-      with ${dueCtesOnePass(s.targets)}
-      select r.person_id, r.cycle, r.kind, r.account_id, r.relation
-      from recipients r
-      join reminder_subscriptions sub on sub.account_id = r.account_id and sub.template = ${s.template} and (sub.credits > 0 or sub.long_term = 1)`.execute(db)
-    const r = await sql<{ kind: string; n: string }>`
-      with ins as (${dueInsert(s, dialect, sql`reminder_due_recipients r`)} returning kind)
-      select kind, count(*) as n from ins group by kind`.execute(db)
-    // Dropped now, not only at commit: a second call in the same transaction creates it again.
-    await sql`drop table reminder_due_recipients`.execute(db)
+    const temp = await sql<{ ok: boolean }>`select has_database_privilege(current_database(), 'TEMPORARY') as ok`.execute(db)
+    let r
+    if (temp.rows[0]?.ok) {
+      await sql`
+        create temporary table reminder_due_recipients on commit drop as
+        with ${dueCtesOnePass(s.targets)}
+        select r.person_id, r.cycle, r.kind, r.account_id, r.relation
+        from recipients r
+        join reminder_subscriptions sub on sub.account_id = r.account_id and sub.template = ${s.template} and (sub.credits > 0 or sub.long_term = 1)`.execute(db)
+      r = await sql<{ kind: string; n: string }>`
+        with ins as (${dueInsert(s, dialect, sql`reminder_due_recipients r`)} returning kind)
+        select kind, count(*) as n from ins group by kind`.execute(db)
+      // Dropped now, not only at commit: a second call in the same transaction creates it again.
+      await sql`drop table reminder_due_recipients`.execute(db)
+    } else {
+      // A role that may not create temporary tables: the same rows in one statement (serial).
+      r = await sql<{ kind: string; n: string }>`
+        with ${dueCtesOnePass(s.targets)},
+        ins as (${dueInsert(s, dialect)} returning kind)
+        select kind, count(*) as n from ins group by kind`.execute(db)
+    }
     for (const row of r.rows) added[row.kind] = (added[row.kind] ?? 0) + Number(row.n)
     return added
   }

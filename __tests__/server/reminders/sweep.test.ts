@@ -11,6 +11,7 @@ import type { RemindersDeps } from '../../../server/reminders/deps'
 import { sweep } from '../../../server/reminders/sweep'
 import { queueDue } from '../../../server/repositories/outbox'
 import type { ServiceContext } from '../../../server/services/context'
+import { sql } from 'kysely'
 import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
 
 const DAY = '2026-12-01'
@@ -151,5 +152,30 @@ describe.each(DIALECTS)('daily sweep on %s', (dialect) => {
     const both = await t.store.db.transaction().execute(async (trx) => [await queueDue(trx, t.store.dialect, spec), await queueDue(trx, t.store.dialect, spec)])
     expect(both).toEqual([{ k1: 3 }, { k1: 0 }])
     expect((await queued(t.store)).map((r) => r.join(' '))).toEqual(['pa 2026-12 k1 a self', 'pa 2026-12 k1 r relative', 'pf 2026-12 k1 r relative'])
+  })
+
+  it('a PostgreSQL role that may not create temporary tables sweeps the same rows', async () => {
+    if (dialect !== 'postgres') return
+    await t.store.db.deleteFrom('reminder_outbox').execute()
+    await t.store.db.deleteFrom('reminder_sweeps').execute()
+    const role = `sweeper_${process.pid}`
+    const database = new URL(t.location).pathname.slice(1)
+    await sql.raw(`do $$ begin if not exists (select 1 from pg_roles where rolname = '${role}') then create role ${role} login; end if; end $$`).execute(t.store.db)
+    await sql.raw(`grant select, insert, update, delete on all tables in schema public to ${role}`).execute(t.store.db)
+    await sql.raw(`revoke temporary on database "${database}" from public`).execute(t.store.db)
+    const url = new URL(t.location)
+    url.username = role
+    const asSweeper = openStore({ databaseUrl: url.toString(), sqlitePath: '', poolSize: 1 })
+    try {
+      const { rows } = await sql<{ ok: boolean }>`select has_database_privilege(current_database(), 'TEMPORARY') as ok`.execute(asSweeper.db)
+      expect(rows[0].ok).toBe(false)
+      expect(await sweep(deps(asSweeper), DAY, true)).toMatchObject({ inserted: 5, byKind: { due_30: 3, overdue_1: 2 } })
+      expect(await queued(t.store)).toEqual(EXPECTED)
+    } finally {
+      await asSweeper.db.destroy()
+      await sql.raw(`grant temporary on database "${database}" to public`).execute(t.store.db)
+      await sql.raw(`drop owned by ${role}`).execute(t.store.db)
+      await sql.raw(`drop role if exists ${role}`).execute(t.store.db)
+    }
   })
 })
