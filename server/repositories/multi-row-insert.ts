@@ -8,11 +8,12 @@
 import { CompiledQuery, PostgresAdapter } from 'kysely'
 import type { WriteQuery } from '../db/connect'
 import type { Database } from '../db/schema'
+import { boundedMemo } from '../support/bounded-memo'
 import type { Db } from './types'
 
 type Value = string | number | null
 
-/** SQL texts kept per insert (row counts vary with the load; a batch has at most a few hundred rows). */
+/** SQL texts kept per insert and dialect (row counts vary with the load; a batch has at most a few hundred rows). */
 const TEXTS_KEPT = 128
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`
@@ -27,26 +28,20 @@ export function multiRowInsert<T extends keyof Database & string, Row, R = never
   const values = Object.values(columns) as ((row: Row) => Value)[]
   const head = `insert into ${quoted(table)} (${names.map(quoted).join(', ')}) values `
   const end = tail ? ` ${tail}` : ''
-  const texts = new Map<string, string>()
-  const textFor = (postgres: boolean, rows: number): string => {
-    const key = `${postgres ? 'p' : 's'}${rows}`
-    let text = texts.get(key)
-    if (text === undefined) {
+  const textFor = (postgres: boolean) =>
+    boundedMemo((rows: number): string => {
       const groups: string[] = []
       for (let r = 0, n = 1; r < rows; r++) {
         const marks: string[] = []
         for (let c = 0; c < names.length; c++, n++) marks.push(postgres ? `$${n}` : '?')
         groups.push(`(${marks.join(', ')})`)
       }
-      text = head + groups.join(', ') + end
-      if (texts.size >= TEXTS_KEPT) texts.delete(texts.keys().next().value as string)
-      texts.set(key, text)
-    }
-    return text
-  }
+      return head + groups.join(', ') + end
+    }, TEXTS_KEPT)
+  const texts = { postgres: textFor(true), sqlite: textFor(false) }
   return (db, rows) => {
     if (rows.length === 0) throw new Error(`multiRowInsert(${table}): no rows`)
-    const sql = textFor(db.getExecutor().adapter instanceof PostgresAdapter, rows.length)
+    const sql = (db.getExecutor().adapter instanceof PostgresAdapter ? texts.postgres : texts.sqlite)(rows.length)
     const parameters: Value[] = []
     for (const row of rows) for (const value of values) parameters.push(value(row))
     return {

@@ -9,6 +9,7 @@ import { CARD_NUMBER_PATTERN, NAME_PATTERN } from '../../src/core/contracts/bind
 import { ERROR_MESSAGES } from '../../src/core/errors'
 import { validateIdNumber } from '../../src/core/id-number'
 import { parseInsuranceType } from '../../src/core/insurance'
+import { boundedMemo } from '../support/bounded-memo'
 
 export interface CellContext {
   /** Today in Beijing time (YYYY-MM-DD): bounds dates and ID numbers' birth dates. */
@@ -63,19 +64,10 @@ export function parseRosterDate(value: string): string | undefined {
 }
 
 /**
- * parseRosterDate through a bounded memo: a roster has a few hundred distinct dates over a million
- * rows, and each parse is a regular expression, a Date and three padded strings.
+ * parseRosterDate remembered: a roster has a few hundred distinct dates over a million rows, and each
+ * parse is a regular expression, a Date and three padded strings.
  */
-const parsedDates = new Map<string, string | null>()
-function parseRosterDateOnce(value: string): string | undefined {
-  let parsed = parsedDates.get(value)
-  if (parsed === undefined) {
-    parsed = parseRosterDate(value) ?? null
-    if (parsedDates.size >= 4096) parsedDates.clear()
-    parsedDates.set(value, parsed)
-  }
-  return parsed ?? undefined
-}
+const parseRosterDateOnce = boundedMemo(parseRosterDate, 4096)
 
 export const ROSTER_CODEC = {
   personNo: column<string>({

@@ -8,6 +8,7 @@ import { maskIdNumber, maskName } from '../../src/core/mask'
 import type { PiiCipher } from '../crypto/pii'
 import { copyCells, CopyRows, escapeCell } from '../repositories/person-bulk/copy-text'
 import { idNumberHash, nameHash } from '../crypto/pii-fields'
+import { boundedMemo } from '../support/bounded-memo'
 import { ROSTER_CODEC, ROSTER_FIELDS, type RawRosterRow, type RosterField, type RowError } from './columns'
 import { validateRosterRow, type RosterRow } from './validate'
 
@@ -109,32 +110,18 @@ export interface PrepareContext {
   encoding?: 'copy-text'
 }
 
-/** Only a few hundred distinct dates occur in a roster: convert each once. */
-class DateCache {
-  private readonly map = new Map<string, string>()
-  constructor(private readonly convert: (date: string) => string) {}
-  get(date: string): string {
-    let v = this.map.get(date)
-    if (v === undefined) {
-      v = this.convert(date)
-      if (this.map.size > 10_000) this.map.clear()
-      this.map.set(date, v)
-    }
-    return v
-  }
-}
-
 export class RosterPreparer {
-  private readonly overdueFrom: DateCache
+  /** Only a few hundred distinct dates occur in a roster: each converted once. */
+  private readonly overdueFrom: (lastCertifiedOn: string) => string
 
   constructor(private readonly ctx: PrepareContext) {
-    this.overdueFrom = new DateCache((d) => nextCycle(d, ctx.cyclePolicy).overdueFrom)
+    this.overdueFrom = boundedMemo((d: string) => nextCycle(d, ctx.cyclePolicy).overdueFrom, 10_000)
   }
 
   /** Since when a suspended person new to the roster is suspended: when their cycle ran out, else today. */
   private suspendedSince(row: RosterRow): string {
     if (row.lastCertifiedOn) {
-      const overdueFrom = this.overdueFrom.get(row.lastCertifiedOn)
+      const overdueFrom = this.overdueFrom(row.lastCertifiedOn)
       if (overdueFrom <= this.ctx.today) return overdueFrom
     }
     return this.ctx.today

@@ -1,4 +1,6 @@
 /** Time as the backend sees it: an injectable clock, Beijing calendar dates, ISO timestamps. */
+import { boundedMemo } from '../support/bounded-memo'
+
 export type Clock = () => Date
 
 export const systemClock: Clock = () => new Date()
@@ -10,19 +12,10 @@ export function shanghaiDate(at: Date): string {
   return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)
 }
 
-/** Beijing midnights already worked out, by date (a status read converts the roster's 上次认证日期 each time). */
-const midnights = new Map<string, string>()
-const MIDNIGHTS_KEPT = 4096
-
-/** Midnight at the start of a Beijing calendar date, as a UTC ISO timestamp. */
-export function shanghaiMidnightIso(date: string): string {
-  let iso = midnights.get(date)
-  if (iso === undefined) {
-    iso = new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString()
-    if (midnights.size >= MIDNIGHTS_KEPT) midnights.clear()
-    midnights.set(date, iso)
-  }
-  return iso
-}
+/**
+ * Midnight at the start of a Beijing calendar date, as a UTC ISO timestamp. Remembered per date: a
+ * status read converts the roster's 上次认证日期 each time.
+ */
+export const shanghaiMidnightIso: (date: string) => string = boundedMemo((date: string) => new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString(), 4096)
 
 export const isoNow = (clock: Clock): string => clock().toISOString()
