@@ -50,14 +50,24 @@ export async function prepareSweep(db: Db, dialect: Dialect): Promise<void> {
   await sql`set local jit = off`.execute(db)
 }
 
-/** The due persons of one target, tagged with its cycle and kind. */
+/**
+ * One target's due persons of `persons p`, as its two conditions (each an indexed range): certified
+ * within lastPassBetween (absent for a target without one), and never certified but enrolled within
+ * enrolledBetween. Both forms of the sweep below are built from these.
+ */
+function dueRanges(t: DueTarget): { certified?: RawBuilder<unknown>; never: RawBuilder<unknown> } {
+  const normal = t.normalOnly ? sql` and p.benefit_status = 'normal'` : sql``
+  return {
+    certified: t.lastPassBetween && sql`(p.last_certified_on >= ${t.lastPassBetween[0]} and p.last_certified_on <= ${t.lastPassBetween[1]}${normal})`,
+    never: sql`(p.last_certified_on is null and p.enrolled_on >= ${t.enrolledBetween[0]} and p.enrolled_on <= ${t.enrolledBetween[1]}${normal})`,
+  }
+}
+
+/** The due persons of one target, tagged with its cycle and kind: one select per range. */
 function dueOf(t: DueTarget): RawBuilder<unknown> {
-  const normal = t.normalOnly ? sql`and benefit_status = 'normal'` : sql``
-  const tag = sql`cast(${t.cycle} as text) as cycle, cast(${t.kind} as text) as kind`
-  const certified = t.lastPassBetween
-    ? sql`select id, ${tag} from persons where last_certified_on >= ${t.lastPassBetween[0]} and last_certified_on <= ${t.lastPassBetween[1]} ${normal} union all `
-    : sql``
-  return sql`${certified}select id, ${tag} from persons where last_certified_on is null and enrolled_on >= ${t.enrolledBetween[0]} and enrolled_on <= ${t.enrolledBetween[1]} ${normal}`
+  const { certified, never } = dueRanges(t)
+  const select = (range: RawBuilder<unknown>) => sql`select p.id, cast(${t.cycle} as text) as cycle, cast(${t.kind} as text) as kind from persons p where ${range}`
+  return certified ? sql`${select(certified)} union all ${select(never)}` : select(never)
 }
 
 /**
@@ -77,12 +87,10 @@ function dueCtes(targets: DueTarget[]): RawBuilder<unknown> {
     )`
 }
 
-/** One target's due persons as a condition on persons `p` (the same rows as dueOf selects). */
+/** One target's due persons as one condition on persons `p` (the rows dueOf selects). */
 function dueCondition(t: DueTarget): RawBuilder<unknown> {
-  const normal = t.normalOnly ? sql` and p.benefit_status = 'normal'` : sql``
-  const never = sql`(p.last_certified_on is null and p.enrolled_on >= ${t.enrolledBetween[0]} and p.enrolled_on <= ${t.enrolledBetween[1]}${normal})`
-  if (!t.lastPassBetween) return never
-  return sql`((p.last_certified_on >= ${t.lastPassBetween[0]} and p.last_certified_on <= ${t.lastPassBetween[1]}${normal}) or ${never})`
+  const { certified, never } = dueRanges(t)
+  return certified ? sql`(${certified} or ${never})` : never
 }
 
 /**
