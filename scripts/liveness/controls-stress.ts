@@ -5,9 +5,9 @@
  * every action. Nothing here must pass either; the counts say how far from that the engine is.
  */
 import { pickFaceFrames, slideshow, stillPhoto } from '../../src/core/liveness/controls'
-import { ACTION_NAMES, type ActionName } from '../../src/core/liveness/types'
-import { hashName, traceFps, type Clip } from './dataset'
-import { runOne, STILL_MS } from './sessions'
+import { ACTION_NAMES, type ActionName, type TrackerFrame } from '../../src/core/liveness/types'
+import { traceFps, type Clip } from './dataset'
+import { runOne, slideshowSeed, STILL_MS, stillSeed } from './sessions'
 
 export interface StressOptions {
   /** Jitter seeds 1..seeds. */
@@ -57,7 +57,7 @@ const emptyTally = (): StressTally => ({ sessions: 0, passed: 0, byAction: {} })
 /** Still photos and slideshows of every clip under every action; seeds are drawn as the report's controls draw seed 1. */
 export function stressControls(clips: readonly Clip[], opts: StressOptions = DEFAULT_STRESS): StressResult {
   const out: StressResult = { still: emptyTally(), slideshow: emptyTally(), passes: [] }
-  const tryAll = (clip: Clip, kind: StressPass['kind'], shown: string, seed: number, frames: ReturnType<typeof stillPhoto>): void => {
+  const tryAll = (clip: Clip, kind: StressPass['kind'], shown: string, seed: number, frames: readonly TrackerFrame[]): void => {
     const tally = out[kind]
     for (const action of ACTION_NAMES) {
       tally.sessions++
@@ -69,16 +69,14 @@ export function stressControls(clips: readonly Clip[], opts: StressOptions = DEF
   }
   for (const clip of clips) {
     const fps = traceFps(clip.trace)
+    // the same photos for every seed: only the jitter changes
+    const stills = pickFaceFrames(clip.trace.frames, opts.stillFrames)
+    const shows = opts.photoCounts.map((count) => ({ count, photos: pickFaceFrames(clip.trace.frames, count) })).filter((s) => s.photos.length > 0)
     for (let seed = 1; seed <= opts.seeds; seed++) {
-      for (const photo of pickFaceFrames(clip.trace.frames, opts.stillFrames)) {
-        tryAll(clip, 'still', `${Math.round(photo.t)} ms`, seed, stillPhoto(photo, opts.stillMs, fps, (seed + hashName(clip.name)) >>> 0))
-      }
-      for (const count of opts.photoCounts) {
-        const photos = pickFaceFrames(clip.trace.frames, count)
-        if (photos.length === 0) continue
+      for (const photo of stills) tryAll(clip, 'still', `${Math.round(photo.t)} ms`, seed, stillPhoto(photo, opts.stillMs, fps, stillSeed(clip, seed)))
+      for (const { count, photos } of shows) {
         for (const dwell of opts.dwellsMs) {
-          const frames = slideshow(photos, opts.slideshowMs, fps, (seed + hashName(clip.name) + 1) >>> 0, dwell)
-          tryAll(clip, 'slideshow', `${count} x ${dwell} ms`, seed, frames)
+          tryAll(clip, 'slideshow', `${count} x ${dwell} ms`, seed, slideshow(photos, opts.slideshowMs, fps, slideshowSeed(clip, seed), dwell))
         }
       }
     }

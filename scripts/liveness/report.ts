@@ -53,8 +53,12 @@ export const FAMILIES: readonly FamilySpec[] = [
 export const FAMILY_NAMES: readonly string[] = FAMILIES.map((f) => f.name)
 
 /** The families a data set has: all of them in the fixtures; the shared set lacks the project's own lowfps-made/. */
+function familiesIn(fixturesDir: string): FamilySpec[] {
+  return FAMILIES.filter((f) => !f.folder || existsSync(join(fixturesDir, f.folder)))
+}
+
 export function availableFamilies(fixturesDir: string): string[] {
-  return FAMILIES.filter((f) => !f.folder || existsSync(join(fixturesDir, f.folder))).map((f) => f.name)
+  return familiesIn(fixturesDir).map((f) => f.name)
 }
 
 export interface FamilyRow {
@@ -212,6 +216,6 @@ export function reportCommand(fixturesDir: string, opts: { leadMs?: number; json
 /** The widened attack controls over every family a data set has (controls-stress.ts). */
 export function controlsCommand(fixturesDir: string, opts: { seeds?: number; json?: boolean } = {}): { rows: { family: string; result: StressResult }[]; lines: string[] } {
   const stress = { ...DEFAULT_STRESS, seeds: opts.seeds ?? DEFAULT_STRESS.seeds }
-  const rows = FAMILIES.filter((f) => availableFamilies(fixturesDir).includes(f.name)).map((f) => ({ family: f.name, result: stressControls(f.load(fixturesDir), stress) }))
+  const rows = familiesIn(fixturesDir).map((f) => ({ family: f.name, result: stressControls(f.load(fixturesDir), stress) }))
   return { rows, lines: opts.json ? [JSON.stringify({ options: stress, families: rows })] : formatStress(rows, stress) }
 }

@@ -129,11 +129,15 @@ export function genuineRuns(clip: Clip, leadMs: number): GenuineRun[] {
   return out
 }
 
+/** The jitter seeds of a clip's controls, from the run's seed (controls-stress.ts draws the same way). */
+export const stillSeed = (clip: Clip, seed: number): number => (seed + hashName(clip.name)) >>> 0
+export const slideshowSeed = (clip: Clip, seed: number): number => (seed + hashName(clip.name) + 1) >>> 0
+
 /** Still photo: the middle frame with a face, held STILL_MS with jitter at the clip's rate, under every action. */
 export function stillRuns(clip: Clip, seed = 1): ControlRun[] {
   const [frame] = pickFaceFrames(clip.trace.frames, 1)
   if (!frame) return []
-  const photo = stillPhoto(frame, STILL_MS, traceFps(clip.trace), (seed + hashName(clip.name)) >>> 0)
+  const photo = stillPhoto(frame, STILL_MS, traceFps(clip.trace), stillSeed(clip, seed))
   return ACTION_NAMES.map((action) => ({ clip: clip.name, action, fromMs: 0, ...pick(runOne(clip, photo, [action])) }))
 }
 
@@ -141,7 +145,7 @@ export function stillRuns(clip: Clip, seed = 1): ControlRun[] {
 export function slideshowRuns(clip: Clip, seed = 1): ControlRun[] {
   const photos = pickFaceFrames(clip.trace.frames, 4)
   if (photos.length === 0) return []
-  const frames = slideshow(photos, SLIDESHOW_MS, traceFps(clip.trace), (seed + hashName(clip.name) + 1) >>> 0, SLIDESHOW_DWELL_MS)
+  const frames = slideshow(photos, SLIDESHOW_MS, traceFps(clip.trace), slideshowSeed(clip, seed), SLIDESHOW_DWELL_MS)
   return ACTION_NAMES.map((action) => ({ clip: clip.name, action, fromMs: 0, ...pick(runOne(clip, frames, [action])) }))
 }
 

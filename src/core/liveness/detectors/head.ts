@@ -104,8 +104,7 @@ class AxisExcursion {
       }
     }
     if (this.sign === 0) {
-      this.recent.push(t, d)
-      this.recentRaw.push(t, raw)
+      this.remember(t, d, raw)
       return event
     }
     this.runLast = t
@@ -124,8 +123,7 @@ class AxisExcursion {
       const v = s * raw
       if (Number.isNaN(this.tailMin) || v < this.tailMin) this.tailMin = v
     }
-    this.recent.push(t, d)
-    this.recentRaw.push(t, raw)
+    this.remember(t, d, raw)
     if (ratio > this.peak) {
       this.peak = ratio
       this.peakT = t
@@ -139,6 +137,11 @@ class AxisExcursion {
       return { action: this.sign > 0 ? this.posAction : this.negAction, startMs: this.runStart, endMs: t, peakMs: this.peakT }
     }
     return event
+  }
+
+  private remember(t: number, d: number, raw: number): void {
+    this.recent.push(t, d)
+    this.recentRaw.push(t, raw)
   }
 
   /** Lowest excursion toward `sign` among the remembered frames at or after `since` (Infinity when none). */
