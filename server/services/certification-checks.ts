@@ -75,10 +75,24 @@ export function checkTrace(summary: ObservationSummary, limits: TraceLimits): { 
   return { ok: true, facts }
 }
 
-/** sha256 over the summary's content (not its JSON spelling), so the same observations give the same digest. */
-export function summaryDigest(s: ObservationSummary): string {
-  return createHash('sha256').update(JSON.stringify([s.v, s.layout, s.n, s.data])).digest('hex')
+/**
+ * The summary's content as one JSON text, [v, layout, n, data], whatever the client's spelling was.
+ * Its digest is taken over this text, and the worker thread gets this text rather than the object:
+ * one string is copied across, where the object's ~8,000 values were cloned one by one.
+ */
+export const summaryContent = (s: ObservationSummary): string => JSON.stringify([s.v, s.layout, s.n, s.data])
+
+/** The summary back from its content text (what the worker thread examines). */
+export function summaryFromContent(content: string): ObservationSummary {
+  const [v, layout, n, data] = JSON.parse(content) as [ObservationSummary['v'], string, number, ObservationSummary['data']]
+  return { v, layout, n, data }
 }
+
+/** sha256 of a summary's content text (summaryContent): the same observations give the same digest. */
+export const contentDigest = (content: string): string => createHash('sha256').update(content).digest('hex')
+
+/** sha256 over the summary's content (not its JSON spelling), so the same observations give the same digest. */
+export const summaryDigest = (s: ObservationSummary): string => contentDigest(summaryContent(s))
 
 /** Whether the client's verdict agrees with the backend's replay (a stated failure reason must match too). */
 export function verdictAgrees(client: ClientVerdict, replay: Pick<LivenessVerdict, 'passed' | 'reason'>): boolean {

@@ -67,9 +67,9 @@ import {
 } from '../repositories/sessions'
 import type { Db, PersonRow } from '../repositories/types'
 import { shanghaiDate, shanghaiMidnightIso } from '../time/clock'
-import { checkTrace, decodeChallenge, encodeChallenge, pickChallenge, summaryDigest, verdictAgrees } from './certification-checks'
+import { checkTrace, contentDigest, decodeChallenge, encodeChallenge, pickChallenge, summaryContent, verdictAgrees } from './certification-checks'
 import { checkEvidence, faceObservation, type EvidenceResult } from './evidence-checks'
-import type { ObservedFace, SummaryExamination, SummaryExaminationInput } from './summary-examination'
+import type { ObservedFace, SummaryExamination, SummaryExaminationTask } from './summary-examination'
 import type { CertificationConfig } from './certification-config'
 import type { ServiceContext } from './context'
 import { findActiveRelativeByPerson, findActiveRelativeOfAccount } from '../repositories/relatives'
@@ -86,7 +86,7 @@ import { resolveUnitSubject, unitAdminMayStill } from './unit-admins'
  * frames with Human.
  */
 export interface CertificationWork {
-  examineSummary(input: SummaryExaminationInput): Promise<SummaryExamination>
+  examineSummary(input: SummaryExaminationTask): Promise<SummaryExamination>
   /** Throws ImageDecodeError for a frame that is not a readable JPEG; anything else = unavailable. */
   analyse(jpeg: Uint8Array): Promise<FaceAnalysis>
 }
@@ -389,7 +389,9 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
       ...(trace.facts ? { frames: trace.facts.frames, spanMs: trace.facts.spanMs, fps: trace.facts.fps } : {}),
     })
   }
-  const digest = summaryDigest(body.summary)
+  // The content text is hashed here and sent to the worker as it is (one string, not ~8,000 values).
+  const content = summaryContent(body.summary)
+  const digest = contentDigest(content)
   if (await findSessionBySummaryDigest(ctx.db, digest)) {
     return reject(ctx, accountId, session, 'TRACE_REUSED', 'certification.tamper_suspected', { check: 'summary_reused', match: 'identical' })
   }
@@ -402,7 +404,7 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
   let exam: SummaryExamination
   try {
     exam = await deps.work.examineSummary({
-      summary: body.summary,
+      summaryContent: content,
       challenge,
       timing,
       earlier: earlier.filter((e) => e.id !== session.id).map((e) => ({ sessionId: e.id, fingerprint: e.summary_fingerprint })),

@@ -10,6 +10,7 @@ import { LivenessInputError } from '../../src/core/liveness/errors'
 import { decodeFingerprint, encodeFingerprint, fingerprintSimilarity, fingerprintSummary } from '../../src/core/liveness/fingerprint'
 import type { FailReason } from '../../src/core/liveness/session/texts'
 import { decodeSummary, type ObservationSummary } from '../../src/core/liveness/summary'
+import { summaryFromContent } from './certification-checks'
 import type { ActionEvent, ActionName, Observation } from '../../src/core/liveness/types'
 
 /** An evidence moment must fall this close to a frame of the summary (ms). */
@@ -24,6 +25,12 @@ export interface SummaryExaminationInput {
   /** Times on the summary's axis whose observation the evidence check needs. */
   at: number[]
 }
+
+/**
+ * What crosses to the worker thread: the input with the summary as its content text
+ * (summaryContent in certification-checks.ts, the text its digest was taken over), parsed there.
+ */
+export type SummaryExaminationTask = Omit<SummaryExaminationInput, 'summary'> & { summaryContent: string }
 
 /** The features the evidence check compares (from the summary, or from a frame read by Human). */
 export interface ObservedFace {
@@ -80,7 +87,13 @@ export function observationAt(obs: readonly Observation[], t: number): ObservedF
   return best ? observedFace(best) : null
 }
 
-/** Runs in a worker thread; pure and deterministic. The summary must have passed checkTrace. */
+/** Runs in a worker thread: examineSummary of the summary the content text holds. */
+export function examineSummaryTask(task: SummaryExaminationTask): SummaryExamination {
+  const { summaryContent, ...rest } = task
+  return examineSummary({ ...rest, summary: summaryFromContent(summaryContent) })
+}
+
+/** Pure and deterministic. The summary must have passed checkTrace. */
 export function examineSummary(input: SummaryExaminationInput): SummaryExamination {
   const fp = fingerprintSummary(input.summary)
   let closest: ClosestSummary | null = null

@@ -13,14 +13,14 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { EmbedderUnavailableError, ImageDecodeError, similarity, type DetectedFace, type FaceAnalysis, type FaceEmbedder } from '../identity/human-node'
-import type { SummaryExamination, SummaryExaminationInput } from '../services/summary-examination'
+import type { SummaryExamination, SummaryExaminationTask } from '../services/summary-examination'
 
 export interface WorkerInit {
   /** Test hook: an Int32Array(1) buffer; workers wait before each task while its value is 0. */
   gate?: SharedArrayBuffer
 }
 
-export type TaskRequest = { id: number; task: 'analyse'; jpeg: ArrayBuffer } | { id: number; task: 'summary'; input: SummaryExaminationInput }
+export type TaskRequest = { id: number; task: 'analyse'; jpeg: ArrayBuffer } | { id: number; task: 'summary'; input: SummaryExaminationTask }
 
 export type TaskResponse =
   | { id: number; started: true }
@@ -67,7 +67,7 @@ export class CertificationPool {
     return this.submit<FaceAnalysis>({ id: this.nextId++, task: 'analyse', jpeg: copy }, [copy])
   }
 
-  examineSummary(input: SummaryExaminationInput): Promise<SummaryExamination> {
+  examineSummary(input: SummaryExaminationTask): Promise<SummaryExamination> {
     return this.submit<SummaryExamination>({ id: this.nextId++, task: 'summary', input }, [])
   }
 

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { EmbedderUnavailableError, HumanFaceEmbedder, ImageDecodeError } from '../identity/human-node'
-import { examineSummary } from '../services/summary-examination'
+import { examineSummaryTask } from '../services/summary-examination'
 import type { TaskRequest, TaskResponse, WorkerInit } from './certification-pool'
 
 const init = (workerData ?? {}) as WorkerInit
@@ -19,7 +19,7 @@ async function run(req: TaskRequest): Promise<TaskResponse> {
       const result = await embedder.analyse(new Uint8Array(req.jpeg))
       return { id: req.id, ok: true, result }
     }
-    return { id: req.id, ok: true, result: examineSummary(req.input) }
+    return { id: req.id, ok: true, result: examineSummaryTask(req.input) }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     const error = err instanceof ImageDecodeError ? 'decode' : err instanceof EmbedderUnavailableError ? 'unavailable' : 'failed'

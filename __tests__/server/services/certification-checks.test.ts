@@ -1,7 +1,8 @@
 /** The pure checks behind 完成认证: challenge picking, trace timing, summary digest, verdict comparison. */
 import { runSession, sourceFromHeader, ACTION_NAMES, SUMMARY_FIELDS, SUMMARY_VERSION, type ObservationSummary } from '../../../src/core/liveness'
 import { livenessEngineConfig } from '../../../src/core/contracts/certification'
-import { checkTrace, pickChallenge, summaryDigest, verdictAgrees, MIN_FRAMES, SPAN_TOLERANCE_MS } from '../../../server/services/certification-checks'
+import { createHash } from 'node:crypto'
+import { checkTrace, contentDigest, pickChallenge, summaryContent, summaryDigest, summaryFromContent, verdictAgrees, MIN_FRAMES, SPAN_TOLERANCE_MS } from '../../../server/services/certification-checks'
 import { loadTrace } from '../../core/liveness/helpers'
 
 const trace = loadTrace('cap13_edit2')
@@ -59,6 +60,27 @@ describe('summaryDigest', () => {
     const other = copy(genuine.summary)
     other.data[0] = (other.data[0] as number) + 1
     expect(summaryDigest(other)).not.toBe(d)
+  })
+
+  it('is the sha256 of JSON [v, layout, n, data], as stored digests were taken (so a summary used before is still found)', () => {
+    const s = genuine.summary
+    expect(summaryDigest(s)).toBe(createHash('sha256').update(JSON.stringify([s.v, s.layout, s.n, s.data])).digest('hex'))
+  })
+})
+
+describe('summaryContent (the text hashed and sent to the worker)', () => {
+  it('gives the same summary back, nulls and large start times included, and the same digest', () => {
+    const s = copy(genuine.summary)
+    s.data[0] = 1_733_472_000_000
+    s.data[2] = null
+    const content = summaryContent(s)
+    expect(summaryFromContent(content)).toEqual(s)
+    expect(contentDigest(content)).toBe(summaryDigest(s))
+  })
+
+  it('drops anything but the four fields', () => {
+    const extra = { ...copy(genuine.summary), note: 'x' } as ObservationSummary
+    expect(Object.keys(summaryFromContent(summaryContent(extra))).sort()).toEqual(['data', 'layout', 'n', 'v'])
   })
 })
 

@@ -16,7 +16,8 @@ import {
   type SummaryFingerprint,
 } from '../../../src/core/liveness/fingerprint'
 import { SUMMARY_FIELDS, type ObservationSummary } from '../../../src/core/liveness/summary'
-import { examineSummary } from '../../../server/services/summary-examination'
+import { examineSummary, examineSummaryTask } from '../../../server/services/summary-examination'
+import { summaryContent } from '../../../server/services/certification-checks'
 import { windowSummary } from '../helpers/clip-summary'
 import { rng, type Clip } from '../../core/liveness/helpers'
 
@@ -213,6 +214,11 @@ describe('examineSummary (what the worker thread runs)', () => {
     })
     expect(second.closest?.sessionId).toBe('first')
     expect(second.closest?.score).toBeGreaterThanOrEqual(FINGERPRINT_REUSE_THRESHOLD)
+  })
+
+  it('gives the same examination from the content text of the summary (what crosses to the worker)', () => {
+    const input = { challenge, timing: DEFAULT_LIVENESS_TIMING, earlier: [], at: [600, 3960] }
+    expect(examineSummaryTask({ ...input, summaryContent: summaryContent(genuine) })).toEqual(examineSummary({ ...input, summary: genuine }))
   })
 
   it('reports an unreadable summary as an input error instead of throwing', () => {
