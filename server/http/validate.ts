@@ -7,8 +7,26 @@
 import * as v from 'valibot'
 import { DomainError, isErrorCode, isOpaqueCode } from '../../src/core/errors'
 
+/** Cheaper twins of body schemas (parseFirstWith). */
+const twins = new WeakMap<v.GenericSchema, v.GenericSchema>()
+
+/**
+ * Bodies parsed by `schema` are tried with `twin` first. The twin must accept exactly what the schema
+ * accepts, with an equal output, at less cost (valibot checks every element of a large array one
+ * schema call at a time). A body the twin refuses is parsed by the schema itself, so every refusal,
+ * its code and its field, is the schema's own.
+ */
+export function parseFirstWith<S extends v.GenericSchema>(schema: S, twin: v.GenericSchema<unknown, v.InferOutput<S>>): void {
+  twins.set(schema, twin)
+}
+
 export function parseBody<S extends v.GenericSchema>(schema: S, body: unknown): v.InferOutput<S> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new DomainError('BAD_REQUEST')
+  const twin = twins.get(schema)
+  if (twin) {
+    const quick = v.safeParse(twin, body, { abortEarly: true })
+    if (quick.success) return quick.output
+  }
   const result = v.safeParse(schema, body, { abortEarly: true })
   if (result.success) return result.output
   const issue = result.issues[0]

@@ -7,6 +7,9 @@ import type { FastifyPluginAsync } from 'fastify'
 import { route } from '../../http/endpoint'
 import { completeCertification, startCertification, type CertificationDeps } from '../../services/certification'
 import { cancelCertification } from '../../services/certification-cancel'
+import { BackendCompleteCertificationSchema } from '../../../src/core/contracts/certification'
+import { parseFirstWith } from '../../http/validate'
+import { CompleteBodyTwin } from './complete-body'
 import type { RouteOptions } from '../options'
 
 export interface CertificationRouteOptions extends RouteOptions {
@@ -15,6 +18,7 @@ export interface CertificationRouteOptions extends RouteOptions {
 
 export const certificationRoutes: FastifyPluginAsync<CertificationRouteOptions> = async (app, { ctx, cert }) => {
   route(app, 'startCertification', (body) => startCertification(ctx, cert, body))
+  parseFirstWith(BackendCompleteCertificationSchema, CompleteBodyTwin)
   route(app, 'completeCertification', (body) => completeCertification(ctx, cert, body), { bodyLimit: cert.config.completeBodyLimit })
   route(app, 'cancelCertification', (body) => cancelCertification(ctx, body))
 }
