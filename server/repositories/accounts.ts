@@ -28,9 +28,30 @@ export async function ensureAccount(db: Db, caller: Caller, now: string): Promis
   return row.id
 }
 
+/** The time before which a stored last_seen_at is stale at `now` (both ISO timestamps). */
+function staleBefore(now: string): string {
+  return new Date(Date.parse(now) - LAST_SEEN_RESOLUTION_MS).toISOString()
+}
+
+/**
+ * Whether last_seen_at needs no write at `now`. A request asks this first and skips touchLastSeen (an
+ * async call, a promise and a turn of microtasks) on all but one request in ten minutes. The
+ * comparison is the one touchLastSeen makes; `now` converts to the same stale mark as long as it stays
+ * in the same millisecond, so the mark is remembered for the last `now` seen.
+ */
+export function lastSeenIsFresh(seen: string, now: string): boolean {
+  if (now !== lastNow) {
+    lastNow = now
+    lastStale = staleBefore(now)
+  }
+  return seen >= lastStale
+}
+let lastNow = ''
+let lastStale = ''
+
 /** Writes last_seen_at when the stored value (`seen`) is older than the resolution. */
 export async function touchLastSeen(db: Db, accountId: string, seen: string, now: string): Promise<void> {
-  const stale = new Date(Date.parse(now) - LAST_SEEN_RESOLUTION_MS).toISOString()
+  const stale = staleBefore(now)
   if (seen >= stale) return
   // Conditional: of several instances touching it at once, one writes and the others match nothing.
   await db.updateTable('accounts').set({ last_seen_at: now }).where('id', '=', accountId).where('last_seen_at', '<', stale).execute()

@@ -15,16 +15,17 @@ import { maskedPerson, reviewNoteOf } from './views'
 import type { PersonRow } from '../repositories/types'
 
 export async function statusOf(ctx: ServiceContext, caller: Caller): Promise<StatusView> {
+  // One reading of the clock for the whole request (the account's last_seen_at, the audit row, the standing).
   const now = ctx.clock()
-  const { accountId, person } = await accountAndPerson(ctx, caller)
-  await appendReadAudit(ctx, { at: now.toISOString(), actorType: 'account', actorRef: accountId, action: 'status.read', subjectPersonId: person?.id ?? null, detail: {} })
+  const at = now.toISOString()
+  const { accountId, person } = await accountAndPerson(ctx, caller, at)
+  await appendReadAudit(ctx, { at, actorType: 'account', actorRef: accountId, action: 'status.read', subjectPersonId: person?.id ?? null, detail: {} })
   if (!person) return { bound: false }
-  return personStatusView(ctx, person)
+  return personStatusView(ctx, person, now)
 }
 
 /** The masked status view of one roster person (also used for 家人, share cards, notices and 认证查询). */
-export async function personStatusView(ctx: ServiceContext, person: PersonRow): Promise<Extract<StatusView, { bound: true }>> {
-  const now = ctx.clock()
+export async function personStatusView(ctx: ServiceContext, person: PersonRow, now = ctx.clock()): Promise<Extract<StatusView, { bound: true }>> {
   // Standing from the authoritative last pass (persons.last_certified_on; src/core/standing.ts). The
   // records are read only to show the latest result.
   const { latest, lastPass } = await latestRecordAndPassOfPerson(ctx.db, person)

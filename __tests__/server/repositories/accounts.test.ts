@@ -1,6 +1,8 @@
 /** ensureAccount: an account is created once; last_seen_at is written at most once per LAST_SEEN_RESOLUTION_MS. */
 import { migrateToLatest } from '../../../server/db/migrate'
-import { accountWithSelfPerson, ensureAccount, LAST_SEEN_RESOLUTION_MS } from '../../../server/repositories/accounts'
+import { accountWithSelfPerson, ensureAccount, lastSeenIsFresh, LAST_SEEN_RESOLUTION_MS } from '../../../server/repositories/accounts'
+import { accountAndPerson } from '../../../server/services/account'
+import type { ServiceContext } from '../../../server/services/context'
 import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
 import { DEMO } from '../helpers/demo'
 import { newCaller, startHarness } from '../helpers/harness'
@@ -40,6 +42,27 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     // A late request with an older clock never moves it back.
     expect(await ensureAccount(t.store.db, caller, at(2))).toBe(id)
     expect(await lastSeen(id)).toBe(at(LAST_SEEN_RESOLUTION_MS + 1))
+  })
+
+  it('a read of the account writes last_seen_at only once it is older than the resolution', async () => {
+    const caller = { platform: 'local' as const, openid: `acc_${dialect}_read` }
+    const id = await ensureAccount(t.store.db, caller, at(0))
+    const ctx = { db: t.store.db, clock: () => new Date(at(0)) } as unknown as ServiceContext
+    expect((await accountAndPerson(ctx, caller, at(LAST_SEEN_RESOLUTION_MS))).accountId).toBe(id)
+    expect(await lastSeen(id)).toBe(at(0))
+    expect((await accountAndPerson(ctx, caller, at(LAST_SEEN_RESOLUTION_MS + 1))).accountId).toBe(id)
+    expect(await lastSeen(id)).toBe(at(LAST_SEEN_RESOLUTION_MS + 1))
+  })
+})
+
+describe('lastSeenIsFresh', () => {
+  it('says what touchLastSeen decides: fresh up to the resolution, stale beyond it, whatever the order of calls', () => {
+    for (const now of [at(LAST_SEEN_RESOLUTION_MS), at(LAST_SEEN_RESOLUTION_MS + 1), at(LAST_SEEN_RESOLUTION_MS), at(0)]) {
+      const nowMs = Date.parse(now)
+      expect(lastSeenIsFresh(new Date(nowMs - LAST_SEEN_RESOLUTION_MS).toISOString(), now)).toBe(true)
+      expect(lastSeenIsFresh(new Date(nowMs - LAST_SEEN_RESOLUTION_MS - 1).toISOString(), now)).toBe(false)
+      expect(lastSeenIsFresh(now, now)).toBe(true)
+    }
   })
 })
 
