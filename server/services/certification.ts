@@ -123,9 +123,24 @@ async function audit(ctx: ServiceContext, db: Db, accountId: string, action: str
   await appendAudit(db, { at: ctx.clock().toISOString(), actorType: 'account', actorRef: accountId, action, subjectPersonId: subject, detail })
 }
 
+/**
+ * The person as the identity verifier sees them. Name and ID number are decrypted when first read:
+ * only WeChat's check reads them, so manual review and local face matching never decrypt them.
+ */
 function identitySubject(ctx: ServiceContext, person: PersonRow, sessionId: string, openid: string): IdentitySubject {
-  const { name, idNumber } = ctx.pii.openPerson(person.pii_enc)
-  return { personId: person.id, sessionId, openid, name, idNumber }
+  let pii: { name: string; idNumber: string } | undefined
+  const opened = () => (pii ??= ctx.pii.openPerson(person.pii_enc))
+  return {
+    personId: person.id,
+    sessionId,
+    openid,
+    get name() {
+      return opened().name
+    },
+    get idNumber() {
+      return opened().idNumber
+    },
+  }
 }
 
 // ───────────────────────────── subject ─────────────────────────────
