@@ -2,6 +2,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely'
 import type { SessionRejectedCode } from '../../src/core/contracts/certification'
 import type { CertificationSessionsTable, Dialect } from '../db/schema'
+import { compiledOnce } from './compiled'
 import type { Db } from './types'
 
 export type SessionRow = Selectable<CertificationSessionsTable>
@@ -10,8 +11,31 @@ export async function insertSession(db: Db, row: Insertable<CertificationSession
   await db.insertInto('certification_sessions').values(row).execute()
 }
 
+// Every completion runs these reads (and cancel / retries the first): compiled once (compiled.ts).
+const selectSession = compiledOnce(1, (db, id: string) => db.selectFrom('certification_sessions').selectAll().where('id', '=', id))
+const selectSessionBySummaryDigest = compiledOnce(1, (db, digest: string) => db.selectFrom('certification_sessions').select('id').where('summary_digest', '=', digest))
+const selectSummaryFingerprints = compiledOnce(1, (db, personId: string) =>
+  db
+    .selectFrom('certification_sessions')
+    .select(['id', 'summary_fingerprint'])
+    .where('person_id', '=', personId)
+    .where('summary_fingerprint', 'is not', null)
+    .orderBy('created_at'),
+)
+const selectFailedFaceRecordsSince = compiledOnce(2, (db, personId: string, since: string) =>
+  db
+    .selectFrom('certification_records')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('person_id', '=', personId)
+    // Literals, not bound values: certification_records has partial indexes on result, and SQLite
+    // re-plans a statement on every run when a bound value meets such a column (every completion runs this).
+    .where('result', '=', sql.lit('failed'))
+    .where('method', '=', sql.lit('face'))
+    .where('certified_at', '>=', since),
+)
+
 export async function findSession(db: Db, id: string): Promise<SessionRow | undefined> {
-  return db.selectFrom('certification_sessions').selectAll().where('id', '=', id).executeTakeFirst()
+  return (await selectSession(db, id))[0]
 }
 
 /** Sessions of an account that are still open and not expired at `now` (ISO). */
@@ -35,19 +59,12 @@ export async function lockAccountForSessions(trx: Db, dialect: Dialect, accountI
 }
 
 export async function findSessionBySummaryDigest(db: Db, digest: string): Promise<Pick<SessionRow, 'id'> | undefined> {
-  return db.selectFrom('certification_sessions').select('id').where('summary_digest', '=', digest).executeTakeFirst()
+  return (await selectSessionBySummaryDigest(db, digest))[0]
 }
 
 /** The summary fingerprints of every completed session of a person (any performer, any account). */
 export async function summaryFingerprintsOfPerson(db: Db, personId: string): Promise<{ id: string; summary_fingerprint: string }[]> {
-  const rows = await db
-    .selectFrom('certification_sessions')
-    .select(['id', 'summary_fingerprint'])
-    .where('person_id', '=', personId)
-    .where('summary_fingerprint', 'is not', null)
-    .orderBy('created_at')
-    .execute()
-  return rows as { id: string; summary_fingerprint: string }[]
+  return (await selectSummaryFingerprints(db, personId)) as { id: string; summary_fingerprint: string }[]
 }
 
 /**
@@ -93,15 +110,6 @@ export async function markSessionRejected(db: Db, id: string, patch: { at: strin
 
 /** Failed face certifications of a person since `since` (ISO). */
 export async function countFailedFaceRecordsSince(db: Db, personId: string, since: string): Promise<number> {
-  const row = await db
-    .selectFrom('certification_records')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('person_id', '=', personId)
-    // Literals, not bound values: certification_records has partial indexes on result, and SQLite
-    // re-plans a statement on every run when a bound value meets such a column (every completion runs this).
-    .where('result', '=', sql.lit('failed'))
-    .where('method', '=', sql.lit('face'))
-    .where('certified_at', '>=', since)
-    .executeTakeFirstOrThrow()
+  const [row] = await selectFailedFaceRecordsSince(db, personId, since)
   return Number(row.n)
 }
