@@ -9,7 +9,7 @@ import { replaySummary } from '../../src/core/liveness/engine'
 import { LivenessInputError } from '../../src/core/liveness/errors'
 import { decodeFingerprint, encodeFingerprint, fingerprintSimilarity, fingerprintSummary } from '../../src/core/liveness/fingerprint'
 import type { FailReason } from '../../src/core/liveness/session/texts'
-import { decodeSummary, type ObservationSummary } from '../../src/core/liveness/summary'
+import { decodeSummary, SUMMARY_FIELDS, type ObservationSummary } from '../../src/core/liveness/summary'
 import { summaryFromContent } from './certification-checks'
 import type { ActionEvent, ActionName, Observation } from '../../src/core/liveness/types'
 
@@ -113,13 +113,23 @@ export function examineSummary(input: SummaryExaminationInput): SummaryExaminati
     if (!(err instanceof LivenessInputError)) throw err
     replay = { inputError: err.code }
   }
-  const obs = decodeSummary(input.summary)
+  // The replay decoded the frames already; they are decoded again only for evidence moments.
+  const obs = input.at.length > 0 ? decodeSummary(input.summary) : []
   return {
     fingerprint: encodeFingerprint(fp),
     closest,
     replay,
     observations: input.at.map((t) => observationAt(obs, t)),
-    startMs: obs.length ? obs[0].t : 0,
-    endMs: obs.length ? obs[obs.length - 1].t : 0,
+    ...frameSpan(input.summary),
   }
+}
+
+/** First and last frame time, added up from the frame intervals as decodeSummary does. */
+function frameSpan(s: ObservationSummary): { startMs: number; endMs: number } {
+  if (s.n === 0) return { startMs: 0, endMs: 0 }
+  const stride = SUMMARY_FIELDS.length
+  const startMs = s.data[0] as number
+  let endMs = startMs
+  for (let i = 1; i < s.n; i++) endMs += s.data[i * stride] as number
+  return { startMs, endMs }
 }

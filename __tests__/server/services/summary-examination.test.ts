@@ -15,7 +15,7 @@ import {
   fingerprintSummary,
   type SummaryFingerprint,
 } from '../../../src/core/liveness/fingerprint'
-import { SUMMARY_FIELDS, type ObservationSummary } from '../../../src/core/liveness/summary'
+import { decodeSummary, SUMMARY_FIELDS, type ObservationSummary } from '../../../src/core/liveness/summary'
 import { examineSummary, examineSummaryTask } from '../../../server/services/summary-examination'
 import { summaryContent } from '../../../server/services/certification-checks'
 import { windowSummary } from '../helpers/clip-summary'
@@ -219,6 +219,15 @@ describe('examineSummary (what the worker thread runs)', () => {
   it('gives the same examination from the content text of the summary (what crosses to the worker)', () => {
     const input = { challenge, timing: DEFAULT_LIVENESS_TIMING, earlier: [], at: [600, 3960] }
     expect(examineSummaryTask({ ...input, summaryContent: summaryContent(genuine) })).toEqual(examineSummary({ ...input, summary: genuine }))
+  })
+
+  it('gives the first and last frame time with or without evidence moments', () => {
+    const input = { summary: genuine, challenge, timing: DEFAULT_LIVENESS_TIMING, earlier: [] }
+    const obs = decodeSummary(genuine)
+    const span = { startMs: obs[0].t, endMs: obs[obs.length - 1].t }
+    expect(examineSummary({ ...input, at: [] })).toMatchObject({ ...span, observations: [] })
+    expect(examineSummary({ ...input, at: [600] })).toMatchObject(span)
+    expect(examineSummary({ ...input, summary: { ...genuine, n: 0, data: [] }, at: [] })).toMatchObject({ startMs: 0, endMs: 0 })
   })
 
   it('reports an unreadable summary as an input error instead of throwing', () => {
