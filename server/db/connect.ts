@@ -4,7 +4,7 @@ import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
-import { registerDirectReads } from './direct-reads'
+import { ReadSnapshot, registerDirectReads } from './direct-reads'
 import { isSqliteBusy } from './errors'
 import type { Database, Dialect } from './schema'
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, SqliteWorkerConnection } from './sqlite-worker-connection'
@@ -96,33 +96,45 @@ export const SQLITE_STATEMENT_CACHE_SIZE = 500
 
 const nativePrepare = (SQLite as unknown as { prototype: { prepare: unknown } }).prototype.prepare
 
+/** The statement cache: Kysely's view of the connection, and the same statements for the store's direct reads. */
+export interface CachedSqliteDatabase extends SqliteDatabase {
+  /** The cached statement for `sql` (direct reads: nothing runs before it, unlike prepare). */
+  statement(sql: string): SQLite.Statement
+}
+
 /**
  * The connection as Kysely's SqliteDialect sees it, with prepared statements reused: Kysely prepares
  * every query afresh, and parsing and planning the same few SQL texts again was about a sixth of a
  * status read's CPU. A better-sqlite3 statement can be run again with new parameters, and SQLite
  * re-prepares it by itself after a schema change. While prepare() is instrumented (server/roster/
  * sqlite-raw.ts finds the handle behind Kysely that way) every call goes through, uncached.
+ * `beforeKysely` runs before every statement Kysely prepares (the direct reads end their read
+ * snapshot there, see direct-reads.ts), and `onClose` before the connection closes.
  */
-export function withStatementCache(file: SQLite.Database, size = SQLITE_STATEMENT_CACHE_SIZE, onClose?: () => void): SqliteDatabase {
+export function withStatementCache(file: SQLite.Database, size = SQLITE_STATEMENT_CACHE_SIZE, onClose?: () => void, beforeKysely?: () => void): CachedSqliteDatabase {
   const cache = new Map<string, SQLite.Statement>()
+  const statement = (sql: string): SQLite.Statement => {
+    if ((SQLite as unknown as { prototype: { prepare: unknown } }).prototype.prepare !== nativePrepare) return file.prepare(sql)
+    let stmt = cache.get(sql)
+    if (stmt) {
+      cache.delete(sql)
+    } else {
+      stmt = file.prepare(sql)
+      if (cache.size >= size) cache.delete(cache.keys().next().value as string)
+    }
+    cache.set(sql, stmt)
+    return stmt
+  }
   return {
     close: () => {
       onClose?.()
       file.close()
     },
     prepare(text: string) {
-      const sql = text === 'begin' ? BEGIN_IMMEDIATE : text
-      if ((SQLite as unknown as { prototype: { prepare: unknown } }).prototype.prepare !== nativePrepare) return file.prepare(sql)
-      let stmt = cache.get(sql)
-      if (stmt) {
-        cache.delete(sql)
-      } else {
-        stmt = file.prepare(sql)
-        if (cache.size >= size) cache.delete(cache.keys().next().value as string)
-      }
-      cache.set(sql, stmt)
-      return stmt
+      beforeKysely?.()
+      return statement(text === 'begin' ? BEGIN_IMMEDIATE : text)
     },
+    statement,
   }
 }
 
@@ -145,12 +157,22 @@ export function openStore(options: OpenStoreOptions): Store {
     file.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`)
     worker = new SqliteWorkerConnection(options.sqlitePath)
   }
+  // The hot reads compiled once run straight on the connection when no transaction holds it, in one
+  // read snapshot per turn of the event loop, which ends before Kysely runs anything (direct-reads.ts).
+  const snapshot = new ReadSnapshot(file)
   // Closing asks the worker to end too, after what it was sent; whichever connection closes last
   // checkpoints what is left.
-  const database = withStatementCache(file, SQLITE_STATEMENT_CACHE_SIZE, () => void worker?.stop())
+  const database = withStatementCache(
+    file,
+    SQLITE_STATEMENT_CACHE_SIZE,
+    () => {
+      snapshot.end()
+      void worker?.stop()
+    },
+    () => snapshot.end(),
+  )
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
-  // The hot reads compiled once run straight on the connection when no transaction holds it.
-  registerDirectReads(db, file, database)
+  registerDirectReads(db, snapshot, database)
   return {
     db,
     dialect: 'sqlite',

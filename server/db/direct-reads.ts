@@ -8,16 +8,68 @@
  * uncommitted rows. Then (and while a streaming query holds the connection) there is no direct answer
  * and the caller goes through Kysely, which waits for the transaction to end, as before. PostgreSQL,
  * a Transaction object and an instance with plugins are never registered: they always use Kysely.
+ *
+ * The direct reads of one turn of the event loop share one read snapshot (ReadSnapshot below).
  */
-import type { Kysely, SqliteDatabase } from 'kysely'
+import type { Kysely } from 'kysely'
 
 export interface DirectReads {
   /** The rows, or undefined when the connection is inside a transaction or the SQL is not a read (use Kysely then). */
   all(sql: string, parameters: readonly unknown[]): unknown[] | undefined
 }
 
+/** The part of the better-sqlite3 connection a snapshot uses. */
 interface SqliteHandle {
   readonly inTransaction: boolean
+  prepare(sql: string): { run(): unknown }
+}
+
+/**
+ * One read transaction for the direct reads of a turn of the event loop. Each statement outside a
+ * transaction is a transaction of its own: SQLite takes and drops the file's shared lock (two fcntl
+ * calls), and, when the worker connection has committed since the last read (hundreds of times a
+ * second under load), drops its whole page cache and reads every page again. That was about half of
+ * SQLite's time in a status read. The reads of the requests a turn answers (a nonce batch resumes a
+ * dozen at once, each with its account and records reads) now share one BEGIN … COMMIT.
+ *
+ * It ends at the end of the turn (setImmediate) and, before that, before any statement Kysely runs
+ * on the connection (withStatementCache's hook in connect.ts): every write, every transaction and
+ * every read through Kysely runs outside it, as before, and a direct read after a write of this
+ * process opens a new snapshot and sees the write. A write committed by another connection (another
+ * process, or the worker's nonces and audit rows, which these reads never read) during the turn is
+ * seen by the next turn's reads: as if the reads of the turn had all come at its first one.
+ */
+export class ReadSnapshot {
+  private open = false
+  private begin: { run(): unknown } | undefined
+  private commit: { run(): unknown } | undefined
+  private scheduled = false
+  private readonly endOfTurn = (): void => {
+    this.scheduled = false
+    this.end()
+  }
+
+  constructor(private readonly file: SqliteHandle) {}
+
+  /** Opens the snapshot if none is open; false when the connection is in another transaction (Kysely's). */
+  enter(): boolean {
+    if (this.open) return true
+    if (this.file.inTransaction) return false
+    ;(this.begin ??= this.file.prepare('begin deferred')).run()
+    this.open = true
+    if (!this.scheduled) {
+      this.scheduled = true
+      setImmediate(this.endOfTurn)
+    }
+    return true
+  }
+
+  /** Ends the open snapshot (reads only: nothing to write, the locks are released). */
+  end(): void {
+    if (!this.open) return
+    this.open = false
+    ;(this.commit ??= this.file.prepare('commit')).run()
+  }
 }
 
 /** The part of a better-sqlite3 statement a direct read uses. */
@@ -46,16 +98,15 @@ export function rowMakerFor(names: readonly string[]): RowMaker {
 
 const registry = new WeakMap<object, DirectReads>()
 
-/** For openStore: `db` reads through `statements` (the connection's statement cache) when `file` is free. */
-export function registerDirectReads(db: Kysely<unknown> | object, file: SqliteHandle, statements: Pick<SqliteDatabase, 'prepare'>): void {
+/** For openStore: `db` reads through `statements` (the connection's statement cache) in `snapshot` when the connection is free. */
+export function registerDirectReads(db: Kysely<unknown> | object, snapshot: ReadSnapshot, statements: { statement(sql: string): unknown }): void {
   // One maker per prepared statement (a statement prepared again after the cache dropped it gets its own).
   const makers = new WeakMap<object, RowMaker>()
   registry.set(db, {
     all(sql, parameters) {
-      if (file.inTransaction) return undefined
       try {
-        const statement = statements.prepare(sql) as unknown as RawCapableStatement
-        if (!statement.reader) return undefined
+        const statement = statements.statement(sql) as RawCapableStatement
+        if (!statement.reader || !snapshot.enter()) return undefined
         let make = makers.get(statement)
         if (!make) {
           make = rowMakerFor(statement.columns().map((c) => c.name))
