@@ -72,7 +72,7 @@ export async function accountWithSelfPerson(db: Db, caller: Caller): Promise<{ i
  * PersonRow and nothing else. A rest pattern (`{ account_id, ...person }`) copied them one by one
  * through the slow generic path, about 4 µs of every status read.
  */
-function personOf(r: PersonRow): PersonRow {
+export function personOf(r: PersonRow): PersonRow {
   return {
     id: r.id,
     person_no: r.person_no,
@@ -99,7 +99,7 @@ function personOf(r: PersonRow): PersonRow {
 // SQL, not bound: the only index on bindings.account_id is partial (relation = 'self' and unbound_at is
 // null) and SQLite uses a partial index only when the query's own text implies its condition; with
 // `relation = ?` it read the whole bindings table on every request.
-const selectAccountWithSelfPerson = compiledOnce(2, (db, platform: string, openid: string) =>
+export const accountWithSelfPersonQuery = (db: Db, platform: string, openid: string) =>
   db
     .selectFrom('accounts')
     .leftJoin('bindings', (join) => join.onRef('bindings.account_id', '=', 'accounts.id').on('bindings.relation', '=', sql.lit('self')).on('bindings.unbound_at', 'is', null))
@@ -107,8 +107,8 @@ const selectAccountWithSelfPerson = compiledOnce(2, (db, platform: string, openi
     .selectAll('persons')
     .select(['accounts.id as account_id', 'accounts.last_seen_at as account_last_seen_at'])
     .where('accounts.platform', '=', platform as Caller['platform'])
-    .where('accounts.openid', '=', openid),
-)
+    .where('accounts.openid', '=', openid)
+const selectAccountWithSelfPerson = compiledOnce(2, accountWithSelfPersonQuery)
 
 export async function findAccountId(db: Db, caller: Caller): Promise<string | undefined> {
   const [row] = await selectAccount(db, caller.platform, caller.openid)

@@ -64,7 +64,7 @@ export async function latestPassOfPerson(db: Db, personId: string): Promise<Reco
  * The person's newest record (the roster's included) and newest passed in-app record, in one
  * statement: a status read needs both, and on PostgreSQL each statement is a round trip.
  */
-export async function latestRecordAndPassOfPerson(db: Db, person: PersonRow): Promise<{ latest?: RecordRow; lastPass?: RecordRow }> {
+export async function latestRecordAndPassOfPerson(db: Db, person: PersonRow): Promise<LatestRecords> {
   const rows = await selectLatestAndPass(db, person.id)
   let latest: RecordRow | undefined
   let lastPass: RecordRow | undefined
@@ -72,6 +72,17 @@ export async function latestRecordAndPassOfPerson(db: Db, person: PersonRow): Pr
     if (kind === 'latest') latest = row
     else lastPass = row
   }
+  return withRosterRecord(person, latest, lastPass)
+}
+
+/** What a status read shows of the person's records: the newest (the roster's included) and the newest passed in-app one. */
+export interface LatestRecords {
+  latest?: RecordRow
+  lastPass?: RecordRow
+}
+
+/** The newest in-app record and pass as read, with the roster's record taking the newest place when it is newer. */
+export function withRosterRecord(person: PersonRow, latest: RecordRow | undefined, lastPass: RecordRow | undefined): LatestRecords {
   const roster = rosterRecordOf(person)
   if (roster && (!latest || newerFirst(roster, latest) < 0)) latest = roster
   return { ...(latest ? { latest } : {}), ...(lastPass ? { lastPass } : {}) }

@@ -7,9 +7,9 @@ import type { StatusView } from '../../src/core/contracts/views'
 import { deadlineLabel, firstDayOf, monthLabel } from '../../src/core/cycle'
 import { standingFactsOf, standingOf } from '../../src/core/standing'
 import { appendReadAudit } from '../repositories/audit'
-import { latestRecordAndPassOfPerson, rosterRecordOf, type RecordRow } from '../repositories/records'
+import { latestRecordAndPassOfPerson, rosterRecordOf, type LatestRecords, type RecordRow } from '../repositories/records'
 import { shanghaiDate } from '../time/clock'
-import { accountAndPerson } from './account'
+import { accountPersonAndRecords } from './account'
 import type { ServiceContext } from './context'
 import { maskedPerson, reviewNoteOf } from './views'
 import type { PersonRow } from '../repositories/types'
@@ -18,17 +18,20 @@ export async function statusOf(ctx: ServiceContext, caller: Caller): Promise<Sta
   // One reading of the clock for the whole request (the account's last_seen_at, the audit row, the standing).
   const now = ctx.clock()
   const at = now.toISOString()
-  const { accountId, person } = await accountAndPerson(ctx, caller, at)
-  await appendReadAudit(ctx, { at, actorType: 'account', actorRef: accountId, action: 'status.read', subjectPersonId: person?.id ?? null, detail: {} })
-  if (!person) return { bound: false }
-  return personStatusView(ctx, person, now)
+  const { accountId, self } = await accountPersonAndRecords(ctx, caller, at)
+  await appendReadAudit(ctx, { at, actorType: 'account', actorRef: accountId, action: 'status.read', subjectPersonId: self?.person.id ?? null, detail: {} })
+  if (!self) return { bound: false }
+  return statusViewOf(ctx, self.person, self.records, now)
 }
 
 /** The masked status view of one roster person (also used for 家人, share cards, notices and 认证查询). */
 export async function personStatusView(ctx: ServiceContext, person: PersonRow, now = ctx.clock()): Promise<Extract<StatusView, { bound: true }>> {
+  return statusViewOf(ctx, person, await latestRecordAndPassOfPerson(ctx.db, person), now)
+}
+
+function statusViewOf(ctx: ServiceContext, person: PersonRow, { latest, lastPass }: LatestRecords, now: Date): Extract<StatusView, { bound: true }> {
   // Standing from the authoritative last pass (persons.last_certified_on; src/core/standing.ts). The
   // records are read only to show the latest result.
-  const { latest, lastPass } = await latestRecordAndPassOfPerson(ctx.db, person)
   const standing = standingOf(standingFactsOf(person), shanghaiDate(now), ctx.cyclePolicy)
   const { state: status, window, suspendedSince } = standing
   // Certified and then tried again without passing: the cycle's result is still the pass; the

@@ -27,6 +27,7 @@ import { activeSelfBindingOfAccount, activeSelfBindingOfPerson, insertSelfBindin
 import { insertPerson } from '../../../server/repositories/persons'
 import { insertRecord, latestPassOfPerson, latestRecordAndPassOfPerson } from '../../../server/repositories/records'
 import { countFailedFaceRecordsSince } from '../../../server/repositories/sessions'
+import { accountSelfStatus } from '../../../server/repositories/status-read'
 import type { PersonRow } from '../../../server/repositories/types'
 
 const NOW = '2026-11-27T02:00:00.000Z'
@@ -129,7 +130,17 @@ describe('hot reads on SQLite use indexes', () => {
     expect(statements.flatMap((s) => s.plan)).toContainEqual(expect.stringMatching(/bindings USING INDEX bindings_active_self_account/))
   })
 
-  it('the latest record and the latest pass of the person (every status read)', async () => {
+  it('the account, its 本人 and the latest records in one statement (every status read)', async () => {
+    const statements = await statementsOf(async () => expect((await accountSelfStatus(db, caller))?.self?.records.latest).toBeDefined())
+    expect(statements).toHaveLength(1)
+    expect(tableScans(statements)).toEqual([])
+    expect(replanned(statements)).toEqual([])
+    const plan = statements[0].plan
+    expect(plan).toContainEqual(expect.stringMatching(/bindings USING INDEX bindings_active_self_account/))
+    expect(plan.filter((d) => /^SEARCH r USING INDEX certification_records_person/.test(d))).toHaveLength(2)
+  })
+
+  it('the latest record and the latest pass of the person (personStatusView: 家人, share cards, notices)', async () => {
     for (const read of [async () => expect((await latestRecordAndPassOfPerson(db, person)).latest).toBeDefined(), () => latestPassOfPerson(db, person.id)]) {
       const statements = await statementsOf(read)
       expect(tableScans(statements)).toEqual([])
