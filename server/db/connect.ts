@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kys
 import pg from 'pg'
 import { ReadSnapshot, registerDirectReads } from './direct-reads'
 import { isSqliteBusy } from './errors'
+import { registerPreparedReads } from './pg-prepared-reads'
 import type { Database, Dialect } from './schema'
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, SqliteWorkerConnection } from './sqlite-worker-connection'
 
@@ -147,7 +148,10 @@ export function openStore(options: OpenStoreOptions): Store {
     pool.on('error', (err: Error & { code?: string }) => {
       process.stderr.write(`postgres: idle connection lost (${err.code ?? 'no code'}): ${err.message}\n`)
     })
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', describe: describePg(options.databaseUrl), background: ON_THE_STORE }
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    // The hot reads compiled once run as named prepared statements (pg-prepared-reads.ts).
+    registerPreparedReads(db, pool)
+    return { db, dialect: 'postgres', describe: describePg(options.databaseUrl), background: ON_THE_STORE }
   }
   if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true })
   const file = new SQLite(options.sqlitePath)

@@ -5,6 +5,7 @@
  */
 import { createQueryId, type Compilable, type CompiledQuery } from 'kysely'
 import { directReadsOf } from '../db/direct-reads'
+import { preparedReadsOf } from '../db/pg-prepared-reads'
 import type { Db } from './types'
 
 /** Marks where an argument goes; never a value a caller could pass (it starts with a NUL). */
@@ -42,6 +43,9 @@ export function compiledOnce<A extends readonly (string | number)[], R>(arity: A
     // SQLite outside a transaction: straight on the connection (server/db/direct-reads.ts).
     const rows = directReadsOf(db)?.all(query.sql, parameters)
     if (rows) return rows as R[]
+    // PostgreSQL: a named statement, planned once per connection (server/db/pg-prepared-reads.ts).
+    const prepared = preparedReadsOf(db)
+    if (prepared) return (await prepared(query.sql, parameters)) as R[]
     const result = await db.executeQuery<R>({ query: query.query, sql: query.sql, parameters, queryId: createQueryId() })
     return result.rows
   }
