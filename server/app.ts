@@ -100,7 +100,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const { config } = opts
   const clock = opts.clock ?? systemClock
   const ownsStore = !opts.store
-  const store = opts.store ?? openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, workerConnection: true })
+  const store = opts.store ?? openStore({ databaseUrl: config.databaseUrl, preparedStatements: config.databasePreparedStatements, sqlitePath: config.sqlitePath, workerConnection: true })
 
   // Timeouts and keep-alive limits act on real sockets only (inject() has none).
   const guard = connectionGuard(config.http ?? BACKEND_HTTP_LIMITS, (error) => ({ error }))

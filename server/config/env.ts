@@ -29,6 +29,8 @@ export interface AppConfig {
   host: string
   port: number
   databaseUrl?: string
+  /** PostgreSQL: run the hot reads as named prepared statements (off behind a transaction-pooling PgBouncer older than 1.21). Default true. */
+  databasePreparedStatements?: boolean
   sqlitePath: string
   dataDir: string
   /** PII master keys by version (32 bytes each). */
@@ -110,6 +112,7 @@ export const EnvSchema = v.object({
   DATABASE_URL: v.optional(
     v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, msg('DATABASE_URL 必须以 postgres:// 开头', 'DATABASE_URL must start with postgres://'))),
   ),
+  DATABASE_PREPARED_STATEMENTS: bool('DATABASE_PREPARED_STATEMENTS'),
   SQLITE_PATH: v.optional(v.string()),
   DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), 'data'),
   PII_KEYS: v.optional(v.string()),
@@ -296,6 +299,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     host: e.BACKEND_HOST,
     port: e.BACKEND_PORT,
     databaseUrl: e.DATABASE_URL,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS === undefined || e.DATABASE_PREPARED_STATEMENTS === 'true' || e.DATABASE_PREPARED_STATEMENTS === '1',
     sqlitePath: e.SQLITE_PATH ?? join(dataDir, 'yinling.sqlite'),
     dataDir,
     piiKeys,

@@ -65,6 +65,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
     see: 'docs/configuration-backend.md (local key file, production notes)',
     variables: [
       { name: 'DATABASE_URL', default: 'unset: SQLite', readers: ['backend'], description: '`postgres://user:pass@host:5432/db`. Unset: a SQLite file. Same migrations and queries on both.' },
+      { name: 'DATABASE_PREPARED_STATEMENTS', default: '`true`', readers: ['backend'], description: 'PostgreSQL: run the hot reads (status, records, the account) as named prepared statements, planned once per connection. Set `false` behind a connection pooler in transaction mode that does not keep prepared statements (PgBouncer before 1.21).' },
       { name: 'SQLITE_PATH', default: '`$DATA_DIR/yinling.sqlite`', readers: ['backend'], description: 'The SQLite file when `DATABASE_URL` is unset; created and migrated at start.' },
       { name: 'PII_KEYS', default: '`$DATA_DIR/local-keys.json`', readers: ['backend'], description: 'JSON `{"v1":"<base64 of 32 random bytes>", …}`: AES-256-GCM master keys by version for ID numbers, names and card numbers. Required in production.' },
       { name: 'PII_KEY_CURRENT', default: 'required with `PII_KEYS`', readers: ['backend'], description: 'Key version used for new encryptions; older versions stay readable while they are in `PII_KEYS`.' },

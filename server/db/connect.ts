@@ -50,6 +50,8 @@ function onWorker(worker: SqliteWorkerConnection): BackgroundWrites {
 
 export interface OpenStoreOptions {
   databaseUrl?: string
+  /** PostgreSQL: the hot reads as named prepared statements (pg-prepared-reads.ts). Default true. */
+  preparedStatements?: boolean
   sqlitePath: string
   poolSize?: number
   /**
@@ -150,7 +152,7 @@ export function openStore(options: OpenStoreOptions): Store {
     })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     // The hot reads compiled once run as named prepared statements (pg-prepared-reads.ts).
-    registerPreparedReads(db, pool)
+    if (options.preparedStatements !== false) registerPreparedReads(db, pool)
     return { db, dialect: 'postgres', describe: describePg(options.databaseUrl), background: ON_THE_STORE }
   }
   if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true })

@@ -14,6 +14,8 @@ describe('loadConfig', () => {
     const c = loadConfig({ DATA_DIR: dir }, { warn: (m) => warnings.push(m) })
     expect(c).toMatchObject({ nodeEnv: 'development', host: '127.0.0.1', port: 8787, sqlitePath: join(dir, 'yinling.sqlite'), cyclePolicy: 'rolling12', demoSeed: true, sscAuthAdapter: 'local', nonceStore: 'db', logLevel: 'info', hmacKeyId: 'k1', piiKeyCurrent: 'v1' })
     expect(c.databaseUrl).toBeUndefined()
+    expect(c.databasePreparedStatements).toBe(true)
+    expect(loadConfig({ DATA_DIR: dir, DATABASE_PREPARED_STATEMENTS: 'false' }).databasePreparedStatements).toBe(false)
     expect(warnings.join('')).toContain('local-keys.json')
     expect(statSync(join(dir, 'local-keys.json')).mode & 0o777).toBe(0o600)
     // second start: same secrets, no warning
@@ -67,6 +69,7 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ SSC_AUTH_ADAPTER: 'remote' }, 'SSC_AUTH_ADAPTER'],
     [{ DEMO_SEED: 'yes' }, 'DEMO_SEED'],
+    [{ DATABASE_PREPARED_STATEMENTS: 'off' }, 'DATABASE_PREPARED_STATEMENTS'],
     [{ PII_KEYS: '{"v1":"c2hvcnQ="}', PII_KEY_CURRENT: 'v1' }, 'PII_KEYS'],
     [{ PII_KEYS: 'not json', PII_KEY_CURRENT: 'v1' }, 'PII_KEYS'],
     [{ PII_KEYS: JSON.stringify({ v1: key }) }, 'PII_KEY_CURRENT'],

@@ -4,6 +4,7 @@
  * column added by another instance's migration) is prepared again instead of failing.
  */
 import { sql } from 'kysely'
+import { openStore } from '../../../server/db/connect'
 import { preparedName, preparedReadsOf } from '../../../server/db/pg-prepared-reads'
 import { compiledOnce } from '../../../server/repositories/compiled'
 import { createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
@@ -29,6 +30,14 @@ describe('prepared hot reads on PostgreSQL', () => {
     expect(preparedReadsOf(t.store.db)).toBeDefined()
     expect(preparedReadsOf(other.store.db)).toBeUndefined()
     await t.store.db.transaction().execute(async (trx) => expect(preparedReadsOf(trx)).toBeUndefined())
+    // DATABASE_PREPARED_STATEMENTS=false (a transaction-pooling PgBouncer): unnamed statements, as Kysely sends them.
+    const unprepared = openStore({ databaseUrl: t.location, sqlitePath: '', poolSize: 1, preparedStatements: false })
+    try {
+      expect(preparedReadsOf(unprepared.db)).toBeUndefined()
+      expect(await scratchById(unprepared.db, 'b')).toEqual([{ id: 'b', note: 'second' }])
+    } finally {
+      await unprepared.db.destroy()
+    }
   })
 
   it('answers what the unnamed statement answers, under a name of its own per text', async () => {
