@@ -6,11 +6,11 @@
  * the waits for the answers were most of the read's cost there. On SQLite it is one statement instead
  * of two as well.
  */
-import { PostgresAdapter, sql, type SelectQueryBuilder } from 'kysely'
+import { PostgresAdapter, sql } from 'kysely'
 import { jsonObjectFrom as pgJsonObjectFrom } from 'kysely/helpers/postgres'
 import { jsonObjectFrom as sqliteJsonObjectFrom } from 'kysely/helpers/sqlite'
 import type { Caller } from '../../src/core/contracts/common'
-import type { CertificationRecordsTable, Database } from '../db/schema'
+import type { CertificationRecordsTable } from '../db/schema'
 import { accountWithSelfPersonQuery, personOf } from './accounts'
 import { compiledOnce } from './compiled'
 import { withRosterRecord, type LatestRecords, type RecordRow } from './records'
@@ -67,15 +67,12 @@ function recordOf(value: unknown): RecordRow | undefined {
   return (typeof value === 'string' ? JSON.parse(value) : value) as RecordRow
 }
 
-type RecordsQuery = SelectQueryBuilder<Database & { r: CertificationRecordsTable }, 'r', Pick<RecordRow, (typeof RECORD_COLUMNS)[number]>>
-
 // The account read of accounts.ts with the two record reads of records.ts (latestRecordAndPassOfPerson)
 // as correlated subqueries: the same order, the same literals ('passed', LIMIT 1, for SQLite's plans),
 // compiled once per dialect.
 const selectAccountSelfStatus = compiledOnce(2, (db, platform: string, openid: string) => {
   const json = db.getExecutor().adapter instanceof PostgresAdapter ? pgJsonObjectFrom : sqliteJsonObjectFrom
-  const records = (): RecordsQuery =>
-    (db as unknown as Db).selectFrom('certification_records as r').select(RECORD_COLUMNS.map((c) => `r.${c}` as const)).where('r.person_id', '=', sql.ref<string>('persons.id')) as unknown as RecordsQuery
+  const records = () => db.selectFrom('certification_records as r').select(RECORD_COLUMNS.map((c) => `r.${c}` as const)).where('r.person_id', '=', sql.ref<string>('persons.id'))
   return accountWithSelfPersonQuery(db, platform, openid).select([
     json(records().orderBy('r.certified_at', 'desc').orderBy('r.id', 'desc').limit(sql.lit(1))).as('latest_record'),
     json(records().where('r.result', '=', sql.lit('passed')).orderBy('r.certified_at', 'desc').limit(sql.lit(1))).as('latest_pass'),
