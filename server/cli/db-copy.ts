@@ -67,6 +67,7 @@ function progressPrinter(io: CliIo): (p: CopyProgress) => void {
   return (p) => {
     if (p.kind === 'migrate') io.stderr.write(`按项目迁移建立表结构（到 ${p.upTo}）…\n`)
     else if (p.kind === 'verify') io.stderr.write(`核对 ${p.table} …\n`)
+    else if (p.kind === 'analyze') io.stderr.write(`为 ${p.tables} 张表收集查询统计信息 …\n`)
     else if (p.kind === 'indexes') io.stderr.write(`建立 ${p.table} 的索引（${p.count} 个）…\n`)
     else {
       if (p.table !== lastTable) {

@@ -22,6 +22,7 @@ export type CopyProgress =
   | { kind: 'rows'; table: string; done: number; total: number }
   | { kind: 'indexes'; table: string; count: number }
   | { kind: 'verify'; table: string }
+  | { kind: 'analyze'; tables: number }
 
 export interface CopyOptions {
   /** The SQLite file. */
@@ -283,6 +284,12 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
       await client.query('commit')
 
       const migratedAfter = applied.length < CODE_MIGRATIONS.length ? await migrateLatest(options.to) : []
+      // Freshly loaded tables have no planner statistics until autovacuum gets to them (a minute or
+      // more): meanwhile PostgreSQL takes each partial index for a single row and answered a status
+      // read by walking every active binding (7,000 rows a read in bench:api; a million after a
+      // province's copy). A backend started on the copy must find it as a running database would be.
+      opts.onProgress?.({ kind: 'analyze', tables: ordered.length })
+      await client.query(`analyze ${ordered.map((t) => quoteIdent(t.name)).join(', ')}`)
       return { tables: results, targetOnly, migratedAfter }
     } catch (err) {
       await rollback(client)
