@@ -24,7 +24,12 @@ export interface LoadResult {
   firstFailure?: string
 }
 
-export async function runLoad(target: LoadTarget, seconds: number, connections = CONNECTIONS): Promise<LoadResult> {
+/**
+ * `seconds`, or with `amount` exactly that many requests however long they take (a completion can be
+ * sent once per open session: a timed run that outlasts them measures refusals); the rate is over the
+ * run's own duration.
+ */
+export async function runLoad(target: LoadTarget, seconds: number, connections = CONNECTIONS, amount?: number): Promise<LoadResult> {
   let shed = 0
   let failed = 0
   let okCount = 0
@@ -32,7 +37,7 @@ export async function runLoad(target: LoadTarget, seconds: number, connections =
   const result = await autocannon({
     url: target.url,
     connections,
-    duration: seconds,
+    ...(amount === undefined ? { duration: seconds } : { amount }),
     requests: [
       {
         method: 'POST',
@@ -53,7 +58,7 @@ export async function runLoad(target: LoadTarget, seconds: number, connections =
     ],
   })
   return {
-    rps: okCount / seconds,
+    rps: okCount / (amount === undefined ? seconds : result.duration),
     p50: result.latency.p50,
     p99: result.latency.p99,
     shed,
