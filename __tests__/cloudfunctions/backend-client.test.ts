@@ -6,6 +6,7 @@ import {
   createBackendClient,
   fetchTransport,
   interpret,
+  keepAliveTransport,
   newNonce,
   nodeTransport,
   type HttpRequest,
@@ -145,6 +146,7 @@ describe('network failures', () => {
   let port: number
   let hang: boolean
   const sockets = new Set<import('node:net').Socket>()
+  const keptAlive = keepAliveTransport()
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -161,6 +163,7 @@ describe('network failures', () => {
     port = (server.address() as AddressInfo).port
   })
   afterAll(async () => {
+    keptAlive.close()
     sockets.forEach((s) => s.destroy())
     await new Promise((r) => server.close(r))
   })
@@ -168,6 +171,7 @@ describe('network failures', () => {
   test.each([
     ['fetch', fetchTransport],
     ['node:http', nodeTransport],
+    ['node:http kept alive', keptAlive],
   ])('%s transport reaches a real server', async (_label, transport) => {
     hang = false
     const client = createBackendClient({ baseUrl: `http://127.0.0.1:${port}`, keyId: 'k1', secret: SECRET, transport })
@@ -179,6 +183,7 @@ describe('network failures', () => {
   test.each([
     ['fetch', fetchTransport],
     ['node:http', nodeTransport],
+    ['node:http kept alive', keptAlive],
   ])('%s transport: timeout → SERVICE_UNAVAILABLE quickly', async (_label, transport) => {
     hang = true
     const logs: string[] = []
@@ -192,6 +197,7 @@ describe('network failures', () => {
   test.each([
     ['fetch', fetchTransport],
     ['node:http', nodeTransport],
+    ['node:http kept alive', keptAlive],
   ])('%s transport: connection refused → SERVICE_UNAVAILABLE', async (_label, transport) => {
     const closed = createServer()
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r))
@@ -220,5 +226,108 @@ describe('readBackendConfig', () => {
   })
   test('names what is missing', () => {
     expect(readBackendConfig({})).toEqual({ ok: false, missing: ['BACKEND_URL', 'BACKEND_HMAC_SECRET'] })
+  })
+})
+
+describe('kept-alive connections (the gateway’s transport)', () => {
+  let server: Server
+  let port: number
+  /** What the server does with the n-th request on a connection (1-based): answer, or drop the connection unanswered. */
+  let onRequest: (nth: number) => 'answer' | 'drop'
+  let requests = 0
+  let connections = 0
+  const open = new Set<import('node:net').Socket>()
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      requests++
+      const socket = req.socket as import('node:net').Socket & { served?: number }
+      socket.served = (socket.served ?? 0) + 1
+      if (onRequest(socket.served) === 'drop') return void socket.destroy()
+      req.resume()
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json')
+        res.end(JSON.stringify({ served: socket.served }))
+      })
+    })
+    server.on('connection', (s) => {
+      connections++
+      open.add(s)
+      s.on('close', () => open.delete(s))
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    port = (server.address() as AddressInfo).port
+  })
+  afterAll(async () => {
+    open.forEach((s) => s.destroy())
+    await new Promise((r) => server.close(r))
+  })
+  beforeEach(() => {
+    open.forEach((s) => s.destroy())
+    requests = 0
+    connections = 0
+    onRequest = () => 'answer'
+  })
+
+  const clientOver = (transport: HttpTransport) => createBackendClient({ baseUrl: `http://127.0.0.1:${port}`, keyId: 'k1', secret: SECRET, transport, log: () => {} })
+
+  test('calls one after another share one connection', async () => {
+    const transport = keepAliveTransport()
+    try {
+      const client = clientOver(transport)
+      for (let i = 1; i <= 5; i++) expect(await client.post('/v1/status', { caller })).toEqual({ ok: true, data: { served: i } })
+      expect({ requests, connections }).toEqual({ requests: 5, connections: 1 })
+    } finally {
+      transport.close()
+    }
+  })
+
+  test('a kept-alive connection the server dropped as it was reused: the call is sent once more on a new one', async () => {
+    const transport = keepAliveTransport()
+    try {
+      const client = clientOver(transport)
+      expect(await client.post('/v1/status', { caller })).toEqual({ ok: true, data: { served: 1 } })
+      onRequest = (nth) => (nth === 1 ? 'answer' : 'drop')
+      expect(await client.post('/v1/status', { caller })).toEqual({ ok: true, data: { served: 1 } })
+      expect({ requests, connections }).toEqual({ requests: 3, connections: 2 })
+    } finally {
+      transport.close()
+    }
+  })
+
+  test('a connection dropped on its first request is not sent again, nor a reused one twice', async () => {
+    const transport = keepAliveTransport()
+    try {
+      const client = clientOver(transport)
+      onRequest = () => 'drop'
+      expect(await client.post('/v1/status', { caller })).toMatchObject({ ok: false, error: { code: 'SERVICE_UNAVAILABLE' } })
+      expect(requests).toBe(1)
+      onRequest = (nth) => (nth === 1 ? 'answer' : 'drop')
+      expect((await client.post('/v1/status', { caller })).ok).toBe(true)
+      onRequest = () => 'drop'
+      requests = 0
+      expect(await client.post('/v1/status', { caller })).toMatchObject({ ok: false, error: { code: 'SERVICE_UNAVAILABLE' } })
+      expect(requests).toBe(2)
+    } finally {
+      transport.close()
+    }
+  })
+
+  test('an idle connection is closed by the caller after idleMs, and close() ends the rest', async () => {
+    const transport = keepAliveTransport({ idleMs: 100 })
+    try {
+      expect((await clientOver(transport).post('/v1/status', { caller })).ok).toBe(true)
+      expect(open.size).toBe(1)
+      // No upper bound on when: only that it happens without the server closing it.
+      while (open.size > 0) await new Promise((r) => setTimeout(r, 20))
+      expect(connections).toBe(1)
+    } finally {
+      transport.close()
+    }
+    const lasting = keepAliveTransport()
+    expect((await clientOver(lasting).post('/v1/status', { caller })).ok).toBe(true)
+    expect(open.size).toBe(1)
+    lasting.close()
+    while (open.size > 0) await new Promise((r) => setTimeout(r, 20))
   })
 })
