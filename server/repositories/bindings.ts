@@ -2,30 +2,27 @@
 import { sql, type Selectable } from 'kysely'
 import type { BindingsTable } from '../db/schema'
 import { newId } from '../db/ids'
+import { compiledOnce } from './compiled'
 import type { Db } from './types'
 
 export type BindingRow = Selectable<BindingsTable>
 
 // 'self' is a literal in the SQL, not a bound value: the indexes on bindings are partial (relation =
 // 'self' and unbound_at is null) and SQLite uses one only when the query's text implies its condition.
+// Compiled once (compiled.ts): every status read after a binding change, start and completion runs one.
+const selectActiveSelfBindingOfAccount = compiledOnce(1, (db, accountId: string) =>
+  db.selectFrom('bindings').selectAll().where('account_id', '=', accountId).where('relation', '=', sql.lit('self')).where('unbound_at', 'is', null),
+)
+const selectActiveSelfBindingOfPerson = compiledOnce(1, (db, personId: string) =>
+  db.selectFrom('bindings').selectAll().where('person_id', '=', personId).where('relation', '=', sql.lit('self')).where('unbound_at', 'is', null),
+)
+
 export async function activeSelfBindingOfAccount(db: Db, accountId: string): Promise<BindingRow | undefined> {
-  return db
-    .selectFrom('bindings')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('relation', '=', sql.lit('self'))
-    .where('unbound_at', 'is', null)
-    .executeTakeFirst()
+  return (await selectActiveSelfBindingOfAccount(db, accountId))[0]
 }
 
 export async function activeSelfBindingOfPerson(db: Db, personId: string): Promise<BindingRow | undefined> {
-  return db
-    .selectFrom('bindings')
-    .selectAll()
-    .where('person_id', '=', personId)
-    .where('relation', '=', sql.lit('self'))
-    .where('unbound_at', 'is', null)
-    .executeTakeFirst()
+  return (await selectActiveSelfBindingOfPerson(db, personId))[0]
 }
 
 export async function insertSelfBinding(db: Db, accountId: string, personId: string, method: BindingRow['method'], now: string): Promise<BindingRow> {

@@ -1,10 +1,14 @@
 /** The roster (persons). Personal fields arrive here already encrypted / hashed. */
 import type { Insertable, Updateable } from 'kysely'
 import type { PersonsTable } from '../db/schema'
+import { compiledOnce } from './compiled'
 import type { Db, PersonRow } from './types'
 
+// Compiled once (compiled.ts): every start and completion reads the person.
+const selectPersonById = compiledOnce(1, (db, id: string) => db.selectFrom('persons').selectAll().where('id', '=', id))
+
 export async function findPersonById(db: Db, id: string): Promise<PersonRow | undefined> {
-  return db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst()
+  return (await selectPersonById(db, id))[0] as PersonRow | undefined
 }
 
 export async function findPersonByIdHash(db: Db, idNumberHash: string): Promise<PersonRow | undefined> {

@@ -39,14 +39,18 @@ export async function findSession(db: Db, id: string): Promise<SessionRow | unde
 }
 
 /** Sessions of an account that are still open and not expired at `now` (ISO). */
-export async function countOpenSessions(db: Db, accountId: string, now: string): Promise<number> {
-  const row = await db
+const selectOpenSessionCount = compiledOnce(2, (db, accountId: string, now: string) =>
+  db
     .selectFrom('certification_sessions')
     .select((eb) => eb.fn.countAll().as('n'))
     .where('account_id', '=', accountId)
     .where('status', '=', 'open')
-    .where('expires_at', '>', now)
-    .executeTakeFirstOrThrow()
+    .where('expires_at', '>', now),
+)
+
+/** Every start counts them (before and inside its transaction). */
+export async function countOpenSessions(db: Db, accountId: string, now: string): Promise<number> {
+  const [row] = await selectOpenSessionCount(db, accountId, now)
   return Number(row.n)
 }
 

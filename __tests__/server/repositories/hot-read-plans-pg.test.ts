@@ -20,7 +20,7 @@ import { openStore } from '../../../server/db/connect'
 import { migrateToLatest } from '../../../server/db/migrate'
 import { ensureAccount } from '../../../server/repositories/accounts'
 import { activeSelfBindingOfAccount, activeSelfBindingOfPerson, insertSelfBinding } from '../../../server/repositories/bindings'
-import { insertPerson } from '../../../server/repositories/persons'
+import { findPersonById, insertPerson } from '../../../server/repositories/persons'
 import { insertRecord, latestRecordAndPassOfPerson } from '../../../server/repositories/records'
 import { countFailedFaceRecordsSince } from '../../../server/repositories/sessions'
 import { accountSelfStatus } from '../../../server/repositories/status-read'
@@ -162,6 +162,11 @@ describe('hot reads on a store db:copy has just filled (PostgreSQL)', () => {
     const byPerson = await expectIndexedReads(async () => expect((await activeSelfBindingOfPerson(target.store.db, personId))?.account_id).toBe(accountId))
     for (const p of byAccount) expect(nodesOf(p).map((n) => n['Index Name']).filter(Boolean)).toEqual(['bindings_active_self_account'])
     for (const p of byPerson) expect(nodesOf(p).map((n) => n['Index Name']).filter(Boolean)).toEqual(['bindings_active_self_person'])
+  })
+
+  it('the person by id (every start and completion)', async () => {
+    const plans = await expectIndexedReads(async () => expect((await findPersonById(target.store.db, personId))?.id).toBe(personId))
+    for (const p of plans) expect(nodesOf(p).map((n) => n['Index Name']).filter(Boolean)).toEqual(['persons_pkey'])
   })
 
   it('the latest records of a person and the failed face tries of today', async () => {

@@ -24,9 +24,9 @@ import { migrateToLatest } from '../../../server/db/migrate'
 import type { Database } from '../../../server/db/schema'
 import { accountWithSelfPerson, ensureAccount } from '../../../server/repositories/accounts'
 import { activeSelfBindingOfAccount, activeSelfBindingOfPerson, insertSelfBinding } from '../../../server/repositories/bindings'
-import { insertPerson } from '../../../server/repositories/persons'
+import { findPersonById, insertPerson } from '../../../server/repositories/persons'
 import { insertRecord, latestPassOfPerson, latestRecordAndPassOfPerson } from '../../../server/repositories/records'
-import { countFailedFaceRecordsSince } from '../../../server/repositories/sessions'
+import { countFailedFaceRecordsSince, countOpenSessions } from '../../../server/repositories/sessions'
 import { accountSelfStatus } from '../../../server/repositories/status-read'
 import type { PersonRow } from '../../../server/repositories/types'
 
@@ -152,6 +152,16 @@ describe('hot reads on SQLite use indexes', () => {
     const statements = await statementsOf(() => countFailedFaceRecordsSince(db, person.id, '2026-01-01T00:00:00.000Z'))
     expect(tableScans(statements)).toEqual([])
     expect(replanned(statements)).toEqual([])
+  })
+
+  it('the person by id and the open sessions of an account (every start and completion)', async () => {
+    for (const read of [async () => expect((await findPersonById(db, person.id))?.id).toBe(person.id), async () => expect(await countOpenSessions(db, accountId, NOW)).toBe(0)]) {
+      const statements = await statementsOf(read)
+      const plan = statements.flatMap((s) => s.plan)
+      expect(plan.filter((d) => /^SCAN (persons|certification_sessions)\b/.test(d))).toEqual([])
+      expect(plan).toContainEqual(expect.stringMatching(/^SEARCH (persons|certification_sessions) USING/))
+      expect(replanned(statements)).toEqual([])
+    }
   })
 
   it('the active 本人 binding of an account and of a person', async () => {
