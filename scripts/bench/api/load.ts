@@ -26,14 +26,17 @@ export interface LoadResult {
 
 /**
  * `seconds`, or with `amount` exactly that many requests however long they take (a completion can be
- * sent once per open session: a timed run that outlasts them measures refusals); the rate is over the
- * run's own duration.
+ * sent once per open session: a timed run that outlasts them measures refusals); then the rate is over
+ * the time from the first request sent to the last answer (autocannon ends such a run only at its next
+ * one-second tick, so its own duration is whole seconds).
  */
 export async function runLoad(target: LoadTarget, seconds: number, connections = CONNECTIONS, amount?: number): Promise<LoadResult> {
   let shed = 0
   let failed = 0
   let okCount = 0
   let firstFailure: string | undefined
+  let firstSentAt: number | undefined
+  let lastAnswerAt = 0
   const result = await autocannon({
     url: target.url,
     connections,
@@ -43,10 +46,12 @@ export async function runLoad(target: LoadTarget, seconds: number, connections =
         method: 'POST',
         path: target.path,
         setupRequest: (req) => {
+          firstSentAt ??= performance.now()
           const { body, headers } = target.next()
           return { ...req, method: 'POST', path: target.path, body, headers: { 'content-type': 'application/json', ...headers } }
         },
         onResponse: (status, body) => {
+          lastAnswerAt = performance.now()
           if (target.ok(status, body)) okCount++
           else if (status === 503 || body.includes('"SERVICE_UNAVAILABLE"')) shed++
           else {
@@ -58,7 +63,7 @@ export async function runLoad(target: LoadTarget, seconds: number, connections =
     ],
   })
   return {
-    rps: okCount / (amount === undefined ? seconds : result.duration),
+    rps: okCount / (amount === undefined ? seconds : (lastAnswerAt - (firstSentAt ?? lastAnswerAt)) / 1000 || result.duration),
     p50: result.latency.p50,
     p99: result.latency.p99,
     shed,
