@@ -17,12 +17,26 @@ interface Compiled {
   slots: (number | undefined)[]
 }
 
+export interface CompiledOnceOptions {
+  /**
+   * false: on PostgreSQL sent unnamed, planned on every run, never as a prepared statement. For a read
+   * of a table that fills quickly from empty (certification_sessions on a new store): a prepared
+   * statement's generic plan, made while the table was empty and analysed so, scans it whole until the
+   * next ANALYZE (bench:api: the open-session count at 250 µs a run instead of 50).
+   */
+  prepared?: boolean
+}
+
 /**
  * Wraps a query builder of `arity` string or number arguments. The builder runs once per dialect
  * with placeholders; each later call only puts its arguments in their places. The builder must use
  * every argument as a plain value (a where, a limit), never to choose the query's shape.
  */
-export function compiledOnce<A extends readonly (string | number)[], R>(arity: A['length'], build: (db: Db, ...args: A) => Compilable<R>): (db: Db, ...args: A) => Promise<R[]> {
+export function compiledOnce<A extends readonly (string | number)[], R>(
+  arity: A['length'],
+  build: (db: Db, ...args: A) => Compilable<R>,
+  options: CompiledOnceOptions = {},
+): (db: Db, ...args: A) => Promise<R[]> {
   const byDialect = new Map<unknown, Compiled>()
   const compile = (db: Db): Compiled => {
     const holes = Array.from({ length: arity }, (_, i) => `${HOLE}${i}`) as unknown as A
@@ -44,7 +58,7 @@ export function compiledOnce<A extends readonly (string | number)[], R>(arity: A
     const rows = directReadsOf(db)?.all(query.sql, parameters)
     if (rows) return rows as R[]
     // PostgreSQL: a named statement, planned once per connection (server/db/pg-prepared-reads.ts).
-    const prepared = preparedReadsOf(db)
+    const prepared = options.prepared === false ? undefined : preparedReadsOf(db)
     if (prepared) return (await prepared(query.sql, parameters)) as R[]
     const result = await db.executeQuery<R>({ query: query.query, sql: query.sql, parameters, queryId: createQueryId() })
     return result.rows

@@ -39,13 +39,12 @@ export async function findSession(db: Db, id: string): Promise<SessionRow | unde
 }
 
 /** Sessions of an account that are still open and not expired at `now` (ISO). */
-const selectOpenSessionCount = compiledOnce(2, (db, accountId: string, now: string) =>
-  db
-    .selectFrom('certification_sessions')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('account_id', '=', accountId)
-    .where('status', '=', 'open')
-    .where('expires_at', '>', now),
+// Not prepared on PostgreSQL (compiled.ts, `prepared`): sessions pile up fast from an empty table.
+const selectOpenSessionCount = compiledOnce(
+  2,
+  (db, accountId: string, now: string) =>
+    db.selectFrom('certification_sessions').select((eb) => eb.fn.countAll().as('n')).where('account_id', '=', accountId).where('status', '=', 'open').where('expires_at', '>', now),
+  { prepared: false },
 )
 
 /** Every start counts them (before and inside its transaction). */

@@ -49,6 +49,21 @@ describe('prepared hot reads on PostgreSQL', () => {
     expect(preparedName('select 1', 1)).not.toBe(preparedName('select 1'))
   })
 
+  it('sends a read compiled with `prepared: false` unnamed, so it is planned on every run', async () => {
+    const one = openStore({ databaseUrl: t.location, sqlitePath: '', poolSize: 1 })
+    const named = compiledOnce(1, (db, id: string) => (db as unknown as import('kysely').Kysely<{ scratch: { id: string; note: string } }>).selectFrom('scratch').select('note').where('id', '=', id))
+    const unnamed = compiledOnce(1, (db, id: string) => (db as unknown as import('kysely').Kysely<{ scratch: { id: string; note: string } }>).selectFrom('scratch').select(['id', 'note']).where('id', '=', id), { prepared: false })
+    try {
+      expect(await unnamed(one.db, 'b')).toEqual([{ id: 'b', note: 'second' }])
+      expect(await named(one.db, 'b')).toEqual([{ note: 'second' }])
+      // One pooled connection: every statement it prepared is in its pg_prepared_statements.
+      const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(one.db)
+      expect(rows.map((r) => r.statement)).toEqual([expect.stringMatching(/^select "note" from "scratch"/)])
+    } finally {
+      await one.db.destroy()
+    }
+  })
+
   // (this one also shows the reads are prepared: without the retry it fails with PostgreSQL's
   // "cached plan must not change result type", which an unnamed statement never meets)
   it('prepares the read again when a column is added under it', async () => {
