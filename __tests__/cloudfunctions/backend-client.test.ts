@@ -269,62 +269,55 @@ describe('kept-alive connections (the gateway’s transport)', () => {
     onRequest = () => 'answer'
   })
 
+  /** A kept-alive transport closed after the test. */
+  const transports: ReturnType<typeof keepAliveTransport>[] = []
+  const keptAliveTransport = (options?: { idleMs?: number }) => {
+    const t = keepAliveTransport(options)
+    transports.push(t)
+    return t
+  }
+  afterEach(() => transports.splice(0).forEach((t) => t.close()))
+
   const clientOver = (transport: HttpTransport) => createBackendClient({ baseUrl: `http://127.0.0.1:${port}`, keyId: 'k1', secret: SECRET, transport, log: () => {} })
 
   test('calls one after another share one connection', async () => {
-    const transport = keepAliveTransport()
-    try {
-      const client = clientOver(transport)
-      for (let i = 1; i <= 5; i++) expect(await client.post('/v1/status', { caller })).toEqual({ ok: true, data: { served: i } })
-      expect({ requests, connections }).toEqual({ requests: 5, connections: 1 })
-    } finally {
-      transport.close()
-    }
+    const transport = keptAliveTransport()
+    const client = clientOver(transport)
+    for (let i = 1; i <= 5; i++) expect(await client.post('/v1/status', { caller })).toEqual({ ok: true, data: { served: i } })
+    expect({ requests, connections }).toEqual({ requests: 5, connections: 1 })
   })
 
   test('a kept-alive connection the server dropped as it was reused: the call is sent once more on a new one', async () => {
-    const transport = keepAliveTransport()
-    try {
-      const client = clientOver(transport)
-      expect(await client.post('/v1/status', { caller })).toEqual({ ok: true, data: { served: 1 } })
-      onRequest = (nth) => (nth === 1 ? 'answer' : 'drop')
-      expect(await client.post('/v1/status', { caller })).toEqual({ ok: true, data: { served: 1 } })
-      expect({ requests, connections }).toEqual({ requests: 3, connections: 2 })
-    } finally {
-      transport.close()
-    }
+    const transport = keptAliveTransport()
+    const client = clientOver(transport)
+    expect(await client.post('/v1/status', { caller })).toEqual({ ok: true, data: { served: 1 } })
+    onRequest = (nth) => (nth === 1 ? 'answer' : 'drop')
+    expect(await client.post('/v1/status', { caller })).toEqual({ ok: true, data: { served: 1 } })
+    expect({ requests, connections }).toEqual({ requests: 3, connections: 2 })
   })
 
   test('a connection dropped on its first request is not sent again, nor a reused one twice', async () => {
-    const transport = keepAliveTransport()
-    try {
-      const client = clientOver(transport)
-      onRequest = () => 'drop'
-      expect(await client.post('/v1/status', { caller })).toMatchObject({ ok: false, error: { code: 'SERVICE_UNAVAILABLE' } })
-      expect(requests).toBe(1)
-      onRequest = (nth) => (nth === 1 ? 'answer' : 'drop')
-      expect((await client.post('/v1/status', { caller })).ok).toBe(true)
-      onRequest = () => 'drop'
-      requests = 0
-      expect(await client.post('/v1/status', { caller })).toMatchObject({ ok: false, error: { code: 'SERVICE_UNAVAILABLE' } })
-      expect(requests).toBe(2)
-    } finally {
-      transport.close()
-    }
+    const transport = keptAliveTransport()
+    const client = clientOver(transport)
+    onRequest = () => 'drop'
+    expect(await client.post('/v1/status', { caller })).toMatchObject({ ok: false, error: { code: 'SERVICE_UNAVAILABLE' } })
+    expect(requests).toBe(1)
+    onRequest = (nth) => (nth === 1 ? 'answer' : 'drop')
+    expect((await client.post('/v1/status', { caller })).ok).toBe(true)
+    onRequest = () => 'drop'
+    requests = 0
+    expect(await client.post('/v1/status', { caller })).toMatchObject({ ok: false, error: { code: 'SERVICE_UNAVAILABLE' } })
+    expect(requests).toBe(2)
   })
 
   test('an idle connection is closed by the caller after idleMs, and close() ends the rest', async () => {
-    const transport = keepAliveTransport({ idleMs: 100 })
-    try {
-      expect((await clientOver(transport).post('/v1/status', { caller })).ok).toBe(true)
-      expect(open.size).toBe(1)
-      // No upper bound on when: only that it happens without the server closing it.
-      while (open.size > 0) await new Promise((r) => setTimeout(r, 20))
-      expect(connections).toBe(1)
-    } finally {
-      transport.close()
-    }
-    const lasting = keepAliveTransport()
+    const transport = keptAliveTransport({ idleMs: 100 })
+    expect((await clientOver(transport).post('/v1/status', { caller })).ok).toBe(true)
+    expect(open.size).toBe(1)
+    // No upper bound on when: only that it happens without the server closing it.
+    while (open.size > 0) await new Promise((r) => setTimeout(r, 20))
+    expect(connections).toBe(1)
+    const lasting = keptAliveTransport()
     expect((await clientOver(lasting).post('/v1/status', { caller })).ok).toBe(true)
     expect(open.size).toBe(1)
     lasting.close()
