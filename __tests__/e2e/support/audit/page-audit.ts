@@ -49,6 +49,12 @@ export interface StateOptions {
   reload?: { ready: (page: Page) => Promise<void> }
   /** How long the page may take to say what it shows (its speech is queued). */
   speechMs?: number
+  /**
+   * Resolves once the state is all on screen, awaited before each measurement: a part the page adds
+   * after a while (the camera's coaching hint) would otherwise be measured or not depending on how busy
+   * the machine is.
+   */
+  shown?: (page: Page) => Promise<void>
 }
 
 /** Everything the audit needs in a page, before its first load. */
@@ -159,6 +165,7 @@ export class PageAuditor {
 
   /** Measures the state on screen now at one size; answers the measurement (or null when it failed). */
   async measureAt(page: Page, id: string, title: string, size: Size, opts: StateOptions): Promise<Measurement | null> {
+    await opts.shown?.(page)
     await settle(page)
     const file = join(AUDIT_DIR, `${id}-${size}.png`)
     // The in-page snapshot first: it is taken in one go, before a short-lived state (the camera's
