@@ -281,15 +281,16 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
         results.push({ name: t.name, rows: s.rows, checksum: s.hex })
       }
       if (bad.length > 0) throw mismatchError(bad)
-      await client.query('commit')
-
-      const migratedAfter = applied.length < CODE_MIGRATIONS.length ? await migrateLatest(options.to) : []
       // Freshly loaded tables have no planner statistics until autovacuum gets to them (a minute or
       // more): meanwhile PostgreSQL takes each partial index for a single row and answered a status
       // read by walking every active binding (7,000 rows a read in bench:api; a million after a
       // province's copy). A backend started on the copy must find it as a running database would be.
+      // Inside the transaction: it commits with the rows, and a failure leaves nothing, as promised.
       opts.onProgress?.({ kind: 'analyze', tables: ordered.length })
       await client.query(`analyze ${ordered.map((t) => quoteIdent(t.name)).join(', ')}`)
+      await client.query('commit')
+
+      const migratedAfter = applied.length < CODE_MIGRATIONS.length ? await migrateLatest(options.to) : []
       return { tables: results, targetOnly, migratedAfter }
     } catch (err) {
       await rollback(client)
