@@ -11,8 +11,6 @@
  *               clip: the backend replays it in its worker; face matching off. One per person (a
  *               person's second summary would be refused as reused), COMPLETIONS/2 persons per via:
  *               the warm-up sends a tenth of them, the measured run the rest, however long that takes.
- * On PostgreSQL the store is analysed after the accounts are bound, as autovacuum would have done in a
- * running database (without statistics the status read walks every binding).
  *   scale       PostgreSQL only: status reads spread over three backend instances on the one database
  *               (connections split between them, rates summed) vs. one instance, alternated
  *               one, three, one; the ratio is three over the mean of the two single runs.
@@ -22,6 +20,8 @@
  * (IDENTITY_VERIFIER=manual-review). Callers rotate over PERSONS bound accounts, so no caller reaches
  * the per-caller rate limit (300 a minute). 503 = shed by load shedding (through the gateway: the
  * backend's SERVICE_UNAVAILABLE). Prints a markdown table.
+ * On PostgreSQL the store is analysed after the accounts are bound, as autovacuum would have done in a
+ * running database (without statistics the status read walks every binding).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -159,7 +159,6 @@ interface OpenSession {
 
 let variants = 0
 
-/** One session per account, started through the backend, to be completed later. */
 /**
  * What autovacuum does within a minute or so of a bulk change: the bench binds its accounts seconds
  * before it measures, and without statistics PostgreSQL walks every active binding per status read
@@ -175,6 +174,7 @@ async function analyze(databaseUrl: string): Promise<void> {
   }
 }
 
+/** One session per account, started through the backend, to be completed later. */
 async function startSessions(backendUrl: string, accounts: readonly Account[]): Promise<OpenSession[]> {
   const out: OpenSession[] = []
   let next = 0

@@ -38,7 +38,6 @@ export async function findSession(db: Db, id: string): Promise<SessionRow | unde
   return (await selectSession(db, id))[0]
 }
 
-/** Sessions of an account that are still open and not expired at `now` (ISO). */
 // Not prepared on PostgreSQL (compiled.ts, `prepared`): sessions pile up fast from an empty table.
 const selectOpenSessionCount = compiledOnce(
   2,
@@ -47,7 +46,7 @@ const selectOpenSessionCount = compiledOnce(
   { prepared: false },
 )
 
-/** Every start counts them (before and inside its transaction). */
+/** Sessions of an account that are still open and not expired at `now` (ISO); every start counts them (before and inside its transaction). */
 export async function countOpenSessions(db: Db, accountId: string, now: string): Promise<number> {
   const [row] = await selectOpenSessionCount(db, accountId, now)
   return Number(row.n)

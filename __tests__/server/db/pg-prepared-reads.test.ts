@@ -3,10 +3,11 @@
  * answers, each SQL text under its own name, and a read whose `select *` changed shape under it (a
  * column added by another instance's migration) is prepared again instead of failing.
  */
-import { sql } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { openStore } from '../../../server/db/connect'
 import { preparedName, preparedReadsOf } from '../../../server/db/pg-prepared-reads'
 import { compiledOnce } from '../../../server/repositories/compiled'
+import type { Db } from '../../../server/repositories/types'
 import { createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
 
 describe('prepared hot reads on PostgreSQL', () => {
@@ -23,8 +24,9 @@ describe('prepared hot reads on PostgreSQL', () => {
     await other?.close()
   })
 
-  // (the table is not in the store's schema type: the builder goes through an untyped instance)
-  const scratchById = compiledOnce(1, (db, id: string) => (db as unknown as import('kysely').Kysely<{ scratch: { id: string; note: string } }>).selectFrom('scratch').selectAll().where('id', '=', id))
+  // (the table is not in the store's schema type: the builders go through an instance typed for it)
+  const scratch = (db: Db) => (db as unknown as Kysely<{ scratch: { id: string; note: string } }>).selectFrom('scratch')
+  const scratchById = compiledOnce(1, (db, id: string) => scratch(db).selectAll().where('id', '=', id))
 
   it('is registered for the PostgreSQL store only, never for a transaction', async () => {
     expect(preparedReadsOf(t.store.db)).toBeDefined()
@@ -51,8 +53,8 @@ describe('prepared hot reads on PostgreSQL', () => {
 
   it('sends a read compiled with `prepared: false` unnamed, so it is planned on every run', async () => {
     const one = openStore({ databaseUrl: t.location, sqlitePath: '', poolSize: 1 })
-    const named = compiledOnce(1, (db, id: string) => (db as unknown as import('kysely').Kysely<{ scratch: { id: string; note: string } }>).selectFrom('scratch').select('note').where('id', '=', id))
-    const unnamed = compiledOnce(1, (db, id: string) => (db as unknown as import('kysely').Kysely<{ scratch: { id: string; note: string } }>).selectFrom('scratch').select(['id', 'note']).where('id', '=', id), { prepared: false })
+    const named = compiledOnce(1, (db, id: string) => scratch(db).select('note').where('id', '=', id))
+    const unnamed = compiledOnce(1, (db, id: string) => scratch(db).select(['id', 'note']).where('id', '=', id), { prepared: false })
     try {
       expect(await unnamed(one.db, 'b')).toEqual([{ id: 'b', note: 'second' }])
       expect(await named(one.db, 'b')).toEqual([{ note: 'second' }])

@@ -62,8 +62,9 @@ export async function runLoad(target: LoadTarget, seconds: number, connections =
       },
     ],
   })
+  const ranSeconds = amount === undefined ? seconds : (lastAnswerAt - (firstSentAt ?? lastAnswerAt)) / 1000 || result.duration
   return {
-    rps: okCount / (amount === undefined ? seconds : (lastAnswerAt - (firstSentAt ?? lastAnswerAt)) / 1000 || result.duration),
+    rps: okCount / ranSeconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
     shed,
