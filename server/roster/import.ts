@@ -13,7 +13,7 @@ import type { CyclePolicy } from '../../src/core/cycle'
 import type { PiiCipher } from '../crypto/pii'
 import { newSortableId } from '../db/ids'
 import { appendAudit } from '../repositories/audit'
-import { openPersonBulkWriter, personsLookEmpty } from '../repositories/person-bulk'
+import { openPersonBulkWriter, personsLookEmpty, refreshPersonsStatistics } from '../repositories/person-bulk'
 import { listAllPersons } from '../repositories/persons'
 import type { Db, PersonRow } from '../repositories/types'
 import { ROSTER_CODEC, ROSTER_COLUMNS, ROSTER_FIELDS, type RawRosterRow, type RosterField, type RowError } from './columns'
@@ -61,7 +61,8 @@ class Abort extends Error {}
 
 /**
  * Imports of fewer rows keep the store's indexes live even into an empty roster (the demo roster, a
- * test's few rows): dropping and rebuilding them would save nothing and still lock the table.
+ * test's few rows): dropping and rebuilding them would save nothing and still lock the table. Imports
+ * that write at least this many rows also refresh the planner's statistics afterwards.
  */
 const FIRST_LOAD_MIN_ROWS = 1000
 
@@ -228,6 +229,10 @@ export async function importPrepared(db: Db, chunks: AsyncIterable<PreparedChunk
       })
     })))
     summary.committed = true
+    if (summary.inserted + summary.updated >= FIRST_LOAD_MIN_ROWS) {
+      // The rows are committed whatever happens here: a failure only leaves the statistics to autovacuum.
+      await refreshPersonsStatistics(db).catch(() => undefined)
+    }
   } catch (err) {
     if (!(err instanceof Abort)) throw err
     // Rolled back: nothing was inserted, updated or kept (checkOnly: the counts say what it would have done).

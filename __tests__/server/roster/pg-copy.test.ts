@@ -251,6 +251,23 @@ describe('a first load into an empty persons table on PostgreSQL (secondary inde
     }
   })
 
+  it('an import that writes 1,000 rows or more leaves planner statistics for persons; a smaller one leaves them to autovacuum', async () => {
+    const fresh = await createTestStore('postgres')
+    // pg_statistic is the planner's table (transactional, no stats-collector delay); autovacuum's first look is a minute away.
+    const analysed = async () => Number((await sql<{ n: string }>`select count(*) as n from pg_stats where schemaname = 'public' and tablename = 'persons'`.execute(fresh.store.db)).rows[0].n)
+    try {
+      await migrateToLatest(fresh.store)
+      expect(await importRoster(fresh.store.db, rowsOf(Array.from({ length: 999 }, (_, i) => line(i))), opts())).toMatchObject({ committed: true, inserted: 999 })
+      expect(await analysed()).toBe(0)
+      expect(await importRoster(fresh.store.db, rowsOf(Array.from({ length: 1000 }, (_, i) => line(3000 + i))), opts())).toMatchObject({ committed: true, inserted: 1000 })
+      expect(await analysed()).toBeGreaterThan(5)
+      const est = await sql<{ n: number }>`select reltuples::int as n from pg_class where relname = 'persons'`.execute(fresh.store.db)
+      expect(est.rows[0].n).toBe(1999)
+    } finally {
+      await fresh.close()
+    }
+  })
+
   it('two first loads at once: one waits for the other, then reads its rows and loads with the indexes live', async () => {
     const fresh = await createTestStore('postgres')
     try {
