@@ -251,6 +251,40 @@ describe('RollingMedian', () => {
     expect(m.count).toBe(8)
     expect(m.median()).toBe(15.5)
   })
+
+  test('after every push: the median, count and span of the values a plain filter and sort keep', () => {
+    // Streams like the detectors': steady frames, dropped runs, bursts, repeated and quantised values,
+    // non-finite ones (ignored), a full ring; each push checked against the definition.
+    let seed = 7
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32)
+    let checked = 0
+    for (const [windowMs, capacity] of [[1000, 8], [2000, 128], [8000, 128], [500, 3]] as const) {
+      const m = new RollingMedian(windowMs, capacity)
+      const kept: { t: number; v: number }[] = []
+      let t = 0
+      let level = 0.3
+      for (let i = 0; i < 3000; i++) {
+        const r = rand()
+        t += r < 0.05 ? 300 + Math.floor(rand() * 3000) : r < 0.1 ? 0 : 20 + Math.floor(rand() * 120)
+        level += (rand() - 0.5) * 0.02
+        const v = rand() < 0.02 ? NaN : rand() < 0.03 ? Infinity : Math.round((level + (rand() < 0.1 ? (rand() - 0.5) * 0.3 : 0)) * 1000) / 1000
+        m.push(t, v)
+        if (Number.isFinite(v)) {
+          kept.push({ t, v })
+          while (kept.length > 0 && kept[0].t < t - windowMs) kept.shift()
+          if (kept.length > capacity) kept.shift()
+        }
+        const sorted = kept.map((k) => k.v).sort((a, b) => a - b)
+        const n = sorted.length
+        const median = n === 0 ? NaN : n % 2 === 1 ? sorted[n >> 1] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+        const span = n < 2 ? 0 : kept[n - 1].t - kept[0].t
+        if (m.median() !== median && !(Number.isNaN(median) && Number.isNaN(m.median()))) throw new Error(`push ${i} (window ${windowMs}, capacity ${capacity}): median ${m.median()}, expected ${median}`)
+        expect([m.count, m.spanMs]).toEqual([n, span])
+        checked++
+      }
+    }
+    expect(checked).toBe(12000)
+  })
 })
 
 describe('frontal pose when free-running', () => {
