@@ -32,6 +32,19 @@ describe('replay', () => {
     }
   })
 
+  test('frames after the verdict are not part of the replayed verdict, as a recording session would not have kept them', () => {
+    const trace = loadTrace('cap13_edit2')
+    const a = runSession(sourceFromHeader(trace.header), trace.frames, ['blink', 'turn_left'], CLIP_CONFIG)
+    const s = a.verdict.summary
+    const N = SUMMARY_FIELDS.length
+    // the last second again, after the end
+    const extra = s.data.slice((s.n - 25) * N)
+    const longer = { ...s, n: s.n + 25, data: [...s.data, ...extra] }
+    const replayed = replaySummary(JSON.parse(JSON.stringify(longer)), ['blink', 'turn_left'], CLIP_CONFIG)
+    expect(replayed.frames).toBe(s.n)
+    expect(replayed).toEqual(a.verdict)
+  })
+
   test('a summary replayed against a different challenge does not pass', () => {
     const trace = loadTrace('cap13_edit2')
     const a = runSession(sourceFromHeader(trace.header), trace.frames, ['blink', 'turn_left'], CLIP_CONFIG)

@@ -11,7 +11,7 @@ import { LivenessInputError } from './errors'
 import { quantiseObservation } from './quantise'
 import { LivenessSession, type LivenessVerdict, type SessionEvent } from './session/machine'
 import { resolveSessionConfig, type SessionConfigInput } from './session/config'
-import { decodeSummary, validateSummary, type ObservationSummary } from './summary'
+import { decodeSummary, ReplayRecorder, validateSummary, type ObservationSummary } from './summary'
 import type { TraceHeader } from './trace/format'
 import type { ActionEvent, ActionName, Observation, TrackerFrame } from './types'
 import { emptyObservation } from './types'
@@ -117,7 +117,7 @@ export function replaySummary(summary: ObservationSummary, challenge: readonly A
   const s = validateSummary(summary)
   const layout = resolveLayout(s.layout)
   if (!layout) throw new LivenessInputError('LAYOUT_UNKNOWN', s.layout)
-  const session = new LivenessSession({ challenge, config, tuning: layout.tuning, layout: layout.name })
+  const session = new LivenessSession({ challenge, config, tuning: layout.tuning, layout: layout.name, recorder: new ReplayRecorder(s) })
   for (const o of decodeSummary(s)) {
     session.push(o)
     if (session.verdict) return session.verdict

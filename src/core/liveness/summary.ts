@@ -24,8 +24,15 @@ export interface ObservationSummary {
 
 const int = (v: number, k: number): number | null => (Number.isFinite(v) ? Math.round(v * k) + 0 : null)
 
+/** What a session keeps of the frames it is given (LivenessSession). */
+export interface FrameRecorder {
+  /** `o` must already be quantised. */
+  add(o: Observation): void
+  readonly summary: ObservationSummary
+}
+
 /** Appends quantised observations to a summary. */
-export class SummaryRecorder {
+export class SummaryRecorder implements FrameRecorder {
   readonly summary: ObservationSummary
   private lastT = 0
 
@@ -55,6 +62,26 @@ export class SummaryRecorder {
     )
     this.lastT = o.t
     this.summary.n++
+  }
+}
+
+/**
+ * For a replay (replaySummary in engine.ts): the frames a session is given are the frames of `source`,
+ * decoded in order, so they are counted instead of encoded again (re-encoding them was a seventh of a
+ * replay's time on the backend). The summary is `source` up to the last frame given, which is what a
+ * SummaryRecorder would have made of them.
+ */
+export class ReplayRecorder implements FrameRecorder {
+  private n = 0
+
+  constructor(private readonly source: ObservationSummary) {}
+
+  add(): void {
+    this.n++
+  }
+
+  get summary(): ObservationSummary {
+    return this.n === this.source.n ? this.source : { ...this.source, n: this.n, data: this.source.data.slice(0, this.n * N) }
   }
 }
 

@@ -27,7 +27,7 @@ import { LAYOUTS, type StillNoise } from '../adapters/layouts'
 import { DetectorBank, type HeadTuning } from '../detectors/bank'
 import { resolveDetectorConfig } from '../detectors/config'
 import { quantiseObservation } from '../quantise'
-import { SummaryRecorder, type ObservationSummary } from '../summary'
+import { SummaryRecorder, type FrameRecorder, type ObservationSummary } from '../summary'
 import type { ActionEvent, ActionName, Observation } from '../types'
 import { emptyObservation, isActionName } from '../types'
 import { LivenessInputError } from '../errors'
@@ -65,6 +65,8 @@ export interface SessionOptions {
   tuning: HeadTuning
   /** Layout name recorded in the summary. */
   layout: string
+  /** How the frames are kept for the verdict's summary (default: a SummaryRecorder of `layout`). */
+  recorder?: FrameRecorder
 }
 
 const NO_EVENTS: readonly SessionEvent[] = Object.freeze([]) as readonly SessionEvent[]
@@ -74,7 +76,7 @@ export class LivenessSession {
   readonly challenge: ActionName[]
   private readonly bank: DetectorBank
   private readonly gates: GateChecker
-  private readonly recorder: SummaryRecorder
+  private readonly recorder: FrameRecorder
   private readonly o: Observation = emptyObservation()
   private readonly out: SessionEvent[] = []
   private phase: SessionPhase = 'positioning'
@@ -107,7 +109,7 @@ export class LivenessSession {
     this.challenge = opts.challenge.slice()
     this.bank = new DetectorBank(resolveDetectorConfig(this.cfg.detectors), opts.tuning)
     this.gates = new GateChecker(this.cfg)
-    this.recorder = new SummaryRecorder(opts.layout)
+    this.recorder = opts.recorder ?? new SummaryRecorder(opts.layout)
     this.still = stillThresholds(this.cfg, opts.layout)
   }
 
