@@ -3,17 +3,10 @@
  * bench's own checks (each measured operation read as many rows as its plain-scan baseline) pass.
  * No timing is asserted: speed lives in the bench's ratios (docs/bench-agency.md).
  */
-import { execFileSync } from 'node:child_process'
-import { join } from 'node:path'
-
-const ROOT = join(__dirname, '..', '..')
+import { runBench } from './run-bench'
 
 it('bench:agency on 3,000 persons prints the table for SQLite', () => {
-  const out = execFileSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/bench/agency.ts', '--persons', '3000', '--store', 'sqlite'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-  })
+  const out = runBench('agency.ts', ['--persons', '3000', '--store', 'sqlite'])
   const lines = out.split('\n').filter((l) => l.startsWith('| SQLite |'))
   expect(lines.map((l) => l.split('|')[2].trim())).toEqual([
     'overdue list, first page (50 rows)',

@@ -3,17 +3,10 @@
  * generated row and prints the baseline, the copy and their ratio. No timing is asserted: speed lives
  * in the bench's ratio (docs/db-copy.md).
  */
-import { execFileSync } from 'node:child_process'
-import { join } from 'node:path'
-
-const ROOT = join(__dirname, '..', '..')
+import { runBench } from './run-bench'
 
 it('bench:db-copy on 3,000 persons and 900 accounts copies all 6,600 rows and prints the ratio', () => {
-  const out = execFileSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/bench/db-copy.ts', '--persons', '3000', '--accounts', '900'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-  })
+  const out = runBench('db-copy.ts', ['--persons', '3000', '--accounts', '900'])
   // persons + accounts + bindings and relatives (one per account) + records + audit rows
   expect(out).toMatch(/generated 3,000 persons, 900 accounts .*\(6,600 rows\)/)
   expect(out).toMatch(/baseline: +every row of the file read once: 6,600 rows in [\d.]+ s/)
