@@ -39,11 +39,6 @@ export class RollingMedian {
     this.size = 0
   }
 
-  /** Drop values older than `t - windowMs`. */
-  expire(t: number): void {
-    while (this.size > 0 && this.times[this.head] < t - this.windowMs) this.dropOldest()
-  }
-
   push(t: number, v: number): void {
     if (!Number.isFinite(v)) return
     // How many of the oldest values leave: the expired ones, or the oldest of a full ring.

@@ -301,6 +301,8 @@ export class LivenessSession {
   }
 
   private makeVerdict(t: number, passed: boolean, reason: FailReason | null, missedAction: ActionName | null = null): LivenessVerdict {
+    // Read once: a replay's recorder makes its summary on request.
+    const summary = this.recorder.summary
     return {
       passed,
       reason,
@@ -309,8 +311,8 @@ export class LivenessSession {
       actions: this.accepted.slice(),
       startMs: Number.isNaN(this.startT) ? 0 : this.startT,
       endMs: t,
-      frames: this.recorder.summary.n,
-      summary: this.recorder.summary,
+      frames: summary.n,
+      summary,
     }
   }
 }
