@@ -17,8 +17,8 @@
  * Each case runs right after a run against a bare Fastify POST route (own process) with the same
  * client (same signing, same body; through the gateway: the same bearer header), and again after it;
  * the ratio is the case's successful req/s over the mean of those two bare runs. Face matching is off
- * (IDENTITY_VERIFIER=manual-review). Callers rotate over PERSONS bound accounts, so no caller reaches
- * the per-caller rate limit (300 a minute). 503 = shed by load shedding (through the gateway: the
+ * (IDENTITY_VERIFIER=manual-review). Callers rotate over PERSONS bound accounts in a fixed shuffled
+ * order, so no caller reaches the per-caller rate limit (300 a minute). 503 = shed by load shedding (through the gateway: the
  * backend's SERVICE_UNAVAILABLE). Prints a markdown table.
  * On PostgreSQL the store is analysed after the accounts are bound, as autovacuum would have done in a
  * running database (without statistics the status read walks every binding).
@@ -38,6 +38,7 @@ import { startTestPostgres, stopTestPostgres } from '../support/throwaway-postgr
 import { runLoad, runLoadSpread, type LoadResult, type LoadTarget, CONNECTIONS } from './api/load'
 import { startNode, type Child } from './api/processes'
 import { benchPersons, rosterCsv, type BenchPerson } from './api/roster'
+import { shuffled } from './support/rng'
 import { BENCH_CHALLENGE, clientRun, movedSummary, type ClientRun } from './api/completion'
 
 function arg(name: string, fallback: string): string {
@@ -131,7 +132,14 @@ const ROUTES: Record<Exclude<CaseName, 'complete'>, { backend: string; gateway: 
   start: { backend: '/v1/certifications/start', gateway: '/fn/startCertification', extra: { channel: 'h5' } },
 }
 
-function rotating(accounts: readonly Account[]): () => Account {
+/**
+ * Callers in a fixed shuffled order, over and over. The accounts were bound in roster order, so the
+ * plain order walked persons (ids time-ordered by the import) and their rows in index order: every
+ * index a read touches, or its audit row writes, was hit page after page. Real callers arrive in no
+ * such order.
+ */
+function rotating(inBindingOrder: readonly Account[]): () => Account {
+  const accounts = shuffled(inBindingOrder, 11)
   let i = 0
   return () => accounts[i++ % accounts.length]
 }

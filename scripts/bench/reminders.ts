@@ -47,6 +47,7 @@ import type { ServiceContext } from '../../server/services/context'
 import { startTestPostgres, stopTestPostgres, type TestPostgres } from '../support/throwaway-postgres'
 import { arg, argText } from './support/args'
 import { openPostgresBenchDb, openSqliteBenchDb, type Backend, type BenchDb, type Cell } from './support/stores'
+import { rng } from './support/rng'
 
 const PERSONS = arg('persons', 1_000_000)
 const ACCOUNTS = arg('accounts', 300_000)
@@ -112,16 +113,6 @@ function pii(): PiiCipher {
 }
 
 /** Deterministic pseudo-random numbers (bench runs are comparable). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 async function generate(db: BenchDb, cipher: PiiCipher): Promise<void> {
   const t0 = Date.now()

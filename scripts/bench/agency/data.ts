@@ -10,18 +10,8 @@
  */
 import { addDays } from '../../../src/core/reminders/policy'
 import type { PiiCipher } from '../../../server/crypto/pii'
+import { rng } from '../support/rng'
 import type { BenchDb, Cell } from './stores'
-
-export function rng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const PERSON_COLUMNS = ['id', 'person_no', 'pii_enc', 'name_masked', 'id_number_hash', 'id_number_masked', 'insurance_type', 'employer', 'benefit_status', 'suspended_since', 'last_certified_on', 'roster_certified_on', 'region_code', 'enrolled_on', 'key_version', 'created_at', 'updated_at']
 const RECORD_COLUMNS = ['id', 'person_id', 'certified_at', 'result', 'method', 'channel', 'performed_by', 'performer_account_id', 'created_at', 'performer_relation', 'via']
