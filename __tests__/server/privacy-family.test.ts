@@ -71,6 +71,7 @@ describe.each(DIALECTS)('no name or ID number leaks from a family / share / noti
     // ── the search ──
     const logs = h.logs()
     expect(logs.length).toBeGreaterThan(1000) // the run was logged (level trace)
+    await h.app.services.readAudit?.flush() // the reads' audit rows, written just after each answer
     const stored = JSON.stringify({
       shares: await db.selectFrom('share_tokens').selectAll().execute(),
       notices: await db.selectFrom('notice_codes').selectAll().execute(),
@@ -78,6 +79,7 @@ describe.each(DIALECTS)('no name or ID number leaks from a family / share / noti
       sessions: await db.selectFrom('certification_sessions').select(['id', 'via', 'via_ref', 'relation', 'relative_id', 'identity_step', 'answer']).execute(),
       records: await db.selectFrom('certification_records').selectAll().execute(),
       audit: await db.selectFrom('audit_log').selectAll().execute(),
+      readAudit: await db.selectFrom('read_audit_log').selectAll().execute(),
     })
     for (const secret of DEMO_SECRETS) {
       expect(logs).not.toContain(secret)

@@ -87,6 +87,9 @@ export interface AuditLogTable {
   detail: string
 }
 
+/** The audit rows of reads (migration 021): audit_log's columns, only the primary key as index. */
+export type ReadAuditLogTable = AuditLogTable
+
 export interface UsedNoncesTable {
   nonce: string
   expires_at: string
@@ -473,6 +476,7 @@ export interface Database {
   bindings: BindingsTable
   certification_records: CertificationRecordsTable
   audit_log: AuditLogTable
+  read_audit_log: ReadAuditLogTable
   used_nonces: UsedNoncesTable
   face_references: FaceReferencesTable
   identity_wechat_checks: IdentityWechatChecksTable

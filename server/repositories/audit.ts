@@ -1,6 +1,11 @@
 /**
  * The append-only audit log. `detail` must never hold personal data (no names, ID or card numbers,
  * no openids): codes, methods, counts and internal ids only. The database refuses UPDATE and DELETE.
+ *
+ * Two tables, the same columns: audit_log for actions (writes, refusals, certifications, what a clerk
+ * did), with lookup indexes by actor and by subject; read_audit_log for reads (appendReadAudit), which
+ * far outnumber actions and are never looked up by the product, with only a time-ordered key
+ * (migration 021).
  */
 import { ON_THE_STORE, type BackgroundWrites } from '../db/connect'
 import type { AuditLogTable } from '../db/schema'
@@ -42,8 +47,10 @@ export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
 
 const AUDIT_INSERT_CHUNK = 500
 
+type AuditRow = ReturnType<typeof auditRow>
+
 // A buffered batch's text depends only on its row count: written once per count (multi-row-insert.ts).
-const insertAuditRows = multiRowInsert<'audit_log', ReturnType<typeof auditRow>>('audit_log', {
+const insertReadAuditRows = multiRowInsert<'read_audit_log', AuditRow>('read_audit_log', {
   id: (r) => r.id,
   at: (r) => r.at,
   actor_type: (r) => r.actor_type,
@@ -53,10 +60,10 @@ const insertAuditRows = multiRowInsert<'audit_log', ReturnType<typeof auditRow>>
   detail: (r) => r.detail,
 })
 
-async function appendAuditRows(db: Db, entries: readonly AuditEntry[], writes: BackgroundWrites): Promise<void> {
+async function appendReadAuditRows(db: Db, entries: readonly AuditEntry[], writes: BackgroundWrites): Promise<void> {
   for (let i = 0; i < entries.length; i += AUDIT_INSERT_CHUNK) {
     const chunk = entries.slice(i, i + AUDIT_INSERT_CHUNK)
-    await writes.run(insertAuditRows(db, chunk.map(auditRow)))
+    await writes.run(insertReadAuditRows(db, chunk.map(auditRow)))
   }
 }
 
@@ -74,9 +81,10 @@ export interface AuditBufferOptions {
 }
 
 /**
- * Audit rows of reads, written in batches (one INSERT, one commit, for many rows) a moment after the
- * read is answered, so a read does not wait for a commit of its own. close() writes what is left: a
- * clean shutdown loses no row. Writes keep their audit rows in their own transactions (appendAudit).
+ * Audit rows of reads, written into read_audit_log in batches (one INSERT, one commit, for many rows)
+ * a moment after the read is answered, so a read does not wait for a commit of its own. close() writes
+ * what is left: a clean shutdown loses no row. Writes keep their audit rows in their own transactions
+ * (appendAudit, into audit_log).
  */
 export class AuditBuffer {
   private rows: AuditEntry[] = []
@@ -126,7 +134,7 @@ export class AuditBuffer {
       const batch = this.rows
       this.rows = []
       try {
-        await appendAuditRows(this.db, batch, this.opts.writes ?? ON_THE_STORE)
+        await appendReadAuditRows(this.db, batch, this.opts.writes ?? ON_THE_STORE)
       } catch (err) {
         this.rows = batch.concat(this.rows)
         const dropped = Math.max(0, this.rows.length - this.maxBuffered)
@@ -150,8 +158,8 @@ export class AuditBuffer {
   }
 }
 
-/** Where a read's audit row goes: the context's buffer when it has one, else straight into the table. */
+/** A read's audit row into read_audit_log: through the context's buffer when it has one, else at once. */
 export async function appendReadAudit(ctx: { db: Db; readAudit?: AuditBuffer }, entry: AuditEntry): Promise<void> {
   if (ctx.readAudit) ctx.readAudit.append(entry)
-  else await appendAudit(ctx.db, entry)
+  else await appendReadAuditRows(ctx.db, [entry], ON_THE_STORE)
 }

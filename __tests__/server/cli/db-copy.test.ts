@@ -152,6 +152,9 @@ describe('db:copy from SQLite to PostgreSQL', () => {
       const { status, result } = await certify(h, callers[key], {})
       if (status !== 200) throw new Error(`certify ${key}: ${JSON.stringify(result)}`)
     }
+    // A read, so read_audit_log has a row to copy (reads are audited in a batch just after the answer).
+    expect((await h.post('/v1/status', { caller: callers.li })).statusCode).toBe(200)
+    await h.app.services.readAudit?.flush()
     const db = h.test.store.db
     const personId = (await db.selectFrom('persons').select('id').where('person_no', '=', 'DEMO0002').executeTakeFirstOrThrow()).id
     const now = h.now.toISOString()
@@ -185,7 +188,7 @@ describe('db:copy from SQLite to PostgreSQL', () => {
     expect(res.stderr + res.stdout).not.toContain(target.location)
 
     const counts = await rowCounts(target.location, tables)
-    for (const t of ['persons', 'accounts', 'bindings', 'certification_records', 'certification_sessions', 'audit_log', 'face_references', 'notice_codes']) {
+    for (const t of ['persons', 'accounts', 'bindings', 'certification_records', 'certification_sessions', 'audit_log', 'read_audit_log', 'face_references', 'notice_codes']) {
       expect([t, counts[t] > 0]).toEqual([t, true])
     }
     const src = sqliteClient(file)

@@ -90,7 +90,7 @@ describe('background writes on the worker connection', () => {
       expect(v1).not.toBe(v0)
       audit.append({ at: new Date().toISOString(), actorType: 'system', actorRef: 'test', action: 'status.read' })
       await audit.flush()
-      const { rows } = await sql<{ n: number }>`select count(*) as n from audit_log where action = 'status.read'`.execute(store.db)
+      const { rows } = await sql<{ n: number }>`select count(*) as n from read_audit_log where action = 'status.read'`.execute(store.db)
       expect(Number(rows[0].n)).toBe(1)
       expect(await dataVersion(store.db)).not.toBe(v1)
     } finally {

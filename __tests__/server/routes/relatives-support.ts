@@ -118,10 +118,11 @@ export async function personIdOf(h: Harness, key: DemoKey): Promise<string> {
   return (await h.test.store.db.selectFrom('persons').select('id').where('person_no', '=', PERSON_NO[key]).executeTakeFirstOrThrow()).id
 }
 
-export async function auditOf(h: Harness, action: string) {
+/** Audit rows of one action (audit_log; a read's rows are in read_audit_log: pass that table). */
+export async function auditOf(h: Harness, action: string, table: 'audit_log' | 'read_audit_log' = 'audit_log') {
   // Audit rows of reads are written in batches just after the answer.
   await h.app.services.readAudit?.flush()
-  const rows = await h.test.store.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('at').execute()
+  const rows = await h.test.store.db.selectFrom(table).selectAll().where('action', '=', action).orderBy('at').execute()
   return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }))
 }
 

@@ -205,7 +205,7 @@ describe.each(DIALECTS)('relatives on %s', (dialect) => {
       expect(view.relative).toEqual({ relativeId, maskedName: '刘*福', relationLabel: '父亲' })
       expect(view.records[0]).toMatchObject({ id: saved.id, result: 'passed', performedBy: 'relative', performedByLabel: '亲属代办' })
       for (const secret of DEMO_SECRETS) expect(res.body).not.toContain(secret)
-      expect((await auditOf(h, 'relative.records_list')).at(-1)).toMatchObject({ subject_person_id: liId, detail: { relativeId, relation: 'father', count: view.records.length } })
+      expect((await auditOf(h, 'relative.records_list', 'read_audit_log')).at(-1)).toMatchObject({ subject_person_id: liId, detail: { relativeId, relation: 'father', count: view.records.length } })
       // once the link is removed, the records are closed to this account too
       await h.post('/v1/relatives/remove', { caller: child, relativeId })
       const after = await h.post('/v1/records', { caller: child, limit: 20, relativeId })

@@ -57,11 +57,11 @@ describe.each(DIALECTS)('status and records on %s', (dialect) => {
 
   it('answers {bound:false} for an unbound caller, and audits every status read', async () => {
     await h.app.services.readAudit?.flush()
-    const before = await h.test.store.db.selectFrom('audit_log').select('id').where('action', '=', 'status.read').execute()
+    const before = await h.test.store.db.selectFrom('read_audit_log').select('id').where('action', '=', 'status.read').execute()
     expect((await h.post('/v1/status', { caller: newCaller() })).json()).toEqual({ bound: false })
     // Audit rows of reads are written in batches just after the answer.
     await h.app.services.readAudit?.flush()
-    const after = await h.test.store.db.selectFrom('audit_log').select('id').where('action', '=', 'status.read').execute()
+    const after = await h.test.store.db.selectFrom('read_audit_log').select('id').where('action', '=', 'status.read').execute()
     expect(after.length).toBe(before.length + 1)
   })
 
@@ -91,7 +91,7 @@ describe.each(DIALECTS)('status and records on %s', (dialect) => {
     expect(paged.json().records[0].certifiedAt).toBe('2026-03-14T16:00:00.000Z')
 
     await h.app.services.readAudit?.flush()
-    const audits = await db.selectFrom('audit_log').selectAll().where('action', '=', 'records.list').where('subject_person_id', '=', person.person_id).execute()
+    const audits = await db.selectFrom('read_audit_log').selectAll().where('action', '=', 'records.list').where('subject_person_id', '=', person.person_id).execute()
     expect(audits.length).toBe(2)
   })
 

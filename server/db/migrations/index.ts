@@ -21,6 +21,7 @@ import * as agencyExports from './017-agency-exports'
 import * as appeals from './018-appeals'
 import * as unitAdmins from './019-unit-admins'
 import * as signals from './020-signals'
+import * as readAuditLog from './021-read-audit-log'
 
 export interface MigrationModule {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -48,4 +49,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, module: Migration
   ['018-appeals', appeals],
   ['019-unit-admins', unitAdmins],
   ['020-signals', signals],
+  ['021-read-audit-log', readAuditLog],
 ]
