@@ -1,7 +1,8 @@
 /** 我要申诉 / 申请上门认证 in SQL (migration 018), and the outbox rows that tell people of each change. */
-import { sql, type Insertable, type RawBuilder, type Selectable } from 'kysely'
+import { sql, type Insertable, type Selectable } from 'kysely'
 import { OPEN_APPEAL_STATES } from '../../src/core/contracts/appeals'
 import type { AppealsTable, Dialect } from '../db/schema'
+import { bulkRowIds } from './bulk-row-ids'
 import type { Db } from './types'
 
 export type AppealRow = Selectable<AppealsTable>
@@ -30,10 +31,6 @@ export const APPEAL_TEMPLATE = 'appealUpdate'
 /** Outbox kind; its `cycle` is "<appealId>:<state>", so each state change is queued once per recipient. */
 export const APPEAL_OUTBOX_KIND = 'appeal'
 
-function idExpr(dialect: Dialect): RawBuilder<string> {
-  return dialect === 'postgres' ? sql<string>`replace(gen_random_uuid()::text, '-', '')` : sql<string>`lower(hex(randomblob(16)))`
-}
-
 /**
  * Queues one appeal-update message per recipient who accepted the template: the person's bound 本人
  * account and every linked relative's account (the filer is one of them). Idempotent per state.
@@ -47,7 +44,7 @@ export async function queueAppealNotices(db: Db, dialect: Dialect, s: { appealId
   ] as const) {
     const res = await sql`
       insert into reminder_outbox (id, person_id, cycle, kind, recipient_account_id, template, relation, status, attempts, next_attempt_at, credit_held, record_id, created_at, updated_at)
-      select ${idExpr(dialect)}, ${s.personId}, ${cycle}, ${APPEAL_OUTBOX_KIND}, l.account_id, ${APPEAL_TEMPLATE}, ${relation}, 'pending', 0, ${s.now}, 0, null, ${s.now}, ${s.now}
+      select ${bulkRowIds(dialect)}, ${s.personId}, ${cycle}, ${APPEAL_OUTBOX_KIND}, l.account_id, ${APPEAL_TEMPLATE}, ${relation}, 'pending', 0, ${s.now}, 0, null, ${s.now}, ${s.now}
       from (${link}) l
       join reminder_subscriptions sub on sub.account_id = l.account_id and sub.template = ${APPEAL_TEMPLATE} and (sub.credits > 0 or sub.long_term = 1)
       on conflict (person_id, cycle, kind, recipient_account_id) do nothing`.execute(db)

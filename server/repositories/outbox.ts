@@ -1,20 +1,16 @@
 /**
  * reminder_outbox and reminder_sweeps: data only (the rules live in server/reminders/).
  * The queueing statements are set-based (INSERT … SELECT … ON CONFLICT DO NOTHING), the same SQL on
- * SQLite and PostgreSQL but for the id expression (and, on PostgreSQL, all due kinds together, their
+ * SQLite and PostgreSQL but for a few functions (and, on PostgreSQL, all due kinds together, their
  * recipients selected into a temporary table first: queueDue).
  */
 import { sql, type RawBuilder, type Selectable } from 'kysely'
 import type { Dialect, ReminderOutboxTable } from '../db/schema'
+import { bulkRowIds } from './bulk-row-ids'
 import type { Db } from './types'
 
 export type OutboxRow = Selectable<ReminderOutboxTable>
 export type OutboxStatus = ReminderOutboxTable['status']
-
-/** A random 32-hex id made by the database (rows are inserted set-based, not one by one). */
-function idExpr(dialect: Dialect): RawBuilder<string> {
-  return dialect === 'postgres' ? sql<string>`replace(gen_random_uuid()::text, '-', '')` : sql<string>`lower(hex(randomblob(16)))`
-}
 
 /** Who receives messages about a person: the bound 本人 account, and linked relatives' accounts. */
 export type RecipientSource = 'self' | 'relative'
@@ -138,7 +134,7 @@ function dueInsert(s: DueQueueSpec, dialect: Dialect, chosen?: RawBuilder<unknow
     join reminder_subscriptions sub on sub.account_id = r.account_id and sub.template = ${s.template} and (sub.credits > 0 or sub.long_term = 1)`
   return sql`
     insert into reminder_outbox (id, person_id, cycle, kind, recipient_account_id, template, relation, status, attempts, next_attempt_at, credit_held, created_at, updated_at)
-    select ${idExpr(dialect)}, r.person_id, r.cycle, r.kind, r.account_id, ${s.template}, r.relation, 'pending', 0, ${s.now}, 0, ${s.now}, ${s.now}
+    select ${bulkRowIds(dialect)}, r.person_id, r.cycle, r.kind, r.account_id, ${s.template}, r.relation, 'pending', 0, ${s.now}, 0, ${s.now}, ${s.now}
     from ${from}
     where true
     on conflict (person_id, cycle, kind, recipient_account_id) do nothing`
@@ -219,7 +215,7 @@ export async function queueResults(db: Db, dialect: Dialect, s: ResultQueueSpec)
   const which = s.recordId ? sql`r.id = ${s.recordId}` : sql`r.certified_at >= ${s.since}`
   const res = await sql`
     insert into reminder_outbox (id, person_id, cycle, kind, recipient_account_id, template, relation, status, attempts, next_attempt_at, credit_held, record_id, created_at, updated_at)
-    select ${idExpr(dialect)}, r.person_id, r.id, ${kind}, l.account_id, ${template}, ${s.recipients}, 'pending', 0, ${s.now}, 0, r.id, ${s.now}, ${s.now}
+    select ${bulkRowIds(dialect)}, r.person_id, r.id, ${kind}, l.account_id, ${template}, ${s.recipients}, 'pending', 0, ${s.now}, 0, r.id, ${s.now}, ${s.now}
     from certification_records r
     ${link}
     join reminder_subscriptions sub on sub.account_id = l.account_id and sub.template = ${template} and (sub.credits > 0 or sub.long_term = 1)
