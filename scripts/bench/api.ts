@@ -327,9 +327,11 @@ async function benchStore(kind: 'sqlite' | 'postgres', dir: string, bare: Child,
     if (COMPLETIONS > 0 && CASES.includes('complete')) {
       const run = clientRun()
       const half = Math.floor(COMPLETIONS / 2)
+      // In no particular order, as the status and start callers (rotating): not in roster order.
+      const completing = shuffled(bound.slice(PERSONS, PERSONS + 2 * half), 13)
       const sessions = {
-        backend: await startSessions(backend.url, bound.slice(PERSONS, PERSONS + half)),
-        gateway: await startSessions(backend.url, bound.slice(PERSONS + half, PERSONS + 2 * half)),
+        backend: await startSessions(backend.url, completing.slice(0, half)),
+        gateway: await startSessions(backend.url, completing.slice(half)),
       }
       // The backend refuses a summary longer than the session's age: wait out the clip's span.
       await new Promise((r) => setTimeout(r, run.spanMs + 1500))
