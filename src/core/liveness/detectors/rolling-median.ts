@@ -47,13 +47,15 @@ export class RollingMedian {
     while (leaving < this.size && this.times[(this.head + leaving) % this.capacity] < cutoff) leaving++
     if (leaving === 0 && this.size === this.capacity) leaving = 1
     if (leaving === 0) {
-      this.insertSorted(v)
+      // a free place at the end of sorted (size entries), v moves down into order from there
+      this.settle(this.size, v, this.size + 1)
     } else {
       for (let k = 1; k < leaving; k++) this.dropOldest()
       const old = this.values[this.head]
       this.head = (this.head + 1) % this.capacity
       this.size--
-      this.replaceSorted(old, v)
+      // one copy of old among the size + 1 sorted values becomes v
+      this.settle(this.indexInSorted(old, this.size + 1), v, this.size + 1)
     }
     const at = (this.head + this.size) % this.capacity
     this.times[at] = t
@@ -77,30 +79,18 @@ export class RollingMedian {
     for (let i = this.indexInSorted(v, this.size + 1); i < this.size; i++) this.sorted[i] = this.sorted[i + 1]
   }
 
-  /** v into sorted, which has `size` entries (size is not changed here). */
-  private insertSorted(v: number): void {
-    let i = this.size
+  /**
+   * Writes v at place i of the first n sorted values, whose value there is being replaced: the values
+   * between i and v's place in order move one step towards i.
+   */
+  private settle(i: number, v: number, n: number): void {
+    while (i + 1 < n && this.sorted[i + 1] < v) {
+      this.sorted[i] = this.sorted[i + 1]
+      i++
+    }
     while (i > 0 && this.sorted[i - 1] > v) {
       this.sorted[i] = this.sorted[i - 1]
       i--
-    }
-    this.sorted[i] = v
-  }
-
-  /** One copy of `old` in sorted (size + 1 entries) becomes v, the values between moving one place towards old's. */
-  private replaceSorted(old: number, v: number): void {
-    const n = this.size + 1
-    let i = this.indexInSorted(old, n)
-    if (v > old) {
-      while (i + 1 < n && this.sorted[i + 1] < v) {
-        this.sorted[i] = this.sorted[i + 1]
-        i++
-      }
-    } else {
-      while (i > 0 && this.sorted[i - 1] > v) {
-        this.sorted[i] = this.sorted[i - 1]
-        i--
-      }
     }
     this.sorted[i] = v
   }
