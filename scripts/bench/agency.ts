@@ -33,6 +33,7 @@ import { shanghaiDate } from '../../server/time/clock'
 import { loadPersons, loadRecords } from './agency/data'
 import { postgresBackend, sqliteBackend, type Backend, type BenchDb } from './agency/stores'
 import { arg, argText } from './support/args'
+import { fmt, say } from './support/format'
 
 const PERSONS = arg('persons', 1_000_000)
 const RECORDS = arg('records', Math.round(PERSONS / 10))
@@ -44,8 +45,6 @@ const TODAY = shanghaiDate(NOW)
 const PAGE = 50
 const ACTOR: AgencyActor = { userId: 'bench-admin', username: 'bench', displayName: '压测管理员', role: 'admin', regionPrefix: '1101' }
 
-const say = (s: string) => console.log(s)
-const fmt = (n: number) => n.toLocaleString('en-US')
 const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`)
 
 interface Row {

@@ -25,13 +25,10 @@ import { migrateToLatest } from '../../server/db/migrate'
 import { startTestPostgres, stopTestPostgres } from '../support/throwaway-postgres'
 import { arg, argText } from './support/args'
 import { openSqliteBenchDb, type BenchDb, type Cell } from './support/stores'
+import { fmt, say, secs } from './support/format'
 
 const PERSONS = arg('persons', 1_000_000)
 const ACCOUNTS = arg('accounts', 300_000)
-
-const say = (s: string) => console.log(s)
-const fmt = (n: number) => n.toLocaleString('en-US')
-const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 
 async function generate(db: BenchDb): Promise<number> {
   const cipher = new PiiCipher({ keys: { v1: Buffer.alloc(32, 7) }, current: 'v1', indexVersion: 'v1' })

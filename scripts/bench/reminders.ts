@@ -48,6 +48,7 @@ import { startTestPostgres, stopTestPostgres, type TestPostgres } from '../suppo
 import { arg, argText } from './support/args'
 import { openPostgresBenchDb, openSqliteBenchDb, type Backend, type BenchDb, type Cell } from './support/stores'
 import { rng } from './support/rng'
+import { fmt, say, secs } from './support/format'
 
 const PERSONS = arg('persons', 1_000_000)
 const ACCOUNTS = arg('accounts', 300_000)
@@ -58,10 +59,6 @@ const STORE_KIND = argText('store') ?? 'sqlite'
 if (STORE_KIND !== 'sqlite' && STORE_KIND !== 'postgres') throw new Error(`--store sqlite|postgres, not ${STORE_KIND}`)
 /** The bench day: due_30 for December (deadline 12-31) and overdue_1 for November. */
 const DAY = '2026-12-01'
-
-const say = (s: string) => console.log(s)
-const fmt = (n: number) => n.toLocaleString('en-US')
-const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 
 /** Baseline queries: the same SQL on both stores but for the placeholders. */
 const BASE_BY_LAST = 'select id, benefit_status from persons where last_certified_on >= ? and last_certified_on <= ?'

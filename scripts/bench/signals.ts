@@ -26,6 +26,7 @@ import { migrateToLatest } from '../../server/db/migrate'
 import { importRosterBytes } from '../../server/roster/import-file'
 import { importSignalsBytes } from '../../server/signals/import'
 import { startTestPostgres, stopTestPostgres, type TestPostgres } from '../support/throwaway-postgres'
+import { fmt, say, secs } from './support/format'
 
 function argText(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`)
@@ -36,9 +37,6 @@ const STORE_KIND = argText('store') ?? 'sqlite'
 if (STORE_KIND !== 'sqlite' && STORE_KIND !== 'postgres') throw new Error(`--store sqlite|postgres, not ${STORE_KIND}`)
 const TODAY = '2026-11-27'
 
-const say = (s: string) => console.log(s)
-const fmt = (n: number) => n.toLocaleString('en-US')
-const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 const rate = (rows: number, ms: number) => fmt(Math.round(rows / (ms / 1000)))
 
 function rng(seed: number): () => number {
