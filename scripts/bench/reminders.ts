@@ -10,7 +10,10 @@
  *                  over PERSONS persons and ACCOUNTS linked accounts (2/3 bound 本人, 1/3 relatives),
  *                  on the heaviest kind of day (due_30 for one month + overdue_1 for the previous);
  *   2. baseline    a plain indexed range scan over the same persons rows (same ranges, rows read out),
- *                  and the ratio sweep / baseline (target ≤ 3×, sweep < 15 s);
+ *                  and the ratio sweep / baseline (target ≤ 3×, sweep < 15 s). ROUNDS rounds of a
+ *                  baseline then a sweep into an emptied outbox; the ratio is the fastest sweep to the
+ *                  fastest baseline (one sweep against the better of two baselines, as before, moved
+ *                  with the machine's load by more than the changes it was meant to show);
  *   3. re-sweep    the same day again: must add 0 rows;
  *   4. claim+ack   outbox throughput through the service (claim 200 → attempt → ack), messages/s;
  *   5. import      roster import rate over IMPORT_ROWS generated CSV rows through the REAL path
@@ -28,6 +31,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sql } from 'kysely'
 import pg from 'pg'
 import { checkCharFor } from '../../src/core/id-number'
 import { addMonths, firstDayOf } from '../../src/core/cycle'
@@ -54,6 +58,7 @@ const PERSONS = arg('persons', 1_000_000)
 const ACCOUNTS = arg('accounts', 300_000)
 const IMPORT_ROWS = arg('import-rows', 1_000_000)
 const MESSAGES = arg('messages', 20_000)
+const ROUNDS = Math.max(1, arg('rounds', 3))
 const IMPORT_WORKERS = process.argv.includes('--import-workers') ? arg('import-workers', 1) : undefined
 const STORE_KIND = argText('store') ?? 'sqlite'
 if (STORE_KIND !== 'sqlite' && STORE_KIND !== 'postgres') throw new Error(`--store sqlite|postgres, not ${STORE_KIND}`)
@@ -166,6 +171,13 @@ async function baselineScan(db: BenchDb): Promise<{ ms: number; rows: number }> 
   return { ms: performance.now() - t0, rows }
 }
 
+/** Back to the state the first sweep found: no outbox rows (TRUNCATE on PostgreSQL: no dead rows left for the next one to step over). */
+async function emptyOutbox(db: BenchDb): Promise<void> {
+  const { store } = db
+  if (store.dialect === 'postgres') await sql`truncate reminder_outbox`.execute(store.db)
+  else await store.db.deleteFrom('reminder_outbox').execute()
+}
+
 function csvRows(n: number): string {
   const rand = rng(7)
   const parts: string[] = ['个人编号,姓名,身份证号,社会保障卡号,单位名称,险种,待遇状态,上次认证日期,行政区划']
@@ -204,15 +216,24 @@ async function main(): Promise<void> {
     const deps: RemindersDeps = { ctx, config, log: { error: () => {}, warn: () => {}, info: () => {} } }
 
     await baselineScan(bench) // warm the page cache the same way for both
-    const base = await baselineScan(bench)
-    const s1 = await sweep(deps, DAY, true)
-    const base2 = await baselineScan(bench)
-    const baseMs = Math.min(base.ms, base2.ms)
+    const bases: { ms: number; rows: number }[] = []
+    const sweeps: Awaited<ReturnType<typeof sweep>>[] = []
+    for (let r = 0; r < ROUNDS; r++) {
+      if (r > 0) await emptyOutbox(bench)
+      bases.push(await baselineScan(bench))
+      const s = await sweep(deps, DAY, true)
+      if (r > 0 && s.inserted !== sweeps[0].inserted) throw new Error(`sweep round ${r + 1} inserted ${s.inserted} rows, the first ${sweeps[0].inserted}`)
+      sweeps.push(s)
+    }
+    const s1 = sweeps.reduce((a, b) => (b.ms < a.ms ? b : a))
+    const base = bases.reduce((a, b) => (b.ms < a.ms ? b : a))
+    const baseMs = base.ms
     const s2 = await sweep(deps, DAY, true)
     const targets = sweepTargets(DAY, config.policy).map((t) => `${t.kind}@${cycleId(t.dueMonth)} (deadline ${lastDayOf(t.dueMonth)})`)
+    const each = (xs: { ms: number }[]) => xs.map((x) => secs(x.ms)).join(' / ')
     say(`  day ${DAY}: ${targets.join(', ')}`)
-    say(`  sweep:      ${secs(s1.ms)} — ${fmt(s1.inserted)} outbox rows ${JSON.stringify(s1.byKind)}`)
-    say(`  baseline:   ${secs(baseMs)} — plain indexed range scan of the same ${fmt(base.rows)} persons rows`)
+    say(`  sweep:      ${secs(s1.ms)} — ${fmt(s1.inserted)} outbox rows ${JSON.stringify(s1.byKind)} (fastest of ${ROUNDS}: ${each(sweeps)})`)
+    say(`  baseline:   ${secs(baseMs)} — plain indexed range scan of the same ${fmt(base.rows)} persons rows (fastest of ${ROUNDS}: ${each(bases)})`)
     say(`  ratio:      ${(s1.ms / baseMs).toFixed(2)}× (target ≤ 3×; sweep < 15 s: ${s1.ms < 15_000 ? 'yes' : 'NO'})`)
     say(`  re-sweep:   ${secs(s2.ms)} — ${fmt(s2.inserted)} new rows (must be 0)`)
 
