@@ -16,14 +16,19 @@
  *               one, three, one; the ratio is three over the mean of the two single runs.
  * Each case runs right after a run against a bare Fastify POST route (own process) with the same
  * client (same signing, same body; through the gateway: the same bearer header), and again after it;
- * the ratio is the case's successful req/s over the mean of those two bare runs. Face matching is off
+ * the ratio is the case's successful req/s over the mean of those two bare runs. Beside it, from /proc
+ * (Linux): the CPU the serving processes (the backend; through the gateway, the gateway and the
+ * backend; all their threads) used per successful request, the bare server's per request, their ratio,
+ * and on PostgreSQL the database server's (postmaster and its processes) per request. On a shared
+ * machine the rates move with whatever else runs; CPU per request moves far less, so a change is
+ * best judged by it. Face matching is off
  * (IDENTITY_VERIFIER=manual-review). Callers rotate over PERSONS bound accounts in a fixed shuffled
  * order, so no caller reaches the per-caller rate limit (300 a minute). 503 = shed by load shedding (through the gateway: the
  * backend's SERVICE_UNAVAILABLE). Prints a markdown table.
  * On PostgreSQL the store is analysed after the accounts are bound, as autovacuum would have done in a
  * running database (without statistics the status read walks every binding).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -39,6 +44,7 @@ import { runLoad, runLoadSpread, type LoadResult, type LoadTarget, CONNECTIONS }
 import { startNode, type Child } from './api/processes'
 import { benchPersons, rosterCsv, type BenchPerson } from './api/roster'
 import { shuffled } from './support/rng'
+import { processCpuSeconds, processTreeCpuSeconds } from './support/proc-cpu'
 import { BENCH_CHALLENGE, clientRun, movedSummary, type ClientRun } from './api/completion'
 
 function arg(name: string, fallback: string): string {
@@ -240,18 +246,42 @@ interface Row {
   /** The bare runs' p99 (the worse of the two): what the client and the machine alone add to a request's latency. */
   bareP99: number
   result: LoadResult
+  /** CPU µs per successful request: the serving processes, the bare server (mean of its two runs), PostgreSQL (NaN on SQLite). */
+  cpu: { server: number; bare: number; db: number }
+}
+
+/** CPU µs a successful request cost `processes` (NaN without /proc). */
+interface Metered {
+  result: LoadResult
+  cpuUs: number
+  dbCpuUs: number
+}
+
+async function metered(run: () => Promise<LoadResult>, processes: readonly number[], dbRoot?: number): Promise<Metered> {
+  const cpu = () => processes.reduce((a, pid) => a + processCpuSeconds(pid), 0)
+  const db = () => (dbRoot === undefined ? NaN : processTreeCpuSeconds(dbRoot))
+  const before = cpu()
+  const dbBefore = db()
+  const result = await run()
+  const ok = result.rps > 0 ? result.rps : NaN
+  // rps is per second of the run: requests = rps × seconds, so µs per request = CPU seconds / requests.
+  const per = (used: number, seconds: number) => (used * 1e6) / (ok * seconds)
+  const seconds = result.seconds
+  return { result, cpuUs: per(cpu() - before, seconds), dbCpuUs: per(db() - dbBefore, seconds) }
 }
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
 
 function table(rows: readonly Row[]): string {
   const out = [
-    `| case | store | via | req/s | bare req/s | ratio to bare | p50 ms | p99 ms | bare p99 ms | 503 | other failures |`,
-    `|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    `| case | store | via | req/s | bare req/s | ratio to bare | p50 ms | p99 ms | bare p99 ms | 503 | other failures | CPU µs/req | bare CPU µs/req | CPU ratio | PostgreSQL CPU µs/req |`,
+    `|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
   ]
+  const us = (n: number) => (Number.isFinite(n) ? fmt(n) : '–')
   for (const r of rows) {
+    const cpuRatio = Number.isFinite(r.cpu.bare / r.cpu.server) ? `${fmt((100 * r.cpu.bare) / r.cpu.server, 1)} %` : '–'
     out.push(
-      `| ${r.name} | ${r.store} | ${r.via} | ${fmt(r.result.rps)} | ${fmt(r.bare)} | ${fmt((100 * r.result.rps) / r.bare, 1)} % | ${r.result.p50} | ${r.result.p99} | ${r.bareP99} | ${r.result.shed} | ${r.result.failed} |`,
+      `| ${r.name} | ${r.store} | ${r.via} | ${fmt(r.result.rps)} | ${fmt(r.bare)} | ${fmt((100 * r.result.rps) / r.bare, 1)} % | ${r.result.p50} | ${r.result.p99} | ${r.bareP99} | ${r.result.shed} | ${r.result.failed} | ${us(r.cpu.server)} | ${us(r.cpu.bare)} | ${cpuRatio} | ${us(r.cpu.db)} |`,
     )
   }
   return out.join('\n')
@@ -297,13 +327,24 @@ async function benchStore(kind: 'sqlite' | 'postgres', dir: string, bare: Child,
     if (store.databaseUrl) await analyze(store.databaseUrl)
 
     /** `sends`: the case can be sent only so many times (completions): the warm-up takes a tenth, the run the rest. */
+    const dbRoot = pgServer ? postmasterPid(join(pgServer.dir, 'data')) : undefined
     const measure = async (name: CaseName, via: Via, t: { real: LoadTarget; bare: LoadTarget }, sends?: number) => {
       const warm = sends === undefined ? undefined : Math.max(CONNECTIONS, Math.floor(sends / 10))
       await runLoad(t.real, WARM_SECONDS, CONNECTIONS, warm)
-      const before = await runLoad(t.bare, SECONDS)
-      const result = await runLoad(t.real, SECONDS, CONNECTIONS, sends === undefined ? undefined : sends - warm!)
-      const after = await runLoad(t.bare, SECONDS)
-      const row: Row = { name, store: kind, via, bare: (before.rps + after.rps) / 2, bareP99: Math.max(before.p99, after.p99), result }
+      const serving = (via === 'backend' ? [backend] : [gateway, backend]).map((c) => c.proc.pid!)
+      const before = await metered(() => runLoad(t.bare, SECONDS), [bare.proc.pid!])
+      const real = await metered(() => runLoad(t.real, SECONDS, CONNECTIONS, sends === undefined ? undefined : sends - warm!), serving, dbRoot)
+      const after = await metered(() => runLoad(t.bare, SECONDS), [bare.proc.pid!])
+      const result = real.result
+      const row: Row = {
+        name,
+        store: kind,
+        via,
+        bare: (before.result.rps + after.result.rps) / 2,
+        bareP99: Math.max(before.result.p99, after.result.p99),
+        result,
+        cpu: { server: real.cpuUs, bare: (before.cpuUs + after.cpuUs) / 2, db: real.dbCpuUs },
+      }
       rows.push(row)
       say(table([row]).split('\n')[2] + (result.firstFailure ? `   first failure: ${result.firstFailure}` : ''))
     }
@@ -340,6 +381,16 @@ async function benchStore(kind: 'sqlite' | 'postgres', dir: string, bare: Child,
   } finally {
     for (const c of children.reverse()) await c.stop()
     if (pgServer) stopTestPostgres(pgServer)
+  }
+}
+
+/** The postmaster's pid, first line of postmaster.pid in the data directory (undefined if unreadable). */
+function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined
+  } catch {
+    return undefined
   }
 }
 
