@@ -62,6 +62,8 @@ const PERSONS = Math.min(30_000, Number(arg('persons', '6000')))
 const COMPLETIONS = Number(arg('completions', '5000'))
 const CASES = arg('cases', 'status,start,complete,scale').split(',')
 const VIAS = arg('via', 'backend,gateway').split(',') as Via[]
+/** PostgreSQL: pg_stat_statements loaded, and after each measured run its statements by the server time they took. */
+const PG_STATEMENTS = process.argv.includes('--pg-statements')
 const STORES = arg('store', 'both') === 'both' ? (['sqlite', 'postgres'] as const) : ([arg('store', 'sqlite')] as ('sqlite' | 'postgres')[])
 
 const SECRET = 'bench-api-hmac-secret-0123456789abcdef0123'
@@ -304,7 +306,7 @@ async function benchStore(kind: 'sqlite' | 'postgres', dir: string, bare: Child,
   try {
     let store: { sqlitePath?: string; databaseUrl?: string }
     if (kind === 'postgres') {
-      pgServer = await startTestPostgres()
+      pgServer = await startTestPostgres(PG_STATEMENTS ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on' } : {})
       const admin = new pg.Client({ connectionString: pgServer.url })
       await admin.connect()
       await admin.query('CREATE DATABASE bench_api')
@@ -327,13 +329,16 @@ async function benchStore(kind: 'sqlite' | 'postgres', dir: string, bare: Child,
     if (store.databaseUrl) await analyze(store.databaseUrl)
 
     /** `sends`: the case can be sent only so many times (completions): the warm-up takes a tenth, the run the rest. */
+    const statements = PG_STATEMENTS && store.databaseUrl ? await statementStats(store.databaseUrl) : undefined
     const dbRoot = pgServer ? postmasterPid(join(pgServer.dir, 'data')) : undefined
     const measure = async (name: CaseName, via: Via, t: { real: LoadTarget; bare: LoadTarget }, sends?: number) => {
       const warm = sends === undefined ? undefined : Math.max(CONNECTIONS, Math.floor(sends / 10))
       await runLoad(t.real, WARM_SECONDS, CONNECTIONS, warm)
       const serving = (via === 'backend' ? [backend] : [gateway, backend]).map((c) => c.proc.pid!)
       const before = await metered(() => runLoad(t.bare, SECONDS), [bare.proc.pid!])
+      if (statements) await statements.reset()
       const real = await metered(() => runLoad(t.real, SECONDS, CONNECTIONS, sends === undefined ? undefined : sends - warm!), serving, dbRoot)
+      const top = statements ? await statements.top(real.result.rps * real.result.seconds) : []
       const after = await metered(() => runLoad(t.bare, SECONDS), [bare.proc.pid!])
       const result = real.result
       const row: Row = {
@@ -347,6 +352,7 @@ async function benchStore(kind: 'sqlite' | 'postgres', dir: string, bare: Child,
       }
       rows.push(row)
       say(table([row]).split('\n')[2] + (result.firstFailure ? `   first failure: ${result.firstFailure}` : ''))
+      for (const line of top) say(line)
     }
 
     for (const via of VIAS) {
@@ -381,6 +387,36 @@ async function benchStore(kind: 'sqlite' | 'postgres', dir: string, bare: Child,
   } finally {
     for (const c of children.reverse()) await c.stop()
     if (pgServer) stopTestPostgres(pgServer)
+  }
+}
+
+/**
+ * pg_stat_statements of the bench database: reset before a measured run, then its statements by
+ * planning + execution time, per successful request of the run (the server's side only: not the
+ * protocol, the commit's WAL, or background work, which PostgreSQL CPU µs/req includes).
+ */
+async function statementStats(databaseUrl: string): Promise<{ reset(): Promise<void>; top(requests: number): Promise<string[]> }> {
+  const query = async (text: string) => {
+    const client = new pg.Client({ connectionString: databaseUrl })
+    await client.connect()
+    try {
+      return (await client.query(text)).rows as Record<string, string>[]
+    } finally {
+      await client.end()
+    }
+  }
+  await query('create extension if not exists pg_stat_statements')
+  return {
+    reset: async () => void (await query('select pg_stat_statements_reset()')),
+    top: async (requests) => {
+      const rows = await query(`select calls, total_plan_time as plan, total_exec_time as exec, query from pg_stat_statements
+        where query not like '%pg_stat_statements%' order by total_plan_time + total_exec_time desc limit 12`)
+      const per = (ms: string) => fmt((Number(ms) * 1000) / requests, 1)
+      return [
+        `    PostgreSQL statements per request (µs planning + µs executing, calls per request):`,
+        ...rows.map((r) => `    ${per(r.plan).padStart(7)} + ${per(r.exec).padStart(7)}  ×${fmt(Number(r.calls) / requests, 2)}  ${r.query.replace(/\s+/g, ' ').slice(0, 150)}`),
+      ]
+    },
   }
 }
 

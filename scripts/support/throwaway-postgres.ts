@@ -63,7 +63,11 @@ function run(binDir: string, runAs: string | undefined, tool: string, args: stri
   }
 }
 
-export async function startTestPostgres(): Promise<TestPostgres> {
+/** `settings`: more server settings (name → value), e.g. a bench's shared_preload_libraries. */
+export async function startTestPostgres(settings: Record<string, string> = {}): Promise<TestPostgres> {
+  const more = Object.entries(settings)
+    .map(([name, value]) => ` -c ${name}=${value}`)
+    .join('')
   const binDir = findBinDir()
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
   let runAs: string | undefined
@@ -93,7 +97,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
         '-t',
         '60',
         '-o',
-        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200${more}`,
         'start',
       ])
       return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, dir, binDir, runAs }
