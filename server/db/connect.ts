@@ -6,7 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kys
 import pg from 'pg'
 import { ReadSnapshot, registerDirectReads } from './direct-reads'
 import { isSqliteBusy } from './errors'
-import { registerPreparedReads } from './pg-prepared-reads'
+import { namingHotStatements, registerPreparedReads, StatementNames } from './pg-prepared-reads'
 import type { Database, Dialect } from './schema'
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, SqliteWorkerConnection } from './sqlite-worker-connection'
 
@@ -150,9 +150,12 @@ export function openStore(options: OpenStoreOptions): Store {
     pool.on('error', (err: Error & { code?: string }) => {
       process.stderr.write(`postgres: idle connection lost (${err.code ?? 'no code'}): ${err.message}\n`)
     })
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-    // The hot reads compiled once run as named prepared statements (pg-prepared-reads.ts).
-    if (options.preparedStatements !== false) registerPreparedReads(db, pool)
+    // The hot reads compiled once run as named prepared statements (pg-prepared-reads.ts), outside a
+    // transaction straight on the pool, inside one through Kysely's connection.
+    const prepared = options.preparedStatements !== false
+    const names = new StatementNames()
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: prepared ? namingHotStatements(pool, names) : pool }) })
+    if (prepared) registerPreparedReads(db, pool, names)
     return { db, dialect: 'postgres', describe: describePg(options.databaseUrl), background: ON_THE_STORE }
   }
   if (options.sqlitePath !== ':memory:') mkdirSync(dirname(options.sqlitePath), { recursive: true })

@@ -3,9 +3,9 @@
  * and compiles the whole operation tree on every call, about a fifth of a status read's CPU; the SQL
  * text is the same each time, only the values change.
  */
-import { createQueryId, type Compilable, type CompiledQuery } from 'kysely'
+import { createQueryId, PostgresAdapter, type Compilable, type CompiledQuery } from 'kysely'
 import { directReadsOf } from '../db/direct-reads'
-import { preparedReadsOf } from '../db/pg-prepared-reads'
+import { markHot, preparedReadsOf } from '../db/pg-prepared-reads'
 import type { Db } from './types'
 
 /** Marks where an argument goes; never a value a caller could pass (it starts with a NUL). */
@@ -51,6 +51,8 @@ export function compiledOnce<A extends readonly (string | number)[], R>(
     if (!c) {
       c = compile(db)
       byDialect.set(dialect, c)
+      // Named inside transactions too (pg-prepared-reads.ts), unless planned on every run by choice.
+      if (options.prepared !== false && db.getExecutor().adapter instanceof PostgresAdapter) markHot(c.query.sql)
     }
     const { query, slots } = c
     const parameters = query.parameters.map((p, i) => (slots[i] === undefined ? p : args[slots[i]!]))
@@ -59,7 +61,7 @@ export function compiledOnce<A extends readonly (string | number)[], R>(
     if (rows) return rows as R[]
     // PostgreSQL: a named statement, planned once per connection (server/db/pg-prepared-reads.ts).
     const prepared = options.prepared === false ? undefined : preparedReadsOf(db)
-    if (prepared) return (await prepared(query.sql, parameters)) as R[]
+    if (prepared) return (await prepared(query.sql, parameters)).rows as R[]
     const result = await db.executeQuery<R>({ query: query.query, sql: query.sql, parameters, queryId: createQueryId() })
     return result.rows
   }

@@ -1,7 +1,8 @@
 /**
- * On PostgreSQL the hot reads compiled once run as named prepared statements: they answer what Kysely
- * answers, each SQL text under its own name, and a read whose `select *` changed shape under it (a
- * column added by another instance's migration) is prepared again instead of failing.
+ * On PostgreSQL the hot reads compiled once run as named prepared statements, outside a transaction
+ * and inside one: they answer what Kysely answers, each SQL text under its own name, other statements
+ * stay unnamed, and a read whose `select *` changed shape under it (a column added by another
+ * instance's migration) is prepared again instead of failing.
  */
 import { sql, type Kysely } from 'kysely'
 import { openStore } from '../../../server/db/connect'
@@ -66,6 +67,26 @@ describe('prepared hot reads on PostgreSQL', () => {
     }
   })
 
+  it('names the hot reads inside a transaction too, on its connection, and nothing else', async () => {
+    const one = openStore({ databaseUrl: t.location, sqlitePath: '', poolSize: 1 })
+    const byNote = compiledOnce(1, (db, note: string) => scratch(db).select('id').where('note', '=', note))
+    try {
+      const prepared = await one.db.transaction().execute(async (trx) => {
+        expect(await byNote(trx, 'second')).toEqual([{ id: 'b' }])
+        // an ordinary Kysely statement in the same transaction (a text no compiledOnce read has)
+        expect(await scratch(trx).select(sql<string>`upper(note)`.as('loud')).where('id', '=', 'a').execute()).toEqual([{ loud: 'FIRST' }])
+        return (await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(trx)).rows
+      })
+      expect(prepared).toEqual([{ name: expect.stringMatching(/^hot_[0-9a-f]{24}_0$/), statement: expect.stringMatching(/^select "id" from "scratch" where "note" = \$1$/) }])
+      // outside the transaction the same text runs on the same connection under the same name
+      expect(await byNote(one.db, 'first')).toEqual([{ id: 'a' }])
+      const { rows } = await sql<{ name: string }>`select name from pg_prepared_statements`.execute(one.db)
+      expect(rows).toEqual([{ name: prepared[0].name }])
+    } finally {
+      await one.db.destroy()
+    }
+  })
+
   // (this one also shows the reads are prepared: without the retry it fails with PostgreSQL's
   // "cached plan must not change result type", which an unnamed statement never meets)
   it('prepares the read again when a column is added under it', async () => {
@@ -73,5 +94,20 @@ describe('prepared hot reads on PostgreSQL', () => {
     await Promise.all(Array.from({ length: 10 }, () => scratchById(t.store.db, 'a')))
     await sql`alter table scratch add column added text default 'new'`.execute(t.store.db)
     for (let i = 0; i < 10; i++) expect(await scratchById(t.store.db, 'a')).toEqual([{ id: 'a', note: 'first', added: 'new' }])
+  })
+
+  it('inside a transaction a stale plan ends that transaction, and the next one prepares the read afresh', async () => {
+    const one = openStore({ databaseUrl: t.location, sqlitePath: '', poolSize: 1 })
+    const all = compiledOnce(1, (db, id: string) => scratch(db).selectAll().where('id', '>=', id).orderBy('id'))
+    try {
+      expect(await one.db.transaction().execute((trx) => all(trx, 'b'))).toEqual([expect.objectContaining({ id: 'b', note: 'second' })])
+      await sql`alter table scratch add column later text default 'x'`.execute(t.store.db)
+      // the transaction cannot retry (the error has ended it): the caller sees it once...
+      await expect(one.db.transaction().execute((trx) => all(trx, 'b'))).rejects.toThrow(/cached plan must not change result type/)
+      // ...and its retry runs under a new name
+      expect(await one.db.transaction().execute((trx) => all(trx, 'b'))).toEqual([expect.objectContaining({ id: 'b', later: 'x' })])
+    } finally {
+      await one.db.destroy()
+    }
   })
 })

@@ -2,13 +2,14 @@
  * The daily sweep's queueing on both stores, on a day with two kinds due at once (due_30 for December
  * and overdue_1 for November: on PostgreSQL both go in one statement): who is reached through which
  * link and subscription, the same rows on SQLite and PostgreSQL, and two instances sweeping at once
- * insert each reminder once.
+ * insert each reminder once; and a record's result notices, queued right after it (on PostgreSQL as a
+ * named statement, planned once per connection).
  */
 import { openStore, type Store } from '../../../server/db/connect'
 import { migrateToLatest } from '../../../server/db/migrate'
 import { defaultRemindersConfig } from '../../../server/reminders/config'
 import type { RemindersDeps } from '../../../server/reminders/deps'
-import { sweep } from '../../../server/reminders/sweep'
+import { queueResultNotices, sweep } from '../../../server/reminders/sweep'
 import { queueDue } from '../../../server/repositories/outbox'
 import type { ServiceContext } from '../../../server/services/context'
 import { sql } from 'kysely'
@@ -152,6 +153,36 @@ describe.each(DIALECTS)('daily sweep on %s', (dialect) => {
     const both = await t.store.db.transaction().execute(async (trx) => [await queueDue(trx, t.store.dialect, spec), await queueDue(trx, t.store.dialect, spec)])
     expect(both).toEqual([{ k1: 3 }, { k1: 0 }])
     expect((await queued(t.store)).map((r) => r.join(' '))).toEqual(['pa 2026-12 k1 a self', 'pa 2026-12 k1 r relative', 'pf 2026-12 k1 r relative'])
+  })
+
+  it("a record's result notices go to 本人 and relatives subscribed to them, once however often it is asked", async () => {
+    await t.store.db.deleteFrom('reminder_outbox').execute()
+    const sub = (account: string, template: string, credits: number, longTerm = 0) => ({ account_id: account, template, credits, long_term: longTerm, accepted_total: credits, updated_at: NOW })
+    // a: 本人 of pa with a result credit; r: relative of pa, long-term; r2 (relative of pd) has none
+    await t.store.db.insertInto('reminder_subscriptions').values([sub('a', 'certificationResult', 1), sub('r', 'relativeCertified', 0, 1)]).execute()
+    const record = (id: string, person: string) => ({ id, person_id: person, certified_at: NOW, result: 'passed' as const, method: 'face' as const, channel: 'weapp' as const, performed_by: 'self' as const, performer_account_id: 'a', created_at: NOW })
+    await t.store.db.insertInto('certification_records').values([record('rec-pa', 'pa'), record('rec-pd', 'pd')]).execute()
+    // PostgreSQL: one pooled connection, whose prepared statements can then be listed
+    const one = dialect === 'postgres' ? openStore({ databaseUrl: t.location, sqlitePath: '', poolSize: 1 }) : t.store
+    try {
+      expect(await queueResultNotices(deps(one), 'rec-pa')).toBe(2)
+      expect(await queueResultNotices(deps(one), 'rec-pa')).toBe(0)
+      expect(await queueResultNotices(deps(one), 'rec-pd')).toBe(0)
+      const rows = await t.store.db.selectFrom('reminder_outbox').select(['person_id', 'cycle', 'kind', 'recipient_account_id', 'template', 'relation', 'record_id']).orderBy('kind').execute()
+      expect(rows).toEqual([
+        { person_id: 'pa', cycle: 'rec-pa', kind: 'relative_result', recipient_account_id: 'r', template: 'relativeCertified', relation: 'relative', record_id: 'rec-pa' },
+        { person_id: 'pa', cycle: 'rec-pa', kind: 'result', recipient_account_id: 'a', template: 'certificationResult', relation: 'self', record_id: 'rec-pa' },
+      ])
+      if (dialect === 'postgres') {
+        const { rows: prepared } = await sql<{ statement: string }>`select statement from pg_prepared_statements where statement like '%insert into reminder_outbox%'`.execute(one.db)
+        expect(prepared).toHaveLength(2) // 本人 and relatives: a text each
+      }
+    } finally {
+      if (one !== t.store) await one.db.destroy()
+      await t.store.db.deleteFrom('reminder_outbox').execute()
+      await t.store.db.deleteFrom('certification_records').execute()
+      await t.store.db.deleteFrom('reminder_subscriptions').where('template', '<>', 'certDue').execute()
+    }
   })
 
   it('a PostgreSQL role that may not create temporary tables sweeps the same rows', async () => {
