@@ -186,10 +186,15 @@ let variants = 0
  * (1,400 instead of 6,600 reads/s here). A running database has them.
  */
 async function analyze(databaseUrl: string): Promise<void> {
+  await pgQuery(databaseUrl, 'analyze')
+}
+
+/** One statement on a connection of its own (the bench's housekeeping, not the load). */
+async function pgQuery(databaseUrl: string, text: string): Promise<Record<string, string>[]> {
   const client = new pg.Client({ connectionString: databaseUrl })
   await client.connect()
   try {
-    await client.query('analyze')
+    return (await client.query(text)).rows as Record<string, string>[]
   } finally {
     await client.end()
   }
@@ -396,15 +401,7 @@ async function benchStore(kind: 'sqlite' | 'postgres', dir: string, bare: Child,
  * protocol, the commit's WAL, or background work, which PostgreSQL CPU µs/req includes).
  */
 async function statementStats(databaseUrl: string): Promise<{ reset(): Promise<void>; top(requests: number): Promise<string[]> }> {
-  const query = async (text: string) => {
-    const client = new pg.Client({ connectionString: databaseUrl })
-    await client.connect()
-    try {
-      return (await client.query(text)).rows as Record<string, string>[]
-    } finally {
-      await client.end()
-    }
-  }
+  const query = (text: string) => pgQuery(databaseUrl, text)
   await query('create extension if not exists pg_stat_statements')
   return {
     reset: async () => void (await query('select pg_stat_statements_reset()')),
