@@ -44,13 +44,12 @@ import { runLoad, runLoadSpread, type LoadResult, type LoadTarget, CONNECTIONS }
 import { startNode, type Child } from './api/processes'
 import { benchPersons, rosterCsv, type BenchPerson } from './api/roster'
 import { shuffled } from './support/rng'
+import { argText } from './support/args'
+import { say } from './support/format'
 import { processCpuSeconds, processTreeCpuSeconds } from './support/proc-cpu'
 import { BENCH_CHALLENGE, clientRun, movedSummary, type ClientRun } from './api/completion'
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback
-}
+const arg = (name: string, fallback: string): string => argText(name) ?? fallback
 const SECONDS = Number(arg('seconds', '6'))
 const WARM_SECONDS = 2
 /**
@@ -75,7 +74,6 @@ interface Account {
   token: string
 }
 
-const say = (s: string) => console.log(s)
 
 function backendEnv(dataDir: string, store: { sqlitePath?: string; databaseUrl?: string }): Record<string, string> {
   return {
@@ -270,11 +268,8 @@ async function metered(run: () => Promise<LoadResult>, processes: readonly numbe
   const before = cpu()
   const dbBefore = db()
   const result = await run()
-  const ok = result.rps > 0 ? result.rps : NaN
-  // rps is per second of the run: requests = rps × seconds, so µs per request = CPU seconds / requests.
-  const per = (used: number, seconds: number) => (used * 1e6) / (ok * seconds)
-  const seconds = result.seconds
-  return { result, cpuUs: per(cpu() - before, seconds), dbCpuUs: per(db() - dbBefore, seconds) }
+  const perRequest = (seconds: number) => (result.ok > 0 ? (seconds * 1e6) / result.ok : NaN)
+  return { result, cpuUs: perRequest(cpu() - before), dbCpuUs: perRequest(db() - dbBefore) }
 }
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
@@ -343,7 +338,7 @@ async function benchStore(kind: 'sqlite' | 'postgres', dir: string, bare: Child,
       const before = await metered(() => runLoad(t.bare, SECONDS), [bare.proc.pid!])
       if (statements) await statements.reset()
       const real = await metered(() => runLoad(t.real, SECONDS, CONNECTIONS, sends === undefined ? undefined : sends - warm!), serving, dbRoot)
-      const top = statements ? await statements.top(real.result.rps * real.result.seconds) : []
+      const top = statements ? await statements.top(real.result.ok) : []
       const after = await metered(() => runLoad(t.bare, SECONDS), [bare.proc.pid!])
       const result = real.result
       const row: Row = {

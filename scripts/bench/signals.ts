@@ -26,12 +26,9 @@ import { migrateToLatest } from '../../server/db/migrate'
 import { importRosterBytes } from '../../server/roster/import-file'
 import { importSignalsBytes } from '../../server/signals/import'
 import { startTestPostgres, stopTestPostgres, type TestPostgres } from '../support/throwaway-postgres'
+import { argText } from './support/args'
 import { fmt, say, secs } from './support/format'
 
-function argText(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? process.argv[i + 1] : undefined
-}
 const ROWS = Math.max(2, Math.floor(Number(argText('rows') ?? 1_000_000)))
 const STORE_KIND = argText('store') ?? 'sqlite'
 if (STORE_KIND !== 'sqlite' && STORE_KIND !== 'postgres') throw new Error(`--store sqlite|postgres, not ${STORE_KIND}`)

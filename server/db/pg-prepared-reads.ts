@@ -73,7 +73,7 @@ export class StatementNames {
  * For openStore: the hot reads of `db` run on `pool` as named statements; so may a hot write that
  * runs outside any transaction (a statement on the pool commits by itself).
  */
-export function registerPreparedReads(db: object, pool: Pick<pg.Pool, 'query'>, names = new StatementNames()): void {
+export function registerPreparedReads(db: object, pool: Pick<pg.Pool, 'query'>, names: StatementNames): void {
   const result = (r: pg.QueryResult): PreparedResult => ({ rows: r.rows, rowCount: r.rowCount ?? 0 })
   registry.set(db, async (sql, parameters) => {
     const values = parameters as unknown[]

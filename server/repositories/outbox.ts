@@ -226,8 +226,9 @@ export async function queueResults(db: Db, dialect: Dialect, s: ResultQueueSpec)
   // unnamed statement: about 250 µs of its CPU for each of the two, twenty times what running it costs
   // (bench:api --pg-statements). As a named statement it is planned once per pooled connection. A
   // statement on the pool commits by itself, so only outside a transaction (the sweep's day-wide form
-  // runs once a day, inside the sweep's transaction: unnamed, as before).
-  const prepared = s.recordId && !db.isTransaction ? preparedReadsOf(db) : undefined
+  // runs once a day, inside the sweep's transaction: unnamed, as before — preparedReadsOf never
+  // answers for a transaction).
+  const prepared = s.recordId ? preparedReadsOf(db) : undefined
   if (prepared) {
     const q = statement.compile(db)
     return (await prepared(q.sql, q.parameters)).rowCount
