@@ -21,6 +21,7 @@ import type { NonceStore } from './nonces/store'
 import { AuditBuffer } from './repositories/audit'
 import { BACKEND_HTTP_LIMITS } from './config/http-limits'
 import { connectionGuard } from './plugins/connection-limits'
+import { installDurableAnswers } from './plugins/durable-answers'
 import { installErrorHandling } from './plugins/error-handler'
 import { registerProtection, type ProtectionOptions } from './plugins/protection'
 import { installSignatureCheck } from './plugins/signature'
@@ -138,6 +139,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     app.decorate('store', store)
     app.decorate('services', services)
     installErrorHandling(app)
+    if (store.durable) installDurableAnswers(app, store.durable)
     await registerProtection(app, { ...(config.shedLoopDelayMs !== undefined && { maxEventLoopDelayMs: config.shedLoopDelayMs }), ...opts.protection })
     await app.register(healthRoutes, { ctx: services })
 

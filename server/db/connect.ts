@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
+import { DurableCommits, walFileSync, type WalSync } from './durable-commits'
 import { ReadSnapshot, registerDirectReads } from './direct-reads'
 import { isSqliteBusy } from './errors'
 import { namingHotStatements, registerPreparedReads, StatementNames } from './pg-prepared-reads'
@@ -17,6 +18,8 @@ export interface Store {
   describe: string
   /** Where batched rows nobody reads back at once are written (request nonces, read-audit rows); absent: the store itself. */
   background?: BackgroundWrites
+  /** SQLite on a file: when the commits made so far are on disk (answers wait for it); absent where a commit is durable when it returns. */
+  durable?: DurableCommits
 }
 
 /** A query as Kysely builds it: compiled for another connection, or run here. */
@@ -60,6 +63,8 @@ export interface OpenStoreOptions {
    * writes. For long-running servers; tools and tests that open many short-lived stores leave it off.
    */
   workerConnection?: boolean
+  /** SQLite file: how the WAL is synced before answers leave (default: fdatasync, durable-commits.ts); tests hold it. */
+  walSync?: (walPath: string) => WalSync
 }
 
 function describePg(url: string): string {
@@ -82,6 +87,9 @@ export function applySqlitePragmas(file: SQLite.Database): void {
   file.pragma('journal_mode = WAL')
   file.pragma('foreign_keys = ON')
   file.pragma('busy_timeout = 5000')
+  // synchronous stays as built: NORMAL in WAL mode (better-sqlite3's SQLITE_DEFAULT_WAL_SYNCHRONOUS=1;
+  // answers wait for a WAL sync instead, durable-commits.ts), FULL in a rollback journal (a large
+  // import into a store nobody else has open switches to one, roster/sqlite-bulk.ts).
 }
 
 /**
@@ -114,7 +122,16 @@ export interface CachedSqliteDatabase extends SqliteDatabase {
  * `beforeKysely` runs before every statement Kysely prepares (the direct reads end their read
  * snapshot there, see direct-reads.ts), and `onClose` before the connection closes.
  */
-export function withStatementCache(file: SQLite.Database, size = SQLITE_STATEMENT_CACHE_SIZE, onClose?: () => void, beforeKysely?: () => void): CachedSqliteDatabase {
+export interface StatementCacheHooks {
+  onClose?: () => void
+  /** Before Kysely prepares anything. */
+  beforeKysely?: () => void
+  /** After Kysely's statement for `text` is prepared; it runs right after, synchronously. */
+  prepared?: (text: string, statement: SQLite.Statement) => void
+}
+
+export function withStatementCache(file: SQLite.Database, size = SQLITE_STATEMENT_CACHE_SIZE, hooks: StatementCacheHooks = {}): CachedSqliteDatabase {
+  const { onClose, beforeKysely, prepared } = hooks
   const cache = new Map<string, SQLite.Statement>()
   const statement = (sql: string): SQLite.Statement => {
     if ((SQLite as unknown as { prototype: { prepare: unknown } }).prototype.prepare !== nativePrepare) return file.prepare(sql)
@@ -135,7 +152,9 @@ export function withStatementCache(file: SQLite.Database, size = SQLITE_STATEMEN
     },
     prepare(text: string) {
       beforeKysely?.()
-      return statement(text === 'begin' ? BEGIN_IMMEDIATE : text)
+      const stmt = statement(text === 'begin' ? BEGIN_IMMEDIATE : text)
+      prepared?.(text, stmt)
+      return stmt
     },
     statement,
   }
@@ -171,15 +190,21 @@ export function openStore(options: OpenStoreOptions): Store {
   const snapshot = new ReadSnapshot(file)
   // Closing asks the worker to end too, after what it was sent; whichever connection closes last
   // checkpoints what is left.
-  const database = withStatementCache(
-    file,
-    SQLITE_STATEMENT_CACHE_SIZE,
-    () => {
+  // Answers wait until the commits before them are on disk (durable-commits.ts); in memory there is no disk.
+  const durable = options.sqlitePath !== ':memory:' && file.pragma('journal_mode', { simple: true }) === 'wal' ? new DurableCommits((options.walSync ?? walFileSync)(`${options.sqlitePath}-wal`)) : undefined
+  const database = withStatementCache(file, SQLITE_STATEMENT_CACHE_SIZE, {
+    onClose: () => {
       snapshot.end()
       void worker?.stop()
+      void durable?.close()
     },
-    () => snapshot.end(),
-  )
+    beforeKysely: () => snapshot.end(),
+    prepared: durable && ((text, stmt) => {
+      // A commit, or a write outside a transaction (it commits by itself). `readonly`, not `reader`: an
+      // INSERT … RETURNING returns rows. BEGIN IMMEDIATE is not read-only (it takes the write lock).
+      if (text === 'commit' || (text !== 'begin' && !stmt.readonly && !file.inTransaction)) durable.noteCommit()
+    }),
+  })
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
   registerDirectReads(db, snapshot, database)
   return {
@@ -187,5 +212,6 @@ export function openStore(options: OpenStoreOptions): Store {
     dialect: 'sqlite',
     describe: options.sqlitePath,
     background: worker ? onWorker(worker) : ON_THE_STORE,
+    ...(durable && { durable }),
   }
 }

@@ -6,14 +6,14 @@
  *   wal_autocheckpoint pages: that request's thread copies the whole WAL into the database file and
  *   syncs it. Here PASSIVE checkpoints run every second (they never block readers or writers), so the
  *   WAL stays short. The automatic checkpoint stays on as a backstop at a higher mark.
- * - Background writes: batched rows nobody reads back at once (request nonces, read-audit rows). Each
- *   commit of the main connection syncs the WAL (synchronous FULL), and under load such a sync, with
- *   the kernel writing back pages, held the event loop for 20-50 ms: that set the p99 of every read.
- *   This connection commits with synchronous NORMAL (no sync per commit; the checkpoint syncs): a crash
- *   of the process loses nothing, a power cut can lose its last second of rows — the same trade as the
- *   UNLOGGED nonce table on PostgreSQL (a nonce of the last moments could be replayed once) and the
- *   read-audit buffer (its last 100 ms). Writes that matter (records, bindings, sessions) stay on the
- *   main connection with a sync per commit.
+ * - Background writes: batched rows nobody reads back at once (request nonces, read-audit rows), so
+ *   the main connection's page cache and write lock are not taken for them hundreds of times a second.
+ *   Both connections commit with synchronous NORMAL (no fsync inside a commit; the checkpoint syncs).
+ *   The main connection's commits are made durable before anyone is told of them: every answer waits
+ *   for a sync of the WAL that covers them (durable-commits.ts). This connection's rows are not waited
+ *   for: a crash of the process loses nothing, a power cut can lose the rows no sync has covered yet —
+ *   the same trade as the UNLOGGED nonce table on PostgreSQL (a nonce of the last moments could be
+ *   replayed once) and the read-audit buffer (its last 100 ms).
  * Statements arrive compiled (SQL text and values, as Kysely compiles them) and run one at a time, in
  * the order they were sent. If the worker dies, writes in flight are refused and later ones fall back
  * to the caller. Two writers on one file: the main connection's transactions begin IMMEDIATE (see
