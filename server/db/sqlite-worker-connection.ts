@@ -21,7 +21,7 @@
  */
 import { Worker } from 'node:worker_threads'
 
-/** Pages of WAL (16 KiB each on a new file) after which a commit checkpoints by itself anyway. */
+/** Pages of WAL (4 KiB each on a new file: 16 MB) after which a commit checkpoints by itself anyway. */
 export const BACKSTOP_AUTOCHECKPOINT_PAGES = 4000
 
 const WORKER_SOURCE = `
