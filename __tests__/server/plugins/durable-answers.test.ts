@@ -82,28 +82,37 @@ describe('answers wait for the WAL sync (SQLite file)', () => {
     await store.durable!.settled()
   })
 
-  it('a binding is answered only after the sync that follows its commit', async () => {
+  /** A caller whose account exists, with everything on disk and the next sync held. */
+  async function callerWithSyncHeld(): Promise<ReturnType<typeof newCaller>> {
     const caller = newCaller()
-    await post('/v1/status', { caller }) // the account exists before the binding
+    await post('/v1/status', { caller })
     await store.durable!.settled()
     wal.held = true
+    return caller
+  }
+  const untilSyncAsked = async (): Promise<void> => {
+    for (let i = 0; i < 200 && wal.waiting.length === 0; i++) await turns(1)
+  }
+  const untilAnswered = async (res: { done: boolean }): Promise<void> => {
+    for (let i = 0; i < 200 && !res.done; i++) await turns(1)
+  }
+
+  it('a binding is answered only after the sync that follows its commit', async () => {
+    const caller = await callerWithSyncHeld()
     const before = wal.count
     const res = watch(post('/v1/bindings/manual', { caller, ...DEMO.wang }))
-    for (let i = 0; i < 200 && wal.waiting.length === 0; i++) await turns(1)
+    await untilSyncAsked()
     expect(wal.count).toBe(before + 1)
     await turns()
     expect(res.done).toBe(false) // committed, not yet answered
     expect(await store.db.selectFrom('bindings').select('id').where('unbound_at', 'is', null).execute()).not.toHaveLength(0)
     wal.waiting.shift()!.resolve()
-    for (let i = 0; i < 200 && !res.done; i++) await turns(1)
+    await untilAnswered(res)
     expect(res.value!.statusCode).toBe(200)
   })
 
   it('a read with nothing unsynced syncs nothing and waits for nothing', async () => {
-    const caller = newCaller()
-    await post('/v1/status', { caller })
-    await store.durable!.settled()
-    wal.held = true
+    const caller = await callerWithSyncHeld()
     const before = wal.count
     const res = await post('/v1/status', { caller })
     expect(res.statusCode).toBe(200)
@@ -111,29 +120,23 @@ describe('answers wait for the WAL sync (SQLite file)', () => {
   })
 
   it("a read waits while someone else's commit is not yet on disk", async () => {
-    const caller = newCaller()
-    await post('/v1/status', { caller })
-    await store.durable!.settled()
-    wal.held = true
+    const caller = await callerWithSyncHeld()
     await store.db.updateTable('accounts').set({ last_seen_at: DEFAULT_NOW.toISOString() }).where('platform', '=', 'local').where('openid', '=', caller.openid).execute()
     const res = watch(post('/v1/status', { caller }))
-    for (let i = 0; i < 200 && wal.waiting.length === 0; i++) await turns(1)
+    await untilSyncAsked()
     await turns()
     expect(res.done).toBe(false)
     wal.waiting.shift()!.resolve()
-    for (let i = 0; i < 200 && !res.done; i++) await turns(1)
+    await untilAnswered(res)
     expect(res.value!.statusCode).toBe(200)
   })
 
   it('a failed sync withholds the answer with 503 in Chinese; the retry binds once', async () => {
-    const caller = newCaller()
-    await post('/v1/status', { caller })
-    await store.durable!.settled()
-    wal.held = true
+    const caller = await callerWithSyncHeld()
     const res = watch(post('/v1/bindings/manual', { caller, ...DEMO.li }))
-    for (let i = 0; i < 200 && wal.waiting.length === 0; i++) await turns(1)
+    await untilSyncAsked()
     wal.waiting.shift()!.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))
-    for (let i = 0; i < 200 && !res.done; i++) await turns(1)
+    await untilAnswered(res)
     expect(res.value!.statusCode).toBe(503)
     expect(res.value!.json()).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: '服务暂时不可用，请稍后再试' } })
     expect(lines.join('')).toContain('WAL sync failed')
