@@ -90,12 +90,13 @@ describe('answers wait for the WAL sync (SQLite file)', () => {
     wal.held = true
     return caller
   }
-  const untilSyncAsked = async (): Promise<void> => {
-    for (let i = 0; i < 200 && wal.waiting.length === 0; i++) await turns(1)
+  // The nonce insert goes through the worker thread: wait for what must happen, not for a number of turns
+  // (bounded only so a broken build fails instead of hanging).
+  const until = async (cond: () => boolean): Promise<void> => {
+    for (let waited = 0; !cond() && waited < 20_000; waited += 2) await new Promise((r) => setTimeout(r, 2))
   }
-  const untilAnswered = async (res: { done: boolean }): Promise<void> => {
-    for (let i = 0; i < 200 && !res.done; i++) await turns(1)
-  }
+  const untilSyncAsked = (): Promise<void> => until(() => wal.waiting.length > 0)
+  const untilAnswered = (res: { done: boolean }): Promise<void> => until(() => res.done)
 
   it('a binding is answered only after the sync that follows its commit', async () => {
     const caller = await callerWithSyncHeld()
