@@ -83,7 +83,7 @@ export class DurableCommits {
 
   /** undefined when every commit so far is on disk; otherwise resolves once it is (rejects if the sync fails). */
   settled(): Promise<void> | undefined {
-    if (this.synced >= this.committed) return undefined
+    if (this.allSynced) return undefined
     if (this.running && this.running.covers >= this.committed) return this.running.done
     if (!this.running) return this.start()
     // One sync queued behind the running one, for everyone who committed after it started.

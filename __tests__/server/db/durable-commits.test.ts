@@ -35,18 +35,22 @@ async function state(p: Promise<void>): Promise<'pending' | 'resolved' | 'reject
   return s
 }
 
+/** A DurableCommits over a sync the test finishes by hand. */
+function held(): { wal: HeldSync; d: DurableCommits } {
+  const wal = new HeldSync()
+  return { wal, d: new DurableCommits(wal) }
+}
+
 describe('DurableCommits', () => {
   it('nothing committed: nobody waits and nothing is synced', () => {
-    const wal = new HeldSync()
-    const d = new DurableCommits(wal)
+    const { wal, d } = held()
     expect(d.settled()).toBeUndefined()
     expect(d.allSynced).toBe(true)
     expect(wal.calls).toHaveLength(0)
   })
 
   it('waiters share one sync; a commit made while it runs waits for the next one, shared too', async () => {
-    const wal = new HeldSync()
-    const d = new DurableCommits(wal)
+    const { wal, d } = held()
     d.noteCommit()
     const a = d.settled()!
     const b = d.settled()!
@@ -71,8 +75,7 @@ describe('DurableCommits', () => {
   })
 
   it('a failed sync rejects its waiters, the queued one still runs, and the next caller syncs again', async () => {
-    const wal = new HeldSync()
-    const d = new DurableCommits(wal)
+    const { wal, d } = held()
     d.noteCommit()
     const a = d.settled()!
     d.noteCommit()
