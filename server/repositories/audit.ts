@@ -10,6 +10,7 @@
 import { ON_THE_STORE, type BackgroundWrites } from '../db/connect'
 import type { AuditLogTable } from '../db/schema'
 import { newSortableId } from '../db/ids'
+import { executeFixed } from './compiled'
 import { multiRowInsert } from './multi-row-insert'
 import type { Db } from './types'
 
@@ -42,7 +43,7 @@ function auditRow(entry: AuditEntry) {
 }
 
 export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
-  await db.insertInto('audit_log').values(auditRow(entry)).execute()
+  await executeFixed(db, db.insertInto('audit_log').values(auditRow(entry)))
 }
 
 const AUDIT_INSERT_CHUNK = 500

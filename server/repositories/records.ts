@@ -2,7 +2,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely'
 import type { CertificationRecordsTable } from '../db/schema'
 import { shanghaiMidnightIso } from '../time/clock'
-import { compiledOnce } from './compiled'
+import { compiledOnce, executeFixed } from './compiled'
 import type { Db, PersonRow } from './types'
 
 export type RecordRow = Selectable<CertificationRecordsTable>
@@ -110,7 +110,8 @@ const selectLatestPass = compiledOnce(1, (db, personId: string) =>
 )
 
 export async function insertRecord(db: Db, row: Insertable<CertificationRecordsTable>): Promise<void> {
-  await db.insertInto('certification_records').values(row).execute()
+  // (each caller passes the same columns every time: a few fixed texts)
+  await executeFixed(db, db.insertInto('certification_records').values(row))
 }
 
 export async function countRecords(db: Db): Promise<number> {

@@ -2,7 +2,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely'
 import type { SessionRejectedCode } from '../../src/core/contracts/certification'
 import type { CertificationSessionsTable, Dialect } from '../db/schema'
-import { compiledOnce } from './compiled'
+import { compiledOnce, executeFixed } from './compiled'
 import type { Db } from './types'
 
 export type SessionRow = Selectable<CertificationSessionsTable>
@@ -82,21 +82,23 @@ export async function markSessionCompleted(
   id: string,
   patch: { completedAt: string; recordId: string; reasonCode: string | null; summaryDigest: string; summaryFingerprint: string | null; answer: string },
 ): Promise<boolean> {
-  const res = await db
-    .updateTable('certification_sessions')
-    .set({
-      status: 'completed',
-      completed_at: patch.completedAt,
-      record_id: patch.recordId,
-      reason_code: patch.reasonCode,
-      summary_digest: patch.summaryDigest,
-      summary_fingerprint: patch.summaryFingerprint,
-      answer: patch.answer,
-    })
-    .where('id', '=', id)
-    .where('status', '=', 'open')
-    .executeTakeFirst()
-  return Number(res.numUpdatedRows) === 1
+  const res = await executeFixed(
+    db,
+    db
+      .updateTable('certification_sessions')
+      .set({
+        status: 'completed',
+        completed_at: patch.completedAt,
+        record_id: patch.recordId,
+        reason_code: patch.reasonCode,
+        summary_digest: patch.summaryDigest,
+        summary_fingerprint: patch.summaryFingerprint,
+        answer: patch.answer,
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'open'),
+  )
+  return Number(res.numAffectedRows ?? 0) === 1
 }
 
 /**

@@ -7,7 +7,7 @@
 import { sql, type Kysely } from 'kysely'
 import { openStore } from '../../../server/db/connect'
 import { preparedName, preparedReadsOf } from '../../../server/db/pg-prepared-reads'
-import { compiledOnce } from '../../../server/repositories/compiled'
+import { compiledOnce, executeFixed } from '../../../server/repositories/compiled'
 import type { Db } from '../../../server/repositories/types'
 import { createTestStore, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
 
@@ -85,6 +85,36 @@ describe('prepared hot reads on PostgreSQL', () => {
     } finally {
       await one.db.destroy()
     }
+  })
+
+  it('runs a fixed write as a named statement, inside a transaction and outside, and reports the rows it changed', async () => {
+    const one = openStore({ databaseUrl: t.location, sqlitePath: '', poolSize: 1 })
+    const db = one.db as unknown as Kysely<{ scratch: { id: string; note: string } }>
+    const setNote = (d: typeof db, id: string, note: string) => d.updateTable('scratch').set({ note }).where('id', '=', id)
+    try {
+      await sql`insert into scratch (id, note) values ('w', 'before')`.execute(one.db)
+      const inTrx = await one.db.transaction().execute(async (trx) => {
+        const changed = await executeFixed(trx, setNote(trx as unknown as typeof db, 'w', 'during'))
+        const unchanged = await executeFixed(trx, setNote(trx as unknown as typeof db, 'nobody', 'during'))
+        return { changed: changed.numAffectedRows, unchanged: unchanged.numAffectedRows }
+      })
+      expect(inTrx).toEqual({ changed: BigInt(1), unchanged: BigInt(0) })
+      expect((await executeFixed(one.db, setNote(db, 'w', 'after'))).numAffectedRows).toBe(BigInt(1))
+      expect((await sql<{ note: string }>`select note from scratch where id = 'w'`.execute(one.db)).rows).toEqual([{ note: 'after' }])
+      const { rows } = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(one.db)
+      expect(rows).toEqual([{ name: expect.stringMatching(/^hot_[0-9a-f]{24}_0$/), statement: expect.stringMatching(/^update "scratch" set "note" = \$1 where "id" = \$2$/) }])
+    } finally {
+      await sql`delete from scratch where id = 'w'`.execute(t.store.db)
+      await one.db.destroy()
+    }
+  })
+
+  it('runs a fixed write on SQLite as Kysely would', async () => {
+    await sql`create table scratch (id text primary key, note text)`.execute(other.store.db)
+    await sql`insert into scratch values ('a', 'first')`.execute(other.store.db)
+    const db = other.store.db as unknown as Kysely<{ scratch: { id: string; note: string } }>
+    expect((await executeFixed(other.store.db, db.updateTable('scratch').set({ note: 'changed' }).where('id', '=', 'a'))).numAffectedRows).toBe(BigInt(1))
+    expect((await sql<{ note: string }>`select note from scratch`.execute(other.store.db)).rows).toEqual([{ note: 'changed' }])
   })
 
   // (this one also shows the reads are prepared: without the retry it fails with PostgreSQL's
