@@ -8,7 +8,8 @@ import type { Db } from './types'
 export type SessionRow = Selectable<CertificationSessionsTable>
 
 export async function insertSession(db: Db, row: Insertable<CertificationSessionsTable>): Promise<void> {
-  await db.insertInto('certification_sessions').values(row).execute()
+  // (a start passes the same columns every time: a few fixed texts)
+  await executeFixed(db, db.insertInto('certification_sessions').values(row))
 }
 
 // Every completion runs these reads (and cancel / retries the first): compiled once (compiled.ts).
