@@ -103,6 +103,15 @@ describe('prepared hot reads on PostgreSQL', () => {
       expect((await sql<{ note: string }>`select note from scratch where id = 'w'`.execute(one.db)).rows).toEqual([{ note: 'after' }])
       const { rows } = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(one.db)
       expect(rows).toEqual([{ name: expect.stringMatching(/^hot_[0-9a-f]{24}_0$/), statement: expect.stringMatching(/^update "scratch" set "note" = \$1 where "id" = \$2$/) }])
+      // DATABASE_PREPARED_STATEMENTS=false: the same write, unnamed
+      const unprepared = openStore({ databaseUrl: t.location, sqlitePath: '', poolSize: 1, preparedStatements: false })
+      try {
+        const plain = unprepared.db as unknown as typeof db
+        expect((await executeFixed(unprepared.db, setNote(plain, 'w', 'unnamed'))).numAffectedRows).toBe(BigInt(1))
+        expect((await sql`select name from pg_prepared_statements`.execute(unprepared.db)).rows).toEqual([])
+      } finally {
+        await unprepared.db.destroy()
+      }
     } finally {
       await sql`delete from scratch where id = 'w'`.execute(t.store.db)
       await one.db.destroy()
