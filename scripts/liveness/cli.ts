@@ -2,7 +2,7 @@
  * npm run --silent liveness -- <command>
  *   detect <trace> [--fps 15|10|7.5 [--blend] [--jitter] [--seed n]]        one JSON line per action event
  *   session <trace> --challenge a,b [--summary] [--fps …]                    session events and the final verdict (JSON lines)
- *   eval <traces-dir> <labels-dir>… [--variant thin.15] [--fps …] [--json]   precision / recall / F1 per action
+ *   eval <traces-dir> <labels-dir>… [--variant blur.12] [--fps …] [--json]   precision / recall / F1 per action
  *   sessions <traces-dir> <labels-dir>… [--lead ms] [--variant …] [--fps …] [--seed n] [--json]
  *                                                                            genuine session pass rates per action + controls
  *   report [<fixtures-dir>] [--lead ms] [--json]                             per-family markdown tables (eval + sessions)

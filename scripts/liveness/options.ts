@@ -67,6 +67,6 @@ export function parseLead(p: ParsedArgs): number | undefined {
 export function parseVariant(p: ParsedArgs): string | undefined {
   const s = p.values['--variant']
   if (s === undefined) return undefined
-  if (!/^(thin|blur)\.(15|10|7\.5)$/.test(s)) throw new LivenessInputError('USAGE', '--variant 应是 thin.15、blur.10 这样的名字')
+  if (!/^(thin|blur)\.\d+(\.\d+)?$/.test(s)) throw new LivenessInputError('USAGE', '--variant 应是 thin.15、blur.12 这样的名字（thin 或 blur，加帧率）')
   return s
 }

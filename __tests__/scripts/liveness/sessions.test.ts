@@ -173,6 +173,15 @@ describe('process', () => {
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/)
   })
 
+  test('--variant takes any rate: the project own 12 and 6 fps files', () => {
+    const r = cli('eval', join(FIX, 'lowfps-made', 'traces'), LABELS, MORE_LABELS, '--variant', 'blur.12', '--json')
+    expect(r.status).toBe(0)
+    const o = JSON.parse(r.stdout)
+    expect(o.clips).toHaveLength(9)
+    expect(o.clips.every((c: string | { name: string }) => (typeof c === 'string' ? c : c.name).endsWith('.blur.12'))).toBe(true)
+    expect(o.table.find((s: { action: string }) => s.action === 'blink').labelled).toBe(12)
+  })
+
   test('sessions --json prints one JSON object, exit 0', () => {
     const r = cli('sessions', TRACES, LABELS, '--fps', '15', '--blend', '--json')
     expect(r.status).toBe(0)
