@@ -1,7 +1,7 @@
 /**
- * Encryption of personal data: AES-256-GCM with versioned keys. Ciphertext text form:
- * "<version>:<base64url(iv ‖ tag ‖ ciphertext)>", e.g. "v1:…". What a ciphertext is for is bound as
- * additional data, so an ID-number ciphertext cannot be passed off as a name.
+ * Encryption of personal data, in the backend's sealed-text format (`sealed-text.ts`: AES-256-GCM under
+ * versioned keys, "<version>:<base64url(iv ‖ tag ‖ ciphertext)>", e.g. "v1:…"). What a ciphertext is
+ * for is bound as additional data, so an ID-number ciphertext cannot be passed off as a name.
  *
  * A roster person's name, ID number and card number are sealed together, in one ciphertext
  * (persons.pii_enc, sealPerson / openPerson): they are always written together, and one AES-GCM
@@ -10,32 +10,10 @@
  *
  * Lookups go through a keyed HMAC-SHA256 blind index (a separate derived key), never decryption.
  */
-import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomFillSync, type KeyObject } from 'node:crypto'
+import { createHmac, type KeyObject } from 'node:crypto'
+import { deriveKey, SealedText, type UnsealFailure } from './sealed-text'
 
 export type PiiField = 'id_number' | 'name' | 'card_number' | 'phone' | 'address'
-
-const IV_BYTES = 12
-const TAG_BYTES = 16
-/**
- * IVs are taken from a pool of CSPRNG bytes refilled in one call per POOL_IVS encryptions (a
- * randomBytes(12) call per field costs ~5–12 µs, more than the AES-GCM itself). Every IV is still
- * fresh random output, handed out exactly once — the same approach as crypto.randomUUID's cache.
- */
-const POOL_IVS = 4096
-const ivPool = Buffer.allocUnsafe(IV_BYTES * POOL_IVS)
-let ivOffset = ivPool.length
-
-function nextIv(): Buffer {
-  if (ivOffset + IV_BYTES > ivPool.length) {
-    randomFillSync(ivPool)
-    ivOffset = 0
-  }
-  // A copy: the pool is overwritten on refill.
-  const iv = Buffer.allocUnsafe(IV_BYTES)
-  ivPool.copy(iv, 0, ivOffset, ivOffset + IV_BYTES)
-  ivOffset += IV_BYTES
-  return iv
-}
 
 /** Additional data per field, built once. */
 const AAD: Record<PiiField, Buffer> = { id_number: Buffer.from('id_number'), name: Buffer.from('name'), card_number: Buffer.from('card_number'), phone: Buffer.from('phone'), address: Buffer.from('address') }
@@ -57,10 +35,6 @@ const FIELD_SEPARATOR = '\u001f'
  * like this prefix.
  */
 export const SEPARATE_FIELDS_PREFIX = 'fields:'
-
-function derive(master: Buffer, info: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `yinling/${info}`, 32))
-}
 
 export class PiiDecryptError extends Error {
   constructor(reason: string) {
@@ -85,10 +59,12 @@ export interface PiiDerivedKeys {
   current: string
 }
 
+const piiDecryptError = (reason: UnsealFailure, detail?: string): Error => new PiiDecryptError(detail ? `${reason} ${detail}` : reason)
+
 export class PiiCipher {
   private readonly encKeys: Map<string, KeyObject>
   private readonly indexKey: KeyObject
-  private readonly currentKey: KeyObject
+  private readonly sealed: SealedText
   readonly currentVersion: string
 
   constructor(options: PiiCipherOptions | { derived: PiiDerivedKeys }) {
@@ -100,16 +76,15 @@ export class PiiCipher {
       this.encKeys = new Map()
       for (const [version, master] of Object.entries(options.keys)) {
         if (master.length !== 32) throw new Error(`PII key ${version} must be 32 bytes`)
-        this.encKeys.set(version, createSecretKey(derive(master, 'pii-enc')))
+        this.encKeys.set(version, deriveKey(master, 'pii-enc'))
       }
       const indexMaster = options.keys[options.indexVersion]
       if (!indexMaster) throw new Error(`PII index key ${options.indexVersion} missing`)
       this.currentVersion = options.current
-      this.indexKey = createSecretKey(derive(indexMaster, 'pii-blind-index'))
+      this.indexKey = deriveKey(indexMaster, 'pii-blind-index')
     }
-    const current = this.encKeys.get(this.currentVersion)
-    if (!current) throw new Error(`PII key ${this.currentVersion} missing`)
-    this.currentKey = current
+    if (!this.encKeys.has(this.currentVersion)) throw new Error(`PII key ${this.currentVersion} missing`)
+    this.sealed = new SealedText(this.encKeys, this.currentVersion, piiDecryptError)
   }
 
   /** For a worker thread of this process only; see PiiDerivedKeys. */
@@ -146,35 +121,16 @@ export class PiiCipher {
   }
 
   private seal(aad: Buffer, plaintext: string): string {
-    const iv = nextIv()
-    const cipher = createCipheriv('aes-256-gcm', this.currentKey, iv)
-    cipher.setAAD(aad)
-    const body = cipher.update(plaintext, 'utf8')
-    const rest = cipher.final() // always empty for GCM, kept for safety
-    const parts = rest.length > 0 ? [iv, cipher.getAuthTag(), body, rest] : [iv, cipher.getAuthTag(), body]
-    return `${this.currentVersion}:${Buffer.concat(parts).toString('base64url')}`
+    return this.sealed.seal(aad, plaintext)
   }
 
   private open(aad: Buffer, text: string): string {
-    const sep = text.indexOf(':')
-    if (sep <= 0) throw new PiiDecryptError('no key version')
-    const key = this.encKeys.get(text.slice(0, sep))
-    if (!key) throw new PiiDecryptError(`unknown key version ${text.slice(0, sep)}`)
-    const raw = Buffer.from(text.slice(sep + 1), 'base64url')
-    if (raw.length < IV_BYTES + TAG_BYTES) throw new PiiDecryptError('too short')
-    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES))
-    decipher.setAAD(aad)
-    decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES))
-    try {
-      return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8')
-    } catch {
-      throw new PiiDecryptError('authentication failed')
-    }
+    return this.sealed.open(aad, text).toString('utf8')
   }
 
   /** Version prefix of a stored ciphertext. */
   static versionOf(text: string): string {
-    return text.slice(0, Math.max(0, text.indexOf(':')))
+    return SealedText.versionOf(text)
   }
 
   /** Keyed hash for equality lookups; the input is normalised by the caller. */
