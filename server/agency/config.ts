@@ -2,6 +2,7 @@
  * Agency sign-in settings (AGENCY_*), read by loadConfig (server/config/env.ts). Names, defaults
  * and meaning: the one table in server/config/variables.ts (docs/configuration.md).
  */
+import { bilingual, readInt, type Env } from '../config/read-env'
 export interface AgencyAuthConfig {
   /** A session unused this long is signed out. */
   idleMinutes: number
@@ -14,29 +15,15 @@ export interface AgencyAuthConfig {
 
 export const DEFAULT_AGENCY_AUTH: AgencyAuthConfig = { idleMinutes: 30, absoluteHours: 12, lockoutFailures: 5, lockoutMinutes: 15 }
 
-type Env = Record<string, string | undefined>
-const msg = (zh: string, en: string) => `${zh} / ${en}`
-
-function int(env: Env, name: string, min: number, max: number, fallback: number, problems: string[]): number {
-  const raw = env[name]?.trim()
-  if (!raw) return fallback
-  const n = Number(raw)
-  if (!/^\d{1,9}$/.test(raw) || n < min || n > max) {
-    problems.push(msg(`${name} 必须是 ${min}–${max} 的整数`, `${name} must be an integer ${min}–${max}`))
-    return fallback
-  }
-  return n
-}
-
 export function readAgencyAuthConfig(env: Env, problems: string[]): AgencyAuthConfig {
   const c: AgencyAuthConfig = {
-    idleMinutes: int(env, 'AGENCY_SESSION_IDLE_MINUTES', 1, 24 * 60, DEFAULT_AGENCY_AUTH.idleMinutes, problems),
-    absoluteHours: int(env, 'AGENCY_SESSION_MAX_HOURS', 1, 7 * 24, DEFAULT_AGENCY_AUTH.absoluteHours, problems),
-    lockoutFailures: int(env, 'AGENCY_LOCKOUT_FAILURES', 3, 100, DEFAULT_AGENCY_AUTH.lockoutFailures, problems),
-    lockoutMinutes: int(env, 'AGENCY_LOCKOUT_MINUTES', 1, 24 * 60, DEFAULT_AGENCY_AUTH.lockoutMinutes, problems),
+    idleMinutes: readInt(env, 'AGENCY_SESSION_IDLE_MINUTES', 1, 24 * 60, DEFAULT_AGENCY_AUTH.idleMinutes, problems),
+    absoluteHours: readInt(env, 'AGENCY_SESSION_MAX_HOURS', 1, 7 * 24, DEFAULT_AGENCY_AUTH.absoluteHours, problems),
+    lockoutFailures: readInt(env, 'AGENCY_LOCKOUT_FAILURES', 3, 100, DEFAULT_AGENCY_AUTH.lockoutFailures, problems),
+    lockoutMinutes: readInt(env, 'AGENCY_LOCKOUT_MINUTES', 1, 24 * 60, DEFAULT_AGENCY_AUTH.lockoutMinutes, problems),
   }
   if (c.idleMinutes > c.absoluteHours * 60) {
-    problems.push(msg('AGENCY_SESSION_IDLE_MINUTES 不能超过 AGENCY_SESSION_MAX_HOURS', 'AGENCY_SESSION_IDLE_MINUTES must not exceed AGENCY_SESSION_MAX_HOURS'))
+    problems.push(bilingual('AGENCY_SESSION_IDLE_MINUTES 不能超过 AGENCY_SESSION_MAX_HOURS', 'AGENCY_SESSION_IDLE_MINUTES must not exceed AGENCY_SESSION_MAX_HOURS'))
   }
   return c
 }

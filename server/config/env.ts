@@ -20,6 +20,7 @@ import { readRemindersConfig, type RemindersConfig } from '../reminders/config'
 import { readNoticesConfig, type NoticesConfig } from '../notices/config'
 import { BACKEND_HTTP_LIMITS, readHttpLimits, type HttpLimits } from './http-limits'
 import { readAgencyAuthConfig, type AgencyAuthConfig } from '../agency/config'
+import { bilingual } from './read-env'
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -91,26 +92,24 @@ export class ConfigError extends Error {
   }
 }
 
-const msg = (zh: string, en: string) => `${zh} / ${en}`
-
 const bool = (name: string) =>
-  v.optional(v.picklist(['true', 'false', '1', '0'], msg(`${name} 只能是 true 或 false`, `${name} must be true or false`)))
+  v.optional(v.picklist(['true', 'false', '1', '0'], bilingual(`${name} 只能是 true 或 false`, `${name} must be true or false`)))
 
 export const EnvSchema = v.object({
-  NODE_ENV: v.optional(v.picklist(NODE_ENVS, msg('NODE_ENV 只能是 development、test 或 production', 'NODE_ENV must be development, test or production')), 'development'),
-  BACKEND_HOST: v.optional(v.pipe(v.string(), v.minLength(1, msg('BACKEND_HOST 不能为空', 'BACKEND_HOST must not be empty'))), '127.0.0.1'),
+  NODE_ENV: v.optional(v.picklist(NODE_ENVS, bilingual('NODE_ENV 只能是 development、test 或 production', 'NODE_ENV must be development, test or production')), 'development'),
+  BACKEND_HOST: v.optional(v.pipe(v.string(), v.minLength(1, bilingual('BACKEND_HOST 不能为空', 'BACKEND_HOST must not be empty'))), '127.0.0.1'),
   BACKEND_PORT: v.optional(
     v.pipe(
       v.string(),
-      v.regex(/^\d{1,5}$/, msg('BACKEND_PORT 必须是 1–65535 的整数', 'BACKEND_PORT must be an integer 1–65535')),
+      v.regex(/^\d{1,5}$/, bilingual('BACKEND_PORT 必须是 1–65535 的整数', 'BACKEND_PORT must be an integer 1–65535')),
       v.transform(Number),
-      v.minValue(1, msg('BACKEND_PORT 必须是 1–65535 的整数', 'BACKEND_PORT must be an integer 1–65535')),
-      v.maxValue(65535, msg('BACKEND_PORT 必须是 1–65535 的整数', 'BACKEND_PORT must be an integer 1–65535')),
+      v.minValue(1, bilingual('BACKEND_PORT 必须是 1–65535 的整数', 'BACKEND_PORT must be an integer 1–65535')),
+      v.maxValue(65535, bilingual('BACKEND_PORT 必须是 1–65535 的整数', 'BACKEND_PORT must be an integer 1–65535')),
     ),
     '8787',
   ),
   DATABASE_URL: v.optional(
-    v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, msg('DATABASE_URL 必须以 postgres:// 开头', 'DATABASE_URL must start with postgres://'))),
+    v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, bilingual('DATABASE_URL 必须以 postgres:// 开头', 'DATABASE_URL must start with postgres://'))),
   ),
   DATABASE_PREPARED_STATEMENTS: bool('DATABASE_PREPARED_STATEMENTS'),
   SQLITE_PATH: v.optional(v.string()),
@@ -119,34 +118,34 @@ export const EnvSchema = v.object({
   PII_KEY_CURRENT: v.optional(v.string()),
   PII_INDEX_KEY_VERSION: v.optional(v.string()),
   BACKEND_HMAC_KEY_ID: v.optional(
-    v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,32}$/, msg('BACKEND_HMAC_KEY_ID 只能含字母、数字、_ 和 -', 'BACKEND_HMAC_KEY_ID: letters, digits, _ and - only'))),
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,32}$/, bilingual('BACKEND_HMAC_KEY_ID 只能含字母、数字、_ 和 -', 'BACKEND_HMAC_KEY_ID: letters, digits, _ and - only'))),
   ),
   BACKEND_HMAC_SECRET: v.optional(
-    v.pipe(v.string(), v.minLength(32, msg('BACKEND_HMAC_SECRET 至少 32 个字符', 'BACKEND_HMAC_SECRET must be at least 32 characters'))),
+    v.pipe(v.string(), v.minLength(32, bilingual('BACKEND_HMAC_SECRET 至少 32 个字符', 'BACKEND_HMAC_SECRET must be at least 32 characters'))),
   ),
   CYCLE_POLICY: v.optional(
-    v.picklist(CYCLE_POLICIES, msg('CYCLE_POLICY 只能是 rolling12、calendarYear 或 rolling6', 'CYCLE_POLICY must be rolling12, calendarYear or rolling6')),
+    v.picklist(CYCLE_POLICIES, bilingual('CYCLE_POLICY 只能是 rolling12、calendarYear 或 rolling6', 'CYCLE_POLICY must be rolling12, calendarYear or rolling6')),
     'rolling12',
   ),
   DEMO_SEED: bool('DEMO_SEED'),
-  SSC_AUTH_ADAPTER: v.optional(v.picklist(['local', 'national'], msg('SSC_AUTH_ADAPTER 只能是 local 或 national', 'SSC_AUTH_ADAPTER must be local or national')), 'local'),
-  NONCE_STORE: v.optional(v.picklist(['db', 'memory'], msg('NONCE_STORE 只能是 db 或 memory', 'NONCE_STORE must be db or memory')), 'db'),
+  SSC_AUTH_ADAPTER: v.optional(v.picklist(['local', 'national'], bilingual('SSC_AUTH_ADAPTER 只能是 local 或 national', 'SSC_AUTH_ADAPTER must be local or national')), 'local'),
+  NONCE_STORE: v.optional(v.picklist(['db', 'memory'], bilingual('NONCE_STORE 只能是 db 或 memory', 'NONCE_STORE must be db or memory')), 'db'),
   SHED_LOOP_DELAY_MS: v.optional(
     v.pipe(
       v.string(),
-      v.regex(/^(0|[1-9]\d{1,4})$/, msg('SHED_LOOP_DELAY_MS 必须是 0 或 10–99999 的整数', 'SHED_LOOP_DELAY_MS must be 0 or an integer 10–99999')),
+      v.regex(/^(0|[1-9]\d{1,4})$/, bilingual('SHED_LOOP_DELAY_MS 必须是 0 或 10–99999 的整数', 'SHED_LOOP_DELAY_MS must be 0 or an integer 10–99999')),
       v.transform(Number),
     ),
     '1000',
   ),
-  LOG_LEVEL: v.optional(v.picklist(LOG_LEVELS, msg('LOG_LEVEL 取值不对', 'LOG_LEVEL must be one of ' + LOG_LEVELS.join(', '))), 'info'),
+  LOG_LEVEL: v.optional(v.picklist(LOG_LEVELS, bilingual('LOG_LEVEL 取值不对', 'LOG_LEVEL must be one of ' + LOG_LEVELS.join(', '))), 'info'),
   IDENTITY_VERIFIER: v.optional(
-    v.picklist(IDENTITY_VERIFIERS, msg('IDENTITY_VERIFIER 只能是 wechat-facial-verify、local-face-match 或 manual-review', 'IDENTITY_VERIFIER must be wechat-facial-verify, local-face-match or manual-review')),
+    v.picklist(IDENTITY_VERIFIERS, bilingual('IDENTITY_VERIFIER 只能是 wechat-facial-verify、local-face-match 或 manual-review', 'IDENTITY_VERIFIER must be wechat-facial-verify, local-face-match or manual-review')),
   ),
   IDENTITY_FACE_THRESHOLD: v.optional(
     v.pipe(
       v.string(),
-      v.regex(/^(0(\.\d+)?|1(\.0+)?)$/, msg('IDENTITY_FACE_THRESHOLD 必须是 0–1 之间的小数', 'IDENTITY_FACE_THRESHOLD must be a number from 0 to 1')),
+      v.regex(/^(0(\.\d+)?|1(\.0+)?)$/, bilingual('IDENTITY_FACE_THRESHOLD 必须是 0–1 之间的小数', 'IDENTITY_FACE_THRESHOLD must be a number from 0 to 1')),
       v.transform(Number),
     ),
     '0.55',
@@ -154,17 +153,17 @@ export const EnvSchema = v.object({
   IDENTITY_FACE_MAX_FRAMES: v.optional(
     v.pipe(
       v.string(),
-      v.regex(/^([1-9]|10)$/, msg('IDENTITY_FACE_MAX_FRAMES 必须是 1–10 的整数', 'IDENTITY_FACE_MAX_FRAMES must be an integer 1–10')),
+      v.regex(/^([1-9]|10)$/, bilingual('IDENTITY_FACE_MAX_FRAMES 必须是 1–10 的整数', 'IDENTITY_FACE_MAX_FRAMES must be an integer 1–10')),
       v.transform(Number),
     ),
     '5',
   ),
-  IDENTITY_NO_REFERENCE: v.optional(v.picklist(['review', 'reject'], msg('IDENTITY_NO_REFERENCE 只能是 review 或 reject', 'IDENTITY_NO_REFERENCE must be review or reject')), 'review'),
+  IDENTITY_NO_REFERENCE: v.optional(v.picklist(['review', 'reject'], bilingual('IDENTITY_NO_REFERENCE 只能是 review 或 reject', 'IDENTITY_NO_REFERENCE must be review or reject')), 'review'),
   IDENTITY_WEAPP_FRAME_UPLOAD: bool('IDENTITY_WEAPP_FRAME_UPLOAD'),
-  WECHAT_APPID: v.optional(v.pipe(v.string(), v.regex(/^wx[0-9a-f]{16}$/, msg('WECHAT_APPID 应形如 wx 加 16 位十六进制', 'WECHAT_APPID must look like wx + 16 hex digits')))),
-  WECHAT_SECRET: v.optional(v.pipe(v.string(), v.regex(/^[0-9A-Za-z]{16,64}$/, msg('WECHAT_SECRET 格式不对', 'WECHAT_SECRET must be 16–64 letters or digits')))),
+  WECHAT_APPID: v.optional(v.pipe(v.string(), v.regex(/^wx[0-9a-f]{16}$/, bilingual('WECHAT_APPID 应形如 wx 加 16 位十六进制', 'WECHAT_APPID must look like wx + 16 hex digits')))),
+  WECHAT_SECRET: v.optional(v.pipe(v.string(), v.regex(/^[0-9A-Za-z]{16,64}$/, bilingual('WECHAT_SECRET 格式不对', 'WECHAT_SECRET must be 16–64 letters or digits')))),
   WECHAT_API_BASE: v.optional(
-    v.pipe(v.string(), v.regex(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, msg('WECHAT_API_BASE 必须是 http(s)://主机[:端口]', 'WECHAT_API_BASE must be http(s)://host[:port]'))),
+    v.pipe(v.string(), v.regex(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, bilingual('WECHAT_API_BASE 必须是 http(s)://主机[:端口]', 'WECHAT_API_BASE must be http(s)://host[:port]'))),
     'https://api.weixin.qq.com',
   ),
 })
@@ -179,23 +178,23 @@ function decodePiiKeys(json: string, problems: string[]): Record<string, Buffer>
   try {
     parsed = JSON.parse(json)
   } catch {
-    problems.push(msg('PII_KEYS 不是合法的 JSON', 'PII_KEYS is not valid JSON'))
+    problems.push(bilingual('PII_KEYS 不是合法的 JSON', 'PII_KEYS is not valid JSON'))
     return {}
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    problems.push(msg('PII_KEYS 应为 {"v1":"<base64>"} 形式', 'PII_KEYS must look like {"v1":"<base64>"}'))
+    problems.push(bilingual('PII_KEYS 应为 {"v1":"<base64>"} 形式', 'PII_KEYS must look like {"v1":"<base64>"}'))
     return {}
   }
   const keys: Record<string, Buffer> = {}
   for (const [version, value] of Object.entries(parsed)) {
     const buf = typeof value === 'string' ? Buffer.from(value, 'base64') : Buffer.alloc(0)
     if (!/^v\d{1,4}$/.test(version) || buf.length !== 32) {
-      problems.push(msg(`PII_KEYS 中的 ${version} 必须是 32 字节的 base64 密钥，版本名形如 v1`, `PII_KEYS.${version} must be a base64 32-byte key named like v1`))
+      problems.push(bilingual(`PII_KEYS 中的 ${version} 必须是 32 字节的 base64 密钥，版本名形如 v1`, `PII_KEYS.${version} must be a base64 32-byte key named like v1`))
       continue
     }
     keys[version] = buf
   }
-  if (Object.keys(keys).length === 0 && problems.length === 0) problems.push(msg('PII_KEYS 中没有密钥', 'PII_KEYS holds no key'))
+  if (Object.keys(keys).length === 0 && problems.length === 0) problems.push(bilingual('PII_KEYS 中没有密钥', 'PII_KEYS holds no key'))
   return keys
 }
 
@@ -206,7 +205,7 @@ function decodePiiKeys(json: string, problems: string[]): Record<string, Buffer>
  * certification would silently wait for manual review; with it, the deployment must have cleared it.
  */
 function weappFrameVerifierRefusal(verifier: string): string {
-  return msg(
+  return bilingual(
     `生产环境不能让小程序使用 IDENTITY_VERIFIER=${verifier}：它要用摄像头画面里的人脸图片核对身份，` +
       '而微信规定收集人脸等生物特征的小程序必须使用微信人脸核身，VisionKit 的人脸关键点不能用来核验身份。' +
       '请改为 IDENTITY_VERIFIER=wechat-facial-verify（同时设置 WECHAT_APPID 和 WECHAT_SECRET），或 manual-review（由经办机构人工审核）；' +
@@ -237,15 +236,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
 
   if (e.PII_KEYS !== undefined) {
     piiKeys = decodePiiKeys(e.PII_KEYS, problems)
-    if (!e.PII_KEY_CURRENT) problems.push(msg('设置了 PII_KEYS 时必须设置 PII_KEY_CURRENT', 'PII_KEY_CURRENT is required with PII_KEYS'))
+    if (!e.PII_KEY_CURRENT) problems.push(bilingual('设置了 PII_KEYS 时必须设置 PII_KEY_CURRENT', 'PII_KEY_CURRENT is required with PII_KEYS'))
     else if (Object.keys(piiKeys).length > 0 && !piiKeys[e.PII_KEY_CURRENT]) {
-      problems.push(msg(`PII_KEY_CURRENT=${e.PII_KEY_CURRENT} 不在 PII_KEYS 中`, `PII_KEY_CURRENT=${e.PII_KEY_CURRENT} is not in PII_KEYS`))
+      problems.push(bilingual(`PII_KEY_CURRENT=${e.PII_KEY_CURRENT} 不在 PII_KEYS 中`, `PII_KEY_CURRENT=${e.PII_KEY_CURRENT} is not in PII_KEYS`))
     }
   }
   const needLocal = e.PII_KEYS === undefined || e.BACKEND_HMAC_SECRET === undefined
   if (needLocal && production) {
     problems.push(
-      msg(
+      bilingual(
         '生产环境必须通过环境变量设置 PII_KEYS、PII_KEY_CURRENT 和 BACKEND_HMAC_SECRET，不会自动生成本地密钥',
         'production needs PII_KEYS, PII_KEY_CURRENT and BACKEND_HMAC_SECRET from the environment; no local key is created',
       ),
@@ -272,14 +271,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   }
   const piiIndexKeyVersion = e.PII_INDEX_KEY_VERSION ?? (piiKeys.v1 ? 'v1' : piiKeyCurrent)
   if (problems.length === 0 && !piiKeys[piiIndexKeyVersion]) {
-    problems.push(msg(`PII_INDEX_KEY_VERSION=${piiIndexKeyVersion} 不在 PII_KEYS 中`, `PII_INDEX_KEY_VERSION=${piiIndexKeyVersion} is not in PII_KEYS`))
+    problems.push(bilingual(`PII_INDEX_KEY_VERSION=${piiIndexKeyVersion} 不在 PII_KEYS 中`, `PII_INDEX_KEY_VERSION=${piiIndexKeyVersion} is not in PII_KEYS`))
   }
   const identityVerifier = e.IDENTITY_VERIFIER ?? (production ? 'manual-review' : 'local-face-match')
   if (identityVerifier === 'wechat-facial-verify' && (!e.WECHAT_APPID || !e.WECHAT_SECRET)) {
-    problems.push(msg('IDENTITY_VERIFIER=wechat-facial-verify 需要设置 WECHAT_APPID 和 WECHAT_SECRET', 'IDENTITY_VERIFIER=wechat-facial-verify needs WECHAT_APPID and WECHAT_SECRET'))
+    problems.push(bilingual('IDENTITY_VERIFIER=wechat-facial-verify 需要设置 WECHAT_APPID 和 WECHAT_SECRET', 'IDENTITY_VERIFIER=wechat-facial-verify needs WECHAT_APPID and WECHAT_SECRET'))
   }
   if (production && identityVerifier === 'wechat-facial-verify' && !e.WECHAT_API_BASE.startsWith('https://')) {
-    problems.push(msg('生产环境的 WECHAT_API_BASE 必须使用 https', 'WECHAT_API_BASE must use https in production'))
+    problems.push(bilingual('生产环境的 WECHAT_API_BASE 必须使用 https', 'WECHAT_API_BASE must use https in production'))
   }
   const weappFrameUpload = e.IDENTITY_WEAPP_FRAME_UPLOAD === 'true' || e.IDENTITY_WEAPP_FRAME_UPLOAD === '1'
   // The weapp channel is always served (the cloud functions call this backend; there is no switch to
@@ -290,7 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   const certification = readCertificationConfig(clean, production, problems)
   const reminders = readRemindersConfig(clean, production, problems)
   const notices = readNoticesConfig(clean, production, problems)
-  const http = readHttpLimits(clean, 'BACKEND', BACKEND_HTTP_LIMITS, (zh, en) => problems.push(msg(zh, en)))
+  const http = readHttpLimits(clean, 'BACKEND', BACKEND_HTTP_LIMITS, (zh, en) => problems.push(bilingual(zh, en)))
   const agency = readAgencyAuthConfig(clean, problems)
   if (problems.length > 0) throw new ConfigError(problems)
 

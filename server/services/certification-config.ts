@@ -6,6 +6,7 @@
  */
 import { DEFAULT_LIVENESS_TIMING, type LivenessTimingConfig } from '../../src/core/contracts/certification'
 import { ACTION_NAMES, isActionName, type ActionName } from '../../src/core/liveness/types'
+import { bilingual, readInt, type Env } from '../config/read-env'
 
 export interface CertificationConfig {
   challengeLength: number
@@ -37,32 +38,17 @@ export const DEFAULT_CERTIFICATION_CONFIG: Readonly<CertificationConfig> = Objec
 /** Room between the engine's whole-session limit and the session's lifetime (camera start, upload). */
 export const SESSION_TTL_MARGIN_MS = 30_000
 
-type Env = Record<string, string | undefined>
-
-const msg = (zh: string, en: string) => `${zh} / ${en}`
-
-function int(env: Env, name: string, min: number, max: number, fallback: number, problems: string[]): number {
-  const raw = env[name]?.trim()
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!/^\d{1,9}$/.test(raw) || n < min || n > max) {
-    problems.push(msg(`${name} 必须是 ${min}–${max} 的整数`, `${name} must be an integer ${min}–${max}`))
-    return fallback
-  }
-  return n
-}
-
 function actions(env: Env, name: string, problems: string[]): ActionName[] | undefined {
   const raw = env[name]?.trim()
   if (raw === undefined || raw === '') return undefined
   const list = raw.split(',').map((s) => s.trim())
   const allowed = ACTION_NAMES.join(', ')
   if (!list.every(isActionName) || list.length === 0) {
-    problems.push(msg(`${name} 只能列出这些动作：${allowed}`, `${name} may only list: ${allowed}`))
+    problems.push(bilingual(`${name} 只能列出这些动作：${allowed}`, `${name} may only list: ${allowed}`))
     return undefined
   }
   if (new Set(list).size !== list.length) {
-    problems.push(msg(`${name} 中的动作不能重复`, `${name} must not repeat an action`))
+    problems.push(bilingual(`${name} 中的动作不能重复`, `${name} must not repeat an action`))
     return undefined
   }
   return list
@@ -72,36 +58,36 @@ function actions(env: Env, name: string, problems: string[]): ActionName[] | und
 export function readCertificationConfig(env: Env, production: boolean, problems: string[]): CertificationConfig {
   const d = DEFAULT_CERTIFICATION_CONFIG
   const challengeActions = actions(env, 'CERT_CHALLENGE_ACTIONS', problems) ?? [...d.challengeActions]
-  const challengeLength = int(env, 'CERT_CHALLENGE_LENGTH', 1, ACTION_NAMES.length, d.challengeLength, problems)
+  const challengeLength = readInt(env, 'CERT_CHALLENGE_LENGTH', 1, ACTION_NAMES.length, d.challengeLength, problems)
   if (challengeLength > challengeActions.length) {
-    problems.push(msg('CERT_CHALLENGE_LENGTH 不能大于 CERT_CHALLENGE_ACTIONS 中的动作数', 'CERT_CHALLENGE_LENGTH exceeds the actions in CERT_CHALLENGE_ACTIONS'))
+    problems.push(bilingual('CERT_CHALLENGE_LENGTH 不能大于 CERT_CHALLENGE_ACTIONS 中的动作数', 'CERT_CHALLENGE_LENGTH exceeds the actions in CERT_CHALLENGE_ACTIONS'))
   }
   const testChallenge = actions(env, 'CERT_TEST_CHALLENGE', problems)
   if (testChallenge && production) {
     problems.push(
-      msg(
+      bilingual(
         'CERT_TEST_CHALLENGE 只用于测试（固定动作），生产环境（NODE_ENV=production）不能设置',
         'CERT_TEST_CHALLENGE (a fixed test challenge) is refused when NODE_ENV=production',
       ),
     )
   }
-  const sessionTtlMs = int(env, 'CERT_SESSION_TTL_SECONDS', 60, 1800, d.sessionTtlMs / 1000, problems) * 1000
-  const maxOpenSessions = int(env, 'CERT_MAX_OPEN_SESSIONS', 1, 20, d.maxOpenSessions, problems)
-  const completeBodyLimit = int(env, 'CERT_COMPLETE_BODY_LIMIT', 64 * 1024, 10 * 1024 * 1024, d.completeBodyLimit, problems)
-  const minFps = int(env, 'CERT_MIN_FPS', 1, 120, d.minFps, problems)
-  const maxFps = int(env, 'CERT_MAX_FPS', 1, 240, d.maxFps, problems)
-  const workers = int(env, 'CERT_WORKERS', 1, 8, d.workers, problems)
-  if (minFps > maxFps) problems.push(msg('CERT_MIN_FPS 不能大于 CERT_MAX_FPS', 'CERT_MIN_FPS must not exceed CERT_MAX_FPS'))
+  const sessionTtlMs = readInt(env, 'CERT_SESSION_TTL_SECONDS', 60, 1800, d.sessionTtlMs / 1000, problems) * 1000
+  const maxOpenSessions = readInt(env, 'CERT_MAX_OPEN_SESSIONS', 1, 20, d.maxOpenSessions, problems)
+  const completeBodyLimit = readInt(env, 'CERT_COMPLETE_BODY_LIMIT', 64 * 1024, 10 * 1024 * 1024, d.completeBodyLimit, problems)
+  const minFps = readInt(env, 'CERT_MIN_FPS', 1, 120, d.minFps, problems)
+  const maxFps = readInt(env, 'CERT_MAX_FPS', 1, 240, d.maxFps, problems)
+  const workers = readInt(env, 'CERT_WORKERS', 1, 8, d.workers, problems)
+  if (minFps > maxFps) problems.push(bilingual('CERT_MIN_FPS 不能大于 CERT_MAX_FPS', 'CERT_MIN_FPS must not exceed CERT_MAX_FPS'))
   const liveness: LivenessTimingConfig = {
-    positioningTimeoutMs: int(env, 'LIVENESS_POSITIONING_TIMEOUT_MS', 5000, 300_000, d.liveness.positioningTimeoutMs, problems),
+    positioningTimeoutMs: readInt(env, 'LIVENESS_POSITIONING_TIMEOUT_MS', 5000, 300_000, d.liveness.positioningTimeoutMs, problems),
     // Elderly users: never less than 8 s per action.
-    actionTimeoutMs: int(env, 'LIVENESS_ACTION_TIMEOUT_MS', 8000, 300_000, d.liveness.actionTimeoutMs, problems),
-    actionRetries: int(env, 'LIVENESS_ACTION_RETRIES', 0, 5, d.liveness.actionRetries, problems),
-    totalTimeoutMs: int(env, 'LIVENESS_TOTAL_TIMEOUT_MS', 10_000, 1_800_000, d.liveness.totalTimeoutMs, problems),
+    actionTimeoutMs: readInt(env, 'LIVENESS_ACTION_TIMEOUT_MS', 8000, 300_000, d.liveness.actionTimeoutMs, problems),
+    actionRetries: readInt(env, 'LIVENESS_ACTION_RETRIES', 0, 5, d.liveness.actionRetries, problems),
+    totalTimeoutMs: readInt(env, 'LIVENESS_TOTAL_TIMEOUT_MS', 10_000, 1_800_000, d.liveness.totalTimeoutMs, problems),
   }
   if (liveness.totalTimeoutMs > sessionTtlMs - SESSION_TTL_MARGIN_MS) {
     problems.push(
-      msg(
+      bilingual(
         'LIVENESS_TOTAL_TIMEOUT_MS 必须比认证会话有效期（CERT_SESSION_TTL_SECONDS）至少短 30 秒',
         'LIVENESS_TOTAL_TIMEOUT_MS must be at least 30 s shorter than CERT_SESSION_TTL_SECONDS',
       ),

@@ -34,6 +34,19 @@ describe('loadConfig', () => {
     }
   })
 
+  it('whole-number settings of every feature: in range or refused, all problems reported at once, in both languages', () => {
+    const dir = tmp()
+    expect(loadConfig({ DATA_DIR: dir, WXACODE_WIDTH: '600', AGENCY_LOCKOUT_FAILURES: '10' })).toMatchObject({ notices: { width: 600 }, agency: { lockoutFailures: 10 } })
+    let problems: string[] = []
+    try {
+      loadConfig({ DATA_DIR: dir, WXACODE_WIDTH: '2000', AGENCY_LOCKOUT_FAILURES: 'ten' })
+    } catch (e) {
+      problems = (e as ConfigError).problems
+    }
+    expect(problems).toContain('WXACODE_WIDTH 必须是 280–1280 的整数 / WXACODE_WIDTH must be an integer 280–1280')
+    expect(problems).toContain('AGENCY_LOCKOUT_FAILURES 必须是 3–100 的整数 / AGENCY_LOCKOUT_FAILURES must be an integer 3–100')
+  })
+
   it('shares the HMAC secret with the gateway through loadLocalSecrets(dataDir)', () => {
     const dir = tmp()
     const c = loadConfig({ DATA_DIR: dir })
