@@ -58,6 +58,22 @@ export const PERFORMER_LABELS: Record<Performer, string> = {
 }
 
 /**
+ * A certification record's facts, each with its words, the same in every view of a record (the
+ * person's own list, the agency's person history, the review detail). Spread into those schemas;
+ * what follows them (who performed it, in more words) differs by view.
+ */
+export const RECORD_FACT_ENTRIES = {
+  certifiedAt: v.string(),
+  result: v.picklist(RECORD_RESULTS),
+  resultLabel: v.string(),
+  method: v.picklist(RECORD_METHODS),
+  methodLabel: v.string(),
+  channel: v.picklist(RECORD_CHANNELS),
+  channelLabel: v.string(),
+  performedBy: v.picklist(PERFORMERS),
+}
+
+/**
  * The label of a stored code: the map's words when the code is one of its keys, else the code itself
  * (an old row with a value the map no longer knows shows what is stored, never a blank cell).
  */

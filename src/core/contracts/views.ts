@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { CallerSchema, CERT_STATUSES, InsuranceTypeSchema, PERFORMERS, RECORD_CHANNELS, RECORD_METHODS, RECORD_RESULTS } from './common'
+import { CallerSchema, CERT_STATUSES, InsuranceTypeSchema, RECORD_FACT_ENTRIES, RECORD_RESULTS } from './common'
 
 /** A person as shown in the app: masked, never the whole ID number. */
 export const MaskedPersonSchema = v.object({
@@ -56,14 +56,7 @@ export type StatusView = v.InferOutput<typeof StatusViewSchema>
 
 export const RecordViewSchema = v.object({
   id: v.string(),
-  certifiedAt: v.string(),
-  result: v.picklist(RECORD_RESULTS),
-  resultLabel: v.string(),
-  method: v.picklist(RECORD_METHODS),
-  methodLabel: v.string(),
-  channel: v.picklist(RECORD_CHANNELS),
-  channelLabel: v.string(),
-  performedBy: v.picklist(PERFORMERS),
+  ...RECORD_FACT_ENTRIES,
   performedByLabel: v.string(),
   /** A try made while the person was already certified for the cycle (it does not change the state). */
   retryAfterPass: v.optional(v.boolean()),

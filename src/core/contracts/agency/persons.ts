@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot'
 import { SESSION_STATES } from '../certification'
-import { CERT_STATUSES, PERFORMERS, RECORD_CHANNELS, RECORD_METHODS, RECORD_RESULTS } from '../common'
+import { CERT_STATUSES, RECORD_FACT_ENTRIES } from '../common'
 import { agencyEndpoints, ANY_AGENCY_ROLE } from './define'
 import { DecisionViewSchema } from './review'
 
@@ -41,14 +41,7 @@ export type PersonSearchAnswer = v.InferOutput<typeof PersonSearchAnswerSchema>
 
 export const PersonHistoryItemSchema = v.object({
   recordId: v.string(),
-  certifiedAt: v.string(),
-  result: v.picklist(RECORD_RESULTS),
-  resultLabel: v.string(),
-  method: v.picklist(RECORD_METHODS),
-  methodLabel: v.string(),
-  channel: v.picklist(RECORD_CHANNELS),
-  channelLabel: v.string(),
-  performedBy: v.picklist(PERFORMERS),
+  ...RECORD_FACT_ENTRIES,
   performerLabel: v.string(),
   /** 亲属代办: the relation; 经办人员: the clerk's agency user id. */
   performerDetail: v.nullable(v.string()),

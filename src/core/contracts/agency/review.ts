@@ -3,7 +3,7 @@
  * detail (reference photo, evidence frames, liveness verdict) and the decision itself.
  */
 import * as v from 'valibot'
-import { PERFORMERS, RECORD_CHANNELS, RECORD_METHODS, RECORD_RESULTS } from '../common'
+import { PERFORMERS, RECORD_CHANNELS, RECORD_FACT_ENTRIES, RECORD_RESULTS } from '../common'
 import { agencyEndpoints, REVIEW_ROLES } from './define'
 
 /** Why a reviewer rejects a record: a fixed list (stored as the code, shown with the label). */
@@ -65,14 +65,7 @@ export const DecisionViewSchema = v.object({
 export const ReviewDetailSchema = v.object({
   record: v.object({
     recordId: v.string(),
-    certifiedAt: v.string(),
-    result: v.picklist(RECORD_RESULTS),
-    resultLabel: v.string(),
-    method: v.picklist(RECORD_METHODS),
-    methodLabel: v.string(),
-    channel: v.picklist(RECORD_CHANNELS),
-    channelLabel: v.string(),
-    performedBy: v.picklist(PERFORMERS),
+    ...RECORD_FACT_ENTRIES,
     performerLabel: v.string(),
     performerRelation: v.nullable(v.string()),
     via: v.nullable(v.string()),
