@@ -7,9 +7,12 @@ import './index.scss'
 
 export interface ErrorBannerProps {
   error: AppError
+  /** What to do about it, in words under the message (the page's 朗读 reads it with the message). */
+  help?: string
   /** When given, a big 重试 button under the message. */
   onRetry?: () => void
   retryLabel?: string
+  testId?: string
 }
 
 /**
@@ -17,20 +20,25 @@ export interface ErrorBannerProps {
  * message is spoken once when it appears (and again only when it changes) and is an alert for
  * screen readers, so a binding or query error is never silent.
  */
-export function ErrorBanner({ error, onRetry, retryLabel = '重试' }: ErrorBannerProps) {
+export function ErrorBanner({ error, help, onRetry, retryLabel = '重试', testId = 'error-banner' }: ErrorBannerProps) {
   const { code, message } = error
   useEffect(() => {
     speak(message)
     // The code is part of the key: the same words for a new failure are worth saying again.
   }, [code, message])
   return (
-    <View className='yl-error' data-testid='error-banner' data-code={code}>
+    <View className='yl-error' data-testid={testId} data-code={code}>
       <View className='yl-error__row' role='alert'>
         <Text className='yl-error__icon' aria-hidden='true'>
           !
         </Text>
         <Text className='yl-error__text'>{message}</Text>
       </View>
+      {help ? (
+        <Text className='yl-error__help' data-testid='error-help'>
+          {help}
+        </Text>
+      ) : null}
       {onRetry ? <BigButton label={retryLabel} size='main' onClick={onRetry} testId='retry' /> : null}
     </View>
   )

@@ -95,14 +95,7 @@ export default function AddRelativePage() {
         error={relationError}
       />
       {serverError ? (
-        <View data-testid='add-error' data-code={serverError.code}>
-          <ErrorBanner error={serverError} />
-          {help ? (
-            <Text className='yl-text' data-testid='error-help'>
-              {help}
-            </Text>
-          ) : null}
-        </View>
+        <ErrorBanner error={serverError} help={help} testId='add-error' />
       ) : null}
       <BigButton label='确认添加' size='main' busy={busy} busyLabel='正在核对…' onClick={() => void submit()} testId='submit' />
       <BigButton label='返回家人列表' variant='secondary' onClick={() => void goBack()} testId='back' />

@@ -53,14 +53,7 @@ function QueryForm({ onResult }: { onResult: (r: StatusQueryView) => void }) {
       </Notice>
       <IdentityFields form={form} />
       {error ? (
-        <View data-testid='query-error' data-code={error.code}>
-          <ErrorBanner error={error} />
-          {help ? (
-            <Text className='yl-text' data-testid='error-help'>
-              {help}
-            </Text>
-          ) : null}
-        </View>
+        <ErrorBanner error={error} help={help} testId='query-error' />
       ) : null}
       <BigButton label='查询' size='main' busy={busy} busyLabel='正在查询…' onClick={() => void submit()} testId='submit' />
       <BigButton label='返回首页' variant='secondary' onClick={() => void backHome()} testId='home' />
