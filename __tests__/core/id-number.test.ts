@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { checkCharFor, idNumberParts, validateIdNumber } from '@/core/id-number'
+import { checkCharFor, validateIdNumber } from '@/core/id-number'
 
 const TODAY = '2026-11-27'
 
@@ -70,25 +70,5 @@ describe('validateIdNumber', () => {
 
   it('never throws on arbitrary input', () => {
     fc.assert(fc.property(fc.string({ maxLength: 40 }), (s) => typeof validateIdNumber(s, TODAY).valid === 'boolean'))
-  })
-})
-
-describe('idNumberParts (the typed number read back in its parts)', () => {
-  test('area code, birth date, last four; a partial number as far as it goes', () => {
-    expect(idNumberParts('11010119520314012x')).toEqual(['110101', '19520314', '012X'])
-    expect(idNumberParts(' 110101 1952 ')).toEqual(['110101', '1952'])
-    expect(idNumberParts('1101')).toEqual(['1101'])
-    expect(idNumberParts('')).toEqual([])
-  })
-
-  test('joined again the parts are the normalised number, whatever was typed', () => {
-    fc.assert(
-      fc.property(fc.stringMatching(/^[0-9xX ]{0,24}$/), (raw) => {
-        const parts = idNumberParts(raw)
-        expect(parts.join('')).toBe(raw.replace(/\s+/g, '').toUpperCase())
-        expect(parts.every((p) => p.length > 0)).toBe(true)
-        expect(parts.slice(0, 2).every((p, i) => parts.length === i + 1 || p.length === [6, 8][i])).toBe(true)
-      }),
-    )
   })
 })

@@ -49,14 +49,3 @@ export function validateIdNumber(raw: string, today: string): IdNumberCheck {
   if (checkCharFor(id.slice(0, 17)) !== id[17]) return { valid: false, reason: 'ID_CHECKSUM' }
   return { valid: true, idNumber: id, birthDate, sex: Number(id[16]) % 2 === 1 ? 'male' : 'female' }
 }
-
-/**
- * What was typed so far, in the number's own parts: the 6-digit area code, the 8-digit birth date
- * and the last 4 (sequence and check). A long number read back in parts is easier to check against
- * the card, and each part fits on one line at the largest text size, where the input box itself
- * shows only part of the number.
- */
-export function idNumberParts(raw: string): string[] {
-  const id = normalizeIdNumber(raw)
-  return [id.slice(0, 6), id.slice(6, 14), id.slice(14)].filter((part) => part !== '')
-}

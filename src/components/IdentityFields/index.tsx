@@ -1,8 +1,6 @@
 import { Field } from '@/components/Field'
 import type { useIdentityForm } from '@/hooks/useIdentityForm'
 import { messageFor } from '@/hooks/useIdentityForm/rules'
-import { IdNumberEcho } from './IdNumberEcho'
-import './index.scss'
 
 export interface IdentityFieldsProps {
   form: ReturnType<typeof useIdentityForm>
@@ -10,7 +8,7 @@ export interface IdentityFieldsProps {
   whose?: string
 }
 
-/** 姓名 and 身份证号 with their inline messages (and the number read back in parts): the same two fields on 绑定, 添加家人 and 认证查询. */
+/** 姓名 and 身份证号 with their inline messages: the same two fields on 绑定, 添加家人 and 认证查询. */
 export function IdentityFields({ form, whose = '' }: IdentityFieldsProps) {
   return (
     <>
@@ -33,7 +31,6 @@ export function IdentityFields({ form, whose = '' }: IdentityFieldsProps) {
         placeholder='18 位身份证号'
         onChange={(x) => form.change('idNumber', x)}
         onBlur={() => form.blur('idNumber')}
-        hint={form.values.idNumber ? <IdNumberEcho value={form.values.idNumber} /> : undefined}
         error={messageFor(form.visibleError('idNumber'))}
       />
     </>
