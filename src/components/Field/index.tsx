@@ -17,6 +17,12 @@ export interface FieldProps {
   hint?: ReactNode
   /** The inline message shown under the field, in words with a ✕ mark. */
   error?: string
+  /**
+   * The whole of an 18-character value (an ID number) stays in view: on a screen too narrow for 18
+   * characters at the person's text size the box's text is set smaller (never below 18 dp), instead
+   * of the box showing only part of what she typed.
+   */
+  fit18?: boolean
 }
 
 /**
@@ -24,7 +30,7 @@ export interface FieldProps {
  * label is a real <label> tied to the inner <input>, the input is named by that label (not by its
  * placeholder) and an error is announced and attached to the input as its description.
  */
-export function Field({ name, label, value, onChange, onBlur, type = 'text', maxLength, placeholder, hint, error }: FieldProps) {
+export function Field({ name, label, value, onChange, onBlur, type = 'text', maxLength, placeholder, hint, error, fit18 = false }: FieldProps) {
   const h5 = currentPlatform() === 'h5'
   const uid = useId()
   const inputId = `yl-field-${name}-${uid}`
@@ -39,7 +45,7 @@ export function Field({ name, label, value, onChange, onBlur, type = 'text', max
         <Text className='yl-field__label'>{label}</Text>
       )}
       <Input
-        className={`yl-field__input${h5 ? ' yl-field__input--h5' : ''}`}
+        className={`yl-field__input${h5 ? ' yl-field__input--h5' : ''}${fit18 ? ' yl-field__input--fit18' : ''}`}
         type={type}
         value={value}
         maxlength={maxLength}

@@ -29,6 +29,7 @@ export function IdentityFields({ form, whose = '' }: IdentityFieldsProps) {
         value={form.values.idNumber}
         maxLength={18}
         placeholder='18 位身份证号'
+        fit18
         onChange={(x) => form.change('idNumber', x)}
         onBlur={() => form.blur('idNumber')}
         error={messageFor(form.visibleError('idNumber'))}

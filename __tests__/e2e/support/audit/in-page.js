@@ -307,6 +307,13 @@
         return o !== f.el && f.el.contains(o)
       })
     })
+    // A typed value wider than its box scrolls inside it: the person sees only part of what she typed
+    // (an 18-digit ID number at 特大). The box itself has no overflow, so it is looked for on its own.
+    document.body.querySelectorAll('input, textarea').forEach(function (el) {
+      if (inSkipped(el) || !shown(el) || el.type === 'checkbox' || el.type === 'radio' || el.type === 'hidden' || !el.value) return
+      var over = el.scrollWidth - el.clientWidth
+      if (over > 1) out.push({ el: el, detail: 'the typed value is ' + over + ' px wider than its box (only part of it shows)' })
+    })
     var doc = document.documentElement
     if (doc.scrollWidth > window.innerWidth + 1) out.push({ el: doc, detail: 'the page is ' + (doc.scrollWidth - window.innerWidth) + ' px wider than the screen' })
     return out
