@@ -57,6 +57,10 @@ export default defineConfig<'webpack5'>(async (merge) => {
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
       },
       optimizeMainPackage: { enable: true },
+      // Every component's styles sit under its own yl- class, so the order of component stylesheets in
+      // a shared chunk cannot change a page (as on H5 below); without this each build prints
+      // "Conflicting order" warnings that hide the ones that matter.
+      miniCssExtractPluginOption: { ignoreOrder: true },
       webpackChain(chain) {
         chain.plugin('yl-project-config').use(ProjectConfigPlugin, [{ appId: env.appId }])
       },
