@@ -101,6 +101,15 @@ test('every page at 标准 and 特大 passes the elder-first audit', async () =>
     () => audit.visit(page, 'bind-checkdigit', '绑定 wrong check digit'),
   )
   await state(
+    // A two-part name (维吾尔族 and other names with ·) is longer than the box at 特大: all of it must show.
+    '绑定 a long name',
+    async () => {
+      await fillVisible(page, 'name', '阿依古丽·买买提明')
+      await visible(page, 'input-name').waitFor()
+    },
+    () => audit.visit(page, 'bind-long-name', '绑定 a long name'),
+  )
+  await state(
     '绑定 not on the roster',
     async () => {
       await submitBind(page, { name: '王秀英', idNumber: '110101195203140995', cardNumber: 'A00000001', insurance: 'enterprise' })

@@ -22,6 +22,9 @@ export const PALETTE = {
 
 export type PaletteKey = keyof typeof PALETTE
 
+/** $font-body: body text in dp at font scale 1 (for sizes computed in code, e.g. Field's fit). */
+export const FONT_BODY_PX = 20
+
 /** Foreground/background pairs actually used by the components. */
 export const TEXT_PAIRS: ReadonlyArray<readonly [PaletteKey, PaletteKey, string]> = [
   ['text', 'pageBg', 'body text on page'],

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { contrastRatio, PALETTE, TEXT_PAIRS, UI_PAIRS } from '@/styles/tokens'
+import { contrastRatio, FONT_BODY_PX, PALETTE, TEXT_PAIRS, UI_PAIRS } from '@/styles/tokens'
 
 describe('palette contrast (WCAG 2.x)', () => {
   test.each(TEXT_PAIRS.map(([fg, bg, use]) => [use, fg, bg] as const))('%s (%s on %s) ≥ 4.5:1', (_use, fg, bg) => {
@@ -27,6 +27,7 @@ describe('palette contrast (WCAG 2.x)', () => {
     const scss = fs.readFileSync(path.join(__dirname, '../../../src/styles/_tokens.scss'), 'utf8')
     const px = (name: string) => Number(new RegExp(`^\\$${name}:\\s*(\\d+)px;`, 'm').exec(scss)?.[1])
     expect(px('font-body')).toBeGreaterThanOrEqual(18)
+    expect(px('font-body')).toBe(FONT_BODY_PX)
     expect(px('font-small')).toBeGreaterThanOrEqual(18)
     expect(px('font-action')).toBeGreaterThanOrEqual(30)
     expect(px('target-min')).toBeGreaterThanOrEqual(60)

@@ -12,7 +12,7 @@ import Taro from '@tarojs/taro'
 import { BigButton } from '@/components/BigButton'
 import { ChoiceGroup } from '@/components/ChoiceGroup'
 import { ErrorBanner } from '@/components/ErrorBanner'
-import { Field } from '@/components/Field'
+import { Field, fittedFontSize } from '@/components/Field'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
 import { appError } from '@/core/errors'
@@ -98,6 +98,25 @@ describe('BigButton: looks disabled only when it is (item 1)', () => {
     for (const rel of ['BigButton', 'ChoiceGroup', 'SpeakButton', 'FontSizeChoice', 'Field', 'ErrorBanner'].map((c) => `components/${c}/index.scss`)) {
       expect({ rel, hasAttrSelector: /\[disabled/.test(scss(rel)) }).toEqual({ rel, hasAttrSelector: false })
     }
+  })
+})
+
+describe('Field: a long value stays in view (fit)', () => {
+  test("'value': the box text is sized to what is typed, as wide as the screen allows, between 18 dp and the body size", () => {
+    expect(fittedFontSize('')).toBeUndefined()
+    // a Han character and the middle dot of a two-part name count 1 em; a digit or a Latin letter 0.6
+    expect(fittedFontSize('王秀英')).toEqual({ fontSize: 'max(18px, min(calc(20px * var(--yl-scale, 1)), calc((100vw - 72px) / 3)))' })
+    expect(fittedFontSize('阿依古丽·买买提明')?.fontSize).toContain('/ 9)))')
+    expect(fittedFontSize('Anna 1')?.fontSize).toContain('/ 3.6)))')
+    // (jsdom drops max()/min() from a style, so the box itself is checked in Chromium by the audit: 绑定 with a long name)
+  })
+
+  test("'id-number': one size for all 18 characters, from the stylesheet (no size change while typing)", () => {
+    render(<Field name='idNumber' label='身份证号' value='1101' onChange={() => undefined} fit='id-number' />)
+    const box = screen.getByTestId('input-idNumber') as HTMLElement
+    expect(box.className).toContain('yl-field__input--fit18')
+    expect(box.style.fontSize).toBe('')
+    expect(scss('components/Field/index.scss')).toMatch(/&__input--fit18 \{\s*font-size: max\(18px, min\(#\{fs\(\$font-body\)\}, calc\(\(100vw - 68px\) \/ 10\.8\)\)\);/)
   })
 })
 

@@ -1,6 +1,7 @@
 import { useId, type ReactNode } from 'react'
 import { Input, Text, View } from '@tarojs/components'
 import { currentPlatform } from '@/services/platform'
+import { FONT_BODY_PX } from '@/styles/tokens'
 import './index.scss'
 
 export interface FieldProps {
@@ -18,11 +19,12 @@ export interface FieldProps {
   /** The inline message shown under the field, in words with a ✕ mark. */
   error?: string
   /**
-   * The whole of an 18-character value (an ID number) stays in view: on a screen too narrow for 18
-   * characters at the person's text size the box's text is set smaller (never below 18 dp), instead
-   * of the box showing only part of what she typed.
+   * Keep the whole value in view when the screen is too narrow for it at the person's text size: the
+   * box's text is set smaller, never below 18 dp, instead of the box showing only part of what she
+   * typed. 'id-number': one size for all 18 characters (the text does not change size while she
+   * types); 'value': sized to what is typed so far (a long name).
    */
-  fit18?: boolean
+  fit?: 'id-number' | 'value'
 }
 
 /**
@@ -30,7 +32,7 @@ export interface FieldProps {
  * label is a real <label> tied to the inner <input>, the input is named by that label (not by its
  * placeholder) and an error is announced and attached to the input as its description.
  */
-export function Field({ name, label, value, onChange, onBlur, type = 'text', maxLength, placeholder, hint, error, fit18 = false }: FieldProps) {
+export function Field({ name, label, value, onChange, onBlur, type = 'text', maxLength, placeholder, hint, error, fit }: FieldProps) {
   const h5 = currentPlatform() === 'h5'
   const uid = useId()
   const inputId = `yl-field-${name}-${uid}`
@@ -45,7 +47,8 @@ export function Field({ name, label, value, onChange, onBlur, type = 'text', max
         <Text className='yl-field__label'>{label}</Text>
       )}
       <Input
-        className={`yl-field__input${h5 ? ' yl-field__input--h5' : ''}${fit18 ? ' yl-field__input--fit18' : ''}`}
+        className={`yl-field__input${h5 ? ' yl-field__input--h5' : ''}${fit === 'id-number' ? ' yl-field__input--fit18' : ''}`}
+        style={fit === 'value' ? fittedFontSize(value) : undefined}
         type={type}
         value={value}
         maxlength={maxLength}
@@ -69,6 +72,30 @@ export function Field({ name, label, value, onChange, onBlur, type = 'text', max
       ) : null}
     </View>
   )
+}
+
+/**
+ * Widths in em: a Han character or a full-width mark is about 1 em, and so is the middle dot of a
+ * two-part name (· U+00B7: the page's CJK font draws it full width); a Latin letter or digit 0.6.
+ */
+function widthEm(text: string): number {
+  let em = 0
+  for (const ch of text) {
+    const c = ch.charCodeAt(0)
+    em += c >= 0x2e80 || c === 0xb7 ? 1 : 0.6
+  }
+  return em
+}
+
+/**
+ * The body size, or as much smaller as the typed text needs to fit the box (never below 18 dp):
+ * the screen less 68 px of page padding, border and box padding (and 4 px to spare: a Han character
+ * is exactly 1 em, so the estimate has no slack of its own), over the text's width in em.
+ */
+export function fittedFontSize(text: string): { fontSize: string } | undefined {
+  const em = widthEm(text)
+  if (em === 0) return undefined
+  return { fontSize: `max(18px, min(calc(${FONT_BODY_PX}px * var(--yl-scale, 1)), calc((100vw - 72px) / ${Number(em.toFixed(1))})))` }
 }
 
 export default Field

@@ -18,6 +18,7 @@ export function IdentityFields({ form, whose = '' }: IdentityFieldsProps) {
         value={form.values.name}
         maxLength={20}
         placeholder='请输入姓名'
+        fit='value'
         onChange={(x) => form.change('name', x)}
         onBlur={() => form.blur('name')}
         error={messageFor(form.visibleError('name'))}
@@ -29,7 +30,7 @@ export function IdentityFields({ form, whose = '' }: IdentityFieldsProps) {
         value={form.values.idNumber}
         maxLength={18}
         placeholder='18 位身份证号'
-        fit18
+        fit='id-number'
         onChange={(x) => form.change('idNumber', x)}
         onBlur={() => form.blur('idNumber')}
         error={messageFor(form.visibleError('idNumber'))}
