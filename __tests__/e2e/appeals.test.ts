@@ -144,6 +144,17 @@ test('a retiree files 申请上门认证, a clerk schedules and closes it in the
     () => audit.visit(page, 'appeal-required', '申诉 empty submit'),
   )
   await state(
+    // The address is typed in full before 下一步: all of it must be in view, at 特大 too (several lines).
+    '申诉 filled in',
+    async () => {
+      await visible(page, 'choice-kind-home_visit').click()
+      await visible(page, 'choice-reason-bedridden').click()
+      await fillVisible(page, 'phone', '13800135678')
+      await fillVisible(page, 'address', '南京市玄武区示例路8号2单元301')
+    },
+    () => audit.visit(page, 'appeal-filled', '申诉 filled in'),
+  )
+  await state(
     '申诉 confirm',
     async () => {
       await visible(page, 'choice-kind-home_visit').click()

@@ -35,6 +35,22 @@ export function Button(props: AnyProps) {
   )
 }
 
+/** Taro's Textarea: a <textarea> with the same event shape as Input. */
+export function Textarea(props: AnyProps) {
+  const onInput = props.onInput as ((e: { detail: { value: string } }) => void) | undefined
+  const onBlur = props.onBlur as ((e: { detail: { value: string } }) => void) | undefined
+  return (
+    <textarea
+      {...domProps(props)}
+      value={(props.value as string) ?? ''}
+      maxLength={props.maxlength as number | undefined}
+      placeholder={props.placeholder as string | undefined}
+      onChange={(e) => onInput?.({ detail: { value: e.target.value } })}
+      onBlur={(e) => onBlur?.({ detail: { value: e.target.value } })}
+    />
+  )
+}
+
 export function Input(props: AnyProps) {
   const onInput = props.onInput as ((e: { detail: { value: string } }) => void) | undefined
   const onBlur = props.onBlur as ((e: { detail: { value: string } }) => void) | undefined

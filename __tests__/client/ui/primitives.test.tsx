@@ -111,6 +111,22 @@ describe('Field: a long value stays in view (fit)', () => {
     // (jsdom drops max()/min() from a style, so the box itself is checked in Chromium by the audit: 绑定 with a long name)
   })
 
+  test('multiline: a textarea named by its label that grows with its lines; a line break typed becomes a space', () => {
+    const onChange = jest.fn()
+    render(<Field name='address' label='上门地址' value='' onChange={onChange} maxLength={100} multiline />)
+    const box = screen.getByLabelText('上门地址') as HTMLTextAreaElement
+    expect(box.tagName).toBe('TEXTAREA')
+    expect(box.getAttribute('maxlength')).toBe('100')
+    expect(screen.getByTestId('input-address').className).toContain('yl-field__input--multi')
+    fireEvent.change(box, { target: { value: '南京市玄武区\n示例路8号' } })
+    expect(onChange).toHaveBeenCalledWith('南京市玄武区 示例路8号')
+    // H5: the box is as tall as an invisible copy of its text (a one-cell grid), at any text size
+    expect(screen.getByTestId('input-address').getAttribute('data-value')).toBe('')
+    const s = scss('components/Field/index.scss')
+    expect(s).toMatch(/&__input--multi#\{&\}__input--h5 \{\s*display: grid;/)
+    expect(s).toMatch(/&__input--multi#\{&\}__input--h5::after \{\s*content: attr\(data-value\) ' ';\s*visibility: hidden;/)
+  })
+
   test("'id-number': one size for all 18 characters, from the stylesheet (no size change while typing)", () => {
     render(<Field name='idNumber' label='身份证号' value='1101' onChange={() => undefined} fit='id-number' />)
     const box = screen.getByTestId('input-idNumber') as HTMLElement

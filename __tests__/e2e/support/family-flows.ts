@@ -14,7 +14,7 @@ export function visible(page: Page, testId: string): Locator {
 }
 
 export async function fillVisible(page: Page, name: string, value: string) {
-  const input = page.locator(`[data-testid="input-${name}"] input, input[data-testid="input-${name}"]`).filter({ visible: true }).first()
+  const input = page.locator(`[data-testid="input-${name}"] input, [data-testid="input-${name}"] textarea, input[data-testid="input-${name}"]`).filter({ visible: true }).first()
   await input.click()
   await input.fill(value)
   await input.blur()

@@ -1,5 +1,5 @@
 import { useId, type ReactNode } from 'react'
-import { Input, Text, View } from '@tarojs/components'
+import { Input, Text, Textarea, View } from '@tarojs/components'
 import { currentPlatform } from '@/services/platform'
 import { FONT_BODY_PX } from '@/styles/tokens'
 import './index.scss'
@@ -25,6 +25,11 @@ export interface FieldProps {
    * types); 'value': sized to what is typed so far (a long name).
    */
   fit?: 'id-number' | 'value'
+  /**
+   * A box that grows a line at a time with what is typed (an address, a sentence): all of it stays in
+   * view at any text size. Line breaks become spaces: the value is one line of text.
+   */
+  multiline?: boolean
 }
 
 /**
@@ -32,11 +37,13 @@ export interface FieldProps {
  * label is a real <label> tied to the inner <input>, the input is named by that label (not by its
  * placeholder) and an error is announced and attached to the input as its description.
  */
-export function Field({ name, label, value, onChange, onBlur, type = 'text', maxLength, placeholder, hint, error, fit }: FieldProps) {
+export function Field({ name, label, value, onChange, onBlur, type = 'text', maxLength, placeholder, hint, error, fit, multiline = false }: FieldProps) {
   const h5 = currentPlatform() === 'h5'
   const uid = useId()
   const inputId = `yl-field-${name}-${uid}`
   const errorId = `${inputId}-error`
+  // Taro's H5 Input and Textarea spread nativeProps onto their inner element: the one a screen reader meets.
+  const native = h5 ? { id: inputId, 'aria-invalid': error ? 'true' : 'false', 'aria-describedby': error ? errorId : undefined } : undefined
   return (
     <View className={`yl-field${error ? ' yl-field--invalid' : ''}`} data-testid={`field-${name}`}>
       {h5 ? (
@@ -46,23 +53,41 @@ export function Field({ name, label, value, onChange, onBlur, type = 'text', max
       ) : (
         <Text className='yl-field__label'>{label}</Text>
       )}
-      <Input
-        className={`yl-field__input${h5 ? ' yl-field__input--h5' : ''}${fit === 'id-number' ? ' yl-field__input--fit18' : ''}`}
-        style={fit === 'value' ? fittedFontSize(value) : undefined}
-        type={type}
-        value={value}
-        maxlength={maxLength}
-        placeholder={placeholder}
-        placeholderClass='yl-field__placeholder'
-        // weapp reads aria-label on its native input; on H5 the <label> above names the inner input
-        // (here it would land on the wrapper and make a second, empty 'field' for a screen reader).
-        ariaLabel={h5 ? undefined : label}
-        // Taro's H5 Input spreads nativeProps onto its inner <input>: the element a screen reader meets.
-        nativeProps={h5 ? { id: inputId, 'aria-invalid': error ? 'true' : 'false', 'aria-describedby': error ? errorId : undefined } : undefined}
-        onInput={(e) => onChange(String(e.detail.value ?? ''))}
-        onBlur={() => onBlur?.()}
-        data-testid={`input-${name}`}
-      />
+      {multiline ? (
+        <Textarea
+          className={`yl-field__input yl-field__input--multi${h5 ? ' yl-field__input--h5' : ''}`}
+          // H5: the box is sized by an invisible copy of the text (index.scss), so it fits its lines at any
+          // text size; Taro's own auto-height only recounts lines when the value changes.
+          data-value={h5 ? value : undefined}
+          value={value}
+          maxlength={maxLength}
+          placeholder={placeholder}
+          placeholderClass='yl-field__placeholder'
+          autoHeight
+          ariaLabel={h5 ? undefined : label}
+          nativeProps={native}
+          onInput={(e) => onChange(String(e.detail.value ?? '').replace(/[\r\n]+/g, ' '))}
+          onBlur={() => onBlur?.()}
+          data-testid={`input-${name}`}
+        />
+      ) : (
+        <Input
+          className={`yl-field__input${h5 ? ' yl-field__input--h5' : ''}${fit === 'id-number' ? ' yl-field__input--fit18' : ''}`}
+          style={fit === 'value' ? fittedFontSize(value) : undefined}
+          type={type}
+          value={value}
+          maxlength={maxLength}
+          placeholder={placeholder}
+          placeholderClass='yl-field__placeholder'
+          // weapp reads aria-label on its native input; on H5 the <label> above names the inner input
+          // (here it would land on the wrapper and make a second, empty 'field' for a screen reader).
+          ariaLabel={h5 ? undefined : label}
+          nativeProps={native}
+          onInput={(e) => onChange(String(e.detail.value ?? ''))}
+          onBlur={() => onBlur?.()}
+          data-testid={`input-${name}`}
+        />
+      )}
       {hint ? <View className='yl-field__hint'>{hint}</View> : null}
       {error ? (
         <View className='yl-field__error' data-testid={`error-${name}`} id={h5 ? errorId : undefined} role='alert'>

@@ -163,7 +163,7 @@ export default function AppealPage() {
         {existing.data.appeal ? <AppealState appeal={existing.data.appeal} title='上一次的办理结果' /> : null}
         <ChoiceGroup<AppealKind> name='kind' label='您要办理（请选择一项）' choices={KIND_CHOICES} value={form.kind} onChange={(kind) => set({ kind })} error={errors.kind} />
         <ChoiceGroup<AppealReason> name='reason' label='原因（请选择一项）' choices={REASON_CHOICES} value={form.reason} onChange={(reason) => set({ reason })} error={errors.reason} />
-        {form.reason === 'other' ? <Field name='note' label='请写一句说明' value={form.note} maxLength={100} onChange={(note) => set({ note })} error={errors.note} /> : null}
+        {form.reason === 'other' ? <Field name='note' label='请写一句说明' value={form.note} maxLength={100} multiline onChange={(note) => set({ note })} error={errors.note} /> : null}
         <Field
           name='phone'
           label='联系电话'
@@ -175,7 +175,7 @@ export default function AppealPage() {
           error={errors.phone}
         />
         {form.kind === 'home_visit' ? (
-          <Field name='address' label='上门地址（详细到门牌号）' value={form.address} maxLength={100} onChange={(address) => set({ address })} error={errors.address} />
+          <Field name='address' label='上门地址（详细到门牌号）' value={form.address} maxLength={100} multiline onChange={(address) => set({ address })} error={errors.address} />
         ) : null}
         {serverError ? (
           <View data-testid='appeal-error' data-code={serverError.code}>

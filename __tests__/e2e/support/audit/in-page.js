@@ -312,7 +312,10 @@
     document.body.querySelectorAll('input, textarea').forEach(function (el) {
       if (inSkipped(el) || !shown(el) || el.type === 'checkbox' || el.type === 'radio' || el.type === 'hidden' || !el.value) return
       var over = el.scrollWidth - el.clientWidth
+      // a textarea wraps: what does not fit is below its last visible line
+      var below = el.tagName === 'TEXTAREA' ? el.scrollHeight - el.clientHeight : 0
       if (over > 1) out.push({ el: el, detail: 'the typed value is ' + over + ' px wider than its box (only part of it shows)' })
+      else if (below > 1) out.push({ el: el, detail: 'the typed text is ' + below + ' px taller than its box (only part of it shows)' })
     })
     var doc = document.documentElement
     if (doc.scrollWidth > window.innerWidth + 1) out.push({ el: doc, detail: 'the page is ' + (doc.scrollWidth - window.innerWidth) + ' px wider than the screen' })
