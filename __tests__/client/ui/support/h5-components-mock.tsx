@@ -39,47 +39,33 @@ export function Button(props: AnyProps) {
   return createElement('taro-button-core', { ...rest, class: className }, props.children)
 }
 
-/** Taro's H5 Textarea: a wrapper around an inner <textarea class="taro-textarea"> that receives nativeProps. */
-export function Textarea(props: AnyProps) {
-  const { onInput, onBlur, nativeProps, className, value, placeholder, maxlength } = props as AnyProps & {
-    onInput?: (e: { detail: { value: string } }) => void
-    onBlur?: (e: { detail: { value: string } }) => void
-    nativeProps?: Record<string, unknown>
+/**
+ * Taro's H5 Input and Textarea: a wrapper (the className and data-* attributes) around the real
+ * element, <input class="weui-input"> or <textarea class="taro-textarea">, which receives nativeProps.
+ */
+function fieldElement(tag: 'input' | 'textarea', innerClass: string) {
+  return function FieldElement(props: AnyProps) {
+    const { onInput, onBlur, nativeProps, className, value, placeholder, maxlength } = props as AnyProps & {
+      onInput?: (e: { detail: { value: string } }) => void
+      onBlur?: (e: { detail: { value: string } }) => void
+      nativeProps?: Record<string, unknown>
+    }
+    const host = attrs(Object.fromEntries(Object.entries({ className, ...props }).filter(([k]) => k === 'className' || k.startsWith('data-'))))
+    return createElement(
+      'div',
+      host,
+      createElement(tag, {
+        className: innerClass,
+        value: (value as string) ?? '',
+        placeholder: placeholder as string | undefined,
+        maxLength: maxlength as number | undefined,
+        ...(nativeProps ?? {}),
+        onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }),
+        onBlur: (e: { target: { value: string } }) => onBlur?.({ detail: { value: e.target.value } }),
+      }),
+    )
   }
-  const host = attrs(Object.fromEntries(Object.entries({ className, ...props }).filter(([k]) => k === 'className' || k.startsWith('data-'))))
-  return createElement(
-    'div',
-    host,
-    createElement('textarea', {
-      className: 'taro-textarea',
-      value: (value as string) ?? '',
-      placeholder: placeholder as string | undefined,
-      maxLength: maxlength as number | undefined,
-      ...(nativeProps ?? {}),
-      onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }),
-      onBlur: (e: { target: { value: string } }) => onBlur?.({ detail: { value: e.target.value } }),
-    }),
-  )
 }
 
-export function Input(props: AnyProps) {
-  const { onInput, onBlur, nativeProps, className, value, placeholder, maxlength } = props as AnyProps & {
-    onInput?: (e: { detail: { value: string } }) => void
-    onBlur?: (e: { detail: { value: string } }) => void
-    nativeProps?: Record<string, unknown>
-  }
-  const host = attrs({ className, 'data-testid': props['data-testid'] })
-  return createElement(
-    'div',
-    host,
-    createElement('input', {
-      className: 'weui-input',
-      value: (value as string) ?? '',
-      placeholder: placeholder as string | undefined,
-      maxLength: maxlength as number | undefined,
-      ...(nativeProps ?? {}),
-      onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }),
-      onBlur: (e: { target: { value: string } }) => onBlur?.({ detail: { value: e.target.value } }),
-    }),
-  )
-}
+export const Input = fieldElement('input', 'weui-input')
+export const Textarea = fieldElement('textarea', 'taro-textarea')
