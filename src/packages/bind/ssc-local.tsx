@@ -2,14 +2,13 @@ import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { BigButton } from '@/components/BigButton'
 import { ErrorBanner } from '@/components/ErrorBanner'
-import { Field } from '@/components/Field'
+import { IdentityFields } from '@/components/IdentityFields'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
 import type { AppError } from '@/core/errors'
 import { normalizeIdNumber } from '@/core/id-number'
 import { backHome } from '@/services/navigation'
 import { authorizeLocallyAndBind } from '@/services/ssc'
-import { messageFor } from '@/hooks/useIdentityForm/rules'
 import { useIdentityForm } from '@/hooks/useIdentityForm'
 
 const SPEECH = '电子社保卡授权。请填写姓名和身份证号，然后点击同意授权并绑定。'
@@ -43,25 +42,7 @@ export default function SscLocalPage() {
         <Text>正式版本将跳转到国家电子社保卡完成授权。这里用姓名和身份证号代替。</Text>
       </Notice>
       <View>
-        <Field
-          name='name'
-          label='姓名'
-          value={form.values.name}
-          maxLength={20}
-          onChange={(x) => form.change('name', x)}
-          onBlur={() => form.blur('name')}
-          error={messageFor(form.visibleError('name'))}
-        />
-        <Field
-          name='idNumber'
-          label='身份证号'
-          type='idcard'
-          maxLength={18}
-          value={form.values.idNumber}
-          onChange={(x) => form.change('idNumber', x)}
-          onBlur={() => form.blur('idNumber')}
-          error={messageFor(form.visibleError('idNumber'))}
-        />
+        <IdentityFields form={form} />
       </View>
       {error ? <ErrorBanner error={error} /> : null}
       <BigButton label='同意授权并绑定' size='main' busy={busy} busyLabel='正在授权…' onClick={() => void submit()} testId='ssc-submit' />
