@@ -35,34 +35,24 @@ export function Button(props: AnyProps) {
   )
 }
 
-/** Taro's Textarea: a <textarea> with the same event shape as Input. */
-export function Textarea(props: AnyProps) {
+/** The value, length limit, placeholder and Taro's event shape of an Input or a Textarea. */
+function editableProps(props: AnyProps) {
   const onInput = props.onInput as ((e: { detail: { value: string } }) => void) | undefined
   const onBlur = props.onBlur as ((e: { detail: { value: string } }) => void) | undefined
-  return (
-    <textarea
-      {...domProps(props)}
-      value={(props.value as string) ?? ''}
-      maxLength={props.maxlength as number | undefined}
-      placeholder={props.placeholder as string | undefined}
-      onChange={(e) => onInput?.({ detail: { value: e.target.value } })}
-      onBlur={(e) => onBlur?.({ detail: { value: e.target.value } })}
-    />
-  )
+  return {
+    ...domProps(props),
+    value: (props.value as string) ?? '',
+    maxLength: props.maxlength as number | undefined,
+    placeholder: props.placeholder as string | undefined,
+    onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }),
+    onBlur: (e: { target: { value: string } }) => onBlur?.({ detail: { value: e.target.value } }),
+  }
 }
 
 export function Input(props: AnyProps) {
-  const onInput = props.onInput as ((e: { detail: { value: string } }) => void) | undefined
-  const onBlur = props.onBlur as ((e: { detail: { value: string } }) => void) | undefined
-  return (
-    <input
-      {...domProps(props)}
-      data-type={props.type as string}
-      value={(props.value as string) ?? ''}
-      maxLength={props.maxlength as number | undefined}
-      placeholder={props.placeholder as string | undefined}
-      onChange={(e) => onInput?.({ detail: { value: e.target.value } })}
-      onBlur={(e) => onBlur?.({ detail: { value: e.target.value } })}
-    />
-  )
+  return <input {...editableProps(props)} data-type={props.type as string} />
+}
+
+export function Textarea(props: AnyProps) {
+  return <textarea {...editableProps(props)} />
 }
