@@ -11,7 +11,7 @@
  * Lookups go through a keyed HMAC-SHA256 blind index (a separate derived key), never decryption.
  */
 import { createHmac, type KeyObject } from 'node:crypto'
-import { deriveKey, SealedText, type UnsealFailure } from './sealed-text'
+import { deriveKey, deriveKeys, SealedText } from './sealed-text'
 
 export type PiiField = 'id_number' | 'name' | 'card_number' | 'phone' | 'address'
 
@@ -59,8 +59,6 @@ export interface PiiDerivedKeys {
   current: string
 }
 
-const piiDecryptError = (reason: UnsealFailure, detail?: string): Error => new PiiDecryptError(detail ? `${reason} ${detail}` : reason)
-
 export class PiiCipher {
   private readonly encKeys: Map<string, KeyObject>
   private readonly indexKey: KeyObject
@@ -73,18 +71,14 @@ export class PiiCipher {
       this.indexKey = options.derived.indexKey
       this.currentVersion = options.derived.current
     } else {
-      this.encKeys = new Map()
-      for (const [version, master] of Object.entries(options.keys)) {
-        if (master.length !== 32) throw new Error(`PII key ${version} must be 32 bytes`)
-        this.encKeys.set(version, deriveKey(master, 'pii-enc'))
-      }
+      this.encKeys = deriveKeys(options.keys, 'pii-enc', 'PII key')
       const indexMaster = options.keys[options.indexVersion]
       if (!indexMaster) throw new Error(`PII index key ${options.indexVersion} missing`)
       this.currentVersion = options.current
       this.indexKey = deriveKey(indexMaster, 'pii-blind-index')
     }
     if (!this.encKeys.has(this.currentVersion)) throw new Error(`PII key ${this.currentVersion} missing`)
-    this.sealed = new SealedText(this.encKeys, this.currentVersion, piiDecryptError)
+    this.sealed = new SealedText(this.encKeys, this.currentVersion, (reason) => new PiiDecryptError(reason))
   }
 
   /** For a worker thread of this process only; see PiiDerivedKeys. */

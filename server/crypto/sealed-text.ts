@@ -37,20 +37,19 @@ export function deriveKey(master: Buffer, purpose: string): KeyObject {
   return createSecretKey(Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `yinling/${purpose}`, 32)))
 }
 
-/** Why a sealed text did not open (the callers wrap it in their own error type). */
-export type UnsealFailure = 'no key version' | 'unknown key version' | 'too short' | 'authentication failed'
+/** Makes the caller's own error for a text that did not open, from why (e.g. "unknown key version v9"). */
+export type UnsealError = (reason: string) => Error
 
 export class SealedText {
   private readonly currentKey: KeyObject
 
   /**
    * `keys`: the derived key of every version that may still be opened; `current` seals.
-   * `fail` makes the caller's error for a text that does not open.
    */
   constructor(
     private readonly keys: ReadonlyMap<string, KeyObject>,
     readonly currentVersion: string,
-    private readonly fail: (reason: UnsealFailure, detail?: string) => Error,
+    private readonly fail: UnsealError,
   ) {
     const key = keys.get(currentVersion)
     if (!key) throw new Error(`key ${currentVersion} missing`)
@@ -58,7 +57,7 @@ export class SealedText {
   }
 
   /** Derives the purpose's key from every master key (each must be 32 bytes). */
-  static fromMasterKeys(masterKeys: Record<string, Buffer>, purpose: string, current: string, fail: (reason: UnsealFailure, detail?: string) => Error): SealedText {
+  static fromMasterKeys(masterKeys: Record<string, Buffer>, purpose: string, current: string, fail: UnsealError): SealedText {
     return new SealedText(deriveKeys(masterKeys, purpose), current, fail)
   }
 
@@ -76,7 +75,7 @@ export class SealedText {
     const sep = text.indexOf(':')
     if (sep <= 0) throw this.fail('no key version')
     const key = this.keys.get(text.slice(0, sep))
-    if (!key) throw this.fail('unknown key version', text.slice(0, sep))
+    if (!key) throw this.fail(`unknown key version ${text.slice(0, sep)}`)
     const raw = Buffer.from(text.slice(sep + 1), 'base64url')
     if (raw.length < IV_BYTES + TAG_BYTES) throw this.fail('too short')
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES))
@@ -95,10 +94,11 @@ export class SealedText {
   }
 }
 
-export function deriveKeys(masterKeys: Record<string, Buffer>, purpose: string): Map<string, KeyObject> {
+/** The purpose's key from every master key; `what` names them in the error for a key not 32 bytes long. */
+export function deriveKeys(masterKeys: Record<string, Buffer>, purpose: string, what = 'key'): Map<string, KeyObject> {
   const keys = new Map<string, KeyObject>()
   for (const [version, master] of Object.entries(masterKeys)) {
-    if (master.length !== 32) throw new Error(`key ${version} must be 32 bytes`)
+    if (master.length !== 32) throw new Error(`${what} ${version} must be 32 bytes`)
     keys.set(version, deriveKey(master, purpose))
   }
   return keys

@@ -17,7 +17,7 @@ export class EmbeddingCipher {
   private readonly sealed: SealedText
 
   constructor(masterKeys: Record<string, Buffer>, currentVersion: string) {
-    this.sealed = SealedText.fromMasterKeys(masterKeys, 'face-embedding-enc', currentVersion, (reason, detail) => new EmbeddingDecryptError(detail ? `${reason} ${detail}` : reason))
+    this.sealed = SealedText.fromMasterKeys(masterKeys, 'face-embedding-enc', currentVersion, (reason) => new EmbeddingDecryptError(reason))
   }
 
   get currentVersion(): string {
