@@ -1,6 +1,6 @@
 /**
  * Small readers for the settings that loadConfig (env.ts) hands to a feature's own config module
- * (agency sign-in, reminders, certification). A bad value adds a problem, in Chinese for the person
+ * (agency sign-in, reminders, certification, notices). A bad value adds a problem, in Chinese for the person
  * running the service and English for the logs, and the default is used so every problem is
  * reported at once; loadConfig then refuses to boot.
  */
