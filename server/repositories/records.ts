@@ -8,6 +8,24 @@ import type { Db, PersonRow } from './types'
 export type RecordRow = Selectable<CertificationRecordsTable>
 
 /**
+ * The columns only some records fill (a helper or clerk who performed it, a review decision, an
+ * offline certification, an agency request): all empty, for a record that has none of them.
+ */
+export const NO_RECORD_DETAILS = {
+  performer_account_id: null,
+  performer_relation: null,
+  via: null,
+  decided_at: null,
+  decided_by: null,
+  decision_reason: null,
+  decision_note: null,
+  performer_agency_user_id: null,
+  offline_place: null,
+  offline_verified_how: null,
+  agency_request_id: null,
+} as const satisfies Partial<RecordRow>
+
+/**
  * The roster's 上次认证日期 shown as a history record (历史数据导入): the person's roster_certified_on at
  * midnight Beijing time. It is not a row (migration 006); its id is derived from the person, stable.
  */
@@ -21,18 +39,8 @@ export function rosterRecordOf(person: Pick<PersonRow, 'id' | 'roster_certified_
     method: 'legacy',
     channel: 'import',
     performed_by: 'self',
-    performer_account_id: null,
     created_at: person.updated_at,
-    performer_relation: null,
-    via: null,
-    decided_at: null,
-    decided_by: null,
-    decision_reason: null,
-    decision_note: null,
-    performer_agency_user_id: null,
-    offline_place: null,
-    offline_verified_how: null,
-    agency_request_id: null,
+    ...NO_RECORD_DETAILS,
   }
 }
 

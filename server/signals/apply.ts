@@ -12,6 +12,7 @@ import { decideSilent, type Signal, type SignalSource, type SilentDecision, type
 import { standingFactsOf, standingOf } from '../../src/core/standing'
 import { newId, newSortableId } from '../db/ids'
 import { appendAudit, type AuditEntry } from '../repositories/audit'
+import { NO_RECORD_DETAILS } from '../repositories/records'
 import type { Db, PersonRow } from '../repositories/types'
 import type { RowError } from '../roster/columns'
 import { withBulkJournal, withImportCache } from '../roster/sqlite-bulk'
@@ -181,18 +182,9 @@ async function decideBatch(trx: Db, persons: PersonRow[], byPerson: Map<string, 
         method: 'data_comparison' as const,
         channel: 'agency' as const,
         performed_by: 'agency' as const,
-        performer_account_id: null,
         created_at: opts.now,
-        performer_relation: null,
-        via: null,
-        decided_at: null,
-        decided_by: null,
-        decision_reason: null,
-        decision_note: null,
+        ...NO_RECORD_DETAILS,
         performer_agency_user_id: opts.agencyUserId ?? null,
-        offline_place: null,
-        offline_verified_how: null,
-        agency_request_id: null,
       })),
     )
     .execute()

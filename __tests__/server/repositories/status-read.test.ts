@@ -8,7 +8,7 @@ import { migrateToLatest } from '../../../server/db/migrate'
 import { accountWithSelfPerson, ensureAccount } from '../../../server/repositories/accounts'
 import { insertSelfBinding, markUnbound } from '../../../server/repositories/bindings'
 import { updatePerson } from '../../../server/repositories/persons'
-import { insertRecord, latestRecordAndPassOfPerson, type RecordRow } from '../../../server/repositories/records'
+import { insertRecord, latestRecordAndPassOfPerson, NO_RECORD_DETAILS, type RecordRow } from '../../../server/repositories/records'
 import { accountSelfStatus } from '../../../server/repositories/status-read'
 import { createTestStore, DIALECTS, STORE_SETUP_TIMEOUT_MS, type TestStore } from '../../support/db'
 import { addPerson } from '../identity/helpers'
@@ -23,18 +23,8 @@ const record = (id: string, personId: string, certifiedAt: string, result: Recor
   method: 'face',
   channel: 'weapp',
   performed_by: 'self',
-  performer_account_id: null,
   created_at: certifiedAt,
-  performer_relation: null,
-  via: null,
-  decided_at: null,
-  decided_by: null,
-  decision_reason: null,
-  decision_note: null,
-  performer_agency_user_id: null,
-  offline_place: null,
-  offline_verified_how: null,
-  agency_request_id: null,
+  ...NO_RECORD_DETAILS,
   ...more,
 })
 
