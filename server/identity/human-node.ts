@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Config, Human, Tensor } from '@vladmandic/human'
+import { HUMAN_TRACE_SETTINGS } from '../../src/core/liveness/adapters/human-settings'
 
 export interface DetectedFace {
   /** Detector confidence 0–1. */
@@ -120,29 +121,18 @@ function humanConfig(paths: { models: string; wasmDir: string }): Partial<Config
     modelBasePath: pathToFileURL(paths.models).href + '/',
     debug: false,
     async: false,
-    // Every call is a new, unrelated image: never reuse a cached result.
-    cacheSensitivity: 0,
     cacheModels: false,
+    // Every call is a new, unrelated image: never reuse a cached result (cacheSensitivity 0, shared).
+    ...HUMAN_TRACE_SETTINGS,
     face: {
-      enabled: true,
+      ...HUMAN_TRACE_SETTINGS.face,
       // Rotation correction and the mesh give the description model an aligned crop (Human's guidance).
-      detector: { enabled: true, rotation: true, maxDetected: 3, minConfidence: 0.5, return: false },
-      mesh: { enabled: true },
-      // Iris completes the 478 points of the browser tracker: evidence frames are read with the
-      // liveness engine's own adapter (services/evidence-checks.ts). It does not change embeddings.
-      iris: { enabled: true },
+      detector: { ...HUMAN_TRACE_SETTINGS.face.detector, minConfidence: 0.5 },
+      // Iris (in the shared settings) completes the 478 points of the browser tracker: evidence frames
+      // are read with the liveness engine's own adapter (services/evidence-checks.ts). It does not
+      // change embeddings.
       description: { enabled: true },
-      attention: { enabled: false },
-      emotion: { enabled: false },
-      antispoof: { enabled: false },
-      liveness: { enabled: false },
     },
-    body: { enabled: false },
-    hand: { enabled: false },
-    object: { enabled: false },
-    segmentation: { enabled: false },
-    gesture: { enabled: false },
-    filter: { enabled: false },
   } as Partial<Config>
 }
 

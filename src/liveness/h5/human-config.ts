@@ -8,6 +8,7 @@
  * and .wasm files come from our own gateway (see vendor-paths.ts), never from Human's default CDN.
  */
 import type { Config } from '@vladmandic/human'
+import { HUMAN_TRACE_SETTINGS } from '../../core/liveness/adapters/human-settings'
 import { humanModelsPath, tfjsWasmPath } from './vendor-paths'
 
 export type TrackerBackend = 'webgl' | 'wasm'
@@ -35,23 +36,6 @@ export function humanConfig({ backend, humanVersion, tfjsVersion }: HumanConfigI
     debug: false,
     async: false,
     warmup: 'none',
-    cacheSensitivity: 0,
-    face: {
-      enabled: true,
-      detector: { enabled: true, rotation: true, maxDetected: 3, return: false },
-      mesh: { enabled: true },
-      iris: { enabled: true },
-      attention: { enabled: false },
-      emotion: { enabled: false },
-      description: { enabled: false },
-      antispoof: { enabled: false },
-      liveness: { enabled: false },
-    },
-    body: { enabled: false },
-    hand: { enabled: false },
-    object: { enabled: false },
-    segmentation: { enabled: false },
-    gesture: { enabled: false },
-    filter: { enabled: false },
+    ...HUMAN_TRACE_SETTINGS,
   } as Partial<Config>
 }
