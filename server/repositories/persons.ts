@@ -1,5 +1,5 @@
 /** The roster (persons). Personal fields arrive here already encrypted / hashed. */
-import type { Insertable, Updateable } from 'kysely'
+import { sql, type Insertable, type Updateable } from 'kysely'
 import type { PersonsTable } from '../db/schema'
 import { compiledOnce } from './compiled'
 import type { Db, PersonRow } from './types'
@@ -30,4 +30,21 @@ export async function insertPerson(db: Db, row: Insertable<PersonsTable>): Promi
 
 export async function updatePerson(db: Db, id: string, patch: Updateable<PersonsTable>): Promise<void> {
   await db.updateTable('persons').set(patch).where('id', '=', id).execute()
+}
+
+/**
+ * A pass on `passDate`: pension back to normal, and last_certified_on moved to the pass unless it is
+ * later already. The later date wins in SQL, so two passes committing at once cannot move it backwards.
+ */
+export async function markPersonPassed(db: Db, id: string, passDate: string, nowIso: string): Promise<void> {
+  await db
+    .updateTable('persons')
+    .set({
+      last_certified_on: sql<string>`case when last_certified_on is null or last_certified_on < ${passDate} then ${passDate} else last_certified_on end`,
+      benefit_status: 'normal',
+      suspended_since: null,
+      updated_at: nowIso,
+    })
+    .where('id', '=', id)
+    .execute()
 }

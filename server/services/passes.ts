@@ -11,11 +11,10 @@
  * Audit rows stay with the caller (its actor: an account, or an agency user); reinstatedAuditDetail
  * gives the detail every caller writes for 'benefit.reinstated'.
  */
-import { sql } from 'kysely'
 import { reinstatement as reinstatementOf, type CycleWindow, type YearMonth } from '../../src/core/cycle'
 import { DomainError } from '../../src/core/errors'
 import { laterDate, standingFactsOf, standingOf, windowOf, type Standing } from '../../src/core/standing'
-import { findPersonById } from '../repositories/persons'
+import { findPersonById, markPersonPassed } from '../repositories/persons'
 import type { Db, PersonRow } from '../repositories/types'
 import { shanghaiDate } from '../time/clock'
 import type { ServiceContext } from './context'
@@ -59,17 +58,7 @@ export async function applyPass(trx: Db, ctx: Pick<ServiceContext, 'cyclePolicy'
   if (!before) throw new DomainError('INTERNAL')
   const today = shanghaiDate(new Date(input.nowIso))
   const standingBefore = standingOf(standingFactsOf(before), today, ctx.cyclePolicy)
-  // The later date wins in SQL too, so two passes committing at once cannot move it backwards.
-  await trx
-    .updateTable('persons')
-    .set({
-      last_certified_on: sql<string>`case when last_certified_on is null or last_certified_on < ${input.passDate} then ${input.passDate} else last_certified_on end`,
-      benefit_status: 'normal',
-      suspended_since: null,
-      updated_at: input.nowIso,
-    })
-    .where('id', '=', input.personId)
-    .execute()
+  await markPersonPassed(trx, input.personId, input.passDate, input.nowIso)
   const lastCertifiedOn = laterDate(before.last_certified_on, input.passDate)!
   const outcome: PassOutcome = { before, standingBefore, lastCertifiedOn, nextDue: windowOf(lastCertifiedOn, before.enrolled_on, ctx.cyclePolicy) }
   const since = standingBefore.suspendedSince

@@ -13,8 +13,7 @@ import { SIGNALS_UPLOAD_FIRST_ERRORS, type SignalsUploadView } from '../../../sr
 import { DomainError } from '../../../src/core/errors'
 import type { SilentPolicy } from '../../../src/core/silent-certification'
 import type { AgencyActor } from '../../agency/actor'
-import type { SignalImportsTable } from '../../db/schema'
-import { regionLike } from '../../repositories/agency/exports'
+import { claimSignalUpload, insertSignalUpload, signalUploadInScope, updateSignalUpload, type SignalUploadRow } from '../../repositories/agency/signal-uploads'
 import { appendAudit } from '../../repositories/audit'
 import { applySignals, NO_SIGNAL_COUNTS } from '../../signals/apply'
 import { checkSignalsBytes } from '../../signals/check'
@@ -23,7 +22,7 @@ import type { ServiceContext } from '../context'
 import { openBytes } from './sealed-file'
 import { confirmAgainAnswer, confirmAnswer, distinctLines, progressOf, runConfirm, settled, stagedColumns, stagedView, startCheck, uploadReport } from './staged-upload'
 
-type UploadRow = SignalImportsTable
+type UploadRow = SignalUploadRow
 
 const CODES = { hasErrors: 'AGENCY_SIGNALS_UPLOAD_HAS_ERRORS', notReady: 'AGENCY_SIGNALS_UPLOAD_NOT_READY' } as const
 
@@ -35,18 +34,12 @@ function viewOf(row: UploadRow): SignalsUploadView {
   return stagedView(row, counts, SIGNALS_UPLOAD_FIRST_ERRORS)
 }
 
-const update = (ctx: ServiceContext, id: string, fields: Partial<Omit<UploadRow, 'id'>>) => ctx.db.updateTable('signal_imports').set(fields).where('id', '=', id).execute()
+const update = (ctx: ServiceContext, id: string, fields: Partial<Omit<UploadRow, 'id'>>) => updateSignalUpload(ctx.db, id, fields)
 
 async function uploadOf(ctx: ServiceContext, actor: AgencyActor, id: string): Promise<UploadRow> {
-  const row = await ctx.db
-    .selectFrom('signal_imports')
-    .selectAll()
-    .where('id', '=', id)
-    .where('actor_type', '=', 'agency')
-    .where('region_prefix', 'like', regionLike(actor.regionPrefix))
-    .executeTakeFirst()
+  const row = await signalUploadInScope(ctx.db, id, actor.regionPrefix)
   if (!row) throw new DomainError('AGENCY_SIGNALS_UPLOAD_NOT_FOUND')
-  return row as UploadRow
+  return row
 }
 
 async function check(ctx: ServiceContext, actor: AgencyActor, id: string, bytes: Buffer) {
@@ -62,7 +55,7 @@ export async function createSignalsUpload(ctx: ServiceContext, actor: AgencyActo
     region_prefix: actor.regionPrefix,
     ...NO_SIGNAL_COUNTS,
   }
-  await ctx.db.insertInto('signal_imports').values(row).execute()
+  await insertSignalUpload(ctx.db, row)
   await startCheck(ctx, actor, row, {
     auditAction: 'agency.signals.uploaded',
     crashReason: '检查比对数据时出错，请重新上传',
@@ -105,8 +98,7 @@ export async function confirmSignalsUpload(ctx: ServiceContext, actor: AgencyAct
   const row = await uploadOf(ctx, actor, id)
   const ready = confirmAnswer(row, viewOf, CODES)
   if ('answer' in ready) return ready.answer
-  const claimed = await ctx.db.updateTable('signal_imports').set({ status: 'staged', updated_at: ctx.clock().toISOString() }).where('id', '=', id).where('status', '=', 'validated').executeTakeFirst()
-  if (Number(claimed.numUpdatedRows) !== 1) return confirmAgainAnswer(await uploadOf(ctx, actor, id), viewOf, CODES)
+  if (!(await claimSignalUpload(ctx.db, id, 'validated', 'staged', ctx.clock().toISOString()))) return confirmAgainAnswer(await uploadOf(ctx, actor, id), viewOf, CODES)
   const bytes = openBytes(ctx.pii, ready.sealed)
   return runConfirm(ctx, id, (fields) => update(ctx, id, fields), async () => {
     const result = await check(ctx, actor, id, bytes)
