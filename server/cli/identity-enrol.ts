@@ -15,6 +15,7 @@ import { migrateToLatest } from '../db/migrate'
 import { EmbeddingCipher } from '../identity/embedding-cipher'
 import { enrolFaceReference, type EnrolResult } from '../identity/enrol'
 import { sharedHumanEmbedder, type FaceEmbedder } from '../identity/human-node'
+import { findPersonByPersonNo } from '../repositories/persons'
 
 const USAGE = '用法 / usage: npm run identity:enrol -- <个人编号> <照片.jpg> [--operator <经办人编号>]'
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -75,7 +76,7 @@ export async function main(argv: string[], deps: EnrolCliDeps = {}): Promise<num
   const store = openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath })
   try {
     await migrateToLatest(store)
-    const person = await store.db.selectFrom('persons').select(['id', 'name_masked']).where('person_no', '=', args.personNo).executeTakeFirst()
+    const person = await findPersonByPersonNo(store.db, args.personNo)
     if (!person) {
       err(`名单中没有个人编号 ${args.personNo} / no roster person with this number\n`)
       return 2

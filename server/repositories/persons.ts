@@ -15,6 +15,11 @@ export async function findPersonByIdHash(db: Db, idNumberHash: string): Promise<
   return db.selectFrom('persons').selectAll().where('id_number_hash', '=', idNumberHash).executeTakeFirst()
 }
 
+/** By 个人编号 (the agency's own number, not personal data). */
+export async function findPersonByPersonNo(db: Db, personNo: string): Promise<PersonRow | undefined> {
+  return db.selectFrom('persons').selectAll().where('person_no', '=', personNo).executeTakeFirst()
+}
+
 export async function listAllPersons(db: Db): Promise<PersonRow[]> {
   return db.selectFrom('persons').selectAll().execute()
 }
