@@ -9,6 +9,7 @@ jest.mock('@/services/speech', () => ({ ...jest.requireActual('@/services/speech
  * instead of the form; a relative's appeal carries the relativeId; 首页's line shows the state.
  */
 import { act, fireEvent, render, screen } from '@testing-library/react'
+import { tapAndSettle, typeInto } from '../support/interact'
 import type { AppealView } from '@/core/contracts/appeals'
 import AppealPage from '@/packages/appeal/index'
 import FamilyPage from '@/packages/family'
@@ -34,18 +35,9 @@ const view = (patch: Partial<AppealView> = {}): AppealView => ({
   ...patch,
 })
 
-function type(name: string, value: string) {
-  const input = screen.getByTestId(`input-${name}`)
-  fireEvent.change(input, { target: { value } })
-  fireEvent.blur(input)
-}
+const type = typeInto
 
-async function tap(testId: string) {
-  await act(async () => {
-    fireEvent.click(screen.getByTestId(testId))
-    await flush()
-  })
-}
+const tap = tapAndSettle
 
 async function open(params: Record<string, string> = {}, handlers: Parameters<typeof useFakeCloud>[0] = {}) {
   setup(params)

@@ -111,9 +111,7 @@ export function failedResult(failuresToday: number, reasonText = '时间到了�
   return { recordId: `rec-f${failuresToday}`, result: 'failed', resultLabel: '认证未通过', reasonCode: 'timeout', reasonText, failuresToday }
 }
 
-export const flush = async (times = 5): Promise<void> => {
-  for (let i = 0; i < times; i++) await new Promise((r) => setTimeout(r, 0))
-}
+export { flush } from '../support/interact'
 
 /**
  * The utterances the speech layer starts during each test (its `globalThis.__ylSpeechLog` hook),

@@ -2,7 +2,8 @@ jest.mock('@tarojs/taro', () => require('./taro-with-hooks'))
 jest.mock('@tarojs/components', () => require('../support/components-mock'))
 jest.mock('@/services/speech', () => ({ ...jest.requireActual('@/services/speech'), speak: jest.fn(() => ({ spoken: true })) }))
 
-import { act, fireEvent, render, screen } from '@testing-library/react'
+import { fireEvent, render, screen } from '@testing-library/react'
+import { tapAndSettle, typeInto } from '../support/interact'
 import Taro from '@tarojs/taro'
 import AddRelativePage from '@/packages/family/add'
 import { ROUTES } from '@/services/navigation'
@@ -12,18 +13,9 @@ import { father, flush, REL_FATHER, setup } from './support'
 
 beforeEach(() => setup())
 
-function type(name: string, value: string) {
-  const input = screen.getByTestId(`input-${name}`)
-  fireEvent.change(input, { target: { value } })
-  fireEvent.blur(input)
-}
+const type = typeInto
 
-async function submit() {
-  await act(async () => {
-    fireEvent.click(screen.getByTestId('submit'))
-    await flush()
-  })
-}
+const submit = () => tapAndSettle('submit')
 
 describe('添加家人', () => {
   test('the four relations as big choices; nothing sent until 姓名, 身份证号 and 关系 are right', async () => {

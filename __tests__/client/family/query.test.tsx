@@ -1,7 +1,8 @@
 jest.mock('@tarojs/taro', () => require('./taro-with-hooks'))
 jest.mock('@tarojs/components', () => require('../support/components-mock'))
 
-import { act, fireEvent, render, screen, within } from '@testing-library/react'
+import { fireEvent, render, screen, within } from '@testing-library/react'
+import { tapAndSettle, typeInto } from '../support/interact'
 import QueryPage from '@/packages/query'
 import { resultSpeech } from '@/packages/query/texts'
 import { ERROR_MESSAGES, type ErrorCode } from '@/core/errors'
@@ -10,18 +11,9 @@ import { flush, queried, setup } from './support'
 
 beforeEach(() => setup())
 
-function type(name: string, value: string) {
-  const input = screen.getByTestId(`input-${name}`)
-  fireEvent.change(input, { target: { value } })
-  fireEvent.blur(input)
-}
+const type = typeInto
 
-async function submit() {
-  await act(async () => {
-    fireEvent.click(screen.getByTestId('submit'))
-    await flush()
-  })
-}
+const submit = () => tapAndSettle('submit')
 
 describe('认证查询', () => {
   test('says what it shows and the limits; nothing sent while a field is wrong', async () => {

@@ -136,6 +136,4 @@ export function useFakeGateway(handlers: Partial<Record<string, (event: Record<s
 /** No 17-digit-plus-check ID number and no full demo name anywhere in a string. */
 export const ID_NUMBER = /\d{17}[\dXx]/
 
-export const flush = async (times = 5): Promise<void> => {
-  for (let i = 0; i < times; i++) await new Promise((r) => setTimeout(r, 0))
-}
+export { flush } from '../support/interact'

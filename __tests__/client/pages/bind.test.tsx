@@ -4,6 +4,7 @@ jest.mock('@tarojs/components', () => require('../support/components-mock'))
 jest.mock('@/services/speech', () => ({ ...jest.requireActual('@/services/speech'), speak: jest.fn(() => ({ spoken: true })) }))
 
 import { act, fireEvent, render, screen } from '@testing-library/react'
+import { typeInto } from '../support/interact'
 import Taro from '@tarojs/taro'
 import { checkCharFor } from '@/core/id-number'
 import BindPage from '@/packages/bind/index'
@@ -28,11 +29,7 @@ beforeEach(() => {
   resetCloudForTests()
 })
 
-function type(name: string, value: string) {
-  const input = screen.getByTestId(`input-${name}`)
-  fireEvent.change(input, { target: { value } })
-  fireEvent.blur(input)
-}
+const type = typeInto
 
 const flush = () => act(() => new Promise<void>((r) => setTimeout(r, 0)))
 
