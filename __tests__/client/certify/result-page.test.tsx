@@ -201,7 +201,7 @@ describe('认证结果', () => {
     const shown = [
       screen.getByTestId('result-title').textContent ?? '',
       ...Array.from(screen.getByTestId('result').querySelectorAll('.yl-result__line')).map((e) => e.textContent ?? ''),
-      ...(screen.queryByTestId('offline-ways') ? Array.from(screen.getByTestId('offline-ways').children).map((e) => (e.textContent ?? '').replace(/^· /, '')) : []),
+      ...(screen.queryByTestId('offline-ways') ? Array.from(screen.getByTestId('offline-ways').querySelectorAll('.yl-result__ways-title, .yl-bullets__text')).map((e) => e.textContent ?? '') : []),
       SCAM_TITLE,
       ...scamNoticeSentences(),
     ]

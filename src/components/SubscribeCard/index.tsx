@@ -15,6 +15,7 @@ import {
   type SubscribeOutcome,
   type SubscriptionView,
 } from '@/services/subscribe'
+import { BulletList } from '../BulletList'
 import { BigButton } from '../BigButton'
 import { BUTTON_BUSY, BUTTON_OFF, BUTTON_ON, SUBSCRIBE_HOW, SUBSCRIBE_LINES, SUBSCRIBE_TITLE } from './texts'
 import './index.scss'
@@ -86,11 +87,7 @@ export function SubscribeCard({ size = 'main', variant = 'primary', testId = 'su
   return (
     <View className={`yl-subscribe${on ? ' yl-subscribe--on' : ''}`} data-testid={testId} data-state={state}>
       <Text className='yl-subscribe__title'>{SUBSCRIBE_TITLE}</Text>
-      {SUBSCRIBE_LINES.map((l) => (
-        <Text className='yl-subscribe__line' key={l}>
-          · {l}
-        </Text>
-      ))}
+      <BulletList className='yl-subscribe__lines' items={SUBSCRIBE_LINES} />
       <Text className='yl-subscribe__how'>{SUBSCRIBE_HOW}</Text>
 
       {subs ? (

@@ -11,6 +11,7 @@
 import { useEffect, useState } from 'react'
 import { Camera, Text, View } from '@tarojs/components'
 import { ActionIllustration } from '@/components/ActionIllustration'
+import { BulletList } from '@/components/BulletList'
 import { BigButton } from '@/components/BigButton'
 import { Countdown } from '@/components/Countdown'
 import { ErrorBanner } from '@/components/ErrorBanner'
@@ -101,13 +102,7 @@ function useWindowHeight(platform: 'h5' | 'weapp'): number {
 
 function WaysList({ items, testId }: { items: readonly string[]; testId: string }) {
   return (
-    <View className='yl-cam__ways' data-testid={testId}>
-      {items.map((t) => (
-        <Text className='yl-cam__way' key={t}>
-          · {t}
-        </Text>
-      ))}
-    </View>
+    <BulletList className='yl-cam__ways' items={items} testId={testId} />
   )
 }
 

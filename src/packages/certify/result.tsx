@@ -10,6 +10,7 @@
 import { useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { BigButton } from '@/components/BigButton'
+import { BulletList } from '@/components/BulletList'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
 import { SCAM_TITLE, ScamNotice, scamNoticeSentences } from '@/components/ScamNotice'
@@ -102,11 +103,7 @@ export default function CertifyResultPage() {
           ) : null}
           <View className='yl-result__ways' data-testid='offline-ways'>
             <Text className='yl-result__ways-title'>{OFFLINE_WAYS_TITLE}</Text>
-            {vm.offlineWays.map((w) => (
-              <Text className='yl-result__way' key={w}>
-                · {w}
-              </Text>
-            ))}
+            <BulletList items={vm.offlineWays} />
           </View>
         </View>
       ) : null}
