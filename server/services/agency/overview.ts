@@ -5,7 +5,7 @@
  * Masked data only: no audit row (no full name or ID number is read here).
  */
 import { appealCounts } from '../../repositories/agency/appeals'
-import { silentFigures } from '../../signals/overview'
+import { silentFigures } from '../../repositories/agency/silent-figures'
 import { OVERVIEW_CHANNELS, type OverdueListView, type OverdueQuery, type OverviewChannel, type OverviewView } from '../../../src/core/contracts/agency/overview'
 import { addMonths, firstDayOf, yearMonthOf } from '../../../src/core/cycle'
 import { DomainError } from '../../../src/core/errors'

@@ -3,8 +3,8 @@
  * this year and this month (Beijing), and persons flagged by a death/殡葬 signal or a conflict whose
  * review is still open. Counted in SQL; region scope as everywhere in the console (region_code prefix).
  */
-import type { Db } from '../repositories/types'
-import { shanghaiMidnightIso } from '../time/clock'
+import type { Db } from '../types'
+import { shanghaiMidnightIso } from '../../time/clock'
 
 export interface SilentFigures {
   certifiedThisYear: number
