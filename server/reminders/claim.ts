@@ -10,6 +10,7 @@ import { standingFactsOf, standingOf } from '../../src/core/standing'
 import type { TemplateData } from '../../src/core/reminders/fields'
 import { cycleId, inSendWindow, isLate, parseCycleId, type SubscriptionTemplate } from '../../src/core/reminders/policy'
 import { appealUpdateData, certDueData, certificationResultData, REMINDER_PAGE, relativeCertifiedData } from '../../src/core/reminders/templates'
+import { appealFactsOf, longTermSubscriptionsOf, openidsOf, personsStandingOf, recordOutcomesOf, type AppealFacts } from '../repositories/claim-reads'
 import { claimRows, closeRows, markCreditHeld, type OutboxRow } from '../repositories/outbox'
 import { refundCredit, takeCredit } from '../repositories/subscriptions'
 import type { ServiceContext } from '../services/context'
@@ -27,12 +28,7 @@ interface PersonState {
 
 async function personStates(ctx: ServiceContext, personIds: string[]): Promise<Map<string, PersonState>> {
   const out = new Map<string, PersonState>()
-  if (personIds.length === 0) return out
-  const persons = await ctx.db
-    .selectFrom('persons')
-    .select(['id', 'pii_enc', 'last_certified_on', 'enrolled_on', 'benefit_status', 'suspended_since'])
-    .where('id', 'in', personIds)
-    .execute()
+  const persons = await personsStandingOf(ctx.db, personIds)
   const today = shanghaiDate(ctx.clock())
   for (const p of persons) {
     // The due month of the standing the 首页 shows (src/core/standing.ts), from the authoritative last pass.
@@ -41,9 +37,6 @@ async function personStates(ctx: ServiceContext, personIds: string[]): Promise<M
   }
   return out
 }
-
-/** An appeal's facts at claim time (outbox kind 'appeal', cycle "<appealId>:<state>"). */
-type AppealFacts = { visit_date: string | null; close_method: string | null; reject_reason: string | null }
 
 function messageData(
   row: OutboxRow,
@@ -92,27 +85,12 @@ export async function claim(deps: RemindersDeps, batchSize: number, leaseMs: num
     const tctx = { ...ctx, db: trx }
     const states = await personStates(tctx, [...new Set(rows.map((r) => r.person_id))])
     const recordIds = rows.map((r) => r.record_id).filter((x): x is string => !!x)
-    const records = new Map(
-      recordIds.length === 0 ? [] : (await trx.selectFrom('certification_records').select(['id', 'certified_at', 'result']).where('id', 'in', recordIds).execute()).map((r) => [r.id, r]),
-    )
-    const appealIds = rows.filter((r) => r.kind === 'appeal').map((r) => r.cycle.slice(0, r.cycle.lastIndexOf(':')))
-    const appeals = new Map(
-      appealIds.length === 0
-        ? []
-        : (await trx.selectFrom('appeals').select(['id', 'visit_date', 'close_method', 'reject_reason']).where('id', 'in', appealIds).execute()).map((a) => [a.id, a as AppealFacts]),
-    )
-    const accounts = new Map(
-      (await trx.selectFrom('accounts').select(['id', 'openid']).where('id', 'in', [...new Set(rows.map((r) => r.recipient_account_id))]).execute()).map((a) => [a.id, a.openid]),
-    )
-    const longTerm = new Map(
-      (
-        await trx
-          .selectFrom('reminder_subscriptions')
-          .select(['account_id', 'template', 'long_term'])
-          .where('account_id', 'in', [...new Set(rows.map((r) => r.recipient_account_id))])
-          .execute()
-      ).map((s) => [`${s.account_id}|${s.template}`, s.long_term === 1]),
-    )
+    const records = await recordOutcomesOf(trx, recordIds)
+    // An appeal's message: cycle "<appealId>:<state>".
+    const appeals = await appealFactsOf(trx, rows.filter((r) => r.kind === 'appeal').map((r) => r.cycle.slice(0, r.cycle.lastIndexOf(':'))))
+    const recipients = [...new Set(rows.map((r) => r.recipient_account_id))]
+    const accounts = await openidsOf(trx, recipients)
+    const longTerm = await longTermSubscriptionsOf(trx, recipients)
 
     const close = async (row: OutboxRow, status: 'skipped_stale' | 'skipped_late' | 'skipped_no_credit' | 'failed', error?: string) => {
       if (row.credit_held === 1) await refundCredit(trx, row.recipient_account_id, row.template, now)
