@@ -99,15 +99,16 @@ export function personOf(r: PersonRow): PersonRow {
 // SQL, not bound: the only index on bindings.account_id is partial (relation = 'self' and unbound_at is
 // null) and SQLite uses a partial index only when the query's own text implies its condition; with
 // `relation = ?` it read the whole bindings table on every request.
-export const accountWithSelfPersonQuery = (db: Db, platform: string, openid: string) =>
+export const accountsWithSelfPersonQuery = (db: Db) =>
   db
     .selectFrom('accounts')
     .leftJoin('bindings', (join) => join.onRef('bindings.account_id', '=', 'accounts.id').on('bindings.relation', '=', sql.lit('self')).on('bindings.unbound_at', 'is', null))
     .leftJoin('persons', 'persons.id', 'bindings.person_id')
     .selectAll('persons')
     .select(['accounts.id as account_id', 'accounts.last_seen_at as account_last_seen_at'])
-    .where('accounts.platform', '=', platform as Caller['platform'])
-    .where('accounts.openid', '=', openid)
+
+export const accountWithSelfPersonQuery = (db: Db, platform: string, openid: string) =>
+  accountsWithSelfPersonQuery(db).where('accounts.platform', '=', platform as Caller['platform']).where('accounts.openid', '=', openid)
 const selectAccountWithSelfPerson = compiledOnce(2, accountWithSelfPersonQuery)
 
 export async function findAccountId(db: Db, caller: Caller): Promise<string | undefined> {

@@ -11,7 +11,9 @@ import { jsonObjectFrom as pgJsonObjectFrom } from 'kysely/helpers/postgres'
 import { jsonObjectFrom as sqliteJsonObjectFrom } from 'kysely/helpers/sqlite'
 import type { Caller } from '../../src/core/contracts/common'
 import type { CertificationRecordsTable } from '../db/schema'
-import { accountWithSelfPersonQuery, personOf } from './accounts'
+import { preparedReadsOf, type PreparedRead } from '../db/pg-prepared-reads'
+import { TurnBatch } from '../db/turn-batch'
+import { accountsWithSelfPersonQuery, accountWithSelfPersonQuery, personOf } from './accounts'
 import { compiledOnce } from './compiled'
 import { withRosterRecord, type LatestRecords, type RecordRow } from './records'
 import type { Db, PersonRow } from './types'
@@ -53,7 +55,9 @@ export interface AccountStatusRead {
 
 /** The account (undefined before its first sight), its 本人 and that person's latest records. */
 export async function accountSelfStatus(db: Db, caller: Caller): Promise<AccountStatusRead | undefined> {
-  const [row] = await selectAccountSelfStatus(db, caller.platform, caller.openid)
+  // PostgreSQL outside a transaction: with the other status reads of this turn, in one statement.
+  const prepared = preparedReadsOf(db)
+  const row = prepared ? await statusBatchOf(db, prepared).get(caller) : (await selectAccountSelfStatus(db, caller.platform, caller.openid))[0]
   if (!row) return undefined
   const read: AccountStatusRead = { id: row.account_id, lastSeenAt: row.account_last_seen_at }
   if (row.id === null) return read
@@ -70,11 +74,50 @@ function recordOf(value: unknown): RecordRow | undefined {
 // The account read of accounts.ts with the two record reads of records.ts (latestRecordAndPassOfPerson)
 // as correlated subqueries: the same order, the same literals ('passed', LIMIT 1, for SQLite's plans),
 // compiled once per dialect.
-const selectAccountSelfStatus = compiledOnce(2, (db, platform: string, openid: string) => {
+const latestRecordColumns = (db: Db) => {
   const json = db.getExecutor().adapter instanceof PostgresAdapter ? pgJsonObjectFrom : sqliteJsonObjectFrom
   const records = () => db.selectFrom('certification_records as r').select(RECORD_COLUMNS.map((c) => `r.${c}` as const)).where('r.person_id', '=', sql.ref<string>('persons.id'))
-  return accountWithSelfPersonQuery(db, platform, openid).select([
+  return [
     json(records().orderBy('r.certified_at', 'desc').orderBy('r.id', 'desc').limit(sql.lit(1))).as('latest_record'),
     json(records().where('r.result', '=', sql.lit('passed')).orderBy('r.certified_at', 'desc').limit(sql.lit(1))).as('latest_pass'),
-  ])
-})
+  ] as const
+}
+
+const selectAccountSelfStatus = compiledOnce(2, (db, platform: string, openid: string) => accountWithSelfPersonQuery(db, platform, openid).select(latestRecordColumns(db)))
+
+type StatusRow = Awaited<ReturnType<typeof selectAccountSelfStatus>>[number]
+
+/**
+ * PostgreSQL: the same read for many accounts at once, the (platform, openid) pairs given as two
+ * arrays ($1, $2), each row naming its pair. One fixed text, prepared once per connection.
+ */
+const batchedStatusSql = (db: Db): string => {
+  const query = accountsWithSelfPersonQuery(db)
+    .select(['accounts.platform as account_platform', 'accounts.openid as account_openid'])
+    .select(latestRecordColumns(db))
+    .where(sql`(accounts.platform, accounts.openid)`, 'in', sql`(select * from unnest(${'$platforms'}::text[], ${'$openids'}::text[]))`)
+    .compile()
+  if (query.parameters.join() !== '$platforms,$openids') throw new Error(`batched status read: unexpected parameters ${query.parameters.join()}`)
+  return query.sql
+}
+
+const keyOf = (platform: string, openid: string): string => `${platform}\u0000${openid}`
+
+/** One batch per store (its prepared way in is registered for the store's own instance only). */
+const batches = new WeakMap<PreparedRead, TurnBatch<Caller, StatusRow>>()
+
+function statusBatchOf(db: Db, prepared: PreparedRead): TurnBatch<Caller, StatusRow> {
+  let batch = batches.get(prepared)
+  if (!batch) {
+    const text = batchedStatusSql(db)
+    batch = new TurnBatch<Caller, StatusRow>(
+      async (callers) => {
+        const { rows } = await prepared(text, [callers.map((c) => c.platform), callers.map((c) => c.openid)])
+        return new Map((rows as (StatusRow & { account_platform: string; account_openid: string })[]).map((r) => [keyOf(r.account_platform, r.account_openid), r]))
+      },
+      (c) => keyOf(c.platform, c.openid),
+    )
+    batches.set(prepared, batch)
+  }
+  return batch
+}

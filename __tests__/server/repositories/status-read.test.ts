@@ -4,6 +4,7 @@
  * for every shape of history — none, the roster date alone or newest, failures after a pass, a review
  * decision with its columns filled, an unbound account, an account not seen yet.
  */
+import { Pool } from 'pg'
 import { migrateToLatest } from '../../../server/db/migrate'
 import { accountWithSelfPerson, ensureAccount } from '../../../server/repositories/accounts'
 import { insertSelfBinding, markUnbound } from '../../../server/repositories/bindings'
@@ -85,6 +86,32 @@ describe.each(DIALECTS)('the status read in one statement on %s', (dialect) => {
     ])
     const reviewed = await agreed(c.caller)
     expect(reviewed?.self?.records.latest).toMatchObject({ id: `${c.personId}-b`, decided_by: 'clerk-1', decision_note: '本人到场核实' })
+  })
+
+  it('many reads in one turn each get their own answer (PostgreSQL: one statement reads them all)', async () => {
+    const people = [
+      await bound('S7', () => []),
+      await bound('S8', (p) => [record(`${p}-pass`, p, '2026-05-01T03:00:00.000Z', 'passed')]),
+      await bound('S9', (p) => [record(`${p}-fail`, p, '2026-06-01T03:00:00.000Z', 'failed')], '2026-02-01'),
+    ]
+    const unbound = await bound('S10', () => [])
+    await markUnbound(t.store.db, unbound.binding.id, NOW)
+    const callers = [...people.map((p) => p.caller), unbound.caller, { platform: 'local' as const, openid: 'local_nobody_S11' }]
+    const oneByOne: Awaited<ReturnType<typeof accountSelfStatus>>[] = []
+    for (const c of callers) oneByOne.push(await accountSelfStatus(t.store.db, c))
+    expect(oneByOne.filter((r) => r?.self).length).toBe(3)
+
+    const query = jest.spyOn(Pool.prototype, 'query')
+    try {
+      // Each caller twice, in mixed order, all asked before any answer.
+      const asked = [...callers, ...callers.slice().reverse()]
+      const together = await Promise.all(asked.map((c) => accountSelfStatus(t.store.db, c)))
+      asked.forEach((c, i) => expect(together[i]).toEqual(oneByOne[callers.indexOf(c)]))
+      const batched = query.mock.calls.filter(([q]) => typeof q === 'object' && q !== null && String((q as { text?: string }).text).includes('unnest('))
+      expect(batched.length).toBe(dialect === 'postgres' ? 1 : 0)
+    } finally {
+      query.mockRestore()
+    }
   })
 
   it('an account bound to nobody, after unbinding, and one not seen yet', async () => {
