@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import { ACTION_CAPTIONS } from '@/core/liveness/session/texts'
+import { ACTION_CAPTION_PHRASES, ACTION_CAPTIONS } from '@/core/liveness/session/texts'
 import type { ActionName } from '@/core/liveness/types'
 import './index.scss'
 
@@ -53,7 +53,13 @@ export function ActionIllustration({ action, mirrored, compact = false }: Action
         </View>
         {arrow && !motion.startsWith('turn-screen-left') ? <Text className='yl-illu__arrow'>{arrow}</Text> : null}
       </View>
-      <Text className='yl-illu__caption'>{ACTION_CAPTIONS[key]}</Text>
+      <View className='yl-illu__caption'>
+        {ACTION_CAPTION_PHRASES[key].map((phrase) => (
+          <Text className='yl-illu__phrase' key={phrase}>
+            {phrase}
+          </Text>
+        ))}
+      </View>
     </View>
   )
 }

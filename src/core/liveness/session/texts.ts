@@ -28,18 +28,24 @@ export const ACTION_PROMPTS: Readonly<Record<ActionName, string>> = {
 }
 
 /**
- * What each illustration shows, in words under it (the picture is never the only cue). A caption that
- * the prompt does not already say (the turns: whose left) is spoken after the prompt.
+ * What each illustration shows, in words under it (the picture is never the only cue), cut into the
+ * phrases a line may break between: at 特大 beside the picture a caption takes two lines, and
+ * 向您自己的左 / 边转头 splits the one word the person must catch.
  */
-export const ACTION_CAPTIONS: Readonly<Record<ActionName | 'position', string>> = {
-  position: '把脸放进框内',
-  blink: '眨眨眼',
-  mouth_open: '张开嘴',
-  turn_left: '向您自己的左边转头',
-  turn_right: '向您自己的右边转头',
-  head_up: '慢慢抬头',
-  head_down: '慢慢低头',
+export const ACTION_CAPTION_PHRASES: Readonly<Record<ActionName | 'position', readonly string[]>> = {
+  position: ['把脸放进', '框内'],
+  blink: ['眨眨眼'],
+  mouth_open: ['张开嘴'],
+  turn_left: ['向您自己的', '左边转头'],
+  turn_right: ['向您自己的', '右边转头'],
+  head_up: ['慢慢抬头'],
+  head_down: ['慢慢低头'],
 }
+
+/** The captions as one text each. A caption that the prompt does not already say (the turns: whose left) is spoken after the prompt. */
+export const ACTION_CAPTIONS = Object.fromEntries(Object.entries(ACTION_CAPTION_PHRASES).map(([k, p]) => [k, p.join('')])) as Readonly<
+  Record<ActionName | 'position', string>
+>
 
 export const POSITION_PROMPT = '请把脸放进框内，正对屏幕'
 export const PASSED_TEXT = '动作检测通过'
