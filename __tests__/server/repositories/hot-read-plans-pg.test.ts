@@ -131,7 +131,9 @@ describe('hot reads on a store db:copy has just filled (PostgreSQL)', () => {
       await explain.query(`set plan_cache_mode = ${mode}`)
       await explain.query('deallocate all')
       await explain.query(`prepare hot_read as ${s.text}`)
-      const args = s.values.map((v) => (v === null || v === undefined ? 'null' : explain.escapeLiteral(String(v))))
+      const literal = (v: unknown): string => (v === null || v === undefined ? 'null' : explain.escapeLiteral(String(v)))
+      // A batched read's keys arrive as arrays (unnest($1::text[], ...)).
+      const args = s.values.map((v) => (Array.isArray(v) ? `array[${v.map(literal).join(', ')}]` : literal(v)))
       const { rows } = await explain.query(`explain (format json) execute hot_read${args.length ? `(${args.join(', ')})` : ''}`)
       return (rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0].Plan
     }
