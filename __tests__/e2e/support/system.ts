@@ -21,7 +21,24 @@ export interface RunningSystem {
 }
 
 
+/** The message scripts/start.ts ends with when a port it was given is taken. */
+const PORT_TAKEN = '已被占用'
+
+/**
+ * Starts the system; if a port picked for it was taken meanwhile (another test process bound it
+ * between our pick and the start), starts it again on new ports.
+ */
 export async function startSystem(extraEnv: Record<string, string> = {}): Promise<RunningSystem> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(extraEnv)
+    } catch (err) {
+      if (attempt >= 3 || !String((err as Error).message).includes(PORT_TAKEN)) throw err
+    }
+  }
+}
+
+async function startOnce(extraEnv: Record<string, string>): Promise<RunningSystem> {
   // H5_DIR (E2E_H5_DIR in the tests) serves another build: that one must be there, not dist/h5.
   const h5Dir = extraEnv.H5_DIR ? resolve(ROOT, extraEnv.H5_DIR) : join(ROOT, 'dist', 'h5')
   if (!existsSync(join(h5Dir, 'index.html'))) {
