@@ -35,7 +35,7 @@ export function ErrorBanner({ error, help, onRetry, retryLabel = '重试', testI
         <Text className='yl-error__text'>{message}</Text>
       </View>
       {help ? (
-        <Text className='yl-error__help' data-testid='error-help'>
+        <Text className='yl-text' data-testid='error-help'>
           {help}
         </Text>
       ) : null}
