@@ -4,6 +4,8 @@
  *   parse+normalise  JSON.parse of the frame line + normaliseFrame (the baseline)
  *   engine           normalise + quantise + six detectors + session, on already-parsed frames
  *   full             parse + engine (what the backend pays per frame of a raw trace)
+ *   examination      what the backend's worker does with a completion's summary of the whole clip:
+ *                    parse its content text, fingerprint it, replay it through the engine
  * The ratio column is each row over the parse+normalise baseline. Target: engine <= 20 µs/frame.
  */
 import { join } from 'node:path'
@@ -13,6 +15,9 @@ import { LivenessEngine } from '../../src/core/liveness/engine'
 import { parseTraceFrame, parseTraceHeader } from '../../src/core/liveness/trace/format'
 import { emptyObservation, type TrackerFrame } from '../../src/core/liveness/types'
 import { readTextFile } from '../liveness/trace-io'
+import { summaryContent } from '../../server/services/certification-checks'
+import { examineSummaryTask } from '../../server/services/summary-examination'
+import { DEFAULT_LIVENESS_TIMING } from '../../src/core/contracts/certification'
 
 const TRACE = join(__dirname, '..', '..', '__tests__', 'fixtures', 'liveness', 'traces', 'cap12_edit.jsonl.gz')
 const ROUNDS = 15
@@ -50,6 +55,16 @@ function full(): void {
   for (let i = 0; i < frameLines.length; i++) sink += e.pushFrame(parseTraceFrame(frameLines[i], i + 2)).length
 }
 
+// The summary a session over the whole clip records (a challenge it never completes), as the backend
+// receives it: content text, as certification.ts hands it to the worker.
+const wholeClip = new LivenessEngine(src, ['head_up', 'head_up', 'head_up', 'head_up'], { actionTimeoutMs: 600000, totalTimeoutMs: 600000 })
+for (const f of frames) wholeClip.pushFrame(f)
+const clipSummary = summaryContent(wholeClip.finish().summary)
+function examination(): void {
+  const exam = examineSummaryTask({ summaryContent: clipSummary, challenge: ['blink', 'turn_left'], timing: DEFAULT_LIVENESS_TIMING, earlier: [], at: [] })
+  sink += exam.endMs
+}
+
 function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b)
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
@@ -72,6 +87,7 @@ const rows: [string, number][] = [
   ['engine, whole clip (normalise+detect+session)', measure(detectorsWholeClip)],
   ['engine, 6-action challenge (stops at verdict)', measure(engineOnly)],
   ['full: parse + engine', measure(full)],
+  ['backend examination of its summary', measure(examination)],
 ]
 console.log(`liveness engine on ${frames.length} frames of ${header.layout} (${header.source ?? TRACE}), median of ${ROUNDS} rounds`)
 console.log('step'.padEnd(48) + 'µs/frame'.padStart(10) + 'ratio'.padStart(8))

@@ -108,26 +108,31 @@ export function decodeSummary(s: ObservationSummary): Observation[] {
   const out: Observation[] = []
   let t = 0
   const d = s.data
+  // Read once: under the backend's TypeScript loader every use of an imported constant is a getter
+  // call, and this loop makes a dozen a frame (a sixteenth of a replay).
+  const ratio = Q_RATIO
+  const angle = Q_ANGLE
+  const box = Q_BOX
   for (let i = 0; i < s.n; i++) {
     const b = i * N
     const o = emptyObservation()
     t = i === 0 ? (d[b] as number) : t + (d[b] as number)
     o.t = t
     o.faceCount = d[b + 1] as number
-    o.earLeft = dec(d[b + 2], Q_RATIO)
-    o.earRight = dec(d[b + 3], Q_RATIO)
-    o.mouth = dec(d[b + 4], Q_RATIO)
-    o.yaw = dec(d[b + 5], Q_ANGLE)
-    o.pitch = dec(d[b + 6], Q_ANGLE)
-    o.roll = dec(d[b + 7], Q_ANGLE)
-    o.boxX = dec(d[b + 8], Q_BOX)
-    o.boxY = dec(d[b + 9], Q_BOX)
-    o.boxW = dec(d[b + 10], Q_BOX)
-    o.boxH = dec(d[b + 11], Q_BOX)
+    o.earLeft = dec(d[b + 2], ratio)
+    o.earRight = dec(d[b + 3], ratio)
+    o.mouth = dec(d[b + 4], ratio)
+    o.yaw = dec(d[b + 5], angle)
+    o.pitch = dec(d[b + 6], angle)
+    o.roll = dec(d[b + 7], angle)
+    o.boxX = dec(d[b + 8], box)
+    o.boxY = dec(d[b + 9], box)
+    o.boxW = dec(d[b + 10], box)
+    o.boxH = dec(d[b + 11], box)
     o.faceSize = o.boxW
-    o.eyeSpan = dec(d[b + 12], Q_BOX)
+    o.eyeSpan = dec(d[b + 12], box)
     o.luma = dec(d[b + 13], 1)
-    o.noseDrop = dec(d[b + 14], Q_RATIO)
+    o.noseDrop = dec(d[b + 14], ratio)
     out.push(o)
   }
   return out
