@@ -20,7 +20,7 @@
  * transaction, so its commit is counted. The worker connection's rows (nonces, read-audit rows) are
  * NORMAL on purpose (sqlite-worker-connection.ts); a sync of the WAL covers them too when it runs.
  */
-import { open, stat, type FileHandle } from 'node:fs/promises'
+import { open, type FileHandle } from 'node:fs/promises'
 
 /** How the WAL gets to the disk; tests hold it to see who waits. */
 export interface WalSync {
@@ -33,8 +33,8 @@ export interface WalSync {
  * fdatasync of the WAL file, on an fd of its own (Linux syncs a file's data whichever fd wrote it).
  * SQLite deletes the WAL only after copying all of it into the database file and syncing that (the
  * last connection closing, or a switch to a rollback journal for a large import): a missing WAL holds
- * nothing unsynced. A WAL made anew after that is another file, so the fd is checked against the path
- * after each sync and the new file synced too.
+ * nothing unsynced. A WAL made anew after that is another file: after each sync the fd is checked for
+ * a file no name links to any more (one fstat, no path lookup), and the file now at the path synced.
  */
 export function walFileSync(walPath: string): WalSync {
   let handle: FileHandle | undefined
@@ -53,8 +53,8 @@ export function walFileSync(walPath: string): WalSync {
       const h = handle ?? (await reopen())
       if (!h) return
       await h.datasync()
-      const [held, now] = await Promise.all([h.stat(), stat(walPath).catch(() => undefined)])
-      if (now && now.ino !== held.ino) await (await reopen())?.datasync()
+      // Deleted since it was opened (no name links to it any more): a WAL made anew is another file.
+      if ((await h.stat()).nlink === 0) await (await reopen())?.datasync()
     },
     async close() {
       await handle?.close().catch(() => undefined)

@@ -4,7 +4,8 @@
  * who waits while none runs, one more for everyone who committed while it ran, none when nothing is
  * unsynced; a failed sync is reported to those waiting and tried again by the next.
  */
-import { existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, fstatSync, mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
@@ -160,19 +161,43 @@ describe('commits counted on a SQLite file store', () => {
 describe('walFileSync', () => {
   it('syncs the WAL file, follows a WAL made anew, and finds nothing to sync when there is none', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'yl-walsync-'))
+    // Which files were synced: the inode behind each handle datasync was called on.
+    const synced: number[] = []
+    const probe = await open(join(dir, 'probe'), 'w')
+    const proto = Object.getPrototypeOf(probe) as FileHandle
+    await probe.close()
+    const real = proto.datasync
+    const spy = jest.spyOn(proto, 'datasync').mockImplementation(async function (this: FileHandle) {
+      synced.push(fstatSync(this.fd).ino)
+      return real.call(this)
+    })
     try {
       const path = join(dir, 'x.sqlite-wal')
       const s = walFileSync(path)
       await expect(s.sync()).resolves.toBeUndefined() // no WAL yet
+      expect(synced).toEqual([])
       writeFileSync(path, 'frames')
+      const first = statSync(path).ino
       await expect(s.sync()).resolves.toBeUndefined()
+      expect(synced).toEqual([first])
       unlinkSync(path)
       await expect(s.sync()).resolves.toBeUndefined() // the fd it held is of a deleted file
       writeFileSync(path, 'new frames')
+      const second = statSync(path).ino
+      synced.length = 0
       await expect(s.sync()).resolves.toBeUndefined()
+      expect(synced).toEqual([second])
+      // Deleted and made anew between two syncs: the new file is synced in the same call.
+      unlinkSync(path)
+      writeFileSync(path, 'newer frames')
+      const third = statSync(path).ino
+      synced.length = 0
+      await expect(s.sync()).resolves.toBeUndefined()
+      expect(synced.at(-1)).toBe(third)
       await s.close()
       expect(existsSync(path)).toBe(true)
     } finally {
+      spy.mockRestore()
       rmSync(dir, { recursive: true, force: true })
     }
   })
