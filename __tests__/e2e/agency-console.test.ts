@@ -18,10 +18,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import type { BrowserContext, Page } from 'playwright-core'
+import { REVIEW_HOLD_REASON_LABELS } from '../../src/core/contracts/agency/review'
 import { RECORD_RESULT_LABELS, type RecordResult } from '../../src/core/contracts/common'
 import { openStore, type Store } from '../../server/db/connect'
+import { newId } from '../../server/db/ids'
 import { EXPORT_SETTLE_MS } from '../../server/services/agency/exports'
 import { cancelThroughFunctions, certifyThroughFunctions, consoleUrlFrom, demoPasswordFrom, shoot, signInConsole, signOutConsole, AGENCY_E2E_CHALLENGE } from './support/agency'
+import { boundSubscriber, pendingRecord, personByNo } from '../server/routes/agency/review-support'
 import { openBrowser, type Browser } from './support/browser'
 import { DEMO, openAndBind } from './support/flows'
 import { ROOT, startSystem, type RunningSystem } from './support/system'
@@ -185,11 +188,27 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
 
   // 4. The new 审核员 signs in (enrols TOTP from the page's secret) and approves the pending record.
   const reviewer = await signInConsole(page, consoleUrl, { username: 'reviewer-e2e', password: reviewerOtp })
+  // Also waiting: a face certification of 张桂兰, held because another department reported her dead
+  // (the report and the record written as the signals import and a completion write them). The
+  // queue flags it, and the reviewer is warned before deciding; she leaves it for now.
+  const zhang = await personByNo(store.db, ZHANG.personNo)
+  const nowIso = new Date().toISOString()
+  await store.db.insertInto('signal_reviews').values({ id: newId(), person_id: zhang.id, reason: 'death', source: '殡葬', occurred_on: nowIso.slice(0, 10), import_id: newId(), status: 'open', created_at: nowIso }).execute()
+  await pendingRecord(store.db, zhang.id, await boundSubscriber(store.db, zhang.id, nowIso), nowIso, undefined, 'death_report_open')
   await page.getByRole('menuitem', { name: '人工审核' }).click()
   await page.getByTestId(`review-open-${DEMO.liJianguo.personNo}`).waitFor()
+  await page.getByTestId(`review-death-report-${ZHANG.personNo}`).waitFor()
+  expect(await page.getByTestId(`review-death-report-${DEMO.liJianguo.personNo}`).count()).toBe(0)
   await shoot(page, 'reviews')
+  await page.getByTestId(`review-open-${ZHANG.personNo}`).click()
+  await page.getByTestId('review-death-report').waitFor()
+  expect(await page.getByTestId('review-reason').innerText()).toBe(REVIEW_HOLD_REASON_LABELS.death_report_open)
+  await shoot(page, 'review-death-report')
+  await page.getByRole('button', { name: '返回审核列表' }).click()
   await page.getByTestId(`review-open-${DEMO.liJianguo.personNo}`).click()
   await page.getByTestId('review-approve').waitFor()
+  // The reviewer is told why it came to review: this agency sends every face certification to a person.
+  expect(await page.getByTestId('review-reason').innerText()).toBe(REVIEW_HOLD_REASON_LABELS.agency_policy)
   await shoot(page, 'review-detail')
   // A second tab on the same record (as a colleague's screen would be), still showing the buttons.
   const stale = await deskPage(desk.context)

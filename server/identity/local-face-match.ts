@@ -61,14 +61,14 @@ export class LocalFaceMatchVerifier implements IdentityVerifier {
     const ref = await findFaceReference(db, subject.personId)
     if (!ref) {
       this.log.info({ personId: subject.personId, sessionId: subject.sessionId, verifier: this.kind }, 'identity: no enrolled reference')
-      return this.opts.noReference === 'reject' ? { outcome: 'rejected', reason: 'no_reference' } : { outcome: 'pending_review' }
+      return this.opts.noReference === 'reject' ? { outcome: 'rejected', reason: 'no_reference' } : { outcome: 'pending_review', reason: 'no_reference' }
     }
     if (ref.model !== embedder.model) {
       // Embeddings of different models are not comparable: the reference must be enrolled again.
       this.log.warn({ personId: subject.personId, referenceModel: ref.model, model: embedder.model }, 'identity: reference from another model, needs re-enrolment')
-      return { outcome: 'pending_review' }
+      return { outcome: 'pending_review', reason: 'reference_outdated' }
     }
-    if (evidence.frames === undefined) return { outcome: 'pending_review' }
+    if (evidence.frames === undefined) return { outcome: 'pending_review', reason: 'frames_not_sent' }
 
     let reference: number[]
     try {

@@ -10,6 +10,6 @@ export class ManualReviewVerifier implements IdentityVerifier {
   }
 
   async verify(): Promise<IdentityOutcome> {
-    return { outcome: 'pending_review' }
+    return { outcome: 'pending_review', reason: 'agency_policy' }
   }
 }

@@ -8,6 +8,7 @@
  *  - manual-review: nothing automatic; the record waits for an agency decision.
  */
 
+import type { ReviewHoldReason } from '../../src/core/contracts/agency/review'
 import type { IdentityKind } from '../../src/core/contracts/certification'
 
 /** Who is being verified for which certification session. Personal data is decrypted by the caller. */
@@ -34,9 +35,12 @@ export interface IdentityEvidence {
 export type IdentityOutcome =
   | { outcome: 'verified'; score?: number }
   | { outcome: 'rejected'; reason: IdentityRejectReason; score?: number }
-  | { outcome: 'pending_review' }
+  /** The verifier cannot decide: the record waits for the agency (why, in the reviewer's words: REVIEW_HOLD_REASON_LABELS). */
+  | { outcome: 'pending_review'; reason: IdentityHoldReason }
   /** The verifier itself could not answer (WeChat down, model failed): not the person's fault. */
   | { outcome: 'unavailable' }
+
+export type IdentityHoldReason = Exclude<ReviewHoldReason, 'death_report_open'>
 
 export type IdentityRejectReason = 'face_mismatch' | 'no_face' | 'no_reference' | 'wechat_not_passed' | 'wechat_user_cancelled'
 

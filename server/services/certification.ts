@@ -36,6 +36,7 @@ import {
   type SessionRejectedCode,
 } from '../../src/core/contracts/certification'
 import { RECORD_RESULT_LABELS, type RecordResult } from '../../src/core/contracts/common'
+import type { ReviewHoldReason } from '../../src/core/contracts/agency/review'
 import { deadlineLabel, firstDayOf, monthLabel, type CycleWindow } from '../../src/core/cycle'
 import { standingFactsOf, standingOf } from '../../src/core/standing'
 import { DomainError, type ErrorCode } from '../../src/core/errors'
@@ -326,6 +327,8 @@ interface Outcome {
   evidence?: EvidenceStatus
   /** Similarity to the closest earlier summary of the person (null: none to compare with). */
   similarity?: number | null
+  /** pending_review: why it was not decided automatically (the reviewer's 转人工原因). */
+  holdReason?: ReviewHoldReason
 }
 
 /** A liveness timeout's words name the missed action and what to try; other reasons keep their text. */
@@ -509,14 +512,14 @@ export async function completeCertification(ctx: ServiceContext, deps: Certifica
           ? { result: 'passed', identityScore: verified.score }
           : verified.outcome === 'rejected'
             ? { result: 'failed', reasonCode: IDENTITY_REASONS_COVERED[verified.reason], identityScore: verified.score }
-            : { result: 'pending_review' }
+            : { result: 'pending_review', holdReason: verified.reason }
     }
   }
   // A person another department reported dead is never certified automatically: a face that passes
   // then is the case 冒领 fraud looks like, so a person at the agency decides (人工审核).
   if (outcome.result === 'passed' && (await hasOpenDeathReport(ctx.db, session.person_id))) {
     await audit(ctx, ctx.db, accountId, 'certification.held_for_review', session.person_id, { sessionId: session.id, reason: 'death_report_open' })
-    outcome = { result: 'pending_review', identityScore: outcome.identityScore }
+    outcome = { result: 'pending_review', identityScore: outcome.identityScore, holdReason: 'death_report_open' }
   }
   outcome.evidence = evidence
   outcome.similarity = exam.closest?.score ?? null
@@ -675,6 +678,7 @@ async function writeOutcome(
       evidence: outcome.evidence ?? 'not_expected',
       closestEarlierSummary: outcome.similarity ?? null,
       ...(outcome.identityScore !== undefined ? { identityScore: Math.round(outcome.identityScore * 1000) / 1000 } : {}),
+      ...(outcome.holdReason ? { holdReason: outcome.holdReason } : {}),
       failuresToday: answer.failuresToday,
     })
     if (reinstated) await audit(ctx, trx, accountId, 'benefit.reinstated', session.person_id, reinstatedAuditDetail(recordId, reinstated))

@@ -72,8 +72,8 @@ describe('manual-review', () => {
     const s = { personId: 'p', sessionId: 's', openid: 'o', name: '王秀英', idNumber: '110101195203140127' }
     expect(v.needsEvidenceFrames).toBe(false)
     expect(await v.prepare()).toEqual({ kind: 'none' })
-    expect(await v.verify()).toEqual({ outcome: 'pending_review' })
-    expect(await (v as { verify(a: unknown, b: unknown): Promise<unknown> }).verify(s, { frames: ['x'] })).toEqual({ outcome: 'pending_review' })
+    expect(await v.verify()).toEqual({ outcome: 'pending_review', reason: 'agency_policy' })
+    expect(await (v as { verify(a: unknown, b: unknown): Promise<unknown> }).verify(s, { frames: ['x'] })).toEqual({ outcome: 'pending_review', reason: 'agency_policy' })
   })
 })
 

@@ -120,13 +120,20 @@ describe.each(DIALECTS)('local-face-match on %s', (dialect) => {
 
   it('sends a person without a reference to review (or rejects no_reference when configured)', async () => {
     const frames = [faceB64('cap13-frame-a')]
-    expect(await verifier().verify(subject(nobody), { frames })).toEqual({ outcome: 'pending_review' })
+    expect(await verifier().verify(subject(nobody), { frames })).toEqual({ outcome: 'pending_review', reason: 'no_reference' })
     expect(await verifier({ noReference: 'reject' }).verify(subject(nobody), { frames })).toEqual({ outcome: 'rejected', reason: 'no_reference' })
   })
 
   it('waits for review when no frames were sent (e.g. weapp with uploading off)', async () => {
-    expect(await verifier().verify(subject(cap12), {})).toEqual({ outcome: 'pending_review' })
+    expect(await verifier().verify(subject(cap12), {})).toEqual({ outcome: 'pending_review', reason: 'frames_not_sent' })
   })
+
+  it('waits for review, saying the reference must be enrolled again, when it came from another face model', async () => {
+    const older = await addPerson(test, 'P-OLDMODEL')
+    expect(await enrolFaceReference({ db: test.store.db, embedder, cipher }, { personId: older, photo: face('cap12-ref'), source: 'cli', enrolledBy: 'op-1' })).toMatchObject({ ok: true })
+    await test.store.db.updateTable('face_references').set({ model: 'an-older-model' }).where('person_id', '=', older).execute()
+    expect(await verifier().verify(subject(older), { frames: [faceB64('cap13-frame-a')] })).toEqual({ outcome: 'pending_review', reason: 'reference_outdated' })
+  }, 30_000)
 
   it('answers unavailable when the reference cannot be decrypted', async () => {
     const otherKey = new EmbeddingCipher({ v1: TEST_KEY_V2 }, 'v1')

@@ -35,6 +35,9 @@ describe.each(DIALECTS)('certification with a death report on file, on %s', (dia
     const held = (await auditOf(h, 'certification.held_for_review')).filter((a) => a.detail.sessionId === session.sessionId)
     expect(held).toHaveLength(1)
     expect(held[0]).toMatchObject({ subject_person_id: personId, detail: { reason: 'death_report_open' } })
+    // The reviewer reads the hold as the reason it came to review.
+    const done = (await auditOf(h, 'certification.completed')).filter((a) => a.detail.sessionId === session.sessionId)
+    expect(done[0]?.detail).toMatchObject({ result: 'pending_review', holdReason: 'death_report_open' })
   })
 
   it('passes as usual once the agency has closed the report', async () => {

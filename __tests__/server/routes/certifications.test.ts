@@ -567,13 +567,16 @@ describe.each(DIALECTS)('certifications on %s (test challenge blink,turn_left)',
 
     it('pending review: a record waits for the agency; 下次认证日期 does not move', async () => {
       const chen = await personOf(h, 'chen')
-      s.fake.next = [{ outcome: 'pending_review' }]
+      s.fake.next = [{ outcome: 'pending_review', reason: 'no_reference' }]
       const session = await start(h, s.callers.chen)
       const run = clientRun('cap13_edit2', session.challenge)
       const res = await complete(h, completeBody(s.callers.chen, session, run), run.spanMs)
       expect(res.json()).toMatchObject({ result: 'pending_review', resultLabel: '人工审核中' })
       expect(res.json().nextDueDate).toBeUndefined()
       expect((await personOf(h, 'chen')).last_certified_on).toBe(chen.last_certified_on)
+      // The reviewer is told why (转人工原因): the hold reason is on the completion's audit row.
+      const done = (await auditOf(h, 'certification.completed')).find((a) => a.detail.sessionId === session.sessionId)
+      expect(done?.detail).toMatchObject({ result: 'pending_review', holdReason: 'no_reference' })
     })
 
     it('a verifier that is down → 503, the session stays open and the same call succeeds later', async () => {

@@ -51,16 +51,28 @@ export default function ReviewDetail({ params }: PageProps) {
         />
       )}
       {refused && <Alert type="error" showIcon style={{ marginBottom: 16 }} message={refused} data-testid="review-refused" />}
+      {!d.record.decision && d.person.deathReportOpen && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          data-testid="review-death-report"
+          message="此人有未核实的死亡信息"
+          description="刷脸已通过，但可能是他人冒领。请先确认做认证的是本人（电话联系或安排上门），再作决定。"
+        />
+      )}
       <Row gutter={16}>
         <Col span={14}>
           <Card title="活体检测与核验" style={{ marginBottom: 16 }}>
             {d.session ? (
-              <Descriptions column={1} bordered size="middle">
+              <Descriptions column={1} bordered size="middle" styles={{ label: { whiteSpace: 'nowrap' } }}>
                 <Descriptions.Item label="活体检测结论">
                   {d.session.liveness.passed === null ? '无结论' : d.session.liveness.passed ? <Tag color="green">通过</Tag> : <Tag color="red">未通过</Tag>}
                   <span data-testid="liveness-summary">{d.session.liveness.summary}</span>
                 </Descriptions.Item>
-                <Descriptions.Item label="转人工原因">{d.session.reasonLabel ?? '—'}</Descriptions.Item>
+                <Descriptions.Item label="转人工原因">
+                  <span data-testid="review-reason">{d.session.reasonLabel ?? '—'}</span>
+                </Descriptions.Item>
                 <Descriptions.Item label="人脸相似度">{d.session.liveness.identityScore === null ? '—' : d.session.liveness.identityScore.toFixed(2)}</Descriptions.Item>
                 <Descriptions.Item label="动作">{d.session.challenge.map((a) => ACTIONS[a as ActionName] ?? a).join('、') || '—'}</Descriptions.Item>
                 <Descriptions.Item label="开始 / 完成">{`${fmtDateTime(d.session.createdAt)} / ${fmtDateTime(d.session.completedAt)}`}</Descriptions.Item>

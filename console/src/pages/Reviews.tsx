@@ -31,7 +31,12 @@ export default function Reviews() {
         columns={[
           { title: '认证时间', dataIndex: 'certifiedAt', render: fmtDateTime, width: 170 },
           { title: '已等待', dataIndex: 'waitingDays', width: 100, render: (d: number) => (d >= 3 ? <Tag color="red">{d} 天</Tag> : `${d} 天`) },
-          { title: '姓名', dataIndex: 'maskedName', width: 120 },
+          { title: '姓名', dataIndex: 'maskedName', width: 200, render: (name: string, row) => (
+              <>
+                {name}
+                {row.deathReportOpen && <Tag color="orange" style={{ marginLeft: 8 }} data-testid={`review-death-report-${row.personNo}`}>死亡信息待核实</Tag>}
+              </>
+            ) },
           { title: '个人编号', dataIndex: 'personNo', width: 140, className: 'yl-mono' },
           { title: '渠道', dataIndex: 'channelLabel', width: 120 },
           { title: '办理人', dataIndex: 'performerLabel', width: 120 },

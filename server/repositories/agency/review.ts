@@ -5,6 +5,7 @@
 import { sql } from 'kysely'
 import type { Db, PersonRow } from '../types'
 import type { RecordRow } from '../records'
+import { openDeathReportExists } from '../signal-reviews'
 import { prefixRange } from './standing'
 
 /**
@@ -25,6 +26,8 @@ export interface PendingRow {
   performed_by: RecordRow['performed_by']
   name_masked: string
   person_no: string
+  /** Another department's death report on the person is open (not yet checked by the agency). */
+  death_report_open: boolean
 }
 
 export interface QueueCursor {
@@ -38,11 +41,14 @@ export async function listPending(db: Db, regionPrefix: string, after: QueueCurs
     .selectFrom('certification_records as r')
     .innerJoin('persons as p', 'p.id', 'r.person_id')
     .select(['r.id', 'r.person_id', 'r.certified_at', 'r.channel', 'r.performed_by', 'p.name_masked', 'p.person_no'])
+    .select((eb) => openDeathReportExists(eb.ref('r.person_id')).as('death_report_open'))
     .where('r.result', '=', 'pending_review')
     .where('r.decided_at', 'is', null)
     .where(inRegion(regionPrefix))
   if (after) q = q.where((eb) => eb.or([eb('r.certified_at', '>', after.certifiedAt), eb.and([eb('r.certified_at', '=', after.certifiedAt), eb('r.id', '>', after.id)])]))
-  return q.orderBy('r.certified_at').orderBy('r.id').limit(limit).execute()
+  const rows = await q.orderBy('r.certified_at').orderBy('r.id').limit(limit).execute()
+  // SQLite answers exists() as 0/1.
+  return rows.map((r) => ({ ...r, death_report_open: Boolean(r.death_report_open) }))
 }
 
 export async function countPending(db: Db, regionPrefix: string): Promise<number> {

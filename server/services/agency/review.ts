@@ -8,6 +8,8 @@ import { CERT_REASON_LABELS, IDENTITY_FAIL_TEXTS, IDENTITY_KIND_LABELS } from '.
 import { labelOf, PERFORMER_LABELS, RECORD_CHANNEL_LABELS, RECORD_RESULT_LABELS } from '../../../src/core/contracts/common'
 import { recordFacts } from '../views'
 import {
+  isReviewHoldReason,
+  REVIEW_HOLD_REASON_LABELS,
   REVIEW_REJECT_REASON_LABELS,
   REVIEW_REJECT_REASONS,
   type DecisionAnswer,
@@ -35,6 +37,7 @@ import {
 } from '../../repositories/agency/review'
 import type { RecordRow } from '../../repositories/records'
 import { markShareUsed } from '../../repositories/shares'
+import { hasOpenDeathReport } from '../../repositories/signal-reviews'
 import { shanghaiDate } from '../../time/clock'
 import type { ServiceContext } from '../context'
 import { applyPass, reinstatedAuditDetail } from '../passes'
@@ -72,6 +75,7 @@ export async function reviewQueue(ctx: ServiceContext, actor: AgencyActor, input
       performerLabel: PERFORMER_LABELS[r.performed_by],
       certifiedAt: r.certified_at,
       waitingDays: waitingDays(r.certified_at, today),
+      deathReportOpen: r.death_report_open,
     })),
     next: rows.length > limit && last ? encodeCursor({ certifiedAt: last.certified_at, id: last.id }) : null,
     pendingTotal: await countPending(ctx.db, actor.regionPrefix),
@@ -119,6 +123,7 @@ export async function reviewDetail(ctx: ServiceContext, actor: AgencyActor, reco
       regionCode: person.region_code,
       insuranceLabel: INSURANCE_LABELS[person.insurance_type],
       benefitStatus: person.benefit_status,
+      deathReportOpen: await hasOpenDeathReport(ctx.db, person.id),
     },
     reference: {
       enrolled: reference !== undefined,
@@ -139,12 +144,21 @@ export async function reviewDetail(ctx: ServiceContext, actor: AgencyActor, reco
           challenge: session.challenge.split(',').filter((a) => a !== ''),
           createdAt: session.created_at,
           completedAt: session.completed_at,
-          reasonCode: session.reason_code,
-          reasonLabel: session.reason_code ? labelOf(CERT_REASON_LABELS, session.reason_code) : null,
+          ...reasonOf(session.reason_code, completion),
           liveness: livenessView(record, completion),
         }
       : null,
   }
+}
+
+/**
+ * Why the record was not decided automatically: the failure's reason code, else the hold reason the
+ * completion recorded (completions before hold reasons were recorded have none).
+ */
+function reasonOf(reasonCode: string | null, completion: Record<string, unknown> | undefined): { reasonCode: string | null; reasonLabel: string | null } {
+  if (reasonCode) return { reasonCode, reasonLabel: labelOf(CERT_REASON_LABELS, reasonCode) }
+  const hold = completion?.holdReason
+  return isReviewHoldReason(hold) ? { reasonCode: hold, reasonLabel: REVIEW_HOLD_REASON_LABELS[hold] } : { reasonCode: null, reasonLabel: null }
 }
 
 /** The liveness verdict: identity verification (and so manual review) only follows a passed replay. */

@@ -25,7 +25,8 @@ export async function boundSubscriber(db: Db, personId: string, now: string): Pr
 }
 
 /** A completed manual-review certification of the person by `accountId`, waiting for a decision. */
-export async function pendingRecord(db: Db, personId: string, accountId: string, certifiedAt: string, via?: { kind: 'share'; ref: string }): Promise<string> {
+/** `holdReason`: what the completion recorded as the reason it went to review (none: as before hold reasons were recorded). */
+export async function pendingRecord(db: Db, personId: string, accountId: string, certifiedAt: string, via?: { kind: 'share'; ref: string }, holdReason?: string): Promise<string> {
   const recordId = newId()
   const sessionId = newId()
   await db
@@ -79,7 +80,7 @@ export async function pendingRecord(db: Db, personId: string, accountId: string,
       actor_ref: accountId,
       action: 'certification.completed',
       subject_person_id: personId,
-      detail: JSON.stringify({ sessionId, recordId, result: 'pending_review', reasonCode: null, identity: 'manual-review', evidence: 'not_expected', closestEarlierSummary: 0.41 }),
+      detail: JSON.stringify({ sessionId, recordId, result: 'pending_review', reasonCode: null, identity: 'manual-review', evidence: 'not_expected', closestEarlierSummary: 0.41, ...(holdReason ? { holdReason } : {}) }),
     })
     .execute()
   return recordId

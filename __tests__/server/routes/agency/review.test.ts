@@ -4,7 +4,8 @@
  * reads as 未通过, two reviewers at once, the result notice queued, audit rows without personal data.
  */
 import type { FastifyInstance } from 'fastify'
-import { REJECTED_NEXT_STEP } from '../../../../src/core/contracts/agency/review'
+import { REJECTED_NEXT_STEP, REVIEW_HOLD_REASON_LABELS } from '../../../../src/core/contracts/agency/review'
+import { newId } from '../../../../server/db/ids'
 import { claim } from '../../../../server/reminders/claim'
 import { defaultRemindersConfig } from '../../../../server/reminders/config'
 import { personStatusView } from '../../../../server/services/status'
@@ -102,6 +103,41 @@ describe.each(DIALECTS)('agency review routes on %s', (dialect) => {
     expect(detail.session).toMatchObject({ identityKind: 'manual-review', identityKindLabel: '人工审核', reasonCode: null, reasonLabel: null, challenge: ['blink', 'turn_left'], liveness: { passed: true, closestEarlierSummary: 0.41 } })
     expect(JSON.stringify(detail)).not.toContain(DEMO.zhang.idNumber)
     expect(JSON.stringify(detail)).not.toContain(DEMO.zhang.name)
+  })
+
+  test('the detail says why a record came to review (转人工原因): the hold the completion recorded, a death report first', async () => {
+    const zhang = await personByNo(app.store.db, 'DEMO0003')
+    const accountId = await boundSubscriber(app.store.db, zhang.id, nowIso())
+    const held = await pendingRecord(app.store.db, zhang.id, accountId, '2026-11-21T03:00:00.000Z', undefined, 'death_report_open')
+    const policy = await pendingRecord(app.store.db, zhang.id, accountId, '2026-11-22T03:00:00.000Z', undefined, 'agency_policy')
+    const unknown = await pendingRecord(app.store.db, zhang.id, accountId, '2026-11-23T03:00:00.000Z', undefined, 'not-a-reason')
+    expect((await get(nanjing, `/reviews/${held}`)).json().session).toMatchObject({ reasonCode: 'death_report_open', reasonLabel: REVIEW_HOLD_REASON_LABELS.death_report_open })
+    expect((await get(nanjing, `/reviews/${policy}`)).json().session).toMatchObject({ reasonCode: 'agency_policy', reasonLabel: '本机构设定：刷脸认证一律人工审核' })
+    // A detail the service did not write is not shown as a reason.
+    expect((await get(nanjing, `/reviews/${unknown}`)).json().session).toMatchObject({ reasonCode: null, reasonLabel: null })
+  })
+
+  test('an open death report on the person is flagged in the queue and on the detail, and no longer once closed', async () => {
+    const { zhang, recordId } = await zhangPending('2026-11-24T03:00:00.000Z')
+    const report = { id: newId(), person_id: zhang.id, reason: 'death' as const, source: '殡葬', occurred_on: '2026-11-01', import_id: newId(), status: 'open' as const, created_at: nowIso() }
+    const flagged = async () => {
+      const queue = (await get(nanjing, '/reviews?limit=100')).json()
+      const item = queue.items.find((i: { recordId: string }) => i.recordId === recordId)
+      return { queue: item.deathReportOpen, detail: (await get(nanjing, `/reviews/${recordId}`)).json().person.deathReportOpen }
+    }
+    expect(await flagged()).toEqual({ queue: false, detail: false })
+    await app.store.db.insertInto('signal_reviews').values(report).execute()
+    try {
+      expect(await flagged()).toEqual({ queue: true, detail: true })
+      // Someone else's report does not flag her.
+      const li = await personByNo(app.store.db, 'DEMO0002')
+      const liRecord = await pendingRecord(app.store.db, li.id, await boundSubscriber(app.store.db, li.id, nowIso()), '2026-11-24T04:00:00.000Z')
+      expect((await get(changsha, `/reviews/${liRecord}`)).json().person.deathReportOpen).toBe(false)
+      await app.store.db.updateTable('signal_reviews').set({ status: 'closed' as const }).where('id', '=', report.id).execute()
+      expect(await flagged()).toEqual({ queue: false, detail: false })
+    } finally {
+      await app.store.db.deleteFrom('signal_reviews').where('id', '=', report.id).execute()
+    }
   })
 
   test('approval: the person is certified from the day they certified, the suspension lifts, the result notice is queued', async () => {

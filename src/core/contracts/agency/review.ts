@@ -15,6 +15,22 @@ export const REVIEW_REJECT_REASON_LABELS: Record<ReviewRejectReason, string> = {
   not_the_person: '非本人操作',
   other: '其他',
 }
+/**
+ * Why a certification whose liveness passed went to 人工审核 instead of being decided by itself: the
+ * identity check could not decide (the first four), or a death report on file holds it (冒领 risk).
+ * Recorded in the completion's audit row; the reviewer reads it as 转人工原因.
+ */
+export const REVIEW_HOLD_REASONS = ['agency_policy', 'no_reference', 'reference_outdated', 'frames_not_sent', 'death_report_open'] as const
+export type ReviewHoldReason = (typeof REVIEW_HOLD_REASONS)[number]
+export const REVIEW_HOLD_REASON_LABELS: Record<ReviewHoldReason, string> = {
+  agency_policy: '本机构设定：刷脸认证一律人工审核',
+  no_reference: '此人未登记人脸特征，无法自动比对',
+  reference_outdated: '登记的人脸特征来自旧版比对模型，无法自动比对（请为此人重新登记）',
+  frames_not_sent: '本次认证没有上传现场画面，无法自动比对',
+  death_report_open: '此人有未核实的死亡信息，需确认是本人认证（防冒领）',
+}
+export const isReviewHoldReason = (x: unknown): x is ReviewHoldReason => typeof x === 'string' && (REVIEW_HOLD_REASONS as readonly string[]).includes(x)
+
 /** What a rejected person is told to do next (mini-program records, result notice). */
 export const REJECTED_NEXT_STEP = '请重新刷脸认证或到社保经办机构办理'
 
@@ -42,6 +58,8 @@ export const ReviewQueueItemSchema = v.object({
   certifiedAt: v.string(),
   /** Whole days since then (Beijing calendar days). */
   waitingDays: v.number(),
+  /** A death report on the person is open now: a passing face may be someone else's (冒领). */
+  deathReportOpen: v.boolean(),
 })
 export type ReviewQueueItem = v.InferOutput<typeof ReviewQueueItemSchema>
 
@@ -80,6 +98,8 @@ export const ReviewDetailSchema = v.object({
     regionCode: v.string(),
     insuranceLabel: v.string(),
     benefitStatus: v.picklist(['normal', 'suspended']),
+    /** A death report on the person is open now (it may have come after the certification). */
+    deathReportOpen: v.boolean(),
   }),
   /** The enrolled reference: only an encrypted face embedding is kept, never the photo. */
   reference: v.object({
@@ -108,9 +128,13 @@ export const ReviewDetailSchema = v.object({
       challenge: v.array(v.string()),
       createdAt: v.string(),
       completedAt: v.nullable(v.string()),
-      /** Why it did not pass automatically (engine or identity reason code), if any. */
+      /**
+       * Why it was not decided automatically: the engine's or the identity check's reason code of a
+       * failure, or the hold reason (REVIEW_HOLD_REASONS) of a record sent to review; null when none
+       * was recorded.
+       */
       reasonCode: v.nullable(v.string()),
-      /** The reason in words (CERT_REASON_LABELS), null when there is none. */
+      /** The reason in words (CERT_REASON_LABELS or REVIEW_HOLD_REASON_LABELS), null when there is none. */
       reasonLabel: v.nullable(v.string()),
       /** The liveness engine's verdict on the backend replay, from the completion's audit row. */
       liveness: v.object({
