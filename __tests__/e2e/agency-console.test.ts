@@ -193,7 +193,7 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   // queue flags it, and the reviewer is warned before deciding; she leaves it for now.
   const zhang = await personByNo(store.db, ZHANG.personNo)
   const nowIso = new Date().toISOString()
-  await store.db.insertInto('signal_reviews').values({ id: newId(), person_id: zhang.id, reason: 'death', source: '殡葬', occurred_on: nowIso.slice(0, 10), import_id: newId(), status: 'open', created_at: nowIso }).execute()
+  await store.db.insertInto('signal_reviews').values({ id: newId(), person_id: zhang.id, reason: 'death', source: 'funeral', occurred_on: nowIso.slice(0, 10), import_id: newId(), status: 'open', created_at: nowIso }).execute()
   await pendingRecord(store.db, zhang.id, await boundSubscriber(store.db, zhang.id, nowIso), nowIso, undefined, 'death_report_open')
   await page.getByRole('menuitem', { name: '人工审核' }).click()
   await page.getByTestId(`review-open-${DEMO.liJianguo.personNo}`).waitFor()
@@ -257,6 +257,13 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   await remindersTable.waitFor()
   expect((await remindersTable.textContent()) ?? '').not.toMatch(/pending|sent|refused|skipped|due_\d|overdue_1|certDue|certificationResult|relative/)
   await shoot(page, 'person-reminders')
+  // 张桂兰's page says her death report is still unchecked (and who reported what).
+  await page.getByRole('menuitem', { name: '人员查询' }).click()
+  await page.getByTestId('person-search-text').fill(ZHANG.personNo)
+  await page.getByTestId('person-search-go').click()
+  await page.getByTestId(`person-open-${ZHANG.personNo}`).click()
+  expect(await page.getByTestId('person-death-report').innerText()).toContain('此人有未核实的死亡信息（来源：殡葬')
+  await shoot(page, 'person-death-report')
 
   // 6. The results export (records settle EXPORT_SETTLE_MS before an export takes them) matches the records.
   const lastAction = await store.db.selectFrom('certification_records').select((eb) => eb.fn.max('created_at').as('c')).executeTakeFirstOrThrow()

@@ -11,8 +11,12 @@ const openDeathReport = <O>(q: ReviewsQuery<O>, personId: string | Expression<st
 
 /** True while a death or 殡葬 report on the person waits for an agency decision. */
 export async function hasOpenDeathReport(db: Db, personId: string): Promise<boolean> {
-  const row = await openDeathReport(db.selectFrom('signal_reviews').select('id'), personId).executeTakeFirst()
-  return row !== undefined
+  return (await findOpenDeathReport(db, personId)) !== undefined
+}
+
+/** That report: who reported it and the date it gives (at most one: UNIQUE (person_id, reason)). */
+export async function findOpenDeathReport(db: Db, personId: string): Promise<{ source: string; occurred_on: string } | undefined> {
+  return openDeathReport(db.selectFrom('signal_reviews').select(['signal_reviews.source', 'signal_reviews.occurred_on']), personId).executeTakeFirst()
 }
 
 /** The same, for the person a column of an outer query names (a select's exists()). */

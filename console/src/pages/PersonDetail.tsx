@@ -41,6 +41,16 @@ export default function PersonDetail({ params }: PageProps) {
   return (
     <>
       <PageHeader title={`${person.name}（${person.personNo}）`} sub="本页显示完整个人信息，您的查看已记入审计日志。" extra={<Button onClick={() => window.history.back()}>返回</Button>} />
+      {person.deathReport && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          data-testid="person-death-report"
+          message={`此人有未核实的死亡信息（来源：${person.deathReport.sourceLabel}，日期：${person.deathReport.occurredOn}）`}
+          description="由管理员在“静默认证”中核实。核实之前，此人的刷脸认证即使通过，也一律转人工审核。"
+        />
+      )}
       <Card style={{ marginBottom: 16 }}>
         <Descriptions column={3} size="middle" data-testid="person-details">
           <Descriptions.Item label="姓名">{person.name}</Descriptions.Item>

@@ -3,6 +3,7 @@
  * a read of the name and ID number, so it is audited ('agency.person.viewed', no personal data in
  * the detail). Standing comes from the one definition (src/core/standing.ts standingOf).
  */
+import { SIGNAL_SOURCE_LABELS, type SignalSource } from '../../../src/core/silent-certification'
 import { RELATION_LABELS, type Relation } from '../../../src/core/contracts/family'
 import {
   CERT_REASON_LABELS,
@@ -22,6 +23,7 @@ import { INSURANCE_LABELS } from '../../../src/core/insurance'
 import { standingOf } from '../../../src/core/standing'
 import type { AgencyActor } from '../../agency/actor'
 import { idNumberHash, nameHash, normaliseName } from '../../crypto/pii-fields'
+import { findOpenDeathReport } from '../../repositories/signal-reviews'
 import { recordsOfPerson, relativesOfPerson, remindersOfPerson, searchPersons, sessionsOfPerson, sessionsOfRecords, type PersonSearchKeys } from '../../repositories/agency/persons'
 import { findPersonInRegion } from '../../repositories/agency/offline'
 import { agencyUserNames } from '../../repositories/agency/review'
@@ -99,11 +101,12 @@ export async function personDetail(ctx: ServiceContext, actor: AgencyActor, pers
   if (!person) throw new DomainError('AGENCY_OUT_OF_SCOPE')
   const now = ctx.clock()
   const today = shanghaiDate(now)
-  const [records, sessions, relatives, reminders] = await Promise.all([
+  const [records, sessions, relatives, reminders, deathReport] = await Promise.all([
     recordsOfPerson(ctx.db, person.id, HISTORY_LIMIT),
     sessionsOfPerson(ctx.db, person.id, SESSIONS_LIMIT),
     relativesOfPerson(ctx.db, person.id),
     remindersOfPerson(ctx.db, person.id, REMINDERS_LIMIT),
+    findOpenDeathReport(ctx.db, person.id),
   ])
   const roster = rosterRecordOf(person)
   const all: RecordRow[] = roster ? [...records, roster] : records
@@ -136,6 +139,7 @@ export async function personDetail(ctx: ServiceContext, actor: AgencyActor, pers
       suspendedSince: person.suspended_since,
       enrolledOn: person.enrolled_on,
       lastCertifiedOn: person.last_certified_on,
+      deathReport: deathReport ? { source: deathReport.source, sourceLabel: SIGNAL_SOURCE_LABELS[deathReport.source as SignalSource] ?? deathReport.source, occurredOn: deathReport.occurred_on } : null,
     },
     standing: {
       status: standing.state,

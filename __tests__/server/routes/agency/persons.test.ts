@@ -101,6 +101,23 @@ describe.each(DIALECTS)('agency person search and page on %s', (dialect) => {
     expect(h.logs()).not.toContain(DEMO.zhang.idNumber)
   })
 
+  test('an open death report shows on the person page with its source and date; a closed one does not', async () => {
+    const zhao = await personByNo(app.store.db, 'DEMO0006')
+    expect((await page(nanjing, zhao.id)).json().person.deathReport).toBeNull()
+    const id = newId()
+    await app.store.db
+      .insertInto('signal_reviews')
+      .values({ id, person_id: zhao.id, reason: 'death', source: 'funeral', occurred_on: '2026-11-03', import_id: newId(), status: 'open', created_at: h.now.toISOString() })
+      .execute()
+    try {
+      expect((await page(nanjing, zhao.id)).json().person.deathReport).toEqual({ source: 'funeral', sourceLabel: '殡葬', occurredOn: '2026-11-03' })
+      await app.store.db.updateTable('signal_reviews').set({ status: 'closed' }).where('id', '=', id).execute()
+      expect((await page(nanjing, zhao.id)).json().person.deathReport).toBeNull()
+    } finally {
+      await app.store.db.deleteFrom('signal_reviews').where('id', '=', id).execute()
+    }
+  })
+
   test('刷脸过程 and 提醒 in plain Chinese: a cancelled session reads 已取消, a refused one 被拒绝; the codes stay', async () => {
     const zhao = await personByNo(app.store.db, 'DEMO0006')
     const nowIso = h.now.toISOString()

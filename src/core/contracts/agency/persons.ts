@@ -66,6 +66,8 @@ export const PersonDetailSchema = v.object({
     suspendedSince: v.nullable(v.string()),
     enrolledOn: v.string(),
     lastCertifiedOn: v.nullable(v.string()),
+    /** Another department's death report on the person, not yet checked by the agency (静默认证). */
+    deathReport: v.nullable(v.object({ source: v.string(), sourceLabel: v.string(), occurredOn: v.string() })),
   }),
   standing: v.object({
     status: v.picklist(CERT_STATUSES),
