@@ -305,6 +305,21 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   expect(rows.some((r) => r['个人编号'] === ZHANG.personNo && r['认证方式'].includes('上门'))).toBe(true)
   expect(reviewer.totp?.secret).toBeDefined()
 
+  // 7. The 管理员 works through 死亡信息待核实 on 静默认证: 张桂兰 was seen at home, so her flag is closed
+  //    (audited); her face certifications no longer go to review for it.
+  await signOutConsole(page)
+  await signInConsole(page, consoleUrl, { username: 'admin-demo', password: admin.password, totp: admin.totp })
+  await page.getByRole('menuitem', { name: '静默认证' }).click()
+  await page.getByTestId(`signal-flag-close-${ZHANG.personNo}`).click()
+  const confirmAlive = page.getByRole('dialog', { name: /核实健在/ })
+  await confirmAlive.getByText('入户', { exact: true }).click()
+  await shoot(page, 'signal-flag-close')
+  await confirmAlive.getByRole('button', { name: '确认解除标记' }).click()
+  await expect(page.getByTestId('signal-flags-notice').innerText()).resolves.toContain(`已解除 ${zhang.name_masked}（${ZHANG.personNo}）`)
+  await page.getByTestId(`signal-flag-close-${ZHANG.personNo}`).waitFor({ state: 'detached' })
+  await shoot(page, 'signals')
+  expect((await store.db.selectFrom('signal_reviews').select('status').where('person_id', '=', zhang.id).executeTakeFirstOrThrow()).status).toBe('closed')
+
   // 概览 after the day's work, and nothing on any page was refused by the CSP or threw.
   await page.getByRole('menuitem', { name: '概览' }).click()
   await page.getByRole('img', { name: '逾期人数走势折线图' }).waitFor()

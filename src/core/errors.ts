@@ -138,6 +138,9 @@ export const ERRORS = {
   AGENCY_SIGNALS_UPLOAD_TYPE: { status: 415, message: '请上传 CSV 格式的比对数据文件' },
   AGENCY_SIGNALS_UPLOAD_HAS_ERRORS: { status: 409, message: '比对数据中有错误的行，未导入任何数据，请下载错误明细修改后重新上传' },
   AGENCY_SIGNALS_UPLOAD_NOT_READY: { status: 409, message: '比对数据还在检查中，请稍后再试' },
+  AGENCY_SIGNAL_REVIEW_NOT_FOUND: { status: 404, message: '未找到这条待核实的死亡信息，或不在您的管辖范围内' },
+  AGENCY_SIGNAL_REVIEW_CLOSED: { status: 409, message: '这条死亡信息已经核实过了，请刷新后再看' },
+  AGENCY_SIGNAL_REVIEW_HOW_INVALID: { status: 400, message: '请选择核实方式：查验身份证、视频或入户' },
   INTERNAL: { status: 500, message: '服务暂时不可用，请稍后再试' },
   // Agency console: sign-in and authority (server/agency/). Add a resource's own codes in a block below.
   AGENCY_SIGNIN_REQUIRED: { status: 401, message: '请先登录，或登录已过期，请重新登录' },

@@ -3,7 +3,8 @@
  * 发生日期; UTF-8, UTF-8 with BOM or GBK) with a progress bar. The backend checks every row first —
  * persons outside your region are row errors — and imports nothing while any row is wrong; a clean file
  * is imported on 确认导入, which applies the policy: qualifying persons pass by data comparison, a death
- * or 殡葬 signal suspends payment and flags the person for review (never a pass).
+ * or 殡葬 signal suspends payment and flags the person for review (never a pass). Below the upload,
+ * the flagged persons waiting to be checked (SignalFlags).
  */
 import { Descriptions, Result } from 'antd'
 import { SIGNALS_UPLOAD_MAX_BYTES, type SignalsUploadView } from '../../../src/core/contracts/agency/signals'
@@ -12,6 +13,7 @@ import { CsvUploadFlow, type CsvUploadApi } from '../components/CsvUploadFlow'
 import { PageHeader } from '../components/PageHeader'
 import { fmtCount } from '../format'
 import { useSession } from '../session'
+import { SignalFlags } from './SignalFlags'
 
 const API: CsvUploadApi<SignalsUploadView> = {
   create: (file, onProgress) => upload('signalsUploadCreate', file, { onProgress }),
@@ -49,6 +51,7 @@ function SignalsPage() {
         }
         importedMessage={(view) => (view.inserted === 0 ? '这些信号以前都已导入过，没有任何改变。' : `已导入：${fmtCount(view.certified)} 人静默认证通过，${fmtCount(view.flagged)} 人转人工核查。`)}
       />
+      <SignalFlags />
     </>
   )
 }

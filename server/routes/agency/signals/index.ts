@@ -1,5 +1,5 @@
 /**
- * 静默认证 signals upload routes (declarations in src/core/contracts/agency/signals.ts). As for the
+ * 静默认证 signals upload routes and 死亡信息核实 (declarations in src/core/contracts/agency/signals.ts). As for the
  * roster upload, the body is the CSV file itself (raw bytes; the encoding is detected by the shared
  * roster code), and this upload route alone accepts up to SIGNALS_UPLOAD_MAX_BYTES. The policy
  * (SIGNALS_* variables) is read once when the routes are registered.
@@ -8,6 +8,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { AGENCY_ENDPOINTS } from '../../../../src/core/contracts/agency'
 import { SIGNALS_UPLOAD_MAX_BYTES } from '../../../../src/core/contracts/agency/signals'
 import { agencyRoute } from '../../../agency/http/route'
+import { closeSignalReview, signalReviews } from '../../../services/agency/signal-reviews'
 import { confirmSignalsUpload, createSignalsUpload, signalsUploadReport, signalsUploadStatus } from '../../../services/agency/signals-upload'
 import { readSignalPolicy } from '../../../signals/config'
 import { csvBytesOf, filenameOf, registerCsvUploadBody } from '../csv-upload'
@@ -26,4 +27,6 @@ export const agencySignalsRoutes: FastifyPluginAsync<AgencyRouteOptions> = async
   agencyRoute(app, 'signalsUploadStatus', ({ actor, params }) => signalsUploadStatus(ctx, actor, params.uploadId))
   agencyRoute(app, 'signalsUploadReport', ({ actor, params }) => signalsUploadReport(ctx, actor, params.uploadId))
   agencyRoute(app, 'signalsUploadConfirm', ({ actor, params }) => confirmSignalsUpload(ctx, actor, params.uploadId, policy))
+  agencyRoute(app, 'signalReviews', ({ actor }) => signalReviews(ctx, actor))
+  agencyRoute(app, 'signalReviewClose', ({ actor, params, input }) => closeSignalReview(ctx, actor, params.reviewId, input))
 }

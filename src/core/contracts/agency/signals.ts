@@ -5,9 +5,16 @@
  * imports nothing, and rows for persons outside the uploader's region are row errors.
  *
  * Roles: 管理员 only — an import certifies many people at once and a death signal suspends payment.
+ *
+ * 死亡信息核实: the persons a death (殡葬) signal, or a life signal dated after one, flagged for the
+ * agency (signal_reviews). While a flag is open, a face certification of the person never passes by
+ * itself (it goes to 人工审核). The admin closes a flag once the agency has found the person alive, in
+ * person or by video; the suspension stays until the person certifies (or a clerk records it). A
+ * death the agency confirms is handled in the benefit system: its flag stays open.
  */
 import * as v from 'valibot'
 import { agencyEndpoints } from './define'
+import { OFFLINE_VERIFIED_HOW } from './offline'
 import { RosterRowErrorSchema } from './roster'
 
 export const SIGNALS_UPLOAD_STATUSES = ['staged', 'validated', 'failed', 'imported'] as const
@@ -34,6 +41,44 @@ export const SignalsUploadViewSchema = v.object({
 })
 export type SignalsUploadView = v.InferOutput<typeof SignalsUploadViewSchema>
 
+export const SIGNAL_REVIEW_REASONS = ['death', 'conflict'] as const
+export type SignalReviewReason = (typeof SIGNAL_REVIEW_REASONS)[number]
+export const SIGNAL_REVIEW_REASON_LABELS: Record<SignalReviewReason, string> = {
+  death: '死亡信息',
+  conflict: '死亡后仍有活动记录',
+}
+
+export const SignalReviewItemSchema = v.object({
+  reviewId: v.string(),
+  personId: v.string(),
+  personNo: v.string(),
+  maskedName: v.string(),
+  reason: v.picklist(SIGNAL_REVIEW_REASONS),
+  reasonLabel: v.string(),
+  /** The department whose signal flagged the person, and the date it gives. */
+  source: v.string(),
+  sourceLabel: v.string(),
+  occurredOn: v.string(),
+  flaggedAt: v.string(),
+})
+export type SignalReviewItem = v.InferOutput<typeof SignalReviewItemSchema>
+
+export const SignalReviewsSchema = v.object({
+  /** Open flags in the actor's region, oldest first (at most SIGNAL_REVIEWS_PAGE). */
+  items: v.array(SignalReviewItemSchema),
+  openTotal: v.number(),
+})
+export type SignalReviews = v.InferOutput<typeof SignalReviewsSchema>
+export const SIGNAL_REVIEWS_PAGE = 200
+
+/** How the agency found the person alive (the same list as an offline certification's). */
+export const SignalReviewCloseInputSchema = v.object({
+  verifiedHow: v.picklist(OFFLINE_VERIFIED_HOW, 'AGENCY_SIGNAL_REVIEW_HOW_INVALID'),
+})
+export type SignalReviewCloseInput = v.InferOutput<typeof SignalReviewCloseInputSchema>
+
+const ReviewIdParams = v.object({ reviewId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'AGENCY_SIGNAL_REVIEW_NOT_FOUND')) })
+
 const UploadIdParams = v.object({ uploadId: v.pipe(v.string(), v.regex(/^[0-9a-f-]{36}$/, 'AGENCY_SIGNALS_UPLOAD_NOT_FOUND')) })
 const ADMIN = ['admin'] as const
 
@@ -43,4 +88,6 @@ export const SIGNALS_ENDPOINTS = agencyEndpoints({
   signalsUploadStatus: { method: 'GET', path: '/signals/uploads/:uploadId', roles: ADMIN, params: UploadIdParams, answer: SignalsUploadViewSchema },
   signalsUploadReport: { method: 'GET', path: '/signals/uploads/:uploadId/report', roles: ADMIN, params: UploadIdParams, answer: 'file' },
   signalsUploadConfirm: { method: 'POST', path: '/signals/uploads/:uploadId/confirm', roles: ADMIN, params: UploadIdParams, input: v.object({}), answer: SignalsUploadViewSchema },
+  signalReviews: { method: 'GET', path: '/signals/reviews', roles: ADMIN, answer: SignalReviewsSchema },
+  signalReviewClose: { method: 'POST', path: '/signals/reviews/:reviewId/close', roles: ADMIN, params: ReviewIdParams, input: SignalReviewCloseInputSchema, answer: SignalReviewItemSchema },
 })

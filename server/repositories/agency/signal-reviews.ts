@@ -1,0 +1,57 @@
+/**
+ * 死亡信息核实 in SQL: the open signal_reviews flags of persons inside the actor's region (a flag of a
+ * person outside it is not found, exactly like an unknown one), and closing one — a single guarded
+ * UPDATE, so two admins closing the same flag at once: exactly one does.
+ */
+import type { Db } from '../types'
+import { inRegion } from './review'
+
+export interface OpenFlagRow {
+  id: string
+  person_id: string
+  reason: 'death' | 'conflict'
+  source: string
+  occurred_on: string
+  created_at: string
+  person_no: string
+  name_masked: string
+}
+
+const openFlagsInRegion = (db: Db, regionPrefix: string) =>
+  db
+    .selectFrom('signal_reviews as s')
+    .innerJoin('persons as p', 'p.id', 's.person_id')
+    .where('s.status', '=', 'open')
+    .where(inRegion(regionPrefix))
+
+/** Open flags in the region, oldest first, at most `limit`. */
+export async function openFlags(db: Db, regionPrefix: string, limit: number): Promise<OpenFlagRow[]> {
+  return openFlagsInRegion(db, regionPrefix)
+    .select(['s.id', 's.person_id', 's.reason', 's.source', 's.occurred_on', 's.created_at', 'p.person_no', 'p.name_masked'])
+    .orderBy('s.created_at')
+    .orderBy('s.id')
+    .limit(limit)
+    .execute()
+}
+
+export async function countOpenFlags(db: Db, regionPrefix: string): Promise<number> {
+  const row = await openFlagsInRegion(db, regionPrefix).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** A flag (open or closed) of a person inside the region. */
+export async function flagInRegion(db: Db, regionPrefix: string, id: string): Promise<(OpenFlagRow & { status: 'open' | 'closed' }) | undefined> {
+  return db
+    .selectFrom('signal_reviews as s')
+    .innerJoin('persons as p', 'p.id', 's.person_id')
+    .select(['s.id', 's.person_id', 's.reason', 's.source', 's.occurred_on', 's.created_at', 's.status', 'p.person_no', 'p.name_masked'])
+    .where('s.id', '=', id)
+    .where(inRegion(regionPrefix))
+    .executeTakeFirst()
+}
+
+/** Closes the flag if it is still open; false when someone else closed it first. */
+export async function closeFlag(db: Db, id: string): Promise<boolean> {
+  const closed = await db.updateTable('signal_reviews').set({ status: 'closed' }).where('id', '=', id).where('status', '=', 'open').returning('id').execute()
+  return closed.length > 0
+}

@@ -1,0 +1,51 @@
+/**
+ * 死亡信息核实 (src/core/contracts/agency/signals.ts): the admin's list of open death / conflict flags in
+ * the region and closing one once the agency has found the person alive. Closing lifts nothing by
+ * itself: the suspension stays until the person certifies (by face, which now can pass by itself, or
+ * a clerk's 线下认证登记). Audited with how the person was seen; no personal data in the detail.
+ */
+import { SIGNAL_REVIEW_REASON_LABELS, SIGNAL_REVIEWS_PAGE, type SignalReviewCloseInput, type SignalReviewItem, type SignalReviews } from '../../../src/core/contracts/agency/signals'
+import { DomainError } from '../../../src/core/errors'
+import { SIGNAL_SOURCE_LABELS, type SignalSource } from '../../../src/core/silent-certification'
+import type { AgencyActor } from '../../agency/actor'
+import { closeFlag, countOpenFlags, flagInRegion, openFlags, type OpenFlagRow } from '../../repositories/agency/signal-reviews'
+import { appendAudit } from '../../repositories/audit'
+import type { ServiceContext } from '../context'
+
+function itemOf(row: OpenFlagRow): SignalReviewItem {
+  return {
+    reviewId: row.id,
+    personId: row.person_id,
+    personNo: row.person_no,
+    maskedName: row.name_masked,
+    reason: row.reason,
+    reasonLabel: SIGNAL_REVIEW_REASON_LABELS[row.reason],
+    source: row.source,
+    sourceLabel: SIGNAL_SOURCE_LABELS[row.source as SignalSource] ?? row.source,
+    occurredOn: row.occurred_on,
+    flaggedAt: row.created_at,
+  }
+}
+
+export async function signalReviews(ctx: ServiceContext, actor: AgencyActor): Promise<SignalReviews> {
+  const [rows, openTotal] = await Promise.all([openFlags(ctx.db, actor.regionPrefix, SIGNAL_REVIEWS_PAGE), countOpenFlags(ctx.db, actor.regionPrefix)])
+  return { items: rows.map(itemOf), openTotal }
+}
+
+export async function closeSignalReview(ctx: ServiceContext, actor: AgencyActor, reviewId: string, input: SignalReviewCloseInput): Promise<SignalReviewItem> {
+  const flag = await flagInRegion(ctx.db, actor.regionPrefix, reviewId)
+  if (!flag) throw new DomainError('AGENCY_SIGNAL_REVIEW_NOT_FOUND')
+  if (flag.status !== 'open') throw new DomainError('AGENCY_SIGNAL_REVIEW_CLOSED')
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await closeFlag(trx, flag.id))) throw new DomainError('AGENCY_SIGNAL_REVIEW_CLOSED')
+    await appendAudit(trx, {
+      at: ctx.clock().toISOString(),
+      actorType: 'agency',
+      actorRef: actor.userId,
+      action: 'agency.signal_review.closed',
+      subjectPersonId: flag.person_id,
+      detail: { reviewId: flag.id, reason: flag.reason, outcome: 'alive', verifiedHow: input.verifiedHow },
+    })
+  })
+  return itemOf(flag)
+}
