@@ -11,7 +11,7 @@ import { EChart, type ChartOption } from '../components/EChart'
 import { PageHeader } from '../components/PageHeader'
 import { useLoad } from '../components/useCall'
 import { navigate } from '../router'
-import { regionLabel } from '../session'
+import { regionLabel, useSession } from '../session'
 
 const CHANNEL_COLORS = ['#1558d6', '#3ba272', '#13a8a8', '#fac858', '#ee6666', '#73c0de', '#9a60b4', '#8c8c8c']
 
@@ -33,6 +33,9 @@ export default function Overview() {
 }
 
 function Cards({ view, loading }: { view: OverviewView | null; loading: boolean }) {
+  const session = useSession()
+  // 死亡/冲突待核实 is worked through on 静默认证, a 管理员 page.
+  const admin = session.state === 'signed-in' && session.user.role === 'admin'
   const c = view?.counts
   const cards: { title: string; value: number | string | undefined; color?: string; to?: string; note?: string }[] = [
     { title: '领取待遇人数', value: c?.receiving, note: c ? `名册共 ${c.persons.toLocaleString('zh-CN')} 人` : undefined },
@@ -41,7 +44,7 @@ function Cards({ view, loading }: { view: OverviewView | null; loading: boolean 
     { title: '已逾期（暂停发放）', value: c?.overdue, color: '#a8071a', to: '/overdue' },
     { title: '待人工审核', value: c?.pendingReview, to: '/reviews' },
     { title: '待处理申诉', value: c ? (c.appealsAvailable ? c.pendingAppeals : '暂未开放') : undefined, to: '/appeals', note: view?.appeals ? `已提交 ${view.appeals.submitted} · 处理中 ${view.appeals.processing} · 已安排上门 ${view.appeals.visitScheduled} · 超期 ${view.appeals.pastSla}` : undefined },
-    { title: '静默认证（本年）', value: view?.silent?.certifiedThisYear, note: view?.silent ? `本月 ${view.silent.certifiedThisMonth} 人 · 死亡/冲突待核实 ${view.silent.openReviews} 人` : undefined },
+    { title: '静默认证（本年）', value: view?.silent?.certifiedThisYear, to: admin ? '/signals' : undefined, note: view?.silent ? `本月 ${view.silent.certifiedThisMonth} 人 · 死亡/冲突待核实 ${view.silent.openReviews} 人` : undefined },
     { title: '专管员本年帮认证', value: view?.unitAdmins?.certifiedThisYear, note: view?.unitAdmins ? `本月 ${view.unitAdmins.certifiedThisMonth} 次 · 在任专管员 ${view.unitAdmins.active} 人` : undefined },
   ]
   return (
