@@ -21,10 +21,9 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { REVIEW_HOLD_REASON_LABELS } from '../../src/core/contracts/agency/review'
 import { RECORD_RESULT_LABELS, type RecordResult } from '../../src/core/contracts/common'
 import { openStore, type Store } from '../../server/db/connect'
-import { newId } from '../../server/db/ids'
 import { EXPORT_SETTLE_MS } from '../../server/services/agency/exports'
 import { cancelThroughFunctions, certifyThroughFunctions, consoleUrlFrom, demoPasswordFrom, shoot, signInConsole, signOutConsole, AGENCY_E2E_CHALLENGE } from './support/agency'
-import { boundSubscriber, pendingRecord, personByNo } from '../server/routes/agency/review-support'
+import { boundSubscriber, flagPerson, pendingRecord, personByNo } from '../server/routes/agency/review-support'
 import { openBrowser, type Browser } from './support/browser'
 import { DEMO, openAndBind } from './support/flows'
 import { ROOT, startSystem, type RunningSystem } from './support/system'
@@ -193,7 +192,7 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   // queue flags it, and the reviewer is warned before deciding; she leaves it for now.
   const zhang = await personByNo(store.db, ZHANG.personNo)
   const nowIso = new Date().toISOString()
-  await store.db.insertInto('signal_reviews').values({ id: newId(), person_id: zhang.id, reason: 'death', source: 'funeral', occurred_on: nowIso.slice(0, 10), import_id: newId(), status: 'open', created_at: nowIso }).execute()
+  await flagPerson(store.db, zhang.id, { now: nowIso })
   await pendingRecord(store.db, zhang.id, await boundSubscriber(store.db, zhang.id, nowIso), nowIso, undefined, 'death_report_open')
   await page.getByRole('menuitem', { name: '人工审核' }).click()
   await page.getByTestId(`review-open-${DEMO.liJianguo.personNo}`).waitFor()

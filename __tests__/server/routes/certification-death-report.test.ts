@@ -3,9 +3,9 @@
  * certified automatically: a face that passes then goes to 人工审核, the suspension stays, and the
  * hold is audited. Once the agency has closed the flag, a pass is a pass again. Both stores.
  */
-import { newId } from '../../../server/db/ids'
 import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../support/db'
 import { newCaller, type Harness } from '../helpers/harness'
+import { flagPerson } from './agency/review-support'
 import { addBody, auditOf, certify, familyHarness, personIdOf } from './relatives-support'
 
 describe.each(DIALECTS)('certification with a death report on file, on %s', (dialect) => {
@@ -15,11 +15,7 @@ describe.each(DIALECTS)('certification with a death report on file, on %s', (dia
   }, STORE_SETUP_TIMEOUT_MS)
   afterAll(async () => h?.close())
 
-  const flag = async (personId: string, status: 'open' | 'closed') =>
-    h.test.store.db
-      .insertInto('signal_reviews')
-      .values({ id: newId(), person_id: personId, reason: 'death', source: '殡葬', occurred_on: '2026-11-01', import_id: newId(), status, created_at: h.now.toISOString() })
-      .execute()
+  const flag = (personId: string, status: 'open' | 'closed') => flagPerson(h.test.store.db, personId, { now: h.now.toISOString(), source: '殡葬', occurredOn: '2026-11-01', status })
 
   it('holds a passing face for review while the report is open, and suspends nothing back to normal', async () => {
     const personId = await personIdOf(h, 'zhang')

@@ -11,7 +11,7 @@ import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../../support/db'
 import { createAgencyUser, signInAgency, type AgencySignIn } from '../../helpers/agency'
 import { DEMO } from '../../helpers/demo'
 import { startHarness, type Harness } from '../../helpers/harness'
-import { auditRows, boundSubscriber, pendingRecord, personByNo } from './review-support'
+import { auditRows, boundSubscriber, flagPerson, pendingRecord, personByNo } from './review-support'
 
 describe.each(DIALECTS)('agency person search and page on %s', (dialect) => {
   let h: Harness
@@ -104,11 +104,7 @@ describe.each(DIALECTS)('agency person search and page on %s', (dialect) => {
   test('an open death report shows on the person page with its source and date; a closed one does not', async () => {
     const zhao = await personByNo(app.store.db, 'DEMO0006')
     expect((await page(nanjing, zhao.id)).json().person.deathReport).toBeNull()
-    const id = newId()
-    await app.store.db
-      .insertInto('signal_reviews')
-      .values({ id, person_id: zhao.id, reason: 'death', source: 'funeral', occurred_on: '2026-11-03', import_id: newId(), status: 'open', created_at: h.now.toISOString() })
-      .execute()
+    const id = await flagPerson(app.store.db, zhao.id, { now: h.now.toISOString(), occurredOn: '2026-11-03' })
     try {
       expect((await page(nanjing, zhao.id)).json().person.deathReport).toEqual({ source: 'funeral', sourceLabel: '殡葬', occurredOn: '2026-11-03' })
       await app.store.db.updateTable('signal_reviews').set({ status: 'closed' }).where('id', '=', id).execute()

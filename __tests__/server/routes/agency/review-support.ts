@@ -105,3 +105,13 @@ export async function shareCard(db: Db, personId: string, senderAccountId: strin
     .execute()
   return id
 }
+
+/** A death (or conflict) flag on the person as the signals import writes it; its id. */
+export async function flagPerson(db: Db, personId: string, at: { now: string; reason?: 'death' | 'conflict'; source?: string; occurredOn?: string; status?: 'open' | 'closed' }): Promise<string> {
+  const id = newId()
+  await db
+    .insertInto('signal_reviews')
+    .values({ id, person_id: personId, reason: at.reason ?? 'death', source: at.source ?? 'funeral', occurred_on: at.occurredOn ?? at.now.slice(0, 10), import_id: newId(), status: at.status ?? 'open', created_at: at.now })
+    .execute()
+  return id
+}

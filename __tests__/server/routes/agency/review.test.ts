@@ -5,7 +5,6 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { REJECTED_NEXT_STEP, REVIEW_HOLD_REASON_LABELS } from '../../../../src/core/contracts/agency/review'
-import { newId } from '../../../../server/db/ids'
 import { claim } from '../../../../server/reminders/claim'
 import { defaultRemindersConfig } from '../../../../server/reminders/config'
 import { personStatusView } from '../../../../server/services/status'
@@ -16,7 +15,7 @@ import { testConfig } from '../../helpers/config'
 import { createAgencyUser, signInAgency, type AgencySignIn } from '../../helpers/agency'
 import { DEMO } from '../../helpers/demo'
 import { startHarness, type Harness, TEST_PROTECTION } from '../../helpers/harness'
-import { auditRows, boundSubscriber, pendingRecord, personByNo, recordRow, shareCard } from './review-support'
+import { auditRows, boundSubscriber, flagPerson, pendingRecord, personByNo, recordRow, shareCard } from './review-support'
 
 describe.each(DIALECTS)('agency review routes on %s', (dialect) => {
   let h: Harness
@@ -119,24 +118,23 @@ describe.each(DIALECTS)('agency review routes on %s', (dialect) => {
 
   test('an open death report on the person is flagged in the queue and on the detail, and no longer once closed', async () => {
     const { zhang, recordId } = await zhangPending('2026-11-24T03:00:00.000Z')
-    const report = { id: newId(), person_id: zhang.id, reason: 'death' as const, source: '殡葬', occurred_on: '2026-11-01', import_id: newId(), status: 'open' as const, created_at: nowIso() }
     const flagged = async () => {
       const queue = (await get(nanjing, '/reviews?limit=100')).json()
       const item = queue.items.find((i: { recordId: string }) => i.recordId === recordId)
       return { queue: item.deathReportOpen, detail: (await get(nanjing, `/reviews/${recordId}`)).json().person.deathReportOpen }
     }
     expect(await flagged()).toEqual({ queue: false, detail: false })
-    await app.store.db.insertInto('signal_reviews').values(report).execute()
+    const reportId = await flagPerson(app.store.db, zhang.id, { now: nowIso() })
     try {
       expect(await flagged()).toEqual({ queue: true, detail: true })
       // Someone else's report does not flag her.
       const li = await personByNo(app.store.db, 'DEMO0002')
       const liRecord = await pendingRecord(app.store.db, li.id, await boundSubscriber(app.store.db, li.id, nowIso()), '2026-11-24T04:00:00.000Z')
       expect((await get(changsha, `/reviews/${liRecord}`)).json().person.deathReportOpen).toBe(false)
-      await app.store.db.updateTable('signal_reviews').set({ status: 'closed' as const }).where('id', '=', report.id).execute()
+      await app.store.db.updateTable('signal_reviews').set({ status: 'closed' as const }).where('id', '=', reportId).execute()
       expect(await flagged()).toEqual({ queue: false, detail: false })
     } finally {
-      await app.store.db.deleteFrom('signal_reviews').where('id', '=', report.id).execute()
+      await app.store.db.deleteFrom('signal_reviews').where('id', '=', reportId).execute()
     }
   })
 

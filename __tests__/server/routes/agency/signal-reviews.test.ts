@@ -12,7 +12,7 @@ import { DIALECTS, STORE_SETUP_TIMEOUT_MS } from '../../../support/db'
 import { createAgencyUser, signInAgency, type AgencySignIn } from '../../helpers/agency'
 import { DEMO } from '../../helpers/demo'
 import { startHarness, type Harness } from '../../helpers/harness'
-import { auditRows, personByNo } from './review-support'
+import { auditRows, flagPerson, personByNo } from './review-support'
 
 describe.each(DIALECTS)('agency 死亡信息核实 on %s', (dialect) => {
   let h: Harness
@@ -32,12 +32,7 @@ describe.each(DIALECTS)('agency 死亡信息核实 on %s', (dialect) => {
     clerk = await signInAgency(app, await createAgencyUser(app, { role: 'clerk', regionPrefix: '3201' }))
     const flag = async (personNo: string, reason: 'death' | 'conflict', at: string) => {
       const person = await personByNo(app.store.db, personNo)
-      const id = newId()
-      await app.store.db
-        .insertInto('signal_reviews')
-        .values({ id, person_id: person.id, reason, source: 'funeral', occurred_on: '2026-11-02', import_id: newId(), status: 'open', created_at: at })
-        .execute()
-      return { id, personId: person.id }
+      return { id: await flagPerson(app.store.db, person.id, { now: at, reason, occurredOn: '2026-11-02' }), personId: person.id }
     }
     flags.zhang = await flag('DEMO0003', 'death', '2026-11-05T01:00:00.000Z')
     flags.zhao = await flag('DEMO0006', 'conflict', '2026-11-06T01:00:00.000Z')
