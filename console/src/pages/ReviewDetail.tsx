@@ -58,7 +58,7 @@ export default function ReviewDetail({ params }: PageProps) {
           style={{ marginBottom: 16 }}
           data-testid="review-death-report"
           message="此人有未核实的死亡信息"
-          description="刷脸已通过，但可能是他人冒领。请先确认做认证的是本人（电话联系或安排上门），再作决定。"
+          description="刷脸已通过，但可能是他人冒领。请先确认做认证的是本人（电话联系或安排上门），再作决定。确认本人健在的，请告诉管理员在“静默认证”中解除标记，以后的认证就不用再转人工。"
         />
       )}
       <Row gutter={16}>
