@@ -42,6 +42,9 @@ export function SignalFlags() {
         这些人有殡葬、死亡登记等信息，待遇已暂停。核实之前，他们的刷脸认证即使通过，也一律转人工审核。经当面、视频或入户确认本人健在后，点“核实健在”解除标记。确认已死亡的，请在待遇系统中办理，这里不用操作。
       </Typography.Paragraph>
       {result && !result.ok && <Alert type="error" showIcon message={result.message} style={{ marginBottom: 16 }} />}
+      {flags && flags.openTotal > flags.items.length && (
+        <Alert type="info" showIcon style={{ marginBottom: 16 }} message={`共 ${fmtCount(flags.openTotal)} 人，这里先列出标记最早的 ${fmtCount(flags.items.length)} 人；处理后刷新可看到后面的人。`} />
+      )}
       {notice && <Alert type={notice.type} showIcon message={notice.text} style={{ marginBottom: 16 }} data-testid="signal-flags-notice" closable onClose={() => setNotice(null)} />}
       <Table<SignalReviewItem>
         rowKey="reviewId"
