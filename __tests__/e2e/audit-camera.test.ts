@@ -20,7 +20,7 @@ import { runNpm, visible, waitForResultPage } from './support/family-flows'
 import { ROOT, startSystem, type RunningSystem } from './support/system'
 import { chooseFontSize, prepareAuditPage, PageAuditor } from './support/audit/page-audit'
 import { AuditLog } from './support/audit/report'
-import { bind, freshAccount, openNotice, PEOPLE, startCamera, unbindHere } from './support/audit/steps'
+import { bind, freshAccount, home, openNotice, PEOPLE, startCamera, unbindHere } from './support/audit/steps'
 import { stillCameraFile } from './support/audit/still-camera'
 
 jest.setTimeout(900_000)
@@ -163,6 +163,10 @@ test('the camera and result pages at 标准 and 特大 pass the elder-first audi
     })
   ) {
     await audit.visit(live, 'result-pending', 'result 人工审核中', { promptScopes: RESULT, speechMs: 20_000 })
+    // Back on 首页: the try waits for review, so the page says so and offers no big 开始认证.
+    await home(live, url)
+    await visible(live, 'status-awaiting-review').waitFor()
+    await audit.visit(live, 'home-awaiting-review', '首页 人工审核中')
   }
   await audit.checkRecordedPrompts(live, 'camera (live run, review)')
 

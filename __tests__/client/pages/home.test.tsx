@@ -5,6 +5,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import Taro from '@tarojs/taro'
 import HomePage from '@/pages/index/index'
 import { homeSpeech } from '@/pages/index/home-text'
+import { AWAITING_REVIEW_ADVICE } from '@/components/StatusCard/look'
 import { ROUTES } from '@/services/navigation'
 import { resetCloudForTests } from '@/services/transport/cloud'
 import { err, ok, useFakeCloud } from '../support/fake-cloud'
@@ -66,6 +67,36 @@ describe('首页 status card', () => {
     expect(again.className).not.toContain('yl-btn--main')
     fireEvent.click(again)
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: ROUTES.certify })
+  })
+
+  test('due, the last try waiting for 人工审核: says so, no big 开始认证 (another try would only wait beside it), a small 再认证一次', async () => {
+    const waiting = { ...statusDue, lastResult: { result: 'pending_review' as const, resultLabel: '人工审核中', certifiedAt: '2026-11-27T02:00:00.000Z' } }
+    useFakeCloud({ getStatus: () => ok(waiting) })
+    const { unmount } = render(<HomePage />)
+    const card = await screen.findByTestId('status-card')
+    expect(within(card).getByTestId('status-last').textContent).toBe('人工审核中，2026年11月27日')
+    // The first sentence under the state says to wait, not to certify.
+    expect(within(card).getByTestId('status-advice').textContent).toBe(AWAITING_REVIEW_ADVICE)
+    expect(within(card).getByTestId('status-awaiting-review').textContent).toBe('审核通过的，从认证那天算起。')
+    expect(card.textContent).not.toContain('完成认证')
+    expect(screen.queryByTestId('start-certify')).toBeNull()
+    expect(screen.getByTestId('certify-again').className).toContain('yl-btn--secondary')
+    const speech = homeSpeech({ phase: 'ready', status: waiting })
+    expect(speech).toContain(AWAITING_REVIEW_ADVICE)
+    expect(speech).toContain('审核通过的，从认证那天算起。')
+    expect(speech).not.toContain('请点击开始认证按钮')
+    unmount()
+    // Suspended and waiting: how payment comes back once approved.
+    useFakeCloud({ getStatus: () => ok({ ...statusOverdue, lastResult: waiting.lastResult }) })
+    const suspended = render(<HomePage />)
+    expect((await screen.findByTestId('status-awaiting-review')).textContent).toBe('审核通过后，次月恢复发放并补发。')
+    expect(screen.queryByTestId('start-certify')).toBeNull()
+    suspended.unmount()
+    // Once decided and not passed, there is something to do again: the big button is back.
+    useFakeCloud({ getStatus: () => ok({ ...waiting, lastResult: { ...waiting.lastResult, result: 'failed' as const, resultLabel: '未通过' } }) })
+    render(<HomePage />)
+    expect(await screen.findByTestId('start-certify')).toBeTruthy()
+    expect(screen.queryByTestId('status-awaiting-review')).toBeNull()
   })
 
   test('a failed retry after this cycle’s pass reads as a retry: 已认证 stays, 上次认证 is the pass', async () => {

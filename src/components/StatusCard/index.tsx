@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components'
 import type { StatusView } from '@/core/contracts/views'
 import { KeepDates } from '@/components/KeepDates'
 import { StatusIcon } from '@/components/StatusIcon'
-import { deadlineSentence, lastResultText, retryNote, silentCertifiedText, statusLook, suspendedSinceText } from './look'
+import { adviceOf, awaitingReview, awaitingReviewNote, deadlineSentence, lastResultText, retryNote, silentCertifiedText, statusLook, suspendedSinceText } from './look'
 import './index.scss'
 
 export type BoundStatus = Extract<StatusView, { bound: true }>
@@ -35,7 +35,7 @@ export function StatusCard({ status }: { status: BoundStatus }) {
             {status.statusLabel}
           </Text>
           <Text className='yl-status__advice' data-testid='status-advice'>
-            {look.advice}
+            {adviceOf(status)}
           </Text>
         </View>
       </View>
@@ -53,6 +53,11 @@ export function StatusCard({ status }: { status: BoundStatus }) {
           value={lastResultText(status.lastResult)}
           testId='status-last'
         />
+      ) : null}
+      {awaitingReview(status) ? (
+        <Text className='yl-status__note' data-testid='status-awaiting-review'>
+          {awaitingReviewNote(status.status)}
+        </Text>
       ) : null}
       {status.silentCertifiedOn ? (
         <Text className='yl-status__note' data-testid='status-silent'>

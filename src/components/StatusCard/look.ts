@@ -26,8 +26,10 @@ export function statusLook(status: CertStatus): StatusLook {
 }
 
 /** The due date as people read it: the last day (请在2026年12月31日前完成认证), never a bare month. */
-export function deadlineSentence(v: { status: CertStatus; nextDueDeadlineLabel: string }): string {
+export function deadlineSentence(v: { status: CertStatus; nextDueDeadlineLabel: string; lastResult?: Pick<LastResultView, 'result'> }): string {
   if (v.status === 'certified') return `下次请在${v.nextDueDeadlineLabel}前认证`
+  // A try waits for review: the deadline as a plain day, not a call to certify again.
+  if (v.status === 'due' && awaitingReview(v)) return `本期截止日期：${v.nextDueDeadlineLabel}`
   if (v.status === 'due') return `请在${v.nextDueDeadlineLabel}前完成认证`
   return '请尽快完成认证'
 }
@@ -44,6 +46,25 @@ export function retryNote(retry: Pick<LastResultView, 'result' | 'certifiedAt'>)
   return retry.result === 'pending_review'
     ? `本期已认证。${day}又试了一次，正在人工审核，不影响发放。`
     : `本期已认证。${day}又试了一次没有通过，不影响发放。`
+}
+
+/**
+ * Not yet certified this cycle and the last try waits for 人工审核: nothing to do but wait (another try
+ * would only wait beside it). An approval counts from the day of the try.
+ */
+export const awaitingReview = (v: { status: CertStatus; lastResult?: Pick<LastResultView, 'result'> }): boolean => v.status !== 'certified' && v.lastResult?.result === 'pending_review'
+
+// No 您: the card also shows a relative's status (认证查询).
+export const AWAITING_REVIEW_ADVICE = '最近一次认证正在人工审核，不用再认证，请耐心等待。'
+
+/** Under an awaiting try: what an approval will mean (a suspended pension: how it comes back). */
+export function awaitingReviewNote(status: CertStatus): string {
+  return status === 'overdue_suspended' ? '审核通过后，次月恢复发放并补发。' : '审核通过的，从认证那天算起。'
+}
+
+/** The one sentence under the state: what it means and what to do now. */
+export function adviceOf(v: { status: CertStatus; lastResult?: Pick<LastResultView, 'result'> }): string {
+  return awaitingReview(v) ? AWAITING_REVIEW_ADVICE : statusLook(v.status).advice
 }
 
 /** 静默认证 (data comparison) this cycle: said on 首页 and a relative's page so nobody certifies twice. */

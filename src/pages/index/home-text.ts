@@ -1,12 +1,15 @@
 import type { StatusView } from '@/core/contracts/views'
 import { scamNoticeSentences } from '@/core/scam'
 import { REMINDERS } from '@/components/Reminders/texts'
-import { deadlineSentence, lastResultText, retryNote, silentCertifiedText, statusLook, suspendedSinceText } from '@/components/StatusCard/look'
+import { adviceOf, awaitingReview, awaitingReviewNote, deadlineSentence, lastResultText, retryNote, silentCertifiedText, statusLook, suspendedSinceText } from '@/components/StatusCard/look'
 
 export const UNBOUND_TITLE = '绑定本人社保卡'
 export const UNBOUND_BODY = '查看本人的认证情况，请先绑定社保卡。只需绑定一次。'
 /** A parent who just passed through a share card or a notice must not read 首页 as a failure. */
 export const UNBOUND_ALREADY_DONE = '如果您是通过家人分享或通知单完成的认证，结果已经保存，不用绑定也可以。'
+
+/** Certified this cycle, or the last try waits for 人工审核: no big 开始认证, only a small 再认证一次. */
+export const nothingToDo = (s: Extract<StatusView, { bound: true }>): boolean => s.status === 'certified' || awaitingReview(s)
 
 /** What the 朗读 button reads on 首页, for each state of the page: every sentence it shows. */
 export function homeSpeech(state: { phase: 'loading' } | { phase: 'error'; message: string } | { phase: 'ready'; status: StatusView }): string {
@@ -21,13 +24,13 @@ export function homeSpeech(state: { phase: 'loading' } | { phase: 'error'; messa
   const suspended = s.status === 'overdue_suspended'
   return [
     `${s.person.maskedName}，您好。`,
-    `认证状态：${s.statusLabel}。${statusLook(s.status).advice}`,
+    `认证状态：${s.statusLabel}。${adviceOf(s)}`,
     suspended ? `${suspendedSinceText(s.suspendedSince) ?? ''}。` : `${deadlineSentence(s)}。`,
     `险种：${s.person.insuranceLabel}。`,
     s.lastResult ? `上次认证：${lastResultText(s.lastResult)}。` : '',
     s.laterRetry ? retryNote(s.laterRetry) : '',
     s.silentCertifiedOn ? `${silentCertifiedText(s.silentCertifiedOn)}。` : '',
-    certified ? '如果还想再认证一次，可以点击再认证一次按钮。' : '请点击开始认证按钮。',
+    awaitingReview(s) ? awaitingReviewNote(s.status) : certified ? '如果还想再认证一次，可以点击再认证一次按钮。' : '请点击开始认证按钮。',
     family,
     scam,
     tips,

@@ -13,7 +13,7 @@ import { UnitAdminLine } from '@/components/UnitAdminLine'
 import { useAsync } from '@/hooks/useAsync'
 import { getStatus } from '@/services/api'
 import { navigateTo, ROUTES } from '@/services/navigation'
-import { homeSpeech, UNBOUND_ALREADY_DONE, UNBOUND_BODY, UNBOUND_TITLE } from './home-text'
+import { homeSpeech, nothingToDo, UNBOUND_ALREADY_DONE, UNBOUND_BODY, UNBOUND_TITLE } from './home-text'
 
 export default function HomePage() {
   const [state, reload] = useAsync(getStatus)
@@ -52,13 +52,13 @@ export default function HomePage() {
       {state.phase === 'ready' && state.data.bound ? (
         <View data-testid='bound'>
           <StatusCard status={state.data} />
-          {/* Certified: nothing to do, so no big 开始认证 — only a small way to try again. */}
-          {state.data.status === 'certified' ? null : (
+          {/* Certified, or the last try waits for 人工审核: nothing to do, so no big 开始认证 — only a small way to try again. */}
+          {nothingToDo(state.data) ? null : (
             <BigButton label='开始认证' size='main' onClick={() => void navigateTo(ROUTES.certify)} testId='start-certify' />
           )}
           <View className='yl-links'>
             <BigButton label='认证记录' variant='secondary' onClick={() => void navigateTo(ROUTES.records)} testId='go-records' />
-            {state.data.status === 'certified' ? (
+            {nothingToDo(state.data) ? (
               <BigButton label='再认证一次' variant='secondary' onClick={() => void navigateTo(ROUTES.certify)} testId='certify-again' />
             ) : null}
             <BigButton label='绑定 / 解除绑定' variant='secondary' onClick={() => void navigateTo(ROUTES.bind)} testId='go-binding' />
