@@ -61,6 +61,21 @@ describe('认证查询', () => {
     expect(resultSpeech(suspended)).toContain('2026年9月起暂停发放')
   })
 
+  test('a person whose last try waits for 人工审核: the answer says to wait, on the card and in speech', async () => {
+    const waiting = { ...queried, lastResult: { result: 'pending_review' as const, resultLabel: '人工审核中', certifiedAt: '2026-11-20T02:00:00.000Z' } }
+    useFakeCloud({ queryStatus: () => ok(waiting) })
+    render(<QueryPage />)
+    type('name', '李建国')
+    type('idNumber', '430102194808050315')
+    await submit()
+    const card = within(screen.getByTestId('query-result')).getByTestId('status-card')
+    expect(within(card).getByTestId('status-advice').textContent).toBe('最近一次认证正在人工审核，不用再认证，请耐心等待。')
+    expect(within(card).getByTestId('status-next-due').textContent).toBe('本期截止日期：2026年11月30日')
+    const speech = resultSpeech(waiting)
+    for (const shown of ['最近一次认证正在人工审核，不用再认证，请耐心等待。', '本期截止日期：2026年11月30日', '审核通过的，从认证那天算起。']) expect(speech).toContain(shown)
+    expect(speech).not.toContain('完成认证')
+  })
+
   test.each([
     ['RATE_LIMITED', '每分钟最多查询 5 次'],
     ['PERSON_NOT_FOUND', '核对身份证号'],
