@@ -82,6 +82,16 @@ describe('家人 list', () => {
     expect(item.textContent).toContain('本期已认证。2026年11月28日又试了一次没有通过，不影响发放。')
   })
 
+  test('a relative whose last try waits for 人工审核: the entry says to wait, with the deadline as a plain day', async () => {
+    const waiting = { ...father, lastResult: { result: 'pending_review' as const, resultLabel: '人工审核中', certifiedAt: '2026-11-28T03:00:00.000Z' } }
+    useFakeCloud({ listRelatives: () => ok(list([waiting])) })
+    render(<FamilyPage />)
+    const item = await screen.findByTestId('relative')
+    expect(item.textContent).toContain('上次认证：人工审核中，2026年11月28日')
+    expect(item.textContent).toContain('最近一次认证正在人工审核，不用再认证，请耐心等待。')
+    expect(item.textContent).not.toContain('前完成认证')
+  })
+
   test('移除 asks first; 不移除 keeps it; 确定移除 removes and the list is read again', async () => {
     let relatives = [father, mother]
     const remove = jest.fn((e: Record<string, unknown>) => {
