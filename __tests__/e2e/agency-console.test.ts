@@ -203,6 +203,12 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   await page.getByTestId('review-death-report').waitFor()
   expect(await page.getByTestId('review-reason').innerText()).toBe(REVIEW_HOLD_REASON_LABELS.death_report_open)
   await shoot(page, 'review-death-report')
+  // Approving asks once more, naming the death report; she steps back (再看看).
+  await page.getByTestId('review-approve').click()
+  const askAgain = page.locator('.ant-modal-confirm')
+  await expect(askAgain.innerText()).resolves.toContain('此人有未核实的死亡信息')
+  await askAgain.getByRole('button', { name: '再看看' }).click()
+  await askAgain.waitFor({ state: 'detached' })
   await page.getByRole('button', { name: '返回审核列表' }).click()
   await page.getByTestId(`review-open-${DEMO.liJianguo.personNo}`).click()
   await page.getByTestId('review-approve').waitFor()

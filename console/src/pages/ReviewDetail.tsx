@@ -116,7 +116,7 @@ export default function ReviewDetail({ params }: PageProps) {
             ) : d.record.result !== 'pending_review' ? (
               <Alert type="info" showIcon message={`这条认证不在待审核状态（${d.record.resultLabel}）`} />
             ) : (
-              <Decide recordId={recordId} onDone={decided} onRefused={failed} />
+              <Decide recordId={recordId} deathReportOpen={d.person.deathReportOpen} onDone={decided} onRefused={failed} />
             )}
           </Card>
           <Card title="人员与认证">
@@ -138,7 +138,7 @@ export default function ReviewDetail({ params }: PageProps) {
   )
 }
 
-function Decide({ recordId, onDone, onRefused }: { recordId: string; onDone: (a: DecisionAnswer) => void; onRefused: (message: string) => void }) {
+function Decide({ recordId, deathReportOpen, onDone, onRefused }: { recordId: string; deathReportOpen: boolean; onDone: (a: DecisionAnswer) => void; onRefused: (message: string) => void }) {
   const [busy, setBusy] = useState(false)
   const [rejecting, setRejecting] = useState(false)
   const [form] = Form.useForm<{ reason: ReviewRejectReason; note?: string }>()
@@ -147,7 +147,9 @@ function Decide({ recordId, onDone, onRefused }: { recordId: string; onDone: (a:
   const approve = () =>
     Modal.confirm({
       title: '确认审核通过？',
-      content: '通过后，这位人员本年度认证完成，下次认证日期随之顺延；如已暂停发放，将恢复发放。',
+      content: deathReportOpen
+        ? '此人有未核实的死亡信息。只有确认做认证的是本人时才能通过；通过后本年度认证完成，如已暂停发放，将恢复发放。'
+        : '通过后，这位人员本年度认证完成，下次认证日期随之顺延；如已暂停发放，将恢复发放。',
       okText: '确认通过',
       cancelText: '再看看',
       onOk: async () => {
