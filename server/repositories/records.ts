@@ -117,6 +117,20 @@ const selectLatestPass = compiledOnce(1, (db, personId: string) =>
   db.selectFrom('certification_records').selectAll().where('person_id', '=', personId).where('result', '=', sql.lit('passed')).orderBy('certified_at', 'desc').limit(ONE),
 )
 
+/** Of these persons, those with a try still waiting for 人工审核 (undecided pending_review; index person_id, result). */
+export async function personsAwaitingReview(db: Db, personIds: readonly string[]): Promise<Set<string>> {
+  if (personIds.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('certification_records')
+    .select('person_id')
+    .distinct()
+    .where('person_id', 'in', personIds)
+    .where('result', '=', 'pending_review')
+    .where('decided_at', 'is', null)
+    .execute()
+  return new Set(rows.map((r) => r.person_id))
+}
+
 export async function insertRecord(db: Db, row: Insertable<CertificationRecordsTable>): Promise<void> {
   // (each caller passes the same columns every time: a few fixed texts)
   await executeFixed(db, db.insertInto('certification_records').values(row))

@@ -32,6 +32,7 @@ import {
   type AppointmentRow,
 } from '../repositories/unit-admins'
 import type { Db, PersonRow } from '../repositories/types'
+import { personsAwaitingReview } from '../repositories/records'
 import { shanghaiDate } from '../time/clock'
 import type { ServiceContext } from './context'
 import { Held, takeOrRefuse, type LimitRule } from './limits'
@@ -119,7 +120,7 @@ async function liveOrRefuse(ctx: ServiceContext, caller: Caller, action: string)
 
 const STATE_ORDER = { overdue_suspended: 0, due: 1, certified: 2 } as const
 
-function memberView(ctx: ServiceContext, key: Buffer, a: AppointmentRow, p: PersonRow, today: string): UnitMemberView & { order: [number, string] } {
+function memberView(ctx: ServiceContext, key: Buffer, a: AppointmentRow, p: PersonRow, today: string, waiting: ReadonlySet<string>): UnitMemberView & { order: [number, string] } {
   const s = standingOf(standingFactsOf(p), today, ctx.cyclePolicy)
   const due = firstDayOf(s.window.dueMonth)
   return {
@@ -131,6 +132,7 @@ function memberView(ctx: ServiceContext, key: Buffer, a: AppointmentRow, p: Pers
     nextDueDeadlineLabel: deadlineLabel(due),
     nextDueMonthLabel: monthLabel(s.window.dueMonth),
     ...(s.suspendedSince ? { suspendedSince: s.suspendedSince } : {}),
+    awaitingReview: s.state !== 'certified' && waiting.has(p.id),
     order: [STATE_ORDER[s.state], due],
   }
 }
@@ -141,7 +143,8 @@ export async function listUnitMembers(ctx: ServiceContext, family: FamilyDeps | 
   const key = unitKeyOf(family)
   const today = shanghaiDate(ctx.clock())
   const [rows, total] = await Promise.all([unitMembers(ctx.db, a.unit_name, a.region_prefix, UNIT_MEMBERS_MAX), countUnitMembers(ctx.db, a.unit_name, a.region_prefix)])
-  const views = rows.map((p) => memberView(ctx, key, a, p, today))
+  const waiting = await personsAwaitingReview(ctx.db, rows.map((p) => p.id))
+  const views = rows.map((p) => memberView(ctx, key, a, p, today, waiting))
   views.sort((x, y) => x.order[0] - y.order[0] || (x.order[1] < y.order[1] ? -1 : x.order[1] > y.order[1] ? 1 : 0))
   await audit(ctx, ctx.db, accountId, 'unit_admin.members_listed', null, { appointmentId: a.id, shown: views.length, total })
   const expiresOn = lastValidDay(a.expires_at)

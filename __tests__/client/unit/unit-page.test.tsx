@@ -33,9 +33,9 @@ const view: UnitMembersView = {
   expiresLabel: '2027年6月30日',
   total: 3,
   members: [
-    { memberRef: REF_A, maskedName: '张*兰', maskedIdNumber: '320***********0468', status: 'overdue_suspended', statusLabel: '已逾期，暂停发放', nextDueDeadlineLabel: '2026年8月31日', nextDueMonthLabel: '2026年8月', suspendedSince: '2026-09-01' },
-    { memberRef: REF_B, maskedName: '刘*福', maskedIdNumber: '110***********0532', status: 'due', statusLabel: '待认证', nextDueDeadlineLabel: '2026年11月30日', nextDueMonthLabel: '2026年11月' },
-    { memberRef: REF_C, maskedName: '王*英', maskedIdNumber: '110***********0127', status: 'certified', statusLabel: '已认证', nextDueDeadlineLabel: '2027年3月31日', nextDueMonthLabel: '2027年3月' },
+    { memberRef: REF_A, maskedName: '张*兰', maskedIdNumber: '320***********0468', status: 'overdue_suspended', statusLabel: '已逾期，暂停发放', nextDueDeadlineLabel: '2026年8月31日', nextDueMonthLabel: '2026年8月', suspendedSince: '2026-09-01', awaitingReview: false },
+    { memberRef: REF_B, maskedName: '刘*福', maskedIdNumber: '110***********0532', status: 'due', statusLabel: '待认证', nextDueDeadlineLabel: '2026年11月30日', nextDueMonthLabel: '2026年11月', awaitingReview: false },
+    { memberRef: REF_C, maskedName: '王*英', maskedIdNumber: '110***********0127', status: 'certified', statusLabel: '已认证', nextDueDeadlineLabel: '2027年3月31日', nextDueMonthLabel: '2027年3月', awaitingReview: false },
   ],
 }
 const appointed = { appointed: true, unitName: UNIT, expiresOn: '2027-06-30', expiresLabel: '2027年6月30日' }
@@ -71,6 +71,22 @@ describe('单位认证 page', () => {
     expect(said).toContain('张*兰，已逾期，暂停发放')
     expect(said).toContain('刘*福，待认证，请在2026年11月30日前完成认证')
     expect(said).not.toContain('王*英')
+  })
+
+  test('a member whose try waits for 人工审核: told to wait, the deadline as a plain day, not counted as needing help, a normal-size button', async () => {
+    const waiting = { ...view, members: view.members.map((m) => (m.memberRef === REF_B ? { ...m, awaitingReview: true } : m)) }
+    useFakeCloud({ unitAdminStatus: () => ok(appointed), listUnitMembers: () => ok(waiting) })
+    render(<UnitPage />)
+    const items = await screen.findAllByTestId('unit-member')
+    const b = items[1]
+    expect(within(b).getByTestId('unit-member-awaiting').textContent).toBe('最近一次认证正在人工审核，不用再认证，请耐心等待。审核通过的，从认证那天算起。')
+    expect(b.textContent).toContain('本期截止日期：2026年11月30日')
+    expect(b.textContent).not.toContain('前完成认证')
+    expect(within(b).getByTestId('unit-certify').className).not.toContain('yl-btn--main')
+    expect(within(items[0]).getByTestId('unit-certify').className).toContain('yl-btn--main')
+    expect(screen.getByTestId('unit-head').textContent).toContain('共 3 位退休人员，其中 1 位需要认证，已排在前面，1 位的认证正在人工审核，不用再认证。')
+    const said = unitSpeech(waiting)
+    expect(said).toContain('刘*福，待认证，本期截止日期：2026年11月30日，最近一次认证正在人工审核')
   })
 
   test('帮TA认证 → 认证须知 with the opaque memberRef only', async () => {

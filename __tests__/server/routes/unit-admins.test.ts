@@ -17,6 +17,7 @@ import { createAgencyUser, signInAgency, type AgencySignIn, type TestAgencyUser 
 import { testConfig } from '../helpers/config'
 import { DEFAULT_NOW, newCaller, type Harness } from '../helpers/harness'
 import { AcceptingVerifier, addRosterPersons, auditOf, certify, DEMO_SECRETS, familyHarness, passingRun, personIdOf, type Caller } from './relatives-support'
+import { boundSubscriber, pendingRecord } from './agency/review-support'
 
 jest.setTimeout(90_000)
 
@@ -152,6 +153,21 @@ describe.each(DIALECTS)('单位专管员 on %s', (dialect) => {
     expect((await auditOf(h, 'unit_admin.members_listed')).at(-1)).toMatchObject({ actor_type: 'account', detail: { shown: 3, total: 3 } })
     // An account without an appointment
     expect((await members(newCaller())).json().error.code).toBe('UNIT_ADMIN_NOT_APPOINTED')
+  })
+
+  test('a member with a try waiting for 人工审核 is marked so (not a certified one, not once decided)', async () => {
+    const { caller } = await appointed()
+    const liu = await personIdOf(h, 'liu')
+    const wang = await personIdOf(h, 'wang')
+    const awaiting = async () => Object.fromEntries(((await members(caller)).json().members as { maskedName: string; awaitingReview: boolean }[]).map((m) => [m.maskedName, m.awaitingReview]))
+    expect(await awaiting()).toEqual({ '刘*福': false, '孙*珍': false, '王*英': false })
+    const at = h.now.toISOString()
+    const liuRecord = await pendingRecord(h.test.store.db, liu, await boundSubscriber(h.test.store.db, liu, at), at)
+    await pendingRecord(h.test.store.db, wang, await boundSubscriber(h.test.store.db, wang, at), at)
+    // 王*英 is certified this cycle: a later try under review changes nothing for her.
+    expect(await awaiting()).toEqual({ '刘*福': true, '孙*珍': false, '王*英': false })
+    await h.test.store.db.updateTable('certification_records').set({ result: 'failed', decided_at: at }).where('id', '=', liuRecord).execute()
+    expect((await awaiting())['刘*福']).toBe(false)
   })
 
   test('certifies a unit member: passed, performer unit_admin, the pass moves 下次认证日期; audited', async () => {

@@ -44,6 +44,8 @@ export const UnitMemberViewSchema = v.object({
   nextDueDeadlineLabel: v.string(),
   nextDueMonthLabel: v.string(),
   suspendedSince: v.optional(v.string()),
+  /** Not yet certified this cycle and a try waits for 人工审核: nothing to do but wait. */
+  awaitingReview: v.boolean(),
 })
 export type UnitMemberView = v.InferOutput<typeof UnitMemberViewSchema>
 

@@ -21,7 +21,7 @@ import { useReloadOnShow } from '@/hooks/useReloadOnShow'
 import { backHome, navigateWithQuery, ROUTES } from '@/services/navigation'
 import { speak } from '@/services/speech'
 import { claimUnitInvite, listUnitMembers, unitAdminStatus } from '@/services/unit-admin'
-import { CLAIM_INTRO, HELP_LINE, memberDeadline, unitHeadLines, unitSpeech } from './texts'
+import { CLAIM_INTRO, HELP_LINE, memberAwaitingLine, memberDeadline, needsHelp, unitHeadLines, unitSpeech } from './texts'
 import './index.scss'
 
 type PageData = { appointed: false } | { appointed: true; view: UnitMembersView }
@@ -49,11 +49,16 @@ function MemberItem({ member }: { member: UnitMemberView }) {
       <Text className='yl-person-card__line'>
         <KeepDates text={memberDeadline(member)} />
       </Text>
+      {member.awaitingReview ? (
+        <Text className='yl-person-card__line' data-testid='unit-member-awaiting'>
+          {memberAwaitingLine(member)}
+        </Text>
+      ) : null}
       <View className='yl-person-card__buttons'>
         <BigButton
           label='帮TA认证'
-          size={member.status === 'certified' ? 'normal' : 'main'}
-          variant={member.status === 'certified' ? 'secondary' : 'primary'}
+          size={needsHelp(member) ? 'main' : 'normal'}
+          variant={needsHelp(member) ? 'primary' : 'secondary'}
           onClick={() => void navigateWithQuery(ROUTES.certify, { unit: member.memberRef })}
           testId='unit-certify'
         />
