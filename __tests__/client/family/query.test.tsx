@@ -15,6 +15,16 @@ const type = typeInto
 
 const submit = () => tapAndSettle('submit')
 
+/** The status card 认证查询 shows for 李建国 when the backend answers `view`. */
+async function answerCard(view: typeof queried) {
+  useFakeCloud({ queryStatus: () => ok(view) })
+  render(<QueryPage />)
+  type('name', '李建国')
+  type('idNumber', '430102194808050315')
+  await submit()
+  return within(screen.getByTestId('query-result')).getByTestId('status-card')
+}
+
 describe('认证查询', () => {
   test('says what it shows and the limits; nothing sent while a field is wrong', async () => {
     const q = jest.fn(() => ok(queried))
@@ -48,12 +58,7 @@ describe('认证查询', () => {
 
   test('a suspended person: the answer says payment is suspended and how it resumes, in writing and in speech', async () => {
     const suspended = { ...queried, status: 'overdue_suspended' as const, statusLabel: '已逾期，暂停发放', nextDueDate: '2026-08-01', nextDueMonthLabel: '2026年8月', nextDueDeadlineLabel: '2026年8月31日', suspendedSince: '2026-09-01' }
-    useFakeCloud({ queryStatus: () => ok(suspended) })
-    render(<QueryPage />)
-    type('name', '李建国')
-    type('idNumber', '430102194808050315')
-    await submit()
-    const card = within(screen.getByTestId('query-result')).getByTestId('status-card')
+    const card = await answerCard(suspended)
     expect(within(card).getByTestId('status-suspended').textContent).toBe('2026年9月起暂停发放')
     expect(within(card).getByTestId('status-advice').textContent).toBe('养老金已暂停发放。完成认证后次月恢复发放并补发。')
     expect(card.textContent).not.toContain('2026年8月')
@@ -63,12 +68,7 @@ describe('认证查询', () => {
 
   test('a person whose last try waits for 人工审核: the answer says to wait, on the card and in speech', async () => {
     const waiting = { ...queried, lastResult: { result: 'pending_review' as const, resultLabel: '人工审核中', certifiedAt: '2026-11-20T02:00:00.000Z' } }
-    useFakeCloud({ queryStatus: () => ok(waiting) })
-    render(<QueryPage />)
-    type('name', '李建国')
-    type('idNumber', '430102194808050315')
-    await submit()
-    const card = within(screen.getByTestId('query-result')).getByTestId('status-card')
+    const card = await answerCard(waiting)
     expect(within(card).getByTestId('status-advice').textContent).toBe('最近一次认证正在人工审核，不用再认证，请耐心等待。')
     expect(within(card).getByTestId('status-next-due').textContent).toBe('本期截止日期：2026年11月30日')
     const speech = resultSpeech(waiting)
