@@ -25,8 +25,18 @@ export function statusLook(status: CertStatus): StatusLook {
   return STATUS_LOOKS[status]
 }
 
+/**
+ * What tells whether a try waits for 人工审核: the backend's own flag where a view has one (单位认证),
+ * else the latest result.
+ */
+export interface ReviewFacts {
+  status: CertStatus
+  lastResult?: Pick<LastResultView, 'result'>
+  awaitingReview?: boolean
+}
+
 /** The due date as people read it: the last day (请在2026年12月31日前完成认证), never a bare month. */
-export function deadlineSentence(v: { status: CertStatus; nextDueDeadlineLabel: string; lastResult?: Pick<LastResultView, 'result'> }): string {
+export function deadlineSentence(v: ReviewFacts & { nextDueDeadlineLabel: string }): string {
   if (v.status === 'certified') return `下次请在${v.nextDueDeadlineLabel}前认证`
   // A try waits for review: the deadline as a plain day, not a call to certify again.
   if (v.status === 'due' && awaitingReview(v)) return `本期截止日期：${v.nextDueDeadlineLabel}`
@@ -52,7 +62,7 @@ export function retryNote(retry: Pick<LastResultView, 'result' | 'certifiedAt'>)
  * Not yet certified this cycle and the last try waits for 人工审核: nothing to do but wait (another try
  * would only wait beside it). An approval counts from the day of the try.
  */
-export const awaitingReview = (v: { status: CertStatus; lastResult?: Pick<LastResultView, 'result'> }): boolean => v.status !== 'certified' && v.lastResult?.result === 'pending_review'
+export const awaitingReview = (v: ReviewFacts): boolean => v.status !== 'certified' && (v.awaitingReview ?? v.lastResult?.result === 'pending_review')
 
 // No 您: the card also shows a relative's status (认证查询).
 export const AWAITING_REVIEW_ADVICE = '最近一次认证正在人工审核，不用再认证，请耐心等待。'
@@ -63,7 +73,7 @@ export function awaitingReviewNote(status: CertStatus): string {
 }
 
 /** The one sentence under the state: what it means and what to do now. */
-export function adviceOf(v: { status: CertStatus; lastResult?: Pick<LastResultView, 'result'> }): string {
+export function adviceOf(v: ReviewFacts): string {
   return awaitingReview(v) ? AWAITING_REVIEW_ADVICE : statusLook(v.status).advice
 }
 

@@ -1,6 +1,6 @@
 /** Every sentence of the 单位认证 page (shown and read aloud), and the little view logic behind it. */
 import type { UnitMemberView, UnitMembersView } from '@/core/contracts/unit-admin'
-import { AWAITING_REVIEW_ADVICE, awaitingReviewNote, deadlineSentence, SUSPENDED_ADVICE, suspendedSinceText } from '@/components/StatusCard/look'
+import { AWAITING_REVIEW_ADVICE, awaitingReview, awaitingReviewNote, deadlineSentence, SUSPENDED_ADVICE, suspendedSinceText } from '@/components/StatusCard/look'
 
 export const CLAIM_INTRO = '单位专管员请输入社保经办机构给您的 8 位邀请码。邀请码只能用一次，输入后，这部手机就可以帮本单位的退休人员认证。'
 
@@ -9,7 +9,6 @@ export const HELP_LINE = '认证时，请老人本人对着摄像头做动作，
 /** The deadline line of a member: the deadline as a day; suspended: since when and how payment comes back. */
 export function memberDeadline(m: Pick<UnitMemberView, 'status' | 'nextDueDeadlineLabel' | 'suspendedSince' | 'awaitingReview'>): string {
   if (m.status === 'overdue_suspended') return `${suspendedSinceText(m.suspendedSince) ?? '已暂停发放'}。${m.awaitingReview ? '' : SUSPENDED_ADVICE.replace(/^养老金已暂停发放。/, '')}`
-  if (m.awaitingReview) return `本期截止日期：${m.nextDueDeadlineLabel}`
   return deadlineSentence(m)
 }
 
@@ -19,7 +18,7 @@ export function memberAwaitingLine(m: Pick<UnitMemberView, 'status'>): string {
 }
 
 /** Someone to help now: not certified, and no try waiting for review. */
-export const needsHelp = (m: Pick<UnitMemberView, 'status' | 'awaitingReview'>): boolean => m.status !== 'certified' && !m.awaitingReview
+export const needsHelp = (m: Pick<UnitMemberView, 'status' | 'awaitingReview'>): boolean => m.status !== 'certified' && !awaitingReview(m)
 
 export function unitHeadLines(v: Pick<UnitMembersView, 'unitName' | 'expiresLabel' | 'total' | 'members'>): string[] {
   const lines = [`单位：${v.unitName}`, `您的专管员任命到 ${v.expiresLabel}`]
