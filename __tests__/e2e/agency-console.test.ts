@@ -198,6 +198,10 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   await page.getByTestId(`review-open-${DEMO.liJianguo.personNo}`).waitFor()
   await page.getByTestId(`review-death-report-${ZHANG.personNo}`).waitFor()
   expect(await page.getByTestId(`review-death-report-${DEMO.liJianguo.personNo}`).count()).toBe(0)
+  // 转人工原因 per row: this agency reviews every face certification; hers was held for the report.
+  const holdOfRow = (personNo: string) => page.getByRole('row').filter({ has: page.getByTestId(`review-open-${personNo}`) }).getByTestId('review-hold').innerText()
+  await expect(holdOfRow(DEMO.liJianguo.personNo)).resolves.toBe('机构设定人工审核')
+  await expect(holdOfRow(ZHANG.personNo)).resolves.toBe('有未核实的死亡信息')
   await shoot(page, 'reviews')
   await page.getByTestId(`review-open-${ZHANG.personNo}`).click()
   await page.getByTestId('review-death-report').waitFor()

@@ -38,6 +38,7 @@ export default function Reviews() {
               </>
             ) },
           { title: '个人编号', dataIndex: 'personNo', width: 140, className: 'yl-mono' },
+          { title: '转人工原因', dataIndex: 'holdReasonLabel', width: 170, render: (label: string | null) => <span data-testid='review-hold'>{label ?? '—'}</span> },
           { title: '渠道', dataIndex: 'channelLabel', width: 120 },
           { title: '办理人', dataIndex: 'performerLabel', width: 120 },
           { title: '', key: 'open', width: 110, render: (_, row) => (

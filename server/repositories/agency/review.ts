@@ -123,6 +123,30 @@ export async function findSessionOfRecord(db: Db, recordId: string) {
 }
 
 /** The completion's audit detail of a session (the liveness verdict as the backend replayed it). */
+/**
+ * The audit detail each record's completion wrote, by record id, for a page of the review queue: one
+ * read on (subject_person_id, at) from the earliest record's time (a completion audits right after it
+ * records), matched on the detail's recordId.
+ */
+export async function completionAuditsOfRecords(db: Db, records: readonly { id: string; person_id: string; certified_at: string }[]): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>()
+  if (records.length === 0) return out
+  const since = records.reduce((m, r) => (r.certified_at < m ? r.certified_at : m), records[0].certified_at)
+  const rows = await db
+    .selectFrom('audit_log')
+    .select(['detail'])
+    .where('subject_person_id', 'in', [...new Set(records.map((r) => r.person_id))])
+    .where('action', '=', 'certification.completed')
+    .where('at', '>=', since)
+    .execute()
+  const wanted = new Set(records.map((r) => r.id))
+  for (const r of rows) {
+    const detail = JSON.parse(r.detail) as Record<string, unknown>
+    if (typeof detail.recordId === 'string' && wanted.has(detail.recordId)) out.set(detail.recordId, detail)
+  }
+  return out
+}
+
 export async function completionAuditOf(db: Db, personId: string, sessionId: string): Promise<Record<string, unknown> | undefined> {
   const rows = await db
     .selectFrom('audit_log')

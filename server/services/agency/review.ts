@@ -10,10 +10,12 @@ import { recordFacts } from '../views'
 import {
   isReviewHoldReason,
   REVIEW_HOLD_REASON_LABELS,
+  REVIEW_HOLD_REASON_SHORT_LABELS,
   REVIEW_REJECT_REASON_LABELS,
   REVIEW_REJECT_REASONS,
   type DecisionAnswer,
   type ReviewDetail,
+  type ReviewHoldReason,
   type ReviewQueue,
   type ReviewRejectReason,
 } from '../../../src/core/contracts/agency/review'
@@ -26,6 +28,7 @@ import { appendAudit } from '../../repositories/audit'
 import {
   agencyUserNames,
   completionAuditOf,
+  completionAuditsOfRecords,
   countPending,
   decide,
   faceReferenceOf,
@@ -63,6 +66,7 @@ export async function reviewQueue(ctx: ServiceContext, actor: AgencyActor, input
   const rows = await listPending(ctx.db, actor.regionPrefix, decodeCursor(input.after), limit + 1)
   const page = rows.slice(0, limit)
   const last = page.at(-1)
+  const completions = await completionAuditsOfRecords(ctx.db, page)
   return {
     items: page.map((r) => ({
       recordId: r.id,
@@ -76,6 +80,7 @@ export async function reviewQueue(ctx: ServiceContext, actor: AgencyActor, input
       certifiedAt: r.certified_at,
       waitingDays: waitingDays(r.certified_at, today),
       deathReportOpen: r.death_report_open,
+      ...holdOf(completions.get(r.id)),
     })),
     next: rows.length > limit && last ? encodeCursor({ certifiedAt: last.certified_at, id: last.id }) : null,
     pendingTotal: await countPending(ctx.db, actor.regionPrefix),
@@ -149,6 +154,12 @@ export async function reviewDetail(ctx: ServiceContext, actor: AgencyActor, reco
         }
       : null,
   }
+}
+
+/** The hold reason a completion recorded, with its short label for the queue. */
+function holdOf(completion: Record<string, unknown> | undefined): { holdReason: ReviewHoldReason | null; holdReasonLabel: string | null } {
+  const hold = completion?.holdReason
+  return isReviewHoldReason(hold) ? { holdReason: hold, holdReasonLabel: REVIEW_HOLD_REASON_SHORT_LABELS[hold] } : { holdReason: null, holdReasonLabel: null }
 }
 
 /**

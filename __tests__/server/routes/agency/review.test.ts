@@ -114,6 +114,12 @@ describe.each(DIALECTS)('agency review routes on %s', (dialect) => {
     expect((await get(nanjing, `/reviews/${policy}`)).json().session).toMatchObject({ reasonCode: 'agency_policy', reasonLabel: '本机构设定：刷脸认证一律人工审核' })
     // A detail the service did not write is not shown as a reason.
     expect((await get(nanjing, `/reviews/${unknown}`)).json().session).toMatchObject({ reasonCode: null, reasonLabel: null })
+    // The queue says it too, shortly, for each record of the page.
+    const items = (await get(nanjing, '/reviews?limit=100')).json().items as { recordId: string; holdReason: string | null; holdReasonLabel: string | null }[]
+    const hold = (id: string) => items.find((i) => i.recordId === id)
+    expect(hold(held)).toMatchObject({ holdReason: 'death_report_open', holdReasonLabel: '有未核实的死亡信息' })
+    expect(hold(policy)).toMatchObject({ holdReason: 'agency_policy', holdReasonLabel: '机构设定人工审核' })
+    expect(hold(unknown)).toMatchObject({ holdReason: null, holdReasonLabel: null })
   })
 
   test('an open death report on the person is flagged in the queue and on the detail, and no longer once closed', async () => {

@@ -29,6 +29,14 @@ export const REVIEW_HOLD_REASON_LABELS: Record<ReviewHoldReason, string> = {
   frames_not_sent: '本次认证没有上传现场画面，无法自动比对',
   death_report_open: '此人有未核实的死亡信息，需确认是本人认证（防冒领）',
 }
+/** The same, short, for a column of the review queue. */
+export const REVIEW_HOLD_REASON_SHORT_LABELS: Record<ReviewHoldReason, string> = {
+  agency_policy: '机构设定人工审核',
+  no_reference: '未登记人脸特征',
+  reference_outdated: '人脸特征需重新登记',
+  frames_not_sent: '未上传现场画面',
+  death_report_open: '有未核实的死亡信息',
+}
 export const isReviewHoldReason = (x: unknown): x is ReviewHoldReason => typeof x === 'string' && (REVIEW_HOLD_REASONS as readonly string[]).includes(x)
 
 /** What a rejected person is told to do next (mini-program records, result notice). */
@@ -60,6 +68,9 @@ export const ReviewQueueItemSchema = v.object({
   waitingDays: v.number(),
   /** A death report on the person is open now: a passing face may be someone else's (冒领). */
   deathReportOpen: v.boolean(),
+  /** Why it came to review, as the completion recorded it (null: not recorded, e.g. older records). */
+  holdReason: v.nullable(v.picklist(REVIEW_HOLD_REASONS)),
+  holdReasonLabel: v.nullable(v.string()),
 })
 export type ReviewQueueItem = v.InferOutput<typeof ReviewQueueItemSchema>
 
