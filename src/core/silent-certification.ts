@@ -20,6 +20,9 @@ export const SIGNAL_SOURCE_LABELS: Record<SignalSource, string> = {
   death: '死亡',
 }
 
+/** A stored source in words (a value from before the list is shown as it is). */
+export const signalSourceLabel = (source: string): string => SIGNAL_SOURCE_LABELS[source as SignalSource] ?? source
+
 /** Sources that say the person has died: never a pass. */
 export const DEATH_SOURCES: readonly SignalSource[] = ['funeral', 'death']
 export const isDeathSource = (s: SignalSource): boolean => DEATH_SOURCES.includes(s)

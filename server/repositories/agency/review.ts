@@ -122,7 +122,6 @@ export async function findSessionOfRecord(db: Db, recordId: string) {
   return db.selectFrom('certification_sessions').selectAll().where('record_id', '=', recordId).executeTakeFirst()
 }
 
-/** The completion's audit detail of a session (the liveness verdict as the backend replayed it). */
 /**
  * The audit detail each record's completion wrote, by record id, for a page of the review queue: one
  * read on (subject_person_id, at) from the earliest record's time (a completion audits right after it
@@ -147,6 +146,7 @@ export async function completionAuditsOfRecords(db: Db, records: readonly { id: 
   return out
 }
 
+/** The completion's audit detail of a session (the liveness verdict as the backend replayed it). */
 export async function completionAuditOf(db: Db, personId: string, sessionId: string): Promise<Record<string, unknown> | undefined> {
   const rows = await db
     .selectFrom('audit_log')

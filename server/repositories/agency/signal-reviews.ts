@@ -17,17 +17,15 @@ export interface OpenFlagRow {
   name_masked: string
 }
 
-const openFlagsInRegion = (db: Db, regionPrefix: string) =>
-  db
-    .selectFrom('signal_reviews as s')
-    .innerJoin('persons as p', 'p.id', 's.person_id')
-    .where('s.status', '=', 'open')
-    .where(inRegion(regionPrefix))
+const FLAG_COLUMNS = ['s.id', 's.person_id', 's.reason', 's.source', 's.occurred_on', 's.created_at', 'p.person_no', 'p.name_masked'] as const
+
+const flagsInRegion = (db: Db, regionPrefix: string) => db.selectFrom('signal_reviews as s').innerJoin('persons as p', 'p.id', 's.person_id').where(inRegion(regionPrefix))
+const openFlagsInRegion = (db: Db, regionPrefix: string) => flagsInRegion(db, regionPrefix).where('s.status', '=', 'open')
 
 /** Open flags in the region, oldest first, at most `limit`. */
 export async function openFlags(db: Db, regionPrefix: string, limit: number): Promise<OpenFlagRow[]> {
   return openFlagsInRegion(db, regionPrefix)
-    .select(['s.id', 's.person_id', 's.reason', 's.source', 's.occurred_on', 's.created_at', 'p.person_no', 'p.name_masked'])
+    .select(FLAG_COLUMNS)
     .orderBy('s.created_at')
     .orderBy('s.id')
     .limit(limit)
@@ -41,13 +39,7 @@ export async function countOpenFlags(db: Db, regionPrefix: string): Promise<numb
 
 /** A flag (open or closed) of a person inside the region. */
 export async function flagInRegion(db: Db, regionPrefix: string, id: string): Promise<(OpenFlagRow & { status: 'open' | 'closed' }) | undefined> {
-  return db
-    .selectFrom('signal_reviews as s')
-    .innerJoin('persons as p', 'p.id', 's.person_id')
-    .select(['s.id', 's.person_id', 's.reason', 's.source', 's.occurred_on', 's.created_at', 's.status', 'p.person_no', 'p.name_masked'])
-    .where('s.id', '=', id)
-    .where(inRegion(regionPrefix))
-    .executeTakeFirst()
+  return flagsInRegion(db, regionPrefix).select([...FLAG_COLUMNS, 's.status']).where('s.id', '=', id).executeTakeFirst()
 }
 
 /** Closes the flag if it is still open; false when someone else closed it first. */

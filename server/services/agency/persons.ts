@@ -3,7 +3,7 @@
  * a read of the name and ID number, so it is audited ('agency.person.viewed', no personal data in
  * the detail). Standing comes from the one definition (src/core/standing.ts standingOf).
  */
-import { SIGNAL_SOURCE_LABELS, type SignalSource } from '../../../src/core/silent-certification'
+import { signalSourceLabel } from '../../../src/core/silent-certification'
 import { RELATION_LABELS, type Relation } from '../../../src/core/contracts/family'
 import {
   CERT_REASON_LABELS,
@@ -139,7 +139,7 @@ export async function personDetail(ctx: ServiceContext, actor: AgencyActor, pers
       suspendedSince: person.suspended_since,
       enrolledOn: person.enrolled_on,
       lastCertifiedOn: person.last_certified_on,
-      deathReport: deathReport ? { source: deathReport.source, sourceLabel: SIGNAL_SOURCE_LABELS[deathReport.source as SignalSource] ?? deathReport.source, occurredOn: deathReport.occurred_on } : null,
+      deathReport: deathReport ? { source: deathReport.source, sourceLabel: signalSourceLabel(deathReport.source), occurredOn: deathReport.occurred_on } : null,
     },
     standing: {
       status: standing.state,

@@ -156,10 +156,16 @@ export async function reviewDetail(ctx: ServiceContext, actor: AgencyActor, reco
   }
 }
 
-/** The hold reason a completion recorded, with its short label for the queue. */
-function holdOf(completion: Record<string, unknown> | undefined): { holdReason: ReviewHoldReason | null; holdReasonLabel: string | null } {
+/** The hold reason a completion recorded (none before hold reasons were recorded, or a value the service did not write). */
+function holdReasonOf(completion: Record<string, unknown> | undefined): ReviewHoldReason | undefined {
   const hold = completion?.holdReason
-  return isReviewHoldReason(hold) ? { holdReason: hold, holdReasonLabel: REVIEW_HOLD_REASON_SHORT_LABELS[hold] } : { holdReason: null, holdReasonLabel: null }
+  return isReviewHoldReason(hold) ? hold : undefined
+}
+
+/** The hold reason with its short label, for the queue. */
+function holdOf(completion: Record<string, unknown> | undefined): { holdReason: ReviewHoldReason | null; holdReasonLabel: string | null } {
+  const hold = holdReasonOf(completion)
+  return hold ? { holdReason: hold, holdReasonLabel: REVIEW_HOLD_REASON_SHORT_LABELS[hold] } : { holdReason: null, holdReasonLabel: null }
 }
 
 /**
@@ -168,8 +174,8 @@ function holdOf(completion: Record<string, unknown> | undefined): { holdReason: 
  */
 function reasonOf(reasonCode: string | null, completion: Record<string, unknown> | undefined): { reasonCode: string | null; reasonLabel: string | null } {
   if (reasonCode) return { reasonCode, reasonLabel: labelOf(CERT_REASON_LABELS, reasonCode) }
-  const hold = completion?.holdReason
-  return isReviewHoldReason(hold) ? { reasonCode: hold, reasonLabel: REVIEW_HOLD_REASON_LABELS[hold] } : { reasonCode: null, reasonLabel: null }
+  const hold = holdReasonOf(completion)
+  return hold ? { reasonCode: hold, reasonLabel: REVIEW_HOLD_REASON_LABELS[hold] } : { reasonCode: null, reasonLabel: null }
 }
 
 /** The liveness verdict: identity verification (and so manual review) only follows a passed replay. */

@@ -6,7 +6,7 @@
  */
 import { SIGNAL_REVIEW_REASON_LABELS, SIGNAL_REVIEWS_PAGE, type SignalReviewCloseInput, type SignalReviewItem, type SignalReviews } from '../../../src/core/contracts/agency/signals'
 import { DomainError } from '../../../src/core/errors'
-import { SIGNAL_SOURCE_LABELS, type SignalSource } from '../../../src/core/silent-certification'
+import { signalSourceLabel } from '../../../src/core/silent-certification'
 import type { AgencyActor } from '../../agency/actor'
 import { closeFlag, countOpenFlags, flagInRegion, openFlags, type OpenFlagRow } from '../../repositories/agency/signal-reviews'
 import { appendAudit } from '../../repositories/audit'
@@ -21,7 +21,7 @@ function itemOf(row: OpenFlagRow): SignalReviewItem {
     reason: row.reason,
     reasonLabel: SIGNAL_REVIEW_REASON_LABELS[row.reason],
     source: row.source,
-    sourceLabel: SIGNAL_SOURCE_LABELS[row.source as SignalSource] ?? row.source,
+    sourceLabel: signalSourceLabel(row.source),
     occurredOn: row.occurred_on,
     flaggedAt: row.created_at,
   }

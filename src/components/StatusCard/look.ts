@@ -72,6 +72,11 @@ export function awaitingReviewNote(status: CertStatus): string {
   return status === 'overdue_suspended' ? '审核通过后，次月恢复发放并补发。' : '审核通过的，从认证那天算起。'
 }
 
+/** The waiting said in one line, where a list shows a person (家人, 单位认证). */
+export function awaitingReviewLine(status: CertStatus): string {
+  return `${AWAITING_REVIEW_ADVICE}${awaitingReviewNote(status)}`
+}
+
 /** The one sentence under the state: what it means and what to do now. */
 export function adviceOf(v: ReviewFacts): string {
   return awaitingReview(v) ? AWAITING_REVIEW_ADVICE : statusLook(v.status).advice

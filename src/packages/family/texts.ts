@@ -1,7 +1,7 @@
 /** Every sentence of the 家人 pages (shown and read aloud), and the little view logic behind them. */
 import { RELATION_LABELS, RELATIONS, type Relation, type RelativeView } from '@/core/contracts/family'
 import type { ErrorCode } from '@/core/errors'
-import { AWAITING_REVIEW_ADVICE, awaitingReview, awaitingReviewNote, deadlineSentence, lastResultText, retryNote, silentCertifiedText, statusLook, SUSPENDED_ADVICE, suspendedSinceText } from '@/components/StatusCard/look'
+import { awaitingReview, awaitingReviewLine, deadlineSentence, lastResultText, retryNote, silentCertifiedText, statusLook, SUSPENDED_ADVICE, suspendedSinceText } from '@/components/StatusCard/look'
 import { formatChinaDate } from '@/core/dates'
 
 export const RELATION_CHOICES: ReadonlyArray<{ value: Relation; label: string }> = RELATIONS.map((r) => ({ value: r, label: RELATION_LABELS[r] }))
@@ -39,7 +39,7 @@ export function relativeDeadline(r: Pick<RelativeView, 'status' | 'nextDueDeadli
 export function relativeLines(r: RelativeView): string[] {
   const lines = [relativeDeadline(r), `状态：${statusLook(r.status).icon} ${r.statusLabel}`]
   if (r.lastResult) lines.push(`上次认证：${lastResultText(r.lastResult)}`)
-  if (awaitingReview(r)) lines.push(`${AWAITING_REVIEW_ADVICE}${awaitingReviewNote(r.status)}`)
+  if (awaitingReview(r)) lines.push(awaitingReviewLine(r.status))
   if (r.laterRetry) lines.push(retryNote(r.laterRetry))
   if (r.silentCertifiedOn) lines.push(silentCertifiedText(r.silentCertifiedOn, r.maskedName))
   if (r.shareActiveUntil) lines.push(`已发给TA，链接 ${formatChinaDate(r.shareActiveUntil)} 前有效`)

@@ -21,7 +21,8 @@ import { useReloadOnShow } from '@/hooks/useReloadOnShow'
 import { backHome, navigateWithQuery, ROUTES } from '@/services/navigation'
 import { speak } from '@/services/speech'
 import { claimUnitInvite, listUnitMembers, unitAdminStatus } from '@/services/unit-admin'
-import { CLAIM_INTRO, HELP_LINE, memberAwaitingLine, memberDeadline, needsHelp, unitHeadLines, unitSpeech } from './texts'
+import { awaitingReviewLine } from '@/components/StatusCard/look'
+import { CLAIM_INTRO, HELP_LINE, memberDeadline, needsHelp, unitHeadLines, unitSpeech } from './texts'
 import './index.scss'
 
 type PageData = { appointed: false } | { appointed: true; view: UnitMembersView }
@@ -51,7 +52,7 @@ function MemberItem({ member }: { member: UnitMemberView }) {
       </Text>
       {member.awaitingReview ? (
         <Text className='yl-person-card__line' data-testid='unit-member-awaiting'>
-          {memberAwaitingLine(member)}
+          {awaitingReviewLine(member.status)}
         </Text>
       ) : null}
       <View className='yl-person-card__buttons'>

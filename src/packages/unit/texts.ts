@@ -1,6 +1,6 @@
 /** Every sentence of the 单位认证 page (shown and read aloud), and the little view logic behind it. */
 import type { UnitMemberView, UnitMembersView } from '@/core/contracts/unit-admin'
-import { AWAITING_REVIEW_ADVICE, awaitingReview, awaitingReviewNote, deadlineSentence, SUSPENDED_ADVICE, suspendedSinceText } from '@/components/StatusCard/look'
+import { awaitingReview, awaitingReviewLine, deadlineSentence, SUSPENDED_ADVICE, suspendedSinceText } from '@/components/StatusCard/look'
 
 export const CLAIM_INTRO = '单位专管员请输入社保经办机构给您的 8 位邀请码。邀请码只能用一次，输入后，这部手机就可以帮本单位的退休人员认证。'
 
@@ -10,11 +10,6 @@ export const HELP_LINE = '认证时，请老人本人对着摄像头做动作，
 export function memberDeadline(m: Pick<UnitMemberView, 'status' | 'nextDueDeadlineLabel' | 'suspendedSince' | 'awaitingReview'>): string {
   if (m.status === 'overdue_suspended') return `${suspendedSinceText(m.suspendedSince) ?? '已暂停发放'}。${m.awaitingReview ? '' : SUSPENDED_ADVICE.replace(/^养老金已暂停发放。/, '')}`
   return deadlineSentence(m)
-}
-
-/** A member whose try waits for 人工审核: the same words as on 首页. */
-export function memberAwaitingLine(m: Pick<UnitMemberView, 'status'>): string {
-  return `${AWAITING_REVIEW_ADVICE}${awaitingReviewNote(m.status)}`
 }
 
 /** Someone to help now: not certified, and no try waiting for review. */
@@ -37,7 +32,7 @@ export function unitSpeech(v: UnitMembersView): string {
   const head = unitHeadLines(v).join('')
   const each = v.members
     .filter((m) => m.status !== 'certified')
-    .map((m) => `${m.maskedName}，${m.statusLabel}，${memberDeadline(m).replace(/。$/, '')}${m.awaitingReview ? `，${memberAwaitingLine(m).replace(/。$/, '')}` : ''}`)
+    .map((m) => `${m.maskedName}，${m.statusLabel}，${memberDeadline(m).replace(/。$/, '')}${m.awaitingReview ? `，${awaitingReviewLine(m.status).replace(/。$/, '')}` : ''}`)
     .join('；')
   return `${head}${each ? `${each}。` : ''}要帮一位老人认证，请点他名字下面的帮TA认证按钮。${HELP_LINE}`
 }

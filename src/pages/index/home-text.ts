@@ -1,7 +1,7 @@
 import type { StatusView } from '@/core/contracts/views'
 import { scamNoticeSentences } from '@/core/scam'
 import { REMINDERS } from '@/components/Reminders/texts'
-import { adviceOf, awaitingReview, awaitingReviewNote, deadlineSentence, lastResultText, retryNote, silentCertifiedText, statusLook, suspendedSinceText } from '@/components/StatusCard/look'
+import { adviceOf, awaitingReview, awaitingReviewNote, deadlineSentence, lastResultText, retryNote, silentCertifiedText, suspendedSinceText } from '@/components/StatusCard/look'
 
 export const UNBOUND_TITLE = '绑定本人社保卡'
 export const UNBOUND_BODY = '查看本人的认证情况，请先绑定社保卡。只需绑定一次。'
