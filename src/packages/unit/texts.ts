@@ -8,7 +8,7 @@ export const HELP_LINE = '认证时，请老人本人对着摄像头做动作，
 
 /** The deadline line of a member: the deadline as a day; suspended: since when and how payment comes back. */
 export function memberDeadline(m: Pick<UnitMemberView, 'status' | 'nextDueDeadlineLabel' | 'suspendedSince' | 'awaitingReview'>): string {
-  if (m.status === 'overdue_suspended') return `${suspendedSinceText(m.suspendedSince) ?? '已暂停发放'}。${m.awaitingReview ? '' : SUSPENDED_ADVICE.replace(/^养老金已暂停发放。/, '')}`
+  if (m.status === 'overdue_suspended') return `${suspendedSinceText(m.suspendedSince) ?? '已暂停发放'}。${awaitingReview(m) ? '' : SUSPENDED_ADVICE.replace(/^养老金已暂停发放。/, '')}`
   return deadlineSentence(m)
 }
 
@@ -18,7 +18,7 @@ export const needsHelp = (m: Pick<UnitMemberView, 'status' | 'awaitingReview'>):
 export function unitHeadLines(v: Pick<UnitMembersView, 'unitName' | 'expiresLabel' | 'total' | 'members'>): string[] {
   const lines = [`单位：${v.unitName}`, `您的专管员任命到 ${v.expiresLabel}`]
   const urgent = v.members.filter(needsHelp).length
-  const waiting = v.members.filter((m) => m.awaitingReview).length
+  const waiting = v.members.filter(awaitingReview).length
   const counts = [
     urgent > 0 ? `其中 ${urgent} 位需要认证，已排在前面` : '',
     waiting > 0 ? `${waiting} 位的认证正在人工审核，不用再认证` : '',
@@ -32,7 +32,7 @@ export function unitSpeech(v: UnitMembersView): string {
   const head = unitHeadLines(v).join('')
   const each = v.members
     .filter((m) => m.status !== 'certified')
-    .map((m) => `${m.maskedName}，${m.statusLabel}，${memberDeadline(m).replace(/。$/, '')}${m.awaitingReview ? `，${awaitingReviewLine(m.status).replace(/。$/, '')}` : ''}`)
+    .map((m) => `${m.maskedName}，${m.statusLabel}，${memberDeadline(m).replace(/。$/, '')}${awaitingReview(m) ? `，${awaitingReviewLine(m.status).replace(/。$/, '')}` : ''}`)
     .join('；')
   return `${head}${each ? `${each}。` : ''}要帮一位老人认证，请点他名字下面的帮TA认证按钮。${HELP_LINE}`
 }
