@@ -118,11 +118,14 @@ async function liveOrRefuse(ctx: ServiceContext, caller: Caller, action: string)
   return { accountId, appointment }
 }
 
-const STATE_ORDER = { overdue_suspended: 0, due: 1, certified: 2 } as const
+const STATE_ORDER = { overdue_suspended: 0, due: 1, certified: 3 } as const
+/** A member whose try waits for review: after everyone who needs help now, before the certified. */
+const AWAITING_ORDER = 2
 
 function memberView(ctx: ServiceContext, key: Buffer, a: AppointmentRow, p: PersonRow, today: string, waiting: ReadonlySet<string>): UnitMemberView & { order: [number, string] } {
   const s = standingOf(standingFactsOf(p), today, ctx.cyclePolicy)
   const due = firstDayOf(s.window.dueMonth)
+  const awaitingReview = s.state !== 'certified' && waiting.has(p.id)
   return {
     memberRef: memberRefOf(key, a.id, p.id),
     maskedName: p.name_masked,
@@ -132,12 +135,12 @@ function memberView(ctx: ServiceContext, key: Buffer, a: AppointmentRow, p: Pers
     nextDueDeadlineLabel: deadlineLabel(due),
     nextDueMonthLabel: monthLabel(s.window.dueMonth),
     ...(s.suspendedSince ? { suspendedSince: s.suspendedSince } : {}),
-    awaitingReview: s.state !== 'certified' && waiting.has(p.id),
-    order: [STATE_ORDER[s.state], due],
+    awaitingReview,
+    order: [awaitingReview ? AWAITING_ORDER : STATE_ORDER[s.state], due],
   }
 }
 
-/** 单位认证 list: the live appointment's unit members, overdue first, then due, then certified. Audited (a read of others' standing). */
+/** 单位认证 list: the live appointment's unit members, overdue first, then due, then those waiting for review, then certified. Audited (a read of others' standing). */
 export async function listUnitMembers(ctx: ServiceContext, family: FamilyDeps | undefined, caller: Caller): Promise<UnitMembersView> {
   const { accountId, appointment: a } = await liveOrRefuse(ctx, caller, 'unit_admin.list_refused')
   const key = unitKeyOf(family)

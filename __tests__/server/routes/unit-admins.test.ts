@@ -166,6 +166,20 @@ describe.each(DIALECTS)('单位专管员 on %s', (dialect) => {
     await pendingRecord(h.test.store.db, wang, await boundSubscriber(h.test.store.db, wang, at), at)
     // 王*英 is certified this cycle: a later try under review changes nothing for her.
     expect(await awaiting()).toEqual({ '刘*福': true, '孙*珍': false, '王*英': false })
+    // Those who need help now come first (the page says so): with 孙*珍 not yet certified either,
+    // 刘*福 waits after her and before the certified.
+    const sun = await h.test.store.db.selectFrom('persons').select(['id', 'last_certified_on']).where('name_masked', '=', '孙*珍').executeTakeFirstOrThrow()
+    await h.test.store.db.updateTable('persons').set({ last_certified_on: null }).where('id', '=', sun.id).execute()
+    try {
+      const listed = (await members(caller)).json().members as { maskedName: string; status: string }[]
+      expect(listed.map((m) => [m.maskedName, m.status])).toEqual([
+        ['孙*珍', expect.stringMatching(/^(due|overdue_suspended)$/)],
+        ['刘*福', 'due'],
+        ['王*英', 'certified'],
+      ])
+    } finally {
+      await h.test.store.db.updateTable('persons').set({ last_certified_on: sun.last_certified_on }).where('id', '=', sun.id).execute()
+    }
     await h.test.store.db.updateTable('certification_records').set({ result: 'failed', decided_at: at }).where('id', '=', liuRecord).execute()
     expect((await awaiting())['刘*福']).toBe(false)
   })

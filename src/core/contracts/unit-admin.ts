@@ -52,7 +52,7 @@ export type UnitMemberView = v.InferOutput<typeof UnitMemberViewSchema>
 /** At most this many members in one answer (a unit's retirees on one phone screen list). */
 export const UNIT_MEMBERS_MAX = 500
 
-/** 单位认证 list: overdue first, then due, then certified; each by deadline. */
+/** 单位认证 list: overdue first, then due, then those whose try waits for review, then certified; each by deadline. */
 export const UnitMembersViewSchema = v.object({
   unitName: v.string(),
   expiresOn: v.string(),
