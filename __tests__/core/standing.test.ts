@@ -26,6 +26,16 @@ describe('standingOf', () => {
     expect(noDate).toMatchObject({ state: 'overdue_suspended', suspendedSince: '2027-07-01', monthsOverdue: 1 })
   })
 
+  it('says what suspended payment: the agency before the deadline, or the deadline passing', () => {
+    const suspended = (lastCertifiedOn: string): StandingFacts => ({ lastCertifiedOn, enrolledOn: '2020-01-01', benefitStatus: 'suspended', suspendedSince: '2026-11-10' })
+    // certified in June 2026: due again in June 2027, so a suspension in November is the agency's
+    expect(standingOf(suspended('2026-06-01'), '2026-11-27', 'rolling12')).toMatchObject({ state: 'overdue_suspended', suspendedBy: 'agency' })
+    // last pass in August 2025: the deadline passed in August 2026, whatever the roster says
+    expect(standingOf(suspended('2025-08-20'), '2026-11-27', 'rolling12')).toMatchObject({ state: 'overdue_suspended', suspendedBy: 'deadline' })
+    expect(standingOf(normal('2025-08-20'), '2026-11-27', 'rolling12')).toMatchObject({ state: 'overdue_suspended', suspendedBy: 'deadline' })
+    expect(standingOf(normal('2026-06-01'), '2026-11-27', 'rolling12').suspendedBy).toBeUndefined()
+  })
+
   it('months suspended count the current month and are at least 1', () => {
     expect(monthsSuspended('2026-09-01', '2026-11-27')).toBe(3)
     expect(monthsSuspended('2027-01-01', '2026-11-27')).toBe(1)

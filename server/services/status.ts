@@ -2,7 +2,7 @@
  * StatusView for the bound person: its standing (src/core/standing.ts standingOf over the person's
  * authoritative last pass), today in Beijing time from the injected clock.
  */
-import { CERT_STATUS_LABELS, RECORD_RESULT_LABELS, type Caller } from '../../src/core/contracts/common'
+import { certStatusLabel, RECORD_RESULT_LABELS, type Caller } from '../../src/core/contracts/common'
 import type { StatusView } from '../../src/core/contracts/views'
 import { deadlineLabel, firstDayOf, monthLabel } from '../../src/core/cycle'
 import { standingFactsOf, standingOf } from '../../src/core/standing'
@@ -33,7 +33,7 @@ function statusViewOf(ctx: ServiceContext, person: PersonRow, { latest, lastPass
   // Standing from the authoritative last pass (persons.last_certified_on; src/core/standing.ts). The
   // records are read only to show the latest result.
   const standing = standingOf(standingFactsOf(person), shanghaiDate(now), ctx.cyclePolicy)
-  const { state: status, window, suspendedSince } = standing
+  const { state: status, window, suspendedSince, suspendedBy } = standing
   // Certified and then tried again without passing: the cycle's result is still the pass; the
   // later try is shown apart as a retry that changes nothing.
   const passRow = [lastPass, rosterRecordOf(person)].filter((r): r is RecordRow => r !== undefined).sort((a, b) => (a.certified_at < b.certified_at ? 1 : -1))[0]
@@ -44,7 +44,7 @@ function statusViewOf(ctx: ServiceContext, person: PersonRow, { latest, lastPass
     bound: true,
     person: maskedPerson(person),
     status,
-    statusLabel: CERT_STATUS_LABELS[status],
+    statusLabel: certStatusLabel(status, suspendedBy),
     nextDueDate: dueMonth,
     nextDueMonthLabel: monthLabel(window.dueMonth),
     nextDueDeadlineLabel: deadlineLabel(dueMonth),

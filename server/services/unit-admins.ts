@@ -12,7 +12,7 @@
  * members (one indexed query) and compares.
  */
 import { createHash, createHmac, hkdfSync } from 'node:crypto'
-import { CERT_STATUS_LABELS } from '../../src/core/contracts/common'
+import { certStatusLabel } from '../../src/core/contracts/common'
 import { UNIT_MEMBERS_MAX, type UnitAdminStatusView, type UnitMembersView, type UnitMemberView } from '../../src/core/contracts/unit-admin'
 import { deadlineLabel, firstDayOf, monthLabel } from '../../src/core/cycle'
 import { DomainError } from '../../src/core/errors'
@@ -131,7 +131,7 @@ function memberView(ctx: ServiceContext, key: Buffer, a: AppointmentRow, p: Pers
     maskedName: p.name_masked,
     maskedIdNumber: p.id_number_masked,
     status: s.state,
-    statusLabel: CERT_STATUS_LABELS[s.state],
+    statusLabel: certStatusLabel(s.state, s.suspendedBy),
     nextDueDeadlineLabel: deadlineLabel(due),
     nextDueMonthLabel: monthLabel(s.window.dueMonth),
     ...(s.suspendedSince ? { suspendedSince: s.suspendedSince } : {}),

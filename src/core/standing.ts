@@ -12,7 +12,7 @@
  * enrolled_on for persons never certified): standingBounds() gives those ranges, and the set-based
  * read (server/repositories/agency/standing.ts) uses them on indexed columns.
  */
-import type { CertStatus } from './contracts/common'
+import type { CertStatus, SuspendedBy } from './contracts/common'
 import { addMonths, firstCycle, firstDayOf, monthIndex, nextCycle, statusOn, yearMonthOf, type CycleWindow, type CyclePolicy, type YearMonth } from './cycle'
 
 export interface StandingFacts {
@@ -32,6 +32,8 @@ export interface Standing {
   dueMonth: YearMonth
   /** Set when the pension counts as suspended: suspended on the roster, or past the due month. */
   suspendedSince?: string
+  /** Set with suspendedSince: the deadline passed, or the agency suspended payment before it did. */
+  suspendedBy?: SuspendedBy
   /** Months the pension has been suspended, counting the current month (0 unless overdue_suspended). */
   monthsOverdue: number
 }
@@ -50,17 +52,20 @@ export function standingOf(facts: StandingFacts, today: string, policy: CyclePol
   const window = windowOf(facts.lastCertifiedOn, facts.enrolledOn, policy)
   let state = statusOn(window, today)
   let suspendedSince: string | undefined
+  let suspendedBy: SuspendedBy | undefined
   if (facts.benefitStatus === 'suspended') {
+    suspendedBy = state === 'overdue_suspended' ? 'deadline' : 'agency'
     state = 'overdue_suspended'
     suspendedSince = facts.suspendedSince ?? window.overdueFrom
   } else if (state === 'overdue_suspended') {
+    suspendedBy = 'deadline'
     suspendedSince = window.overdueFrom
   }
   return {
     state,
     window,
     dueMonth: window.dueMonth,
-    ...(suspendedSince ? { suspendedSince } : {}),
+    ...(suspendedSince ? { suspendedSince, suspendedBy } : {}),
     monthsOverdue: suspendedSince ? monthsSuspended(suspendedSince, today) : 0,
   }
 }

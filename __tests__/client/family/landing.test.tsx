@@ -117,6 +117,17 @@ describe('printed notice landing', () => {
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `${ROUTES.certifyCamera}?facing=front&notice=${NOTICE_CODE}` })
   })
 
+  test('a pension the agency suspended before the deadline: 暂停发放 with the deadline that still stands, never 已经过了', async () => {
+    setup({ scene: `n=${NOTICE_CODE}` })
+    useFakeCloud({ resolveNotice: () => ok({ ...noticeResolved, statusLabel: '暂停发放', nextDueDeadlineLabel: '2027年6月30日' }) })
+    render(<CertifyNoticePage />)
+    await screen.findByTestId('greeting')
+    const details = screen.getByTestId('greeting-details').textContent
+    expect(details).toContain('养老金已暂停发放，请在2027年6月30日前完成认证，认证后次月恢复发放')
+    expect(details).toContain('认证状态：暂停发放')
+    expect(details).not.toContain('已经过了')
+  })
+
   test('NOTICE_ALREADY_CERTIFIED → said calmly (✓) with the day, written and spoken, no camera', async () => {
     setup({ scene: `n=${NOTICE_CODE}` })
     // The wire's text is never shown: the client composes its own sentence from the checked day.

@@ -55,6 +55,21 @@ describe.each(DIALECTS)('status and records on %s', (dialect) => {
     }
   })
 
+  it('a pension the agency suspended before the deadline (a death report, the roster) reads 暂停发放, not 已逾期', async () => {
+    const db = h.test.store.db
+    const chen = await db.selectFrom('bindings').select('person_id').where('account_id', 'in', db.selectFrom('accounts').select('id').where('openid', '=', callers.chen.openid)).executeTakeFirstOrThrow()
+    await db.updateTable('persons').set({ benefit_status: 'suspended', suspended_since: '2026-11-20' }).where('id', '=', chen.person_id).execute()
+    try {
+      const view = (await h.post('/v1/status', { caller: callers.chen })).json()
+      // certified in June 2026, due again in June 2027: not late
+      expect(view).toMatchObject({ status: 'overdue_suspended', statusLabel: '暂停发放', suspendedSince: '2026-11-20', nextDueDeadlineLabel: '2027年6月30日' })
+      // 张桂兰: suspended on the roster and past her deadline as well
+      expect((await h.post('/v1/status', { caller: callers.zhang })).json().statusLabel).toBe('已逾期，暂停发放')
+    } finally {
+      await db.updateTable('persons').set({ benefit_status: 'normal', suspended_since: null }).where('id', '=', chen.person_id).execute()
+    }
+  })
+
   it('answers {bound:false} for an unbound caller, and audits every status read', async () => {
     await h.app.services.readAudit?.flush()
     const before = await h.test.store.db.selectFrom('read_audit_log').select('id').where('action', '=', 'status.read').execute()

@@ -11,7 +11,7 @@ import {
   SESSION_REJECTED_LABELS,
   SESSION_STATE_LABELS,
 } from '../../../src/core/contracts/certification'
-import { CERT_STATUS_LABELS, labelOf, PERFORMER_LABELS, RECORD_CHANNEL_LABELS } from '../../../src/core/contracts/common'
+import { certStatusLabel, labelOf, PERFORMER_LABELS, RECORD_CHANNEL_LABELS } from '../../../src/core/contracts/common'
 import { reminderKindLabel, REMINDER_RECIPIENT_LABELS, REMINDER_STATUS_LABELS, TEMPLATE_TITLES } from '../../../src/core/contracts/reminders'
 import { recordFacts, sessionStateOfRow } from '../views'
 import { OFFLINE_VERIFIED_HOW_LABELS, type OfflineVerifiedHow } from '../../../src/core/contracts/agency/offline'
@@ -143,7 +143,7 @@ export async function personDetail(ctx: ServiceContext, actor: AgencyActor, pers
     },
     standing: {
       status: standing.state,
-      statusLabel: CERT_STATUS_LABELS[standing.state],
+      statusLabel: certStatusLabel(standing.state, standing.suspendedBy),
       nextDueDate: due,
       nextDueDeadlineLabel: deadlineLabel(due),
       suspendedSince: standing.suspendedSince ?? null,

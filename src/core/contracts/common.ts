@@ -19,6 +19,21 @@ export const CERT_STATUS_LABELS: Record<CertStatus, string> = {
   overdue_suspended: '已逾期，暂停发放',
 }
 
+/**
+ * Payment stopped by the agency (a suspension on the roster, a death report) before the deadline
+ * passed: still not paid, and certifying still brings it back, but not 逾期 — a person told she is
+ * late when she is not has been told something false about herself.
+ */
+export const SUSPENDED_BEFORE_DEADLINE_LABEL = '暂停发放'
+
+/** What suspended payment: the deadline passing, or the agency before it. */
+export type SuspendedBy = 'deadline' | 'agency'
+
+/** The state in words, as every view shows it. */
+export function certStatusLabel(status: CertStatus, suspendedBy?: SuspendedBy): string {
+  return status === 'overdue_suspended' && suspendedBy === 'agency' ? SUSPENDED_BEFORE_DEADLINE_LABEL : CERT_STATUS_LABELS[status]
+}
+
 export const RECORD_RESULTS = ['passed', 'failed', 'pending_review'] as const
 export type RecordResult = (typeof RECORD_RESULTS)[number]
 export const RECORD_RESULT_LABELS: Record<RecordResult, string> = {

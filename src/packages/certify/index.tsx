@@ -20,7 +20,7 @@ import { ErrorBanner } from '@/components/ErrorBanner'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
 import { SCAM_TITLE, ScamNotice, scamNoticeSentences, type AgencyInfo } from '@/components/ScamNotice'
-import { CERT_STATUS_LABELS } from '@/core/contracts/common'
+import { CERT_STATUS_LABELS, SUSPENDED_BEFORE_DEADLINE_LABEL } from '@/core/contracts/common'
 import { appError, type AppError, type ErrorCode, type Result } from '@/core/errors'
 import type { AsyncState } from '@/hooks/useAsync'
 import { openCameraSettings, requestCameraPermission } from '@/services/camera-permission'
@@ -106,10 +106,13 @@ const SELF: Greeting | null = null
 
 /**
  * The deadline line: 请在…前完成认证, or — when it has passed and payment is suspended — that it has
- * passed and to certify soon (a past date after 请在 would read as a mistake).
+ * passed and to certify soon (a past date after 请在 would read as a mistake). Suspended by the agency
+ * before the deadline: the deadline stands, and certifying brings payment back.
  */
 function deadlineLine(deadline: string, statusLabel: string): string {
-  return statusLabel === CERT_STATUS_LABELS.overdue_suspended ? `认证期限是${deadline}，已经过了，请尽快认证，认证后次月恢复发放` : `请在${deadline}前完成认证`
+  if (statusLabel === CERT_STATUS_LABELS.overdue_suspended) return `认证期限是${deadline}，已经过了，请尽快认证，认证后次月恢复发放`
+  if (statusLabel === SUSPENDED_BEFORE_DEADLINE_LABEL) return `养老金已暂停发放，请在${deadline}前完成认证，认证后次月恢复发放`
+  return `请在${deadline}前完成认证`
 }
 
 /** Whose certification: the share card, notice code or relative behind the page query. */
