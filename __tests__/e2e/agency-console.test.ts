@@ -319,6 +319,8 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   await signOutConsole(page)
   await signInConsole(page, consoleUrl, { username: 'admin-demo', password: admin.password, totp: admin.totp })
   await page.getByRole('menuitem', { name: '静默认证' }).click()
+  // The 上门 record of step 6 came after the reported death: the row says so, as the lead to follow.
+  await expect(page.getByTestId(`signal-flag-passed-${ZHANG.personNo}`).innerText()).resolves.toContain('上门认证通过')
   await page.getByTestId(`signal-flag-close-${ZHANG.personNo}`).click()
   const confirmAlive = page.getByRole('dialog', { name: /核实健在/ })
   await confirmAlive.getByText('入户', { exact: true }).click()

@@ -9,7 +9,7 @@ import { OFFLINE_VERIFIED_HOW, OFFLINE_VERIFIED_HOW_LABELS, type OfflineVerified
 import type { SignalReviewItem } from '../../../src/core/contracts/agency/signals'
 import { call } from '../api/client'
 import { useLoad } from '../components/useCall'
-import { fmtCount, fmtDateTime } from '../format'
+import { fmtCount, fmtDate, fmtDateTime } from '../format'
 import { navigate } from '../router'
 
 const who = (f: SignalReviewItem) => `${f.maskedName}（${f.personNo}）`
@@ -39,7 +39,7 @@ export function SignalFlags() {
       data-testid="signal-flags"
     >
       <Typography.Paragraph className="yl-muted">
-        这些人有殡葬、死亡登记等信息，待遇已暂停。核实之前，他们的刷脸认证即使通过，也一律转人工审核。经当面、视频或入户确认本人健在后，点“核实健在”解除标记。确认已死亡的，请在待遇系统中办理，这里不用操作。
+        这些人有殡葬、死亡登记等信息，待遇已暂停。核实之前，他们的刷脸认证即使通过，也一律转人工审核。经当面、视频或入户确认本人健在后，点“核实健在”解除标记。“此后的认证”列出信息日期之后通过的认证（人工审核通过的刷脸认证、线下认证登记），可作为核实的线索。确认已死亡的，请在待遇系统中办理，这里不用操作。
       </Typography.Paragraph>
       {result && !result.ok && <Alert type="error" showIcon message={result.message} style={{ marginBottom: 16 }} />}
       {flags && flags.openTotal > flags.items.length && (
@@ -67,6 +67,13 @@ export function SignalFlags() {
           { title: '来源', dataIndex: 'sourceLabel', width: 100 },
           { title: '信息日期', dataIndex: 'occurredOn', width: 120 },
           { title: '标记时间', dataIndex: 'flaggedAt', width: 170, render: fmtDateTime },
+          {
+            title: '此后的认证',
+            dataIndex: 'passedSince',
+            width: 190,
+            render: (p: SignalReviewItem['passedSince'], f) =>
+              p ? <Tag color="green" data-testid={`signal-flag-passed-${f.personNo}`}>{`${fmtDate(p.certifiedAt)} ${p.methodLabel}通过`}</Tag> : <span className="yl-muted">无</span>,
+          },
           {
             title: '',
             key: 'close',

@@ -42,6 +42,18 @@ export async function flagInRegion(db: Db, regionPrefix: string, id: string): Pr
   return flagsInRegion(db, regionPrefix).select([...FLAG_COLUMNS, 's.status']).where('s.id', '=', id).executeTakeFirst()
 }
 
+/** The passed records of these persons, newest first (a page of flags: a few hundred persons at most). */
+export async function passesOfPersons(db: Db, personIds: readonly string[]): Promise<{ person_id: string; certified_at: string; method: string }[]> {
+  if (personIds.length === 0) return []
+  return db
+    .selectFrom('certification_records')
+    .select(['person_id', 'certified_at', 'method'])
+    .where('person_id', 'in', personIds)
+    .where('result', '=', 'passed')
+    .orderBy('certified_at', 'desc')
+    .execute()
+}
+
 /** Closes the flag if it is still open; false when someone else closed it first. */
 export async function closeFlag(db: Db, id: string): Promise<boolean> {
   const closed = await db.updateTable('signal_reviews').set({ status: 'closed' }).where('id', '=', id).where('status', '=', 'open').returning('id').execute()

@@ -8,11 +8,14 @@ import { SIGNAL_REVIEW_REASON_LABELS, SIGNAL_REVIEWS_PAGE, type SignalReviewClos
 import { DomainError } from '../../../src/core/errors'
 import { signalSourceLabel } from '../../../src/core/silent-certification'
 import type { AgencyActor } from '../../agency/actor'
-import { closeFlag, countOpenFlags, flagInRegion, openFlags, type OpenFlagRow } from '../../repositories/agency/signal-reviews'
+import { RECORD_METHOD_LABELS, labelOf } from '../../../src/core/contracts/common'
+import { closeFlag, countOpenFlags, flagInRegion, openFlags, passesOfPersons, type OpenFlagRow } from '../../repositories/agency/signal-reviews'
 import { appendAudit } from '../../repositories/audit'
 import type { ServiceContext } from '../context'
 
-function itemOf(row: OpenFlagRow): SignalReviewItem {
+type PassAfter = SignalReviewItem['passedSince']
+
+function itemOf(row: OpenFlagRow, passedSince: PassAfter = null): SignalReviewItem {
   return {
     reviewId: row.id,
     personId: row.person_id,
@@ -24,12 +27,24 @@ function itemOf(row: OpenFlagRow): SignalReviewItem {
     sourceLabel: signalSourceLabel(row.source),
     occurredOn: row.occurred_on,
     flaggedAt: row.created_at,
+    passedSince,
   }
+}
+
+/**
+ * The newest pass on or after the day the signal gives: someone saw the person alive after the
+ * reported death (a reviewer approving a face certification, a clerk's 线下认证登记). The admin still
+ * decides; this tells where to look.
+ */
+function passedSinceOf(row: OpenFlagRow, passes: readonly { person_id: string; certified_at: string; method: string }[]): PassAfter {
+  const pass = passes.find((p) => p.person_id === row.person_id && p.certified_at >= row.occurred_on)
+  return pass ? { certifiedAt: pass.certified_at, methodLabel: labelOf(RECORD_METHOD_LABELS, pass.method) } : null
 }
 
 export async function signalReviews(ctx: ServiceContext, actor: AgencyActor): Promise<SignalReviews> {
   const [rows, openTotal] = await Promise.all([openFlags(ctx.db, actor.regionPrefix, SIGNAL_REVIEWS_PAGE), countOpenFlags(ctx.db, actor.regionPrefix)])
-  return { items: rows.map(itemOf), openTotal }
+  const passes = await passesOfPersons(ctx.db, [...new Set(rows.map((r) => r.person_id))])
+  return { items: rows.map((r) => itemOf(r, passedSinceOf(r, passes))), openTotal }
 }
 
 export async function closeSignalReview(ctx: ServiceContext, actor: AgencyActor, reviewId: string, input: SignalReviewCloseInput): Promise<SignalReviewItem> {

@@ -60,6 +60,22 @@ describe.each(DIALECTS)('agency 死亡信息核实 on %s', (dialect) => {
     expect((await close(clerk, flags.zhang.id)).statusCode).toBe(403)
   })
 
+  test('each flag names the newest pass on or after the day the signal gives (seen alive since), or none', async () => {
+    const record = (personId: string, certifiedAt: string, method: 'counter' | 'face') =>
+      app.store.db
+        .insertInto('certification_records')
+        .values({ id: newId(), person_id: personId, certified_at: certifiedAt, result: 'passed', method, channel: 'agency', performed_by: 'agency', performer_account_id: null, created_at: certifiedAt })
+        .execute()
+    expect((await list(nanjing)).json().items.map((i: { passedSince: unknown }) => i.passedSince)).toEqual([null, null])
+    await record(flags.zhao.personId, '2026-10-20T02:00:00.000Z', 'face') // before the signal's day: no sign of life after it
+    await record(flags.zhao.personId, '2026-11-10T02:00:00.000Z', 'counter')
+    const zhao = (await list(nanjing)).json().items.find((i: { reviewId: string }) => i.reviewId === flags.zhao.id)
+    expect(zhao.passedSince).toEqual({ certifiedAt: '2026-11-10T02:00:00.000Z', methodLabel: '窗口认证' })
+    await record(flags.zhang.personId, '2026-10-01T02:00:00.000Z', 'face')
+    const zhang = (await list(nanjing)).json().items.find((i: { reviewId: string }) => i.reviewId === flags.zhang.id)
+    expect(zhang.passedSince).toBeNull()
+  })
+
   test('outside the region or unknown: the same 404; a missing way of verifying: 400; nothing changes', async () => {
     const outside = await close(changsha, flags.zhang.id)
     const unknown = await close(changsha, newId())

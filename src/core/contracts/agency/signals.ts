@@ -60,6 +60,8 @@ export const SignalReviewItemSchema = v.object({
   sourceLabel: v.string(),
   occurredOn: v.string(),
   flaggedAt: v.string(),
+  /** The newest passed certification on or after occurredOn (seen alive since), or null. */
+  passedSince: v.nullable(v.object({ certifiedAt: v.string(), methodLabel: v.string() })),
 })
 export type SignalReviewItem = v.InferOutput<typeof SignalReviewItemSchema>
 
