@@ -148,7 +148,11 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   await signInConsole(page, consoleUrl, { username: 'clerk-demo', password: demoPasswordFrom(system.output(), 'clerk-demo') })
   await page.getByRole('img', { name: '逾期人数走势折线图' }).waitFor()
   await shoot(page, 'overview')
+  // 陈玉梅 (DEMO0005), certified this cycle, was suspended on the roster: she is on the list, said not to be late.
+  const chen = await personByNo(store.db, 'DEMO0005')
+  await store.db.updateTable('persons').set({ benefit_status: 'suspended', suspended_since: new Date().toISOString().slice(0, 10) }).where('id', '=', chen.id).execute()
   const before = await overdueCount(page)
+  await expect(page.getByTestId(`overdue-agency-${'DEMO0005'}`).innerText()).resolves.toContain('未到期，机构暂停')
   await shoot(page, 'overdue')
   expect(before).toBeGreaterThan(0)
   await page.getByRole('menuitem', { name: '线下认证登记' }).click()

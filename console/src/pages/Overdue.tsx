@@ -148,7 +148,13 @@ function OverdueTable({ filters }: { filters: OverdueFilters }) {
           { title: '区划', dataIndex: 'regionCode' },
           { title: '险种', dataIndex: 'insuranceType', render: (t: InsuranceType) => INSURANCE_LABELS[t] },
           { title: '应认证月', dataIndex: 'dueMonth' },
-          { title: '逾期', dataIndex: 'monthsOverdue', render: (m: number) => <Tag color={m >= 3 ? 'red' : 'orange'}>{m} 个月</Tag> },
+          {
+            title: '逾期',
+            dataIndex: 'monthsOverdue',
+            // Suspended by the agency before the deadline (the roster, a death signal): not late; said so.
+            render: (m: number, r) =>
+              r.suspendedBy === 'agency' ? <Tag data-testid={`overdue-agency-${r.personNo}`}>未到期，机构暂停 {m} 个月</Tag> : <Tag color={m >= 3 ? 'red' : 'orange'}>{m} 个月</Tag>,
+          },
           { title: '上次认证', dataIndex: 'lastCertifiedOn', render: fmtDate },
           { title: '停发起', dataIndex: 'suspendedSince', render: fmtDate },
           { title: '', key: 'open', width: 70, fixed: 'right', render: (_, r) => <Link to={`/persons/${r.personId}`}>详情</Link> },

@@ -11,6 +11,7 @@
  */
 import { sql, type Expression, type SqlBool } from 'kysely'
 import type { CyclePolicy } from '../../../src/core/cycle'
+import type { SuspendedBy } from '../../../src/core/contracts/common'
 import type { InsuranceType } from '../../../src/core/insurance'
 import { overdueBounds, standingBounds, standingFactsOf, standingOf } from '../../../src/core/standing'
 import type { Db } from '../types'
@@ -127,6 +128,8 @@ export interface OverdueRow {
   dueMonth: string
   monthsOverdue: number
   suspendedSince: string
+  /** The deadline passed, or the agency suspended payment before it did (the roster, a death signal). */
+  suspendedBy: SuspendedBy
   /** Sealed name / ID number: only for the audited XLSX export (never sent to the page). */
   piiEnc: string
 }
@@ -192,6 +195,7 @@ export async function overdueList(db: Db, f: OverdueFilter, today: string, polic
       monthsOverdue: s.monthsOverdue,
       // Every selected row is overdue (the SQL and standingOf share their bounds).
       suspendedSince: s.suspendedSince ?? '',
+      suspendedBy: s.suspendedBy ?? 'deadline',
       piiEnc: p.pii_enc,
     }
   })

@@ -119,7 +119,9 @@ describe.each(DIALECTS)('agency overview routes on %s', (dialect) => {
       suspendedSince: '2026-09-01',
       monthsOverdue: 5,
     })
-    expect(rows.find((r: { personNo: string }) => r.personNo === 'DEMO0007')).toMatchObject({ dueMonth: '2026-12', suspendedSince: '2027-01-01', monthsOverdue: 1 })
+    expect(rows.find((r: { personNo: string }) => r.personNo === 'DEMO0007')).toMatchObject({ dueMonth: '2026-12', suspendedSince: '2027-01-01', monthsOverdue: 1, suspendedBy: 'deadline' })
+    // 张桂兰: suspended on the roster, and past her deadline as well
+    expect(rows.find((r: { personNo: string }) => r.personNo === 'DEMO0003')?.suspendedBy).toBe('deadline')
     expect(JSON.stringify(rows)).not.toContain('piiEnc')
 
     const twoMonths = (await get(all, '/overdue?minMonthsOverdue=2')).json()
@@ -177,6 +179,17 @@ describe.each(DIALECTS)('agency overview routes on %s', (dialect) => {
     expect(cs.weekly[8]).toEqual({ week: '2026-W45', weekStart: '2026-11-02', total: 4, counts: { self: 0, relative: 0, unit: 0, share: 0, notice: 1, window: 1, home: 1, silent: 1 } })
     expect(cs.weekly.reduce((n: number, w: { total: number }) => n + w.total, 0)).toBe(8)
     expect(cs.counts.pendingReview).toBe(0)
+  })
+
+  test('a person the agency suspended before her deadline is listed as such (suspendedBy agency), not as late', async () => {
+    const chen = await personByNo(app.store.db, 'DEMO0005') // certified this cycle: due again in the autumn
+    await app.store.db.updateTable('persons').set({ benefit_status: 'suspended', suspended_since: '2026-12-20' }).where('id', '=', chen.id).execute()
+    try {
+      const rows = (await get(all, '/overdue')).json().rows
+      expect(rows.find((r: { personNo: string }) => r.personNo === 'DEMO0005')).toMatchObject({ benefitStatus: 'suspended', suspendedSince: '2026-12-20', suspendedBy: 'agency' })
+    } finally {
+      await app.store.db.updateTable('persons').set({ benefit_status: 'normal', suspended_since: null }).where('id', '=', chen.id).execute()
+    }
   })
 
   test('the overdue trend is kept for 10 minutes: a back-dated pass shows after that', async () => {

@@ -74,6 +74,8 @@ export const OverdueRowSchema = v.object({
   dueMonth: v.string(),
   monthsOverdue: Count,
   suspendedSince: v.string(),
+  /** 'agency': suspended before the deadline passed (the roster, a death signal): not late, but not paid either. */
+  suspendedBy: v.picklist(['deadline', 'agency']),
 })
 export type OverdueRowView = v.InferOutput<typeof OverdueRowSchema>
 
