@@ -42,14 +42,15 @@ export async function flagInRegion(db: Db, regionPrefix: string, id: string): Pr
   return flagsInRegion(db, regionPrefix).select([...FLAG_COLUMNS, 's.status']).where('s.id', '=', id).executeTakeFirst()
 }
 
-/** The passed records of these persons, newest first (a page of flags: a few hundred persons at most). */
-export async function passesOfPersons(db: Db, personIds: readonly string[]): Promise<{ person_id: string; certified_at: string; method: string }[]> {
+/** The passed records of these persons certified on or after `since`, newest first (a page of flags: a few hundred persons at most). */
+export async function passesOfPersonsSince(db: Db, personIds: readonly string[], since: string): Promise<{ person_id: string; certified_at: string; method: string }[]> {
   if (personIds.length === 0) return []
   return db
     .selectFrom('certification_records')
     .select(['person_id', 'certified_at', 'method'])
     .where('person_id', 'in', personIds)
     .where('result', '=', 'passed')
+    .where('certified_at', '>=', since)
     .orderBy('certified_at', 'desc')
     .execute()
 }

@@ -9,7 +9,7 @@ import { DomainError } from '../../../src/core/errors'
 import { signalSourceLabel } from '../../../src/core/silent-certification'
 import type { AgencyActor } from '../../agency/actor'
 import { RECORD_METHOD_LABELS, labelOf } from '../../../src/core/contracts/common'
-import { closeFlag, countOpenFlags, flagInRegion, openFlags, passesOfPersons, type OpenFlagRow } from '../../repositories/agency/signal-reviews'
+import { closeFlag, countOpenFlags, flagInRegion, openFlags, passesOfPersonsSince, type OpenFlagRow } from '../../repositories/agency/signal-reviews'
 import { appendAudit } from '../../repositories/audit'
 import type { ServiceContext } from '../context'
 
@@ -43,7 +43,9 @@ function passedSinceOf(row: OpenFlagRow, passes: readonly { person_id: string; c
 
 export async function signalReviews(ctx: ServiceContext, actor: AgencyActor): Promise<SignalReviews> {
   const [rows, openTotal] = await Promise.all([openFlags(ctx.db, actor.regionPrefix, SIGNAL_REVIEWS_PAGE), countOpenFlags(ctx.db, actor.regionPrefix)])
-  const passes = await passesOfPersons(ctx.db, [...new Set(rows.map((r) => r.person_id))])
+  // only passes after the earliest reported day of the page can be a lead (whole histories are not read)
+  const since = rows.reduce((m, r) => (r.occurred_on < m ? r.occurred_on : m), rows[0]?.occurred_on ?? '')
+  const passes = await passesOfPersonsSince(ctx.db, [...new Set(rows.map((r) => r.person_id))], since)
   return { items: rows.map((r) => itemOf(r, passedSinceOf(r, passes))), openTotal }
 }
 
