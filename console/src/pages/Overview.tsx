@@ -41,7 +41,14 @@ function Cards({ view, loading }: { view: OverviewView | null; loading: boolean 
     { title: '领取待遇人数', value: c?.receiving, note: c ? `名册共 ${c.persons.toLocaleString('zh-CN')} 人` : undefined },
     { title: '本期已认证', value: c?.certified, color: '#237804' },
     { title: '本月待认证', value: c?.due, color: '#ad6800' },
-    { title: '已逾期（暂停发放）', value: c?.overdue, color: '#a8071a', to: '/overdue' },
+    // Suspended by the agency before the deadline (roster, death signal) is not late: say so apart.
+    {
+      title: '逾期、暂停发放',
+      value: c?.overdue,
+      color: '#a8071a',
+      to: '/overdue',
+      note: c ? `已逾期 ${(c.overdue - c.agencySuspended).toLocaleString('zh-CN')} 人 · 未到期机构暂停 ${c.agencySuspended.toLocaleString('zh-CN')} 人` : undefined,
+    },
     { title: '待人工审核', value: c?.pendingReview, to: '/reviews' },
     { title: '待处理申诉', value: c ? (c.appealsAvailable ? c.pendingAppeals : '暂未开放') : undefined, to: '/appeals', note: view?.appeals ? `已提交 ${view.appeals.submitted} · 处理中 ${view.appeals.processing} · 已安排上门 ${view.appeals.visitScheduled} · 超期 ${view.appeals.pastSla}` : undefined },
     { title: '静默认证（本年）', value: view?.silent?.certifiedThisYear, to: admin ? '/signals' : undefined, note: view?.silent ? `本月 ${view.silent.certifiedThisMonth} 人 · 死亡/冲突待核实 ${view.silent.openReviews} 人` : undefined },

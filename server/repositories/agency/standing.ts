@@ -42,6 +42,22 @@ export interface StandingCounts {
   overdue: number
   /** Of the overdue, those suspended on the roster. */
   suspended: number
+  /** Of the suspended, those whose deadline has not passed: the agency stopped payment (standingOf's suspendedBy 'agency'). */
+  agencySuspended: number
+}
+
+export const NO_COUNTS: StandingCounts = { persons: 0, certified: 0, due: 0, overdue: 0, suspended: 0, agencySuspended: 0 }
+
+/** The counts of two groups together. */
+export function addCounts(a: StandingCounts, b: StandingCounts): StandingCounts {
+  return {
+    persons: a.persons + b.persons,
+    certified: a.certified + b.certified,
+    due: a.due + b.due,
+    overdue: a.overdue + b.overdue,
+    suspended: a.suspended + b.suspended,
+    agencySuspended: a.agencySuspended + b.agencySuspended,
+  }
 }
 
 /** The state sums of a group of persons (one definition for the counts and the coverage by sub-region). */
@@ -54,17 +70,21 @@ function stateSums(today: string, policy: CyclePolicy) {
       sum(case when benefit_status = 'suspended' then 0
                when last_certified_on is not null then (case when last_certified_on >= ${b.passOverdueBefore} and last_certified_on < ${b.passDueBefore} then 1 else 0 end)
                else (case when enrolled_on >= ${b.enrolOverdueBefore} and enrolled_on < ${b.enrolDueBefore} then 1 else 0 end) end) as due,
-      sum(case when benefit_status = 'suspended' then 1 else 0 end) as suspended`
+      sum(case when benefit_status = 'suspended' then 1 else 0 end) as suspended,
+      sum(case when benefit_status <> 'suspended' then 0
+               when last_certified_on is not null then (case when last_certified_on >= ${b.passOverdueBefore} then 1 else 0 end)
+               else (case when enrolled_on >= ${b.enrolOverdueBefore} then 1 else 0 end) end) as agency_suspended`
 }
 
-type SumsRow = { persons: number | string; certified: number | string | null; due: number | string | null; suspended: number | string | null }
+type Sum = number | string | null
+type SumsRow = { persons: number | string; certified: Sum; due: Sum; suspended: Sum; agency_suspended: Sum }
 
 function countsOf(r: SumsRow | undefined): StandingCounts {
   const n = (v: number | string | null | undefined) => Number(v ?? 0)
   const persons = n(r?.persons)
   const certified = n(r?.certified)
   const due = n(r?.due)
-  return { persons, certified, due, overdue: persons - certified - due, suspended: n(r?.suspended) }
+  return { persons, certified, due, overdue: persons - certified - due, suspended: n(r?.suspended), agencySuspended: n(r?.agency_suspended) }
 }
 
 /** One aggregate statement over the region's index range (no row reaches JS). */
@@ -94,7 +114,7 @@ export async function standingCountsBySubRegion(
     const c = countsOf(r)
     const key = r.region_code.slice(0, length)
     const sum = subs.get(key)
-    subs.set(key, sum ? { persons: sum.persons + c.persons, certified: sum.certified + c.certified, due: sum.due + c.due, overdue: sum.overdue + c.overdue, suspended: sum.suspended + c.suspended } : c)
+    subs.set(key, sum ? addCounts(sum, c) : c)
   }
   return [...subs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([regionCode, c]) => ({ regionCode, ...c }))
 }

@@ -69,7 +69,8 @@ function overdueCells(ctx: ServiceContext, r: OverdueRow): string[] {
     STATUS_LABELS[r.benefitStatus] ?? r.benefitStatus,
     r.dueMonth,
     r.suspendedSince,
-    String(r.monthsOverdue),
+    // A person the agency suspended before her deadline is not late: a clerk must not tell her she is.
+    r.suspendedBy === 'agency' ? `未到期，机构暂停${r.monthsOverdue}个月` : String(r.monthsOverdue),
   ]
 }
 

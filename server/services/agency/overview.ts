@@ -11,7 +11,7 @@ import { addMonths, firstDayOf, yearMonthOf } from '../../../src/core/cycle'
 import { DomainError } from '../../../src/core/errors'
 import type { AgencyActor } from '../../agency/actor'
 import { countPendingReview, overdueAtEach, passesPerDayAndChannel, withoutJit } from '../../repositories/agency/overview'
-import { countOverdue, overdueList, standingCountsBySubRegion, type OverdueCursor, type OverdueFilter } from '../../repositories/agency/standing'
+import { addCounts, countOverdue, NO_COUNTS, overdueList, standingCountsBySubRegion, type OverdueCursor, type OverdueFilter } from '../../repositories/agency/standing'
 import { unitAdminActivity } from '../../repositories/agency/unit-admins'
 import { shanghaiDate, shanghaiMidnightIso } from '../../time/clock'
 import type { ServiceContext } from '../context'
@@ -82,10 +82,7 @@ async function overviewIn(ctx: ServiceContext, actor: AgencyActor, store: object
   const region = actor.regionPrefix
   // One read of the region's persons gives the coverage chart and, summed, the headline counts.
   const bySub = await standingCountsBySubRegion(ctx.db, region, nextLevelLength(region), today, ctx.cyclePolicy)
-  const counts = bySub.reduce(
-    (sum, c) => ({ persons: sum.persons + c.persons, certified: sum.certified + c.certified, due: sum.due + c.due, overdue: sum.overdue + c.overdue, suspended: sum.suspended + c.suspended }),
-    { persons: 0, certified: 0, due: 0, overdue: 0, suspended: 0 },
-  )
+  const counts = bySub.reduce(addCounts, NO_COUNTS)
   const pendingReview = await countPendingReview(ctx.db, region)
   const appeals = await appealsOf(ctx, region, today)
 
@@ -114,6 +111,7 @@ async function overviewIn(ctx: ServiceContext, actor: AgencyActor, store: object
       certified: counts.certified,
       due: counts.due,
       overdue: counts.overdue,
+      agencySuspended: counts.agencySuspended,
       pendingReview,
       pendingAppeals: appeals.submitted + appeals.processing + appeals.visitScheduled,
       appealsAvailable: true,

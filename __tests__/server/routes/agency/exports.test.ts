@@ -143,10 +143,12 @@ describe.each(DIALECTS)('agency export routes on %s', (dialect) => {
 
   it('the overdue list as XLSX: built with progress, then downloaded; full names, masked IDs, only the region', async () => {
     const at = h.now.toISOString()
-    for (const [no, region, last] of [
-      ['OD1', '110102', '2024-05-01'],
-      ['OD2', '110101', '2025-06-01'],
-      ['OD3', '430102', '2024-01-01'],
+    // OD4 passed in October: her deadline is a year away, but the agency suspended payment this month.
+    for (const [no, region, last, suspendedSince] of [
+      ['OD1', '110102', '2024-05-01', null],
+      ['OD2', '110101', '2025-06-01', null],
+      ['OD3', '430102', '2024-01-01', null],
+      ['OD4', '110102', '2026-10-01', '2026-11-20'],
     ] as const) {
       await insertPerson(h.test.store.db, {
         id: newId(),
@@ -157,8 +159,8 @@ describe.each(DIALECTS)('agency export routes on %s', (dialect) => {
         id_number_masked: '1101**********0012',
         insurance_type: 'enterprise',
         employer: '',
-        benefit_status: 'normal',
-        suspended_since: null,
+        benefit_status: suspendedSince ? 'suspended' : 'normal',
+        suspended_since: suspendedSince,
         last_certified_on: last,
         roster_certified_on: last,
         region_code: region,
@@ -187,6 +189,10 @@ describe.each(DIALECTS)('agency export routes on %s', (dialect) => {
     expect(body.map((r) => r[0])).not.toContain('OD3')
     expect(body.every((r) => r[4].startsWith('1101'))).toBe(true)
     expect(body.find((r) => r[0] === 'OD1')?.slice(1, 3)).toEqual(['逾期OD1', '1101**********0012'])
+    // 逾期月数: the late have a number; OD4 is said to be suspended before her deadline, not late.
+    expect(rows[0][8]).toBe('逾期月数')
+    expect(body.find((r) => r[0] === 'OD1')?.[8]).toMatch(/^\d+$/)
+    expect(body.find((r) => r[0] === 'OD4')?.slice(5, 9)).toEqual(['暂停发放', '2027-10', '2026-11-20', '未到期，机构暂停1个月'])
     expect(file.headers['x-checksum-sha256']).toBe(sha(file.rawPayload))
     expect((await get(clerk, `/exports/overdue/${started.exportId}`)).rawPayload.equals(file.rawPayload)).toBe(true)
 

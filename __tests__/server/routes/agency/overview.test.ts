@@ -73,7 +73,7 @@ describe.each(DIALECTS)('agency overview routes on %s', (dialect) => {
       today: '2026-11-27',
       month: '2026-11',
       // 王秀英, 陈玉梅, 赵德胜, 孙淑珍 certified; 李建国 (due 2026-11) and 刘德福 (never, enrolled this month) due; 张桂兰 suspended.
-      counts: { persons: 7, receiving: 6, certified: 4, due: 2, overdue: 1, pendingReview: 0, pendingAppeals: 0, appealsAvailable: true },
+      counts: { persons: 7, receiving: 6, certified: 4, due: 2, overdue: 1, agencySuspended: 0, pendingReview: 0, pendingAppeals: 0, appealsAvailable: true },
       coverage: [
         { regionCode: '11', certified: 2, total: 3 },
         { regionCode: '32', certified: 1, total: 2 },
@@ -183,10 +183,20 @@ describe.each(DIALECTS)('agency overview routes on %s', (dialect) => {
 
   test('a person the agency suspended before her deadline is listed as such (suspendedBy agency), not as late', async () => {
     const chen = await personByNo(app.store.db, 'DEMO0005') // certified this cycle: due again in the autumn
+    const before = (await get(all, '/overview')).json().counts
     await app.store.db.updateTable('persons').set({ benefit_status: 'suspended', suspended_since: '2026-12-20' }).where('id', '=', chen.id).execute()
     try {
       const rows = (await get(all, '/overdue')).json().rows
       expect(rows.find((r: { personNo: string }) => r.personNo === 'DEMO0005')).toMatchObject({ benefitStatus: 'suspended', suspendedSince: '2026-12-20', suspendedBy: 'agency' })
+      // The headline counts say so apart: she moves from certified to suspended by the agency, not to late.
+      const after = (await get(all, '/overview')).json().counts
+      expect(after).toMatchObject({
+        persons: before.persons,
+        receiving: before.receiving - 1,
+        certified: before.certified - 1,
+        overdue: before.overdue + 1,
+        agencySuspended: before.agencySuspended + 1,
+      })
     } finally {
       await app.store.db.updateTable('persons').set({ benefit_status: 'normal', suspended_since: null }).where('id', '=', chen.id).execute()
     }

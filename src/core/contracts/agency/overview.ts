@@ -40,6 +40,8 @@ export const OverviewViewSchema = v.object({
     due: Count,
     /** 已逾期，暂停发放 (suspended on the roster, or past the due month). */
     overdue: Count,
+    /** Of the overdue, those whose deadline has not passed: the agency suspended payment (roster, death signal). */
+    agencySuspended: Count,
     /** Records waiting for 人工审核. */
     pendingReview: Count,
     /** Open appeals (已提交, 处理中, 已安排上门) of the region; appealsAvailable is true since issue 16. */
