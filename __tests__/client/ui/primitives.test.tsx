@@ -93,6 +93,21 @@ describe('BigButton: looks disabled only when it is (item 1)', () => {
     expect(screen.getByTestId('go').className).toContain('yl-btn--disabled')
   })
 
+  test('a label given as phrases is one button named by the whole label, each phrase its own box to wrap between', () => {
+    const onClick = jest.fn()
+    render(<BigButton label={['返回', '家人列表']} size='main' onClick={onClick} testId='back' />)
+    const btn = screen.getByRole('button', { name: '返回家人列表' })
+    expect(btn.textContent).toBe('返回家人列表')
+    expect(Array.from(btn.querySelectorAll('.yl-btn__phrase')).map((e) => e.textContent)).toEqual(['返回', '家人列表'])
+    fireEvent.click(btn)
+    expect(onClick).toHaveBeenCalledTimes(1)
+    // A label written with spaces wraps at its spaces only (word-break: keep-all on the class).
+    render(<BigButton label='我要申诉 / 申请上门认证' testId='appeal' />)
+    expect(screen.getByTestId('appeal').className).toContain('yl-btn--phrases')
+    expect(screen.getByTestId('back').className).not.toContain('yl-btn--phrases')
+    expect(scss('components/BigButton/index.scss')).toMatch(/&--phrases \{\s*word-break: keep-all;/)
+  })
+
   test('no style in the shared components or pages keys off the [disabled] attribute', () => {
     expect(scss('components/BigButton/index.scss')).toMatch(/&--disabled/)
     for (const rel of ['BigButton', 'ChoiceGroup', 'SpeakButton', 'FontSizeChoice', 'Field', 'ErrorBanner'].map((c) => `components/${c}/index.scss`)) {

@@ -1,8 +1,14 @@
+import { Text } from '@tarojs/components'
 import { Pressable } from './Pressable'
 import './index.scss'
 
 export interface BigButtonProps {
-  label: string
+  /**
+   * The words on it. A long label may be given as its phrases (['返回', '家人列表']): at 特大 it then
+   * wraps between them, never inside a word (返回家 / 人列表). A label with spaces (我要申诉 / 申请上门认证)
+   * wraps at its spaces only.
+   */
+  label: string | readonly string[]
   onClick?: () => void
   /** primary: filled; secondary: outlined; danger: outlined in red with words saying what happens. */
   variant?: 'primary' | 'secondary' | 'danger'
@@ -23,14 +29,27 @@ export interface BigButtonProps {
 export function BigButton({ label, onClick, variant = 'primary', size = 'normal', disabled, busy, busyLabel, testId }: BigButtonProps) {
   const text = busy ? (busyLabel ?? '请稍候…') : label
   const inactive = Boolean(disabled || busy)
+  const spaced = typeof text === 'string' && text.includes(' ')
   return (
     <Pressable
-      className={`yl-btn yl-btn--${variant} yl-btn--${size}${inactive ? ' yl-btn--disabled' : ''}`}
+      className={`yl-btn yl-btn--${variant} yl-btn--${size}${inactive ? ' yl-btn--disabled' : ''}${spaced ? ' yl-btn--phrases' : ''}`}
       disabled={inactive}
       onPress={onClick}
       testId={testId}
+      // (named by the whole label: a screen reader would otherwise hear a pause between the phrases)
+      label={typeof text === 'string' ? undefined : text.join('')}
     >
-      {text}
+      {typeof text === 'string' ? (
+        text
+      ) : (
+        <Text className='yl-btn__phrases'>
+          {text.map((phrase, i) => (
+            <Text key={i} className='yl-btn__phrase'>
+              {phrase}
+            </Text>
+          ))}
+        </Text>
+      )}
     </Pressable>
   )
 }

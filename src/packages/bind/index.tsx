@@ -96,7 +96,7 @@ function BindForms() {
       <Text className='yl-section-title'>方式一：电子社保卡授权</Text>
       <Text className='yl-text'>已领取电子社保卡的，点一下即可授权绑定，不用填写。</Text>
       {sscError ? <ErrorBanner error={sscError} /> : null}
-      <BigButton label='电子社保卡授权' size='main' onClick={() => void startSsc()} testId='ssc' />
+      <BigButton label={['电子社保卡', '授权']} size='main' onClick={() => void startSsc()} testId='ssc' />
 
       <View className='yl-divider'>
         <Text className='yl-divider__text'>或者</Text>

@@ -45,7 +45,7 @@ export default function SscLocalPage() {
         <IdentityFields form={form} />
       </View>
       {error ? <ErrorBanner error={error} /> : null}
-      <BigButton label='同意授权并绑定' size='main' busy={busy} busyLabel='正在授权…' onClick={() => void submit()} testId='ssc-submit' />
+      <BigButton label={['同意授权', '并绑定']} size='main' busy={busy} busyLabel='正在授权…' onClick={() => void submit()} testId='ssc-submit' />
     </PageShell>
   )
 }

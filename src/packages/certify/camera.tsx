@@ -244,7 +244,7 @@ export default function CameraPage() {
               </Text>
             ))}
           </Notice>
-          <BigButton label={platform === 'h5' ? '重新检查' : '去打开摄像头权限'} size='main' onClick={onOpenSettings} testId='open-settings' />
+          <BigButton label={platform === 'h5' ? '重新检查' : ['去打开', '摄像头权限']} size='main' onClick={onOpenSettings} testId='open-settings' />
           <BigButton label='返回' variant='secondary' onClick={() => void replacePage(ROUTES.certify)} />
         </View>
       ) : null}

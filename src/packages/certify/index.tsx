@@ -212,9 +212,9 @@ function LandingRefused({ error, subject }: { error: AppError; subject: CertSubj
         {subject.kind === 'share' && !done ? <Text className='yl-text'>请联系发给您的家人，让他在“家人”列表里重新发送一次。</Text> : null}
       </Notice>
       {subject.kind === 'relative' ? (
-        <BigButton label='返回家人列表' size='main' onClick={() => void navigateTo(ROUTES.family)} testId='go-family' />
+        <BigButton label={['返回', '家人列表']} size='main' onClick={() => void navigateTo(ROUTES.family)} testId='go-family' />
       ) : null}
-      {subject.kind === 'unit' ? <BigButton label='返回单位名单' size='main' onClick={() => void navigateTo(ROUTES.unit)} testId='go-unit' /> : null}
+      {subject.kind === 'unit' ? <BigButton label={['返回', '单位名单']} size='main' onClick={() => void navigateTo(ROUTES.unit)} testId='go-unit' /> : null}
       <BigButton label='返回首页' size={subject.kind === 'relative' || subject.kind === 'unit' ? 'normal' : 'main'} variant={subject.kind === 'relative' || subject.kind === 'unit' ? 'secondary' : 'primary'} onClick={() => void backHome()} testId='home' />
     </View>
   )
@@ -343,7 +343,7 @@ export default function CertifyNoticePage() {
             ))}
           </Notice>
           <BigButton
-            label={platform === 'h5' ? '重新检查' : '去打开摄像头权限'}
+            label={platform === 'h5' ? '重新检查' : ['去打开', '摄像头权限']}
             size='main'
             onClick={onOpenSettings}
             testId='open-settings'

@@ -56,7 +56,7 @@ export default function CertifyResultPage() {
         <Notice title='认证结果已经保存' testId='result-missing'>
           <Text>请在“认证记录”里查看这次认证的结果。</Text>
         </Notice>
-        <BigButton label='查看认证记录' size='main' onClick={() => void navigateTo(ROUTES.records)} testId='go-records' />
+        <BigButton label={['查看', '认证记录']} size='main' onClick={() => void navigateTo(ROUTES.records)} testId='go-records' />
         <BigButton label='返回首页' variant='secondary' onClick={() => void backHome()} testId='home' />
       </PageShell>
     )

@@ -30,7 +30,7 @@ function Added({ relative }: { relative: RelativeView }) {
         <Text className='yl-text'>{relativeDeadline(relative)}</Text>
         <Text className='yl-text'>状态：{relative.statusLabel}</Text>
       </Notice>
-      <BigButton label='返回家人列表' size='main' onClick={() => void goBack()} testId='back-to-list' />
+      <BigButton label={['返回', '家人列表']} size='main' onClick={() => void goBack()} testId='back-to-list' />
       <BigButton
         label='现在帮TA认证'
         variant='secondary'

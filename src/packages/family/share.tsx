@@ -149,7 +149,7 @@ export default function SharePage() {
           <Notice tone='success' title='分享已撤销'>
             <Text className='yl-text'>这个链接不能再用了。家人打开时会看到“家人已撤回这个分享链接”。</Text>
           </Notice>
-          <BigButton label='重新生成分享' size='main' onClick={again} testId='share-again' />
+          <BigButton label={['重新生成', '分享']} size='main' onClick={again} testId='share-again' />
         </View>
       ) : null}
 

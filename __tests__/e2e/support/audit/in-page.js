@@ -359,6 +359,58 @@
     })
   }
 
+  // ---- words and numbers split across lines ----------------------------------------------------
+
+  /** The line each character of a text node is on (the top of its box, to a pixel; NaN: no box). */
+  function lineTops(n) {
+    var text = n.textContent || ''
+    var tops = []
+    var range = document.createRange()
+    for (var i = 0; i < text.length; i++) {
+      range.setStart(n, i)
+      range.setEnd(n, i + 1)
+      var r = range.getBoundingClientRect()
+      tops.push(r.width > 0 || r.height > 0 ? Math.round(r.top) : NaN)
+    }
+    return tops
+  }
+
+  function brokenWithin(tops, from, to) {
+    for (var j = from + 1; j < to; j++) if (tops[j] > tops[j - 1] + 2) return true
+    return false
+  }
+
+  /**
+   * Text wrapped where a person would misread it. Anywhere: a number split over two lines (2026年12月3 /
+   * 1日 reads as the 3rd). In a button's short label: a word split (申 / 请, 家 / 人) — an old reader takes
+   * the halves for two words; prose may break between any two characters, as printed Chinese does.
+   * Words are the browser's own (Intl.Segmenter, ICU's dictionary). Answers { el, kind, part }.
+   */
+  function splitText() {
+    var seg = typeof Intl !== 'undefined' && Intl.Segmenter ? new Intl.Segmenter('zh-CN', { granularity: 'word' }) : null
+    var found = []
+    var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+    var n
+    while ((n = walker.nextNode())) {
+      var text = n.textContent || ''
+      if (text.replace(/\s+/g, '').length < 2) continue
+      var el = n.parentElement
+      if (!el || inSkipped(el) || !shown(el) || visuallyHidden(el) || ariaHidden(el)) continue
+      // (A link is not read as a number: its box may break anywhere.)
+      if (/:\/\//.test(text)) continue
+      var tops = lineTops(n)
+      var digits = /[0-9]{2,}/g
+      var m
+      while ((m = digits.exec(text))) if (brokenWithin(tops, m.index, m.index + m[0].length)) found.push({ el: el, kind: 'number', part: m[0] })
+      var label = el.closest('button, [role="button"], taro-button-core')
+      if (!seg || !label || clean(label.innerText || '').length > 12) continue
+      Array.from(seg.segment(text)).forEach(function (w) {
+        if (w.isWordLike && w.segment.length >= 2 && brokenWithin(tops, w.index, w.index + w.segment.length)) found.push({ el: el, kind: 'word', part: w.segment })
+      })
+    }
+    return found
+  }
+
   // ---- the snapshot ----------------------------------------------------------------------------
 
   function measure() {
@@ -393,6 +445,10 @@
     var lap = overlaps(items)
     lap.forEach(function (o) {
       findings.push({ kind: 'overflow', detail: 'text over text: ' + o.detail })
+    })
+
+    splitText().forEach(function (o) {
+      findings.push({ kind: 'wordbreak', detail: (o.kind === 'number' ? 'number ' : 'word ') + '「' + o.part + '」 split across two lines: ' + where(o.el) })
     })
 
     var lowContrast = new Map()

@@ -26,7 +26,7 @@ const SCALE: Record<Size, string> = { standard: '1', xlarge: '2' }
 const ALERT_SCOPES = ['[role="alert"]', '[data-testid="error-banner"]']
 
 export interface Measurement {
-  findings: { kind: 'text' | 'target' | 'overflow' | 'contrast'; detail: string }[]
+  findings: { kind: 'text' | 'target' | 'overflow' | 'wordbreak' | 'contrast'; detail: string }[]
   minTextPx: number | null
   minTargetPx: number | null
   bodyTextPx: number

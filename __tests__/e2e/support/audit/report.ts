@@ -12,7 +12,7 @@ export const AUDIT_DIR = join(ROOT, '.tmp', 'audit')
 export type Size = 'standard' | 'xlarge'
 export const SIZE_LABEL: Record<Size, string> = { standard: '标准', xlarge: '特大' }
 
-export type FindingKind = 'axe' | 'text' | 'target' | 'overflow' | 'contrast' | 'landing' | 'unspoken' | 'scale' | 'state'
+export type FindingKind = 'axe' | 'text' | 'target' | 'overflow' | 'wordbreak' | 'contrast' | 'landing' | 'unspoken' | 'scale' | 'state'
 
 export interface Finding {
   page: string
