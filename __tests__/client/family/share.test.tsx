@@ -27,6 +27,8 @@ describe('发给TA自己认证 (weapp)', () => {
     await screen.findByTestId('share-card')
     expect(create).toHaveBeenCalledWith({ relativeId: REL_FATHER })
     expect(screen.getByTestId('share-title').textContent).toContain('李*国的养老资格认证')
+    // At 特大 the heading wraps between phrases (李*国的养老 / 资格认证), never inside 资格.
+    expect(Array.from(screen.getByTestId('share-title').querySelectorAll('.yl-phrases__one')).map((e) => e.textContent)).toEqual(['李*国的', '养老', '资格认证'])
     expect(screen.getByTestId('share-expires').textContent).toContain('2026年12月4日')
     const send = screen.getByTestId('share-send')
     expect(send.textContent).toBe('发给家人')

@@ -98,7 +98,7 @@ describe('BigButton: looks disabled only when it is (item 1)', () => {
     render(<BigButton label={['返回', '家人列表']} size='main' onClick={onClick} testId='back' />)
     const btn = screen.getByRole('button', { name: '返回家人列表' })
     expect(btn.textContent).toBe('返回家人列表')
-    expect(Array.from(btn.querySelectorAll('.yl-btn__phrase')).map((e) => e.textContent)).toEqual(['返回', '家人列表'])
+    expect(Array.from(btn.querySelectorAll('.yl-phrases__one')).map((e) => e.textContent)).toEqual(['返回', '家人列表'])
     fireEvent.click(btn)
     expect(onClick).toHaveBeenCalledTimes(1)
     // A label written with spaces wraps at its spaces only (word-break: keep-all on the class).
@@ -106,6 +106,11 @@ describe('BigButton: looks disabled only when it is (item 1)', () => {
     expect(screen.getByTestId('appeal').className).toContain('yl-btn--phrases')
     expect(screen.getByTestId('back').className).not.toContain('yl-btn--phrases')
     expect(scss('components/BigButton/index.scss')).toMatch(/&--phrases \{\s*word-break: keep-all;/)
+    // A card's heading given as phrases: the same words, one box per phrase.
+    render(<Notice title={['查询次数', '有限']} testId='limits' />)
+    const head = screen.getByTestId('limits').querySelector('.yl-notice__title')!
+    expect(head.textContent).toBe('查询次数有限')
+    expect(Array.from(head.querySelectorAll('.yl-phrases__one')).map((e) => e.textContent)).toEqual(['查询次数', '有限'])
   })
 
   test('no style in the shared components or pages keys off the [disabled] attribute', () => {

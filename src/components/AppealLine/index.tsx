@@ -5,7 +5,7 @@
  */
 import { useEffect } from 'react'
 import { Text, View } from '@tarojs/components'
-import type { AppealView } from '@/core/contracts/appeals'
+import type { AppealKind, AppealView } from '@/core/contracts/appeals'
 import { useAsync } from '@/hooks/useAsync'
 import { getAppeal } from '@/services/appeal'
 import { navigateWithQuery, ROUTES } from '@/services/navigation'
@@ -14,8 +14,17 @@ import { Notice } from '../Notice'
 
 const OPEN = ['submitted', 'processing', 'visit_scheduled']
 
-export function appealLineText(a: AppealView): string {
-  return `${a.kindLabel}：${a.stateLabel}${a.state === 'visit_scheduled' && a.visitDate ? `（${a.visitDate}）` : ''}`
+/** A kind's label as its phrases: at 特大 申请上门认证 wraps as 申请 / 上门认证, not 申请上 / 门认证. */
+const KIND_PHRASES: Partial<Record<AppealKind, readonly string[]>> = { home_visit: ['申请', '上门认证'] }
+
+export function appealKindPhrases(a: AppealView): readonly string[] {
+  return KIND_PHRASES[a.kind] ?? [a.kindLabel]
+}
+
+/** 申请上门认证：已安排上门（日期）, as phrases for the card's heading. */
+export function appealLinePhrases(a: AppealView): readonly string[] {
+  const kind = appealKindPhrases(a)
+  return [...kind.slice(0, -1), `${kind[kind.length - 1]}：`, `${a.stateLabel}${a.state === 'visit_scheduled' && a.visitDate ? `（${a.visitDate}）` : ''}`]
 }
 
 export function AppealLine({ relativeId, onSentence }: { relativeId?: string; onSentence?: (sentence: string) => void }) {
@@ -28,7 +37,7 @@ export function AppealLine({ relativeId, onSentence }: { relativeId?: string; on
   return (
     <View className='yl-appeal-line' data-testid={relativeId ? `appeal-line-${relativeId}` : 'appeal-line'} data-state={appeal?.state ?? 'none'}>
       {appeal ? (
-        <Notice tone={appeal.state === 'completed' ? 'success' : appeal.state === 'rejected' ? 'warning' : 'info'} title={appealLineText(appeal)} testId='appeal-state-label'>
+        <Notice tone={appeal.state === 'completed' ? 'success' : appeal.state === 'rejected' ? 'warning' : 'info'} title={appealLinePhrases(appeal)} testId='appeal-state-label'>
           <Text className='yl-text'>{appeal.sentence}</Text>
         </Notice>
       ) : null}

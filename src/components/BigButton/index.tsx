@@ -1,4 +1,4 @@
-import { Text } from '@tarojs/components'
+import { Phrases, phrasedText, type PhrasedText } from '../Phrases'
 import { Pressable } from './Pressable'
 import './index.scss'
 
@@ -8,7 +8,7 @@ export interface BigButtonProps {
    * wraps between them, never inside a word (返回家 / 人列表). A label with spaces (我要申诉 / 申请上门认证)
    * wraps at its spaces only.
    */
-  label: string | readonly string[]
+  label: PhrasedText
   onClick?: () => void
   /** primary: filled; secondary: outlined; danger: outlined in red with words saying what happens. */
   variant?: 'primary' | 'secondary' | 'danger'
@@ -37,19 +37,9 @@ export function BigButton({ label, onClick, variant = 'primary', size = 'normal'
       onPress={onClick}
       testId={testId}
       // (named by the whole label: a screen reader would otherwise hear a pause between the phrases)
-      label={typeof text === 'string' ? undefined : text.join('')}
+      label={typeof text === 'string' ? undefined : phrasedText(text)}
     >
-      {typeof text === 'string' ? (
-        text
-      ) : (
-        <Text className='yl-btn__phrases'>
-          {text.map((phrase, i) => (
-            <Text key={i} className='yl-btn__phrase'>
-              {phrase}
-            </Text>
-          ))}
-        </Text>
-      )}
+      <Phrases text={text} />
     </Pressable>
   )
 }

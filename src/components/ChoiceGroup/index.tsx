@@ -2,12 +2,14 @@ import { useId } from 'react'
 import { Text, View } from '@tarojs/components'
 import { currentPlatform } from '@/services/platform'
 import { Pressable } from '../BigButton/Pressable'
+import { Phrases, phrasedText, type PhrasedText } from '../Phrases'
 import { radioArrowKeys } from './arrow-keys'
 import './index.scss'
 
 export interface Choice<T extends string> {
   value: T
-  label: string
+  /** Its words; a long one as its phrases, to wrap between them at 特大 (Phrases). */
+  label: PhrasedText
 }
 
 export interface ChoiceGroupProps<T extends string> {
@@ -48,7 +50,7 @@ export function ChoiceGroup<T extends string>({ name, label, choices, value, onC
               role='radio'
               checked={selected}
               onKeyDown={arrows}
-              label={c.label}
+              label={phrasedText(c.label)}
               onPress={() => onChange(c.value)}
               testId={`choice-${name}-${c.value}`}
               data={{ 'data-selected': selected ? 'true' : 'false' }}
@@ -56,7 +58,9 @@ export function ChoiceGroup<T extends string>({ name, label, choices, value, onC
               <Text className='yl-choice__mark' aria-hidden='true'>
                 {selected ? '●' : '○'}
               </Text>
-              <Text className='yl-choice__text'>{c.label}</Text>
+              <Text className='yl-choice__text'>
+                <Phrases text={c.label} />
+              </Text>
               {selected ? (
                 <Text className='yl-choice__tag' aria-hidden='true'>
                   已选

@@ -1,11 +1,13 @@
 import type { ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
+import { Phrases, type PhrasedText } from '../Phrases'
 import './index.scss'
 
 export interface NoticeProps {
   /** info: ℹ in a circle; success: ✓; warning: ! (a caution, e.g. 谨防诈骗); the words say the rest. */
   tone?: 'info' | 'success' | 'warning'
-  title: string
+  /** Its heading; a long one as its phrases, to wrap between them at 特大 (Phrases). */
+  title: PhrasedText
   children?: ReactNode
   testId?: string
 }
@@ -21,7 +23,9 @@ export function Notice({ tone = 'info', title, children, testId }: NoticeProps) 
         <Text className='yl-notice__icon' aria-hidden='true'>
           {NOTICE_ICONS[tone]}
         </Text>
-        <Text className='yl-notice__title'>{title}</Text>
+        <Text className='yl-notice__title'>
+          <Phrases text={title} />
+        </Text>
       </View>
       {children ? <View className='yl-notice__body'>{children}</View> : null}
     </View>

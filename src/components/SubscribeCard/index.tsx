@@ -17,7 +17,8 @@ import {
 } from '@/services/subscribe'
 import { BulletList } from '../BulletList'
 import { BigButton } from '../BigButton'
-import { BUTTON_BUSY, BUTTON_OFF, BUTTON_ON, SUBSCRIBE_HOW, SUBSCRIBE_LINES, SUBSCRIBE_TITLE } from './texts'
+import { Phrases } from '../Phrases'
+import { BUTTON_BUSY, BUTTON_OFF, BUTTON_ON, SUBSCRIBE_HOW, SUBSCRIBE_LINES, SUBSCRIBE_TITLE, SUBSCRIBE_TITLE_PHRASES } from './texts'
 import './index.scss'
 
 export { SUBSCRIBE_LINES, SUBSCRIBE_TITLE }
@@ -86,7 +87,9 @@ export function SubscribeCard({ size = 'main', variant = 'primary', testId = 'su
 
   return (
     <View className={`yl-subscribe${on ? ' yl-subscribe--on' : ''}`} data-testid={testId} data-state={state}>
-      <Text className='yl-subscribe__title'>{SUBSCRIBE_TITLE}</Text>
+      <Text className='yl-subscribe__title'>
+        <Phrases text={SUBSCRIBE_TITLE_PHRASES} />
+      </Text>
       <BulletList className='yl-subscribe__lines' items={SUBSCRIBE_LINES} />
       <Text className='yl-subscribe__how'>{SUBSCRIBE_HOW}</Text>
 

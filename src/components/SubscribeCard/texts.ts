@@ -2,7 +2,9 @@
  * Plain words for 认证到期前提醒我 (docs/reminders.md § What is sent). WeChat's one-time subscription
  * is said as it is: one tap, one message. No promise of a series the person has not tapped for.
  */
-export const SUBSCRIBE_TITLE = '认证到期前提醒我'
+/** The title as its phrases: at 特大 it wraps as 认证到期前 / 提醒我, not 认证到期前提 / 醒我. */
+export const SUBSCRIBE_TITLE_PHRASES = ['认证到期前', '提醒我'] as const
+export const SUBSCRIBE_TITLE = SUBSCRIBE_TITLE_PHRASES.join('')
 
 export const SUBSCRIBE_LINES = [
   '认证快到期时，提醒您去认证',

@@ -9,11 +9,13 @@
 import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { BigButton } from '@/components/BigButton'
+import { appealKindPhrases } from '@/components/AppealLine'
 import { ChoiceGroup } from '@/components/ChoiceGroup'
 import { ErrorBanner } from '@/components/ErrorBanner'
 import { Field } from '@/components/Field'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
+import type { PhrasedText } from '@/components/Phrases'
 import type { AppealKind, AppealReason, AppealView } from '@/core/contracts/appeals'
 import type { AppError } from '@/core/errors'
 import { useAsync } from '@/hooks/useAsync'
@@ -25,7 +27,7 @@ import { APPEAL_FREE, APPEAL_INTRO, appealLine, confirmLines, confirmSpeech, don
 
 const EMPTY: AppealForm = { kind: '', reason: '', note: '', phone: '', address: '' }
 
-function AppealState({ appeal, title }: { appeal: AppealView; title: string }) {
+function AppealState({ appeal, title }: { appeal: AppealView; title: PhrasedText }) {
   return (
     <View data-testid='appeal-state' data-state={appeal.state}>
       <Notice tone={appeal.state === 'completed' ? 'success' : appeal.state === 'rejected' ? 'warning' : 'info'} title={title}>
@@ -99,7 +101,7 @@ export default function AppealPage() {
     return (
       <PageShell title='已提交' speech={doneSpeech(filed)}>
         <View data-testid='appeal-done'>
-          <AppealState appeal={filed} title={`${filed.kindLabel}已提交`} />
+          <AppealState appeal={filed} title={[...appealKindPhrases(filed), '已提交']} />
           <Text className='yl-text'>您可以在首页看到办理进度。</Text>
           <BigButton label='返回首页' size='main' onClick={() => void backHome()} testId='home' />
         </View>

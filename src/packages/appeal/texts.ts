@@ -2,12 +2,15 @@
 import { APPEAL_KIND_LABELS, APPEAL_REASON_LABELS, APPEAL_REASONS, isValidPhone, normalisePhone, type AppealKind, type AppealReason, type AppealView } from '@/core/contracts/appeals'
 import { ERROR_MESSAGES } from '@/core/errors'
 import { maskPhone } from '@/core/mask'
+import type { Choice } from '@/components/ChoiceGroup'
 
 export const KIND_CHOICES: ReadonlyArray<{ value: AppealKind; label: string }> = [
   { value: 'home_visit', label: '申请上门认证（工作人员到家里来）' },
   { value: 'appeal', label: '我要申诉（工作人员打电话联系）' },
 ]
-export const REASON_CHOICES: ReadonlyArray<{ value: AppealReason; label: string }> = APPEAL_REASONS.map((r) => ({ value: r, label: APPEAL_REASON_LABELS[r] }))
+/** At 特大 长期卧床或行动不便 wraps after 或, not inside 行动. */
+const REASON_PHRASES: Partial<Record<AppealReason, readonly string[]>> = { bedridden: ['长期卧床或', '行动不便'] }
+export const REASON_CHOICES: ReadonlyArray<Choice<AppealReason>> = APPEAL_REASONS.map((r) => ({ value: r, label: REASON_PHRASES[r] ?? APPEAL_REASON_LABELS[r] }))
 
 export const APPEAL_INTRO = '刷脸认证有困难，可以在这里申诉，或者申请工作人员上门认证。请选择原因，留下联系电话。社保经办机构会在十天内联系您。'
 export const APPEAL_FREE = '申诉和上门认证都是免费的。工作人员不会要银行卡号、密码、验证码。'

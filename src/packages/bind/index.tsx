@@ -17,6 +17,7 @@ import { backHome } from '@/services/navigation'
 import { sscAuthorizer } from '@/services/ssc'
 import { messageFor } from '@/hooks/useIdentityForm/rules'
 import { useIdentityForm } from '@/hooks/useIdentityForm'
+import { Phrases } from '@/components/Phrases'
 import './index.scss'
 
 const INSURANCE_CHOICES = INSURANCE_TYPES.map((t) => ({ value: t, label: INSURANCE_LABELS[t] }))
@@ -93,7 +94,9 @@ function BindForms() {
 
   return (
     <View data-testid='bind-forms'>
-      <Text className='yl-section-title'>方式一：电子社保卡授权</Text>
+      <Text className='yl-section-title'>
+        <Phrases text={['方式一：', '电子社保卡授权']} />
+      </Text>
       <Text className='yl-text'>已领取电子社保卡的，点一下即可授权绑定，不用填写。</Text>
       {sscError ? <ErrorBanner error={sscError} /> : null}
       <BigButton label={['电子社保卡', '授权']} size='main' onClick={() => void startSsc()} testId='ssc' />

@@ -31,6 +31,7 @@ import {
   LATER_WAYS,
   OFFLINE_WAYS,
   PERMISSION_DENIED_TITLE,
+  PERMISSION_DENIED_TITLE_PHRASES,
   permissionDeniedSteps,
   SUBMIT_FAILED_BODY,
   SUBMIT_FAILED_TITLE,
@@ -237,7 +238,7 @@ export default function CameraPage() {
 
       {stage === 'camera_denied' ? (
         <View className='yl-cam__panel' data-testid='camera-denied'>
-          <Notice title={PERMISSION_DENIED_TITLE}>
+          <Notice title={PERMISSION_DENIED_TITLE_PHRASES}>
             {permissionDeniedSteps(platform).map((s) => (
               <Text className='yl-cam__line' key={s}>
                 {s}

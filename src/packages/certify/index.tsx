@@ -16,6 +16,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { BigButton } from '@/components/BigButton'
 import { ChoiceGroup } from '@/components/ChoiceGroup'
+import type { PhrasedText } from '@/components/Phrases'
 import { ErrorBanner } from '@/components/ErrorBanner'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
@@ -37,7 +38,7 @@ import {
   HELPER_FACING_CHOICES,
   NOTICE_HOW,
   NOTICE_WHY,
-  PERMISSION_DENIED_TITLE,
+  PERMISSION_DENIED_TITLE_PHRASES,
   permissionDeniedSpeech,
   permissionDeniedSteps,
   SCROLL_HINT,
@@ -92,13 +93,13 @@ const LANDING_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 /** …of which these mean "already done": said calmly, with a ✓. */
 const ALREADY_DONE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['SHARE_USED', 'NOTICE_ALREADY_CERTIFIED'])
 
-const REFUSAL_TITLES: Partial<Record<ErrorCode, string>> = {
+const REFUSAL_TITLES: Partial<Record<ErrorCode, PhrasedText>> = {
   SHARE_INVALID: '这个分享链接不能使用',
   SHARE_EXPIRED: '这个分享链接已过期',
   SHARE_REVOKED: '这个分享链接已撤回',
   SHARE_USED: '已经完成认证，无需再次认证',
   NOTICE_INVALID: '无法识别这个认证码',
-  NOTICE_ALREADY_CERTIFIED: '本年度已经完成认证',
+  NOTICE_ALREADY_CERTIFIED: ['本年度', '已经', '完成认证'],
   RELATIVE_NOT_FOUND: '没有找到这位家人',
 }
 
@@ -335,7 +336,7 @@ export default function CertifyNoticePage() {
 
       {phase === 'denied' ? (
         <View className='yl-cert-denied' data-testid='permission-denied'>
-          <Notice title={PERMISSION_DENIED_TITLE}>
+          <Notice title={PERMISSION_DENIED_TITLE_PHRASES}>
             {permissionDeniedSteps(platform).map((s) => (
               <Text className='yl-cert-denied__line' key={s}>
                 {s}
@@ -372,7 +373,7 @@ export default function CertifyNoticePage() {
         />
       </View>
 
-      <Notice title='为什么要用摄像头' testId='camera-why'>
+      <Notice title={['为什么', '要用摄像头']} testId='camera-why'>
         <Text>{helper ? HELPER_CAMERA_WHY : CAMERA_WHY}</Text>
       </Notice>
 

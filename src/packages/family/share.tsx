@@ -40,6 +40,14 @@ export function shareCardTitle(title: string): string {
   return `${title}｜${SCAM_SHORT}`
 }
 
+const CARD_TITLE_TAIL = ['养老', '资格认证'] as const
+
+/** 张*华的养老资格认证 as its phrases: at 特大 it wraps as 张*华的养老 / 资格认证, never inside 资格. */
+export function cardTitlePhrases(title: string): readonly string[] {
+  const tail = CARD_TITLE_TAIL.join('')
+  return title.endsWith(`的${tail}`) ? [title.slice(0, -tail.length), ...CARD_TITLE_TAIL] : [title]
+}
+
 /** What 复制链接 puts on the clipboard: the same words before the link, so a pasted message carries them. */
 export function shareMessage(title: string, url: string): string {
   return `${title}（${SCAM_SHORT}）：${url}`
@@ -107,7 +115,7 @@ export default function SharePage() {
 
       {card ? (
         <View data-testid='share-card'>
-          <Notice title={card.title} testId='share-title'>
+          <Notice title={cardTitlePhrases(card.title)} testId='share-title'>
             <Text className='yl-text'>{SHARE_INTRO}</Text>
             <Text className='yl-text' data-testid='share-expires'>
               链接 {formatChinaDate(card.expiresAt)} 前有效（7 天）。只有拿到链接的人能打开，链接里没有姓名和身份证号。

@@ -48,7 +48,7 @@ function QueryForm({ onResult }: { onResult: (r: StatusQueryView) => void }) {
   return (
     <PageShell title='认证查询' speech={speech}>
       <Text className='yl-text'>{QUERY_INTRO}</Text>
-      <Notice title='查询次数有限' testId='query-limits'>
+      <Notice title={['查询次数', '有限']} testId='query-limits'>
         <Text className='yl-text'>{QUERY_LIMITS}</Text>
       </Notice>
       <IdentityFields form={form} />

@@ -3,7 +3,9 @@ import { scamNoticeSentences } from '@/core/scam'
 import { REMINDERS } from '@/components/Reminders/texts'
 import { adviceOf, awaitingReview, awaitingReviewNote, deadlineSentence, lastResultText, retryNote, silentCertifiedText, suspendedSinceText } from '@/components/StatusCard/look'
 
-export const UNBOUND_TITLE = '绑定本人社保卡'
+/** As phrases for the card's heading (绑定本人 / 社保卡 at 特大). */
+export const UNBOUND_TITLE_PHRASES = ['绑定本人', '社保卡'] as const
+export const UNBOUND_TITLE = UNBOUND_TITLE_PHRASES.join('')
 export const UNBOUND_BODY = '查看本人的认证情况，请先绑定社保卡。只需绑定一次。'
 /** A parent who just passed through a share card or a notice must not read 首页 as a failure. */
 export const UNBOUND_ALREADY_DONE = '如果您是通过家人分享或通知单完成的认证，结果已经保存，不用绑定也可以。'

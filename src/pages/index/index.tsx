@@ -13,7 +13,7 @@ import { UnitAdminLine } from '@/components/UnitAdminLine'
 import { useAsync } from '@/hooks/useAsync'
 import { getStatus } from '@/services/api'
 import { navigateTo, ROUTES } from '@/services/navigation'
-import { homeSpeech, nothingToDo, UNBOUND_ALREADY_DONE, UNBOUND_BODY, UNBOUND_TITLE } from './home-text'
+import { homeSpeech, nothingToDo, UNBOUND_ALREADY_DONE, UNBOUND_BODY, UNBOUND_TITLE_PHRASES } from './home-text'
 
 export default function HomePage() {
   const [state, reload] = useAsync(getStatus)
@@ -39,7 +39,7 @@ export default function HomePage() {
 
       {state.phase === 'ready' && !state.data.bound ? (
         <View data-testid='unbound'>
-          <Notice title={UNBOUND_TITLE}>
+          <Notice title={UNBOUND_TITLE_PHRASES}>
             <Text className='yl-text'>{UNBOUND_BODY}</Text>
           </Notice>
           <BigButton label='绑定社保卡' size='main' onClick={() => void navigateTo(ROUTES.bind)} testId='go-bind' />

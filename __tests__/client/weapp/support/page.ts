@@ -280,7 +280,9 @@ export async function loadPage(routeOrUrl: string, query?: Record<string, string
         w = component.querySelector(target) ?? null
         if (!w) throw new Error(`nothing matches ${target} on ${route}`)
       } else {
-        const el = elementsWithText(component.dom, target.text)[0]
+        // A tap on words goes to the button showing them, when a heading says the same words too.
+        const hits = elementsWithText(component.dom, target.text)
+        const el = hits.find((e) => e.closest('wx-button')) ?? hits[0]
         if (!el) throw new Error(`no "${String(target.text)}" on ${route} (text: ${text().slice(0, 300)})`)
         w = wrapperFor(component, el)
       }

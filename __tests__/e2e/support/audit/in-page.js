@@ -382,7 +382,7 @@
 
   /**
    * Text wrapped where a person would misread it. Anywhere: a number split over two lines (2026年12月3 /
-   * 1日 reads as the 3rd). In a button's short label: a word split (申 / 请, 家 / 人) — an old reader takes
+   * 1日 reads as the 3rd). In a button's or a title's short words: a word split (申 / 请, 家 / 人) — an old reader takes
    * the halves for two words; prose may break between any two characters, as printed Chinese does.
    * Words are the browser's own (Intl.Segmenter, ICU's dictionary). Answers { el, kind, part }.
    */
@@ -402,7 +402,7 @@
       var digits = /[0-9]{2,}/g
       var m
       while ((m = digits.exec(text))) if (brokenWithin(tops, m.index, m.index + m[0].length)) found.push({ el: el, kind: 'number', part: m[0] })
-      var label = el.closest('button, [role="button"], taro-button-core')
+      var label = el.closest('button, [role="button"], taro-button-core, h1, h2, h3, [role="heading"], [class*="__title"], .yl-section-title')
       if (!seg || !label || clean(label.innerText || '').length > 12) continue
       Array.from(seg.segment(text)).forEach(function (w) {
         if (w.isWordLike && w.segment.length >= 2 && brokenWithin(tops, w.index, w.index + w.segment.length)) found.push({ el: el, kind: 'word', part: w.segment })

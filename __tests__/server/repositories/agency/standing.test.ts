@@ -114,9 +114,13 @@ describe.each(DIALECTS)('agency standing read on %s', (dialect) => {
     expect([...seen].sort()).toEqual(['certified', 'due', 'overdue_suspended'])
     expect(persons.some((p) => p.benefit_status === 'suspended' && p.suspended_since === null)).toBe(true)
     expect(persons.some((p) => p.benefit_status === 'suspended' && p.suspended_since !== null)).toBe(true)
+    // ...and a suspension before the deadline as well as after it.
+    const by = new Set(TODAYS.flatMap((today) => persons.map((p) => standingOf(standingFactsOf(p), today, policy).suspendedBy)))
+    expect(by.has('agency') && by.has('deadline')).toBe(true)
     for (const today of TODAYS) {
       for (const prefix of PREFIXES) {
-        const states = inPrefix(prefix).map((p) => standingOf(standingFactsOf(p), today, policy).state)
+        const standings = inPrefix(prefix).map((p) => standingOf(standingFactsOf(p), today, policy))
+        const states = standings.map((s) => s.state)
         const counts = await standingCounts(t.store.db, prefix, today, policy)
         expect({ today, prefix, ...counts }).toEqual({
           today,
@@ -126,6 +130,7 @@ describe.each(DIALECTS)('agency standing read on %s', (dialect) => {
           due: states.filter((s) => s === 'due').length,
           overdue: states.filter((s) => s === 'overdue_suspended').length,
           suspended: inPrefix(prefix).filter((p) => p.benefit_status === 'suspended').length,
+          agencySuspended: standings.filter((s) => s.suspendedBy === 'agency').length,
         })
         // Per next-level sub-region (the coverage chart), the same definition.
         const length = Math.min(12, prefix.length + 2)

@@ -53,7 +53,9 @@ export function permissionDeniedSteps(platform: Platform): string[] {
       ]
 }
 
-export const PERMISSION_DENIED_TITLE = '需要允许使用摄像头'
+/** As phrases for the card's heading (需要允许 / 使用摄像头 at 特大), whole for speech. */
+export const PERMISSION_DENIED_TITLE_PHRASES = ['需要允许', '使用摄像头'] as const
+export const PERMISSION_DENIED_TITLE = PERMISSION_DENIED_TITLE_PHRASES.join('')
 
 /**
  * Said when the camera was refused. weapp: the recorded sentence, true there (the button opens the
