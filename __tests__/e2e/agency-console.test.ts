@@ -170,6 +170,13 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   await expect(done.textContent()).resolves.toContain('已恢复发放')
   await shoot(page, 'offline-done')
   expect(await overdueCount(page)).toBe(before - 1)
+  // 陈玉梅's page says the agency suspended her payment: not that she is late, nor that she has not certified.
+  await page.getByRole('menuitem', { name: '人员查询' }).click()
+  await page.getByTestId('person-search-text').fill('DEMO0005')
+  await page.getByTestId('person-search-go').click()
+  await page.getByTestId('person-open-DEMO0005').click()
+  await page.getByText('此人的待遇已由机构暂停发放（未到认证期限）').waitFor()
+  await shoot(page, 'person-agency-suspended')
   // Found by ID number: it travels in a POST body, never in a URL; the results show it masked.
   const urls: string[] = []
   page.on('request', (req) => urls.push(req.url()))

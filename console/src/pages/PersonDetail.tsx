@@ -5,7 +5,6 @@
  */
 import { Alert, Button, Card, Descriptions, Result, Table, Tabs, Tag } from 'antd'
 import type { PersonDetail as Detail } from '../../../src/core/contracts/agency/persons'
-import { CERT_STATUS_LABELS } from '../../../src/core/contracts/common'
 import { call } from '../api/client'
 import { PageHeader } from '../components/PageHeader'
 import { useLoad } from '../components/useCall'
@@ -171,7 +170,7 @@ export default function PersonDetail({ params }: PageProps) {
           ]}
         />
       </Card>
-      {standing.status === 'overdue_suspended' && <Alert style={{ marginTop: 16 }} type="warning" showIcon message={`${standing.statusLabel === CERT_STATUS_LABELS.overdue_suspended ? '此人已逾期未认证' : '此人的待遇已暂停发放，本期还没有认证'}。办理了线下认证后，请在“线下认证登记”里登记。`} action={<Button onClick={() => navigate('/offline')}>去登记</Button>} />}
+      {standing.status === 'overdue_suspended' && <Alert style={{ marginTop: 16 }} type="warning" showIcon message={`${standing.suspendedBy === 'agency' ? '此人的待遇已由机构暂停发放（未到认证期限）' : '此人已逾期未认证'}。办理了线下认证后，请在“线下认证登记”里登记。`} action={<Button onClick={() => navigate('/offline')}>去登记</Button>} />}
     </>
   )
 }

@@ -147,6 +147,7 @@ export async function personDetail(ctx: ServiceContext, actor: AgencyActor, pers
       nextDueDate: due,
       nextDueDeadlineLabel: deadlineLabel(due),
       suspendedSince: standing.suspendedSince ?? null,
+      suspendedBy: standing.suspendedBy ?? null,
     },
     history: all.map((r) => {
       const s = verifier.get(r.id)

@@ -27,7 +27,8 @@ export const CERT_STATUS_LABELS: Record<CertStatus, string> = {
 export const SUSPENDED_BEFORE_DEADLINE_LABEL = '暂停发放'
 
 /** What suspended payment: the deadline passing, or the agency before it. */
-export type SuspendedBy = 'deadline' | 'agency'
+export const SUSPENDED_BY = ['deadline', 'agency'] as const
+export type SuspendedBy = (typeof SUSPENDED_BY)[number]
 
 /** The state in words, as every view shows it. */
 export function certStatusLabel(status: CertStatus, suspendedBy?: SuspendedBy): string {

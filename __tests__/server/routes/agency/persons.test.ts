@@ -86,7 +86,7 @@ describe.each(DIALECTS)('agency person search and page on %s', (dialect) => {
     expect(res.statusCode).toBe(200)
     const body = res.json()
     expect(body.person).toMatchObject({ personNo: 'DEMO0003', name: DEMO.zhang.name, idNumber: DEMO.zhang.idNumber, cardNumber: DEMO.zhang.cardNumber, regionCode: '320102', benefitStatus: 'suspended' })
-    expect(body.standing).toMatchObject({ status: 'overdue_suspended', statusLabel: '已逾期，暂停发放' })
+    expect(body.standing).toMatchObject({ status: 'overdue_suspended', statusLabel: '已逾期，暂停发放', suspendedBy: 'deadline' })
     const decided = body.history.find((r: { recordId: string }) => r.recordId === recordId)
     expect(decided).toMatchObject({ result: 'failed', resultLabel: '未通过', performedBy: 'self', verifierOutcome: '人工审核', decision: { decidedBy: '审核员丙', reason: 'photo_unclear', reasonLabel: '照片模糊无法辨认' } })
     expect(body.history.some((r: { channel: string }) => r.channel === 'import')).toBe(true)
@@ -111,6 +111,17 @@ describe.each(DIALECTS)('agency person search and page on %s', (dialect) => {
       expect((await page(nanjing, zhao.id)).json().person.deathReport).toBeNull()
     } finally {
       await app.store.db.deleteFrom('signal_reviews').where('id', '=', id).execute()
+    }
+  })
+
+  test('a person the agency suspended before her deadline: 暂停发放, suspendedBy agency (the page does not call her late)', async () => {
+    const zhao = await personByNo(app.store.db, 'DEMO0006') // certified: due again in January
+    expect((await page(nanjing, zhao.id)).json().standing).toMatchObject({ status: 'certified', suspendedBy: null })
+    await app.store.db.updateTable('persons').set({ benefit_status: 'suspended', suspended_since: '2026-11-20' }).where('id', '=', zhao.id).execute()
+    try {
+      expect((await page(nanjing, zhao.id)).json().standing).toMatchObject({ status: 'overdue_suspended', statusLabel: '暂停发放', suspendedSince: '2026-11-20', suspendedBy: 'agency' })
+    } finally {
+      await app.store.db.updateTable('persons').set({ benefit_status: 'normal', suspended_since: null }).where('id', '=', zhao.id).execute()
     }
   })
 

@@ -4,7 +4,7 @@
  * set-based and region-scoped in SQL (server/repositories/agency/standing.ts). Any agency role.
  */
 import * as v from 'valibot'
-import { InsuranceTypeSchema } from '../common'
+import { InsuranceTypeSchema, SUSPENDED_BY } from '../common'
 import { agencyEndpoints, ANY_AGENCY_ROLE } from './define'
 
 /** How a certification reached the agency, as the 概览 chart groups them. */
@@ -77,7 +77,7 @@ export const OverdueRowSchema = v.object({
   monthsOverdue: Count,
   suspendedSince: v.string(),
   /** 'agency': suspended before the deadline passed (the roster, a death signal): not late, but not paid either. */
-  suspendedBy: v.picklist(['deadline', 'agency']),
+  suspendedBy: v.picklist(SUSPENDED_BY),
 })
 export type OverdueRowView = v.InferOutput<typeof OverdueRowSchema>
 

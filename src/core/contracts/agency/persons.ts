@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot'
 import { SESSION_STATES } from '../certification'
-import { CERT_STATUSES, RECORD_FACT_ENTRIES } from '../common'
+import { CERT_STATUSES, RECORD_FACT_ENTRIES, SUSPENDED_BY } from '../common'
 import { agencyEndpoints, ANY_AGENCY_ROLE } from './define'
 import { DecisionViewSchema } from './review'
 
@@ -75,6 +75,8 @@ export const PersonDetailSchema = v.object({
     nextDueDate: v.string(),
     nextDueDeadlineLabel: v.string(),
     suspendedSince: v.nullable(v.string()),
+    /** Set with suspendedSince: the deadline passed, or the agency suspended payment before it did. */
+    suspendedBy: v.nullable(v.picklist(SUSPENDED_BY)),
   }),
   history: v.array(PersonHistoryItemSchema),
   relatives: v.array(v.object({ relation: v.string(), relationLabel: v.string(), linkedAt: v.string(), account: v.string() })),
