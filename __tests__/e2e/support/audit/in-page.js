@@ -398,12 +398,18 @@
       if (!el || inSkipped(el) || !shown(el) || visuallyHidden(el) || ariaHidden(el)) continue
       // (A link is not read as a number: its box may break anywhere.)
       if (/:\/\//.test(text)) continue
-      var tops = lineTops(n)
-      var digits = /[0-9]{2,}/g
-      var m
-      while ((m = digits.exec(text))) if (brokenWithin(tops, m.index, m.index + m[0].length)) found.push({ el: el, kind: 'number', part: m[0] })
+      var numbers = /[0-9]{2,}/.test(text)
       var label = el.closest('button, [role="button"], taro-button-core, h1, h2, h3, [role="heading"], [class*="__title"], .yl-section-title')
-      if (!seg || !label || clean(label.innerText || '').length > 12) continue
+      var words = seg && label && clean(label.innerText || '').length <= 12
+      // Characters are measured one by one: only in text with a number or short words to check (not prose).
+      if (!numbers && !words) continue
+      var tops = lineTops(n)
+      if (numbers) {
+        var digits = /[0-9]{2,}/g
+        var m
+        while ((m = digits.exec(text))) if (brokenWithin(tops, m.index, m.index + m[0].length)) found.push({ el: el, kind: 'number', part: m[0] })
+      }
+      if (!words) continue
       Array.from(seg.segment(text)).forEach(function (w) {
         if (w.isWordLike && w.segment.length >= 2 && brokenWithin(tops, w.index, w.index + w.segment.length)) found.push({ el: el, kind: 'word', part: w.segment })
       })
