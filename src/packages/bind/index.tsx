@@ -95,7 +95,7 @@ function BindForms() {
   return (
     <View data-testid='bind-forms'>
       <Text className='yl-section-title'>
-        <Phrases text={['方式一：', '电子社保卡授权']} />
+        <Phrases text={['方式一：', '电子社保卡', '授权']} />
       </Text>
       <Text className='yl-text'>已领取电子社保卡的，点一下即可授权绑定，不用填写。</Text>
       {sscError ? <ErrorBanner error={sscError} /> : null}

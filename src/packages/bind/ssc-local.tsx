@@ -37,7 +37,7 @@ export default function SscLocalPage() {
   }
 
   return (
-    <PageShell title='电子社保卡授权' speech={SPEECH}>
+    <PageShell title={['电子社保卡', '授权']} speech={SPEECH}>
       <Notice title={['本地演示', '授权']}>
         <Text>正式版本将跳转到国家电子社保卡完成授权。这里用姓名和身份证号代替。</Text>
       </Notice>
