@@ -2,11 +2,15 @@
  * The per-family tables (event F1 per action, and session pass rates with the controls) over the whole
  * fixture set: the original clips, more/, each lowfps/ family, the team's blurred 12 and 6 fps variants
  * (lowfps-made/), and in-memory thin 7.5 and jittered 15 / 10 / 7.5 fps versions of all nine original clips. familyTable() is what the quality-floor tests call.
+ *
+ * Where the frames of a low rate land inside a blink decides whether one of them catches the lids low: the
+ * blurred 15, 10 and 7.5 fps sets are also made starting one and two source frames later (`.p1`, `.p2`), and
+ * the pooled table adds up every kind and sampling of a rate, so a figure does not rest on one lucky phase.
  */
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { ActionScore } from '../../src/core/liveness/eval'
-import { ACTION_NAMES } from '../../src/core/liveness/types'
+import { emptyCounts, scores, type ActionScore, type Counts } from '../../src/core/liveness/eval'
+import { ACTION_NAMES, type ActionName } from '../../src/core/liveness/types'
 import { evaluateClips } from './commands'
 import { DEFAULT_STRESS, formatStress, stressControls, type StressResult } from './controls-stress'
 import { loadClips, type Clip, type Resample } from './dataset'
@@ -39,13 +43,18 @@ export const FAMILIES: readonly FamilySpec[] = [
   { name: 'more', what: 'more/traces (6 clips, 25-30 fps)', load: (d) => loadClips(join(d, 'more', 'traces'), [join(d, 'more', 'labels')]) },
   { name: 'thin.15', what: 'lowfps/ files', load: lowfps('thin.15') },
   { name: 'blur.15', what: 'lowfps/ files', load: lowfps('blur.15') },
+  { name: 'blur.15.p1', what: 'lowfps-made/ files, sampled from one source frame later', load: made('blur.15.p1'), folder: 'lowfps-made' },
   { name: 'jitter.15', what: 'in memory from the 9 originals', load: (d) => originals(d, { fps: 15, jitter: true }) },
   { name: 'blur.12', what: 'lowfps-made/ files', load: made('blur.12'), folder: 'lowfps-made' },
   { name: 'thin.10', what: 'lowfps/ files', load: lowfps('thin.10') },
   { name: 'blur.10', what: 'lowfps/ files', load: lowfps('blur.10') },
+  { name: 'blur.10.p1', what: 'lowfps-made/ files, sampled from one source frame later', load: made('blur.10.p1'), folder: 'lowfps-made' },
+  { name: 'blur.10.p2', what: 'lowfps-made/ files, sampled from two source frames later', load: made('blur.10.p2'), folder: 'lowfps-made' },
   { name: 'jitter.10', what: 'in memory from the 9 originals', load: (d) => originals(d, { fps: 10, jitter: true }) },
   { name: 'thin.7.5', what: 'in memory from the 9 originals', load: (d) => originals(d, { fps: 7.5 }) },
   { name: 'blur.7.5', what: 'lowfps/ files', load: lowfps('blur.7.5') },
+  { name: 'blur.7.5.p1', what: 'lowfps-made/ files, sampled from one source frame later', load: made('blur.7.5.p1'), folder: 'lowfps-made' },
+  { name: 'blur.7.5.p2', what: 'lowfps-made/ files, sampled from two source frames later', load: made('blur.7.5.p2'), folder: 'lowfps-made' },
   { name: 'jitter.7.5', what: 'in memory from the 9 originals', load: (d) => originals(d, { fps: 7.5, jitter: true }) },
   { name: 'blur.6', what: 'lowfps-made/ files', load: made('blur.6'), folder: 'lowfps-made' },
 ]
@@ -124,6 +133,36 @@ export function familyTable(opts: FamilyTableOptions = {}): FamilyRow[] {
 
 const f2 = (x: number) => x.toFixed(2)
 
+/** The nominal rate of a family (`blur.10.p2` → 10); the full-rate clips have none. */
+export function familyRate(family: string): number | undefined {
+  const m = /\.(\d+(?:\.5)?)(?:\.p\d+)?$/.exec(family)
+  return m ? Number(m[1]) : undefined
+}
+
+/** Event counts added up over every family of the same rate (full rate first, then fastest to slowest). */
+export function pooledByRate(rows: readonly FamilyRow[]): { rate: string; families: string[]; eval: ActionScore[] }[] {
+  const groups = new Map<string, { families: string[]; counts: Record<ActionName, Counts> }>()
+  for (const r of rows) {
+    if (!r.eval) continue
+    const rate = familyRate(r.family)
+    const key = rate === undefined ? 'full' : String(rate)
+    const g = groups.get(key) ?? { families: [], counts: emptyCounts() }
+    g.families.push(r.family)
+    for (const sc of r.eval) {
+      const c = g.counts[sc.action]
+      c.tp += sc.tp
+      c.fp += sc.fp
+      c.fn += sc.fn
+      c.labelled += sc.labelled
+    }
+    groups.set(key, g)
+  }
+  const order = (k: string) => (k === 'full' ? Infinity : Number(k))
+  return [...groups]
+    .sort((a, b) => order(b[0]) - order(a[0]))
+    .map(([rate, g]) => ({ rate: rate === 'full' ? '24-30 fps' : `${rate} fps`, families: g.families, eval: scores(g.counts) }))
+}
+
 function f1Cell(s: ActionScore): string {
   if (s.labelled === 0) return s.fp === 0 ? '–' : `– (${s.fp} fp)`
   return `${f2(s.f1)} (${s.tp}/${s.labelled}, ${s.fp} fp)`
@@ -156,6 +195,14 @@ export function formatReport(rows: readonly FamilyRow[], leadMs = DEFAULT_LEAD_M
     for (const r of withEval) {
       const by = new Map((r.eval ?? []).map((s) => [s.action, s]))
       lines.push(`| ${r.family} | ${r.clips} | ${ACTION_NAMES.map((a) => f1Cell(by.get(a) as ActionScore)).join(' | ')} |`)
+    }
+    lines.push('')
+    lines.push('### Event F1 pooled per rate (every kind and sampling of the rate added up)', '')
+    lines.push(`| rate | families | ${ACTION_NAMES.join(' | ')} |`)
+    lines.push(`|---|---|${ACTION_NAMES.map(() => '---').join('|')}|`)
+    for (const p of pooledByRate(withEval)) {
+      const by = new Map(p.eval.map((s) => [s.action, s]))
+      lines.push(`| ${p.rate} | ${p.families.join(', ')} | ${ACTION_NAMES.map((a) => f1Cell(by.get(a) as ActionScore)).join(' | ')} |`)
     }
     lines.push('')
   }

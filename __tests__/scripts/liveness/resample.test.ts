@@ -120,6 +120,8 @@ describe('variant names and labels', () => {
   test('a lowfps variant uses the original clip labels', () => {
     expect(labelsNameFor('cap12_edit.thin.15')).toBe('cap12_edit')
     expect(labelsNameFor('lp_d0.blur.7.5')).toBe('lp_d0')
+    expect(labelsNameFor('lp_d0.blur.7.5.p2')).toBe('lp_d0')
+    expect(labelsNameFor('cap12_edit.blur.10.p1')).toBe('cap12_edit')
     expect(labelsNameFor('lp_d0')).toBe('lp_d0')
     expect(labelsNameFor('my.clip')).toBe('my.clip')
     expect(findLabels('lp_d11.blur.10', [LABELS, MORE_LABELS])).toBe(join(MORE_LABELS, 'lp_d11.json'))

@@ -10,7 +10,7 @@ import { runSession, sourceFromHeader } from '../../../src/core/liveness/engine'
 import { ACTION_NAMES } from '../../../src/core/liveness/types'
 import { evalCommand, sessionsCommand } from '../../../scripts/liveness/commands'
 import { loadClips, type Clip } from '../../../scripts/liveness/dataset'
-import { availableFamilies, FAMILY_NAMES, familyTable, formatReport } from '../../../scripts/liveness/report'
+import { availableFamilies, FAMILY_NAMES, familyRate, familyTable, formatReport, pooledByRate } from '../../../scripts/liveness/report'
 import { evaluateSessions, genuineRuns, neverPerformed, neverPerformedRuns, runOne, windowFrom } from '../../../scripts/liveness/sessions'
 import { cli, FIX, LABELS, LOWFPS, MORE_LABELS, TRACES } from './support'
 
@@ -115,12 +115,12 @@ describe('familyTable / report', () => {
   // A few families here (the floor test computes them all); each kind of family is represented.
   const SOME = ['original', 'more', 'thin.10', 'jitter.10', 'thin.7.5', 'blur.7.5']
 
-  test('a data set without the project own lowfps-made/ (the shared one) is reported without blur.12 and blur.6', () => {
+  test('a data set without the project own lowfps-made/ (the shared one) is reported without its families (12 and 6 fps, later samplings)', () => {
     expect(availableFamilies(FIX)).toEqual(FAMILY_NAMES)
     const shared = mkdtempSync(join(tmpdir(), 'yl-liveness-shared-'))
     try {
       for (const entry of readdirSync(FIX)) if (entry !== 'lowfps-made') symlinkSync(join(FIX, entry), join(shared, entry))
-      expect(availableFamilies(shared)).toEqual(FAMILY_NAMES.filter((f) => f !== 'blur.12' && f !== 'blur.6'))
+      expect(availableFamilies(shared)).toEqual(FAMILY_NAMES.filter((f) => f !== 'blur.12' && f !== 'blur.6' && !/\.p\d$/.test(f)))
     } finally {
       rmSync(shared, { recursive: true, force: true })
     }
@@ -129,7 +129,11 @@ describe('familyTable / report', () => {
   test('families, with eval scores and session results; cached', () => {
     const rows = familyTable({ families: SOME })
     expect(rows.map((r) => r.family)).toEqual(SOME)
-    expect(FAMILY_NAMES).toEqual(['original', 'more', 'thin.15', 'blur.15', 'jitter.15', 'blur.12', 'thin.10', 'blur.10', 'jitter.10', 'thin.7.5', 'blur.7.5', 'jitter.7.5', 'blur.6'])
+    expect(FAMILY_NAMES).toEqual([
+      ...['original', 'more', 'thin.15', 'blur.15', 'blur.15.p1', 'jitter.15', 'blur.12'],
+      ...['thin.10', 'blur.10', 'blur.10.p1', 'blur.10.p2', 'jitter.10'],
+      ...['thin.7.5', 'blur.7.5', 'blur.7.5.p1', 'blur.7.5.p2', 'jitter.7.5', 'blur.6'],
+    ])
     for (const r of rows) {
       expect(r.clips).toBe(r.family === 'original' ? 3 : r.family === 'more' ? 6 : 9)
       expect(r.eval?.map((s) => s.action)).toEqual(ACTION_NAMES)
@@ -145,9 +149,25 @@ describe('familyTable / report', () => {
 
   test('markdown tables', () => {
     const md = formatReport(familyTable({ fixturesDir: FIX, families: SOME }))
-    expect(md.filter((l) => l.startsWith('### '))).toHaveLength(3)
+    expect(md.filter((l) => l.startsWith('### '))).toHaveLength(4)
     expect(md).toContain('| family | clips | blink | mouth_open | turn_left | turn_right | head_up | head_down |')
     expect(md.filter((l) => /^\| (original|more|thin|blur|jitter)/.test(l))).toHaveLength(3 * SOME.length)
+    expect(md.filter((l) => /^\| [\d.-]+ fps \|/.test(l)).map((l) => l.split(' | ')[0] + ' | ' + l.split(' | ')[1])).toEqual([
+      '| 24-30 fps | original, more',
+      '| 10 fps | thin.10, jitter.10',
+      '| 7.5 fps | thin.7.5, blur.7.5',
+    ])
+  })
+
+  test('pooled per rate: the counts of every family of the rate added up', () => {
+    expect(['original', 'blur.15', 'blur.12', 'blur.10.p2', 'jitter.7.5', 'blur.7.5.p1', 'blur.6'].map(familyRate)).toEqual([undefined, 15, 12, 10, 7.5, 7.5, 6])
+    const rows = familyTable({ families: ['thin.7.5', 'blur.7.5', 'original'], sessions: false })
+    const pooled = pooledByRate(rows)
+    expect(pooled.map((p) => p.rate)).toEqual(['24-30 fps', '7.5 fps'])
+    const blink = (sc: readonly { action: string; tp: number; fp: number; labelled: number }[]) => sc.find((x) => x.action === 'blink')!
+    const [thin, blur] = [blink(rows[0].eval!), blink(rows[1].eval!)]
+    const sum = blink(pooled[1].eval)
+    expect({ tp: sum.tp, fp: sum.fp, labelled: sum.labelled }).toEqual({ tp: thin.tp + blur.tp, fp: thin.fp + blur.fp, labelled: 24 })
   })
 })
 

@@ -120,10 +120,11 @@ export function scores(counts: Record<ActionName, Counts>): ActionScore[] {
 }
 
 /**
- * The label file name (without .json) for a trace name: a low-frame-rate variant `<clip>.<thin|blur>.<fps>`
- * (see __tests__/fixtures/liveness/lowfps) is on the original clip's time axis and uses `<clip>`'s labels.
+ * The label file name (without .json) for a trace name: a low-frame-rate variant `<clip>.<thin|blur>.<fps>`,
+ * or one sampled from a later source frame `<clip>.blur.<fps>.p<n>` (see __tests__/fixtures/liveness/lowfps
+ * and lowfps-made), is on the original clip's time axis and uses `<clip>`'s labels.
  */
 export function labelsNameFor(traceName: string): string {
-  const m = /^(.+)\.(?:thin|blur)\.\d+(?:\.\d+)?$/.exec(traceName)
+  const m = /^(.+)\.(?:thin|blur)\.\d+(?:\.\d+)?(?:\.p\d+)?$/.exec(traceName)
   return m ? m[1] : traceName
 }
