@@ -146,7 +146,7 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
 
   // 3. The demo 经办员 records a 上门 certification for a suspended person: the overdue list shrinks by one.
   await signInConsole(page, consoleUrl, { username: 'clerk-demo', password: demoPasswordFrom(system.output(), 'clerk-demo') })
-  await page.getByRole('img', { name: '逾期人数走势折线图' }).waitFor()
+  await page.getByRole('img', { name: '逾期、暂停发放人数走势折线图' }).waitFor()
   await shoot(page, 'overview')
   // 陈玉梅 (DEMO0005), certified this cycle, was suspended on the roster: she is on the list, said not to be late.
   const chen = await personByNo(store.db, 'DEMO0005')
@@ -344,7 +344,7 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
 
   // 概览 after the day's work, and nothing on any page was refused by the CSP or threw.
   await page.getByRole('menuitem', { name: '概览' }).click()
-  await page.getByRole('img', { name: '逾期人数走势折线图' }).waitFor()
+  await page.getByRole('img', { name: '逾期、暂停发放人数走势折线图' }).waitFor()
   // 陈玉梅, suspended by the agency in step 3, is counted apart from the late.
   await page.getByText(/已逾期 \d+ 人 · 未到期机构暂停 1 人/).waitFor()
   await shoot(page, 'overview-after')

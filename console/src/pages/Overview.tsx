@@ -106,10 +106,26 @@ function Charts({ view }: { view: OverviewView }) {
   const trend = useMemo<ChartOption>(
     () => ({
       tooltip: { trigger: 'axis' },
-      grid: { left: 48, right: 16, top: 24, bottom: 32 },
+      legend: { top: 0, textStyle: { fontSize: 13 } },
+      grid: { left: 48, right: 16, top: 40, bottom: 32 },
       xAxis: { type: 'category', data: view.overdueTrend.map((t) => t.month), axisLabel: { fontSize: 13 } },
       yAxis: { type: 'value', minInterval: 1, axisLabel: { fontSize: 13 } },
-      series: [{ name: '逾期人数', type: 'line', data: view.overdueTrend.map((t) => t.overdue), itemStyle: { color: '#ee6666' }, label: { show: true, fontSize: 13 }, symbolSize: 8 }],
+      // The total as the headline card counts it, and the agency's own suspensions apart (a dashed line with
+      // triangles, so the two differ in more than colour).
+      series: [
+        { name: '逾期、暂停发放（合计）', type: 'line', data: view.overdueTrend.map((t) => t.overdue), itemStyle: { color: '#c23531' }, label: { show: true, fontSize: 13 }, symbolSize: 8 },
+        {
+          name: '其中未到期机构暂停',
+          type: 'line',
+          data: view.overdueTrend.map((t) => t.agencySuspended),
+          itemStyle: { color: '#8a5a00' },
+          lineStyle: { type: 'dashed' },
+          symbol: 'triangle',
+          // beside its point, and only when not 0 (mostly it is, and a second 0 would sit on the first)
+          label: { show: true, position: 'right', fontSize: 13, formatter: (p: { value: unknown }) => (p.value ? String(p.value) : '') },
+          symbolSize: 9,
+        },
+      ],
     }),
     [view],
   )
@@ -126,8 +142,8 @@ function Charts({ view }: { view: OverviewView }) {
         </Card>
       </Col>
       <Col xs={24} xl={12}>
-        <Card title="逾期人数走势（每月初）">
-          <EChart option={trend} height={260} label="逾期人数走势折线图" />
+        <Card title="逾期、暂停发放人数走势（每月初）">
+          <EChart option={trend} height={280} label="逾期、暂停发放人数走势折线图" />
         </Card>
       </Col>
     </Row>

@@ -87,33 +87,51 @@ export async function passesPerDayAndChannel(db: Db, dialect: Dialect, regionPre
  * through the dates.
  */
 export async function overdueAt(db: Db, regionPrefix: string, day: string, policy: CyclePolicy): Promise<number> {
-  return (await overdueAtEach(db, regionPrefix, [day], policy))[0]
+  return (await overdueAtEach(db, regionPrefix, [day], policy))[0].overdue
 }
 
-/** overdueAt for several days in ONE statement (one read of the region's persons, one sum per day). */
-export async function overdueAtEach(db: Db, regionPrefix: string, days: readonly string[], policy: CyclePolicy): Promise<number[]> {
+/** Persons overdue (payment suspended) at the start of a day, and of them those the agency suspended before their deadline. */
+export interface OverdueAtDay {
+  overdue: number
+  agencySuspended: number
+}
+
+/** overdueAt for several days in ONE statement (one read of the region's persons, two sums per day). */
+export async function overdueAtEach(db: Db, regionPrefix: string, days: readonly string[], policy: CyclePolicy): Promise<OverdueAtDay[]> {
   if (days.length === 0) return []
-  const sums = days.map((day, i) => sql`sum(case when ${overdueOn(day, policy)} then 1 else 0 end) as ${sql.ref(`d${i}`)}`)
+  const sums = days.flatMap((day, i) => {
+    const suspended = suspendedOn(day)
+    const late = lateOn(day, policy)
+    // (a CASE, not NOT: the late test is NULL for some never-certified persons, and NOT NULL counts nobody)
+    return [
+      sql`sum(case when p.enrolled_on < ${day} and (${suspended} or ${late}) then 1 else 0 end) as ${sql.ref(`o${i}`)}`,
+      sql`sum(case when p.enrolled_on < ${day} and ${suspended} then (case when ${late} then 0 else 1 end) else 0 end) as ${sql.ref(`a${i}`)}`,
+    ]
+  })
   const latest = [...days].sort().at(-1)!
   const row = await sql<Record<string, number | string | null>>`
     select ${sql.join(sums)} from persons p where ${inRange('p.region_code', regionPrefix)} and p.enrolled_on < ${latest}`.execute(db)
-  return days.map((_, i) => Number(row.rows[0]?.[`d${i}`] ?? 0))
+  const at = (k: string) => Number(row.rows[0]?.[k] ?? 0)
+  return days.map((_, i) => ({ overdue: at(`o${i}`), agencySuspended: at(`a${i}`) }))
 }
 
-/** Whether the person `p` was overdue at the start of `day` (see overdueAt). */
-function overdueOn(day: string, policy: CyclePolicy): Expression<SqlBool> {
+/** The roster had suspended the person `p`'s payment by the start of `day`. */
+function suspendedOn(day: string): Expression<SqlBool> {
+  return sql<SqlBool>`(p.benefit_status = 'suspended' and p.suspended_since is not null and p.suspended_since <= ${day})`
+}
+
+/** The person `p`'s deadline had passed without a pass by the start of `day` (see overdueAt). */
+function lateOn(day: string, policy: CyclePolicy): Expression<SqlBool> {
   const b = standingBounds(day, policy)
   const P = b.passOverdueBefore
   const E = b.enrolOverdueBefore
   const mP = shanghaiMidnightIso(P)
   const mD = shanghaiMidnightIso(day)
-  return sql<SqlBool>`(p.enrolled_on < ${day} and (
-      (p.benefit_status = 'suspended' and p.suspended_since is not null and p.suspended_since <= ${day})
-      or p.last_certified_on < ${P}
+  return sql<SqlBool>`(p.last_certified_on < ${P}
       or (p.last_certified_on is null and p.enrolled_on < ${E})
       or (p.last_certified_on >= ${day}
         and (p.roster_certified_on is null or p.roster_certified_on < ${P} or p.roster_certified_on >= ${day})
         and p.id not in (select r.person_id from certification_records r where r.result = 'passed' and r.certified_at >= ${mP} and r.certified_at < ${mD})
         and (p.enrolled_on < ${E} or p.roster_certified_on < ${P}
-          or exists (select 1 from certification_records r where r.person_id = p.id and r.result = 'passed' and r.certified_at < ${mP})))))`
+          or exists (select 1 from certification_records r where r.person_id = p.id and r.result = 'passed' and r.certified_at < ${mP}))))`
 }

@@ -99,7 +99,7 @@ async function overviewIn(ctx: ServiceContext, actor: AgencyActor, store: object
 
   const trendDays = Array.from({ length: OVERVIEW_TREND_MONTHS }, (_, i) => firstDayOf(addMonths(month, i - OVERVIEW_TREND_MONTHS + 1)))
   const trendCounts = await cachedChart(ctx, store, `trend|${ctx.cyclePolicy}|${region}|${trendDays.join(',')}`, () => overdueAtEach(ctx.db, region, trendDays, ctx.cyclePolicy))
-  const overdueTrend = trendDays.map((d, i) => ({ month: d.slice(0, 7), overdue: trendCounts[i] }))
+  const overdueTrend = trendDays.map((d, i) => ({ month: d.slice(0, 7), ...trendCounts[i] }))
 
   return {
     regionPrefix: region,

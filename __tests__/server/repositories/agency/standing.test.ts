@@ -191,24 +191,32 @@ describe.each(DIALECTS)('agency standing read on %s', (dialect) => {
 
   it('the overdue trend (overdue at a month start, from records and roster dates) follows its definition', async () => {
     const passes = await t.store.db.selectFrom('certification_records').select(['person_id', 'certified_at']).where('result', '=', 'passed').execute()
+    let agencySeen = 0
     for (const day of ['2025-06-01', '2026-01-01', '2026-09-01', '2026-12-01', '2027-02-01']) {
       for (const prefix of ['', '4301', '44']) {
-        const expected = inPrefix(prefix).filter((p) => {
-          if (p.enrolled_on >= day) return false
-          if (p.benefit_status === 'suspended' && p.suspended_since !== null && p.suspended_since <= day) return true
+        const onRoster = inPrefix(prefix).filter((p) => p.enrolled_on < day)
+        const suspended = (p: PersonRow) => p.benefit_status === 'suspended' && p.suspended_since !== null && p.suspended_since <= day
+        const late = (p: PersonRow) => {
           const before = passes.filter((x) => x.person_id === p.id).map((x) => shanghaiDate(new Date(x.certified_at))).filter((d) => d < day)
           if (p.roster_certified_on && p.roster_certified_on < day) before.push(p.roster_certified_on)
           const asOf = before.sort().at(-1) ?? null
           return standingOf({ lastCertifiedOn: asOf, enrolledOn: p.enrolled_on, benefitStatus: 'normal', suspendedSince: null }, day, 'rolling12').state === 'overdue_suspended'
-        }).length
+        }
+        const expected = onRoster.filter((p) => suspended(p) || late(p)).length
+        // suspended by the agency before the deadline: on the roster's suspension, not late by the dates
+        const agency = onRoster.filter((p) => suspended(p) && !late(p)).length
         expect({ day, prefix, n: await overdueAt(t.store.db, prefix, day, 'rolling12') }).toEqual({ day, prefix, n: expected })
+        expect({ day, prefix, ...(await overdueAtEach(t.store.db, prefix, [day], 'rolling12'))[0] }).toEqual({ day, prefix, overdue: expected, agencySuspended: agency })
+        agencySeen += agency
       }
     }
+    // the persons include agency suspensions before the deadline, so the second sum is tested on real cases
+    expect(agencySeen).toBeGreaterThan(0)
     // Several days in one statement give the same numbers as one by one.
     const days = ['2025-06-01', '2026-01-01', '2026-09-01', '2026-12-01', '2027-02-01']
     const each = await overdueAtEach(t.store.db, '43', days, 'rolling12')
-    expect(each).toEqual(await Promise.all(days.map((d) => overdueAt(t.store.db, '43', d, 'rolling12'))))
-    expect(each.some((n) => n > 0)).toBe(true)
+    expect(each.map((n) => n.overdue)).toEqual(await Promise.all(days.map((d) => overdueAt(t.store.db, '43', d, 'rolling12'))))
+    expect(each.some((n) => n.overdue > 0)).toBe(true)
   })
 
   it('region prefixes are index ranges of digits', () => {

@@ -95,8 +95,9 @@ describe.each(DIALECTS)('agency overview routes on %s', (dialect) => {
     // 1 January 孙淑珍 (due 2026-12) too.
     await moveClock(new Date('2027-01-20T10:00:00+08:00'))
     const later = (await get(all, '/overview')).json().overdueTrend
-    expect(later.at(-1)).toEqual({ month: '2027-01', overdue: 4 })
-    expect(later.at(-2)).toEqual({ month: '2026-12', overdue: 3 })
+    // None of them was suspended by the agency before the deadline (the repository test covers that sum).
+    expect(later.at(-1)).toEqual({ month: '2027-01', overdue: 4, agencySuspended: 0 })
+    expect(later.at(-2)).toEqual({ month: '2026-12', overdue: 3, agencySuspended: 0 })
   })
 
   test('the overdue list: filters, keyset pages, scope; each row in the state the 首页 shows', async () => {
@@ -215,6 +216,6 @@ describe.each(DIALECTS)('agency overview routes on %s', (dialect) => {
     // The headline counts are never cached.
     expect(cached.counts.overdue).toBe(before.counts.overdue - 1)
     await moveClock(new Date(h.now.getTime() + 10 * 60 * 1000))
-    expect((await get(all, '/overview')).json().overdueTrend.at(-1)).toEqual({ month: '2027-01', overdue: trendBefore.overdue - 1 })
+    expect((await get(all, '/overview')).json().overdueTrend.at(-1)).toEqual({ month: '2027-01', overdue: trendBefore.overdue - 1, agencySuspended: 0 })
   })
 })

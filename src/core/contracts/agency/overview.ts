@@ -52,8 +52,11 @@ export const OverviewViewSchema = v.object({
   weekly: v.array(v.object({ week: v.string(), weekStart: v.string(), counts: ChannelCounts, total: Count })),
   /** Coverage by the next level of 行政区划 below the user's prefix: certified this cycle / persons. */
   coverage: v.array(v.object({ regionCode: v.string(), certified: Count, total: Count })),
-  /** Overdue persons at the start of each of the last 6 months, oldest first (the current month last). */
-  overdueTrend: v.array(v.object({ month: v.string(), overdue: Count })),
+  /**
+   * Persons whose payment was suspended at the start of each of the last 6 months, oldest first (the current
+   * month last): overdue counts them all, agencySuspended those the agency suspended before their deadline.
+   */
+  overdueTrend: v.array(v.object({ month: v.string(), overdue: Count, agencySuspended: Count })),
   /** 单位专管员 activity: appointments live now; passes performed by 专管员 this year and this month (Beijing). */
   unitAdmins: v.optional(v.object({ active: Count, certifiedThisYear: Count, certifiedThisMonth: Count })),
   /** Open appeals by state, and how many are past their SLA date (the 申诉 queue's figures). */
