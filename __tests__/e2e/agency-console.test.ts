@@ -346,7 +346,7 @@ test('a reviewer approves a pending certification, a clerk records a 上门 cert
   await page.getByRole('menuitem', { name: '概览' }).click()
   await page.getByRole('img', { name: '逾期、暂停发放人数走势折线图' }).waitFor()
   // 陈玉梅, suspended by the agency in step 3, is counted apart from the late.
-  await page.getByText(/已逾期 \d+ 人 · 未到期机构暂停 1 人/).waitFor()
+  await page.getByText(/已逾期\s\d+\s人\s·\s未到期机构暂停\s1\s人/).waitFor()
   await shoot(page, 'overview-after')
   expect(refusals).toEqual([])
 })

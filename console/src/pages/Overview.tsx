@@ -32,13 +32,23 @@ export default function Overview() {
   )
 }
 
+/**
+ * A card's note from its parts (a label with its number): the line may break between parts, never inside
+ * one, so 处理中 stays with its 0 and 未到期 is not cut (keep-all stops breaks between Chinese characters; the
+ * spaces inside a part, and before each ·, are no-break ones, so a line never starts with ·). A part wider
+ * than the card still wraps (overflow-wrap).
+ */
+function noteOf(...parts: string[]): string {
+  return parts.map((p) => p.replace(/ /g, '\u00a0')).join('\u00a0· ')
+}
+
 function Cards({ view, loading }: { view: OverviewView | null; loading: boolean }) {
   const session = useSession()
   // 死亡/冲突待核实 is worked through on 静默认证, a 管理员 page.
   const admin = session.state === 'signed-in' && session.user.role === 'admin'
   const c = view?.counts
   const cards: { title: string; value: number | string | undefined; color?: string; to?: string; note?: string }[] = [
-    { title: '领取待遇人数', value: c?.receiving, note: c ? `名册共 ${c.persons.toLocaleString('zh-CN')} 人` : undefined },
+    { title: '领取待遇人数', value: c?.receiving, note: c ? noteOf(`名册共 ${c.persons.toLocaleString('zh-CN')} 人`) : undefined },
     { title: '本期已认证', value: c?.certified, color: '#237804' },
     { title: '本月待认证', value: c?.due, color: '#ad6800' },
     // Suspended by the agency before the deadline (roster, death signal) is not late: say so apart.
@@ -47,17 +57,17 @@ function Cards({ view, loading }: { view: OverviewView | null; loading: boolean 
       value: c?.overdue,
       color: '#a8071a',
       to: '/overdue',
-      note: c ? `已逾期 ${(c.overdue - c.agencySuspended).toLocaleString('zh-CN')} 人 · 未到期机构暂停 ${c.agencySuspended.toLocaleString('zh-CN')} 人` : undefined,
+      note: c ? noteOf(`已逾期 ${(c.overdue - c.agencySuspended).toLocaleString('zh-CN')} 人`, `未到期机构暂停 ${c.agencySuspended.toLocaleString('zh-CN')} 人`) : undefined,
     },
     { title: '待人工审核', value: c?.pendingReview, to: '/reviews' },
-    { title: '待处理申诉', value: c ? (c.appealsAvailable ? c.pendingAppeals : '暂未开放') : undefined, to: '/appeals', note: view?.appeals ? `已提交 ${view.appeals.submitted} · 处理中 ${view.appeals.processing} · 已安排上门 ${view.appeals.visitScheduled} · 超期 ${view.appeals.pastSla}` : undefined },
-    { title: '静默认证（本年）', value: view?.silent?.certifiedThisYear, to: admin ? '/signals' : undefined, note: view?.silent ? `本月 ${view.silent.certifiedThisMonth} 人 · 死亡/冲突待核实 ${view.silent.openReviews} 人` : undefined },
-    { title: '专管员本年帮认证', value: view?.unitAdmins?.certifiedThisYear, note: view?.unitAdmins ? `本月 ${view.unitAdmins.certifiedThisMonth} 次 · 在任专管员 ${view.unitAdmins.active} 人` : undefined },
+    { title: '待处理申诉', value: c ? (c.appealsAvailable ? c.pendingAppeals : '暂未开放') : undefined, to: '/appeals', note: view?.appeals ? noteOf(`已提交 ${view.appeals.submitted}`, `处理中 ${view.appeals.processing}`, `已安排上门 ${view.appeals.visitScheduled}`, `超期 ${view.appeals.pastSla}`) : undefined },
+    { title: '静默认证（本年）', value: view?.silent?.certifiedThisYear, to: admin ? '/signals' : undefined, note: view?.silent ? noteOf(`本月 ${view.silent.certifiedThisMonth} 人`, `死亡/冲突待核实 ${view.silent.openReviews} 人`) : undefined },
+    { title: '专管员本年帮认证', value: view?.unitAdmins?.certifiedThisYear, note: view?.unitAdmins ? noteOf(`本月 ${view.unitAdmins.certifiedThisMonth} 次`, `在任专管员 ${view.unitAdmins.active} 人`) : undefined },
   ]
   return (
     <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
       {cards.map((card) => (
-        <Col key={card.title} xs={12} lg={8} xl={4}>
+        <Col key={card.title} xs={12} lg={8} xl={6} xxl={4}>
           <Card
             loading={loading && !view}
             hoverable={!!card.to}
@@ -68,7 +78,11 @@ function Cards({ view, loading }: { view: OverviewView | null; loading: boolean 
             data-testid={`overview-${card.title}`}
           >
             <Statistic title={<span style={{ fontSize: 15 }}>{card.title}</span>} value={card.value ?? '—'} valueStyle={{ color: card.color, fontSize: 30 }} groupSeparator="," />
-            {card.note && <Typography.Text className="yl-muted">{card.note}</Typography.Text>}
+            {card.note && (
+              <Typography.Text className="yl-muted" style={{ wordBreak: 'keep-all', overflowWrap: 'anywhere' }}>
+                {card.note}
+              </Typography.Text>
+            )}
           </Card>
         </Col>
       ))}
