@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { emptyCounts, scores, type ActionScore, type Counts } from '../../src/core/liveness/eval'
+import { addCounts, emptyCounts, scores, type ActionScore, type Counts } from '../../src/core/liveness/eval'
 import { ACTION_NAMES, type ActionName } from '../../src/core/liveness/types'
 import { evaluateClips } from './commands'
 import { DEFAULT_STRESS, formatStress, stressControls, type StressResult } from './controls-stress'
@@ -148,13 +148,9 @@ export function pooledByRate(rows: readonly FamilyRow[]): { rate: string; famili
     const key = rate === undefined ? 'full' : String(rate)
     const g = groups.get(key) ?? { families: [], counts: emptyCounts() }
     g.families.push(r.family)
-    for (const sc of r.eval) {
-      const c = g.counts[sc.action]
-      c.tp += sc.tp
-      c.fp += sc.fp
-      c.fn += sc.fn
-      c.labelled += sc.labelled
-    }
+    const add = emptyCounts()
+    for (const sc of r.eval) add[sc.action] = sc // (an action's score carries its counts)
+    addCounts(g.counts, add)
     groups.set(key, g)
   }
   const order = (k: string) => (k === 'full' ? Infinity : Number(k))
