@@ -13,7 +13,9 @@
  *                                  pages, decrypt each name, XLSX, seal, store) — baseline as in 2;
  *   4. results export             POST /exports/results's service, the first export of the region (all
  *                                  records: read, decrypt, CSV UTF-8 + GBK + XLSX, seal, store) —
- *                                  baseline: one plain indexed scan of the same records joined to persons.
+ *                                  baseline: one plain indexed scan of the same records joined to persons;
+ *   5. overview trend             overdueAtEach for the 概览 chart's six month starts (one statement) —
+ *                                  baseline: one plain indexed range scan of the persons rows it reads.
  * Also printed: how much of 3 is writing the XLSX itself (the same cells already in memory).
  * Each baseline runs in the same run, before and after (the faster counts). Prints a markdown table.
  */
@@ -24,10 +26,12 @@ import { overdueBounds } from '../../src/core/standing'
 import type { AgencyActor } from '../../server/agency/actor'
 import { PiiCipher } from '../../server/crypto/pii'
 import { migrateToLatest } from '../../server/db/migrate'
+import { overdueAtEach, withoutJit } from '../../server/repositories/agency/overview'
 import { overdueList, overduePages, prefixRange, type OverdueFilter } from '../../server/repositories/agency/standing'
 import type { ServiceContext } from '../../server/services/context'
 import { createResultsExport, settledExport } from '../../server/services/agency/exports'
 import { createOverdueExport, OVERDUE_HEADERS } from '../../server/services/agency/overdue-export'
+import { trendDaysFor } from '../../server/services/agency/overview'
 import { tableXlsx } from '../../server/services/agency/xlsx'
 import { shanghaiDate } from '../../server/time/clock'
 import { loadPersons, loadRecords } from './agency/data'
@@ -44,6 +48,8 @@ const NOW = new Date('2026-12-01T02:00:00.000Z') // 10:00 in Beijing
 const TODAY = shanghaiDate(NOW)
 const PAGE = 50
 const ACTOR: AgencyActor = { userId: 'bench-admin', username: 'bench', displayName: '压测管理员', role: 'admin', regionPrefix: '1101' }
+
+const TREND_DAYS = trendDaysFor(TODAY)
 
 const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`)
 
@@ -70,6 +76,15 @@ function overdueBaseline(db: BenchDb, limit?: number): Promise<number> {
     "where region_code >= ? and region_code < ? and (benefit_status = 'suspended' or (last_certified_on is not null and last_certified_on < ?) or (last_certified_on is null and enrolled_on < ?))" +
     (limit ? ` limit ${limit}` : '')
   return db.scan(limit ? 'overdue_page' : 'overdue_all', sql, [lo, hi!, b.passBefore, b.enrolBefore])
+}
+
+/** The persons rows the trend reads (region range, enrolled before the latest day), the columns its tests use. */
+function trendBaseline(db: BenchDb): Promise<number> {
+  const { lo, hi } = prefixRange(ACTOR.regionPrefix)
+  const sql =
+    'select id, enrolled_on, benefit_status, suspended_since, last_certified_on, roster_certified_on from persons ' +
+    'where region_code >= ? and region_code < ? and enrolled_on < ?'
+  return db.scan('trend_all', sql, [lo, hi!, TREND_DAYS.at(-1)!])
 }
 
 /** The results export's records by one plain indexed scan (created_at range, joined to persons, region range). */
@@ -142,6 +157,12 @@ async function benchStore(backend: Backend): Promise<Row[]> {
   const resBase2 = await timed(() => resultsBaseline(bench))
   if (results.value.rowCount !== resBase.value) throw new Error(`results export: ${results.value.rowCount} rows, the plain scan ${resBase.value}`)
   rows.push({ store: backend.label, operation: 'results export (read, decrypt, CSV ×2 + XLSX, seal, store)', rows: resBase.value, ms: results.ms, baseMs: Math.min(resBase.ms, resBase2.ms) })
+
+  // 5. The overview's trend, its cold read (the service caches it for 10 minutes), JIT off as the service runs it.
+  const trendBase = await median(5, () => trendBaseline(bench))
+  const trend = await median(5, () => withoutJit(store.db, store.dialect, (db) => overdueAtEach(db, ACTOR.regionPrefix, TREND_DAYS, 'rolling12')))
+  const trendBase2 = await median(5, () => trendBaseline(bench))
+  rows.push({ store: backend.label, operation: `overview trend (overdue at ${TREND_DAYS.length} month starts)`, rows: await trendBaseline(bench), ms: trend, baseMs: Math.min(trendBase, trendBase2) })
 
   await bench.close()
   return rows

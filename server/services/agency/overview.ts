@@ -18,6 +18,12 @@ import type { ServiceContext } from '../context'
 
 export const OVERVIEW_WEEKS = 12
 export const OVERVIEW_TREND_MONTHS = 6
+
+/** The trend chart's days: the first day of this month and of the months before it. */
+export function trendDaysFor(today: string): string[] {
+  const month = yearMonthOf(today)
+  return Array.from({ length: OVERVIEW_TREND_MONTHS }, (_, i) => firstDayOf(addMonths(month, i - OVERVIEW_TREND_MONTHS + 1)))
+}
 const DEFAULT_PAGE = 50
 
 /** The 行政区划 levels: 省 2, 市 4, 县 6, 乡 9, 村 12 digits. */
@@ -78,7 +84,6 @@ async function cachedChart<T>(ctx: ServiceContext, store: object, key: string, r
 
 async function overviewIn(ctx: ServiceContext, actor: AgencyActor, store: object): Promise<OverviewView> {
   const today = shanghaiDate(ctx.clock())
-  const month = yearMonthOf(today)
   const region = actor.regionPrefix
   // One read of the region's persons gives the coverage chart and, summed, the headline counts.
   const bySub = await standingCountsBySubRegion(ctx.db, region, nextLevelLength(region), today, ctx.cyclePolicy)
@@ -97,7 +102,7 @@ async function overviewIn(ctx: ServiceContext, actor: AgencyActor, store: object
 
   const coverage = bySub.map((c) => ({ regionCode: c.regionCode, certified: c.certified, total: c.persons }))
 
-  const trendDays = Array.from({ length: OVERVIEW_TREND_MONTHS }, (_, i) => firstDayOf(addMonths(month, i - OVERVIEW_TREND_MONTHS + 1)))
+  const trendDays = trendDaysFor(today)
   const trendCounts = await cachedChart(ctx, store, `trend|${ctx.cyclePolicy}|${region}|${trendDays.join(',')}`, () => overdueAtEach(ctx.db, region, trendDays, ctx.cyclePolicy))
   const overdueTrend = trendDays.map((d, i) => ({ month: d.slice(0, 7), ...trendCounts[i] }))
 
