@@ -14,6 +14,7 @@ it('bench:agency on 3,000 persons prints the table for SQLite', () => {
     'overdue XLSX export (read, decrypt, XLSX, seal, store)',
     '— of which XLSX writing alone (same cells in memory)',
     'results export (read, decrypt, CSV ×2 + XLSX, seal, store)',
+    'overview trend (overdue at 6 month starts)',
   ])
   // Every line carries a ratio to its baseline.
   for (const l of lines) expect(l).toMatch(/\| [\d.]+× \|$/)
