@@ -15,7 +15,7 @@ const wechat = { platform: 'wechat' as const, openid: 'oWx_test_openid_000001' }
 const local = { platform: 'local' as const, openid: 'local_test_openid_01' }
 const SESSION_ID = '2f1c7a52-6a0b-4c55-9d1e-3f5a9b0c1d2e'
 const NONCE = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345'
-const summary = { v: SUMMARY_VERSION, layout: 'mediapipe-478', n: 2, data: [0, 1, 300, 301, 50, 12, -30, 5, 200, 150, 500, 600, 180, 120, 450, 40, 1, 299, 300, 52, 13, -31, 4, 201, 151, 500, 600, 181, 121, 452] }
+const summary = { v: SUMMARY_VERSION, layout: 'mediapipe-478', n: 2, data: [0, 1, 300, 301, 50, 12, -30, 5, 200, 150, 500, 600, 180, 120, 450, 150, 151, 40, 1, 299, 300, 52, 13, -31, 4, 201, 151, 500, 600, 181, 121, 452, 149, 150] }
 const jpeg = (n = 100) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(n, 1)]).toString('base64')
 const completeEvent = { sessionId: SESSION_ID, nonce: NONCE, verdict: { passed: true, reason: null }, summary }
 

@@ -43,6 +43,11 @@ describe('mediapipe-478 (Human)', () => {
     expect(at(21600).yaw - restYaw).toBeLessThan(-5) // labelled turn_right 21.24-22.04 s
     expect(at(16000).mouth).toBeGreaterThan(0.4) // labelled mouth_open 15.56-16.76 s
     expect(at(17080).earLeft).toBeLessThan(0.2) // labelled blink 17.04-17.16 s
+    // ...where both upper lids come down most of the way
+    const openLids = [at(16900).lidLeft, o.lidRight]
+    at(17080)
+    expect(o.lidLeft).toBeLessThan(0.6 * openLids[0])
+    expect(o.lidRight).toBeLessThan(0.6 * openLids[1])
   })
 })
 
@@ -93,6 +98,35 @@ describe('visionkit-106', () => {
     expect(o.earRight).toBeCloseTo(0.3, 6)
     expect(o.mouth).toBeCloseTo(0.2, 6)
     expect(o.eyeSpan).toBeCloseTo(0.4, 6)
+    // upper lids 0.015 above the corner line, a tenth of the eye away: 0.15
+    expect(o.lidLeft).toBeCloseTo(0.15, 6)
+    expect(o.lidRight).toBeCloseTo(0.15, 6)
+  })
+
+  test('the upper lid is measured against the corner line, so a lower lid rising leaves it alone; eyes swap when mirrored', () => {
+    const pts = new Array(212).fill(0.5)
+    const set = (i: number, x: number, y: number) => {
+      pts[2 * i] = x
+      pts[2 * i + 1] = y
+    }
+    // image-left eye tilted (its corners 0.1 apart along x, 0.02 along y); upper lid 0.02 above the line, lower lid 0.01 below
+    set(52, 0.3, 0.4), set(55, 0.4, 0.42), set(53, 0.33, 0.386), set(54, 0.37, 0.394), set(57, 0.33, 0.416), set(56, 0.37, 0.424)
+    // image-right eye level: upper lid 0.03 above, lower lid 0.03 below
+    set(58, 0.6, 0.4), set(61, 0.7, 0.4), set(59, 0.63, 0.37), set(60, 0.67, 0.37), set(63, 0.63, 0.43), set(62, 0.67, 0.43)
+    const frame = { t: 0, faces: [{ box: [0.2, 0.2, 0.6, 0.6], score: 1, points: pts, angle: [0, 0, 0] }] }
+    const opts = { layout: VISIONKIT_106, aspect: 1, mirrored: false, minFaceScore: 0 }
+    const width = Math.hypot(0.1, 0.02)
+    const o = normaliseFrame(frame, opts, emptyObservation())
+    // unmirrored: the image-left eye is the person's right eye
+    expect(o.lidRight).toBeCloseTo((0.02 * 0.1) / width / width, 6)
+    expect(o.lidLeft).toBeCloseTo(0.3, 6)
+    set(63, 0.63, 0.41), set(62, 0.67, 0.41) // the image-right eye's lower lid rises
+    const raised = normaliseFrame(frame, opts, emptyObservation())
+    expect(raised.earLeft).toBeLessThan(o.earLeft)
+    expect(raised.lidLeft).toBeCloseTo(0.3, 6)
+    const mirrored = normaliseFrame(frame, { ...opts, mirrored: true }, emptyObservation())
+    expect(mirrored.lidRight).toBeCloseTo(0.3, 6)
+    expect(mirrored.lidLeft).toBeCloseTo((0.02 * 0.1) / width / width, 6)
   })
 
   test('unknown layout names resolve to undefined', () => {

@@ -59,6 +59,18 @@ describe('blink', () => {
     expect(stream(4000, 10, turnAfter).filter((e) => e.action === 'blink')).toEqual([])
   })
 
+  test('it is the upper lids that come down: the same dip made by the lower lids rising, or one upper lid alone, is not a blink', () => {
+    // open: each upper lid 0.15 of its eye's width above the corner line; one frame at 10 fps narrows both eyes to 0.75 x
+    const dipWith =
+      (left: number, right: number): Shape =>
+      (t) => (t === 2000 ? { earLeft: 0.225, earRight: 0.225, lidLeft: left, lidRight: right } : { lidLeft: 0.15, lidRight: 0.15 })
+    expect(stream(4000, 10, dipWith(0.09, 0.1)).map((e) => e.action)).toEqual(['blink'])
+    expect(stream(4000, 10, dipWith(0.145, 0.14))).toEqual([])
+    expect(stream(4000, 10, dipWith(0.08, 0.14))).toEqual([])
+    // a tracker that gives no lids: the eye ratios alone decide
+    expect(stream(4000, 10, dipWith(NaN, NaN)).map((e) => e.action)).toEqual(['blink'])
+  })
+
   test('a shallow one-frame dip at 15 fps is not a blink when the head swung into it on the frame before', () => {
     const dip: Shape = (t) => (Math.round(t) === 2000 ? { earLeft: 0.225, earRight: 0.225 } : {})
     expect(stream(4000, 15, dip).map((e) => e.action)).toEqual(['blink'])

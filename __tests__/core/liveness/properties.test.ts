@@ -11,6 +11,8 @@ const obsArb = fc.record({
   faceCount: fc.integer({ min: 0, max: 3 }),
   earLeft: maybe(fc.double({ min: 0, max: 0.5, noNaN: true })),
   earRight: maybe(fc.double({ min: 0, max: 0.5, noNaN: true })),
+  lidLeft: maybe(fc.double({ min: 0, max: 0.3, noNaN: true })),
+  lidRight: maybe(fc.double({ min: 0, max: 0.3, noNaN: true })),
   mouth: maybe(fc.double({ min: 0, max: 1, noNaN: true })),
   yaw: maybe(fc.double({ min: -40, max: 40, noNaN: true })),
   pitch: maybe(fc.double({ min: -40, max: 40, noNaN: true })),
@@ -77,7 +79,7 @@ describe('random observation streams', () => {
           pitch = Math.max(-30, Math.min(30, pitch + b * 3))
           ear = Math.max(0.02, Math.min(0.45, ear + c * 0.05))
           t += dt
-          s.push({ t, faceCount: 1, earLeft: ear, earRight: ear, mouth: Math.abs(c), yaw, pitch, roll: 0, boxX: 0.3, boxY: 0.3, boxW: 0.4, boxH: 0.4, faceSize: 0.4, eyeSpan: 0.15, noseDrop: 0.45 - pitch * 0.01, luma: NaN })
+          s.push({ t, faceCount: 1, earLeft: ear, earRight: ear, lidLeft: ear / 2, lidRight: ear / 2, mouth: Math.abs(c), yaw, pitch, roll: 0, boxX: 0.3, boxY: 0.3, boxW: 0.4, boxH: 0.4, faceSize: 0.4, eyeSpan: 0.15, noseDrop: 0.45 - pitch * 0.01, luma: NaN })
         }
         const v = s.finish()
         if (v.passed) expect(v.actions.map((x) => x.action)).toEqual(challenge)

@@ -1,8 +1,11 @@
 /** Determinism: same observations, same events and verdict; the verdict's summary replays to the same verdict. */
-import { replaySummary, runSession, sourceFromHeader } from '../../../src/core/liveness/engine'
+import { normaliseFrame } from '../../../src/core/liveness/adapters/normalise'
+import { layoutOf, replaySummary, runSession, sourceFromHeader } from '../../../src/core/liveness/engine'
+import { quantiseObservation } from '../../../src/core/liveness/quantise'
+import { emptyObservation } from '../../../src/core/liveness/types'
 import { LivenessInputError } from '../../../src/core/liveness/errors'
 import { CLIP_CONFIG, loadTrace, stillPhoto, thin } from './helpers'
-import { SUMMARY_FIELDS, SUMMARY_VERSION } from '../../../src/core/liveness/summary'
+import { decodeSummary, SUMMARY_FIELDS, SUMMARY_VERSION } from '../../../src/core/liveness/summary'
 
 describe('replay', () => {
   const cases = [
@@ -22,6 +25,20 @@ describe('replay', () => {
     const wire = JSON.parse(JSON.stringify(a.verdict.summary))
     const replayed = replaySummary(wire, challenge, CLIP_CONFIG)
     expect(replayed).toEqual(a.verdict)
+  })
+
+  test("the summary carries each frame's upper lids, as the blink detector saw them", () => {
+    const trace = loadTrace('cap13_edit2')
+    const src = sourceFromHeader(trace.header)
+    const norm = { layout: layoutOf(src), aspect: src.aspect, mirrored: src.mirrored, minFaceScore: 0.5 }
+    const { verdict } = runSession(src, trace.frames, ['blink', 'turn_left'], CLIP_CONFIG)
+    const decoded = decodeSummary(verdict.summary)
+    expect(decoded.length).toBeGreaterThan(100)
+    for (const [i, o] of decoded.entries()) {
+      const seen = quantiseObservation(normaliseFrame(trace.frames[i], norm, emptyObservation()), emptyObservation())
+      expect([o.t, o.lidLeft, o.lidRight]).toEqual([seen.t, seen.lidLeft, seen.lidRight])
+    }
+    expect(decoded.filter((o) => Number.isFinite(o.lidLeft) && Number.isFinite(o.lidRight)).length).toBeGreaterThan(0.9 * decoded.length)
   })
 
   test('low frame rate and still photo verdicts replay too', () => {

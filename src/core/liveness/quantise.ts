@@ -18,6 +18,8 @@ export function quantiseObservation(src: Observation, dst: Observation): Observa
   dst.faceCount = src.faceCount | 0
   dst.earLeft = q(src.earLeft, Q_RATIO)
   dst.earRight = q(src.earRight, Q_RATIO)
+  dst.lidLeft = q(src.lidLeft, Q_RATIO)
+  dst.lidRight = q(src.lidRight, Q_RATIO)
   dst.mouth = q(src.mouth, Q_RATIO)
   dst.yaw = q(src.yaw, Q_ANGLE)
   dst.pitch = q(src.pitch, Q_ANGLE)

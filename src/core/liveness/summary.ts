@@ -8,8 +8,8 @@ import { Q_ANGLE, Q_BOX, Q_RATIO } from './quantise'
 import type { Observation } from './types'
 import { emptyObservation } from './types'
 
-export const SUMMARY_VERSION = 2
-export const SUMMARY_FIELDS = ['dt', 'faces', 'earL', 'earR', 'mouth', 'yaw', 'pitch', 'roll', 'boxX', 'boxY', 'boxW', 'boxH', 'eyeSpan', 'luma', 'nose'] as const
+export const SUMMARY_VERSION = 3
+export const SUMMARY_FIELDS = ['dt', 'faces', 'earL', 'earR', 'mouth', 'yaw', 'pitch', 'roll', 'boxX', 'boxY', 'boxW', 'boxH', 'eyeSpan', 'luma', 'nose', 'lidL', 'lidR'] as const
 const N = SUMMARY_FIELDS.length
 
 export interface ObservationSummary {
@@ -59,6 +59,8 @@ export class SummaryRecorder implements FrameRecorder {
       int(o.eyeSpan, Q_BOX),
       int(o.luma, 1),
       int(o.noseDrop, Q_RATIO),
+      int(o.lidLeft, Q_RATIO),
+      int(o.lidRight, Q_RATIO),
     )
     this.lastT = o.t
     this.summary.n++
@@ -133,6 +135,8 @@ export function decodeSummary(s: ObservationSummary): Observation[] {
     o.eyeSpan = dec(d[b + 12], box)
     o.luma = dec(d[b + 13], 1)
     o.noseDrop = dec(d[b + 14], ratio)
+    o.lidLeft = dec(d[b + 15], ratio)
+    o.lidRight = dec(d[b + 16], ratio)
     out.push(o)
   }
   return out

@@ -50,6 +50,12 @@ export interface Observation {
   /** Eye aspect ratio of the person's own left and right eye. */
   earLeft: number
   earRight: number
+  /**
+   * Upper lid of the person's own left / right eye: its height above the line through the eye's corners,
+   * over the corners' distance. A blink brings the upper lid down; a smile or a squint raises the lower lid.
+   */
+  lidLeft: number
+  lidRight: number
   /** Inner-lip opening divided by inner mouth width. */
   mouth: number
   yaw: number
@@ -83,6 +89,8 @@ export function emptyObservation(): Observation {
     faceCount: 0,
     earLeft: NaN,
     earRight: NaN,
+    lidLeft: NaN,
+    lidRight: NaN,
     mouth: NaN,
     yaw: NaN,
     pitch: NaN,

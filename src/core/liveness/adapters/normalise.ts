@@ -43,6 +43,19 @@ function eyeAspectRatio(p: readonly number[], e: LayoutTable['eyeImageLeft'], as
   return (dist(p, e[1], e[5], aspect) + dist(p, e[2], e[4], aspect)) / (2 * width)
 }
 
+/** The upper lid's height above the corner line (its two points' mean), over the corner distance. */
+function upperLid(p: readonly number[], e: LayoutTable['eyeImageLeft'], aspect: number): number {
+  const x0 = p[2 * e[0]] * aspect
+  const y0 = p[2 * e[0] + 1]
+  const dx = p[2 * e[3]] * aspect - x0
+  const dy = p[2 * e[3] + 1] - y0
+  const width2 = dx * dx + dy * dy
+  if (!(width2 > 0)) return NaN
+  const ux = (p[2 * e[1]] + p[2 * e[2]]) * 0.5 * aspect - x0
+  const uy = (p[2 * e[1] + 1] + p[2 * e[2] + 1]) * 0.5 - y0
+  return Math.abs(ux * dy - uy * dx) / width2
+}
+
 function mouthOpening(p: readonly number[], layout: LayoutTable, aspect: number): number {
   const width = dist(p, layout.mouthCorners[0], layout.mouthCorners[1], aspect)
   if (!(width > 0)) return NaN
@@ -79,6 +92,8 @@ function readAngle(face: TrackerFace, layout: LayoutTable, which: 'pitch' | 'yaw
 function clearFace(out: Observation): void {
   out.earLeft = NaN
   out.earRight = NaN
+  out.lidLeft = NaN
+  out.lidRight = NaN
   out.mouth = NaN
   out.yaw = NaN
   out.pitch = NaN
@@ -114,6 +129,10 @@ export function normaliseFrame(frame: TrackerFrame, opts: NormaliseOptions, out:
     // Unmirrored: the image-left eye is the person's right eye.
     out.earRight = mirrored ? imageRight : imageLeft
     out.earLeft = mirrored ? imageLeft : imageRight
+    const lidImageLeft = upperLid(p, layout.eyeImageLeft, aspect)
+    const lidImageRight = upperLid(p, layout.eyeImageRight, aspect)
+    out.lidRight = mirrored ? lidImageRight : lidImageLeft
+    out.lidLeft = mirrored ? lidImageLeft : lidImageRight
     out.mouth = mouthOpening(p, layout, aspect)
     // outer corners: the image-leftmost point of the left eye, the image-rightmost of the right eye
     out.eyeSpan = dist(p, layout.eyeImageLeft[0], layout.eyeImageRight[3], aspect) / aspect
@@ -121,6 +140,8 @@ export function normaliseFrame(frame: TrackerFrame, opts: NormaliseOptions, out:
   } else {
     out.earLeft = NaN
     out.earRight = NaN
+    out.lidLeft = NaN
+    out.lidRight = NaN
     out.mouth = NaN
     out.eyeSpan = NaN
     out.noseDrop = NaN

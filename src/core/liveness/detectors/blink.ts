@@ -24,6 +24,9 @@
  *   the frame that shows them open again (at 10-15 fps a head swinging back from a turn makes the eye
  *   landmarks of one frame sag, a dip of one frame between two fast-moving ones). A frown or squint
  *   narrows the eyes slowly and stays narrow; talking moves the mouth.
+ * - It is the upper lid that comes down: at the deepest frame each eye's upper lid must be `minLidDrop`
+ *   below its own open height. A narrowing made by the lower lid (a smile, a squint) or by a tracker slip on
+ *   a blurred frame that pulls one eye's contour together is not a blink, however deep its ratio.
  * - A deep closure (both eyes well shut, mean ratio <= `deepRatio`) is unmistakable and may last up
  *   to `maxClosedMs` (an old person asked to blink may squeeze the eyes shut for most of a second).
  */
@@ -41,6 +44,9 @@ const DIP_FRAMES = 64
 export class BlinkDetector {
   private readonly left: RollingMedian
   private readonly right: RollingMedian
+  /** Each eye's open upper-lid height (Observation.lidLeft / lidRight). */
+  private readonly lidLeft: RollingMedian
+  private readonly lidRight: RollingMedian
   /** |ratio - 1| of open frames: the person's own EAR noise (tracker jitter, eye size in pixels). */
   private readonly noise: RollingMedian
   private readonly dipT = new Float64Array(DIP_FRAMES)
@@ -58,6 +64,11 @@ export class BlinkDetector {
   private minRatio = 1
   private minLeft = 1
   private minRight = 1
+  /** The upper lids at the deepest frame, and their open heights when the dip began (NaN: not known). */
+  private lidAtMinLeft = NaN
+  private lidAtMinRight = NaN
+  private lidOpenLeft = NaN
+  private lidOpenRight = NaN
   private minT = 0
   private gapBeforeMin = 0
   private gapAfterMin = 0
@@ -87,6 +98,8 @@ export class BlinkDetector {
   ) {
     this.left = new RollingMedian(cfg.baselineMs)
     this.right = new RollingMedian(cfg.baselineMs)
+    this.lidLeft = new RollingMedian(cfg.baselineMs)
+    this.lidRight = new RollingMedian(cfg.baselineMs)
     this.noise = new RollingMedian(cfg.baselineMs)
   }
 
@@ -131,6 +144,8 @@ export class BlinkDetector {
       this.dipN = 0
       this.minRatio = Infinity
       this.baseEar = (bl + br) / 2
+      this.lidOpenLeft = this.lidLeft.count > 0 ? this.lidLeft.median() : NaN
+      this.lidOpenRight = this.lidRight.count > 0 ? this.lidRight.median() : NaN
       // (capped: a few frames of wide-open eyes after a laugh inflate it, and a blink must stay findable)
       this.noiseFrames = this.noise.count
       this.noiseAtStart = this.noise.count > 0 ? Math.min(this.noise.median(), c.maxNoise) : 0
@@ -155,6 +170,8 @@ export class BlinkDetector {
           this.minRight = rr
           this.minT = t
           this.minEar = (el + er) / 2
+          this.lidAtMinLeft = o.lidLeft
+          this.lidAtMinRight = o.lidRight
           this.gapBeforeMin = gap
           this.gapAfterMin = NaN
         } else if (Number.isNaN(this.gapAfterMin)) {
@@ -195,6 +212,10 @@ export class BlinkDetector {
     if (this.state === OPEN || (this.state === TOO_LONG && ratio > c.deepRatio)) {
       this.left.push(t, el)
       this.right.push(t, er)
+      if (Number.isFinite(o.lidLeft) && Number.isFinite(o.lidRight)) {
+        this.lidLeft.push(t, o.lidLeft)
+        this.lidRight.push(t, o.lidRight)
+      }
       if (warm && open) this.noise.push(t, Math.abs(ratio - 1))
     }
     return event
@@ -239,6 +260,17 @@ export class BlinkDetector {
     return this.dipT[last] - this.dipT[first]
   }
 
+  /**
+   * Both upper lids came down at the deepest frame. A tracker that gives no lid heights (NaN) is not
+   * held to it: the eye ratios alone decide, as before this check.
+   */
+  private upperLidsCameDown(): boolean {
+    const keep = 1 - this.cfg.minLidDrop
+    const known = (v: number) => Number.isFinite(v)
+    if (!known(this.lidAtMinLeft) || !known(this.lidAtMinRight) || !known(this.lidOpenLeft) || !known(this.lidOpenRight)) return true
+    return this.lidAtMinLeft <= keep * this.lidOpenLeft && this.lidAtMinRight <= keep * this.lidOpenRight
+  }
+
   /** The dip that just ended (the eyes are open again): was it a blink? */
   private accept(): boolean {
     const c = this.cfg
@@ -254,6 +286,7 @@ export class BlinkDetector {
     const dropL = 1 - this.minLeft
     const dropR = 1 - this.minRight
     if (Math.min(dropL, dropR) < c.minEyeBalance * Math.max(dropL, dropR)) return false
+    if (!this.upperLidsCameDown()) return false
     if (this.minRatio <= c.deepRatio) return true
     // shallow dip: judged against a known noise level, narrow, with the head steady and the mouth still
     if (this.noiseFrames < c.minNoiseFrames) return false

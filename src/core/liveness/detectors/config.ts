@@ -44,6 +44,12 @@ export interface BlinkConfig {
   poseGateFrac: number
   /** Head angular speed above this (deg/s, in the tracker's own scale) blocks blinks. */
   maxHeadSpeed: number
+  /**
+   * At the deepest frame each eye's upper lid is at most (1 - this) x its open height: a blink brings the
+   * upper lid down. A dip made by the lower lid rising (a smile, a squint) or by a tracker slip on a blurred
+   * frame that lowers one eye's contour does not.
+   */
+  minLidDrop: number
 }
 
 export interface MouthConfig {
@@ -149,6 +155,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
     maxClosedMs: 1000,
     poseGateFrac: 0.8,
     maxHeadSpeed: 30,
+    minLidDrop: 0.12,
   },
   mouth: {
     baselineMs: 3000,
