@@ -116,6 +116,7 @@ describe('我要申诉 / 申请上门认证', () => {
     const shown = screen.getByTestId('appeal-state')
     expect(shown.getAttribute('data-state')).toBe('visit_scheduled')
     expect(shown.textContent).toContain(sentence)
+    expect(shown.querySelector('.yl-notice--info')).not.toBeNull()
   })
 
   test('首页 line: the state in words with the way in; no appeal → only 我要申诉 / 申请上门认证', async () => {
@@ -127,6 +128,9 @@ describe('我要申诉 / 申请上门认证', () => {
       await flush()
     })
     expect(screen.getByTestId('appeal-state-label').textContent).toContain('申请上门认证：未通过')
+    // a refusal is marked for attention with the ! sign, not only by colour
+    expect(screen.getByTestId('appeal-state-label').className).toContain('yl-notice--warning')
+    expect(screen.getByTestId('appeal-state-label').textContent).toContain('!')
     expect(screen.getByTestId('appeal-line').textContent).toContain('原因：电话无人接听')
     expect(screen.getByTestId('go-appeal').textContent).toContain('我要申诉 / 申请上门认证')
     expect(said).toHaveBeenCalledWith('您的申请上门认证未通过。原因：电话无人接听。')

@@ -10,7 +10,7 @@ import { useAsync } from '@/hooks/useAsync'
 import { getAppeal } from '@/services/appeal'
 import { navigateWithQuery, ROUTES } from '@/services/navigation'
 import { BigButton } from '../BigButton'
-import { Notice } from '../Notice'
+import { Notice, type NoticeTone } from '../Notice'
 
 const OPEN = ['submitted', 'processing', 'visit_scheduled']
 
@@ -19,6 +19,11 @@ const KIND_PHRASES: Partial<Record<AppealKind, readonly string[]>> = { home_visi
 
 export function appealKindPhrases(a: AppealView): readonly string[] {
   return KIND_PHRASES[a.kind] ?? [a.kindLabel]
+}
+
+/** How an appeal's state is shown: done is good news, refused needs the person's attention, the rest is under way. */
+export function appealTone(a: AppealView): NoticeTone {
+  return a.state === 'completed' ? 'success' : a.state === 'rejected' ? 'warning' : 'info'
 }
 
 /** 申请上门认证：已安排上门（日期）, as phrases for the card's heading. */
@@ -37,7 +42,7 @@ export function AppealLine({ relativeId, onSentence }: { relativeId?: string; on
   return (
     <View className='yl-appeal-line' data-testid={relativeId ? `appeal-line-${relativeId}` : 'appeal-line'} data-state={appeal?.state ?? 'none'}>
       {appeal ? (
-        <Notice tone={appeal.state === 'completed' ? 'success' : appeal.state === 'rejected' ? 'warning' : 'info'} title={appealLinePhrases(appeal)} testId='appeal-state-label'>
+        <Notice tone={appealTone(appeal)} title={appealLinePhrases(appeal)} testId='appeal-state-label'>
           <Text className='yl-text'>{appeal.sentence}</Text>
         </Notice>
       ) : null}

@@ -3,9 +3,11 @@ import { Text, View } from '@tarojs/components'
 import { Phrases, type PhrasedText } from '../Phrases'
 import './index.scss'
 
+/** info: ℹ in a circle; success: ✓; warning: ! (a caution, e.g. 谨防诈骗); the words say the rest. */
+export type NoticeTone = 'info' | 'success' | 'warning'
+
 export interface NoticeProps {
-  /** info: ℹ in a circle; success: ✓; warning: ! (a caution, e.g. 谨防诈骗); the words say the rest. */
-  tone?: 'info' | 'success' | 'warning'
+  tone?: NoticeTone
   /** Its heading; a long one as its phrases, to wrap between them at 特大 (Phrases). */
   title: PhrasedText
   children?: ReactNode

@@ -9,7 +9,7 @@
 import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { BigButton } from '@/components/BigButton'
-import { appealKindPhrases } from '@/components/AppealLine'
+import { appealKindPhrases, appealTone } from '@/components/AppealLine'
 import { ChoiceGroup } from '@/components/ChoiceGroup'
 import { ErrorBanner } from '@/components/ErrorBanner'
 import { Field } from '@/components/Field'
@@ -30,7 +30,7 @@ const EMPTY: AppealForm = { kind: '', reason: '', note: '', phone: '', address: 
 function AppealState({ appeal, title }: { appeal: AppealView; title: PhrasedText }) {
   return (
     <View data-testid='appeal-state' data-state={appeal.state}>
-      <Notice tone={appeal.state === 'completed' ? 'success' : appeal.state === 'rejected' ? 'warning' : 'info'} title={title}>
+      <Notice tone={appealTone(appeal)} title={title}>
         <Text className='yl-text' data-testid='appeal-line'>
           {appealLine(appeal)}
         </Text>
