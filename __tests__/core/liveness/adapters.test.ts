@@ -71,6 +71,16 @@ describe('subject and face count', () => {
 })
 
 describe('visionkit-106', () => {
+  /** A 106-point face with every point at the centre, and a setter for the points a test places. */
+  const points106 = () => {
+    const pts: number[] = new Array(212).fill(0.5)
+    const set = (i: number, x: number, y: number) => {
+      pts[2 * i] = x
+      pts[2 * i + 1] = y
+    }
+    return { pts, set }
+  }
+
   test('array angles are read in the layout order and units; overrides change order, units and signs', () => {
     const opts = { layout: VISIONKIT_106, aspect: 0.75, mirrored: false, minFaceScore: 0 }
     const o = normaliseFrame({ t: 0, faces: [face(106, [deg(5), deg(-12), deg(2)])] }, opts, emptyObservation())
@@ -84,11 +94,7 @@ describe('visionkit-106', () => {
   })
 
   test('EAR and mouth from a synthetic 106-point face', () => {
-    const pts = new Array(212).fill(0.5)
-    const set = (i: number, x: number, y: number) => {
-      pts[2 * i] = x
-      pts[2 * i + 1] = y
-    }
+    const { pts, set } = points106()
     // image-left eye 52..57: corners 52/55 0.1 apart, lids 0.03 apart
     set(52, 0.3, 0.4), set(55, 0.4, 0.4), set(53, 0.33, 0.385), set(57, 0.33, 0.415), set(54, 0.37, 0.385), set(56, 0.37, 0.415)
     set(58, 0.6, 0.4), set(61, 0.7, 0.4), set(59, 0.63, 0.385), set(63, 0.63, 0.415), set(60, 0.67, 0.385), set(62, 0.67, 0.415)
@@ -104,11 +110,7 @@ describe('visionkit-106', () => {
   })
 
   test('the upper lid is measured against the corner line, so a lower lid rising leaves it alone; eyes swap when mirrored', () => {
-    const pts = new Array(212).fill(0.5)
-    const set = (i: number, x: number, y: number) => {
-      pts[2 * i] = x
-      pts[2 * i + 1] = y
-    }
+    const { pts, set } = points106()
     // image-left eye tilted (its corners 0.1 apart along x, 0.02 along y); upper lid 0.02 above the line, lower lid 0.01 below
     set(52, 0.3, 0.4), set(55, 0.4, 0.42), set(53, 0.33, 0.386), set(54, 0.37, 0.394), set(57, 0.33, 0.416), set(56, 0.37, 0.424)
     // image-right eye level: upper lid 0.03 above, lower lid 0.03 below
