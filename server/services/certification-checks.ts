@@ -7,7 +7,7 @@ import { createHash, randomInt } from 'node:crypto'
 import type { ClientVerdict } from '../../src/core/contracts/certification'
 import { LivenessInputError } from '../../src/core/liveness/errors'
 import type { LivenessVerdict } from '../../src/core/liveness/session/machine'
-import { SUMMARY_FIELDS, validateSummary, type ObservationSummary } from '../../src/core/liveness/summary'
+import { summaryStride, validateSummary, type ObservationSummary } from '../../src/core/liveness/summary'
 import type { ActionName } from '../../src/core/liveness/types'
 
 /** Picks `count` different actions in random order (crypto randomness; `rand(max)` is in [0, max)). */
@@ -60,7 +60,7 @@ export function checkTrace(summary: ObservationSummary, limits: TraceLimits): { 
     throw err
   }
   if (s.n < MIN_FRAMES) return { ok: false, problem: 'too_short' }
-  const stride = SUMMARY_FIELDS.length
+  const stride = summaryStride(s.v)
   let spanMs = 0
   for (let i = 1; i < s.n; i++) {
     const dt = s.data[i * stride] as number

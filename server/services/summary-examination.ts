@@ -9,7 +9,7 @@ import { replaySummary } from '../../src/core/liveness/engine'
 import { LivenessInputError } from '../../src/core/liveness/errors'
 import { decodeFingerprint, encodeFingerprint, fingerprintSimilarity, fingerprintSummary } from '../../src/core/liveness/fingerprint'
 import type { FailReason } from '../../src/core/liveness/session/texts'
-import { decodeSummary, SUMMARY_FIELDS, type ObservationSummary } from '../../src/core/liveness/summary'
+import { decodeSummary, summaryStride, type ObservationSummary } from '../../src/core/liveness/summary'
 import { summaryFromContent } from './certification-checks'
 import type { ActionEvent, ActionName, Observation } from '../../src/core/liveness/types'
 
@@ -127,7 +127,7 @@ export function examineSummary(input: SummaryExaminationInput): SummaryExaminati
 /** First and last frame time, added up from the frame intervals as decodeSummary does. */
 function frameSpan(s: ObservationSummary): { startMs: number; endMs: number } {
   if (s.n === 0) return { startMs: 0, endMs: 0 }
-  const stride = SUMMARY_FIELDS.length
+  const stride = summaryStride(s.v)
   const startMs = s.data[0] as number
   let endMs = startMs
   for (let i = 1; i < s.n; i++) endMs += s.data[i * stride] as number

@@ -5,7 +5,8 @@ import { quantiseObservation } from '../../../src/core/liveness/quantise'
 import { emptyObservation } from '../../../src/core/liveness/types'
 import { LivenessInputError } from '../../../src/core/liveness/errors'
 import { CLIP_CONFIG, loadTrace, stillPhoto, thin } from './helpers'
-import { decodeSummary, SUMMARY_FIELDS, SUMMARY_VERSION } from '../../../src/core/liveness/summary'
+import { decodeSummary, SUMMARY_FIELDS, SUMMARY_VERSION, summaryStride } from '../../../src/core/liveness/summary'
+import { encodeFingerprint, fingerprintSummary } from '../../../src/core/liveness/fingerprint'
 
 describe('replay', () => {
   const cases = [
@@ -60,6 +61,24 @@ describe('replay', () => {
     const replayed = replaySummary(JSON.parse(JSON.stringify(longer)), ['blink', 'turn_left'], CLIP_CONFIG)
     expect(replayed.frames).toBe(s.n)
     expect(replayed).toEqual(a.verdict)
+  })
+
+  test('a version 2 summary (a mini-program started before the update: no upper lids) still replays and passes; its fingerprint is the same', () => {
+    const trace = loadTrace('cap13_edit2')
+    const a = runSession(sourceFromHeader(trace.header), trace.frames, ['blink', 'turn_left'], CLIP_CONFIG)
+    expect(a.verdict.passed).toBe(true)
+    const s = a.verdict.summary
+    const N = SUMMARY_FIELDS.length
+    const old = { ...s, v: 2 as const, data: s.data.filter((_, i) => i % N < 15) }
+    expect(summaryStride(2) * old.n).toBe(old.data.length)
+    const replayed = replaySummary(JSON.parse(JSON.stringify(old)), ['blink', 'turn_left'], CLIP_CONFIG)
+    expect(replayed.passed).toBe(true)
+    expect(replayed.actions).toEqual(a.verdict.actions)
+    expect(decodeSummary(old).every((o) => Number.isNaN(o.lidLeft) && Number.isNaN(o.lidRight))).toBe(true)
+    // the same frames in the old layout are the same recording to the reuse check
+    expect(encodeFingerprint(fingerprintSummary(old))).toBe(encodeFingerprint(fingerprintSummary(s)))
+    // each version is read with its own width: the new data under the old number is refused
+    expect(() => replaySummary({ ...s, v: 2 }, ['blink'], CLIP_CONFIG)).toThrow(LivenessInputError)
   })
 
   test('a summary replayed against a different challenge does not pass', () => {

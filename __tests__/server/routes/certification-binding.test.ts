@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CertificationSessionView, ClientVerdict } from '../../../src/core/contracts/certification'
 import { DEFAULT_LIVENESS_TIMING, livenessEngineConfig } from '../../../src/core/contracts/certification'
-import { replaySummary, runSession, sourceFromHeader, SUMMARY_FIELDS, type ActionName, type ObservationSummary } from '../../../src/core/liveness'
+import { replaySummary, runSession, sourceFromHeader, SUMMARY_FIELDS, summaryStride, type ActionName, type ObservationSummary } from '../../../src/core/liveness'
 import { FINGERPRINT_REUSE_THRESHOLD } from '../../../src/core/liveness/fingerprint'
 import type { IdentityEvidence, IdentityOutcome, IdentitySubject, IdentityVerifier } from '../../../server/identity/port'
 import { DEFAULT_CERTIFICATION_CONFIG } from '../../../server/services/certification-config'
@@ -51,8 +51,13 @@ function clientRun(clip: 'cap13_edit2' | 'cap12_edit', t0: number): Run {
   }
 }
 
-/** The summary an attacker makes from an earlier one: every dt × k, the first time moved, values edited, frames dropped/doubled. */
-function tamper(s: ObservationSummary, how: { scale?: number; firstT?: number; edits?: number; dropEvery?: number; doubleEvery?: number }): ObservationSummary {
+/** A summary as a mini-program still on summary version 2 sends it: the same frames without the upper lids. */
+function asVersion2(s: ObservationSummary): ObservationSummary {
+  return { ...s, v: 2, data: s.data.filter((_, i) => i % N < summaryStride(2)) }
+}
+
+/** The summary an attacker makes from an earlier one: every dt × k, the first time moved, values edited, frames dropped/doubled, the old layout. */
+function tamper(s: ObservationSummary, how: { scale?: number; firstT?: number; edits?: number; dropEvery?: number; doubleEvery?: number; asV2?: boolean }): ObservationSummary {
   const frames: (number | null)[][] = Array.from({ length: s.n }, (_, i) => s.data.slice(i * N, i * N + N))
   const out: (number | null)[][] = []
   let carry = 0
@@ -80,7 +85,8 @@ function tamper(s: ObservationSummary, how: { scale?: number; firstT?: number; e
     const f = out[(k * 97 + 13) % out.length]
     if (f[2] !== null) f[2] = (f[2] as number) + 25
   }
-  return { ...s, n: out.length, data: out.flat() }
+  const edited: ObservationSummary = { ...s, n: out.length, data: out.flat() }
+  return how.asV2 ? asVersion2(edited) : edited
 }
 
 const frame = (name: string): string => readFileSync(join(__dirname, '..', '..', 'fixtures', 'evidence', `${name}.jpg`)).toString('base64')
@@ -158,6 +164,7 @@ describe.each(DIALECTS)('certification binding on %s', (dialect) => {
     ['a few values edited', { edits: 6 }],
     ['every 5th frame dropped', { dropEvery: 5 }],
     ['every 7th frame doubled, the whole thing time-shifted', { doubleEvery: 7, firstT: 3 }],
+    ['rewritten as a version 2 summary (no upper lids), the first time changed', { asV2: true, firstT: 7 }],
   ])('the earlier pass %s, in a fresh session → TRACE_REUSED, audited as tamper', async (_name, how) => {
     const copy = tamper(earlier.summary, how)
     // a real threat: on its own the copy replays as a pass
@@ -230,6 +237,14 @@ describe.each(DIALECTS)('certification binding on %s', (dialect) => {
       .find((d) => d.sessionId === second.sessionId)
     expect(done).toMatchObject({ evidence: 'checked' })
     expect(done?.closestEarlierSummary).toBeLessThan(FINGERPRINT_REUSE_THRESHOLD)
+  })
+
+  it('a genuine completion from a mini-program still on summary version 2 (started before the update) passes', async () => {
+    const session = await start(h, callers.zhao)
+    const run = clientRun('cap13_edit2', 17)
+    const res = await complete(h, body(callers.zhao, session, { verdict: run.verdict, summary: asVersion2(run.summary) }, { frames: GENUINE_FRAMES, moments: run.moments }), run.spanMs)
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toMatchObject({ result: 'passed' })
   })
 
   it('no frames at all where they are expected: nothing about frames is proven, so no automatic pass is invented for the verifier', async () => {

@@ -8,7 +8,7 @@
 import * as v from 'valibot'
 import { DEFAULT_SESSION_CONFIG, type SessionConfigInput } from '../liveness/session/config'
 import { FAIL_TEXTS, type FailReason } from '../liveness/session/texts'
-import { SUMMARY_FIELDS, SUMMARY_VERSION } from '../liveness/summary'
+import { SUMMARY_FIELDS, SUMMARY_VERSIONS } from '../liveness/summary'
 import { ACTION_NAMES } from '../liveness/types'
 import type { ErrorCode } from '../errors'
 import { CallerSchema, RECORD_RESULTS } from './common'
@@ -171,7 +171,7 @@ const JPEG_BASE64_PATTERN = /^\/9j\/[A-Za-z0-9+/]*={0,2}$/
 
 export const ObservationSummarySchema = v.object(
   {
-    v: v.literal(SUMMARY_VERSION, 'TRACE_IMPLAUSIBLE'),
+    v: v.picklist(SUMMARY_VERSIONS, 'TRACE_IMPLAUSIBLE'),
     layout: v.pipe(v.string('TRACE_IMPLAUSIBLE'), v.minLength(1, 'TRACE_IMPLAUSIBLE'), v.maxLength(40, 'TRACE_IMPLAUSIBLE')),
     n: v.pipe(v.number('TRACE_IMPLAUSIBLE'), v.integer('TRACE_IMPLAUSIBLE'), v.minValue(1, 'TRACE_IMPLAUSIBLE'), v.maxValue(SUMMARY_MAX_FRAMES, 'TRACE_IMPLAUSIBLE')),
     data: v.pipe(

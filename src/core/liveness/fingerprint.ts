@@ -23,7 +23,7 @@
  * Pure code: no platform imports (runs in the backend's worker threads, and could run anywhere).
  */
 import { Q_ANGLE, Q_BOX, Q_RATIO } from './quantise'
-import { SUMMARY_FIELDS, type ObservationSummary } from './summary'
+import { summaryStride, type ObservationSummary } from './summary'
 
 // Math and Number looked up once: hot loops below must not reach through the global object (slow
 // in sandboxed contexts such as jest's vm).
@@ -53,7 +53,6 @@ const CHANNELS = [
 ] as const
 export const FINGERPRINT_CHANNELS: readonly string[] = CHANNELS.map((c) => c.name)
 const C = CHANNELS.length
-const STRIDE = SUMMARY_FIELDS.length
 export const FINGERPRINT_MISSING = -32768
 
 // Unit checks at compile time: the steps above assume these summary scales.
@@ -72,6 +71,8 @@ export interface SummaryFingerprint {
 /** Fingerprint of a (validated) summary. */
 export function fingerprintSummary(s: ObservationSummary): SummaryFingerprint {
   const d = s.data
+  // (channels are the fields every summary version has, at the same places)
+  const STRIDE = summaryStride(s.v)
   // Rebased time of each frame.
   const times = new Float64Array(s.n)
   let t = 0

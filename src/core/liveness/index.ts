@@ -6,7 +6,7 @@ export { normaliseFrame, subjectIndex, type NormaliseOptions } from './adapters/
 export { DetectorBank } from './detectors/bank'
 export { DEFAULT_DETECTOR_CONFIG, resolveDetectorConfig, type DetectorConfig, type DetectorConfigInput } from './detectors/config'
 export { quantiseObservation } from './quantise'
-export { SUMMARY_FIELDS, SUMMARY_VERSION, decodeSummary, validateSummary, type ObservationSummary } from './summary'
+export { SUMMARY_FIELDS, SUMMARY_VERSION, SUMMARY_VERSIONS, decodeSummary, summaryStride, validateSummary, type ObservationSummary, type SummaryVersion } from './summary'
 export { LivenessSession, type LivenessVerdict, type SessionEvent, type SessionPhase } from './session/machine'
 export { DEFAULT_SESSION_CONFIG, resolveSessionConfig, type SessionConfig, type SessionConfigInput } from './session/config'
 export { ACTION_PROMPTS, FAIL_TEXTS, HINTS, PASSED_TEXT, POSITION_PROMPT, type FailReason, type HintCode } from './session/texts'

@@ -12,8 +12,22 @@ export const SUMMARY_VERSION = 3
 export const SUMMARY_FIELDS = ['dt', 'faces', 'earL', 'earR', 'mouth', 'yaw', 'pitch', 'roll', 'boxX', 'boxY', 'boxW', 'boxH', 'eyeSpan', 'luma', 'nose', 'lidL', 'lidR'] as const
 const N = SUMMARY_FIELDS.length
 
+/**
+ * Versions the backend replays. Version 2 is version 3 without the upper lids (its first 15 fields): a
+ * mini-program already open when an update was published keeps running the version it started with, and an
+ * old person's certification must not fail for that. Its replay has no lids, so the blink detector judges it
+ * on the eye ratios alone, as that version's engine did.
+ */
+export const SUMMARY_VERSIONS = [2, 3] as const
+export type SummaryVersion = (typeof SUMMARY_VERSIONS)[number]
+
+/** Values per frame in a summary of version `v`. */
+export function summaryStride(v: SummaryVersion): number {
+  return v === 2 ? 15 : N
+}
+
 export interface ObservationSummary {
-  v: typeof SUMMARY_VERSION
+  v: SummaryVersion
   /** Layout the features came from (informational). */
   layout: string
   /** Number of frames. */
@@ -83,7 +97,7 @@ export class ReplayRecorder implements FrameRecorder {
   }
 
   get summary(): ObservationSummary {
-    return this.n === this.source.n ? this.source : { ...this.source, n: this.n, data: this.source.data.slice(0, this.n * N) }
+    return this.n === this.source.n ? this.source : { ...this.source, n: this.n, data: this.source.data.slice(0, this.n * summaryStride(this.source.v)) }
   }
 }
 
@@ -92,14 +106,15 @@ const dec = (v: number | null, k: number): number => (v === null ? NaN : v / k)
 /** Check the shape of an untrusted summary (e.g. from a client). Throws LivenessInputError. */
 export function validateSummary(s: unknown): ObservationSummary {
   const o = s as ObservationSummary | null
-  if (!o || typeof o !== 'object' || o.v !== SUMMARY_VERSION || !Array.isArray(o.data) || typeof o.n !== 'number') {
+  if (!o || typeof o !== 'object' || !(SUMMARY_VERSIONS as readonly unknown[]).includes(o.v) || !Array.isArray(o.data) || typeof o.n !== 'number') {
     throw new LivenessInputError('SUMMARY_BAD')
   }
-  if (!Number.isInteger(o.n) || o.n < 0 || o.data.length !== o.n * N) throw new LivenessInputError('SUMMARY_BAD')
+  const stride = summaryStride(o.v)
+  if (!Number.isInteger(o.n) || o.n < 0 || o.data.length !== o.n * stride) throw new LivenessInputError('SUMMARY_BAD')
   for (let i = 0; i < o.data.length; i++) {
     const v = o.data[i]
     if (v !== null && !Number.isInteger(v)) throw new LivenessInputError('SUMMARY_BAD')
-    const field = i % N
+    const field = i % stride
     if ((field === 0 || field === 1) && (v === null || v < 0)) throw new LivenessInputError('SUMMARY_BAD')
   }
   return o
@@ -115,8 +130,10 @@ export function decodeSummary(s: ObservationSummary): Observation[] {
   const ratio = Q_RATIO
   const angle = Q_ANGLE
   const box = Q_BOX
+  const stride = summaryStride(s.v)
+  const lids = stride > 15
   for (let i = 0; i < s.n; i++) {
-    const b = i * N
+    const b = i * stride
     const o = emptyObservation()
     t = i === 0 ? (d[b] as number) : t + (d[b] as number)
     o.t = t
@@ -135,8 +152,10 @@ export function decodeSummary(s: ObservationSummary): Observation[] {
     o.eyeSpan = dec(d[b + 12], box)
     o.luma = dec(d[b + 13], 1)
     o.noseDrop = dec(d[b + 14], ratio)
-    o.lidLeft = dec(d[b + 15], ratio)
-    o.lidRight = dec(d[b + 16], ratio)
+    if (lids) {
+      o.lidLeft = dec(d[b + 15], ratio)
+      o.lidRight = dec(d[b + 16], ratio)
+    }
     out.push(o)
   }
   return out
