@@ -71,6 +71,17 @@ describe('blink', () => {
     expect(stream(4000, 10, dipWith(NaN, NaN)).map((e) => e.action)).toEqual(['blink'])
   })
 
+  test('the mouth-still rule allows for how long frames far apart watch the mouth: a mouth settling by 0.16 is talking at 25 fps, not at 4.5 fps', () => {
+    // the mouth closes from 0.2 to 0.04 just before the eyes dip for one frame
+    const dipAt = (fps: number): Shape => (t) => ({
+      mouth: t < 1990 ? 0.2 : 0.04,
+      ...(Math.abs(t - 2000) < 500 / fps ? { earLeft: 0.225, earRight: 0.225 } : {}),
+    })
+    // 4.5 fps: the mouth is watched from 1778 to 2222 ms, 444 ms; 25 fps: 80 ms, all of it while the mouth moves
+    expect(stream(4000, 4.5, dipAt(4.5)).map((e) => e.action)).toEqual(['blink'])
+    expect(stream(4000, 25, dipAt(25)).filter((e) => e.action === 'blink')).toEqual([])
+  })
+
   test('a shallow one-frame dip at 15 fps is not a blink when the head swung into it on the frame before', () => {
     const dip: Shape = (t) => (Math.round(t) === 2000 ? { earLeft: 0.225, earRight: 0.225 } : {})
     expect(stream(4000, 15, dip).map((e) => e.action)).toEqual(['blink'])

@@ -23,7 +23,9 @@
  *   head is not turning meanwhile — from the frame before the lids drop below half the dip's depth to
  *   the frame that shows them open again (at 10-15 fps a head swinging back from a turn makes the eye
  *   landmarks of one frame sag, a dip of one frame between two fast-moving ones). A frown or squint
- *   narrows the eyes slowly and stays narrow; talking moves the mouth.
+ *   narrows the eyes slowly and stays narrow; talking moves the mouth. The mouth is watched from the last open
+ *   frame to the reopening one: at 4-6 fps that is most of a second, and a mouth settling after speech moves
+ *   further in that time, so the allowance is per `mouthWindowMs` of it (at 10 fps and above, unchanged).
  * - It is the upper lid that comes down: at the deepest frame each eye's upper lid must be `minLidDrop`
  *   below its own open height. A narrowing made by the lower lid (a smile, a squint) or by a tracker slip on
  *   a blurred frame that pulls one eye's contour together is not a blink, however deep its ratio.
@@ -79,6 +81,10 @@ export class BlinkDetector {
   private mouthLo = Infinity
   private mouthHi = -Infinity
   private mouthBefore = NaN
+  /** When the mouth was seen before the dip (the last open frame), and how long the mouth was watched around it. */
+  private mouthBeforeT = NaN
+  private mouthFromT = 0
+  private mouthWindowMs = 0
   private blocked = false
   /** Head speed on the last open frame before the dip and on the frame that shows the eyes open again. */
   private approachSpeed = 0
@@ -152,6 +158,7 @@ export class BlinkDetector {
       this.mouthLo = Infinity
       this.mouthHi = -Infinity
       this.noteMouth(this.mouthBefore)
+      this.mouthFromT = Number.isFinite(this.mouthBeforeT) ? this.mouthBeforeT : t
       this.blocked = false
       this.approachSpeed = this.prevSpeed
       // (not below deepRatio: eyes that low were shut, not at a level)
@@ -190,6 +197,7 @@ export class BlinkDetector {
       } else {
         if (Number.isNaN(this.gapAfterMin)) this.gapAfterMin = gap
         this.noteMouth(mouth)
+        this.mouthWindowMs = t - this.mouthFromT
         this.reopenSpeed = pose.speed
         if (this.accept()) event = { action: 'blink', startMs: this.dipStart, endMs: this.dipLast, peakMs: this.minT }
         this.state = OPEN
@@ -205,6 +213,7 @@ export class BlinkDetector {
     if (this.state === OPEN && open) {
       this.openSince = true
       this.mouthBefore = mouth
+      this.mouthBeforeT = t
     }
     // The open-eye baseline learns from open frames. A "closure" longer than any blink that is not
     // shut (squinting while talking, tired eyes, a new lighting) is the eyes' new resting shape: it is
@@ -291,6 +300,7 @@ export class BlinkDetector {
     // shallow dip: judged against a known noise level, narrow, with the head steady and the mouth still
     if (this.noiseFrames < c.minNoiseFrames) return false
     if (this.moving() || this.halfWidth() > c.maxHalfWidthMs) return false
-    return !(this.mouthHi - this.mouthLo > c.maxMouthChange)
+    // (frames far apart watch the mouth for longer around the closure: the allowance grows with that time)
+    return this.mouthHi - this.mouthLo <= c.maxMouthChange * Math.max(1, this.mouthWindowMs / c.mouthWindowMs)
   }
 }

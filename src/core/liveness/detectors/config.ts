@@ -32,8 +32,10 @@ export interface BlinkConfig {
   deepRatio: number
   /** Shallow dips: time between the first and last frame below half the dip's depth at most this (a blink is narrow; a frown is not)... */
   maxHalfWidthMs: number
-  /** ...and the mouth ratio may change at most this much (talking and grimaces narrow the eyes too). */
+  /** ...and the mouth ratio may change at most this much (talking and grimaces narrow the eyes too)... */
   maxMouthChange: number
+  /** ...per this much time watched, from the last open frame to the reopening one (longer only at low frame rates). */
+  mouthWindowMs: number
   /** The deepest frame must be at least this much below the baseline in absolute EAR. */
   minDrop: number
   /** Eyes whose open-EAR baseline is below this are closed or unreadable: no blink can be measured. */
@@ -150,6 +152,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
     deepRatio: 0.55,
     maxHalfWidthMs: 200,
     maxMouthChange: 0.15,
+    mouthWindowMs: 400,
     minDrop: 0.03,
     minOpenEar: 0.15,
     maxClosedMs: 1000,
