@@ -69,7 +69,7 @@ describe('replay', () => {
     expect(a.verdict.passed).toBe(true)
     const s = a.verdict.summary
     const N = SUMMARY_FIELDS.length
-    const old = { ...s, v: 2 as const, data: s.data.filter((_, i) => i % N < 15) }
+    const old = { ...s, v: 2 as const, data: s.data.filter((_, i) => i % N < summaryStride(2)) }
     expect(summaryStride(2) * old.n).toBe(old.data.length)
     const replayed = replaySummary(JSON.parse(JSON.stringify(old)), ['blink', 'turn_left'], CLIP_CONFIG)
     expect(replayed.passed).toBe(true)

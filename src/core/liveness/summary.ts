@@ -21,9 +21,12 @@ const N = SUMMARY_FIELDS.length
 export const SUMMARY_VERSIONS = [2, 3] as const
 export type SummaryVersion = (typeof SUMMARY_VERSIONS)[number]
 
+/** Version 2's fields: those before the upper lids. */
+const V2_FIELDS = SUMMARY_FIELDS.indexOf('lidL')
+
 /** Values per frame in a summary of version `v`. */
 export function summaryStride(v: SummaryVersion): number {
-  return v === 2 ? 15 : N
+  return v === 2 ? V2_FIELDS : N
 }
 
 export interface ObservationSummary {
@@ -131,7 +134,7 @@ export function decodeSummary(s: ObservationSummary): Observation[] {
   const angle = Q_ANGLE
   const box = Q_BOX
   const stride = summaryStride(s.v)
-  const lids = stride > 15
+  const lids = s.v !== 2
   for (let i = 0; i < s.n; i++) {
     const b = i * stride
     const o = emptyObservation()
