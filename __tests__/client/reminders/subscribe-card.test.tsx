@@ -3,6 +3,8 @@ jest.mock('@tarojs/components', () => require('../support/components-mock'))
 
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import { SubscribeCard, SUBSCRIBE_LINES } from '@/components/SubscribeCard'
+import { TITLE_PHRASES } from '@/components/SubscribeCard/texts'
+import { TEMPLATE_TITLES } from '@/core/reminders/policy'
 import HomePage from '@/pages/index/index'
 import CertifyResultPage from '@/packages/certify/result'
 import { clearResultForTests, saveResult } from '@/packages/certify/flow/result-store'
@@ -47,6 +49,14 @@ describe('SubscribeCard', () => {
     expect(screen.getByTestId('subscribe-credit-certificationResult').textContent).toBe('认证结果通知：还能收到 1 条')
     expect(screen.getByTestId('subscribe-credit-relativeCertified').textContent).toBe('家人认证完成通知：未开启')
     expect(screen.getByTestId('subscribe-card').getAttribute('data-state')).toBe('on')
+    // at 特大 a line wraps between its phrases, never inside 未开启 or 通知
+    const phrases = (id: string) => Array.from(screen.getByTestId(id).querySelectorAll('.yl-phrases__one')).map((e) => e.textContent)
+    expect(phrases('subscribe-credit-relativeCertified')).toEqual(['家人认证', '完成通知：', '未开启'])
+    expect(phrases('subscribe-credit-certDue')).toEqual(['认证到期', '提醒：', '还能收到 2 条'])
+  })
+
+  test("every message's title phrases join to its title", () => {
+    for (const [kind, title] of Object.entries(TEMPLATE_TITLES)) expect({ kind, title: TITLE_PHRASES[kind as keyof typeof TITLE_PHRASES].join('') }).toEqual({ kind, title })
   })
 
   test('long-term subscription → 长期有效', async () => {

@@ -18,7 +18,7 @@ import {
 import { BulletList } from '../BulletList'
 import { BigButton } from '../BigButton'
 import { Phrases } from '../Phrases'
-import { BUTTON_BUSY, BUTTON_OFF, BUTTON_ON, SUBSCRIBE_HOW, SUBSCRIBE_LINES, SUBSCRIBE_TITLE, SUBSCRIBE_TITLE_PHRASES } from './texts'
+import { BUTTON_BUSY, BUTTON_OFF, BUTTON_ON, SUBSCRIBE_HOW, SUBSCRIBE_LINES, SUBSCRIBE_TITLE, SUBSCRIBE_TITLE_PHRASES, TITLE_PHRASES } from './texts'
 import './index.scss'
 
 export { SUBSCRIBE_LINES, SUBSCRIBE_TITLE }
@@ -31,11 +31,11 @@ export interface SubscribeCardProps {
   testId?: string
 }
 
-/** "认证到期提醒：还能收到 2 条" / "长期有效" / "未开启". */
-export function creditText(s: SubscriptionView): string {
-  if (s.longTerm) return `${s.title}：长期有效`
-  if (s.credits > 0) return `${s.title}：还能收到 ${s.credits} 条`
-  return `${s.title}：未开启`
+/** "认证到期提醒：还能收到 2 条" / "长期有效" / "未开启", as phrases: the title's, then the state. */
+export function creditPhrases(s: SubscriptionView): readonly string[] {
+  const title = TITLE_PHRASES[s.kind] ?? [s.title]
+  const state = s.longTerm ? '长期有效' : s.credits > 0 ? `还能收到 ${s.credits} 条` : '未开启'
+  return [...title.slice(0, -1), `${title[title.length - 1]}：`, state]
 }
 
 export function SubscribeCard({ size = 'main', variant = 'primary', testId = 'subscribe-card' }: SubscribeCardProps) {
@@ -100,7 +100,7 @@ export function SubscribeCard({ size = 'main', variant = 'primary', testId = 'su
           </Text>
           {subs.map((s) => (
             <Text className='yl-subscribe__credit' key={s.kind} data-testid={`subscribe-credit-${s.kind}`}>
-              {creditText(s)}
+              <Phrases text={creditPhrases(s)} />
             </Text>
           ))}
         </View>
