@@ -42,6 +42,8 @@ describe('家人 list', () => {
     expect(c.textContent).toContain('已发给TA，链接 2026年12月4日 前有效')
 
     expect(screen.getByTestId('count').textContent).toContain('已添加 3 位家人，最多可以添加 8 位')
+    // at 特大 it wraps after 家人，, not inside 家人
+    expect(Array.from(screen.getByTestId('count').querySelectorAll('.yl-phrases__one')).map((e) => e.textContent)).toEqual(['已添加 3 位家人，', '最多可以添加 8 位。'])
     expect(document.body.textContent).not.toMatch(ID_NUMBER)
   })
 

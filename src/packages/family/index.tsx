@@ -12,6 +12,7 @@ import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
 import { KeepDates } from '@/components/KeepDates'
 import { PersonCard } from '@/components/PersonCard'
+import { Phrases } from '@/components/Phrases'
 import type { RelativeView } from '@/core/contracts/family'
 import { ERROR_MESSAGES, type AppError } from '@/core/errors'
 import { useAsync } from '@/hooks/useAsync'
@@ -115,7 +116,7 @@ export default function FamilyPage() {
           ) : (
             <View data-testid='relative-list'>
               <Text className='yl-text' data-testid='count'>
-                已添加 {state.data.relatives.length} 位家人，最多可以添加 {state.data.max} 位。
+                <Phrases text={[`已添加 ${state.data.relatives.length} 位家人，`, `最多可以添加 ${state.data.max} 位。`]} />
               </Text>
               {state.data.relatives.map((r) => (
                 <RelativeItem key={r.relativeId} relative={r} onRemoved={reload} />
