@@ -36,6 +36,8 @@ describe('认证须知', () => {
     render(<CertifyNoticePage />)
     for (const below of ['scroll-hint', 'scam-notice', 'notice-why', 'notice-how', 'facing', 'camera-why']) expect({ below, ok: before('start', below) }).toEqual({ below, ok: true })
     expect(screen.getByTestId('scroll-hint').textContent).toContain('下面有认证说明，可以往下看')
+    // at 特大 it wraps between its phrases, not inside 说明
+    expect(Array.from(screen.getByTestId('scroll-hint').querySelectorAll('.yl-phrases__one')).map((e) => e.textContent)).toEqual(['↓ 下面有', '认证说明，', '可以往下看。'])
     expect(screen.getByTestId('scam-notice').textContent).toContain('社保部门的工作人员不会向您要银行卡号、密码或短信验证码')
     // …and once more at the end, so a changed 谁拿手机 needs no scrolling back up
     expect(before('facing', 'start-bottom')).toBe(true)

@@ -108,6 +108,8 @@ describe('printed notice landing', () => {
     expect(resolve).toHaveBeenCalledWith({ code: NOTICE_CODE })
     expect(greeting.textContent).toContain('张*兰的养老资格认证')
     expect(greeting.textContent).toContain('2026年度认证通知单')
+    // at 特大 it wraps after 年度, not inside 通知单
+    expect(Array.from(greeting.querySelectorAll('.yl-phrases__one')).map((e) => e.textContent)).toEqual(['2026年度', '认证通知单'])
     expect(screen.getByTestId('greeting-details').textContent).toContain('已逾期，暂停发放')
     // a passed deadline is not put as 请在…前 (it would read as a mistake)
     expect(screen.getByTestId('greeting-details').textContent).toContain('认证期限是2026年8月31日，已经过了，请尽快认证')

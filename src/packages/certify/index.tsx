@@ -19,7 +19,7 @@ import { ChoiceGroup } from '@/components/ChoiceGroup'
 import { ErrorBanner } from '@/components/ErrorBanner'
 import { Notice } from '@/components/Notice'
 import { PageShell } from '@/components/PageShell'
-import type { PhrasedText } from '@/components/Phrases'
+import { Phrases, phrasedText, type PhrasedText } from '@/components/Phrases'
 import { SCAM_TITLE, ScamNotice, scamNoticeSentences, type AgencyInfo } from '@/components/ScamNotice'
 import { CERT_STATUS_LABELS, SUSPENDED_BEFORE_DEADLINE_LABEL } from '@/core/contracts/common'
 import { appError, type AppError, type ErrorCode, type Result } from '@/core/errors'
@@ -42,6 +42,7 @@ import {
   permissionDeniedSpeech,
   permissionDeniedSteps,
   SCROLL_HINT,
+  SCROLL_HINT_PHRASES,
   speechOf,
   type Facing,
 } from './flow/texts'
@@ -70,8 +71,8 @@ function List({ title, items, testId }: { title: string; items: readonly string[
 interface Greeting {
   /** 张*华的养老资格认证 */
   title: string
-  /** 来自您的子女 / 2026年度认证通知单 / 由您帮父亲认证 */
-  from: string
+  /** 来自您的子女 / 2026年度认证通知单 / 由您帮父亲认证 (as phrases where it may wrap at 特大) */
+  from: PhrasedText
   /** The details, below 开始认证. */
   lines: string[]
   /** Notice landing: the agency found by the server from the person's region (how to tell it is genuine). */
@@ -159,7 +160,7 @@ async function loadGreeting(subject: CertSubject): Promise<Result<Greeting | nul
       ok: true,
       data: {
         title: `${d.maskedName}的养老资格认证`,
-        from: `${d.cycle}年度认证通知单`,
+        from: [`${d.cycle}年度`, '认证通知单'],
         lines: [deadlineLine(d.nextDueDeadlineLabel, d.statusLabel), `认证状态：${d.statusLabel}`],
         agency: d.agency,
       },
@@ -184,7 +185,9 @@ function GreetingHead({ greeting }: { greeting: Greeting }) {
   return (
     <View className='yl-cert-who' data-testid='greeting'>
       <Text className='yl-cert-who__title'>{greeting.title}</Text>
-      <Text className='yl-cert-who__from'>{greeting.from}</Text>
+      <Text className='yl-cert-who__from'>
+        <Phrases text={greeting.from} />
+      </Text>
     </View>
   )
 }
@@ -252,13 +255,13 @@ function landingSpeech(subject: CertSubject, state: AsyncState<Greeting | null>)
   if (state.phase === 'loading') return '正在核对认证信息，请稍候。'
   if (state.phase === 'error') return `${state.error.message}。`
   const g = state.data
-  return g ? speechOf([`${g.title}，${g.from}`]) : ''
+  return g ? speechOf([`${g.title}，${phrasedText(g.from)}`]) : ''
 }
 
 /** What 朗读 reads on the ready page, in the order it is shown. */
 function pageSpeech(greeting: Greeting | null, helper: boolean): string {
   return speechOf([
-    greeting ? [`${greeting.title}，${greeting.from}`] : [],
+    greeting ? [`${greeting.title}，${phrasedText(greeting.from)}`] : [],
     SCROLL_HINT,
     greeting ? greeting.lines : [],
     SCAM_TITLE,
@@ -354,7 +357,7 @@ export default function CertifyNoticePage() {
         <BigButton label='开始认证' size='main' busy={phase === 'checking'} busyLabel='请稍候…' onClick={() => void onStart()} testId='start' />
       )}
       <Text className='yl-cert-more' data-testid='scroll-hint'>
-        ↓ {SCROLL_HINT}
+        <Phrases text={[`↓ ${SCROLL_HINT_PHRASES[0]}`, ...SCROLL_HINT_PHRASES.slice(1)]} />
       </Text>
 
       {greeting ? <GreetingDetails greeting={greeting} /> : null}
