@@ -35,7 +35,7 @@ export function StatusCard({ status }: { status: BoundStatus }) {
             {status.statusLabel}
           </Text>
           <Text className='yl-status__advice' data-testid='status-advice'>
-            {adviceOf(status)}
+            <KeepDates text={adviceOf(status)} />
           </Text>
         </View>
       </View>
