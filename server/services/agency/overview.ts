@@ -24,6 +24,7 @@ export function trendDaysFor(today: string): string[] {
   const month = yearMonthOf(today)
   return Array.from({ length: OVERVIEW_TREND_MONTHS }, (_, i) => firstDayOf(addMonths(month, i - OVERVIEW_TREND_MONTHS + 1)))
 }
+
 const DEFAULT_PAGE = 50
 
 /** The 行政区划 levels: 省 2, 市 4, 县 6, 乡 9, 村 12 digits. */

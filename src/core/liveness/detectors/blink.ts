@@ -81,10 +81,9 @@ export class BlinkDetector {
   private mouthLo = Infinity
   private mouthHi = -Infinity
   private mouthBefore = NaN
-  /** When the mouth was seen before the dip (the last open frame), and how long the mouth was watched around it. */
+  /** When the mouth was seen before the dip: the last open frame, and the one the dip's watch began from. */
   private mouthBeforeT = NaN
   private mouthFromT = 0
-  private mouthWindowMs = 0
   private blocked = false
   /** Head speed on the last open frame before the dip and on the frame that shows the eyes open again. */
   private approachSpeed = 0
@@ -150,8 +149,8 @@ export class BlinkDetector {
       this.dipN = 0
       this.minRatio = Infinity
       this.baseEar = (bl + br) / 2
-      this.lidOpenLeft = this.lidLeft.count > 0 ? this.lidLeft.median() : NaN
-      this.lidOpenRight = this.lidRight.count > 0 ? this.lidRight.median() : NaN
+      this.lidOpenLeft = this.lidLeft.median()
+      this.lidOpenRight = this.lidRight.median()
       // (capped: a few frames of wide-open eyes after a laugh inflate it, and a blink must stay findable)
       this.noiseFrames = this.noise.count
       this.noiseAtStart = this.noise.count > 0 ? Math.min(this.noise.median(), c.maxNoise) : 0
@@ -197,9 +196,8 @@ export class BlinkDetector {
       } else {
         if (Number.isNaN(this.gapAfterMin)) this.gapAfterMin = gap
         this.noteMouth(mouth)
-        this.mouthWindowMs = t - this.mouthFromT
         this.reopenSpeed = pose.speed
-        if (this.accept()) event = { action: 'blink', startMs: this.dipStart, endMs: this.dipLast, peakMs: this.minT }
+        if (this.accept(t - this.mouthFromT)) event = { action: 'blink', startMs: this.dipStart, endMs: this.dipLast, peakMs: this.minT }
         this.state = OPEN
         this.openSince = false
       }
@@ -280,8 +278,8 @@ export class BlinkDetector {
     return this.lidAtMinLeft <= keep * this.lidOpenLeft && this.lidAtMinRight <= keep * this.lidOpenRight
   }
 
-  /** The dip that just ended (the eyes are open again): was it a blink? */
-  private accept(): boolean {
+  /** The dip that just ended (the eyes are open again): was it a blink? `mouthWindowMs`: how long the mouth was watched. */
+  private accept(mouthWindowMs: number): boolean {
     const c = this.cfg
     if (this.blocked || this.baseEar - this.minEar < c.minDrop) return false
     const gap = Math.max(this.gapBeforeMin, this.gapAfterMin)
@@ -301,6 +299,6 @@ export class BlinkDetector {
     if (this.noiseFrames < c.minNoiseFrames) return false
     if (this.moving() || this.halfWidth() > c.maxHalfWidthMs) return false
     // (frames far apart watch the mouth for longer around the closure: the allowance grows with that time)
-    return this.mouthHi - this.mouthLo <= c.maxMouthChange * Math.max(1, this.mouthWindowMs / c.mouthWindowMs)
+    return this.mouthHi - this.mouthLo <= c.maxMouthChange * Math.max(1, mouthWindowMs / c.mouthWindowMs)
   }
 }

@@ -38,8 +38,7 @@ export const HELPER_FACING_CHOICES: ReadonlyArray<FacingChoice> = [
 export const CAMERA_WHY = '认证要用摄像头看到您本人的脸和动作。画面只用于这一次认证。'
 export const HELPER_CAMERA_WHY = '认证要用摄像头看到您家人的脸和动作。画面只用于这一次认证。'
 
-/** Under 开始认证 on the first screen: the explanations are further down. */
-/** Under 开始认证; at 特大 it wraps between its phrases (下面有 / 认证说明，/ 可以往下看。), not inside a word. */
+/** Under 开始认证 on the first screen: the explanations are further down. At 特大 it wraps between its phrases. */
 export const SCROLL_HINT_PHRASES = ['下面有', '认证说明，', '可以往下看。'] as const
 export const SCROLL_HINT = SCROLL_HINT_PHRASES.join('')
 
